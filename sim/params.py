@@ -1,0 +1,686 @@
+"""Every parameter of ieisim, declared once: default, bounds, unit, meaning and source.
+
+A scenario is a set of overrides of these defaults (``configs/*.toml``). The declarations
+are the single source of truth for validation, the ODD parameter table
+(``docs/ODD.md``), the sweep bounds of experiments and the sliders of the classroom app.
+
+Sections
+--------
+``world``      size and make-up of the simulated region (how many agents, scale factors).
+``economy``    costs and values in the enterprise and public payoffs (CNY thousand unless said).
+``behaviour``  how agents respond (learning, choice intensity, trust); mostly unsourced, so
+               they carry wide ranges for sensitivity analysis.
+``policy``     the levers a government can set (the paper's implementation paths, section 4).
+``run``        seed, horizon and time step.
+
+Levers (``kind == "lever"``) are kept apart from behavioural parameters
+(``kind == "behaviour"``): both can be swept, they are documented separately.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+SECTIONS = ("world", "economy", "behaviour", "policy", "run")
+
+
+class ConfigError(ValueError):
+    """A scenario, override or experiment value is invalid; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """Declaration of one parameter.
+
+    Attributes:
+        section: scenario section (``world``, ``economy``, ``behaviour``, ``policy``, ``run``).
+        name: key, unique across all sections (so sweeps may use the short name).
+        default: status-quo value.
+        low, high: inclusive bounds of admissible values (also the default sweep range).
+        unit: physical unit, e.g. ``"CNY thousand per student per year"``.
+        label: plain-words label (English), for sliders and figure axes.
+        label_zh: the same in Chinese.
+        help: one or two sentences on what it does in the model.
+        source: paper section or published source; ``"unsourced"`` plus reasoning otherwise.
+        kind: ``world``, ``economy``, ``behaviour``, ``lever`` or ``run``.
+        dtype: ``float``, ``int`` or ``bool``.
+        group: lever group for grouped sensitivity analysis (levers only).
+        help_zh: Chinese help text (levers shown in the classroom app).
+    """
+
+    section: str
+    name: str
+    default: Any
+    low: float
+    high: float
+    unit: str
+    label: str
+    label_zh: str
+    help: str
+    source: str
+    kind: str
+    dtype: type = float
+    group: str = ""
+    help_zh: str = ""
+
+    @property
+    def key(self) -> str:
+        """Dotted key ``section.name``."""
+        return f"{self.section}.{self.name}"
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` coerced to the declared type, or raise :class:`ConfigError`."""
+        if self.dtype is bool:
+            if not isinstance(value, bool):
+                raise ConfigError(f"{self.key} = {value!r}: expected true or false")
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(
+                f"{self.key} = {value!r}: expected a number ({self.dtype.__name__}) "
+                f"in [{_fmt(self.low)}, {_fmt(self.high)}] {self.unit}"
+            )
+        if self.dtype is int:
+            if isinstance(value, float) and not value.is_integer():
+                raise ConfigError(f"{self.key} = {value!r}: expected a whole number")
+            value = int(value)
+        else:
+            value = float(value)
+            if not math.isfinite(value):
+                raise ConfigError(f"{self.key} = {value!r}: expected a finite number")
+        if not (self.low <= value <= self.high):
+            raise ConfigError(
+                f"{self.key} = {_fmt(value)} is out of range: allowed [{_fmt(self.low)}, "
+                f"{_fmt(self.high)}] {self.unit}"
+            )
+        return value
+
+
+def _fmt(x: Any) -> str:
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return str(x)
+
+
+_U = "unsourced: no published estimate; wide range for sensitivity analysis"
+
+
+def _p(section, name, default, low, high, unit, label, label_zh, help, source, kind=None,
+       dtype=float, group="", help_zh=""):
+    return Param(section, name, default, low, high, unit, label, label_zh, help, source,
+                 kind or section, dtype, group, help_zh)
+
+
+_DECLARATIONS: list[Param] = [
+    # ----------------------------------------------------------------- world
+    _p("world", "n_colleges", 10, 1, 5000, "colleges", "Higher vocational colleges", "高职院校数",
+       "Number of College agents in the region.",
+       "configs cite their own sources; default: a prefecture-level city region", dtype=int),
+    _p("world", "n_enterprises", 300, 2, 500_000, "enterprises", "Enterprises", "企业数",
+       "Number of Enterprise agents that could cooperate with the colleges.",
+       "configs cite their own sources", dtype=int),
+    _p("world", "enterprise_scale", 1.0, 1.0, 10_000.0, "real enterprises per agent",
+       "Enterprises per agent", "每个企业主体代表的企业数",
+       "Super-individual factor for enterprises; used only to scale counts and public cost.",
+       "model design (super-individual, Scheffer et al. 1995)"),
+    _p("world", "n_cities", 3, 1, 400, "cities", "Cities or industrial parks", "城市/园区数",
+       "Locations; consortia and poaching act within a city.", "paper 4.4 (city-level consortia)",
+       dtype=int),
+    _p("world", "teachers_per_college", 40, 2, 5000, "teacher agents per college",
+       "Teacher agents per college", "每校教师主体数",
+       "Full-time teacher agents per college (industry professors are added by quota).",
+       "model design", dtype=int),
+    _p("world", "teacher_scale", 10.0, 1.0, 1000.0, "real teachers per agent",
+       "Teachers per agent", "每个教师主体代表的教师数",
+       "Super-individual factor for teachers (public cost of teacher levers scales with it).",
+       "MOE 2023: about 0.6 million full-time higher vocational teachers, ~400 per college"),
+    _p("world", "students_per_college", 540, 3, 100_000, "student agents per college",
+       "Student agents per college", "每校学生主体数",
+       "Student agents enrolled per college across all cohorts.", "model design", dtype=int),
+    _p("world", "student_scale", 20.0, 1.0, 10_000.0, "real students per agent",
+       "Students per agent", "每个学生主体代表的学生数",
+       "Super-individual factor: each Student agent stands for this many real students. "
+       "Outputs do not depend on it beyond noise (tested).",
+       "MOE 2023: ~16.7 million higher vocational students in ~1,550 colleges, ~10,800 each"),
+    _p("world", "program_years", 3, 2, 4, "years", "Programme length", "学制",
+       "Length of a higher vocational programme; one cohort enrols each year.",
+       "Higher vocational (zhuanke) programmes last three years (MOE)", dtype=int),
+    _p("world", "majors_per_college", 4, 1, 6, "majors", "Majors per college", "每校专业群数",
+       "Major groups a college offers, each aimed at one industrial sector.",
+       "paper 4.1 (professional groups aligned with the industrial map)", dtype=int),
+    _p("world", "elite_share", 0.15, 0.0, 1.0, "share of colleges", "Share of Double High colleges",
+       "双高院校占比", "Share of colleges in the elite 'Double High' tier (more budget, research).",
+       "MOE/MOF 2019: 197 Double High colleges of ~1,470 (13%)"),
+    _p("world", "firm_size_min", 20, 1, 10_000, "employees", "Smallest firm", "最小企业规模",
+       "Minimum size of an enterprise (employees); sizes are Pareto distributed above it.",
+       "unsourced: firms below this size rarely host students", dtype=int),
+    _p("world", "firm_size_alpha", 1.1, 0.8, 3.0, "dimensionless", "Firm-size tail exponent",
+       "企业规模尾部指数", "Pareto tail exponent of firm size (heavy tail; 1 is Zipf).",
+       "Axtell (2001) Science 293:1818, US firm sizes Zipf with exponent ~1.06"),
+    _p("world", "firm_size_max", 20_000, 100, 1_000_000, "employees", "Largest firm",
+       "最大企业规模", "Truncation of the firm-size distribution.", "model design", dtype=int),
+    # --------------------------------------------------------------- economy
+    _p("economy", "intern_net_cost", 6.0, 0.0, 30.0, "CNY thousand per intern per year",
+       "Net cost of an intern", "实习生净成本",
+       "Supervision and training cost of an intern minus the value of the intern's work.",
+       "unsourced; internships are short and cheaper than apprenticeships (BIBB 2007 logic)"),
+    _p("economy", "apprentice_gross_cost", 50.0, 10.0, 150.0,
+       "CNY thousand per apprentice per year", "Gross cost of an apprentice", "学徒总成本",
+       "Apprentice wage, trainers' time, materials and equipment per apprentice-year.",
+       "BIBB 2007 (Schönfeld et al. 2010): gross EUR 15,300; scaled to Chinese wages, unsourced"),
+    _p("economy", "productive_recovery", 0.76, 0.2, 1.0, "share of gross cost",
+       "Cost recovered by apprentices' work", "学徒产出回收比例",
+       "Share of an apprentice's gross cost recovered by their productive work.",
+       "BIBB 2007: 76% of gross cost recovered by apprentices' productive contribution"),
+    _p("economy", "recruit_value", 40.0, 5.0, 150.0, "CNY thousand per retained recruit",
+       "Value of a retained well-matched recruit", "留用匹配毕业生的价值",
+       "Saved hiring and induction costs plus productivity of a matched graduate who stays, "
+       "for a graduate of average skill.",
+       "Mühlemann & Wolter 2014 (IZA J Labor Policy): saved hiring costs are several months' "
+       "wages; CNY value unsourced"),
+    _p("economy", "firm_specific_premium", 0.5, 0.0, 2.0, "share of recruit value",
+       "Premium for firm-trained recruits", "企业定向培养溢价",
+       "Extra value of a recruit the firm trained itself (apprenticeship) over a market hire.",
+       "unsourced; human-capital theory (Acemoglu & Pischke 1998)"),
+    _p("economy", "expert_exchange_cost", 12.0, 0.0, 60.0, "CNY thousand per tie per year",
+       "Cost of an expert exchange", "专家互聘成本",
+       "Staff time the firm lends as industry professors and for hosting practising teachers.",
+       _U),
+    _p("economy", "expert_exchange_value", 10.0, 0.0, 60.0, "CNY thousand per tie per year",
+       "Value of teachers' technical service", "教师技术服务价值",
+       "Value to the firm of practising teachers' technical service, at average practice skill.",
+       _U),
+    _p("economy", "rd_project_cost", 300.0, 20.0, 3000.0,
+       "CNY thousand per joint R&D tie per year", "Cost of a joint R&D project", "联合研发项目成本",
+       "Firm's outlay on a joint R&D project with a college (staff, equipment, materials).",
+       "unsourced; 2021: ~206 of ~1,500 colleges earned > CNY 10 million from technical "
+       "service, i.e. projects of a few hundred thousand CNY"),
+    _p("economy", "rd_value", 420.0, 20.0, 5000.0, "CNY thousand per joint R&D tie per year",
+       "Value of joint R&D at full capability", "联合研发价值(能力完全匹配)",
+       "Expected value of a joint R&D project's output when the college's capability fully "
+       "matches the firm's absorptive capacity; scaled down by the capability match.", _U),
+    _p("economy", "search_cost", 8.0, 0.0, 60.0, "CNY thousand per attempt",
+       "Search and transaction cost", "搜寻与交易成本",
+       "One-off cost of starting a tie or negotiating a climb (paper 3.3, rigid governance).",
+       "paper 3.3 and 4.4; value unsourced"),
+    _p("economy", "payback_years", 3.0, 0.5, 10.0, "years", "Payback horizon", "投资回收期",
+       "Years over which a firm counts future benefits of cooperation (long cost recovery "
+       "periods deter firms, paper 3.1).", "paper 3.1; value unsourced"),
+    _p("economy", "hire_rate", 0.08, 0.01, 0.3, "hires per employee per year", "Hiring rate",
+       "招聘率", "Vacancies per employee per year for graduate-level jobs.",
+       "unsourced; typical labour turnover 5-15% a year"),
+    _p("economy", "interns_per_tie", 4.0, 1.0, 30.0, "students per tie per year",
+       "Students placed per tie", "每个合作关系安置学生数",
+       "Students a cooperation tie places per year, per 100 employees of the firm (capped).",
+       _U),
+    _p("economy", "teacher_replacement_cost", 150.0, 20.0, 500.0,
+       "CNY thousand per teacher-year", "Cost of replacing a teacher's time", "教师顶岗替代成本",
+       "Public cost of a teacher-year spent in enterprise practice (replacement teaching).",
+       "unsourced; about one teacher salary"),
+    _p("economy", "industry_professor_stipend", 60.0, 0.0, 300.0,
+       "CNY thousand per professor per year", "Stipend of an industry professor", "产业教授津贴",
+       "Public payment to a part-time industry professor.", _U),
+    _p("economy", "consortium_running_cost", 5.0, 0.0, 50.0, "CNY million per city per year",
+       "Running cost of a city consortium", "市域联合体运行成本",
+       "Public cost of a consortium at full strength, per city.", _U),
+    _p("economy", "retention_agreement_cost", 5.0, 0.0, 40.0,
+       "CNY thousand per covered graduate", "Cost of a service agreement", "服务协议成本",
+       "Public support paid per graduate covered by a service agreement, at full support.", _U),
+    _p("economy", "major_adjustment_cost", 10.0, 0.0, 50.0, "CNY thousand per student place moved",
+       "Cost of moving a student place", "专业调整成本",
+       "Public cost of re-equipping one student place moved to another major.", _U),
+    _p("economy", "public_budget", 400.0, 0.0, 1_000_000.0, "CNY million per year",
+       "Public budget for industry-education integration", "产教融合公共预算",
+       "Annual cap on public spending on all levers; claims beyond it are pro-rated.",
+       "unsourced; scale with the region (configs cite their basis)"),
+    _p("economy", "tech_drift", 0.06, 0.0, 0.3, "frontier units per year",
+       "Speed of technical change", "技术进步速度",
+       "Yearly advance of the technology frontier (average over sectors; each sector has its "
+       "own multiplier). Skills, curricula and equipment age against it.",
+       "paper 2.1-2.2 (new quality productive forces); value unsourced"),
+    # ------------------------------------------------------------- behaviour
+    _p("behaviour", "choice_intensity", 0.08, 0.005, 1.0, "per CNY thousand",
+       "Choice intensity (logit)", "选择强度",
+       "Logit sensitivity of enterprises to differences in expected net benefit; 0 would be "
+       "random choice.", "McFadden (1974) logit; value " + _U),
+    _p("behaviour", "belief_learning_rate", 0.3, 0.0, 1.0, "per year",
+       "Learning rate of expectations", "预期学习率",
+       "Weight of the latest realised outcome in a firm's adaptive expectations.", _U),
+    _p("behaviour", "peer_learning", 0.2, 0.0, 1.0, "share per year", "Learning from peers",
+       "同行学习", "How far firms' expectations move toward peers in the same sector and city.",
+       _U),
+    _p("behaviour", "trust_gain", 0.25, 0.0, 1.0, "trust units per year",
+       "Trust gained from success", "信任积累速度",
+       "Trust gained per year of cooperation that paid off for the firm.", _U),
+    _p("behaviour", "trust_decay", 0.15, 0.0, 1.0, "share per year", "Trust decay",
+       "信任衰减", "Share of trust lost per year of cooperation that did not pay off.", _U),
+    _p("behaviour", "trust_step", 0.22, 0.05, 0.5, "trust units per rung",
+       "Trust needed per rung", "每级所需信任",
+       "Trust required to climb to rung k is k times this (rungs 1-3 above internship).", _U),
+    _p("behaviour", "rd_capability_threshold", 0.45, 0.0, 1.0, "capability match",
+       "Capability needed for joint R&D", "联合研发能力门槛",
+       "Minimum match between the college's R&D capability and the firm's absorptive "
+       "capacity for joint R&D to be feasible.", _U),
+    _p("behaviour", "teacher_effort_sensitivity", 4.0, 0.0, 20.0, "per unit of reward",
+       "Teachers' response to evaluation", "教师对评价的响应",
+       "Logit sensitivity of teachers' effort split (papers vs practice) to evaluation rewards.",
+       _U),
+    _p("behaviour", "gaming_share", 0.5, 0.0, 1.0, "share of mandated time",
+       "Gaming of mandated practice", "挂名实践比例",
+       "Share of mandated enterprise practice spent only nominally when practice is not "
+       "rewarded in evaluation (cheap certification).", _U),
+    _p("behaviour", "skill_learning_rate", 0.25, 0.01, 1.0, "per year", "Skill learning rate",
+       "技能学习速度", "Speed at which students' and teachers' skills approach what their "
+       "teaching and practice offer.", _U),
+    _p("behaviour", "poach_base", 0.15, 0.0, 0.8, "probability per year",
+       "Baseline turnover of graduates", "毕业生基础流失率",
+       "Yearly probability that a recruit leaves the training firm for reasons other than "
+       "poaching.", "unsourced; German training firms keep ~60% of graduates (BIBB)"),
+    _p("behaviour", "poach_free_rider", 0.35, 0.0, 1.0, "probability per year",
+       "Poaching by non-training firms", "非培训企业挖人强度",
+       "Added yearly probability that a recruit is hired away, times the share of firms in "
+       "the same sector and city that do not train (free riders).", "paper 3.1 (talent loss)"),
+    _p("behaviour", "college_tie_value", 6.0, 0.0, 30.0, "evaluation points per tie",
+       "Colleges' reward for any tie", "院校对合作数量的评价收益",
+       "What a college's evaluation gives for having a partner at all (counted cooperation); "
+       "makes colleges enthusiastic regardless of depth.", "paper 3.1 ('schools enthusiastic')"),
+    _p("behaviour", "college_depth_cost", 4.0, 0.0, 30.0, "evaluation points per rung",
+       "Colleges' cost of deeper cooperation", "院校深度合作成本",
+       "Teacher time and management effort per rung above internship, weighed by how little "
+       "evaluation rewards practice.", "paper 4.3 ('paper-only' evaluation)"),
+    _p("behaviour", "contacts_per_college", 6, 0, 200, "contacts per step",
+       "Partner search per college", "院校每期接触企业数",
+       "Enterprises a college approaches per step to propose an internship tie.", _U,
+       dtype=int),
+    _p("behaviour", "skill_requirement", 0.5, 0.0, 1.0, "skill relative to frontier",
+       "Skill needed for a matched job", "岗位技能门槛",
+       "Skill (relative to the sector frontier) a graduate needs for a job in the sector.", _U),
+    # ----------------------------------------------------------------- policy
+    _p("policy", "intern_subsidy", 1.0, 0.0, 8.0, "CNY thousand per student placed per year",
+       "Subsidy per intern or apprentice", "实习/学徒补贴",
+       "Paid to a firm for each student it hosts (internship or apprenticeship). Deadweight: "
+       "paid also for placements that would happen anyway.",
+       "MOHRSS & MOF 2018 (new enterprise apprenticeship system): >= CNY 4,000 per apprentice "
+       "per year; paper 4.2", kind="lever", group="fiscal",
+       help_zh="按企业接收的每名实习生或学徒发放;对本来就会发生的合作也要支付(无谓损失)。"),
+    _p("policy", "tax_credit", 0.05, 0.0, 0.5, "share of cooperation outlay",
+       "Tax credit for integration enterprises", "产教融合型企业税收抵免",
+       "Share of a certified firm's cooperation outlay credited against tax. Certification "
+       "needs a joint-training or deeper tie; paid on all qualifying outlay (deadweight).",
+       "NDRC & MOE 2019 (IEI enterprise measures; 30% of investment offset against education "
+       "surcharges); coverage in the status quo small", kind="lever", group="fiscal",
+       help_zh="经认证的产教融合型企业,其合作投入按比例抵免税费;需达到联合培养及以上层级。"),
+    _p("policy", "rd_cofunding", 0.1, 0.0, 0.6, "share of project cost",
+       "Public co-funding of joint R&D", "联合研发公共配套",
+       "Share of a joint R&D project's cost paid from public funds.", "paper 4.4 (communities "
+       "for technological breakthroughs); value " + _U, kind="lever", group="fiscal",
+       help_zh="政府承担校企联合研发项目成本的比例。"),
+    _p("policy", "retention_support", 0.0, 0.0, 0.8, "share of poaching hazard removed",
+       "Service agreements against poaching", "服务期协议(防挖人)",
+       "Publicly backed service agreements: cut the hazard that a firm-trained graduate is "
+       "hired away, at a public cost per covered graduate; bound graduates match less well.",
+       "paper 3.1 (talent loss risk); value " + _U, kind="lever", group="retention",
+       help_zh="政府支持的服务期协议:降低企业培养的毕业生被挖走的概率,但毕业生流动受限。"),
+    _p("policy", "teacher_practice_weight", 0.1, 0.0, 1.0, "share of evaluation weight",
+       "Practice counts in teacher evaluation", "教师评价中实践的权重",
+       "Weight of enterprise practice and technical service (vs papers) in teachers' title "
+       "evaluation. Effort moved to practice is taken from research (crowding out).",
+       "paper 4.3 (classification evaluation, break 'paper-only')", kind="lever",
+       group="evaluation",
+       help_zh="职称评价中实践与技术服务(相对论文)的权重;精力转向实践会挤占科研。"),
+    _p("policy", "teacher_practice_requirement", 0.05, 0.0, 0.3, "share of teacher time",
+       "Required teacher practice in firms", "教师企业实践要求",
+       "Share of teachers' time they must spend in enterprises; partly gamed (nominal) when "
+       "evaluation does not reward it; costs replacement teaching.",
+       "MOE et al. 2016 (teachers practise >= 6 months every 5 years, i.e. 0.1); paper 4.3",
+       kind="lever", group="teachers",
+       help_zh="教师必须在企业实践的时间比例;若评价不认可,部分实践流于形式。"),
+    _p("policy", "industry_professor_quota", 0.05, 0.0, 0.3, "share of teaching posts",
+       "Industry professors (share of posts)", "产业教授比例",
+       "Share of teaching posts filled by part-time industry professors from partner firms: "
+       "they bring practice skill and firm contacts but teach theory less well.",
+       "MOE 2023 (measures on part-time teachers in vocational schools); paper 4.3",
+       kind="lever", group="teachers",
+       help_zh="由合作企业技术骨干兼任的教师岗位比例:带来实践技能与企业联系,但理论教学较弱。"),
+    _p("policy", "consortium_strength", 0.1, 0.0, 1.0, "index 0-1",
+       "City consortia and platforms", "市域产教联合体",
+       "Strength of city-level consortia: lowers search and transaction costs and spreads "
+       "experience among firms in the same city; costs running money.",
+       "paper 4.4 (city-level industry-education consortia)", kind="lever", group="platforms",
+       help_zh="市域产教联合体的强度:降低搜寻和交易成本,促进同城企业经验交流。"),
+    _p("policy", "shared_base_investment", 0.0, 0.0, 30.0, "CNY million per city per year",
+       "Shared training bases", "共享实训基地投入",
+       "Public investment in shared training bases: keeps colleges' equipment near the "
+       "technology frontier and cuts firms' cost of training apprentices.",
+       "paper 4.4 (shared training bases), 2.1 (labour materials)", kind="lever",
+       group="platforms",
+       help_zh="共享实训基地的公共投入:让院校设备跟上技术前沿,并降低企业培训学徒的成本。"),
+    _p("policy", "major_adjustment_rate", 0.05, 0.0, 0.5, "share of mismatch closed per year",
+       "Dynamic adjustment of majors", "专业动态调整",
+       "Share of the gap between a college's enrolment mix and regional demand closed each "
+       "year (early warning and exit for lagging majors).", "paper 4.1", kind="lever",
+       group="evaluation",
+       help_zh="每年按区域产业需求调整专业招生结构的速度(预警与退出机制)。"),
+    _p("policy", "contribution_evaluation", 0.1, 0.0, 1.0, "share of evaluation weight",
+       "Colleges judged on technical service", "院校贡献度评价",
+       "Weight of technical-service income and patent conversion in colleges' evaluation and "
+       "performance funding; colleges then favour deep ties over counted internships.",
+       "paper 4.5 (evaluation oriented to contributions)", kind="lever", group="evaluation",
+       help_zh="院校评价与绩效拨款中技术服务收入与专利转化的权重。"),
+    _p("policy", "credit_conversion", 0.2, 0.0, 1.0, "share of work time credited",
+       "Work experience counted as credits", "工作经历学分转换",
+       "Share of apprenticeship work time counted toward the degree: more students take "
+       "apprenticeships without losing coursework; high conversion invites cheap-labour use.",
+       "paper 4.2 (apprenticeship converts work experience into credits)", kind="lever",
+       group="retention",
+       help_zh="学徒岗位工作时间计入学分的比例:更多学生愿意参加学徒制,过高则易被当作廉价劳动力。"),
+    # -------------------------------------------------------------------- run
+    _p("run", "seed", 20251125, 0, 2**63 - 1, "integer", "Random seed", "随机种子",
+       "Master seed; each stochastic process gets its own stream spawned from it.",
+       "model design", dtype=int),
+    _p("run", "years", 10, 1, 200, "years", "Horizon", "模拟年数", "Years simulated.",
+       "model design", dtype=int),
+    _p("run", "steps_per_year", 2, 1, 12, "steps per year", "Steps per year (semesters)",
+       "每年步数(学期)", "Time step: 2 means one step per semester.",
+       "Chinese academic year has two semesters", dtype=int),
+]
+
+PARAMS: Mapping[str, Param] = MappingProxyType({p.key: p for p in _DECLARATIONS})
+"""All declarations by dotted key."""
+BY_NAME: Mapping[str, Param] = MappingProxyType({p.name: p for p in _DECLARATIONS})
+"""All declarations by short name (names are unique across sections)."""
+LEVERS: tuple[Param, ...] = tuple(p for p in _DECLARATIONS if p.kind == "lever")
+"""The twelve policy levers, in declaration order."""
+LEVER_GROUPS: tuple[str, ...] = tuple(dict.fromkeys(p.group for p in LEVERS))
+"""Lever groups for grouped sensitivity analysis."""
+
+if len(BY_NAME) != len(_DECLARATIONS):  # pragma: no cover - guards future edits
+    raise RuntimeError("parameter names must be unique across sections")
+
+
+def resolve_key(key: str) -> Param:
+    """Find a declaration from ``section.name`` or a bare ``name``.
+
+    Raises:
+        ConfigError: naming the unknown key and the closest declared one.
+    """
+    p = PARAMS.get(key) or BY_NAME.get(key)
+    if p is not None:
+        return p
+    if "." in key:
+        section = key.split(".", 1)[0]
+        if section not in SECTIONS:
+            raise ConfigError(f"unknown section {section!r} in {key!r}: sections are "
+                              f"{', '.join(SECTIONS)}")
+    hint = difflib.get_close_matches(key, list(PARAMS) + list(BY_NAME), n=1)
+    extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+    raise ConfigError(f"unknown parameter {key!r}{extra}")
+
+
+class _Section:
+    """Read-only attribute view of one section's values."""
+
+    __slots__ = ("_name", "_values")
+
+    def __init__(self, name: str, values: Mapping[str, Any]):
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_values", dict(values))
+
+    def __getattr__(self, item: str) -> Any:
+        try:
+            return self._values[item]
+        except KeyError:
+            raise AttributeError(f"{self._name} has no parameter {item!r}") from None
+
+    def __setattr__(self, key, value):
+        raise AttributeError("scenario parameters are read-only; use Scenario.with_overrides")
+
+    def __repr__(self) -> str:
+        return f"{self._name}({self._values})"
+
+    def as_dict(self) -> dict[str, Any]:
+        """A copy of the section's values."""
+        return dict(self._values)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A fully resolved, validated, immutable set of parameter values.
+
+    Build it with :func:`load_scenario` or :meth:`Scenario.from_dict`; change it with
+    :meth:`with_overrides` (which returns a new object). ``name`` is informational.
+    """
+
+    values: Mapping[str, Any]
+    name: str = "custom"
+    description: str = ""
+    source_path: str | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+
+    # -- access -----------------------------------------------------------
+    def __getattr__(self, item: str) -> _Section:
+        if item in SECTIONS:
+            prefix = item + "."
+            return _Section(item, {k[len(prefix):]: v for k, v in self.values.items()
+                                   if k.startswith(prefix)})
+        raise AttributeError(item)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[resolve_key(key).key]
+
+    def get(self, key: str) -> Any:
+        """Value by dotted or short key."""
+        return self[key]
+
+    # -- building ---------------------------------------------------------
+    @classmethod
+    def default(cls) -> "Scenario":
+        """The declared defaults (the status quo)."""
+        return cls({k: p.default for k, p in PARAMS.items()}, name="defaults")
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], name: str = "custom",
+                  source_path: str | None = None) -> "Scenario":
+        """Validate a nested ``{section: {key: value}}`` mapping of overrides.
+
+        A top-level ``name`` and ``description`` (strings) and ``package`` (a policy package
+        of :mod:`sim.policies`, applied before the explicit ``[policy]`` values) are
+        accepted; anything else unknown is an error.
+        """
+        data = dict(data)
+        meta_name = data.pop("name", name)
+        description = data.pop("description", "")
+        package = data.pop("package", None)
+        if not isinstance(meta_name, str):
+            raise ConfigError(f"name = {meta_name!r}: expected a string")
+        if not isinstance(description, str):
+            raise ConfigError(f"description = {description!r}: expected a string")
+        flat: dict[str, Any] = {}
+        if package is not None:
+            from sim.policies import package_levers  # local import: policies imports params
+
+            if not isinstance(package, str):
+                raise ConfigError(f"package = {package!r}: expected a policy package name")
+            flat.update({f"policy.{k}": v for k, v in package_levers(package).items()})
+        for section, body in data.items():
+            if section not in SECTIONS:
+                hint = difflib.get_close_matches(section, SECTIONS, n=1)
+                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise ConfigError(f"unknown section {section!r}{extra}: sections are "
+                                  f"{', '.join(SECTIONS)}")
+            if not isinstance(body, Mapping):
+                raise ConfigError(f"section {section!r} must be a table of key = value")
+            for key, value in body.items():
+                flat[f"{section}.{key}"] = value
+        base = cls.default()
+        return base.with_overrides(flat, name=meta_name, description=description,
+                                   source_path=source_path)
+
+    def with_overrides(self, overrides: Mapping[str, Any] | None = None, *, name: str | None = None,
+                       description: str | None = None,
+                       source_path: str | None = None) -> "Scenario":
+        """Return a new scenario with ``overrides`` (dotted or short keys) validated and applied."""
+        values = dict(self.values)
+        for key, value in (overrides or {}).items():
+            p = resolve_key(key)
+            if "." in key and key != p.key:
+                raise ConfigError(f"unknown parameter {key!r}")
+            values[p.key] = p.check(value)
+        _check_consistency(values)
+        return Scenario(values, name=name or self.name,
+                        description=self.description if description is None else description,
+                        source_path=source_path if source_path is not None else self.source_path)
+
+    # -- export -----------------------------------------------------------
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """Nested ``{section: {key: value}}`` with every parameter (JSON/TOML friendly)."""
+        out: dict[str, dict[str, Any]] = {s: {} for s in SECTIONS}
+        for key, value in self.values.items():
+            section, name = key.split(".", 1)
+            out[section][name] = value
+        return out
+
+    def diff(self, other: "Scenario | None" = None) -> dict[str, Any]:
+        """Values that differ from ``other`` (default: the declared defaults)."""
+        other = other or Scenario.default()
+        return {k: v for k, v in self.values.items() if other.values.get(k) != v}
+
+    def digest(self) -> str:
+        """Stable short hash of the resolved values."""
+        blob = json.dumps(dict(sorted(self.values.items())), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _check_consistency(values: Mapping[str, Any]) -> None:
+    """Cross-parameter rules that single bounds cannot express."""
+    if values["world.firm_size_max"] < values["world.firm_size_min"]:
+        raise ConfigError(
+            f"world.firm_size_max = {values['world.firm_size_max']} is below "
+            f"world.firm_size_min = {values['world.firm_size_min']}")
+    if values["world.students_per_college"] < values["world.program_years"]:
+        raise ConfigError(
+            f"world.students_per_college = {values['world.students_per_college']}: need at "
+            f"least one student agent per cohort ({values['world.program_years']})")
+
+
+# ---------------------------------------------------------------- scenario files
+def _repo_dir(name: str) -> Path | None:
+    here = Path(__file__).resolve().parent.parent / name
+    return here if here.is_dir() else None
+
+
+def _packaged_dir(package: str) -> Path | None:
+    from importlib import resources
+
+    try:
+        root = resources.files(package)
+    except (ModuleNotFoundError, TypeError):
+        return None
+    path = Path(str(root))
+    return path if path.is_dir() else None
+
+
+def configs_dir() -> Path:
+    """Folder holding the shipped scenarios (the repo's ``configs/`` or the installed copy)."""
+    d = _repo_dir("configs") or _packaged_dir("sim.configs")
+    if d is None:
+        raise ConfigError("cannot find the shipped scenarios (configs/): is ieisim installed?")
+    return d
+
+
+def list_scenarios() -> list[str]:
+    """Names of the shipped scenarios."""
+    return sorted(p.stem for p in configs_dir().glob("*.toml"))
+
+
+def find_scenario(name_or_path: str | Path) -> Path:
+    """Resolve a scenario name (``reform_package``) or a path to an existing TOML file."""
+    s = str(name_or_path)
+    path = Path(s)
+    if path.suffix == ".toml" or "/" in s or path.exists():
+        if not path.is_file():
+            raise ConfigError(f"scenario file {s!r} not found")
+        return path
+    candidate = configs_dir() / f"{s}.toml"
+    if candidate.is_file():
+        return candidate
+    names = list_scenarios()
+    hint = difflib.get_close_matches(s, names, n=1)
+    extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+    raise ConfigError(f"unknown scenario {s!r}{extra}: shipped scenarios are {', '.join(names)}")
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """Parse a TOML file, turning syntax errors into a one-line :class:`ConfigError`."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def parse_set_option(item: str) -> tuple[str, Any]:
+    """Parse one ``section.key=value`` command-line override; the value is a TOML value.
+
+    Values are parsed, never evaluated: ``0.3``, ``true``, ``12``. A bare word that is not
+    valid TOML is an error.
+    """
+    if "=" not in item:
+        raise ConfigError(f"--set {item!r}: expected section.key=value")
+    key, raw = item.split("=", 1)
+    key = key.strip()
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        raise ConfigError(f"--set {key}={raw}: value is not a TOML number, boolean or "
+                          f"string") from None
+    return key, value
+
+
+def load_scenario(name_or_path: str | Path | Scenario | None = None,
+                  overrides: Mapping[str, Any] | Iterable[str] | None = None) -> Scenario:
+    """Load a scenario by name or path (default: ``status_quo``) and apply overrides.
+
+    Args:
+        name_or_path: shipped scenario name, path to a TOML file, a :class:`Scenario`, or
+            ``None`` for the status quo.
+        overrides: mapping of dotted keys to values, or ``"section.key=value"`` strings.
+    """
+    if isinstance(name_or_path, Scenario):
+        scenario = name_or_path
+    else:
+        path = find_scenario(name_or_path or "status_quo")
+        data = read_toml(path)
+        try:
+            scenario = Scenario.from_dict(data, name=path.stem, source_path=str(path))
+        except ConfigError as exc:
+            raise ConfigError(f"{path.name}: {exc}") from None
+    if overrides:
+        if not isinstance(overrides, Mapping):
+            overrides = dict(parse_set_option(s) for s in overrides)
+        scenario = scenario.with_overrides(overrides)
+    return scenario
+
+
+def parameter_table(kind: str | None = None) -> list[dict[str, Any]]:
+    """Rows of the parameter table (for docs and the app): one dict per declaration."""
+    rows = []
+    for p in _DECLARATIONS:
+        if kind is not None and p.kind != kind:
+            continue
+        rows.append({"key": p.key, "name": p.name, "kind": p.kind, "default": p.default,
+                     "low": p.low, "high": p.high, "unit": p.unit, "label": p.label,
+                     "group": p.group, "source": p.source, "help": p.help})
+    return rows
