@@ -1,0 +1,23 @@
+"""Experiments: designs over parameters, replicated runs, executors and the sweep folder.
+
+Python API::
+
+    from sim.experiment import run_sweep, load_results, load_manifest, design_matrix
+    summary = run_sweep("demo", workers=2)
+    df = load_results(summary.folder, columns=["tax_credit", "mean_rung"], final_only=True)
+
+Modules: :mod:`~sim.experiment.spec` (experiment files), :mod:`~sim.experiment.design`
+(design matrices), :mod:`~sim.experiment.seeds`, :mod:`~sim.experiment.worker` and
+:mod:`~sim.experiment.models` (what a worker runs), :mod:`~sim.experiment.executors`
+(serial, processes, Dask), :mod:`~sim.experiment.store` (the folder),
+:mod:`~sim.experiment.sweep` (orchestration), :mod:`~sim.experiment.rerun`,
+:mod:`~sim.experiment.cli`.
+"""
+
+from sim.experiment.design import build_design
+from sim.experiment.spec import Experiment, load_experiment
+from sim.experiment.store import design_matrix, load_failures, load_manifest, load_results
+from sim.experiment.sweep import SweepSummary, run_sweep
+
+__all__ = ["Experiment", "SweepSummary", "build_design", "design_matrix", "load_experiment",
+           "load_failures", "load_manifest", "load_results", "run_sweep"]

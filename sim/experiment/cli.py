@@ -1,0 +1,85 @@
+"""``ieisim sweep`` and ``ieisim rerun``: thin wrappers over :mod:`sim.experiment`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from sim.errors import IeisimError
+
+FAILURES_SHOWN = 5
+"""Failed runs listed in the summary (the rest are in failures.jsonl)."""
+
+
+def sweep(
+    experiment: str = typer.Argument(..., help="Experiment name (experiments/<name>.toml) or "
+                                     "path to a TOML file."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Worker processes "
+                                          "(default: all cores; 1 = serial in this process)."),
+    scheduler: Optional[str] = typer.Option(None, help="Dask: 'local' starts a LocalCluster; "
+                                            "tcp://host:8786 uses a running scheduler."),
+    out: Optional[Path] = typer.Option(None, help="Results folder (default: "
+                                       "results/<experiment name>)."),
+    shard: Optional[str] = typer.Option(None, help="i/n: run only the i-th of n disjoint "
+                                        "slices (1-based), e.g. for SLURM array jobs."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate, time a few runs, print "
+                                 "the run count and estimated wall time; write nothing."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bar (batch jobs, CI)."),
+) -> None:
+    """Run an experiment (resumes if its results folder exists)."""
+    from sim.experiment.sweep import run_sweep
+
+    summary = run_sweep(experiment, out, workers=workers, scheduler=scheduler, shard=shard,
+                        quiet=quiet, dry_run=dry_run, echo=typer.echo)
+    if dry_run:
+        return
+    typer.echo(summary.line())
+    if summary.failed:
+        for f in summary.failures[:FAILURES_SHOWN]:
+            typer.echo(f"  run {f['run_id']} (point {f['point']}, replicate {f['replicate']}, "
+                       f"seed {f['seed']}): {f['error']}", err=True)
+        more = summary.failed - FAILURES_SHOWN
+        if more > 0:
+            typer.echo(f"  ... and {more} more", err=True)
+        raise IeisimError(f"{summary.failed} of {summary.done + summary.failed} runs failed; "
+                          f"details in {summary.folder / 'failures.jsonl'}; run the same "
+                          "command again to retry them")
+
+
+def rerun(
+    folder: Path = typer.Argument(..., help="A sweep folder."),
+    run: int = typer.Option(..., "--run", help="The run_id to re-run."),
+    out: Optional[Path] = typer.Option(None, help="Also write the re-run's rows as CSV."),
+) -> None:
+    """Re-run one run of a sweep alone and compare it with the stored rows."""
+    from sim.experiment.rerun import rerun as do_rerun
+
+    res = do_rerun(folder, run)
+    t = res.task
+    typer.echo(f"run {t.run_id}: point {t.point}, replicate {t.replicate}, seed {t.seed}"
+               + (f", scenario {t.scenario}" if t.scenario else ""))
+    for k, v in t.values.items():
+        typer.echo(f"  {k} = {v}")
+    last = res.rows.iloc[-1]
+    outputs = [c for c in res.rows.columns if c not in t.values and c not in (
+        "run_id", "point", "replicate", "seed", "step", "year", "scenario")]
+    for c in outputs:
+        stored = "" if res.stored is None else f"   (stored {float(res.stored.iloc[-1][c])!r})"
+        typer.echo(f"  {c:28s} {float(last[c])!r}{stored}")
+    if out is not None:
+        res.rows.to_csv(out, index=False)
+        typer.echo(f"rows written to {out}")
+    if res.identical is None:
+        typer.echo("the run is not on disk (failed or pending): nothing to compare")
+    elif res.identical:
+        typer.echo(f"identical to the stored rows ({len(res.rows)} rows)")
+    else:
+        raise IeisimError(f"run {t.run_id} differs from the stored rows")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``sweep`` and ``rerun`` to the ``ieisim`` command line."""
+    app.command("sweep")(sweep)
+    app.command("rerun")(rerun)

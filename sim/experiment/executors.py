@@ -1,0 +1,188 @@
+"""Executors: where batches run. Serial (in-process), a local process pool, or Dask.
+
+Each executor has one method, :meth:`imap_unordered`, that pulls batches from an iterator as
+slots free up (at most ``slots`` in flight, so the parent never holds more than a few
+batches) and yields ``(batch, result_or_exception)`` in completion order. The sweep does
+not depend on that order: every row carries its run id and seed.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import multiprocessing
+import os
+from typing import Any, Callable, Iterator
+
+from sim.errors import IeisimError, UsageError
+
+IN_FLIGHT_PER_WORKER = 2
+"""Batches queued per worker, so a worker never waits for the parent between batches."""
+DASK_CONNECT_TIMEOUT = "20s"
+"""How long to wait for a Dask scheduler before giving up."""
+DASK_PROTOCOLS = ("tcp://", "tls://", "ucx://", "ws://", "wss://", "inproc://")
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class SerialExecutor:
+    """Runs batches one after the other in this process (``--workers 1``; for debugging)."""
+
+    slots = 1
+    workers = 1
+    description = "serial, in-process"
+
+    def imap_unordered(self, fn: Callable, batches: Iterator) -> Iterator[tuple[Any, Any]]:
+        """Yield ``(batch, fn(batch))``; an exception is yielded, not raised."""
+        for batch in batches:
+            try:
+                yield batch, fn(batch)
+            except Exception as exc:  # noqa: BLE001 - reported as failed runs
+                yield batch, exc
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class ProcessExecutor:
+    """A pool of local worker processes (``forkserver``: workers fork from a clean server
+    that has already imported ``preload``, so they start fast and inherit no threads)."""
+
+    def __init__(self, workers: int, preload: tuple[str, ...] = ()):
+        self.workers = workers
+        self.slots = workers * IN_FLIGHT_PER_WORKER
+        self.description = f"{workers} worker processes"
+        self._ctx = multiprocessing.get_context("forkserver")
+        if preload:
+            self._ctx.set_forkserver_preload(list(preload))
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx)
+
+    def imap_unordered(self, fn: Callable, batches: Iterator) -> Iterator[tuple[Any, Any]]:
+        """Yield ``(batch, result)`` as batches finish; a dead worker yields an exception
+        for each batch in flight and the pool is replaced."""
+        pending: dict[cf.Future, Any] = {}
+        source = iter(batches)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < self.slots:
+                batch = next(source, None)
+                if batch is None:
+                    exhausted = True
+                    break
+                pending[self._pool.submit(fn, batch)] = batch
+            if not pending:
+                return
+            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                batch = pending.pop(fut)
+                try:
+                    yield batch, fut.result()
+                except cf.process.BrokenProcessPool as exc:
+                    broken = True
+                    yield batch, exc
+                except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable result
+                    yield batch, exc
+            if broken:
+                for fut, batch in list(pending.items()):
+                    yield batch, IeisimError("worker process died")
+                pending.clear()
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+
+    def close(self) -> None:
+        """Stop the workers (pending batches are cancelled)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor:
+    """Batches on a Dask distributed cluster: an existing scheduler or a LocalCluster."""
+
+    def __init__(self, scheduler: str, workers: int, processes: bool = True):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - a declared dependency
+            raise UsageError(f"--scheduler needs dask.distributed: {exc}") from None
+        self._cluster = None
+        if scheduler == "local":
+            self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                         processes=processes, dashboard_address=None,
+                                         silence_logs=logging.ERROR)
+            self._client = Client(self._cluster)
+            self.description = (f"Dask LocalCluster, {workers} "
+                                f"{'processes' if processes else 'threads'}")
+        else:
+            try:
+                self._client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
+            except (OSError, TimeoutError) as exc:
+                raise IeisimError(f"cannot connect to the Dask scheduler at {scheduler}: "
+                                  f"{exc}") from None
+            self.description = f"Dask scheduler {scheduler}"
+        nthreads = sum(self._client.nthreads().values()) or workers
+        self.workers = nthreads
+        self.slots = max(1, nthreads) * IN_FLIGHT_PER_WORKER
+
+    def imap_unordered(self, fn: Callable, batches: Iterator) -> Iterator[tuple[Any, Any]]:
+        """Yield ``(batch, result)`` as Dask tasks finish (a failed task yields its error)."""
+        from distributed import as_completed
+
+        source = iter(batches)
+        futures = {}
+        stream = as_completed()
+        for batch in source:
+            fut = self._client.submit(fn, batch, pure=False)
+            futures[fut.key] = batch
+            stream.add(fut)
+            if len(futures) >= self.slots:
+                break
+        for fut in stream:
+            batch = futures.pop(fut.key)
+            try:
+                yield batch, fut.result()
+            except Exception as exc:  # noqa: BLE001 - reported as failed runs
+                yield batch, exc
+            fut.release()
+            nxt = next(source, None)
+            if nxt is not None:
+                new = self._client.submit(fn, nxt, pure=False)
+                futures[new.key] = nxt
+                stream.add(new)
+
+    def close(self) -> None:
+        """Disconnect (and stop the LocalCluster if this executor started it)."""
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def check_scheduler(scheduler: str | None) -> None:
+    """Validate ``--scheduler`` (``local`` or an address such as ``tcp://host:8786``)."""
+    if scheduler is None or scheduler == "local":
+        return
+    if not scheduler.startswith(DASK_PROTOCOLS):
+        raise UsageError(f"--scheduler {scheduler!r}: expected 'local' or an address such as "
+                         "tcp://host:8786")
+
+
+def make_executor(workers: int | None = None, scheduler: str | None = None,
+                  preload: tuple[str, ...] = (), dask_processes: bool = True):
+    """The executor for ``--workers`` / ``--scheduler``.
+
+    ``workers == 1`` without a scheduler runs serially in this process.
+    """
+    check_scheduler(scheduler)
+    n = workers or default_workers()
+    if scheduler is not None:
+        return DaskExecutor(scheduler, n, processes=dask_processes)
+    if n == 1:
+        return SerialExecutor()
+    return ProcessExecutor(n, preload)

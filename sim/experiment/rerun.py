@@ -1,0 +1,92 @@
+"""Re-run one row of a sweep alone, from the folder's manifest and design, to the same numbers.
+
+Everything a run needs is in the folder: the resolved base scenarios, the design matrix, the
+master seed (hence the replicate's seed), the horizon and outputs. So a run can be repeated
+later, on another machine, without the experiment file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.dataset as ds
+
+from sim.errors import UsageError
+from sim.experiment import store
+from sim.experiment.seeds import replicate_seed
+from sim.experiment.worker import RunContext, RunTask, run_one
+
+
+@dataclass
+class RerunResult:
+    """A re-run's rows, the stored rows (``None`` if the run is not on disk) and whether
+    every value is identical."""
+
+    task: RunTask
+    rows: pd.DataFrame
+    stored: pd.DataFrame | None
+
+    @property
+    def identical(self) -> bool | None:
+        """``True`` if the re-run equals the stored rows exactly (``None``: nothing stored)."""
+        if self.stored is None:
+            return None
+        return self.rows.reset_index(drop=True).equals(self.stored.reset_index(drop=True))
+
+
+def context_from_manifest(manifest: dict) -> RunContext:
+    """The worker context of a sweep, rebuilt from its manifest."""
+    return RunContext(model=manifest["model"], runner=manifest["runner"],
+                      bases=manifest["bases"], years=manifest["years"],
+                      keep_final=manifest["keep"] == "final", every=manifest["every"],
+                      outputs=tuple(manifest["outputs"]),
+                      factors=tuple(f["name"] for f in manifest["factors"]),
+                      with_scenario=manifest["design"] == "scenarios")
+
+
+def task_of(folder: Path, manifest: dict, run_id: int) -> RunTask:
+    """The task (point, replicate, seed, values) of ``run_id``."""
+    n_runs = manifest["n_runs"]
+    if not 0 <= run_id < n_runs:
+        raise UsageError(f"--run {run_id}: the sweep has runs 0 to {n_runs - 1}")
+    point, replicate = divmod(run_id, manifest["replicates"])
+    row = store.design_matrix(folder).iloc[point]
+    if manifest["design"] == "scenarios":
+        scenario, values = str(row["scenario"]), {}
+    else:
+        scenario = manifest["experiment"]["scenario"]
+        values = {f["name"]: row[f["name"]].item() for f in manifest["factors"]}
+    return RunTask(run_id, point, replicate, replicate_seed(manifest["seed"], replicate),
+                   scenario, values)
+
+
+def stored_rows(folder: Path, run_id: int) -> pd.DataFrame | None:
+    """The rows of ``run_id`` on disk (``None`` if it never finished)."""
+    parts = store.part_files(folder)
+    if not parts:
+        return None
+    table = ds.dataset([str(p) for p in parts], format="parquet").to_table(
+        filter=ds.field("run_id") == run_id)
+    if table.num_rows == 0:
+        return None
+    return table.to_pandas().sort_values("step", kind="stable").reset_index(drop=True)
+
+
+def rerun(folder: str | Path, run_id: int) -> RerunResult:
+    """Re-run ``run_id`` of the sweep in ``folder`` in this process.
+
+    Raises whatever the run raises (so a failed run can be debugged with its traceback).
+    """
+    folder = Path(folder)
+    manifest = store.load_manifest(folder)
+    task = task_of(folder, manifest, int(run_id))
+    ctx = context_from_manifest(manifest)
+    cols = run_one(ctx, task)
+    stored = stored_rows(folder, task.run_id)
+    order = list(stored.columns) if stored is not None else list(cols)
+    rows = pd.DataFrame({k: cols[k] for k in order})
+    if stored is not None:
+        rows = rows.astype(stored.dtypes.to_dict())
+    return RerunResult(task, rows, stored)

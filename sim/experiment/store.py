@@ -1,0 +1,218 @@
+"""The sweep folder: manifest, design, Parquet parts and failures, written so nothing is lost.
+
+Layout of ``results/<name>/``::
+
+    manifest.json      kind "sweep", schema_version, experiment as resolved, hash, counts, ...
+    design.parquet     the design matrix (one row per point, sampler order)
+    runs/part-*.parquet  result rows, one part per finished batch
+    failures.jsonl     one JSON object per failed run attempt
+
+Every file is written to a hidden temporary name in the same folder, flushed and then
+renamed with :func:`os.replace`, so a reader (or a resumed sweep) sees a part either
+complete or not at all, whenever the writer is killed. ``failures.jsonl`` is appended one
+line per ``write`` call; a line cut short by a kill is skipped when read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.errors import UsageError
+
+MANIFEST = "manifest.json"
+DESIGN = "design.parquet"
+RUNS = "runs"
+FAILURES = "failures.jsonl"
+SCHEMA_VERSION = 1
+"""Version of the sweep folder layout (``manifest.json``'s ``schema_version``)."""
+TMP_PREFIX = ".tmp-"
+PART_GLOB = "part-*.parquet"
+
+
+def _fsync_replace(tmp: Path, final: Path) -> None:
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, final)
+
+
+def _tmp_name(final: Path) -> Path:
+    return final.with_name(f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}-{final.name}")
+
+
+def write_json(path: Path, obj: Any) -> None:
+    """Write ``obj`` as indented JSON, atomically."""
+    path = Path(path)
+    tmp = _tmp_name(path)
+    tmp.write_text(json.dumps(obj, indent=2, default=str) + "\n", encoding="utf-8")
+    _fsync_replace(tmp, path)
+
+
+def write_table(path: Path, table: pa.Table) -> None:
+    """Write a Parquet file atomically (temporary name, fsync, rename)."""
+    path = Path(path)
+    tmp = _tmp_name(path)
+    pq.write_table(table, tmp)
+    _fsync_replace(tmp, path)
+
+
+def result_schema(factors: Iterable[dict], outputs: Iterable[str], with_scenario: bool) -> pa.Schema:
+    """The Parquet schema of the result rows of a sweep."""
+    fields = [pa.field(k, pa.int64()) for k in ("run_id", "point", "replicate", "seed", "step")]
+    fields.append(pa.field("year", pa.float64()))
+    if with_scenario:
+        fields.append(pa.field("scenario", pa.string()))
+    types = {"float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
+    fields += [pa.field(f["name"], types[f["dtype"]]) for f in factors]
+    fields += [pa.field(o, pa.float64()) for o in outputs]
+    return pa.schema(fields)
+
+
+def write_part(folder: Path, columns: dict[str, np.ndarray], schema: pa.Schema, tag: str) -> Path:
+    """Write one batch of result rows as ``runs/part-<tag>.parquet``."""
+    table = pa.Table.from_pydict({name: columns[name] for name in schema.names}, schema=schema)
+    path = Path(folder) / RUNS / f"part-{tag}.parquet"
+    write_table(path, table)
+    return path
+
+
+def part_files(folder: Path) -> list[Path]:
+    """The finished result parts (temporary files excluded), sorted by name."""
+    runs = Path(folder) / RUNS
+    return sorted(runs.glob(PART_GLOB)) if runs.is_dir() else []
+
+
+def finished_run_ids(folder: Path) -> set[int]:
+    """Ids of the runs whose rows are on disk."""
+    done: set[int] = set()
+    for path in part_files(folder):
+        col = pq.read_table(path, columns=["run_id"]).column("run_id").to_numpy()
+        done.update(np.unique(col).tolist())
+    return done
+
+
+def remove_stale_tmp(folder: Path) -> int:
+    """Delete temporary files left by a killed writer; return how many."""
+    n = 0
+    for d in (Path(folder), Path(folder) / RUNS):
+        if d.is_dir():
+            for p in d.glob(f"{TMP_PREFIX}*"):
+                p.unlink(missing_ok=True)
+                n += 1
+    return n
+
+
+def append_failures(folder: Path, records: Iterable[dict]) -> None:
+    """Append failure records to ``failures.jsonl`` (one ``write`` per line, then fsync)."""
+    lines = [json.dumps(r, default=str) + "\n" for r in records]
+    if not lines:
+        return
+    fd = os.open(Path(folder) / FAILURES, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        for line in lines:
+            os.write(fd, line.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def load_failures(folder: str | Path, unresolved_only: bool = True) -> list[dict]:
+    """Failure records of a sweep folder.
+
+    Args:
+        unresolved_only: keep only the latest failure of each run that has no rows on disk
+            (a run that failed and then succeeded on resume is not reported).
+    """
+    path = Path(folder) / FAILURES
+    if not path.is_file():
+        return []
+    records = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue  # a line cut short by a kill
+    if not unresolved_only:
+        return records
+    done = finished_run_ids(folder)
+    latest = {r["run_id"]: r for r in records if r.get("run_id") not in done}
+    return [latest[k] for k in sorted(latest)]
+
+
+def _require_sweep(folder: Path) -> Path:
+    folder = Path(folder)
+    if not (folder / MANIFEST).is_file():
+        raise UsageError(f"{folder}: not a sweep folder (no {MANIFEST})")
+    return folder
+
+
+def load_manifest(folder: str | Path) -> dict[str, Any]:
+    """The sweep's ``manifest.json`` as a dict."""
+    folder = _require_sweep(Path(folder))
+    data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    if data.get("kind") != "sweep":
+        raise UsageError(f"{folder}: manifest kind is {data.get('kind')!r}, not 'sweep'")
+    return data
+
+
+def design_matrix(folder: str | Path) -> pd.DataFrame:
+    """The design matrix: one row per point (index ``point``), in sampler order."""
+    folder = _require_sweep(Path(folder))
+    df = pq.read_table(folder / DESIGN).to_pandas()
+    df.index.name = "point"
+    return df
+
+
+def load_results(folder: str | Path, columns: Iterable[str] | None = None,
+                 final_only: bool = False) -> pd.DataFrame:
+    """The result rows of a sweep as a tidy DataFrame, sorted by ``run_id`` then ``step``.
+
+    Args:
+        folder: the sweep folder.
+        columns: columns to read (``run_id`` is always included); ``None`` reads all.
+            Reading a few columns of a large sweep reads only those from disk.
+        final_only: keep the last kept step of each run only.
+
+    Returns:
+        Columns ``run_id, point, replicate, seed, step, year``, ``scenario`` (scenarios
+        design), one per factor and one per output; rows in the same order whatever the
+        executor, the number of workers or the order in which runs finished.
+    """
+    folder = _require_sweep(Path(folder))
+    manifest = load_manifest(folder)
+    schema = result_schema(manifest["factors"], manifest["outputs"],
+                           manifest["design"] == "scenarios")
+    if columns is None:
+        wanted = list(schema.names)
+    else:
+        columns = [columns] if isinstance(columns, str) else list(columns)
+        for c in columns:
+            if c not in schema.names:
+                raise UsageError(f"column {c!r} is not in the results: columns are "
+                                 f"{', '.join(schema.names)}")
+        wanted = ["run_id"] + [c for c in columns if c != "run_id"]
+    read = list(wanted)
+    if "step" not in read:
+        read.append("step")
+    parts = part_files(folder)
+    if parts:
+        tables = [pq.read_table(p, columns=read, schema=schema) for p in parts]
+        table = pa.concat_tables(tables)
+    else:
+        table = schema.empty_table().select(read)
+    df = table.to_pandas()
+    df = df.sort_values(["run_id", "step"], kind="stable").reset_index(drop=True)
+    if final_only and len(df):
+        last = df["run_id"].to_numpy()
+        keep = np.append(last[1:] != last[:-1], True)
+        df = df.loc[keep].reset_index(drop=True)
+    return df[wanted]
