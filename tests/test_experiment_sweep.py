@@ -1,0 +1,228 @@
+"""Sweeps: same numbers whatever the executor, resume after SIGKILL, shards, failures, rerun."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.experiment import load_failures, load_manifest, load_results, run_sweep
+from sim.experiment import store
+from sim.experiment.models import run_ishigami
+from sim.experiment.rerun import rerun
+from sim.experiment.seeds import replicate_seed
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+EXP = {"name": "ish", "model": "ishigami", "design": "lhs", "lhs": {"samples": 60},
+       "replicates": 3, "seed": 7, "factors": {"x1": {}, "x2": {}, "x3": {}}}
+SLOW_SECONDS = 0.01
+"""Sleep of the slow runner: long enough to kill a sweep mid-way."""
+FAIL_ABOVE = 2.0
+"""The flaky runner raises when x1 exceeds this."""
+
+
+def slow_ishigami(ctx, scenario, values, seed):
+    """The Ishigami runner, slowed down so that a sweep can be killed while it runs."""
+    time.sleep(SLOW_SECONDS)
+    return run_ishigami(ctx, scenario, values, seed)
+
+
+def flaky_ishigami(ctx, scenario, values, seed):
+    """The Ishigami runner, raising for x1 > FAIL_ABOVE (a model bug in part of the space)."""
+    if values["x1"] > FAIL_ABOVE:
+        raise ValueError(f"x1 = {values['x1']:.3f} too large")
+    return run_ishigami(ctx, scenario, values, seed)
+
+
+def seeded_noise(ctx, scenario, values, seed):
+    """A stochastic model: y plus noise drawn from the run's seed, time series of 3 steps."""
+    rng = np.random.default_rng(seed)
+    y = run_ishigami(ctx, scenario, values, seed)["y"][0]
+    return {"step": np.arange(3), "year": np.arange(3) / 2.0,
+            "y": y + rng.normal(size=3)}
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory):
+    out = tmp_path_factory.mktemp("serial") / "ish"
+    s = run_sweep(EXP, out, workers=1, quiet=True)
+    assert s.done == 180 and s.failed == 0
+    return out
+
+
+def test_table_layout_and_seeds(serial):
+    df = load_results(serial)
+    assert list(df.columns) == ["run_id", "point", "replicate", "seed", "step", "year", "x1",
+                                "x2", "x3", "y"]
+    assert (df["run_id"] == np.arange(180)).all()
+    assert (df["run_id"] == df["point"] * 3 + df["replicate"]).all()
+    # common random numbers: the seed depends on the replicate only
+    seeds = df.groupby("replicate")["seed"].unique()
+    assert all(len(s) == 1 for s in seeds)
+    assert [s[0] for s in seeds] == [replicate_seed(7, r) for r in range(3)]
+    m = load_manifest(serial)
+    assert m["kind"] == "sweep" and m["schema_version"] == 1 and m["design"] == "lhs"
+    assert m["n_points"] == 60 and m["n_runs"] == 180 and m["counts"]["done"] == 180
+    assert m["finished"] is not None and m["hash"]
+    assert load_failures(serial) == []
+
+
+def test_load_results_reads_only_requested_columns(serial):
+    df = load_results(serial, columns=["y"])
+    assert list(df.columns) == ["run_id", "y"]
+    with pytest.raises(Exception, match="column 'z' is not in the results"):
+        load_results(serial, columns=["z"])
+
+
+def test_process_pool_gives_serial_numbers(serial, tmp_path):
+    s = run_sweep(EXP, tmp_path / "p", workers=2, quiet=True)
+    assert s.executor == "2 worker processes"
+    pd.testing.assert_frame_equal(load_results(tmp_path / "p"), load_results(serial))
+
+
+def test_dask_local_cluster_gives_serial_numbers(serial, tmp_path):
+    s = run_sweep(EXP, tmp_path / "d", workers=2, scheduler="local", quiet=True,
+                  dask_processes=False)
+    assert s.executor.startswith("Dask LocalCluster") and s.done == 180
+    pd.testing.assert_frame_equal(load_results(tmp_path / "d"), load_results(serial))
+
+
+def test_stochastic_runs_independent_of_executor_and_common_random_numbers(tmp_path):
+    exp = {**EXP, "name": "noise"}
+    a = run_sweep(exp, tmp_path / "a", workers=1, quiet=True, runner=f"{__name__}:seeded_noise")
+    b = run_sweep(exp, tmp_path / "b", workers=2, quiet=True, runner=f"{__name__}:seeded_noise")
+    assert a.done == b.done == 180
+    da, db = load_results(tmp_path / "a"), load_results(tmp_path / "b")
+    pd.testing.assert_frame_equal(da, db)
+    assert len(da) == 180 * 3
+    # same replicate at two points: same noise (y - f(x) equal); other replicates differ
+    f = da.groupby("run_id").first()
+    from sim.testmodels import ishigami
+    noise = (f["y"] - ishigami(f["x1"], f["x2"], f["x3"])).round(9)
+    by_rep = noise.groupby(f["replicate"]).nunique()
+    assert (by_rep == 1).all() and noise.nunique() == 3
+    final = load_results(tmp_path / "a", final_only=True)
+    assert len(final) == 180 and (final["step"] == 2).all()
+
+
+def test_shards_merge_to_the_unsharded_table(serial, tmp_path):
+    out = tmp_path / "sharded"
+    sizes = [run_sweep(EXP, out, workers=1, quiet=True, shard=f"{i}/3").done for i in (1, 2, 3)]
+    assert sizes == [60, 60, 60]
+    pd.testing.assert_frame_equal(load_results(out), load_results(serial))
+    s = run_sweep(EXP, out, workers=1, quiet=True)  # merge/finish step: nothing left to run
+    assert s.done == 0 and s.skipped == 180
+    assert load_manifest(out)["counts"] == {"runs": 180, "done": 180, "failed": 0, "pending": 0}
+
+
+def test_resume_refuses_a_changed_experiment(serial, capsys):
+    before = sorted(p.name for p in (serial / "runs").iterdir())
+    changed = {**EXP, "replicates": 4}
+    with pytest.raises(Exception, match="holds a sweep of a different experiment "
+                                        r"\(changed: replicates;"):
+        run_sweep(changed, serial, workers=1, quiet=True)
+    assert sorted(p.name for p in (serial / "runs").iterdir()) == before
+
+
+def test_resume_after_sigkill_equals_uninterrupted(serial, tmp_path):
+    out = tmp_path / "killed"
+    script = ("import json, sys; from sim.experiment import run_sweep; "
+              "run_sweep(json.loads(sys.argv[1]), sys.argv[2], workers=int(sys.argv[3]), "
+              "quiet=True, runner='test_experiment_sweep:slow_ishigami')")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(ROOT)])}
+    proc = subprocess.Popen([sys.executable, "-c", script, json.dumps(EXP), str(out), "2"],
+                            env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    try:
+        while len(store.part_files(out)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    done_before = len(store.finished_run_ids(out))
+    assert 0 < done_before < 180, done_before  # killed mid-way
+    s = run_sweep(EXP, out, workers=2, quiet=True, runner=f"{__name__}:slow_ishigami")
+    assert s.skipped == done_before and s.done == 180 - done_before
+    df = load_results(out)
+    assert not df["run_id"].duplicated().any()
+    pd.testing.assert_frame_equal(df, load_results(serial))
+    assert not list(out.glob("**/.tmp-*"))
+
+
+def test_failures_recorded_sweep_continues(tmp_path):
+    out = tmp_path / "flaky"
+    s = run_sweep(EXP, out, workers=2, quiet=True, runner=f"{__name__}:flaky_ishigami")
+    design = pd.read_parquet(out / "design.parquet")
+    bad_points = set(np.flatnonzero(design["x1"].to_numpy() > FAIL_ABOVE).tolist())
+    assert bad_points, "the design must hit the failing region"
+    assert s.failed == 3 * len(bad_points) and s.done == 180 - s.failed
+    fails = load_failures(out)
+    assert {f["point"] for f in fails} == bad_points
+    f = fails[0]
+    assert f["error"].startswith("ValueError: x1 =") and "Traceback" in f["traceback"]
+    assert f["seed"] == replicate_seed(7, f["replicate"]) and "x1" in f["params"]
+    df = load_results(out)
+    assert set(df["point"]) == set(range(60)) - bad_points
+    assert load_manifest(out)["counts"]["failed"] == s.failed
+    # a resume retries only the failed runs (here they fail again)
+    again = run_sweep(EXP, out, workers=1, quiet=True, runner=f"{__name__}:flaky_ishigami")
+    assert again.done == 0 and again.failed == s.failed and again.skipped == s.done
+
+
+def test_cli_exit_1_and_summary_on_failures(tmp_path, capsys, monkeypatch):
+    from sim.experiment import models
+
+    monkeypatch.setitem(models.RUNNERS, "ishigami", f"{__name__}:flaky_ishigami")
+    path = tmp_path / "ish.toml"
+    path.write_text('name = "ish"\nmodel = "ishigami"\ndesign = "lhs"\nseed = 7\n'
+                    "replicates = 3\n[lhs]\nsamples = 60\n[factors]\nx1 = {}\nx2 = {}\n"
+                    "x3 = {}\n")
+    with pytest.raises(SystemExit) as exc:
+        main(["sweep", str(path), "--workers", "1", "--quiet", "--out", str(tmp_path / "o")])
+    assert exc.value.code == 1
+    captured = capsys.readouterr()
+    assert "failed" in captured.out and "ValueError: x1 =" in captured.err
+    assert captured.err.rstrip().splitlines()[-1].startswith("error: ")
+    assert "runs failed; details in" in captured.err
+
+
+def test_dry_run_counts_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "ish.toml"
+    path.write_text('name = "ish"\nmodel = "ishigami"\ndesign = "sobol"\nreplicates = 2\n'
+                    "[sobol]\nn = 16\n[factors]\nx1 = {}\nx2 = {}\n")
+    main(["sweep", str(path), "--dry-run", "--workers", "2"])
+    out = capsys.readouterr().out
+    assert "64 points x 2 replicates = 128 runs" in out  # 16 * (2 + 2) points
+    assert "estimated wall time with 2 workers" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ish.toml"]
+
+
+def test_rerun_reproduces_a_stored_row(tmp_path, capsys):
+    out = tmp_path / "n"
+    run_sweep({**EXP, "name": "n"}, out, workers=2, quiet=True,
+              runner=f"{__name__}:seeded_noise")
+    res = rerun(out, 100)
+    assert res.task.point == 33 and res.task.replicate == 1
+    assert res.identical is True and len(res.rows) == 3
+    main(["rerun", str(out), "--run", "100", "--out", str(tmp_path / "r.csv")])
+    assert "identical to the stored rows (3 rows)" in capsys.readouterr().out
+    assert len(pd.read_csv(tmp_path / "r.csv")) == 3
+
+
+def test_killed_part_writer_leaves_no_partial_file(tmp_path):
+    out = tmp_path / "x"
+    (out / store.RUNS).mkdir(parents=True)
+    (out / store.RUNS / ".tmp-123-abc-part-x.parquet").write_bytes(b"PAR1 truncated")
+    (out / store.FAILURES).write_text('{"run_id": 1}\n{"run_id": 2, "err')
+    assert store.part_files(out) == []
+    assert [r["run_id"] for r in store.load_failures(out, unresolved_only=False)] == [1]
