@@ -4,7 +4,8 @@
 ``lhs`` a Latin hypercube (SALib ``latin``), ``sobol`` Saltelli's extension of the Sobol'
 sequence (SALib ``sobol``: ``N * (D + 2)`` points, ``N * (2D + 2)`` with second order),
 ``morris`` Morris trajectories (SALib ``morris``: ``trajectories * (D + 1)`` points) and
-``scenarios`` one point per scenario file. SALib's analyzers need the rows in exactly this
+``scenarios`` one point per scenario file. With ``groups = true``, Sobol' and Morris sample
+lever groups (SALib ``groups``): ``D`` above is then the number of groups. SALib's analyzers need the rows in exactly this
 order, so a point's index is its row here. The samplers draw from
 :func:`sim.experiment.seeds.design_rng`, so a design is a pure function of the experiment.
 Integer parameters are sampled on ``[low - 0.5, high + 0.5)`` and rounded (every whole value
@@ -34,12 +35,15 @@ def salib_problem(exp: Experiment) -> dict:
             bounds.append([f.low - ROUNDING_MARGIN, f.high + ROUNDING_MARGIN])
         else:
             bounds.append([f.low, f.high])
-    return {"num_vars": len(exp.factors), "names": list(exp.factor_names), "bounds": bounds}
+    problem = {"num_vars": len(exp.factors), "names": list(exp.factor_names), "bounds": bounds}
+    if exp.groups is not None:
+        problem["groups"] = list(exp.groups)
+    return problem
 
 
 def n_points(exp: Experiment) -> int:
     """Number of design points without building the matrix."""
-    d = len(exp.factors)
+    d = len(exp.factors) if exp.groups is None else len(set(exp.groups))
     if exp.design == "grid":
         return int(np.prod([len(f.values) for f in exp.factors]))
     if exp.design == "lhs":

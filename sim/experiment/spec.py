@@ -30,6 +30,8 @@ File format (all keys but ``name`` and ``design`` optional)::
 
     [sobol]   n = 64, second_order = false           # base sample size: a power of two
     [morris]  trajectories = 10, levels = 4
+              # sobol and morris: groups = true samples lever groups (SALib ``groups``):
+              # a lever's group is its declared group, any other factor is its own group
     [lhs]     samples = 100
 """
 
@@ -53,10 +55,11 @@ KEEP = ("final", "timeseries")
 _TOP_KEYS = ("name", "description", "model", "scenario", "design", "replicates", "years", "seed",
              "outputs", "keep", "every", "scenarios", "fixed", "factors", "sobol", "morris",
              "lhs")
-_OPTION_KEYS = {"sobol": {"n": int, "second_order": bool},
-                "morris": {"trajectories": int, "levels": int},
+_OPTION_KEYS = {"sobol": {"n": int, "second_order": bool, "groups": bool},
+                "morris": {"trajectories": int, "levels": int, "groups": bool},
                 "lhs": {"samples": int}}
-_OPTION_DEFAULTS = {"sobol": {"second_order": False}, "morris": {"levels": 4}}
+_OPTION_DEFAULTS = {"sobol": {"second_order": False, "groups": False},
+                    "morris": {"levels": 4, "groups": False}}
 _REQUIRED_OPTIONS = {"sobol": ("n",), "morris": ("trajectories",), "lhs": ("samples",)}
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MAX_REPLICATES = 100_000
@@ -114,6 +117,16 @@ class Experiment:
     options: Mapping[str, Any]
     bases: Mapping[str, Mapping[str, Any]] = field(repr=False)
     source_path: str | None = None
+
+    @property
+    def groups(self) -> tuple[str, ...] | None:
+        """SALib group of each factor when the design samples groups, else ``None``.
+
+        A lever's group is its declared ``group``; any other factor forms its own group.
+        """
+        if not self.options.get("groups"):
+            return None
+        return tuple(f.group or f.name for f in self.factors)
 
     @property
     def factor_names(self) -> tuple[str, ...]:

@@ -219,6 +219,7 @@ def new_manifest(plan: Plan) -> dict[str, Any]:
         "morris_levels": opts.get("levels") if exp.design == "morris" else None,
         "morris_trajectories": opts.get("trajectories") if exp.design == "morris" else None,
         "lhs_samples": opts.get("samples") if exp.design == "lhs" else None,
+        "groups": list(exp.groups) if exp.groups is not None else None,
         "scenarios": list(exp.scenarios), "bases": {k: dict(v) for k, v in exp.bases.items()},
         "versions": _versions(), "git_commit": git_commit(),
         "started": _now(), "finished": None,

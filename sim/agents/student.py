@@ -1,0 +1,105 @@
+"""Students: major, cohort, skills, placements, graduation.
+
+A Student agent stands for ``world.student_scale`` real students (super-individual). The
+population keeps a fixed number of slots (``students_per_college`` per college); a graduating
+student's agent is removed and the slot is reused by a new enrolment's agent.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim.sectors import SECTOR_NAMES
+
+SKILLS = ("practical", "digital", "innovation")
+COMPOSITE_WEIGHTS = np.array([0.5, 0.3, 0.2])
+"""Weights of practical, digital and innovation skill in employability (paper 2.1 stresses
+practical skill, digital labour objects and innovative thinking). Unsourced."""
+ENTRY_SKILL = (0.1, 0.3)
+"""Uniform range of entrants' skills (relative to the frontier). Unsourced."""
+APTITUDE_RANGE = (0.7, 1.3)
+"""Uniform range of students' aptitude: the multiple of the teaching target they reach."""
+RD_EXPOSURE = 0.8
+"""Innovation skill a student placed in a joint-R&D firm trains toward, on top of teaching."""
+NONE = -1
+
+
+class StudentPopulation:
+    """State of all student slots.
+
+    Attributes:
+        active: slot holds an enrolled student.
+        college, sector: where and what the student studies (sector of the major).
+        year: year in programme (0 = first year).
+        skills: (n, 3) practical, digital, innovation (0-1, relative to the frontier).
+        aptitude: multiple of the teaching target a student reaches (heterogeneity).
+        tie: row of the tie the student is placed with this year (-1 none).
+        placement: 0 intern, 1 apprentice, -1 not placed.
+        agents: the Mesa agent of each active slot.
+    """
+
+    def __init__(self, n_colleges: int, per_college: int):
+        n = n_colleges * per_college
+        self.n = n
+        self.active = np.zeros(n, dtype=bool)
+        self.college = np.repeat(np.arange(n_colleges), per_college)
+        self.sector = np.zeros(n, dtype=np.int64)
+        self.year = np.zeros(n, dtype=np.int64)
+        self.skills = np.zeros((n, len(SKILLS)))
+        self.aptitude = np.ones(n)
+        self.tie = np.full(n, NONE, dtype=np.int64)
+        self.placement = np.full(n, NONE, dtype=np.int64)
+        self.agents: list[Student | None] = [None] * n
+
+    def enrol(self, model: mesa.Model, slots: np.ndarray, sectors: np.ndarray,
+              skills: np.ndarray, aptitude: np.ndarray, year: int | np.ndarray = 0) -> None:
+        """Enrol new students into free ``slots`` with majors, entry skills and aptitude."""
+        self.active[slots] = True
+        self.aptitude[slots] = aptitude
+        self.sector[slots] = sectors
+        self.year[slots] = year
+        self.skills[slots] = skills
+        self.tie[slots] = NONE
+        self.placement[slots] = NONE
+        for k in slots:
+            self.agents[k] = Student(model, int(k))
+
+    def graduate(self, slots: np.ndarray) -> None:
+        """Remove graduating students (their agents leave the model, the slots free up)."""
+        for k in slots:
+            agent = self.agents[k]
+            if agent is not None:
+                agent.remove()
+            self.agents[k] = None
+        self.active[slots] = False
+        self.tie[slots] = NONE
+        self.placement[slots] = NONE
+
+    def composite(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Employability: weighted mean of the three skills."""
+        return self.skills[rows] @ COMPOSITE_WEIGHTS
+
+
+class Student(mesa.Agent):
+    """A student agent (a view of one slot of :class:`StudentPopulation`)."""
+
+    def __init__(self, model: mesa.Model, slot: int):
+        super().__init__(model)
+        self.slot = int(slot)
+
+    @property
+    def major(self) -> str:
+        """Sector the major trains for."""
+        return SECTOR_NAMES[self.model.students.sector[self.slot]]
+
+    @property
+    def cohort_year(self) -> int:
+        """Year in programme (0 = first year)."""
+        return int(self.model.students.year[self.slot])
+
+    @property
+    def skills(self) -> dict[str, float]:
+        """Practical, digital and innovation skill."""
+        row = self.model.students.skills[self.slot]
+        return dict(zip(SKILLS, map(float, row), strict=True))

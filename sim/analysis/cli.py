@@ -1,0 +1,45 @@
+"""``ieisim analyze DIR``: thin wrapper over :func:`sim.analysis.analyze`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+
+def analyze_command(
+    directory: Path = typer.Argument(..., help="Sweep folder (manifest.json and runs/)."),
+    output: List[str] = typer.Option([], "--output", "-o", help="Output to analyse "
+                                     "(repeatable; default: the cooperation outcomes, or all "
+                                     "outputs of the sweep)."),
+    target: List[str] = typer.Option([], "--target", "-t", help="Target for scenario "
+                                     "discovery, e.g. 'joint_rd_per_100_firms >= 5' "
+                                     "(repeatable; default: 75th percentile)."),
+    method: List[str] = typer.Option([], "--method", "-m", help="Method to run (repeatable; "
+                                     "default: all the design supports): sobol, morris, pawn, "
+                                     "spearman, paired."),
+    groups: Optional[bool] = typer.Option(None, "--groups/--no-groups", help="Indices for "
+                                          "lever groups (needs a grouped sample)."),
+    seed: Optional[int] = typer.Option(None, help="Analysis seed (default: the sweep's)."),
+    resamples: Optional[int] = typer.Option(None, help="Bootstrap resamples (default 100)."),
+    baseline: Optional[str] = typer.Option(None, help="Baseline scenario of a scenarios "
+                                           "design (default: status_quo)."),
+    quiet: bool = typer.Option(False, "--quiet", help="Do not print the report."),
+) -> None:
+    """Sensitivity analysis of a sweep: writes sensitivity.csv, discovery.csv, analysis.json
+    and report.md into DIR."""
+    from sim.analysis import analyze, write_analysis
+
+    result = analyze(directory, outputs=output or None, target=target or None,
+                     methods=method or None, seed=seed, resamples=resamples, groups=groups,
+                     baseline=baseline)
+    paths = write_analysis(result)
+    if not quiet:
+        typer.echo(paths[-1].read_text(encoding="utf-8"))
+    typer.echo(f"analysis written to {directory}: " + ", ".join(p.name for p in paths))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``analyze`` to the ``ieisim`` command line."""
+    app.command("analyze")(analyze_command)

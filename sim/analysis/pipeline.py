@@ -1,0 +1,315 @@
+"""``analyze``: from a sweep folder to sensitivity, discovery, frontier and diagnostics.
+
+The methods follow from the sweep's design (:data:`METHODS_BY_DESIGN`); asking for a method
+the design cannot support is refused with the reason (:data:`WHY_NOT`). Every index is
+computed on the replicate means of the run summaries (:mod:`sim.analysis.loading`), one
+value per design point in the sampler's order. Nothing is written here: see
+:func:`sim.analysis.writing.write_analysis`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis import cost, direction, discovery, morris, moment_free, noise, robustness
+from sim.analysis import scenarios as scen
+from sim.analysis import sobol
+from sim.analysis.loading import Sweep, load_sweep, missing_points
+from sim.analysis.settings import Settings, settings_from
+from sim.analysis.table import frame
+from sim.errors import UsageError
+
+METHODS_BY_DESIGN: Mapping[str, tuple[str, ...]] = {
+    "sobol": ("sobol", "pawn", "spearman"),
+    "morris": ("morris",),
+    "lhs": ("pawn", "spearman"),
+    "grid": ("spearman",),
+    "scenarios": ("paired",),
+}
+"""Methods run by default for each design (all a design supports)."""
+METHODS: tuple[str, ...] = ("sobol", "morris", "pawn", "spearman", "paired")
+WHY_NOT: Mapping[str, str] = {
+    "sobol": "Sobol' indices need a Saltelli sample (design = \"sobol\")",
+    "morris": "Morris screening needs trajectories (design = \"morris\")",
+    "pawn": "PAWN needs a continuous sample (design = \"lhs\" or \"sobol\")",
+    "spearman": "rank correlations need factors varied across design points "
+                "(design = \"lhs\", \"grid\" or \"sobol\")",
+    "paired": "paired comparisons need a scenarios design (design = \"scenarios\")",
+}
+"""Why a method is refused for designs that cannot support it."""
+COOPERATION_OUTPUTS: tuple[str, ...] = ("joint_rd_per_100_firms", "share_joint_rd",
+                                        "mean_rung", "enterprise_participation", "public_cost")
+"""Outputs analysed by default for cooperation-model sweeps (those present)."""
+
+
+@dataclass
+class AnalysisResult:
+    """Everything one analysis produced (DataFrames for a notebook, ``info`` for JSON).
+
+    Attributes:
+        path: the sweep folder.
+        design: the sweep's design.
+        outputs: outputs analysed.
+        methods: methods run.
+        settings: the settings that fix the numbers.
+        sensitivity: the ``sensitivity.csv`` table.
+        discovery: the ``discovery.csv`` table.
+        frontier: output -> non-dominated (cost, outcome) table.
+        points: one row per design point (factor columns and replicate means).
+        info: the ``analysis.json`` content (targets, settings, diagnostics).
+    """
+
+    path: Path
+    design: str
+    outputs: list[str]
+    methods: list[str]
+    settings: Settings
+    sensitivity: pd.DataFrame
+    discovery: pd.DataFrame
+    frontier: dict[str, pd.DataFrame]
+    points: pd.DataFrame
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def _default_outputs(manifest: Mapping[str, Any]) -> list[str] | None:
+    known = list(manifest.get("outputs") or [])
+    chosen = [o for o in COOPERATION_OUTPUTS if o in known]
+    return chosen or None
+
+
+def _methods(design: str, requested: Iterable[str] | None) -> list[str]:
+    supported = METHODS_BY_DESIGN[design]
+    if not requested:
+        return list(supported)
+    chosen = list(dict.fromkeys(requested))
+    for m in chosen:
+        if m not in METHODS:
+            raise UsageError(f"--method {m!r}: choose from {', '.join(METHODS)}")
+        if m not in supported:
+            raise UsageError(f"--method {m}: this sweep's design is {design!r}; {WHY_NOT[m]}")
+    return chosen
+
+
+def _targets(texts: Iterable[str] | Mapping[str, str] | None,
+             outputs: list[str]) -> dict[str, str]:
+    """Output -> ``"op threshold"`` from ``--target`` texts (each naming its output)."""
+    if not texts:
+        return {}
+    if isinstance(texts, Mapping):
+        items = list(texts.items())
+    else:
+        items = []
+        for text in texts:
+            name, op, thr = discovery.parse_target(text, outputs)
+            if name is None:
+                if len(outputs) != 1:
+                    raise UsageError(f"--target {text!r}: name the output, e.g. "
+                                     f"'{outputs[0]} {op} {thr:g}'")
+                name = outputs[0]
+            items.append((name, f"{op} {thr!r}"))
+    for name, _ in items:
+        if name not in outputs:
+            raise UsageError(f"target for {name!r}: not an analysed output "
+                             f"({', '.join(outputs)})")
+    return dict(items)
+
+
+def _output_label(name: str) -> tuple[str, str]:
+    try:
+        from sim.metrics import OUTPUT_INFO
+    except ImportError:  # the cooperation model's metrics may be absent (e.g. ishigami only)
+        return name, ""
+    label, unit, *_ = OUTPUT_INFO.get(name, (name, ""))
+    return label, unit
+
+
+def _factor_kinds(sweep: Sweep) -> tuple[list[str], list[str]]:
+    levers = [f["name"] for f in sweep.factors if f.get("kind") != "behaviour"]
+    behaviours = [f["name"] for f in sweep.factors if f.get("kind") == "behaviour"]
+    return levers, behaviours
+
+
+def _check_complete(sweep: Sweep, method: str) -> None:
+    gone = missing_points(sweep)
+    if gone:
+        shown = ", ".join(map(str, gone[:5])) + (" ..." if len(gone) > 5 else "")
+        raise UsageError(f"{method} needs every design point, but {len(gone)} have no finished "
+                         f"run (points {shown}); re-run the sweep to complete it")
+
+
+def analyze(path: str | Path, outputs: list[str] | None = None,
+            target: Iterable[str] | Mapping[str, str] | None = None,
+            methods: Iterable[str] | None = None, *, seed: int | None = None,
+            resamples: int | None = None, groups: bool | None = None,
+            baseline: str | None = None) -> AnalysisResult:
+    """Analyse a finished sweep folder.
+
+    Args:
+        path: the sweep folder.
+        outputs: outputs to analyse (default: the cooperation outcomes
+            :data:`COOPERATION_OUTPUTS` present in the sweep, else all its outputs).
+        target: target expressions such as ``"joint_rd_per_100_firms >= 5"`` (or a mapping
+            output -> ``">= 5"``); outputs without one get the default quantile target.
+        methods: methods to run (default: all the design supports).
+        seed, resamples, groups, baseline: override the experiment's ``[analysis]`` table
+            (see :mod:`sim.analysis.settings`).
+
+    Raises:
+        UsageError: bad folder, unknown output, unsupported method, bad target, or a
+            structured design (sobol, morris) with missing points.
+    """
+    path = Path(path)
+    from sim.analysis.loading import _read_manifest  # validate before loading rows
+
+    manifest = _read_manifest(path)
+    chosen = outputs or _default_outputs(manifest)
+    design = manifest["design"]
+    run_methods = _methods(design, methods)
+    known = list(manifest.get("outputs") or [])
+    analysed = list(dict.fromkeys(chosen or known))
+    targets = _targets(target, [o for o in analysed if o in known] or analysed)
+    settings = settings_from(manifest, seed=seed, resamples=resamples, groups=groups,
+                             baseline=baseline, targets=targets)
+    load = analysed + ([cost.COST_OUTPUT] if cost.COST_OUTPUT in known and
+                       cost.COST_OUTPUT not in analysed else [])
+    sweep = load_sweep(path, load)
+    for name in settings.targets:
+        if name not in analysed:
+            raise UsageError(f"[analysis] target for {name!r}: not an analysed output")
+    return _run(sweep, analysed, run_methods, settings)
+
+
+def _run(sweep: Sweep, outputs: list[str], methods: list[str],
+         settings: Settings) -> AnalysisResult:
+    points = sweep.point_table()
+    names = sweep.factor_names
+    levers, behaviours = _factor_kinds(sweep)
+    x = points[names].to_numpy(dtype=float) if names else np.empty((len(points), 0))
+    bounds = [[float(f["low"]), float(f["high"])] for f in sweep.factors]
+    rows: list[dict] = []
+    found: list[dict] = []
+    frontiers: dict[str, pd.DataFrame] = {}
+    per_output: dict[str, Any] = {}
+    notes: list[str] = []
+
+    lay = None
+    mor = None
+    if "sobol" in methods:
+        _check_complete(sweep, "Sobol' analysis")
+        lay = sobol.layout(sweep.manifest, sweep.factors, settings.groups)
+    if "morris" in methods:
+        _check_complete(sweep, "Morris analysis")
+        mor = morris.problem_for(sweep.factors, len(points), settings.groups)
+    if sweep.design == "scenarios":
+        names_scn = list(sweep.manifest.get("scenarios") or
+                         list(dict.fromkeys(points["scenario"])))
+        base = scen.baseline_of(names_scn, settings.baseline)
+    grouped = bool((lay and lay.grouped) or (mor and "groups" in mor[0]))
+
+    for output in outputs:
+        values = points[output].to_numpy(dtype=float)
+        label, unit = _output_label(output)
+        key = "scenario" if sweep.design == "scenarios" else "point"
+        info: dict[str, Any] = {"label": label, "unit": unit, "summary": sweep.summaries[output],
+                                "methods": [], "noise": noise.decompose(sweep.runs, output, key)}
+        per_output[output] = info
+        finite = values[np.isfinite(values)]
+        if finite.size == 0 or noise.is_constant(finite):
+            info["constant"] = True
+            info["value"] = float(finite[0]) if finite.size else None
+            notes.append(f"{output} is constant across the design"
+                         + (f" (= {finite[0]:.6g})" if finite.size else " (no finite value)")
+                         + ": no sensitivity indices")
+            continue
+        info["constant"] = False
+        info["mean"], info["min"], info["max"] = (float(finite.mean()), float(finite.min()),
+                                                  float(finite.max()))
+        if "sobol" in methods:
+            y = _finite(values, output, "Sobol' analysis")
+            r, conv = sobol.sobol_indices(output, y, lay, settings)
+            rows += r
+            info["convergence"] = conv
+            info["methods"].append("sobol")
+        if "morris" in methods:
+            y = _finite(values, output, "Morris analysis")
+            problem, eff_names, traj_len = mor
+            levels = int(sweep.manifest.get("morris_levels") or 4)
+            r, diag = morris.morris_indices(output, x, y, problem, eff_names, traj_len,
+                                            levels, settings)
+            rows += r
+            info["morris"] = diag
+            info["methods"].append("morris")
+        keep = np.isfinite(values)
+        if "pawn" in methods:
+            r, diag = moment_free.pawn_indices(output, x[keep], values[keep], names, bounds,
+                                               settings)
+            rows += r
+            info["pawn"] = diag
+            info["methods"].append("pawn")
+        if "spearman" in methods:
+            sel = keep.copy()
+            if lay is not None:
+                ab = np.zeros(len(values), dtype=bool)
+                ab[lay.ab_rows()] = True
+                sel &= ab
+            rows += direction.rank_correlations(output, x[sel], values[sel], names,
+                                                settings.conf_level)
+            info["methods"].append("spearman")
+        if "paired" in methods:
+            r, detail = scen.compare(sweep.runs, sweep.timeseries, [output], base,
+                                     names_scn, settings.conf_level)
+            rows += r
+            info["scenarios"] = {"baseline": base, "comparisons": detail[output]}
+            info["methods"].append("paired")
+        tgt = discovery.make_target(output, values, settings.targets.get(output))
+        if sweep.design == "scenarios":
+            met = points.loc[tgt.met(values), "scenario"].tolist()
+            res = {"target": tgt.expression, "threshold": tgt.threshold, "op": tgt.op,
+                   "default_threshold": tgt.default, "quantile": tgt.quantile,
+                   "n_points": int(len(values)), "n_target": len(met), "status": "scenarios",
+                   "scenarios_meeting": met, "boxes": []}
+        else:
+            res = discovery.discover(tgt, points[names], values)
+        info["target"] = res
+        found.append((output, res))
+        if cost.COST_OUTPUT in points and output != cost.COST_OUTPUT:
+            front = cost.frontier(points, output, names,
+                                  higher_is_better=output not in discovery.LOWER_IS_BETTER)
+            frontiers[output] = front
+            info["frontier"] = cost.frontier_summary(front, output, len(points))
+        if behaviours and sweep.design != "scenarios":
+            info["robustness"] = robustness.lever_ranking_robustness(
+                output, points, levers, behaviours, settings,
+                measure="pawn" if sweep.design in moment_free.SUPPORTED_DESIGNS else "spearman")
+
+    disc = discovery.discovery_frame([r for _, r in found], [o for o, _ in found])
+    manifest = sweep.manifest
+    info_all = {
+        "kind": "analysis", "schema_version": 1, "sweep": str(sweep.path),
+        "experiment": (manifest.get("experiment") or {}).get("name"),
+        "model": manifest.get("model"), "design": sweep.design,
+        "n_points": int(len(points)), "replicates": sweep.replicates,
+        "n_runs": int(len(sweep.runs)), "methods": methods, "levers_are_groups": grouped,
+        "effects": (lay.names if lay else mor[1] if mor else names),
+        "factors": [{"name": f["name"], "kind": f.get("kind"), "group": f.get("group"),
+                     "low": f.get("low"), "high": f.get("high")} for f in sweep.factors],
+        "settings": settings.to_dict(), "outputs": per_output, "notes": notes,
+        "summaries": {o: sweep.summaries[o] for o in outputs},
+    }
+    if sweep.design == "scenarios":
+        info_all["baseline"] = base
+        info_all["scenarios"] = names_scn
+    return AnalysisResult(sweep.path, sweep.design, outputs, methods, settings, frame(rows),
+                          disc, frontiers, points, info_all)
+
+
+def _finite(values: np.ndarray, output: str, method: str) -> np.ndarray:
+    if not np.isfinite(values).all():
+        raise UsageError(f"{output}: {int((~np.isfinite(values)).sum())} design point(s) have "
+                         f"no finite value; {method} needs every point of the design")
+    return values

@@ -1,0 +1,332 @@
+"""``report.md``: the analysis in plain words, ready to adapt for a methods section.
+
+Built only from an :class:`~sim.analysis.pipeline.AnalysisResult` (its tables and ``info``);
+no numbers are computed here except rankings and selections of the ones already there.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from sim.analysis import cost, direction, morris, noise, sobol
+
+TOP_INTERACTIONS = 3
+"""Second-order pairs listed per output."""
+FRONTIER_ROWS = 8
+"""Frontier rows shown per output (the full frontier is in analysis.json)."""
+WIDE_CI = 0.5
+"""A confidence interval wider than this share of its index value counts as wide."""
+_SALIB = "SALib"
+
+
+def _f(v: Any, digits: int = 3) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "n/a"
+    v = float(v)
+    if v == 0:
+        return "0"
+    return f"{v:.{digits}g}"
+
+
+def _ci(r: pd.Series) -> str:
+    if not (math.isfinite(r["conf_low"]) and math.isfinite(r["conf_high"])):
+        return _f(r["value"])
+    return f"{_f(r['value'])} [{_f(r['conf_low'])}, {_f(r['conf_high'])}]"
+
+
+def _pick(table: pd.DataFrame, method: str, index: str) -> pd.DataFrame:
+    return table[(table["method"] == method) & (table["index"] == index)].set_index("lever")
+
+
+def _directions(table: pd.DataFrame) -> dict[str, str]:
+    words: dict[str, str] = {}
+    rho = _pick(table, "spearman", "rho")
+    for lever, r in rho.iterrows():
+        words[lever] = (f"{direction.direction_word(r['value'], r['conf_low'], r['conf_high'])}"
+                        f" (rho {_ci(r)})")
+    ratio = _pick(table, "morris", "direction")
+    for lever, r in ratio.iterrows():
+        v = r["value"]
+        if abs(v) >= morris.DIRECTION_CONSISTENT:
+            word = "raises it" if v > 0 else "lowers it"
+        elif v == 0:
+            word = "no effect seen"
+        else:
+            word = "mixed: raises it in some settings, lowers it in others"
+        words.setdefault(lever, f"{word} (mu/mu* = {_f(v, 2)})")
+    return words
+
+
+def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]:
+    lines: list[str] = []
+    dirs = _directions(table)
+    if "sobol" in info["methods"]:
+        st, s1 = _pick(table, "sobol", "ST"), _pick(table, "sobol", "S1")
+        pawn = _pick(table, "pawn", "pawn")
+        order = st.sort_values("value", ascending=False).index.tolist()
+        lines += ["| rank | factor | total effect ST [95% CI] | first order S1 [95% CI] | "
+                  "PAWN | direction |", "|---|---|---|---|---|---|"]
+        for i, lever in enumerate(order, 1):
+            pw = _ci(pawn.loc[lever]) if lever in pawn.index else "n/a"
+            lines.append(f"| {i} | {lever} | {_ci(st.loc[lever])} | {_ci(s1.loc[lever])} | "
+                         f"{pw} | {dirs.get(lever, 'see factors')} |")
+        return lines, "ST"
+    if "morris" in info["methods"]:
+        ms, sg = _pick(table, "morris", "mu_star"), _pick(table, "morris", "sigma")
+        order = ms.sort_values("value", ascending=False).index.tolist()
+        lines += ["| rank | factor | mu* [95% CI] | sigma [95% CI] | direction |",
+                  "|---|---|---|---|---|"]
+        for i, lever in enumerate(order, 1):
+            sig = _ci(sg.loc[lever]) if lever in sg.index else "n/a"
+            lines.append(f"| {i} | {lever} | {_ci(ms.loc[lever])} | {sig} | "
+                         f"{dirs.get(lever, 'n/a')} |")
+        return lines, "mu*"
+    if "pawn" in info["methods"]:
+        pawn = _pick(table, "pawn", "pawn")
+        order = pawn.sort_values("value", ascending=False).index.tolist()
+        lines += ["| rank | factor | PAWN [95% CI] | direction |", "|---|---|---|---|"]
+        for i, lever in enumerate(order, 1):
+            lines.append(f"| {i} | {lever} | {_ci(pawn.loc[lever])} | "
+                         f"{dirs.get(lever, 'n/a')} |")
+        return lines, "PAWN"
+    rho = _pick(table, "spearman", "rho")
+    if len(rho):
+        order = rho["value"].abs().sort_values(ascending=False).index.tolist()
+        lines += ["| rank | factor | Spearman rho [95% CI] | direction |", "|---|---|---|---|"]
+        for i, lever in enumerate(order, 1):
+            lines.append(f"| {i} | {lever} | {_ci(rho.loc[lever])} | "
+                         f"{direction.direction_word(rho.loc[lever, 'value'])} |")
+        return lines, "|rho|"
+    return lines, ""
+
+
+def _headline(table: pd.DataFrame, info: dict[str, Any], measure: str) -> str:
+    if measure == "ST":
+        st = _pick(table, "sobol", "ST").sort_values("value", ascending=False)
+        top = st.iloc[0]
+        nil = [lv for lv, r in st.iterrows() if r["conf_low"] <= 0 <= r["conf_high"]
+               or r["value"] < 0.01]
+        text = (f"{st.index[0]} has the largest total effect (ST = {_ci(top)}): on its own and "
+                "through interactions it accounts for that share of the output variance.")
+        if nil:
+            text += f" No detectable effect: {', '.join(nil)}."
+        s1_sum = float(_pick(table, "sobol", "S1")["value"].sum())
+        text += (f" First-order effects add up to {_f(s1_sum, 2)}; the rest "
+                 f"({_f(max(0.0, 1 - s1_sum), 2)}) is due to interactions.")
+        return text
+    if measure == "mu*":
+        ms = _pick(table, "morris", "mu_star").sort_values("value", ascending=False)
+        return (f"{ms.index[0]} has the largest mean absolute elementary effect "
+                f"(mu* = {_ci(ms.iloc[0])}) and {ms.index[-1]} the smallest "
+                f"(mu* = {_ci(ms.iloc[-1])}).")
+    if measure == "PAWN":
+        pw = _pick(table, "pawn", "pawn").sort_values("value", ascending=False)
+        floor = info.get("pawn", {}).get("noise_floor")
+        below = [lv for lv, r in pw.iterrows() if floor is not None and r["value"] < floor]
+        text = f"{pw.index[0]} shifts the output's distribution most (PAWN = {_ci(pw.iloc[0])})."
+        if below:
+            text += (f" Below the noise floor of {_f(floor, 2)} (indistinguishable from no "
+                     f"effect): {', '.join(below)}.")
+        return text
+    return ""
+
+
+def _interactions(table: pd.DataFrame) -> list[str]:
+    s2 = table[(table["method"] == "sobol") & (table["index"] == "S2")]
+    if s2.empty:
+        return []
+    sig = s2[s2["conf_low"] > 0].sort_values("value", ascending=False).head(TOP_INTERACTIONS)
+    if sig.empty:
+        return ["No second-order interaction is distinguishable from zero."]
+    return ["Strongest interactions (second-order S2 with 95% CI above zero): " + "; ".join(
+        f"{r['lever']} x {r['lever2']} {_ci(r)}" for _, r in sig.iterrows()) + "."]
+
+
+def _discovery(res: dict[str, Any]) -> list[str]:
+    how = (f" (default: the {int(100 * res['quantile'])}th percentile of the design points' "
+           "means)" if res.get("default_threshold") else "")
+    head = (f"Target `{res['target']}`{how}: met at {res['n_target']} of {res['n_points']} "
+            "design points.")
+    status = res.get("status")
+    if status == "scenarios":
+        met = res.get("scenarios_meeting") or []
+        return [head + (f" Scenarios meeting it: {', '.join(met)}." if met else
+                        " No scenario meets it.")]
+    if status == "none":
+        return [head + " No sampled setting reaches it; no ranges can be given."]
+    if status == "all":
+        return [head + " Every sampled setting reaches it; the factors' ranges do not matter."]
+    if status == "too_few":
+        return [head + " Too few varied design points for scenario discovery."]
+    if not res["boxes"]:
+        return [head + " PRIM found no box covering a useful share of them."]
+    out = [head + " PRIM (EMA Workbench) finds these lever ranges:"]
+    for b in res["boxes"]:
+        lims = "; ".join(f"{k} in [{_f(lo)}, {_f(hi)}]" for k, (lo, hi) in b["limits"].items())
+        out.append(f"- box {b['box']}: {lims or 'no restriction'} (coverage {_f(b['coverage'], 2)}"
+                   f": share of target points inside; density {_f(b['density'], 2)}: share of "
+                   f"points inside that meet the target).")
+    return out
+
+
+def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any]) -> list[str]:
+    if front is None or front.empty:
+        return []
+    summary = info["frontier"]
+    out = [f"Cost-effectiveness: {summary['n_frontier']} of {summary['n_points']} sampled "
+           f"policies are non-dominated (no other buys more {output} for less public money; "
+           f"cost = mean yearly {cost.COST_OUTPUT}, {cost.COST_UNIT}).", ""]
+    extra = [c for c in front.columns if c not in ("point", "scenario", cost.COST_OUTPUT,
+                                                   output, "gain_per_cny_million")]
+    label = "scenario" if "scenario" in front else "point"
+    out.append(f"| {label} | {cost.COST_OUTPUT} | {output} | gain per CNY million | "
+               + " | ".join(extra) + " |")
+    out.append("|---" * (4 + len(extra)) + "|")
+    shown = front if len(front) <= FRONTIER_ROWS else front.iloc[
+        [round(i * (len(front) - 1) / (FRONTIER_ROWS - 1)) for i in range(FRONTIER_ROWS)]]
+    for _, r in shown.iterrows():
+        out.append(f"| {r[label]} | {_f(r[cost.COST_OUTPUT])} | {_f(r[output])} | "
+                   f"{_f(r['gain_per_cny_million'])} | "
+                   + " | ".join(_f(r[c]) for c in extra) + " |")
+    if len(front) > FRONTIER_ROWS:
+        out.append(f"\n({FRONTIER_ROWS} of {len(front)} frontier points shown, evenly spread "
+                   "along cost; all are in analysis.json.)")
+    return out
+
+
+def _diagnostics(output: str, info: dict[str, Any], table: pd.DataFrame) -> list[str]:
+    out: list[str] = []
+    nz = info["noise"]
+    if nz["noise_share"] is None:
+        out.append(f"Replicate noise cannot be measured with {nz['replicates']} replicate per "
+                   "design point; indices may include noise. Run at least 2 replicates.")
+    else:
+        text = (f"Replicate noise is {_f(100 * nz['noise_share'], 2)}% of a single run's "
+                f"variance ({nz['replicates']} replicates per point); it is "
+                f"{_f(100 * nz['noise_in_means'], 2)}% of the variance of the replicate means "
+                "the indices are computed on.")
+        if nz["noise_dominates"]:
+            text += " Noise dominates single runs."
+        if nz["noisy_means"]:
+            rec = nz.get("suggested_replicates")
+            text += (" This is enough to blur the indices: use more replicates"
+                     + (f" (about {rec} would bring it to "
+                        f"{_f(100 * noise.TARGET_NOISE_IN_MEANS, 2)}%)" if rec else "") + ".")
+        out.append(text)
+    conv = info.get("convergence")
+    if conv:
+        if conv["n_half"] is None:
+            out.append(f"Sobol' base sample N = {conv['n_base']} is too small for a "
+                       "convergence check.")
+        else:
+            verdict = ("converged" if conv["converged"] else
+                       "not converged: use a larger N")
+            out.append(f"Convergence: between N = {conv['n_half']} and N = {conv['n_base']} the "
+                       f"largest change of any S1 is {_f(conv['max_change_S1'], 2)} and of any "
+                       f"ST {_f(conv['max_change_ST'], 2)} ({verdict}; tolerance "
+                       f"{sobol.CONVERGED_TOL}).")
+        st = _pick(table, "sobol", "ST")
+        big = st[st["value"] > 0]
+        wide = big[(big["conf_high"] - big["conf_low"]) > WIDE_CI * big["value"] * 2]
+        if len(wide):
+            out.append(f"Confidence intervals are wide relative to the indices for "
+                       f"{', '.join(wide.index)} (half-width over {int(100 * WIDE_CI)}% of ST): "
+                       "a larger N would sharpen them.")
+    mo = info.get("morris")
+    if mo and mo.get("kendall_tau_half") is not None:
+        tau = mo["kendall_tau_half"]
+        out.append(f"Screening stability: the mu* ranking from half of the {mo['trajectories']} "
+                   f"trajectories agrees with the full one with Kendall tau = {_f(tau, 2)}"
+                   + (" (stable)." if tau >= 0.6 else " (unstable: add trajectories)."))
+    return out
+
+
+def _robustness(rob: dict[str, Any] | None) -> list[str]:
+    if not rob or not rob["by_factor"]:
+        return []
+    out = [f"Robustness to behavioural uncertainty (lever ranking by {rob['measure']} within the "
+           "low and high half of each behavioural parameter):"]
+    for b, r in rob["by_factor"].items():
+        if r.get("holds") is None:
+            out.append(f"- {b}: too few points in a half to rank the levers.")
+            continue
+        word = "holds" if r["holds"] else "does not hold"
+        out.append(f"- {b} (split at {_f(r['split'])}): the ranking {word} (Kendall tau "
+                   f"{_f(r['kendall_tau'], 2)}; top lever {r['top_low']} vs {r['top_high']}).")
+    if rob["holds"] is not None:
+        out.append("Overall the lever ranking " + ("holds across the behavioural ranges sampled."
+                   if rob["holds"] else "depends on how agents behave: state it as conditional."))
+    return out
+
+
+def _scenarios(info: dict[str, Any], output: str) -> list[str]:
+    sc = info.get("scenarios")
+    if not sc:
+        return []
+    out = [f"Paired differences against `{sc['baseline']}` (same seeds per replicate; mean "
+           "[95% CI]):", "",
+           "| scenario | difference | relative change | effect size d_z | time to effect "
+           "(years) |", "|---|---|---|---|---|"]
+    for name, c in sc["comparisons"].items():
+        diff = (f"{_f(c['mean_diff'])} [{_f(c['conf_low'])}, {_f(c['conf_high'])}]")
+        rel = (f"{_f(100 * c['relative_change'], 2)}%" if "relative_change" in c else "n/a")
+        dz = _f(c.get("effect_size_dz"), 2) if "effect_size_dz" in c else "exact (no spread)"
+        tte = _f(c["time_to_effect_years"], 2) if c["time_to_effect_years"] is not None else (
+            "none")
+        out.append(f"| {name} | {diff} | {rel} | {dz} | {tte} |")
+    return out
+
+
+def render(result) -> str:
+    """The report as Markdown text."""
+    info = result.info
+    st = result.settings
+    n_runs, reps = info["n_runs"], info["replicates"]
+    lines = [f"# Sensitivity analysis: {info.get('experiment') or result.path.name}", "",
+             "## Methods", "",
+             f"The sweep ran the {info.get('model') or 'ieisim'} model on a {result.design} "
+             f"design of {info['n_points']} design points with up to {reps} replicate(s) each "
+             f"({n_runs} runs). Each run is reduced to one number per output: its final value, "
+             f"except {cost.COST_OUTPUT} (mean yearly public spending over the run, "
+             f"{cost.COST_UNIT}). Every index is computed on the replicate means of the design "
+             f"points, in the sampler's order, with {_SALIB} (methods: "
+             f"{', '.join(result.methods)}); intervals are {int(100 * st.conf_level)}% "
+             f"confidence intervals from {st.resamples} bootstrap resamples; analysis seed "
+             f"{st.seed}, so re-running the analysis gives the same numbers."]
+    if info.get("levers_are_groups"):
+        lines.append("Indices are given for groups of levers (the sample was drawn by group).")
+    lines.append("")
+    for output in result.outputs:
+        oi = info["outputs"][output]
+        title = oi["label"] if oi["label"] != output else output
+        lines += [f"## {title} (`{output}`)", ""]
+        if oi.get("constant"):
+            lines += [f"This output is constant across the design (= {_f(oi.get('value'))}): "
+                      "none of the varied factors moves it here, so no sensitivity index is "
+                      "reported.", ""]
+            continue
+        table = result.sensitivity[result.sensitivity["output"] == output]
+        ranking, measure = _ranking(table, oi)
+        if ranking:
+            lines += [f"Factors ranked by {measure}:", ""] + ranking + [""]
+            head = _headline(table, oi, measure)
+            if head:
+                lines += [head, ""]
+        inter = _interactions(table)
+        if inter:
+            lines += inter + [""]
+        lines += _scenarios(oi, output) + ([""] if oi.get("scenarios") else [])
+        lines += _discovery(oi["target"]) + [""]
+        fr = _frontier(result.frontier.get(output), output, oi)
+        if fr:
+            lines += fr + [""]
+        rob = _robustness(oi.get("robustness"))
+        if rob:
+            lines += rob + [""]
+        lines += ["Diagnostics: " + " ".join(_diagnostics(output, oi, table)), ""]
+    if info["notes"]:
+        lines += ["## Notes", ""] + [f"- {n}" for n in info["notes"]] + [""]
+    return "\n".join(lines)

@@ -1,0 +1,148 @@
+"""Sobol' first-order, total and second-order indices with bootstrap intervals (SALib).
+
+Indices are computed by ``SALib.analyze.sobol.analyze`` on the replicate means of the design
+points, in the sampler's point order (the Saltelli layout: blocks of ``2D+2`` rows with
+second-order terms, ``D+2`` without, ``D`` counting groups when the sample was drawn by
+group). Confidence intervals are SALib's: value +/- z * bootstrap standard deviation.
+
+Convergence check: the same estimator on the first half of the base sample (N/2 blocks:
+the first N/2 points of a Sobol' sequence are themselves a valid design) compared with the
+full N; the largest absolute change of S1 and ST across factors is reported, and the indices
+count as converged when it stays below :data:`CONVERGED_TOL`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from SALib.analyze import sobol as salib_sobol
+
+from sim.analysis.settings import Settings
+from sim.analysis.table import row
+from sim.errors import UsageError
+
+CONVERGED_TOL = 0.05
+"""Largest change of any S1 or ST between N/2 and N still called converged (index units)."""
+MIN_BASE_FOR_CONVERGENCE = 4
+"""Smallest base sample N for which the N/2 comparison is attempted."""
+
+
+@dataclass(frozen=True)
+class SobolLayout:
+    """How a Sobol' sample is laid out.
+
+    Attributes:
+        n_base: base sample size N.
+        block: rows per base sample (``2D+2`` or ``D+2``).
+        second_order: whether the sample supports second-order indices.
+        grouped: whether ``names`` are factor groups.
+        names: factors or groups, in SALib's order.
+        problem: the SALib problem dict.
+    """
+
+    n_base: int
+    block: int
+    second_order: bool
+    grouped: bool
+    names: list[str]
+    problem: dict[str, Any]
+
+    def ab_rows(self) -> np.ndarray:
+        """Point indices of the A and B matrices (independent samples of the input space)."""
+        starts = np.arange(self.n_base) * self.block
+        return np.sort(np.concatenate([starts, starts + self.block - 1]))
+
+
+def _groups_of(factors: list[dict[str, Any]]) -> list[str]:
+    return [str(f.get("group") or f["name"]) for f in factors]
+
+
+def layout(manifest: dict[str, Any], factors: list[dict[str, Any]],
+           want_groups: bool) -> SobolLayout:
+    """Work out the Saltelli layout of a sobol sweep from its manifest.
+
+    Raises:
+        UsageError: the point count fits no layout, or groups are asked for but the sample
+            was drawn factor by factor.
+    """
+    names = [f["name"] for f in factors]
+    groups = _groups_of(factors)
+    unique = list(dict.fromkeys(groups))
+    n_points = int(manifest.get("n_points") or 0)
+    second = bool(manifest.get("second_order", True))
+    d, g = len(names), len(unique)
+    per = (2 * d + 2) if second else (d + 2)
+    grp = (2 * g + 2) if second else (g + 2)
+    n_base = manifest.get("sobol_n")
+    if not d:
+        raise UsageError("sobol analysis needs at least one varied factor")
+
+    def fits(block: int) -> bool:
+        if n_base:
+            return n_points == int(n_base) * block
+        return n_points > 0 and n_points % block == 0
+
+    problem: dict[str, Any] = {"num_vars": d, "names": names,
+                               "bounds": [[float(f["low"]), float(f["high"])] for f in factors]}
+    grouped_fits = g < d and fits(grp)
+    if want_groups and g == d:
+        want_groups = False  # every factor its own group: grouped = per factor
+    if want_groups and not grouped_fits:
+        raise UsageError("groups = true but the sweep's Sobol' sample was drawn factor by "
+                         f"factor ({n_points} points); re-run the sweep with grouped sampling "
+                         "or set groups = false")
+    if want_groups or (grouped_fits and not fits(per)):
+        problem["groups"] = groups
+        return SobolLayout(n_points // grp, grp, second, True, unique, problem)
+    if not fits(per):
+        raise UsageError(f"the sweep has {n_points} points, which is not N*{per} for a "
+                         f"Sobol' sample of {d} factors (second_order={second})")
+    return SobolLayout(n_points // per, per, second, False, names, problem)
+
+
+def _analyze(lay: SobolLayout, values: np.ndarray, settings: Settings, seed: int) -> dict:
+    return salib_sobol.analyze(lay.problem, values, calc_second_order=lay.second_order,
+                               num_resamples=settings.resamples,
+                               conf_level=settings.conf_level, seed=seed)
+
+
+def sobol_indices(output: str, values: np.ndarray, lay: SobolLayout,
+                  settings: Settings) -> tuple[list[dict], dict[str, Any]]:
+    """Sobol' indices of one output and their convergence diagnostics.
+
+    Args:
+        output: output name (for the table rows).
+        values: replicate means, one per design point, in point order (all finite).
+        lay: the sample's layout (:func:`layout`).
+        settings: resamples, confidence level and seeds.
+
+    Returns:
+        (rows of the sensitivity table, convergence dict with ``n_base``, ``n_half``,
+        ``max_change_S1``, ``max_change_ST``, ``converged``, and per-name ``ST_half``).
+    """
+    si = _analyze(lay, values, settings, settings.seed_for(output, "sobol"))
+    rows = []
+    for i, name in enumerate(lay.names):
+        for key in ("S1", "ST"):
+            v, c = si[key][i], si[f"{key}_conf"][i]
+            rows.append(row(output, "sobol", name, key, v, v - c, v + c))
+    if lay.second_order:
+        for i, a in enumerate(lay.names):
+            for j in range(i + 1, len(lay.names)):
+                v, c = si["S2"][i, j], si["S2_conf"][i, j]
+                rows.append(row(output, "sobol", a, "S2", v, v - c, v + c, lever2=lay.names[j]))
+    conv: dict[str, Any] = {"n_base": lay.n_base, "n_half": None, "max_change_S1": None,
+                            "max_change_ST": None, "converged": None, "ST_half": None,
+                            "ci_width_ST_max": float(2 * np.nanmax(si["ST_conf"]))}
+    half = lay.n_base // 2
+    if half >= MIN_BASE_FOR_CONVERGENCE // 2 and lay.n_base >= MIN_BASE_FOR_CONVERGENCE:
+        sh = _analyze(lay, values[: half * lay.block], settings,
+                      settings.seed_for(output, "sobol-half"))
+        d1 = float(np.nanmax(np.abs(np.asarray(si["S1"]) - np.asarray(sh["S1"]))))
+        dt = float(np.nanmax(np.abs(np.asarray(si["ST"]) - np.asarray(sh["ST"]))))
+        conv.update(n_half=half, max_change_S1=d1, max_change_ST=dt,
+                    converged=bool(max(d1, dt) < CONVERGED_TOL),
+                    ST_half={n: float(v) for n, v in zip(lay.names, sh["ST"])})
+    return rows, conv

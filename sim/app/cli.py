@@ -1,0 +1,61 @@
+"""``ieisim app``: serve the classroom page on this machine."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from sim.errors import UsageError
+
+DEFAULT_HOST = "127.0.0.1"
+"""Bound to the local machine unless the teacher asks otherwise (``--host 0.0.0.0``)."""
+DEFAULT_PORT = 8765
+PAGE_MODULE = "sim.app.page"
+MAX_PORT = 65535
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool = True) -> None:
+    """Run the Solara server for the classroom page until interrupted.
+
+    Raises:
+        UsageError: the port is outside 1-65535 or the host is empty.
+    """
+    if not 0 < port <= MAX_PORT:
+        raise UsageError(f"--port {port}: expected a port number in 1-{MAX_PORT}")
+    if not host.strip():
+        raise UsageError("--host: expected a host name or address, e.g. 127.0.0.1")
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "false")
+    from solara.__main__ import run as solara_run
+
+    from sim.app import assets
+
+    absent = assets.missing()
+    if absent:
+        print(f"warning: {len(absent)} front-end asset(s) are not installed for offline use; "
+              "run `python -m sim.app.assets install` while online", file=sys.stderr)
+    args = [PAGE_MODULE, "--host", host, "--port", str(port), "--no-open",
+            "--log-level", "warning"]
+    if production:
+        args.append("--production")
+    print(f"ieisim app: open http://{host}:{port}/ in a browser (Ctrl-C stops)",
+          file=sys.stderr, flush=True)
+    solara_run.main(args=args, prog_name="ieisim app", standalone_mode=False)
+
+
+def app(
+    port: int = typer.Option(DEFAULT_PORT, help="Port to serve on."),
+    host: str = typer.Option(DEFAULT_HOST, help="Address to bind (default: this machine "
+                             "only; 0.0.0.0 lets the classroom's devices connect)."),
+    dev: bool = typer.Option(False, "--dev", help="Solara development mode (slower first "
+                             "render, more checks)."),
+) -> None:
+    """Serve the classroom web app (presets, sliders, live charts, network)."""
+    serve(host=host, port=port, production=not dev)
+
+
+def register(cli: typer.Typer) -> None:
+    """Add ``ieisim app`` to the command line."""
+    cli.command("app")(app)

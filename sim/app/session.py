@@ -1,0 +1,135 @@
+"""The simulation state of one browser session: the chosen policy and its status-quo twin.
+
+Each browser session (a Solara virtual kernel) builds its own :class:`ClassroomSession`, so
+a class of thirty students on one server never shares a model. The session holds the model
+of the chosen policy and, in side-by-side mode, a status-quo model with the same seed; both
+step together, so the difference between them is the policy's effect, not luck. The page
+reads it; nothing here knows about widgets, which keeps it testable and benchmarkable.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pandas as pd
+
+from sim.app.network_view import NetworkLayout
+from sim.app.presets import BASELINE, preset_levers
+from sim.model import CooperationModel
+from sim.params import LEVERS, Scenario, load_scenario
+
+CLASSROOM_SCENARIO = "classroom"
+"""The shipped scenario the app runs on (``configs/classroom.toml``)."""
+
+
+def scenario_levers(scenario: Scenario) -> dict[str, Any]:
+    """The twelve lever values of ``scenario`` by short name."""
+    return {p.name: scenario[p.name] for p in LEVERS}
+
+
+class ClassroomSession:
+    """The models a browser session drives, rebuilt on reset and stepped together.
+
+    Args:
+        base: the scenario whose world, economy and behaviour the page keeps (default: the
+            classroom scenario); the page changes only its levers and seed.
+    """
+
+    def __init__(self, base: Scenario | None = None):
+        self.base = base if base is not None else load_scenario(CLASSROOM_SCENARIO)
+        self.horizon_years: int = self.base.run.years
+        self.max_steps: int = self.base.run.years * self.base.run.steps_per_year
+        self._lock = threading.RLock()
+        self.policy: CooperationModel
+        self.baseline: CooperationModel | None = None
+        self.layouts: dict[int, NetworkLayout] = {}
+        self.steps = 0
+        self.generation = 0  # counts resets: views rebuild their figures for a new model
+        self.reset(scenario_levers(self.base), self.base.run.seed, compare=False)
+
+    # ------------------------------------------------------------------ lifecycle
+    def reset(self, levers: dict[str, Any], seed: int, compare: bool) -> None:
+        """Start again: a new policy model with ``levers`` and ``seed`` (and its twin).
+
+        Raises:
+            ConfigError: a lever value is out of its declared bounds.
+        """
+        scenario = self._scenario(levers, seed)
+        with self._lock:
+            self.levers = scenario_levers(scenario)
+            self.seed = seed
+            self.policy = CooperationModel(scenario, seed=seed)
+            self.baseline = None
+            self.layouts = {id(self.policy): NetworkLayout(self.policy.network)}
+            self.steps = 0
+            self.generation += 1
+            if compare:
+                self.set_compare(True)
+
+    def set_compare(self, on: bool) -> None:
+        """Switch the status-quo twin on or off; a new twin catches up with the policy."""
+        with self._lock:
+            if not on:
+                self.baseline = None
+                return
+            if self.baseline is not None:
+                return
+            twin = CooperationModel(self._scenario(preset_levers(BASELINE), self.seed),
+                                    seed=self.seed)
+            for _ in range(self.steps):
+                twin.step()
+            self.baseline = twin
+            self.layouts[id(twin)] = NetworkLayout(twin.network)
+
+    def can_step(self) -> bool:
+        """Whether the horizon of the classroom scenario is still ahead."""
+        return self.steps < self.max_steps
+
+    def step(self) -> bool:
+        """Advance every model one step; False (and nothing done) at the horizon."""
+        with self._lock:
+            if not self.can_step():
+                return False
+            self.policy.step()
+            if self.baseline is not None:
+                self.baseline.step()
+            self.steps += 1
+            return True
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def compare(self) -> bool:
+        """Whether the status-quo twin is running."""
+        return self.baseline is not None
+
+    @property
+    def year(self) -> float:
+        """Years elapsed in the running models."""
+        return float(self.policy.year)
+
+    def applied_levers(self) -> dict[str, Any]:
+        """Lever values read back from the running policy model's parameters."""
+        return scenario_levers(self.policy.params)
+
+    def runs(self) -> list[tuple[str, CooperationModel]]:
+        """``(role, model)`` pairs, status quo first: roles ``status_quo_run``, ``policy_run``."""
+        with self._lock:
+            pairs = [("policy_run", self.policy)]
+            if self.baseline is not None:
+                pairs.insert(0, ("status_quo_run", self.baseline))
+            return pairs
+
+    def timeseries(self) -> list[tuple[str, pd.DataFrame]]:
+        """``(role, time series)`` of each running model, as in :meth:`runs`."""
+        with self._lock:
+            return [(role, model.timeseries()) for role, model in self.runs()]
+
+    def layout(self, model: CooperationModel) -> NetworkLayout:
+        """The network layout computed once for ``model``."""
+        return self.layouts[id(model)]
+
+    def _scenario(self, levers: dict[str, Any], seed: int) -> Scenario:
+        overrides = {f"policy.{k}": v for k, v in levers.items()}
+        overrides["run.seed"] = seed
+        return self.base.with_overrides(overrides)

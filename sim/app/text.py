@@ -1,0 +1,127 @@
+"""Interface text of the classroom app in English and Chinese, and the plain-words panel.
+
+Parameter labels and help come from ``sim.params`` declarations, output labels from
+``sim.metrics.OUTPUT_INFO`` and package labels from ``sim.policies.PACKAGE_LABELS``; this
+module holds only the words that belong to the page itself.
+"""
+
+from __future__ import annotations
+
+from sim.ladder import RUNGS
+
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+"""Interface languages; the first is the default."""
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+"""Each language's name in itself (the label of the switch that selects it)."""
+
+_STRINGS: dict[str, tuple[str, str]] = {
+    "title": ("School–enterprise cooperation: why firms stop at internships",
+              "校企合作:企业为何止步于实习"),
+    "run": ("Run", "运行"),
+    "step": ("Step", "单步"),
+    "play": ("Play", "播放"),
+    "pause": ("Pause", "暂停"),
+    "reset": ("Reset", "重置"),
+    "year": ("Year {year:.1f} of {horizon}", "第 {year:.1f} 年 / 共 {horizon} 年"),
+    "horizon_reached": ("End of the horizon: press Reset to start again.",
+                        "已到模拟期末:按“重置”重新开始。"),
+    "presets": ("Policy presets (one click: set and restart)", "政策组合(一键设置并重新开始)"),
+    "levers": ("Policy levers", "政策杠杆"),
+    "advanced": ("Advanced: the other levers", "高级:其余政策杠杆"),
+    "seed": ("Random seed", "随机种子"),
+    "pending": ("Changed levers or seed apply when you press Reset.",
+                "修改的杠杆或种子在按“重置”后生效。"),
+    "compare": ("Side by side with the status quo (same seed)", "与现状并排对比(相同随机种子)"),
+    "custom": ("Custom policy", "自定义政策"),
+    "running_policy": ("The policy in the running model", "当前运行模型中的政策"),
+    "policy_run": ("Chosen policy", "所选政策"),
+    "status_quo_run": ("Status quo", "现状"),
+    "network": ("Cooperation network", "合作网络"),
+    "network_caption": ("Squares: colleges (inner ring). Dots: enterprises (outer ring), "
+                        "coloured by their highest rung, grey if no tie. Lines: ties, "
+                        "coloured by rung.",
+                        "方块:院校(内圈)。圆点:企业(外圈),按最高合作层级着色,"
+                        "灰色表示无合作。连线:合作关系,按层级着色。"),
+    "charts": ("What happens over time", "随时间的变化"),
+    "explain": ("What am I looking at?", "我在看什么?"),
+    "lever_help": ("What each lever does", "每个政策杠杆的作用"),
+    "year_axis": ("Years", "年"),
+    "participation_willingness": ("Participation and willingness to cooperate",
+                                  "企业参与率与校企合作意愿"),
+    "ties_by_rung": ("Ties by rung (share)", "各层级合作占比"),
+    "no_ties": ("no ties yet", "尚无合作"),
+    "seed_label": ("seed", "种子"),
+}
+
+RUNG_LABELS: dict[str, tuple[str, str]] = {
+    "internship": ("Internship", "实习"),
+    "expert_exchange": ("Expert exchange", "专家互聘"),
+    "joint_training": ("Joint training", "联合培养"),
+    "joint_rd": ("Joint R&D", "联合研发"),
+}
+"""Display names of the rungs of ``sim.ladder.RUNGS`` (ladder.py has names only)."""
+
+_EXPLANATION = {
+    "en": """
+**The ladder.** A college and an enterprise can cooperate at four depths, lowest first:
+*internship* (students placed in the firm), *expert exchange* (industry professors teach,
+teachers practise in the firm), *joint training* (apprenticeships, order classes) and
+*joint R&D*. Each rung costs the firm more and pays back later.
+
+**Why firms stop low.** Colleges are rewarded for *having* partners, so they are keen on any
+tie. Firms weigh cost against benefit: interns are cheap, but apprentices cost money and may
+be hired away by firms that train nobody; joint R&D needs a capable college and pays back
+slowly. So most ties stay at internships.
+
+**What to watch.** The stacked chart shows how the ties are spread over the rungs; *joint
+R&D per 100 firms* is the depth that matters most; the willingness lines show the gap
+between enthusiastic colleges and hesitant firms; *public cost* is what the policy costs.
+Turn on the side-by-side mode to see the status quo, with the same luck (seed), next to your
+policy.
+
+**How to use it.** Pick a preset or move the sliders, press *Reset* to start a new run with
+them, then *Step* (one semester) or *Play*.
+""",
+    "zh": """
+**合作阶梯。** 院校与企业的合作有四个层级,由浅入深:*实习*(学生到企业实习)、*专家互聘*
+(产业教授授课、教师到企业实践)、*联合培养*(学徒制、订单班)和*联合研发*。层级越高,
+企业投入越大,回报越晚。
+
+**企业为何止步于浅层。** 院校的评价看重"有没有"合作伙伴,因此对任何合作都很积极。企业则权衡
+成本与收益:实习生成本低,学徒成本高且可能被不参与培养的企业挖走;联合研发需要有能力的院校,
+回报周期长。所以大多数合作停留在实习层级。
+
+**看什么。** 堆积图显示合作在各层级的分布;*每百家企业联合研发数*是最关键的深度指标;
+意愿曲线显示"校热企冷"的差距;*公共成本*是政策的花费。打开并排对比模式,可以在相同运气
+(随机种子)下把现状与所选政策放在一起比较。
+
+**怎么用。** 选择一个政策组合或拖动滑块,按*重置*用新设置开始,然后按*单步*(一个学期)
+或*播放*。
+""",
+}
+
+
+def tr(key: str, lang: str, **values: object) -> str:
+    """The interface string ``key`` in language ``lang``, formatted with ``values``."""
+    text = _STRINGS[key][LANGUAGES.index(lang)]
+    return text.format(**values) if values else text
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    """The ``lang`` member of an (English, Chinese) pair."""
+    return pair[LANGUAGES.index(lang)]
+
+
+def rung_label(index: int, lang: str) -> str:
+    """Display name of rung ``index`` (0 = internship)."""
+    return pick(RUNG_LABELS[RUNGS[index]], lang)
+
+
+def explanation(lang: str) -> str:
+    """The plain-words panel (Markdown) explaining the model and what the charts show."""
+    return _EXPLANATION[lang].strip()
+
+
+def string_keys() -> tuple[str, ...]:
+    """All interface string keys (tests check both languages define each one)."""
+    return tuple(_STRINGS)

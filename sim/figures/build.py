@@ -1,0 +1,137 @@
+"""Which figures a folder gets, and writing them all to ``DIR/figures/`` with an index.
+
+What is drawn follows from what the folder holds:
+
+* a run folder: model snapshot panels, rung shares over time, the network snapshot and the
+  breakdowns by sector, size class and tier. ``compare`` names a second run folder (e.g.
+  the reform package next to the status quo): every figure then shows both runs (panels or
+  lines side by side) and is written in the first folder's ``figures/``;
+* a sweep folder: rung shares with bands across replicates per scenario (scenarios design
+  with time series kept), the cost-effectiveness frontier, a phase diagram per target
+  outcome (grid design with two or more levers), and from the analysis files when present
+  (``ieisim analyze``): Sobol' bars and S2 heatmaps, Morris mu*-sigma, scenario discovery
+  ranges and paired differences against the baseline scenario.
+
+Everything is read and checked before anything is written; figures are drawn into a
+temporary folder that then replaces ``DIR/figures/`` whole.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from sim.errors import UsageError
+from sim.figures import breakdowns, network, timeseries
+from sim.figures.folders import RunFolder, read_manifest, read_run
+from sim.figures.labels import Labels
+from sim.figures.output import FigureRecord, save_figure, write_index
+from sim.figures.style import styled
+
+FIGURES_DIR = "figures"
+"""Sub-folder of DIR that receives the figures."""
+_PARTIAL = ".figures.partial"
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A figure to draw: its file stem, index entry and the function that draws it."""
+
+    name: str
+    title: str
+    source: str
+    draw: Callable[[], tuple]
+
+
+def _run_source(runs: list[RunFolder]) -> str:
+    parts = []
+    for r in runs:
+        years = r["timeseries"]["year"].max() if len(r["timeseries"]) else 0
+        parts.append(f"run `{r.path.name}` (scenario {r.name}, seed {r.seed}, "
+                     f"{years:g} years)")
+    return "; ".join(parts)
+
+
+def plan_runs(runs: list[RunFolder], labels: Labels) -> list[Planned]:
+    """The figures of one run folder, or of two compared side by side."""
+    names = [r.name for r in runs]
+    if len(set(names)) < len(names):  # same scenario twice: tell them apart by folder
+        names = [f"{r.name} ({r.path.name})" for r in runs]
+    ts = {n: r["timeseries"] for n, r in zip(names, runs)}
+    tables = {n: r.tables for n, r in zip(names, runs)}
+    src = _run_source(runs)
+    vs = " (side by side)" if len(runs) > 1 else ""
+    return [
+        Planned("model_snapshot", "Model snapshot over time: enterprise participation, "
+                "willingness gap, dual-qualified teacher share, graduate match, public cost "
+                "(yearly and cumulative)" + vs, src,
+                lambda: timeseries.snapshot_panels(ts, labels)),
+        Planned("rung_shares", "Share of ties on each rung of the cooperation ladder over "
+                "time (stacked)" + vs, src, lambda: timeseries.rung_shares_run(ts, labels)),
+        Planned("network", "Network snapshot at the end of the run: colleges and enterprises "
+                "with a tie, ties coloured by rung, seeded layout shared across panels" + vs,
+                src, lambda: network.network_snapshot(tables, labels)),
+        Planned("breakdowns", "Cooperation at the end of the run by sector, enterprise size "
+                "class and college tier" + vs, src,
+                lambda: breakdowns.breakdowns(tables, labels)),
+    ]
+
+
+def plan(folder: Path, labels: Labels, compare: Path | None = None) -> tuple[list[Planned], str]:
+    """Read ``folder`` (and ``compare``) and return the figures to draw and an index heading.
+
+    Raises:
+        UsageError: unreadable folders, or ``compare`` given for a sweep folder.
+    """
+    manifest = read_manifest(folder)
+    if manifest["kind"] == "run":
+        runs = [read_run(folder)] + ([read_run(compare)] if compare is not None else [])
+        heading = "Figures of run " + " vs ".join(f"`{r.path.name}`" for r in runs)
+        return plan_runs(runs, labels), heading
+    if compare is not None:
+        raise UsageError("--compare works on run folders only (give two 'ieisim run' folders)")
+    from sim.figures.sweep import plan_sweep
+
+    return plan_sweep(folder, labels), f"Figures of sweep `{folder.name}`"
+
+
+def make_figures(folder: str | Path, lang: str = "en",
+                 compare: str | Path | None = None) -> list[FigureRecord]:
+    """Draw every figure ``folder`` supports into ``folder/figures/``; return the records.
+
+    Args:
+        folder: a run folder or a sweep folder.
+        lang: label language, ``"en"`` or ``"zh"``.
+        compare: a second run folder drawn beside ``folder`` (run folders only).
+
+    Raises:
+        UsageError: bad folder, unknown language or no Chinese font for ``"zh"`` (nothing is
+            written then).
+    """
+    folder = Path(folder)
+    labels = Labels(lang)
+    with styled(lang):  # checks the font before anything is read or written
+        planned, heading = plan(folder, labels, Path(compare) if compare is not None else None)
+        partial = folder / _PARTIAL
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir()
+        try:
+            records = []
+            for p in planned:
+                fig, data = p.draw()
+                records.append(save_figure(fig, data, partial, p.name, p.title, p.source))
+            about = (f"Labels: {'Chinese' if lang == 'zh' else 'English'}. "
+                     f"Source folder: `{folder.name}`" +
+                     (f"; compared with `{Path(compare).name}`." if compare is not None
+                      else "."))
+            write_index(records, partial, heading, about)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+    out = folder / FIGURES_DIR
+    shutil.rmtree(out, ignore_errors=True)
+    partial.rename(out)
+    return records
+

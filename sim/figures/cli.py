@@ -1,0 +1,31 @@
+"""``ieisim figures DIR``: publication figures of a run or sweep folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def figures(
+    folder: Path = typer.Argument(..., help="A run folder ('ieisim run') or a sweep folder "
+                                  "('ieisim sweep', optionally analysed)."),
+    lang: str = typer.Option("en", "--lang", help="Label language: en or zh (needs a "
+                             "Chinese font, e.g. Debian's fonts-noto-cjk)."),
+    compare: Optional[Path] = typer.Option(None, "--compare", help="A second run folder drawn "
+                                           "beside FOLDER (e.g. the reform package next to "
+                                           "the status quo)."),
+) -> None:
+    """Write every figure the folder supports to FOLDER/figures/ (PDF, PNG, CSV, README.md)."""
+    from sim.figures.build import FIGURES_DIR, make_figures
+
+    records = make_figures(folder, lang=lang, compare=compare)
+    for r in records:
+        typer.echo(f"{r.name:28s} {r.title}")
+    typer.echo(f"{len(records)} figures written to {Path(folder) / FIGURES_DIR}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``figures`` command to the ``ieisim`` app."""
+    app.command("figures")(figures)

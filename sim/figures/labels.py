@@ -1,0 +1,128 @@
+"""Every text drawn on a figure, in English or Chinese.
+
+Metric labels and units come from :data:`sim.metrics.OUTPUT_INFO`, lever labels and units
+from :data:`sim.params.BY_NAME`, scenario names from :data:`sim.policies.PACKAGE_LABELS`,
+sector names from :data:`sim.sectors.SECTORS`;
+this module only adds the words of the figures themselves (axis names, legend entries).
+Units are declared in English only, so Chinese labels keep the English unit.
+"""
+
+from __future__ import annotations
+
+from sim.figures.style import check_lang
+from sim.metrics import OUTPUT_INFO
+from sim.params import BY_NAME
+from sim.policies import PACKAGE_LABELS
+from sim.sectors import SECTORS
+
+_UNITLESS = {"", "-", "1"}
+
+RUNG_LABELS: dict[str, tuple[str, str]] = {
+    "internship": ("Internship", "实习"),
+    "expert_exchange": ("Expert exchange", "专家互聘"),
+    "joint_training": ("Joint training", "联合培养"),
+    "joint_rd": ("Joint R&D", "联合研发"),
+    "none": ("No tie", "未合作"),
+}
+"""Display names of the rungs of :data:`sim.ladder.RUNGS` (and of "none": no active tie)."""
+
+WORDS: dict[str, tuple[str, str]] = {
+    "year": ("Year", "年份"),
+    "share_of_ties": ("Share of ties", "合作关系占比"),
+    "mean": ("mean", "均值"),
+    "band": ("line: mean; band: {pct:g}% interval across {n} replicates",
+             "线:均值;带:{n} 次重复的 {pct:g}% 区间"),
+    "difference": ("Difference from {ref}", "相对{ref}的差值"),
+    "paired_ci": ("paired mean, {pct:g}% CI", "配对均值,{pct:g}% 置信区间"),
+    "first_order": ("First order S1", "一阶指数 S1"),
+    "total_order": ("Total order ST", "总效应指数 ST"),
+    "sobol_index": ("Sobol' index", "Sobol 指数"),
+    "second_order": ("Second-order index S2", "二阶指数 S2"),
+    "mu_star": ("μ* (mean |elementary effect|)", "μ*(基本效应绝对值均值)"),
+    "sigma": ("σ (std. of elementary effects)", "σ(基本效应标准差)"),
+    "non_dominated": ("Non-dominated", "非劣政策"),
+    "dominated": ("Dominated", "被支配政策"),
+    "target": ("Target {op} {value:g}", "目标 {op} {value:g}"),
+    "target_outside": ("{target}: not crossed in this range", "{target}:在此范围内未达到"),
+    "box_title": ("{target}, box {box} (coverage {coverage:.2f}, density {density:.2f})",
+                  "{target},第 {box} 个区域(覆盖率 {coverage:.2f},密度 {density:.2f})"),
+    "lever_position": ("Position in lever range (0 = low, 1 = high)",
+                       "在杠杆取值范围中的位置(0 = 下限,1 = 上限)"),
+    "full_range": ("Swept range", "扫描范围"),
+    "found_range": ("Range found", "发现的范围"),
+    "colleges": ("Colleges", "院校"),
+    "enterprises": ("Enterprises", "企业"),
+    "sector": ("Sector", "行业"),
+    "size_class": ("Enterprise size class", "企业规模"),
+    "tier": ("College tier", "院校层次"),
+    "share_of_enterprises": ("Share of enterprises", "企业占比"),
+    "share_of_colleges_ties": ("Share of the tier's ties", "该层次合作关系占比"),
+    "highest_rung": ("Highest rung", "最高合作层级"),
+    "ties_label": ("{n} ties", "{n} 条合作关系"),
+    "final_year": ("year {year:g}", "第 {year:g} 年"),
+    "small": ("Small (< 300 staff)", "小型(< 300 人)"),
+    "medium": ("Medium (300-999 staff)", "中型(300-999 人)"),
+    "large": ("Large (>= 1000 staff)", "大型(>= 1000 人)"),
+}
+"""Figure words (English, Chinese) by key; some are format strings."""
+
+
+class Labels:
+    """Labels in one language (``"en"`` or ``"zh"``)."""
+
+    def __init__(self, lang: str = "en"):
+        self.lang = check_lang(lang)
+        self._i = 0 if lang == "en" else 1
+
+    def word(self, key: str, **fmt) -> str:
+        """A figure word from :data:`WORDS`, formatted with ``fmt``."""
+        text = WORDS[key][self._i]
+        return text.format(**fmt) if fmt else text
+
+    def _with_unit(self, label: str, unit: str) -> str:
+        if unit.strip() in _UNITLESS:
+            return label
+        return f"{label} ({unit})" if self.lang == "en" else f"{label}({unit})"
+
+    def metric(self, name: str, unit: bool = True) -> str:
+        """Label of output ``name`` (with its unit unless ``unit`` is False)."""
+        if name not in OUTPUT_INFO:
+            return name
+        label, unit_text, label_zh = OUTPUT_INFO[name]
+        text = label if self.lang == "en" else label_zh
+        return self._with_unit(text, unit_text) if unit else text
+
+    def unit(self, name: str) -> str:
+        """Unit of output ``name``, capitalised for an axis label ("" if unitless)."""
+        if name not in OUTPUT_INFO:
+            return ""
+        text = OUTPUT_INFO[name][1].strip()
+        return "" if text in _UNITLESS else text[:1].upper() + text[1:]
+
+    def lever(self, name: str, unit: bool = True) -> str:
+        """Label of lever (or any parameter) ``name``, with its unit unless told otherwise."""
+        p = BY_NAME.get(name)
+        if p is None:
+            return name
+        text = p.label if self.lang == "en" else p.label_zh
+        return self._with_unit(text, p.unit) if unit else text
+
+    def rung(self, name: str) -> str:
+        """Display name of a rung (or "none")."""
+        pair = RUNG_LABELS.get(name)
+        return pair[self._i] if pair else name
+
+    def scenario(self, name: str) -> str:
+        """Display name of a scenario or policy package (the name itself if unknown)."""
+        pair = PACKAGE_LABELS.get(name)
+        return pair[self._i] if pair else name
+
+    def category(self, breakdown: str, value) -> str:
+        """Display name of ``value`` in a breakdown ("sector", "size_class" or "tier")."""
+        if breakdown == "sector":
+            for sector in SECTORS:
+                if sector.name == value:
+                    return sector.label if self.lang == "en" else sector.label_zh
+        if breakdown == "size_class" and value in WORDS:
+            return self.word(str(value))
+        return str(value)

@@ -1,0 +1,118 @@
+"""Network snapshot: colleges and enterprises as nodes, ties coloured by rung.
+
+The layout is a seeded force-directed layout (``networkx.spring_layout``) of the union of
+the ties of all runs shown, so the same firm sits in the same place in every panel (status
+quo and reform package side by side) and the same data gives the same picture. Only
+enterprises with a tie in at least one run are drawn; the panel title counts them.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.collections import LineCollection
+
+from sim.figures.labels import Labels
+from sim.figures.style import (REFERENCE_COLOR, RUNG_STYLE, legend_below, panel_grid,
+                               panel_title)
+from sim.ladder import RUNGS
+
+LAYOUT_SEED = 20251125
+"""Seed of the force-directed layout (any fixed number gives a reproducible picture)."""
+LAYOUT_ITERATIONS = 100
+"""Iterations of the spring layout."""
+EDGE_WIDTHS_PT = (0.4, 0.6, 0.9, 1.3)
+"""Width of a tie on each rung, points: thicker for higher rungs (readable in grey)."""
+COLLEGE_MARKER_SIZE = 28.0
+"""Area of a college marker, points squared."""
+ENTERPRISE_MARKER_SIZE = 5.0
+"""Area of an enterprise marker, points squared."""
+PANEL_HEIGHT_IN = 3.2
+"""Height of a network panel, inches (square-ish panels)."""
+
+
+def rung_names(values: pd.Series) -> pd.Series:
+    """Rung names from a ``rung`` column holding names or indices 0-3."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype(int).map(dict(enumerate(RUNGS)))
+    return values.astype(str)
+
+
+def _node(kind: str, uid) -> str:
+    return f"{kind}{uid}"
+
+
+def layout(ties: dict[str, pd.DataFrame], colleges: dict[str, pd.DataFrame]) -> dict:
+    """Seeded positions of every college and every tied enterprise across all runs."""
+    graph = nx.Graph()
+    for name in sorted(colleges):
+        graph.add_nodes_from(sorted(_node("c", u) for u in colleges[name]["unique_id"]))
+    edges = sorted({(_node("c", c), _node("e", e)) for t in ties.values()
+                    for c, e in zip(t["college"], t["enterprise"])})
+    graph.add_edges_from(edges)
+    if graph.number_of_nodes() == 0:
+        return {}
+    return nx.spring_layout(graph, seed=LAYOUT_SEED, iterations=LAYOUT_ITERATIONS)
+
+
+def network_snapshot(runs: dict[str, dict[str, pd.DataFrame]], labels: Labels):
+    """One panel per run (``runs``: name -> {"ties": ..., "colleges": ..., "enterprises": ...}).
+
+    Data columns: ``run, element`` ("college", "enterprise" or "tie"), ``id``
+    (``c<college>`` / ``e<enterprise>`` / ``c<college>-e<enterprise>``), ``rung`` (ties),
+    ``x, y`` and, for ties, ``x2, y2``: the drawn positions.
+    """
+    ties = {n: r["ties"] for n, r in runs.items()}
+    pos = layout(ties, {n: r["colleges"] for n, r in runs.items()})
+    fig, axes = panel_grid(len(runs), max_cols=2, row_height=PANEL_HEIGHT_IN,
+                           width="single" if len(runs) == 1 else "double")
+    tied = sorted({_node("e", e) for t in ties.values() for e in t["enterprise"]})
+    rows = []
+    handles = {}
+    for i, (ax, (name, run)) in enumerate(zip(axes, runs.items())):
+        t = run["ties"].assign(rung=rung_names(run["ties"]["rung"]))
+        t = t.sort_values(["rung", "college", "enterprise"],
+                          key=lambda s: s.map(RUNGS.index) if s.name == "rung" else s)
+        for rung, width in zip(RUNGS, EDGE_WIDTHS_PT):
+            st = RUNG_STYLE[rung]
+            sub = t[t["rung"] == rung]
+            segments = []
+            for c, e in zip(sub["college"], sub["enterprise"]):
+                (x, y), (x2, y2) = pos[_node("c", c)], pos[_node("e", e)]
+                rows.append((name, "tie", f"c{c}-e{e}", rung, x, y, x2, y2))
+                segments.append([(x, y), (x2, y2)])
+            lines = LineCollection(segments, colors=st.color, linewidths=width,
+                                   linestyles=st.linestyle, label=labels.rung(rung),
+                                   zorder=1 + RUNGS.index(rung))
+            ax.add_collection(lines)
+            if segments:
+                handles[rung] = lines
+        ent = np.array([pos[n] for n in tied]).reshape(-1, 2)
+        col_ids = sorted(_node("c", u) for u in run["colleges"]["unique_id"])
+        col = np.array([pos[n] for n in col_ids]).reshape(-1, 2)
+        handles["enterprise"] = ax.scatter(ent[:, 0], ent[:, 1], s=ENTERPRISE_MARKER_SIZE,
+                                           facecolor="white", edgecolor=REFERENCE_COLOR,
+                                           linewidth=0.4, zorder=10,
+                                           label=labels.word("enterprises"))
+        handles["college"] = ax.scatter(col[:, 0], col[:, 1], s=COLLEGE_MARKER_SIZE, marker="s",
+                                        facecolor=REFERENCE_COLOR, edgecolor="white",
+                                        linewidth=0.5, zorder=11,
+                                        label=labels.word("colleges"))
+        rows += [(name, "enterprise", n, "", x, y, np.nan, np.nan) for n, (x, y) in zip(tied, ent)]
+        rows += [(name, "college", n, "", x, y, np.nan, np.nan)
+                 for n, (x, y) in zip(col_ids, col)]
+        n_firms = t["enterprise"].nunique()
+        title = f"{labels.scenario(name)}: {labels.word('ties_label', n=len(t))}, " \
+                f"{n_firms}/{len(run['enterprises'])} {labels.word('enterprises').lower()}"
+        if len(runs) > 1:
+            panel_title(ax, i, title)
+        else:
+            ax.set_title(title, fontsize=ax.title.get_fontsize())
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+    order = [k for k in (*RUNGS, "college", "enterprise") if k in handles]
+    legend_below(fig, [handles[k] for k in order], [handles[k].get_label() for k in order],
+                 ncol=3)
+    data = pd.DataFrame(rows, columns=["run", "element", "id", "rung", "x", "y", "x2", "y2"])
+    return fig, data

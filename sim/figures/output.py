@@ -1,0 +1,67 @@
+"""Writing a figure: vector PDF, 300-dpi PNG and the plotted data as CSV, plus the index.
+
+Output is deterministic: the PDF carries no creation date, the PNG no time stamp, and the
+CSV is written with a fixed line ending and pandas' round-trip float format, so the same
+data gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from sim.figures.style import PNG_DPI
+
+FORMATS = ("pdf", "png", "csv")
+"""Files written for each figure, by extension."""
+_PDF_METADATA = {"CreationDate": None, "Creator": "ieisim", "Producer": None}
+_PNG_METADATA = {"Software": None}
+
+
+@dataclass(frozen=True)
+class FigureRecord:
+    """One written figure, for the index.
+
+    Attributes:
+        name: file stem (``<name>.pdf|.png|.csv``).
+        title: one line saying what the figure shows.
+        source: which runs (or analysis files) its data comes from.
+    """
+
+    name: str
+    title: str
+    source: str
+
+    def files(self) -> list[str]:
+        """The file names written for this figure."""
+        return [f"{self.name}.{ext}" for ext in FORMATS]
+
+
+def save_figure(fig: plt.Figure, data: pd.DataFrame, out_dir: Path, name: str, title: str,
+                source: str) -> FigureRecord:
+    """Write ``fig`` as ``name.pdf`` and ``name.png`` and ``data`` as ``name.csv``; close it."""
+    out_dir = Path(out_dir)
+    try:
+        fig.savefig(out_dir / f"{name}.pdf", metadata=_PDF_METADATA)
+        fig.savefig(out_dir / f"{name}.png", dpi=PNG_DPI, metadata=_PNG_METADATA)
+    finally:
+        plt.close(fig)
+    data.to_csv(out_dir / f"{name}.csv", index=False, lineterminator="\n")
+    return FigureRecord(name, title, source)
+
+
+def write_index(records: list[FigureRecord], out_dir: Path, heading: str, about: str) -> Path:
+    """Write ``README.md`` in ``out_dir`` listing each figure, what it shows and its data."""
+    lines = [f"# {heading}", "", about, "",
+             "Each figure is a vector PDF and a 300-dpi PNG; the CSV beside it holds exactly "
+             "the numbers plotted. Regenerate with `ieisim figures` on the parent folder.", "",
+             "| Figure | Shows | Data from |", "|---|---|---|"]
+    for r in records:
+        files = ", ".join(f"[{f.rsplit('.', 1)[1]}]({f})" for f in r.files())
+        lines.append(f"| `{r.name}` ({files}) | {r.title} | {r.source} |")
+    path = Path(out_dir) / "README.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,151 @@
+"""Global sensitivity figures from ``sensitivity.csv``: Sobol' bars, S2 heatmaps, Morris.
+
+``sensitivity.csv`` has exactly the columns ``output, method, lever, lever2, index, value,
+conf_low, conf_high`` (written by ``ieisim analyze``); the rows used here are those with
+``method`` "sobol" (``index`` S1, ST and, with ``lever2``, S2) and "morris" (``index``
+mu_star and sigma).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+
+from sim.figures.labels import Labels
+from sim.figures.style import (MUTED_COLOR, REFERENCE_COLOR, SEQUENTIAL_CMAP, SERIES_COLORS,
+                               legend_below, new_figure, panel_grid, panel_title)
+
+SOBOL, MORRIS = "sobol", "morris"
+"""``method`` values of the Sobol' and Morris rows."""
+FIRST, TOTAL, SECOND = "S1", "ST", "S2"
+"""``index`` values of the Sobol' first-order, total and second-order rows."""
+MU_STAR, SIGMA = "mu_star", "sigma"
+"""``index`` values of the Morris rows."""
+BAR_HEIGHT = 0.38
+"""Height of one bar, in units of the spacing between levers."""
+ROW_PER_LEVER_IN = 0.16
+"""Height added to a row of Sobol' panels per lever, inches."""
+LIGHT_CELL = 0.6
+"""Heatmap cells lighter than this (normalised colour 0-1) get black text, others white."""
+MORRIS_ROW_IN = 2.3
+"""Height of a row of Morris panels, inches."""
+_COLS = 3
+
+
+def _outputs(sens: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(sens["output"]))
+
+
+def _ci(d: pd.DataFrame) -> np.ndarray:
+    """Error-bar half-lengths (2 x n) from the conf_low/conf_high columns (0 where missing)."""
+    lo = (d["value"] - d["conf_low"]).fillna(0.0).clip(lower=0.0)
+    hi = (d["conf_high"] - d["value"]).fillna(0.0).clip(lower=0.0)
+    return np.vstack([lo.to_numpy(), hi.to_numpy()])
+
+
+def sobol_bars(sens: pd.DataFrame, labels: Labels, levers: list[str]):
+    """S1 and ST with confidence intervals as horizontal bars, one panel per outcome.
+
+    ``levers`` gives the bar order (top to bottom). Data: the S1/ST rows of ``sens``.
+    """
+    data = sens[(sens["method"] == SOBOL) & sens["index"].isin([FIRST, TOTAL])]
+    data = data.reset_index(drop=True)
+    outputs = _outputs(data)
+    fig, axes = panel_grid(len(outputs), max_cols=_COLS, sharey=True,
+                           row_height=1.0 + ROW_PER_LEVER_IN * len(levers))
+    y = np.arange(len(levers))[::-1].astype(float)
+    handles = []
+    for i, (ax, out) in enumerate(zip(axes, outputs)):
+        handles = []
+        for k, (index, shift, word) in enumerate(((FIRST, BAR_HEIGHT / 2, "first_order"),
+                                                  (TOTAL, -BAR_HEIGHT / 2, "total_order"))):
+            d = (data[(data["output"] == out) & (data["index"] == index)]
+                 .set_index("lever").reindex(levers))
+            handles.append(ax.barh(y + shift, d["value"].fillna(0.0), height=BAR_HEIGHT,
+                                   color=SERIES_COLORS[2] if k == 0 else "white",
+                                   edgecolor=SERIES_COLORS[2], linewidth=0.6,
+                                   hatch="" if k == 0 else "////",
+                                   xerr=_ci(d), error_kw={"elinewidth": 0.6, "capsize": 1.5,
+                                                          "ecolor": REFERENCE_COLOR},
+                                   label=labels.word(word)))
+        ax.axvline(0.0, color=REFERENCE_COLOR, linewidth=0.5)
+        ax.set_yticks(y, [labels.lever(lv, unit=False) for lv in levers])
+        ax.set_xlabel(labels.word("sobol_index"))
+        panel_title(ax, i, labels.metric(out, unit=False))
+    legend_below(fig, handles, [h.get_label() for h in handles])
+    return fig, data
+
+
+def sobol_second_order(sens: pd.DataFrame, labels: Labels, levers: list[str], output: str):
+    """Heatmap of the second-order indices S2 of one outcome (upper triangle, annotated).
+
+    Data: the S2 rows of ``sens`` for ``output``.
+    """
+    data = sens[(sens["method"] == SOBOL) & (sens["index"] == SECOND)
+                & (sens["output"] == output)].reset_index(drop=True)
+    n = len(levers)
+    at = {lv: k for k, lv in enumerate(levers)}
+    # upper triangle without the diagonal: rows are levers[:-1], columns levers[1:]
+    grid = np.full((max(n - 1, 1), max(n - 1, 1)), np.nan)
+    for a, b, v in zip(data["lever"], data["lever2"], data["value"]):
+        if a in at and b in at and a != b:
+            i, j = sorted((at[a], at[b]))
+            grid[i, j - 1] = v
+    fig, axes = new_figure("double", height=0.8 + 0.3 * n)
+    ax = axes[0, 0]
+    finite = grid[np.isfinite(grid)]
+    vmax = max(float(finite.max(initial=0.0)), 1e-9)
+    image = ax.imshow(grid, cmap=SEQUENTIAL_CMAP, vmin=min(0.0, float(finite.min(initial=0.0))),
+                      vmax=vmax)
+    for i, j in zip(*np.nonzero(np.isfinite(grid))):
+        light = image.norm(grid[i, j]) > LIGHT_CELL
+        ax.text(j, i, f"{grid[i, j]:.2f}", ha="center", va="center", fontsize=6,
+                color="black" if light else "white")
+    names = [labels.lever(lv, unit=False) for lv in levers]
+    ax.set_xticks(range(n - 1), names[1:], rotation=45, ha="right", rotation_mode="anchor")
+    ax.set_yticks(range(n - 1), names[:-1])
+    ax.tick_params(length=0)
+    ax.spines[:].set_visible(False)
+    ax.set_title(f"{labels.word('second_order')}: {labels.metric(output, unit=False)}")
+    fig.colorbar(image, ax=ax, shrink=0.8, label=labels.word("second_order"))
+    return fig, data
+
+
+def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
+    """Morris mu* against sigma, one panel per outcome; points numbered by lever.
+
+    Numbers follow ``levers`` (the same in every panel) and are keyed below the panels, so
+    names never overlap the data. Data columns: ``output, lever, number, mu_star, sigma``.
+    """
+    rows = sens[(sens["method"] == MORRIS) & sens["index"].isin([MU_STAR, SIGMA])]
+    data = (rows.pivot_table(index=["output", "lever"], columns="index", values="value",
+                             sort=False)
+            .reindex(columns=[MU_STAR, SIGMA]).reset_index())
+    numbers = {lv: k + 1 for k, lv in enumerate(levers)}
+    for lv in dict.fromkeys(data["lever"]):
+        numbers.setdefault(lv, len(numbers) + 1)
+    data.insert(2, "number", data["lever"].map(numbers).astype(int))
+    outputs = _outputs(data)
+    fig, axes = panel_grid(len(outputs), max_cols=_COLS, row_height=MORRIS_ROW_IN)
+    for i, (ax, out) in enumerate(zip(axes, outputs)):
+        d = data[data["output"] == out]
+        top = max(float(np.nanmax(d[[MU_STAR, SIGMA]].to_numpy(), initial=0.0)), 1e-12) * 1.12
+        ax.plot([0, top], [0, top], color=MUTED_COLOR, linewidth=0.6, linestyle="--")
+        ax.scatter(d[MU_STAR], d[SIGMA], s=10, color=SERIES_COLORS[2], zorder=3)
+        for _, r in d.iterrows():
+            text = ax.annotate(str(r["number"]), (r[MU_STAR], r[SIGMA]), xytext=(2, 2),
+                               textcoords="offset points", fontsize=6)
+            text.set_in_layout(False)
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        ax.set_xlabel(labels.word("mu_star"))
+        ax.set_ylabel(labels.word("sigma"))
+        panel_title(ax, i, labels.metric(out, unit=False))
+    used = sorted(set(data["number"]))
+    by_number = {v: k for k, v in numbers.items()}
+    keys = [Line2D([], [], linestyle="none") for _ in used]
+    fig.legend(keys, [f"{n}  {labels.lever(by_number[n], unit=False)}" for n in used],
+               loc="outside lower center", ncol=3, handlelength=0, handletextpad=0,
+               columnspacing=1.5)
+    return fig, data

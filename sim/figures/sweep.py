@@ -1,0 +1,133 @@
+"""Which figures a sweep folder gets, from its design and the analysis files present.
+
+* scenarios design with time series kept: rung shares over time, mean and 90% band across
+  replicates, one panel per scenario;
+* any design recording ``public_cost``: the cost-effectiveness frontier of each target
+  outcome (``analysis.json`` targets; :data:`DEFAULT_OUTCOMES` when there are none);
+* grid design with at least two levers: a phase diagram of each target outcome over the
+  first two levers, with the target contour;
+* ``sensitivity.csv``: Sobol' S1/ST bars (and an S2 heatmap per outcome when computed),
+  Morris mu*-sigma, paired differences against the baseline scenario;
+* ``discovery.csv``: the lever ranges scenario discovery found.
+
+Run summaries (final value; mean over the run for yearly flows) and their replicate means
+per design point come from :mod:`sim.analysis.loading`, as in the analysis.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.analysis.discovery import LOWER_IS_BETTER
+from sim.analysis.loading import Sweep, load_sweep
+from sim.figures import comparison, discovery, frontier, phase, sensitivity, timeseries
+from sim.figures.build import Planned
+from sim.figures.folders import AnalysisFiles, read_analysis
+from sim.figures.labels import Labels
+from sim.figures.phase import read_target
+
+DEFAULT_OUTCOMES = ("joint_rd_per_100_firms", "mean_rung")
+"""Outcome of the frontier and phase diagram when the analysis names no target (first found)."""
+DEFAULT_BASELINE = "status_quo"
+"""Baseline of the paired differences when ``analysis.json`` names none."""
+DEFAULT_CONF_LEVEL = 0.95
+"""Confidence level of intervals when ``analysis.json`` gives none."""
+
+
+def _source(sweep: Sweep) -> str:
+    m = sweep.manifest
+    return (f"sweep `{sweep.path.name}` ({sweep.design} design, {m.get('n_points', '?')} "
+            f"points x {m.get('replicates', '?')} replicates = {len(sweep.runs)} finished "
+            f"runs, seed {m.get('seed', '?')})")
+
+
+def _outcomes(sweep: Sweep, analysis: AnalysisFiles) -> list[tuple[str, str | None]]:
+    """(outcome, target text or None) pairs to draw frontier and phase diagrams for."""
+    targets = [(o, t) for o, t in analysis.targets.items()
+               if o in sweep.outputs and o != frontier.COST_OUTPUT]
+    if targets:
+        return targets
+    return [(o, None) for o in DEFAULT_OUTCOMES if o in sweep.outputs][:1]
+
+
+def _higher_is_better(output: str, target: str | None) -> bool:
+    parsed = read_target(target) if target else None
+    if parsed:
+        return parsed[0].startswith(">")
+    return output not in LOWER_IS_BETTER
+
+
+def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
+    """Read a sweep folder (and its analysis files) and list the figures it supports."""
+    sweep = load_sweep(folder)
+    analysis = read_analysis(folder)
+    src = _source(sweep)
+    a_src = f"{src}, analysed by `ieisim analyze`"
+    points = sweep.point_table()
+    planned: list[Planned] = []
+
+    ts = sweep.timeseries
+    if (sweep.design == "scenarios" and ts is not None
+            and all(c in ts for c in timeseries.SHARE_COLUMNS)):
+        planned.append(Planned(
+            "rung_shares_by_scenario", "Share of ties on each rung over time per scenario: "
+            f"mean and {timeseries.BAND_PCT:g}% band across replicates", src,
+            lambda: timeseries.rung_bands(ts, labels, by="scenario")))
+
+    for output, target in _outcomes(sweep, analysis):
+        if frontier.COST_OUTPUT in sweep.outputs and output != frontier.COST_OUTPUT:
+            better = _higher_is_better(output, target)
+            planned.append(Planned(
+                f"frontier_{output}", f"Cost-effectiveness frontier: {output} against mean "
+                "yearly public cost per policy (replicate means), non-dominated policies "
+                "highlighted", src,
+                lambda o=output, b=better: frontier.frontier(points, o, labels, b)))
+        names = sweep.factor_names
+        if sweep.design == "grid" and len(names) >= 2:
+            x, y = names[:2]
+            rest = f", averaged over {', '.join(names[2:])}" if len(names) > 2 else ""
+            planned.append(Planned(
+                f"phase_{output}", f"Phase diagram of {output} over {x} and {y}"
+                f"{rest}, target {target or 'none'} as contour", src,
+                lambda o=output, t=target, x=x, y=y: phase.phase_diagram(points, x, y, o,
+                                                                         labels, t)))
+
+    sens = analysis.sensitivity
+    if sens is not None and not sens.empty:
+        levers = sweep.factor_names
+        named = list(dict.fromkeys(sens.loc[sens["method"] == sensitivity.SOBOL, "lever"]))
+        order = [lv for lv in levers if lv in named] + [lv for lv in named if lv not in levers]
+        sobol = sens[(sens["method"] == sensitivity.SOBOL)
+                     & sens["index"].isin([sensitivity.FIRST, sensitivity.TOTAL])]
+        if not sobol.empty:
+            planned.append(Planned(
+                "sobol_indices", "Sobol' first-order (S1) and total (ST) indices with "
+                "confidence intervals, one panel per outcome", a_src,
+                lambda: sensitivity.sobol_bars(sens, labels, order)))
+        s2 = sens[(sens["method"] == sensitivity.SOBOL) & (sens["index"] == sensitivity.SECOND)]
+        for output in dict.fromkeys(s2["output"]):
+            planned.append(Planned(
+                f"sobol_s2_{output}", f"Second-order Sobol' indices (S2) of {output}",
+                a_src, lambda o=output: sensitivity.sobol_second_order(sens, labels, order, o)))
+        if (sens["method"] == sensitivity.MORRIS).any():
+            planned.append(Planned(
+                "morris", "Morris screening: mu* against sigma per outcome, levers "
+                "numbered (key below the panels)", a_src,
+                lambda: sensitivity.morris_scatter(sens, labels, levers)))
+        paired = sens[(sens["method"] == comparison.PAIRED)
+                      & (sens["index"] == comparison.MEAN_DIFF)]
+        if not paired.empty:
+            baseline = str(analysis.setting("baseline") or DEFAULT_BASELINE)
+            conf = float(analysis.setting("conf_level", DEFAULT_CONF_LEVEL))
+            planned.append(Planned(
+                "paired_differences", f"Paired differences against {baseline} (same seeds) "
+                f"with {100 * conf:g}% confidence intervals, per outcome", a_src,
+                lambda: comparison.paired_differences(sens, labels, baseline, conf)))
+
+    disc = analysis.discovery
+    if disc is not None and disc["lever"].astype(str).isin(sweep.factor_names).any():
+        planned.append(Planned(
+            "discovery", "Scenario discovery (PRIM): lever ranges that lead to each target, "
+            "over the swept ranges", a_src,
+            lambda: discovery.discovery_ranges(disc, sweep.factors, labels)))
+    return planned

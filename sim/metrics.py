@@ -1,0 +1,121 @@
+"""Model reporters: functions of a model that return one number each, recorded every step.
+
+Names are fixed (experiments, analysis, figures and the app rely on them). Shares of ties by
+rung are over active ties and sum to 1 whenever a tie exists (all 0 without ties).
+Willingness is revealed: the share of feasible one-rung upgrades each side accepted over the
+last year. Graduate outcomes refer to the latest graduation (NaN before the first one).
+"""
+
+from __future__ import annotations
+
+import math
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.ladder import RUNGS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model import CooperationModel
+
+OUTPUT_INFO = MappingProxyType({
+    "share_internship": ("Share of ties at internship", "share of active ties", "实习层级占比"),
+    "share_expert_exchange": ("Share of ties at expert exchange", "share of active ties",
+                              "专家互聘层级占比"),
+    "share_joint_training": ("Share of ties at joint training", "share of active ties",
+                             "联合培养层级占比"),
+    "share_joint_rd": ("Share of ties at joint R&D", "share of active ties", "联合研发层级占比"),
+    "joint_rd_per_100_firms": ("Joint R&D ties per 100 firms", "ties per 100 enterprises",
+                               "每百家企业联合研发数"),
+    "mean_rung": ("Mean rung of ties", "rung (0 internship - 3 joint R&D)", "平均合作层级"),
+    "enterprise_participation": ("Enterprise participation", "share of enterprises",
+                                 "企业参与率"),
+    "college_willingness": ("College willingness", "share of feasible upgrades accepted",
+                            "院校意愿"),
+    "enterprise_willingness": ("Enterprise willingness", "share of feasible upgrades accepted",
+                               "企业意愿"),
+    "willingness_gap": ("Willingness gap (college - enterprise)", "share", "意愿差距(院校-企业)"),
+    "dual_qualified_share": ("Dual-qualified teachers", "share of full-time teachers",
+                             "双师型教师比例"),
+    "graduate_match_rate": ("Graduates in matching jobs", "share of graduates", "毕业生专业对口率"),
+    "graduate_retention": ("Recruits retained by training firm", "share after one year",
+                           "毕业生留任率"),
+    "public_cost": ("Public spending", "CNY million per year", "公共支出"),
+    "cumulative_public_cost": ("Cumulative public spending", "CNY million", "累计公共支出"),
+    "n_ties": ("Active ties", "ties", "合作关系数"),
+    "subsidy_deadweight_share": ("Deadweight of fiscal payments",
+                                 "share of subsidy and tax credit", "补贴无谓损失占比"),
+})
+"""Reporter name -> (label, unit, Chinese label)."""
+
+OUTPUTS: tuple[str, ...] = tuple(OUTPUT_INFO)
+"""Reporter names in column order (after ``step`` and ``year``)."""
+
+
+def rung_shares(model: "CooperationModel") -> np.ndarray:
+    """Share of active ties on each rung (zeros without ties)."""
+    rows = model.ties.active_rows()
+    counts = np.bincount(model.ties.rung[rows], minlength=len(RUNGS)).astype(float)
+    return counts / counts.sum() if rows.size else counts
+
+
+def willingness(model: "CooperationModel", side: str) -> float:
+    """Share of feasible upgrades ``side`` accepted over the last year (NaN if none)."""
+    window = model._willing[side][-model.steps_per_year:]
+    accepted = sum(a for a, _ in window)
+    feasible = sum(f for _, f in window)
+    return accepted / feasible if feasible else math.nan
+
+
+def deadweight_share(model: "CooperationModel") -> float:
+    """Share of expected fiscal payments going to ties that pay off for the firm without them.
+
+    A tie whose expected net benefit is non-negative without subsidy and tax credit would
+    exist anyway: what it receives is deadweight.
+    """
+    from sim.ladder import enterprise_payoff, policy_payments
+
+    rows = model.ties.active_rows()
+    if rows.size == 0:
+        return 0.0
+    ctx = model.tie_context(model.ties.college[rows], model.ties.firm[rows])
+    rung = model.ties.rung[rows]
+    payments = policy_payments(rung, ctx, model.terms)
+    total = payments.sum()
+    if total <= 0:
+        return 0.0
+    anyway = enterprise_payoff(rung, ctx, model.terms, with_policy=False) >= 0
+    return float(payments[anyway].sum() / total)
+
+
+def collect(model: "CooperationModel") -> dict[str, float]:
+    """All reporters of the current state, with ``step`` and ``year``."""
+    shares = rung_shares(model)
+    rows = model.ties.active_rows()
+    n_rd = int((model.ties.rung[rows] == len(RUNGS) - 1).sum())
+    participating = np.unique(model.ties.firm[rows]).size
+    cw, ew = willingness(model, "college"), willingness(model, "enterprise")
+    t = model.teachers
+    dq = t.dual_qualified(model.params)[~t.professor]
+    return {
+        "step": model.steps_done,
+        "year": model.year,
+        "share_internship": float(shares[0]),
+        "share_expert_exchange": float(shares[1]),
+        "share_joint_training": float(shares[2]),
+        "share_joint_rd": float(shares[3]),
+        "joint_rd_per_100_firms": 100.0 * n_rd / model.firms.n,
+        "mean_rung": float(np.mean(model.ties.rung[rows])) if rows.size else 0.0,
+        "enterprise_participation": participating / model.firms.n,
+        "college_willingness": cw,
+        "enterprise_willingness": ew,
+        "willingness_gap": cw - ew,
+        "dual_qualified_share": float(dq.mean()) if dq.size else 0.0,
+        "graduate_match_rate": model.last_graduation["match_rate"],
+        "graduate_retention": model.last_graduation["retention"],
+        "public_cost": model.ledger.step_paid / model.dt,
+        "cumulative_public_cost": model.ledger.cumulative,
+        "n_ties": float(rows.size),
+        "subsidy_deadweight_share": deadweight_share(model),
+    }

@@ -1,0 +1,100 @@
+"""The college-enterprise cooperation network.
+
+Ties are the working state of the model (one row per college-enterprise pair that ever
+cooperated, in arrays so that payoffs are computed for all ties at once). The networkx graph
+``model.network`` is the public view of the active ties: after every step it holds exactly the
+active ties with their ``rung``, ``trust`` and ``age`` (see :meth:`TieTable.sync_graph`).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+
+
+def college_node(i: int) -> tuple[str, int]:
+    """Graph node of college ``i``."""
+    return ("c", int(i))
+
+
+def enterprise_node(j: int) -> tuple[str, int]:
+    """Graph node of enterprise ``j``."""
+    return ("e", int(j))
+
+
+class TieTable:
+    """Arrays of ties: college, enterprise, rung, trust, age (years), active flag, and the
+    firm's realised net cash flow of the current academic year (CNY thousand).
+
+    A pair keeps its row when the tie ends (``active`` becomes False) and reuses it when the
+    pair cooperates again (trust then restarts).
+    """
+
+    def __init__(self, capacity: int = 256):
+        capacity = max(int(capacity), 16)
+        self.college = np.zeros(capacity, dtype=np.int64)
+        self.firm = np.zeros(capacity, dtype=np.int64)
+        self.rung = np.zeros(capacity, dtype=np.int64)
+        self.trust = np.zeros(capacity)
+        self.age = np.zeros(capacity)
+        self.active = np.zeros(capacity, dtype=bool)
+        self.net = np.zeros(capacity)  # firm's realised net cash flow this academic year
+        self.n = 0
+        self._index: dict[tuple[int, int], int] = {}
+
+    def _grow(self) -> None:
+        for name in ("college", "firm", "rung", "trust", "age", "active", "net"):
+            arr = getattr(self, name)
+            new = np.zeros(arr.size * 2, dtype=arr.dtype)
+            new[: arr.size] = arr
+            setattr(self, name, new)
+
+    def index_of(self, college: int, firm: int) -> int | None:
+        """Row of the pair, or None if they never cooperated."""
+        return self._index.get((int(college), int(firm)))
+
+    def is_active(self, college: int, firm: int) -> bool:
+        """Whether the pair has an active tie."""
+        k = self.index_of(college, firm)
+        return k is not None and bool(self.active[k])
+
+    def start(self, college: int, firm: int, trust: float) -> int:
+        """Start an internship tie between the pair; return its row."""
+        k = self.index_of(college, firm)
+        if k is None:
+            if self.n == self.college.size:
+                self._grow()
+            k = self.n
+            self.n += 1
+            self._index[(int(college), int(firm))] = k
+            self.college[k], self.firm[k] = college, firm
+        self.rung[k] = 0
+        self.trust[k] = trust
+        self.age[k] = 0.0
+        self.net[k] = 0.0
+        self.active[k] = True
+        return k
+
+    def partners_by_college(self, n_colleges: int) -> list[np.ndarray]:
+        """Enterprises with an active tie, for each college."""
+        rows = self.active_rows()
+        order = np.argsort(self.college[rows], kind="stable")
+        bounds = np.searchsorted(self.college[rows][order], np.arange(n_colleges + 1))
+        firms = self.firm[rows][order]
+        return [firms[bounds[i]:bounds[i + 1]] for i in range(n_colleges)]
+
+    def active_rows(self) -> np.ndarray:
+        """Rows of the active ties."""
+        return np.flatnonzero(self.active[: self.n])
+
+    def sync_graph(self, graph: nx.Graph) -> None:
+        """Make ``graph``'s edges exactly the active ties, with their attributes."""
+        rows = self.active_rows()
+        wanted = {(college_node(self.college[k]), enterprise_node(self.firm[k])): k
+                  for k in rows}
+        stale = [(u, v) for u, v in graph.edges() if (u, v) not in wanted
+                 and (v, u) not in wanted]
+        graph.remove_edges_from(stale)
+        for (u, v), k in wanted.items():
+            graph.add_edge(u, v, rung=int(self.rung[k]), trust=float(self.trust[k]),
+                           age=float(self.age[k]))

@@ -1,0 +1,236 @@
+"""One run: build the model, run it, collect tidy tables, write a run folder.
+
+``simulate`` is what sweeps call (time series only, no I/O); ``run_scenario`` returns every
+table; ``write_run`` writes them atomically (a temporary folder renamed into place, so an
+interrupted write never leaves a half-written run folder).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.ladder import RUNGS
+from sim.params import Scenario, load_scenario
+from sim.sectors import SECTOR_NAMES, SIZE_CLASSES
+
+RUN_SCHEMA_VERSION = 1
+
+
+def _prepare(scenario: Scenario | str | None, seed: int | None, years: int | None) -> Scenario:
+    scn = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    overrides: dict[str, Any] = {}
+    if seed is not None:
+        overrides["run.seed"] = int(seed)
+    if years is not None:
+        overrides["run.years"] = int(years)
+    return scn.with_overrides(overrides) if overrides else scn
+
+
+def simulate(scenario: Scenario | str | None = None, seed: int | None = None,
+             years: int | None = None, every: int = 1) -> pd.DataFrame:
+    """Run one simulation and return its time series (every ``every``-th step and the last).
+
+    Args:
+        scenario: a :class:`Scenario`, a shipped scenario name or a TOML path.
+        seed: master seed (default: the scenario's ``run.seed``).
+        years: horizon (default: the scenario's ``run.years``).
+        every: keep every ``every``-th step (the last step is always kept).
+    """
+    from sim.model import CooperationModel
+
+    scn = _prepare(scenario, seed, years)
+    model = CooperationModel(scn)
+    model.run()
+    ts = model.timeseries()
+    if every > 1:
+        keep = (ts["step"] % every == 0) | (ts.index == ts.index[-1])
+        ts = ts[keep].reset_index(drop=True)
+    return ts
+
+
+@dataclass
+class RunResult:
+    """Tables of one run (tidy pandas DataFrames) and its manifest."""
+
+    timeseries: pd.DataFrame
+    enterprises: pd.DataFrame
+    colleges: pd.DataFrame
+    ties: pd.DataFrame
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def breakdown(self, by: str, output: str = "rung") -> pd.DataFrame:
+        """Share of enterprises at each highest rung by ``sector`` or ``size_class``."""
+        if by not in ("sector", "size_class", "city"):
+            raise ValueError(f"breakdown by {by!r}: use sector, size_class or city")
+        table = pd.crosstab(self.enterprises[by], self.enterprises[output], normalize="index")
+        return table.reindex(columns=["none", *RUNGS], fill_value=0.0)
+
+
+def enterprises_table(model) -> pd.DataFrame:
+    """One row per enterprise: id, sector, size, city, absorptive capacity, highest rung."""
+    f = model.firms
+    top = model.highest_rung_of_firms()
+    n_ties = np.bincount(model.ties.firm[model.ties.active_rows()], minlength=f.n)
+    return pd.DataFrame({
+        "unique_id": [a.unique_id for a in model.enterprise_agents],
+        "sector": [SECTOR_NAMES[s] for s in f.sector],
+        "employees": f.employees.astype(int),
+        "size_class": [SIZE_CLASSES[k] for k in f.size_class()],
+        "city": f.city,
+        "absorptive_capacity": f.absorptive,
+        "payback_years": f.payback,
+        "expected_retention": f.belief_retention,
+        "n_ties": n_ties,
+        "rung": ["none" if r < 0 else RUNGS[r] for r in top],
+    })
+
+
+def colleges_table(model) -> pd.DataFrame:
+    """One row per college: tier, city, majors, equipment and outcomes."""
+    from sim.agents.college import TIERS
+
+    c = model.colleges
+    t = model.teachers
+    rows = model.ties.active_rows()
+    dq = t.dual_qualified(model.params)
+    out = []
+    for i, agent in enumerate(model.college_agents):
+        mine = rows[model.ties.college[rows] == i]
+        ft = (t.college == i) & ~t.professor
+        rungs = model.ties.rung[mine]
+        out.append({
+            "unique_id": agent.unique_id,
+            "tier": TIERS[c.tier[i]],
+            "city": int(c.city[i]),
+            "majors": ";".join(c.majors(i)),
+            "facility": float(c.facility[i]),
+            "n_ties": int(mine.size),
+            "mean_rung": float(rungs.mean()) if mine.size else 0.0,
+            "joint_rd_ties": int((rungs == len(RUNGS) - 1).sum()),
+            "dual_qualified_share": float(dq[ft].mean()) if ft.any() else 0.0,
+            "industry_professors": int(((t.college == i) & t.professor).sum()),
+            "graduate_match_rate": float(np.nanmean(c.match_rate[i]))
+            if np.isfinite(c.match_rate[i]).any() else float("nan"),
+        })
+    return pd.DataFrame(out)
+
+
+def ties_table(model) -> pd.DataFrame:
+    """One row per active tie: college, enterprise, sector, city, rung, trust, age (years)."""
+    rows = model.ties.active_rows()
+    ties = model.ties
+    firms = ties.firm[rows]
+    return pd.DataFrame({
+        "college": [model.college_agents[i].unique_id for i in ties.college[rows]],
+        "enterprise": [model.enterprise_agents[j].unique_id for j in firms],
+        "sector": [SECTOR_NAMES[s] for s in model.firms.sector[firms]],
+        "city": model.firms.city[firms],
+        "rung": [RUNGS[r] for r in ties.rung[rows]],
+        "rung_index": ties.rung[rows],
+        "trust": ties.trust[rows],
+        "age": ties.age[rows],
+    })
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parent, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def versions() -> dict[str, str]:
+    """Versions of ieisim and the libraries that shape its numbers."""
+    import mesa
+    import networkx
+
+    import sim
+
+    return {"ieisim": sim.__version__, "mesa": mesa.__version__, "numpy": np.__version__,
+            "networkx": networkx.__version__, "pandas": pd.__version__,
+            "python": platform.python_version()}
+
+
+def run_scenario(scenario: Scenario | str | None = None, seed: int | None = None,
+                 years: int | None = None) -> RunResult:
+    """Run a scenario and return all its tables and a manifest."""
+    from sim.model import CooperationModel
+
+    scn = _prepare(scenario, seed, years)
+    t0 = time.perf_counter()
+    model = CooperationModel(scn)
+    t1 = time.perf_counter()
+    model.run()
+    t2 = time.perf_counter()
+    manifest = {
+        "kind": "run",
+        "schema_version": RUN_SCHEMA_VERSION,
+        "scenario_name": scn.name,
+        "scenario": scn.to_dict(),
+        "scenario_digest": scn.digest(),
+        "seed": scn.run.seed,
+        "years": scn.run.years,
+        "versions": versions(),
+        "git_commit": _git_commit(),
+        "timings": {"build_s": round(t1 - t0, 4), "run_s": round(t2 - t1, 4)},
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    return RunResult(model.timeseries(), enterprises_table(model), colleges_table(model),
+                     ties_table(model), manifest)
+
+
+def write_run(result: RunResult, out_dir: str | os.PathLike) -> Path:
+    """Write a run folder atomically; an existing folder is replaced only when complete."""
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        result.timeseries.to_csv(tmp / "timeseries.csv", index=False)
+        result.enterprises.to_csv(tmp / "enterprises.csv", index=False)
+        result.colleges.to_csv(tmp / "colleges.csv", index=False)
+        result.ties.to_csv(tmp / "ties.csv", index=False)
+        (tmp / "manifest.json").write_text(json.dumps(result.manifest, indent=2, default=str))
+        if out.exists():
+            backup = out.with_name(f".{out.name}.old")
+            shutil.rmtree(backup, ignore_errors=True)
+            out.rename(backup)
+            tmp.rename(out)
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def print_summary(result: RunResult) -> None:
+    """Print the final values of the main outputs as a table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from sim.metrics import OUTPUT_INFO
+
+    last = result.timeseries.iloc[-1]
+    table = Table(title=f"{result.manifest.get('scenario_name', 'run')}: year "
+                        f"{last['year']:.0f}, seed {result.manifest.get('seed')}")
+    table.add_column("output")
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    for name, (label, unit, _) in OUTPUT_INFO.items():
+        table.add_row(label, f"{last[name]:.3f}", unit)
+    Console().print(table)
