@@ -60,9 +60,11 @@ def frontier(points: pd.DataFrame, outcome: str, factor_names: list[str],
     return front
 
 
-def frontier_summary(front: pd.DataFrame, outcome: str, n_points: int) -> dict[str, Any]:
-    """JSON-friendly frontier: its rows and the points it was drawn from."""
+def frontier_summary(front: pd.DataFrame, outcome: str, n_points: int,
+                     cost_rule: str) -> dict[str, Any]:
+    """JSON-friendly frontier: its rows, the points it was drawn from, how cost was summarised
+    (``cost_rule``: ``mean`` over the run or ``final`` value, see sim.analysis.loading)."""
     return {"outcome": outcome, "cost": COST_OUTPUT, "cost_unit": COST_UNIT,
-            "cost_summary": "mean over the run of public_cost (after the start)",
+            "cost_summary": cost_rule,
             "n_points": int(n_points), "n_frontier": int(len(front)),
             "rows": front.to_dict(orient="records")}

@@ -10,8 +10,9 @@ points (cases of interest: points whose replicate mean meets the target). On eac
 trajectory the box kept is the one with the largest coverage among those with density at
 least :data:`DENSITY_GOAL`; if none reaches it, the densest box. Up to :data:`MAX_BOXES`
 boxes are found in turn (PRIM removes the cases a box covers before the next search).
-Coverage = share of all target points inside the box; density = share of points in the box
-that meet the target; mass = share of all points inside the box.
+Coverage, density and mass are PRIM's own: coverage = share of the target points inside the
+box; density = share of the points inside that meet the target; mass = share of all points
+inside. A later box counts only points not inside an earlier one.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def discover(target: Target, x: pd.DataFrame, values: np.ndarray) -> dict[str, A
         dict with ``target`` (expression), ``n_points``, ``n_target``, ``status`` (``ok``,
         ``none`` when no point meets the target, ``all`` when every point does, ``too_few``)
         and ``boxes``: list of ``{box, coverage, density, mass, limits: {factor: [lo, hi]}}``
-        (only the restricted factors; coverage/density/mass against all points).
+        (only the restricted factors).
     """
     keep = np.isfinite(values)
     x, values = x.loc[keep].reset_index(drop=True), values[keep]
@@ -149,7 +150,6 @@ def discover(target: Target, x: pd.DataFrame, values: np.ndarray) -> dict[str, A
         return out
     prim = _prim_class()
     xs = x[varying].astype(float)
-    total = int(y.sum())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         alg = prim.Prim(xs, y, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05)
@@ -159,20 +159,18 @@ def discover(target: Target, x: pd.DataFrame, values: np.ndarray) -> dict[str, A
                 break
             chosen = _choose(box.peeling_trajectory)
             box.select(chosen)
+            stats = box.peeling_trajectory.loc[chosen]
             lims = box.box_lims[chosen]
-            inside = np.ones(len(xs), dtype=bool)
             limits = {}
             for col in varying:
                 lo, hi = float(lims[col].iloc[0]), float(lims[col].iloc[1])
-                inside &= (xs[col].to_numpy() >= lo) & (xs[col].to_numpy() <= hi)
                 if lo > xs[col].min() or hi < xs[col].max():
                     limits[col] = [lo, hi]
-            coverage = float(y[inside].sum() / total)
-            if coverage < MIN_BOX_COVERAGE:
+            if float(stats["coverage"]) < MIN_BOX_COVERAGE:
                 break
-            out["boxes"].append({"box": number, "coverage": coverage,
-                                 "density": float(y[inside].mean()) if inside.any() else 0.0,
-                                 "mass": float(inside.mean()), "limits": limits})
+            out["boxes"].append({"box": number, "coverage": float(stats["coverage"]),
+                                 "density": float(stats["density"]),
+                                 "mass": float(stats["mass"]), "limits": limits})
     return out
 
 

@@ -1,8 +1,8 @@
 """Read a finished sweep folder into per-run and per-design-point tables for analysis.
 
 The sweep folder layout is the contract of ``docs/DEVELOPING.md`` ("Sweep folder"):
-``manifest.json`` plus ``runs/part-*.parquet``, read through :mod:`sim.experiment` when it is
-installed. Each run is reduced to one number per output (its *summary*):
+``manifest.json`` plus ``runs/part-*.parquet``, read through
+:func:`sim.experiment.load_results`. Each run is reduced to one number per output (its *summary*):
 
 * ``final``: the value at the last recorded step of the run (all outputs but the ones below);
 * ``mean``: the mean over the recorded steps after the start (``year > 0``), used for
@@ -117,17 +117,10 @@ def _read_manifest(path: Path) -> dict[str, Any]:
 
 
 def _read_results(path: Path, columns: list[str]) -> pd.DataFrame:
-    """All result rows, only ``columns`` (through sim.experiment when it is installed)."""
-    try:
-        from sim.experiment import load_results
-    except ImportError:  # the experiments engine is optional for reading: same layout
-        load_results = None
-    if load_results is not None:
-        return load_results(path, columns=columns)
-    parts = sorted((path / "runs").glob("part-*.parquet"))
-    if not parts:
-        raise UsageError(f"{path}: no results (runs/part-*.parquet)")
-    return pd.concat([pd.read_parquet(p, columns=columns) for p in parts], ignore_index=True)
+    """All result rows, only ``columns`` (memory-light), through :mod:`sim.experiment`."""
+    from sim.experiment import load_results
+
+    return load_results(path, columns=columns)
 
 
 def _summarise(rows: pd.DataFrame, keys: list[str],

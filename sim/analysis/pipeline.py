@@ -244,19 +244,19 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
             rows += r
             info["morris"] = diag
             info["methods"].append("morris")
-        keep = np.isfinite(values)
+        # given-data methods use independent points: in a Saltelli sample the A and B rows
+        sel = np.isfinite(values)
+        if lay is not None:
+            ab = np.zeros(len(values), dtype=bool)
+            ab[lay.ab_rows()] = True
+            sel &= ab
         if "pawn" in methods:
-            r, diag = moment_free.pawn_indices(output, x[keep], values[keep], names, bounds,
+            r, diag = moment_free.pawn_indices(output, x[sel], values[sel], names, bounds,
                                                settings)
             rows += r
             info["pawn"] = diag
             info["methods"].append("pawn")
         if "spearman" in methods:
-            sel = keep.copy()
-            if lay is not None:
-                ab = np.zeros(len(values), dtype=bool)
-                ab[lay.ab_rows()] = True
-                sel &= ab
             rows += direction.rank_correlations(output, x[sel], values[sel], names,
                                                 settings.conf_level)
             info["methods"].append("spearman")
@@ -281,7 +281,8 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
             front = cost.frontier(points, output, names,
                                   higher_is_better=output not in discovery.LOWER_IS_BETTER)
             frontiers[output] = front
-            info["frontier"] = cost.frontier_summary(front, output, len(points))
+            info["frontier"] = cost.frontier_summary(front, output, len(points),
+                                                     sweep.summaries[cost.COST_OUTPUT])
         if behaviours and sweep.design != "scenarios":
             info["robustness"] = robustness.lever_ranking_robustness(
                 output, points, levers, behaviours, settings,
@@ -291,7 +292,7 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
     manifest = sweep.manifest
     info_all = {
         "kind": "analysis", "schema_version": 1, "sweep": str(sweep.path),
-        "experiment": (manifest.get("experiment") or {}).get("name"),
+        "experiment": (manifest.get("experiment") or {}).get("name") or manifest.get("name"),
         "model": manifest.get("model"), "design": sweep.design,
         "n_points": int(len(points)), "replicates": sweep.replicates,
         "n_runs": int(len(sweep.runs)), "methods": methods, "levers_are_groups": grouped,
@@ -299,7 +300,7 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
         "factors": [{"name": f["name"], "kind": f.get("kind"), "group": f.get("group"),
                      "low": f.get("low"), "high": f.get("high")} for f in sweep.factors],
         "settings": settings.to_dict(), "outputs": per_output, "notes": notes,
-        "summaries": {o: sweep.summaries[o] for o in outputs},
+        "summaries": dict(sweep.summaries),
     }
     if sweep.design == "scenarios":
         info_all["baseline"] = base

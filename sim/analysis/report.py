@@ -178,7 +178,9 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any]) -> 
     summary = info["frontier"]
     out = [f"Cost-effectiveness: {summary['n_frontier']} of {summary['n_points']} sampled "
            f"policies are non-dominated (no other buys more {output} for less public money; "
-           f"cost = mean yearly {cost.COST_OUTPUT}, {cost.COST_UNIT}).", ""]
+           f"cost = {cost.COST_OUTPUT}, {cost.COST_UNIT}, "
+           + ("mean over the run" if summary["cost_summary"] == "mean" else "final value")
+           + ").", ""]
     extra = [c for c in front.columns if c not in ("point", "scenario", cost.COST_OUTPUT,
                                                    output, "gain_per_cny_million")]
     label = "scenario" if "scenario" in front else "point"
@@ -280,6 +282,18 @@ def _scenarios(info: dict[str, Any], output: str) -> list[str]:
     return out
 
 
+def _summaries(rules: dict[str, str]) -> str:
+    means = [o for o, r in rules.items() if r == "mean"]
+    text = "its final value"
+    if means:
+        text += (f", except {', '.join(means)} (mean over the run's recorded steps after the "
+                 "start: e.g. mean yearly public spending, " + cost.COST_UNIT + ")")
+    if cost.COST_OUTPUT in rules and rules[cost.COST_OUTPUT] == "final":
+        text += (f"; {cost.COST_OUTPUT} is the spending in the final step, since the sweep "
+                 "kept only final values")
+    return text
+
+
 def render(result) -> str:
     """The report as Markdown text."""
     info = result.info
@@ -289,10 +303,9 @@ def render(result) -> str:
              "## Methods", "",
              f"The sweep ran the {info.get('model') or 'ieisim'} model on a {result.design} "
              f"design of {info['n_points']} design points with up to {reps} replicate(s) each "
-             f"({n_runs} runs). Each run is reduced to one number per output: its final value, "
-             f"except {cost.COST_OUTPUT} (mean yearly public spending over the run, "
-             f"{cost.COST_UNIT}). Every index is computed on the replicate means of the design "
-             f"points, in the sampler's order, with {_SALIB} (methods: "
+             f"({n_runs} runs). Each run is reduced to one number per output: "
+             f"{_summaries(info['summaries'])}. Every index is computed on the replicate means "
+             f"of the design points, in the sampler's order, with {_SALIB} (methods: "
              f"{', '.join(result.methods)}); intervals are {int(100 * st.conf_level)}% "
              f"confidence intervals from {st.resamples} bootstrap resamples; analysis seed "
              f"{st.seed}, so re-running the analysis gives the same numbers."]

@@ -1,0 +1,130 @@
+"""Synthetic sweep folders for the analysis tests, in the documented sweep-folder layout.
+
+Written with the experiments engine's own store (``result_schema``, ``write_part``,
+``write_json``), so the analysis reads them exactly as it reads ``ieisim sweep`` output. The
+"model" is a plain function of the factor values plus seeded replicate noise, so tests know
+the answer (which factor matters, in which direction, how noisy).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from SALib.sample import latin, morris as morris_sample, sobol as sobol_sample
+
+from sim.experiment.store import result_schema, write_json, write_part
+
+SAMPLER_SEED = 11
+
+
+def factor(name, low=0.0, high=1.0, kind="lever", group=""):
+    return {"name": name, "kind": kind, "group": group or name, "low": low, "high": high,
+            "values": None, "dtype": "float", "unit": ""}
+
+
+def design(kind, factors, n, second_order=False, levels=4, groups=False):
+    problem = {"num_vars": len(factors), "names": [f["name"] for f in factors],
+               "bounds": [[f["low"], f["high"]] for f in factors]}
+    if groups:
+        problem["groups"] = [f["group"] for f in factors]
+    if kind == "sobol":
+        return sobol_sample.sample(problem, n, calc_second_order=second_order,
+                                   seed=SAMPLER_SEED)
+    if kind == "lhs":
+        return latin.sample(problem, n, seed=SAMPLER_SEED)
+    if kind == "morris":
+        return morris_sample.sample(problem, n, num_levels=levels, seed=SAMPLER_SEED)
+    raise ValueError(kind)
+
+
+def write_sweep(folder: Path, kind: str, factors: list[dict], outputs: dict[str, Callable],
+                n: int, replicates: int = 1, noise: float = 0.0, second_order: bool = False,
+                levels: int = 4, groups: bool = False, years: tuple[float, ...] = (10.0,),
+                analysis: dict | None = None, x: np.ndarray | None = None) -> Path:
+    """Write a sweep: ``outputs[name](X dict of arrays, year) -> array``; noise is N(0, noise)
+    with replicate r's noise the same at every point (common random numbers)."""
+    folder = Path(folder)
+    (folder / "runs").mkdir(parents=True, exist_ok=True)
+    x = design(kind, factors, n, second_order, levels, groups) if x is None else x
+    n_points = len(x)
+    cols = {f["name"]: x[:, i] for i, f in enumerate(factors)}
+    rows = {k: [] for k in ["run_id", "point", "replicate", "seed", "step", "year"]
+            + list(cols) + list(outputs)}
+    run_id = 0
+    for r in range(replicates):
+        rng = np.random.default_rng([SAMPLER_SEED, r])
+        eps = {name: rng.normal(0, noise, n_points) for name in outputs}
+        for p in range(n_points):
+            for s, year in enumerate(years):
+                rows["run_id"].append(run_id)
+                rows["point"].append(p)
+                rows["replicate"].append(r)
+                rows["seed"].append(1000 + r)
+                rows["step"].append(s)
+                rows["year"].append(year)
+                for name, v in cols.items():
+                    rows[name].append(v[p])
+                for name, fn in outputs.items():
+                    val = fn({k: v[p] for k, v in cols.items()}, year)
+                    rows[name].append(float(val) + (eps[name][p] * year / years[-1]
+                                                     if year else 0.0))
+            run_id += 1
+    schema = result_schema(factors, list(outputs), with_scenario=False)
+    write_part(folder, {k: np.asarray(v) for k, v in rows.items()}, schema, "000000")
+    experiment = {"name": folder.name, "design": kind, "options": {}}
+    if analysis:
+        experiment["analysis"] = analysis
+    manifest = {"kind": "sweep", "schema_version": 1, "name": folder.name,
+                "experiment": experiment, "model": "synthetic", "design": kind,
+                "factors": factors, "outputs": list(outputs), "n_points": n_points,
+                "replicates": replicates, "n_runs": n_points * replicates, "seed": 20251125,
+                "sobol_n": n if kind == "sobol" else None,
+                "second_order": second_order if kind == "sobol" else None,
+                "morris_levels": levels if kind == "morris" else None,
+                "morris_trajectories": n if kind == "morris" else None, "scenarios": []}
+    write_json(folder / "manifest.json", manifest)
+    pd.DataFrame(x, columns=[f["name"] for f in factors]).to_parquet(folder / "design.parquet")
+    return folder
+
+
+def write_scenarios(folder: Path, effects: dict[str, float], replicates: int,
+                    years: tuple[float, ...], noise: float, base_level: float = 10.0,
+                    cost: dict[str, float] | None = None) -> Path:
+    """A scenarios sweep: scenario s adds ``effects[s] * year / years[-1]`` to
+    ``joint_rd_per_100_firms``; replicate r shares its noise across scenarios (CRN) plus a
+    small independent part."""
+    folder = Path(folder)
+    (folder / "runs").mkdir(parents=True, exist_ok=True)
+    names = list(effects)
+    outputs = ["joint_rd_per_100_firms", "public_cost"]
+    rows = {k: [] for k in ["run_id", "point", "replicate", "seed", "step", "year", "scenario"]
+            + outputs}
+    run_id = 0
+    for p, scn in enumerate(names):
+        for r in range(replicates):
+            shared = np.random.default_rng([SAMPLER_SEED, r])
+            own = np.random.default_rng([SAMPLER_SEED, r, p + 1])
+            for s, year in enumerate(years):
+                level = base_level + shared.normal(0, noise) + own.normal(0, noise / 10)
+                rows["run_id"].append(run_id)
+                rows["point"].append(p)
+                rows["replicate"].append(r)
+                rows["seed"].append(1000 + r)
+                rows["step"].append(s)
+                rows["year"].append(year)
+                rows["scenario"].append(scn)
+                rows["joint_rd_per_100_firms"].append(level + effects[scn] * year / years[-1])
+                rows["public_cost"].append((cost or {}).get(scn, 1.0))
+            run_id += 1
+    schema = result_schema([], outputs, with_scenario=True)
+    write_part(folder, {k: np.asarray(v) for k, v in rows.items()}, schema, "000000")
+    manifest = {"kind": "sweep", "schema_version": 1, "name": folder.name,
+                "experiment": {"name": folder.name, "design": "scenarios", "options": {}},
+                "model": "synthetic", "design": "scenarios", "factors": [],
+                "outputs": outputs, "n_points": len(names), "replicates": replicates,
+                "n_runs": len(names) * replicates, "seed": 20251125, "scenarios": names}
+    write_json(folder / "manifest.json", manifest)
+    return folder
