@@ -202,7 +202,7 @@ _DECLARATIONS: list[Param] = [
        "Firm's outlay on a joint R&D project with a college (staff, equipment, materials).",
        "unsourced; 2021: ~206 of ~1,500 colleges earned > CNY 10 million from technical "
        "service, i.e. projects of a few hundred thousand CNY"),
-    _p("economy", "rd_value", 420.0, 20.0, 5000.0, "CNY thousand per joint R&D tie per year",
+    _p("economy", "rd_value", 600.0, 20.0, 5000.0, "CNY thousand per joint R&D tie per year",
        "Value of joint R&D at full capability", "联合研发价值(能力完全匹配)",
        "Expected value of a joint R&D project's output when the college's capability fully "
        "matches the firm's absorptive capacity; scaled down by the capability match.", _U),
@@ -547,13 +547,17 @@ class Scenario:
 
     def __post_init__(self):
         object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+        sections = {s: {} for s in SECTIONS}
+        for key, value in self.values.items():
+            section, name = key.split(".", 1)
+            sections[section][name] = value
+        object.__setattr__(self, "_sections",
+                           {s: _Section(s, body) for s, body in sections.items()})
 
     # -- access -----------------------------------------------------------
     def __getattr__(self, item: str) -> _Section:
         if item in SECTIONS:
-            prefix = item + "."
-            return _Section(item, {k[len(prefix):]: v for k, v in self.values.items()
-                                   if k.startswith(prefix)})
+            return self.__dict__["_sections"][item]
         raise AttributeError(item)
 
     def __getitem__(self, key: str) -> Any:
