@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.agents.college import TIERS
 from sim.figures.labels import Labels
 from sim.figures.network import rung_names
 from sim.figures.style import MUTED_COLOR, RUNG_STYLE, legend_below, new_figure, panel_title
@@ -49,7 +50,8 @@ def breakdown_table(enterprises: pd.DataFrame, colleges: pd.DataFrame,
     sizes += sorted(set(ent["size_class"]) - set(sizes))
     tie_tiers = ties.assign(rung=rung_names(ties["rung"])).merge(
         colleges[["unique_id", "tier"]], left_on="college", right_on="unique_id", how="left")
-    tiers = sorted(set(colleges["tier"]), key=str)
+    tiers = [t for t in TIERS if t in set(colleges["tier"])]
+    tiers += sorted(set(colleges["tier"]) - set(tiers), key=str)
     parts = [
         _shares(ent, "sector", sectors, ent_rungs).assign(breakdown="sector"),
         _shares(ent, "size_class", sizes, ent_rungs).assign(breakdown="size_class"),
@@ -62,18 +64,23 @@ def breakdown_table(enterprises: pd.DataFrame, colleges: pd.DataFrame,
 def breakdowns(runs: dict[str, dict[str, pd.DataFrame]], labels: Labels):
     """Stacked bars of cooperation by sector, size class and tier; one row per run.
 
+    Tick labels carry each category's count (enterprises, or ties for tiers).
     Data columns: ``run, breakdown, category, rung, count, share``.
     """
     tables = {name: breakdown_table(r["enterprises"], r["colleges"], r["ties"])
               for name, r in runs.items()}
-    fig, grid = new_figure("double", rows=len(runs), cols=len(BREAKDOWNS),
-                           height=ROW_HEIGHT_IN * len(runs) + 0.4)
+    fig, _ = new_figure("double", height=ROW_HEIGHT_IN * len(runs) + 0.4)
+    fig.clear()
+    rows = fig.subfigures(len(runs), 1, squeeze=False)[:, 0] if len(runs) > 1 else [fig]
     handles = {}
-    for r, (name, table) in enumerate(tables.items()):
-        for c, kind in enumerate(BREAKDOWNS):
-            ax = grid[r, c]
+    for r, (row, (name, table)) in enumerate(zip(rows, tables.items())):
+        grid = row.subplots(1, len(BREAKDOWNS), squeeze=False)[0]
+        if len(runs) > 1:
+            row.suptitle(labels.scenario(name), fontweight="bold")
+        for c, (ax, kind) in enumerate(zip(grid, BREAKDOWNS)):
             sub = table[table["breakdown"] == kind]
             cats = list(dict.fromkeys(sub["category"]))
+            totals = sub.groupby("category", sort=False)["count"].sum()
             y = np.arange(len(cats))[::-1]
             left = np.zeros(len(cats))
             for rung in dict.fromkeys(sub["rung"]):
@@ -84,14 +91,13 @@ def breakdowns(runs: dict[str, dict[str, pd.DataFrame]], labels: Labels):
                     color=st.color if st else MUTED_COLOR, hatch=st.hatch if st else "",
                     edgecolor="white", linewidth=0.4, label=labels.rung(rung))
                 left += vals.to_numpy()
-            ax.set_yticks(y, [labels.category(kind, v) for v in cats])
+            ax.set_yticks(y, [f"{labels.category(kind, v)} (n={int(totals[v])})" for v in cats])
+            ax.tick_params(axis="y", length=0)
             ax.set_xlim(0, 1)
+            ax.set_xticks([0, 0.5, 1])
             ax.set_xlabel(labels.word("share_of_colleges_ties" if kind == "tier"
                                       else "share_of_enterprises"))
-            title = labels.word(kind)
-            if len(runs) > 1:
-                title = f"{labels.scenario(name)}: {title}"
-            panel_title(ax, r * len(BREAKDOWNS) + c, title)
+            panel_title(ax, r * len(BREAKDOWNS) + c, labels.word(kind))
     order = [k for k in (_NONE, *RUNGS) if k in handles]
     legend_below(fig, [handles[k] for k in order], [handles[k].get_label() for k in order],
                  ncol=5)

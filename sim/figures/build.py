@@ -62,11 +62,12 @@ def plan_runs(runs: list[RunFolder], labels: Labels) -> list[Planned]:
     ts = {n: r["timeseries"] for n, r in zip(names, runs)}
     tables = {n: r.tables for n, r in zip(names, runs)}
     src = _run_source(runs)
-    vs = " (side by side)" if len(runs) > 1 else ""
+    vs = " (one panel per run)" if len(runs) > 1 else ""
+    lines = " (one line per run)" if len(runs) > 1 else ""
     return [
         Planned("model_snapshot", "Model snapshot over time: enterprise participation, "
                 "willingness gap, dual-qualified teacher share, graduate match, public cost "
-                "(yearly and cumulative)" + vs, src,
+                "(yearly and cumulative)" + lines, src,
                 lambda: timeseries.snapshot_panels(ts, labels)),
         Planned("rung_shares", "Share of ties on each rung of the cooperation ladder over "
                 "time (stacked)" + vs, src, lambda: timeseries.rung_shares_run(ts, labels)),

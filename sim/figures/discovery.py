@@ -12,14 +12,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.analysis.discovery import parse_target
+from sim.errors import UsageError
 from sim.figures.labels import Labels
 from sim.figures.style import (HIGHLIGHT_COLOR, MUTED_COLOR, legend_below, panel_grid,
                                panel_title)
 
 BAR_HEIGHT = 0.55
 """Height of a range bar, in units of the spacing between levers."""
-PER_LEVER_IN = 0.28
+PER_LEVER_IN = 0.22
 """Panel height per restricted lever, inches."""
+
+
+def _target_text(target: str, labels: Labels) -> str:
+    """``"joint_rd_per_100_firms >= 5"`` with the output's display label."""
+    try:
+        name, op, threshold = parse_target(str(target))
+    except UsageError:
+        return str(target)
+    return f"{labels.metric(name, unit=False) if name else ''} {op} {threshold:g}".strip()
 
 
 def _fmt(v: float) -> str:
@@ -47,7 +58,7 @@ def discovery_ranges(disc: pd.DataFrame, factors: list[dict], labels: Labels):
     boxes = list(dict.fromkeys(zip(data["target"], data["box"])))
     most = max((int(((data["target"] == t) & (data["box"] == b)).sum()) for t, b in boxes),
                default=1)
-    fig, axes = panel_grid(len(boxes), max_cols=2, row_height=0.9 + PER_LEVER_IN * most)
+    fig, axes = panel_grid(len(boxes), max_cols=1, row_height=0.75 + PER_LEVER_IN * most)
     handles = []
     for i, (ax, (target, box)) in enumerate(zip(axes, boxes)):
         d = data[(data["target"] == target) & (data["box"] == box)]
@@ -64,12 +75,13 @@ def discovery_ranges(disc: pd.DataFrame, factors: list[dict], labels: Labels):
                     fontsize=6)
             ax.text(r["high_position"] + 0.01, yy, _fmt(r["high"]), ha="left", va="center",
                     fontsize=6)
-        ax.set_yticks(y, [labels.lever(n) for n in d["lever"]])
+        ax.set_yticks(y, [labels.lever(n, unit=False) for n in d["lever"]])
+        ax.set_ylim(-0.6, most - 0.4)
         ax.set_xlim(-0.15, 1.15)
         ax.set_xticks([0, 0.5, 1])
         ax.set_xlabel(labels.word("lever_position"))
         first = d.iloc[0]
-        panel_title(ax, i, labels.word("box_title", target=target, box=box,
+        panel_title(ax, i, labels.word("box_title", target=_target_text(target, labels), box=box,
                                        coverage=first["coverage"], density=first["density"]))
     legend_below(fig, handles, [h.get_label() for h in handles])
     return fig, data

@@ -74,13 +74,11 @@ class RunFolder:
 
 
 def _scenario_name(manifest: dict[str, Any], path: Path) -> str:
+    if isinstance(manifest.get("scenario_name"), str):
+        return manifest["scenario_name"]
     scn = manifest.get("scenario")
     if isinstance(scn, dict) and isinstance(scn.get("name"), str):
         return scn["name"]
-    if isinstance(manifest.get("scenario_name"), str):
-        return manifest["scenario_name"]
-    if isinstance(scn, str):
-        return scn
     return path.name
 
 

@@ -46,7 +46,8 @@ def frontier(points: pd.DataFrame, output: str, labels: Labels, higher_is_better
     if named and len(best) <= MAX_POINT_LABELS:
         for _, r in best.iterrows():
             ax.annotate(labels.scenario(str(r["scenario"])), (r[COST_OUTPUT], r[output]),
-                        xytext=(4, -3), textcoords="offset points", fontsize=6)
+                        xytext=(3, -4), textcoords="offset points", ha="left", va="top",
+                        fontsize=6)
     ax.set_xlabel(labels.metric(COST_OUTPUT))
     ax.set_ylabel(labels.metric(output))
     ax.legend(loc="best")

@@ -63,6 +63,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "small": ("Small (< 300 staff)", "小型(< 300 人)"),
     "medium": ("Medium (300-999 staff)", "中型(300-999 人)"),
     "large": ("Large (>= 1000 staff)", "大型(>= 1000 人)"),
+    "ordinary": ("Ordinary", "普通院校"),
+    "double_high": ("Double High", "“双高”院校"),
 }
 """Figure words (English, Chinese) by key; some are format strings."""
 
@@ -123,6 +125,6 @@ class Labels:
             for sector in SECTORS:
                 if sector.name == value:
                     return sector.label if self.lang == "en" else sector.label_zh
-        if breakdown == "size_class" and value in WORDS:
+        if breakdown in ("size_class", "tier") and value in WORDS:
             return self.word(str(value))
         return str(value)

@@ -22,8 +22,9 @@ LAYOUT_SEED = 20251125
 """Seed of the force-directed layout (any fixed number gives a reproducible picture)."""
 LAYOUT_ITERATIONS = 100
 """Iterations of the spring layout."""
-EDGE_WIDTHS_PT = (0.4, 0.6, 0.9, 1.3)
-"""Width of a tie on each rung, points: thicker for higher rungs (readable in grey)."""
+EDGE_WIDTHS_PT = (0.4, 0.7, 1.0, 1.6)
+"""Width of a tie on each rung, points: thicker for higher rungs, so that with the rungs'
+falling lightness the ties stay apart in grey (solid lines: dashes clutter a dense graph)."""
 COLLEGE_MARKER_SIZE = 28.0
 """Area of a college marker, points squared."""
 ENTERPRISE_MARKER_SIZE = 5.0
@@ -83,7 +84,7 @@ def network_snapshot(runs: dict[str, dict[str, pd.DataFrame]], labels: Labels):
                 rows.append((name, "tie", f"c{c}-e{e}", rung, x, y, x2, y2))
                 segments.append([(x, y), (x2, y2)])
             lines = LineCollection(segments, colors=st.color, linewidths=width,
-                                   linestyles=st.linestyle, label=labels.rung(rung),
+                                   label=labels.rung(rung),
                                    zorder=1 + RUNGS.index(rung))
             ax.add_collection(lines)
             if segments:
