@@ -100,6 +100,7 @@ class ChartBoard:
                 self.fig.legend(handles=handles, loc="upper center", ncol=2, fontsize=8,
                                 frameon=False)
         self._stacks: dict[str, list] = {role: [] for role in self.roles}
+        self._columns = tuple(dict.fromkeys(c for _, cols in LINE_PANELS for c in cols))
 
     def _frame(self, ax: Axes, title: str) -> None:
         ax.set_xlim(0, self.horizon)
@@ -134,6 +135,7 @@ class ChartBoard:
         """PNG of the charts for ``(role, time series)`` runs (roles as in ``ROLES``)."""
         with matplotlib.rc_context(rc()):
             for role, df in runs:
+                df = df.astype({c: float for c in ("year", *SHARE_COLUMNS, *self._columns)})
                 ax = self.share_axes[role]
                 for artist in self._stacks[role]:
                     artist.remove()
@@ -143,7 +145,7 @@ class ChartBoard:
                     if line_role == role:
                         line.set_data(df["year"], df[col])
             for ax in self.line_axes:
-                top = max((np.nanmax(line.get_ydata(), initial=0.0) for line in ax.lines),
+                top = max((np.nanmax(np.append(line.get_ydata(), 0.0)) for line in ax.lines),
                           default=0.0)
                 headroom = HEADROOM if ax.get_legend() is None else LEGEND_HEADROOM
                 ax.set_ylim(0, nice_ceiling(top * headroom))

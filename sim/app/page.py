@@ -19,7 +19,8 @@ from typing import Any
 
 os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
 
-import solara  # noqa: E402  (after the telemetry switch)
+import markdown  # noqa: E402  (after the telemetry switch)
+import solara  # noqa: E402
 import solara.lab  # noqa: E402
 
 from sim.app.charts import ChartBoard  # noqa: E402
@@ -59,6 +60,14 @@ def Controller(year: float, horizon: int, can_step: bool, playing: solara.Reacti
 
 
 @solara.component
+def Prose(md_text: str, classes: list[str] | None = None):
+    """Our own Markdown as static HTML: unlike ``solara.Markdown`` it loads no mermaid or
+    KaTeX scripts into the browser (the page's text needs neither)."""
+    solara.HTML(tag="div", unsafe_innerHTML=markdown.markdown(md_text),
+                classes=["ieisim-prose", *(classes or [])], style="font-size: 0.9em")
+
+
+@solara.component
 def RunningPolicy(applied: dict[str, Any], seed: int, lang: str):
     """The lever values read back from the running model, and its seed."""
     name = matching_preset(applied)
@@ -67,7 +76,7 @@ def RunningPolicy(applied: dict[str, Any], seed: int, lang: str):
                                 f"({tr('seed_label', lang)} {seed})"):
         lines = [f"- {SliderSpec(p).label(lang)}: **{applied[p.name]:g}** {p.unit}"
                  for p in LEVERS]
-        solara.Markdown("\n".join(lines), style={"font-size": "0.85em"})
+        Prose("\n".join(lines), classes=["ieisim-running"])
 
 
 @solara.component
@@ -76,7 +85,7 @@ def LeverHelp(lang: str):
     with solara.Details(summary=tr("lever_help", lang)):
         lines = [f"- **{SliderSpec(p).label(lang)}** ({p.unit}): {SliderSpec(p).help(lang)}"
                  for p in LEVERS]
-        solara.Markdown("\n".join(lines), style={"font-size": "0.85em"})
+        Prose("\n".join(lines))
 
 
 @solara.component
@@ -159,7 +168,7 @@ def Page():
             with solara.Card(margin=0):
                 RunningPolicy(session.applied_levers(), session.seed, lg)
                 with solara.Details(summary=tr("explain", lg), expand=True):
-                    solara.Markdown(explanation(lg))
+                    Prose(explanation(lg))
                 LeverHelp(lg)
 
 

@@ -1,0 +1,267 @@
+"""The classroom app without a browser: controls, presets, session, charts, page, CLI, assets.
+
+The page is rendered in-process with ``solara.render`` (solara's test utilities); the real
+browser tests are in ``test_app_browser.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import tarfile
+
+import ipyvuetify as v
+import numpy as np
+import pytest
+import solara
+
+from sim.app import assets
+from sim.app.charts import ChartBoard, nice_ceiling
+from sim.app.controls import MAIN_LEVERS, MAX_MAIN_LEVERS, advanced_sliders, main_sliders
+from sim.app.network_view import NetworkBoard, NetworkLayout
+from sim.app.page import Page, network_title
+from sim.app.presets import matching_preset, preset_label, preset_names
+from sim.app.session import ClassroomSession
+from sim.app.text import LANGUAGES, RUNG_LABELS, explanation, string_keys, tr
+from sim.ladder import RUNGS
+from sim.model import CooperationModel
+from sim.params import LEVERS, load_scenario
+from sim.policies import PACKAGE_LABELS, PACKAGES, apply_package, package_levers
+
+PNG_MAGIC = b"\x89PNG"
+
+
+# ------------------------------------------------------------------ controls and presets
+def test_sliders_cover_every_lever_once_with_declared_bounds():
+    main, advanced = main_sliders(), advanced_sliders()
+    assert len(main) <= MAX_MAIN_LEVERS
+    names = [s.name for s in main + advanced]
+    assert sorted(names) == sorted(p.name for p in LEVERS)
+    assert len(set(names)) == len(names)
+    for spec in main + advanced:
+        assert spec.param is next(p for p in LEVERS if p.name == spec.name)
+        assert 0 < spec.step <= spec.param.high - spec.param.low
+        assert spec.clip(spec.param.high * 10 + 1) == spec.param.high
+        assert spec.clip(spec.param.low - 1) == spec.param.low
+        assert spec.label("en") == spec.param.label and spec.label("zh") == spec.param.label_zh
+
+
+def test_every_package_is_a_preset_and_is_recognised():
+    assert preset_names() == tuple(PACKAGES)
+    for name in preset_names():
+        assert matching_preset(package_levers(name)) == name
+        assert preset_label(name, "zh") == PACKAGE_LABELS[name][1]
+    custom = {**package_levers("status_quo"), MAIN_LEVERS[0]: 0.0}
+    assert matching_preset(custom) is None
+
+
+def test_interface_text_exists_in_both_languages():
+    for key in string_keys():
+        texts = [tr(key, lang) for lang in LANGUAGES]
+        assert all(texts) and texts[0] != texts[1], key
+    assert set(RUNG_LABELS) == set(RUNGS)
+    assert "joint R&D" in explanation("en") and "联合研发" in explanation("zh")
+
+
+# ------------------------------------------------------------------ session
+def test_reset_applies_levers_and_seed_to_the_model():
+    session = ClassroomSession()
+    levers = package_levers("reform_package")
+    session.reset(levers, seed=7, compare=False)
+    assert session.applied_levers() == levers
+    assert session.policy.params["seed"] == 7
+    assert session.year == 0.0
+
+
+def test_step_advances_the_year_and_stops_at_the_horizon():
+    session = ClassroomSession()
+    steps_per_year = session.base.run.steps_per_year
+    assert session.step()
+    assert session.year == pytest.approx(1 / steps_per_year)
+    while session.can_step():
+        session.step()
+    assert session.year == pytest.approx(session.horizon_years)
+    assert not session.step()
+    assert session.year == pytest.approx(session.horizon_years)
+
+
+def test_side_by_side_twin_is_the_status_quo_with_the_same_seed():
+    session = ClassroomSession()
+    session.reset(package_levers("reform_package"), seed=11, compare=False)
+    for _ in range(3):
+        session.step()
+    session.set_compare(True)  # turned on mid-run: the twin catches up
+    for _ in range(2):
+        session.step()
+    roles = [role for role, _ in session.runs()]
+    assert roles == ["status_quo_run", "policy_run"]
+    alone = CooperationModel(apply_package(session.base.with_overrides({"run.seed": 11}),
+                                           "status_quo"), seed=11)
+    for _ in range(5):
+        alone.step()
+    twin = dict(session.timeseries())["status_quo_run"]
+    np.testing.assert_allclose(twin.drop(columns="step").to_numpy(dtype=float),
+                               alone.timeseries().drop(columns="step").to_numpy(dtype=float),
+                               equal_nan=True)
+    session.set_compare(False)
+    assert [role for role, _ in session.runs()] == ["policy_run"]
+
+
+def test_sessions_do_not_share_models():
+    a, b = ClassroomSession(), ClassroomSession()
+    a.step()
+    assert a.policy is not b.policy
+    assert (a.year, b.year) == (pytest.approx(0.5), 0.0)
+
+
+# ------------------------------------------------------------------ charts and network
+def test_nice_ceiling():
+    assert [nice_ceiling(x) for x in (0, 0.07, 0.3, 1.0, 1.2, 2.2, 4, 7.5, 120)] == \
+        [1, 0.1, 0.5, 1, 2, 2.5, 5, 10, 200]
+    assert nice_ceiling(float("nan")) == 1
+
+
+def test_charts_change_after_a_step_and_show_both_runs_side_by_side():
+    session = ClassroomSession()
+    board = ChartBoard(False, session.horizon_years, "en")
+    first = board.render(session.timeseries())
+    session.step()
+    second = board.render(session.timeseries())
+    assert first.startswith(PNG_MAGIC) and second != first
+    session.set_compare(True)
+    png = ChartBoard(True, session.horizon_years, "zh").render(session.timeseries())
+    assert png.startswith(PNG_MAGIC)
+
+
+def test_network_layout_is_fixed_while_ties_change():
+    session = ClassroomSession()
+    model = session.policy
+    layout = session.layout(model)
+    before = dict(layout.positions)
+    board = NetworkBoard([(network_title("policy_run", False, "en"), layout)], "en")
+    pngs = [board.render([model.network])]
+    for _ in range(4):
+        session.step()
+        pngs.append(board.render([model.network]))
+    assert session.layout(model) is layout and layout.positions == before
+    assert set(before) == set(model.network.nodes)
+    assert len(set(pngs)) > 1
+    again = NetworkLayout(model.network)  # deterministic: same nodes, same places
+    assert again.positions == before
+
+
+# ------------------------------------------------------------------ the page, in-process
+def _year_text(rc) -> str:
+    return rc.find(v.Html, class_="ieisim-year").widget.children[0]
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", None) or []:
+        if not isinstance(child, str):
+            yield from _walk(child)
+
+
+def _running_policy(box) -> str:
+    (widget,) = [w for w in _walk(box) if "ieisim-running"
+                 in (getattr(w, "attributes", None) or {}).get("class", "")]
+    return widget.unsafe_innerHTML
+
+
+def _lever_slider(box, name: str) -> v.Slider:
+    (sheet,) = [w for w in _walk(box)
+                if f"ieisim-lever-{name}" in (getattr(w, "class_", None) or "").split()]
+    (slider,) = [w for w in sheet.children if isinstance(w, v.Slider)]
+    return slider
+
+
+def _lever_value(box, name: str) -> float:
+    return _lever_slider(box, name).v_model
+
+
+def test_page_steps_resets_presets_and_switches_language():
+    box, rc = solara.render(Page(), handle_error=False)
+    try:
+        assert _year_text(rc).startswith("Year 0.0")
+        for _ in range(3):
+            rc.find(v.Btn, children=["Step"]).widget.click()
+        assert _year_text(rc).startswith("Year 1.5")
+
+        # a slider change applies on Reset, read back from the running model
+        name = MAIN_LEVERS[0]
+        _lever_slider(box, name).v_model = 3.0
+        assert rc.find(v.Alert).widgets  # "changes apply on Reset"
+        rc.find(v.Btn, children=["Reset"]).widget.click()
+        assert _year_text(rc).startswith("Year 0.0")
+        assert "<strong>3</strong>" in _running_policy(box).split("</li>")[0]
+        assert "Custom policy" in str(rc.find(v.ExpansionPanelTitle).widgets)
+        # presets: one click sets the sliders and restarts
+        rc.find(v.Btn, children=["Step"]).widget.click()
+        rc.find(v.Btn, children=[preset_label("reform_package", "en")]).widget.click()
+        assert _year_text(rc).startswith("Year 0.0")
+        assert _lever_value(box, name) == package_levers("reform_package")[name]
+        assert "Full reform package" in str(rc.find(v.ExpansionPanelTitle).widgets)
+
+        rc.find(v.Btn, children=["中文"]).widget.click()
+        assert rc.find(v.Btn, children=["单步"]).widgets
+        assert _year_text(rc).startswith("第 0.0 年")
+    finally:
+        rc.close()
+
+
+# ------------------------------------------------------------------ CLI and assets
+def test_cli_rejects_a_bad_port_in_one_line():
+    proc = subprocess.run([sys.executable, "-m", "sim", "app", "--port", "70000"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == ["error: --port 70000: expected a port number "
+                                                "in 1-65535"]
+
+
+def test_required_assets_are_the_versions_in_solaras_template():
+    import ipywidgets
+
+    template = (assets._solara_root() / "server/templates/solara.html.j2").read_text()
+    found = {a.url_path for a in assets.required_assets()}
+    requirejs = [u for u in found if u.startswith("requirejs@") and u.endswith("/require.js")]
+    assert requirejs and requirejs[0].split("/")[0] in template
+    major = ipywidgets.__version__.split(".")[0]
+    bundles = [u for u in found if u.endswith(f"solara-vuetify-app{major}.min.js")]
+    assert bundles and all(u.split("/dist/")[0].split("@")[-1] in template for u in bundles)
+    assert any(u.startswith("font-awesome@") for u in found)
+    assert all("{{" not in u for u in found)
+
+
+def test_unpack_writes_the_cache_layout_and_derives_min_js(tmp_path):
+    tarball = tmp_path / "pkg.tgz"
+    with tarfile.open(tarball, "w:gz") as tar:
+        data = b"define('x', [], function () { return 1; });"
+        info = tarfile.TarInfo("package/require.js")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    target = tmp_path / "cache" / "requirejs@2.3.6"
+    target.parent.mkdir()
+    assets._unpack(tarball, target)
+    assert (target / "require.js").read_bytes() == data
+    assets._derive_minified(target / "require.min.js")
+    assert (target / "require.min.js").read_bytes() == data
+    assert (target / assets._MARKER).is_file()
+    assert not [p for p in target.parent.iterdir() if p.name.startswith(".staging")]
+
+
+def test_missing_lists_everything_for_an_empty_cache(tmp_path):
+    assert len(assets.missing(tmp_path)) == len(assets.required_assets())
+
+
+@pytest.mark.skipif(os.environ.get("IEISIM_REQUIRE_BROWSER") != "1",
+                    reason="offline assets are installed by `make install`; checked in CI")
+def test_offline_assets_are_installed():
+    assert [a.url_path for a in assets.missing()] == []
+
+
+def test_every_scenario_lever_survives_the_page_round_trip():
+    base = load_scenario("classroom")
+    session = ClassroomSession(base)
+    assert session.levers == {p.name: base[p.name] for p in LEVERS}
