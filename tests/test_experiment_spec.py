@@ -43,7 +43,8 @@ BAD_FILES = {
     "bad design": (GOOD.replace('"sobol"', '"sobel"'), "unknown design 'sobel'"),
     "zero replicates": (GOOD.replace("replicates = 2", "replicates = 0"),
                         "replicates = 0: expected a whole number in [1, 100000]"),
-    "unknown output": (GOOD + 'outputs = ["mean_rungs"]\n', "unknown output 'mean_rungs'"),
+    "unknown output": (GOOD.replace("years = 5", 'years = 5\noutputs = ["mean_rungs"]'),
+                       "unknown output 'mean_rungs'"),
     "years out of range": (GOOD.replace("years = 5", "years = 0"), "years: run.years = 0"),
     "run parameter varied": (GOOD.replace("tax_credit = {}", "seed = {}"),
                              "factors.seed: run parameters cannot be varied"),
@@ -78,7 +79,7 @@ def test_bad_file_one_line_exit_2_nothing_written(case, tmp_path, capsys, monkey
         main(["sweep", str(path), "--quiet", "--workers", "1"])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: bad.toml: ") and err.count("\n") == 1, err
+    assert err.startswith("error: ") and "bad.toml: " in err and err.count("\n") == 1, err
     assert message in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]  # no results/
 
@@ -176,3 +177,12 @@ def test_shipped_experiments_validate(name):
     exp = load_experiment(name)
     assert exp.name == name
     assert len(build_design(exp)) == n_points(exp) > 0
+
+
+@needs_model
+def test_grouped_sobol_samples_lever_groups():
+    exp = parse_experiment({"name": "g", "design": "sobol", "sobol": {"n": 8, "groups": True},
+                            "factors": {"tax_credit": {}, "intern_subsidy": {},
+                                        "retention_support": {}, "trust_gain": {}}})
+    assert exp.groups == ("fiscal", "fiscal", "retention", "trust_gain")
+    assert n_points(exp) == 8 * (3 + 2) == len(build_design(exp))

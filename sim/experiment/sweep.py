@@ -14,6 +14,7 @@ run ids with ``run_id % n == i - 1``.
 
 from __future__ import annotations
 
+import importlib
 import math
 import platform
 import signal
@@ -304,15 +305,19 @@ def estimate(plan: Plan, pending: np.ndarray, workers: int) -> dict[str, Any]:
         return {"sampled": 0, "per_run": 0.0, "wall": 0.0}
     picks = np.unique(pending[np.linspace(0, len(pending) - 1,
                                           min(DRY_RUN_SAMPLES, len(pending))).astype(int)])
-    start = time.perf_counter()
+    for module in _preload(plan.experiment.model):  # imports are not part of a run's time
+        importlib.import_module(module)
+    times = []
     for run_id in picks:
         task = plan.task(run_id)
+        start = time.perf_counter()
         try:
             run_one(plan.ctx, task)
         except Exception as exc:  # noqa: BLE001 - shown to the user
             raise IeisimError(f"dry run: run {task.run_id} failed: {type(exc).__name__}: "
                               f"{exc}") from None
-    per_run = (time.perf_counter() - start) / len(picks)
+        times.append(time.perf_counter() - start)
+    per_run = float(np.mean(times))
     waves = len(pending) / max(1, workers)
     return {"sampled": len(picks), "per_run": per_run, "wall": per_run * waves}
 
