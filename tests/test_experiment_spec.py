@@ -57,18 +57,6 @@ BAD_FILES = {
 }
 
 
-def _outputs_known():
-    try:
-        import sim.metrics  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
-
-
-needs_model = pytest.mark.skipif(not _outputs_known(), reason="sim.metrics not built yet")
-
-
-@needs_model
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
 def test_bad_file_one_line_exit_2_nothing_written(case, tmp_path, capsys, monkeypatch):
     text, message = BAD_FILES[case]
@@ -151,7 +139,6 @@ def test_digest_ignores_description_but_not_values():
     assert a.digest() == b.digest() != c.digest()
 
 
-@needs_model
 def test_cooperation_experiment_resolves_scenario_and_fixed():
     exp = parse_experiment({"name": "c", "design": "morris", "morris": {"trajectories": 2},
                             "fixed": {"n_enterprises": 120},
@@ -169,7 +156,6 @@ def test_cooperation_experiment_resolves_scenario_and_fixed():
                           "factors": {"policy.tax_credit": {}}})
 
 
-@needs_model
 @pytest.mark.parametrize("name", ["demo", "morris_screening", "policy_sobol",
                                   "subsidy_retention_grid", "scenarios", "ishigami_check"])
 def test_shipped_experiments_validate(name):
@@ -179,7 +165,6 @@ def test_shipped_experiments_validate(name):
     assert len(build_design(exp)) == n_points(exp) > 0
 
 
-@needs_model
 def test_grouped_sobol_samples_lever_groups():
     exp = parse_experiment({"name": "g", "design": "sobol", "sobol": {"n": 8, "groups": True},
                             "factors": {"tax_credit": {}, "intern_subsidy": {},
