@@ -58,6 +58,19 @@ def logit_fixed_point(net_benefit: float, intensity: float, entry_rate: float,
     return join / (join + leave) if join + leave > 0 else 0.0
 
 
+def stationary_ties(contacts: float, accept: float, end_probability: float) -> float:
+    """Stationary expected number of ties of one college with homogeneous firms.
+
+    Each step the college makes ``contacts`` contacts, each accepted with probability
+    ``accept``; then every tie ends with probability ``end_probability`` (review probability
+    times the logit probability of choosing to end). With ties recorded after the reviews,
+    ``T = (T + contacts * accept) * (1 - q)``, so ``T = contacts * accept * (1 - q) / q``.
+    Valid while the college never runs out of firms to contact.
+    """
+    q = end_probability
+    return contacts * accept * (1.0 - q) / q
+
+
 def practice_reward(practice_weight: float, contribution_evaluation: float,
                     passthrough: float) -> float:
     """Effective weight teachers' evaluation puts on practice and technical service (0-1).

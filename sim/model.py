@@ -57,8 +57,6 @@ SLOTS_PER_100_EMPLOYEES_BOUNDS = (0.25, 10.0)
 25-1,000 employees (small firms still host a student, large ones cap a single tie)."""
 INITIAL_CONTACT_ROUNDS = 3
 """Rounds of college contacts used to set up the initial network."""
-INITIAL_TRUST_MAX_RUNGS = 2.0
-"""Initial ties start with trust uniform in [0, this x trust_step]: a few can climb early."""
 MONEY_K_TO_M = 1e-3
 """CNY thousand to CNY million."""
 FIRM_SECTOR_WEIGHTS = FIRM_SHARES / FIRM_SHARES.sum()
@@ -131,6 +129,9 @@ class CooperationModel(mesa.Model):
         skills, aptitude = self._entrants(slots.size, self.streams.world)
         skills = np.clip(skills + INITIAL_SKILL_PER_YEAR * years[:, None], 0, 1)
         self.students.enrol(self, slots, majors, skills, aptitude, year=years)
+        self.initial_students = int(slots.size)
+        self.enrolled_total = 0
+        self.graduated_total = 0
         # Labour-market expectations before any history: the objective hazard.
         self.nontrain_share = np.ones((w.n_cities, N_SECTORS))
         b = p.behaviour
@@ -152,8 +153,7 @@ class CooperationModel(mesa.Model):
             if not self.ties.is_active(int(i), int(j)):
                 self.ties.start(int(i), int(j), b.initial_trust)
         rows = self.ties.active_rows()
-        self.ties.trust[rows] = (INITIAL_TRUST_MAX_RUNGS * b.trust_step
-                                 * self.streams.world.random(rows.size))
+        self.ties.trust[rows] = b.initial_trust_spread * self.streams.world.random(rows.size)
         self._update_nontraining()
         self.last_graduation = {"match_rate": math.nan, "retention": math.nan}
         self.ties.sync_graph(self.network)
@@ -286,13 +286,17 @@ class CooperationModel(mesa.Model):
         order = np.argsort(cell_of_tie, kind="stable")
         cells, starts = np.unique(cell_of_tie[order], return_index=True)
         ends = np.append(starts[1:], order.size)
+        s_order = np.argsort(cell_of_student, kind="stable")
+        s_sorted = cell_of_student[s_order]
+        s_starts = np.searchsorted(s_sorted, cells, side="left")
+        s_ends = np.searchsorted(s_sorted, cells, side="right")
         u_place = rng.random(final.size)
         u_tie = rng.random(final.size)
         u_app = rng.random(final.size)
-        for cell, a, b in zip(cells, starts, ends, strict=True):
-            members = np.flatnonzero(cell_of_student == cell)
-            if members.size == 0:
+        for a, b, sa, sb in zip(starts, ends, s_starts, s_ends, strict=True):
+            if sb == sa:
                 continue
+            members = s_order[sa:sb]
             tie_rows = rows[order[a:b]]
             w = tie_slots[order[a:b]]
             p_place = min(1.0, w.sum() / (members.size * scale))
@@ -674,6 +678,7 @@ class CooperationModel(mesa.Model):
                          out=np.full(n_cells, np.nan), where=cnt > 0)
         self.colleges.match_rate = rate.reshape(self.colleges.n, N_SECTORS)
         s.graduate(final)
+        self.graduated_total += int(final.size)
 
     def _update_trust(self, rows: np.ndarray) -> None:
         b = self.params.behaviour
@@ -741,6 +746,7 @@ class CooperationModel(mesa.Model):
         majors = self._draw_majors(s.college[free], rng)
         skills, aptitude = self._entrants(free.size, rng)
         s.enrol(self, free, majors, skills, aptitude, year=0)
+        self.enrolled_total += int(free.size)
 
     # -------------------------------------------------------- phase 8
     def settle(self) -> None:

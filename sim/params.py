@@ -179,7 +179,7 @@ _DECLARATIONS: list[Param] = [
        "Cost recovered by apprentices' work", "学徒产出回收比例",
        "Share of an apprentice's gross cost recovered by their productive work.",
        "BIBB 2007: 76% of gross cost recovered by apprentices' productive contribution"),
-    _p("economy", "recruit_value", 40.0, 5.0, 150.0, "CNY thousand per retained recruit",
+    _p("economy", "recruit_value", 40.0, 0.0, 150.0, "CNY thousand per retained recruit",
        "Value of a retained well-matched recruit", "留用匹配毕业生的价值",
        "Saved hiring and induction costs plus productivity of a matched graduate who stays, "
        "for a graduate of average skill.",
@@ -337,6 +337,14 @@ _DECLARATIONS: list[Param] = [
        "bind in between).", _U),
     _p("behaviour", "initial_trust", 0.1, 0.0, 1.0, "trust units", "Trust of a new tie",
        "新合作初始信任", "Trust a new tie starts with; consortia add to it within a city.", _U),
+    _p("behaviour", "initial_trust_spread", 0.44, 0.0, 1.0, "trust units",
+       "Trust spread of the initial network", "初始网络信任离散度",
+       "Ties present at the start have trust uniform in [0, this] (history before the run).",
+       _U),
+    _p("behaviour", "firm_heterogeneity", 0.3, 0.0, 1.0, "log-normal sd",
+       "Heterogeneity of firms", "企业异质性",
+       "Log-normal spread of firms' absorptive capacity and payback horizon around their "
+       "means (0 makes firms of a sector identical apart from size).", _U),
     _p("behaviour", "distance_penalty", 0.6, 0.0, 1.0, "share", "Penalty on distant partners",
        "跨城合作折扣", "How much less likely a college approaches a firm in another city.",
        "paper 4.4 (regional consortia); value " + _U),

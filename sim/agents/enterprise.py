@@ -10,8 +10,6 @@ from sim.sectors import ABSORPTIVE_MEAN, FIRM_SHARES, SECTOR_NAMES, SIZE_CLASSES
 
 ABSORPTIVE_SIZE_ELASTICITY = 0.1
 """Elasticity of absorptive capacity (R&D staff share) with firm size; unsourced."""
-HETEROGENEITY_SD = 0.3
-"""Log-normal spread of firms' absorptive capacity and payback horizon around their means."""
 
 
 def truncated_pareto(rng: np.random.Generator, n: int, x_min: float, x_max: float,
@@ -45,8 +43,8 @@ class EnterprisePopulation:
                                                    w.firm_size_alpha))
         self.absorptive = np.clip(
             ABSORPTIVE_MEAN[self.sector] * (self.employees / 100.0) ** ABSORPTIVE_SIZE_ELASTICITY
-            * rng.lognormal(0.0, HETEROGENEITY_SD, n), 0.01, 1.0)
-        self.payback = e.payback_years * rng.lognormal(0.0, HETEROGENEITY_SD, n)
+            * rng.lognormal(0.0, scn.behaviour.firm_heterogeneity, n), 0.01, 1.0)
+        self.payback = e.payback_years * rng.lognormal(0.0, scn.behaviour.firm_heterogeneity, n)
         self.belief_retention = np.full(n, np.nan)  # set by the model from the labour market
         self.belief_payout = np.ones(n)
 

@@ -1,0 +1,132 @@
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from sim.ladder import (JOINT_RD, JOINT_TRAINING, RUNGS, CollegeTerms, PayoffTerms, TieContext,
+                        apprentice_net_cost, capability_match, climb_feasible, college_utility,
+                        enterprise_payoff, horizon_factor, placements, policy_payments)
+from sim.params import load_scenario
+
+
+def ctx(n=1, **kw):
+    base = dict(slots=4.0, fill=1.0, uptake=0.5, vacancy_factor=1.0, retention=0.6, quality=0.5,
+                capability=0.6, rd_scale=1.0, expert_quality=1.0, payback_years=3.0, payout=1.0,
+                apprentice_cost_cut=0.0, governance_cut=0.0)
+    base.update(kw)
+    return TieContext(**{k: np.full(n, float(v)) for k, v in base.items()})
+
+
+@pytest.fixture
+def terms():
+    return PayoffTerms.from_scenario(load_scenario())
+
+
+def test_rung_names_and_order():
+    assert RUNGS == ("internship", "expert_exchange", "joint_training", "joint_rd")
+
+
+def test_horizon_factor():
+    assert horizon_factor(0.5, 2.0) == pytest.approx(0.75)
+    assert horizon_factor(3.0, 2.0) == 0.0
+    assert np.allclose(horizon_factor(1.0, np.array([1.0, 4.0])), [0.0, 0.75])
+
+
+def test_apprentice_net_cost_follows_bibb(terms):
+    # 76% of the gross cost is recovered by the apprentice's work (BIBB 2007).
+    assert apprentice_net_cost(terms) == pytest.approx(terms.apprentice_gross_cost * 0.24)
+    assert apprentice_net_cost(terms, 0.5) == pytest.approx(terms.apprentice_gross_cost * 0.12)
+
+
+def test_placements_split_interns_and_apprentices():
+    i0, a0 = placements(0, ctx())
+    i2, a2 = placements(JOINT_TRAINING, ctx())
+    assert (i0, a0) == (4.0, 0.0)
+    assert (i2, a2) == (2.0, 2.0)
+
+
+def test_intern_subsidy_lowers_net_cost_of_intern_one_for_one(terms):
+    c = ctx()
+    base = enterprise_payoff(0, c, terms)
+    more = enterprise_payoff(0, c, replace(terms, intern_subsidy=terms.intern_subsidy + 2.0))
+    assert more - base == pytest.approx(2.0 * 4.0)  # 2 thousand x 4 interns
+
+
+def test_tax_credit_only_pays_certified_rungs(terms):
+    c = ctx()
+    t2 = replace(terms, tax_credit=0.3)
+    for rung in (0, 1):
+        assert enterprise_payoff(rung, c, t2) == pytest.approx(enterprise_payoff(rung, c, terms))
+    gain = enterprise_payoff(JOINT_TRAINING, c, t2) - enterprise_payoff(JOINT_TRAINING, c, terms)
+    assert gain == pytest.approx((0.3 - terms.tax_credit) * 2.0 * terms.apprentice_gross_cost)
+
+
+def test_rd_cofunding_raises_only_joint_rd(terms):
+    c = ctx()
+    t2 = replace(terms, rd_cofunding=0.5)
+    assert enterprise_payoff(2, c, t2) == pytest.approx(enterprise_payoff(2, c, terms))
+    assert enterprise_payoff(JOINT_RD, c, t2) > enterprise_payoff(JOINT_RD, c, terms)
+
+
+def test_retention_support_helps_apprentices_not_interns(terms):
+    c = ctx()
+    t2 = replace(terms, retention_support=0.5)
+    assert enterprise_payoff(0, c, t2) == pytest.approx(enterprise_payoff(0, c, terms))
+    assert enterprise_payoff(JOINT_TRAINING, c, t2) > enterprise_payoff(JOINT_TRAINING, c, terms)
+
+
+def test_credit_conversion_has_cheap_labour_cost_in_quality(terms):
+    c = ctx()
+    low = enterprise_payoff(JOINT_TRAINING, c, replace(terms, credit_conversion=0.0))
+    high = enterprise_payoff(JOINT_TRAINING, c, replace(terms, credit_conversion=1.0))
+    assert high < low  # same uptake: only the quality loss is left
+
+
+def test_shared_bases_and_consortia_cut_costs(terms):
+    assert enterprise_payoff(2, ctx(apprentice_cost_cut=0.4), terms) > enterprise_payoff(
+        2, ctx(), terms)
+    assert enterprise_payoff(1, ctx(governance_cut=1.0), terms) == pytest.approx(
+        enterprise_payoff(1, ctx(), terms) + terms.governance_cost)
+
+
+def test_payout_scales_policy_payments(terms):
+    full = policy_payments(2, ctx(), terms)
+    half = policy_payments(2, ctx(payout=0.5), terms)
+    assert half == pytest.approx(full / 2)
+    no_policy = enterprise_payoff(2, ctx(), terms, with_policy=False)
+    assert enterprise_payoff(2, ctx(), terms) - no_policy == pytest.approx(full)
+
+
+def test_longer_payback_raises_deep_payoffs(terms):
+    assert enterprise_payoff(JOINT_RD, ctx(payback_years=6.0), terms) > enterprise_payoff(
+        JOINT_RD, ctx(payback_years=2.0), terms)
+
+
+def test_capability_match_needs_both_sides():
+    assert capability_match(np.array([0.0]), np.array([1.0]))[0] == 0.0
+    assert capability_match(np.array([0.64]), np.array([0.25]))[0] == pytest.approx(0.4)
+
+
+def test_college_utility_paper_only_vs_reformed():
+    scn = load_scenario()
+    paper_only = CollegeTerms.from_scenario(scn, practice_reward=0.0)
+    reformed = CollegeTerms.from_scenario(scn, practice_reward=1.0)
+    depth_gain_paper = college_utility(1, paper_only) - college_utility(0, paper_only)
+    depth_gain_ref = college_utility(1, reformed) - college_utility(0, reformed)
+    assert depth_gain_ref - depth_gain_paper == pytest.approx(scn.behaviour.college_depth_cost)
+
+
+def test_contribution_evaluation_favours_deep_over_shallow():
+    scn = load_scenario()
+    lo = CollegeTerms.from_scenario(scn.with_overrides({"contribution_evaluation": 0.0}), 0.1)
+    hi = CollegeTerms.from_scenario(scn.with_overrides({"contribution_evaluation": 1.0}), 0.1)
+    assert college_utility(0, hi) < college_utility(0, lo)  # internship-only ties count less
+    assert college_utility(JOINT_RD, hi) > college_utility(JOINT_RD, lo)
+
+
+def test_climb_feasibility_needs_trust_and_capability():
+    rung = np.array([0, 0, 2, 2, 3])
+    trust = np.array([0.1, 0.3, 0.9, 0.9, 1.0])
+    cap = np.array([0.0, 0.0, 0.2, 0.8, 1.0])
+    ok = climb_feasible(rung, trust, cap, trust_step=0.25, rd_threshold=0.5)
+    assert ok.tolist() == [False, True, False, True, False]
