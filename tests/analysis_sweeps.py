@@ -43,9 +43,10 @@ def design(kind, factors, n, second_order=False, levels=4, groups=False):
 def write_sweep(folder: Path, kind: str, factors: list[dict], outputs: dict[str, Callable],
                 n: int, replicates: int = 1, noise: float = 0.0, second_order: bool = False,
                 levels: int = 4, groups: bool = False, years: tuple[float, ...] = (10.0,),
-                analysis: dict | None = None, x: np.ndarray | None = None) -> Path:
-    """Write a sweep: ``outputs[name](X dict of arrays, year) -> array``; noise is N(0, noise)
-    with replicate r's noise the same at every point (common random numbers)."""
+                analysis: dict | None = None, x: np.ndarray | None = None,
+                noisy: set[str] | None = None) -> Path:
+    """Write a sweep: ``outputs[name](X dict of values, year) -> value``; noise is N(0, noise)
+    on the outputs in ``noisy`` (default: all), independent between points and replicates."""
     folder = Path(folder)
     (folder / "runs").mkdir(parents=True, exist_ok=True)
     x = design(kind, factors, n, second_order, levels, groups) if x is None else x
@@ -56,7 +57,8 @@ def write_sweep(folder: Path, kind: str, factors: list[dict], outputs: dict[str,
     run_id = 0
     for r in range(replicates):
         rng = np.random.default_rng([SAMPLER_SEED, r])
-        eps = {name: rng.normal(0, noise, n_points) for name in outputs}
+        eps = {name: rng.normal(0, noise if noisy is None or name in noisy else 0.0,
+                                n_points) for name in outputs}
         for p in range(n_points):
             for s, year in enumerate(years):
                 rows["run_id"].append(run_id)

@@ -3,12 +3,16 @@
 For each factor, the sample is cut into ``slices`` equal-probability slices of the factor;
 the index is the median over slices of the Kolmogorov-Smirnov distance between the output's
 distribution within the slice and its unconditional distribution (0: no effect, 1: the
-factor alone decides). ``SALib.analyze.pawn.analyze`` computes it; intervals come from
-re-running it on rows resampled with replacement (a seeded Generator, percentile interval).
+factor alone decides). ``SALib.analyze.pawn.analyze`` computes it. Intervals are value +/-
+z * the standard deviation of the index over rows resampled with replacement (a seeded
+Generator), as SALib does for Sobol' and Morris; percentile intervals are not used because
+resampling duplicates rows and biases the median KS distance upward.
 
-Even a factor with no effect has a KS distance above 0 from sampling noise; the
-``noise_floor`` is the two-sample KS critical value at the analysis' confidence level for
-one slice against the whole sample: indices below it are indistinguishable from no effect.
+Even a factor with no effect has a KS distance above 0 from sampling noise. A dummy factor
+(uniform random numbers from a seeded Generator, unrelated to the output) is analysed beside
+the real ones; the ``noise_floor`` is the upper end of its interval: indices below it are
+indistinguishable from no effect (the dummy-parameter approach of Khorashadi Zadeh et
+al. 2017, Environ. Model. Softw. 91:210-222).
 
 PAWN needs a continuous sample (lhs, sobol): on grid or Morris levels the slices are empty
 or merge levels, so those designs are refused.
@@ -17,11 +21,11 @@ or merge levels, so those designs are refused.
 from __future__ import annotations
 
 import contextlib
-import math
 from typing import Any, Iterator
 
 import numpy as np
 from SALib.analyze import pawn as salib_pawn
+from scipy.stats import norm
 
 from sim.analysis.settings import Settings
 from sim.analysis.table import row
@@ -30,6 +34,8 @@ DEFAULT_SLICES = 10
 """Conditioning slices per factor (SALib's default)."""
 MIN_POINTS_PER_SLICE = 5
 """Fewest design points per slice; the slice count shrinks to respect it."""
+DUMMY = "dummy"
+"""Name of the dummy factor analysed beside the real ones (never written to the table)."""
 SUPPORTED_DESIGNS = ("lhs", "sobol")
 """Designs whose samples are continuous enough for PAWN."""
 
@@ -49,16 +55,9 @@ def slices_for(n_points: int) -> int:
     return max(2, min(DEFAULT_SLICES, n_points // MIN_POINTS_PER_SLICE))
 
 
-def noise_floor(n_points: int, slices: int, conf_level: float) -> float:
-    """Two-sample KS critical value for one slice (n/slices points) against all n points."""
-    m = n_points / slices
-    c = math.sqrt(-math.log((1 - conf_level) / 2) / 2)
-    return c * math.sqrt((n_points + m) / (n_points * m))
-
-
 def pawn_indices(output: str, x: np.ndarray, y: np.ndarray, names: list[str],
                  bounds: list[list[float]], settings: Settings) -> tuple[list[dict], dict]:
-    """PAWN median-KS index per factor with bootstrap percentile intervals.
+    """PAWN median-KS index per factor with bootstrap intervals.
 
     Args:
         output: output name.
@@ -67,25 +66,29 @@ def pawn_indices(output: str, x: np.ndarray, y: np.ndarray, names: list[str],
         settings: resamples, confidence level, seeds.
 
     Returns:
-        (table rows with index ``pawn``; diagnostics ``slices`` and ``noise_floor``).
+        (table rows with index ``pawn``; diagnostics ``slices``, ``dummy`` (the dummy's index)
+        and ``noise_floor``).
     """
-    problem = {"num_vars": len(names), "names": names, "bounds": bounds}
     n = len(y)
+    dummy = settings.rng_for(output, "pawn-dummy").random(n)
+    xd = np.column_stack([x, dummy])
+    problem = {"num_vars": len(names) + 1, "names": [*names, DUMMY],
+               "bounds": [*bounds, [0.0, 1.0]]}
     slices = slices_for(n)
     seed = settings.seed_for(output, "pawn")
     with preserved_global_rng():
-        base = np.asarray(salib_pawn.analyze(problem, x, y, S=slices, seed=seed)["median"])
+        base = np.asarray(salib_pawn.analyze(problem, xd, y, S=slices, seed=seed)["median"])
         rng = settings.rng_for(output, "pawn-bootstrap")
-        boot = np.empty((settings.resamples, len(names)))
+        boot = np.empty((settings.resamples, len(names) + 1))
         for b in range(settings.resamples):
             pick = rng.integers(0, n, n)
-            boot[b] = salib_pawn.analyze(problem, x[pick], y[pick], S=slices,
+            boot[b] = salib_pawn.analyze(problem, xd[pick], y[pick], S=slices,
                                          seed=seed)["median"]
-    alpha = (1 - settings.conf_level) / 2
-    rows = []
-    for i, name in enumerate(names):
-        lo, hi = np.nanquantile(boot[:, i], [alpha, 1 - alpha])
-        rows.append(row(output, "pawn", name, "pawn", base[i], lo, hi))
-    diag: dict[str, Any] = {"slices": slices,
-                            "noise_floor": noise_floor(n, slices, settings.conf_level)}
+    z = float(norm.ppf(0.5 + settings.conf_level / 2))
+    half = z * np.nanstd(boot, axis=0, ddof=1)
+    rows = [row(output, "pawn", name, "pawn", base[i], max(0.0, base[i] - half[i]),
+                base[i] + half[i]) for i, name in enumerate(names)]
+    floor = float(base[-1] + half[-1])
+    diag: dict[str, Any] = {"slices": slices, "noise_floor": floor,
+                            "dummy": float(base[-1])}
     return rows, diag

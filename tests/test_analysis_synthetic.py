@@ -1,0 +1,184 @@
+"""Analysis behaviour on synthetic sweeps whose answers are known by construction:
+noise diagnostics, constant outputs, grouped indices, direction, cost frontier, robustness,
+refused methods and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from analysis_sweeps import factor, write_sweep
+
+from sim.analysis import analyze, write_analysis
+from sim.analysis.cost import frontier
+from sim.analysis.noise import decompose
+from sim.errors import UsageError
+
+
+def _linear(x, year):
+    return 3.0 * x["a"] - 1.0 * x["b"]
+
+
+@pytest.fixture
+def lhs_sweep(tmp_path):
+    factors = [factor("a"), factor("b"), factor("c")]
+    outputs = {"joint_rd_per_100_firms": _linear,
+               "mean_rung": lambda x, year: 2.0,                       # constant
+               "public_cost": lambda x, year: 10 * x["a"] + 1 * x["c"]}
+    return write_sweep(tmp_path / "lhs", "lhs", factors, outputs, n=200, replicates=3,
+                       noise=0.1, noisy={"joint_rd_per_100_firms"})
+
+
+def test_directions_and_default_outputs(lhs_sweep):
+    result = analyze(lhs_sweep, resamples=20)
+    # the cooperation defaults present in the sweep, in their documented order
+    assert result.outputs == ["joint_rd_per_100_firms", "mean_rung", "public_cost"]
+    rho = result.sensitivity.query("method == 'spearman' and output == "
+                                   "'joint_rd_per_100_firms'").set_index("lever")
+    assert rho.loc["a", "conf_low"] > 0.8          # a raises it
+    assert rho.loc["b", "conf_high"] < 0           # b lowers it
+    assert rho.loc["c", "conf_low"] < 0 < rho.loc["c", "conf_high"]  # c does nothing
+    pawn = result.sensitivity.query("method == 'pawn' and output == "
+                                    "'joint_rd_per_100_firms'").set_index("lever")
+    floor = result.info["outputs"]["joint_rd_per_100_firms"]["pawn"]["noise_floor"]
+    assert pawn.loc["a", "conf_low"] > floor > pawn.loc["c", "value"]
+    assert ((pawn["conf_low"] <= pawn["value"]) & (pawn["value"] <= pawn["conf_high"])).all()
+
+
+def test_pawn_separates_a_weak_effect_from_none_with_enough_points(tmp_path):
+    folder = write_sweep(tmp_path / "big", "lhs", [factor("a"), factor("b"), factor("c")],
+                         {"y": _linear}, n=1500)
+    result = analyze(folder, methods=["pawn"], resamples=20)
+    pawn = result.sensitivity.set_index("lever")["value"]
+    floor = result.info["outputs"]["y"]["pawn"]["noise_floor"]
+    assert pawn["a"] > pawn["b"] > floor > pawn["c"]
+
+
+def test_constant_output_is_reported_not_crashed(lhs_sweep):
+    result = analyze(lhs_sweep, resamples=20)
+    info = result.info["outputs"]["mean_rung"]
+    assert info["constant"] is True and info["value"] == 2.0
+    assert (result.sensitivity["output"] != "mean_rung").all()
+    assert not result.sensitivity[["value"]].isna().any().any()
+    write_analysis(result)
+    report = (lhs_sweep / "report.md").read_text()
+    assert "constant across the design (= 2)" in report
+
+
+def test_noise_share_matches_construction(tmp_path):
+    # output = 1.0 * a + N(0, 0.5): between-point variance 1/12, noise variance 0.25
+    factors = [factor("a"), factor("b")]
+    folder = write_sweep(tmp_path / "noisy", "lhs", factors,
+                         {"y": lambda x, year: x["a"]}, n=400, replicates=4, noise=0.5)
+    result = analyze(folder, resamples=20)
+    nz = result.info["outputs"]["y"]["noise"]
+    expected = 0.25 / (0.25 + 1 / 12)
+    assert nz["noise_share"] == pytest.approx(expected, abs=0.05)
+    assert nz["noise_dominates"] is True and nz["noisy_means"] is True
+    assert nz["suggested_replicates"] > 4
+    write_analysis(result)
+    text = (folder / "report.md").read_text()
+    assert "Noise dominates single runs" in text and "use more replicates" in text
+
+
+def test_noise_is_zero_for_deterministic_outputs():
+    runs = pd.DataFrame({"point": [0, 0, 1, 1], "y": [1.0, 1.0, 3.0, 3.0]})
+    nz = decompose(runs, "y")
+    assert nz["noise_share"] == 0.0 and nz["between"] == pytest.approx(2.0)
+    assert nz["noise_dominates"] is False
+
+
+def test_frontier_is_the_non_dominated_set():
+    pts = pd.DataFrame({"point": range(5), "public_cost": [1.0, 2.0, 2.0, 3.0, 4.0],
+                        "out": [1.0, 3.0, 2.0, 2.5, 5.0], "a": [0.1, 0.2, 0.3, 0.4, 0.5]})
+    front = frontier(pts, "out", ["a"])
+    assert front["point"].tolist() == [0, 1, 4]   # 2 costs as much as 1 for less; 3 dominated
+    assert front["gain_per_cny_million"].tolist()[1:] == [2.0, 1.0]
+    assert np.isnan(front["gain_per_cny_million"].iloc[0])
+
+
+def test_frontier_in_analysis(lhs_sweep):
+    result = analyze(lhs_sweep, outputs=["joint_rd_per_100_firms"], resamples=20)
+    front = result.frontier["joint_rd_per_100_firms"]
+    pts = result.points
+    # no sampled point beats a frontier point on both counts
+    for _, f in front.iterrows():
+        better = pts[(pts["public_cost"] <= f["public_cost"])
+                     & (pts["joint_rd_per_100_firms"] > f["joint_rd_per_100_firms"])]
+        assert better.empty
+    assert result.info["outputs"]["joint_rd_per_100_firms"]["frontier"]["cost_summary"] == "final"
+
+
+def test_grouped_sobol_needs_a_grouped_sample(tmp_path):
+    factors = [factor("a", group="fiscal"), factor("b", group="fiscal"),
+               factor("c", group="platforms")]
+    fn = {"y": lambda x, year: 2 * x["a"] + x["b"] + 0.1 * x["c"]}
+    grouped = write_sweep(tmp_path / "g", "sobol", factors, fn, n=256, groups=True,
+                          analysis={"groups": True})
+    result = analyze(grouped, methods=["sobol"])
+    assert result.info["levers_are_groups"] is True
+    st = result.sensitivity.query("index == 'ST'").set_index("lever")["value"]
+    assert set(st.index) == {"fiscal", "platforms"}
+    assert st["fiscal"] > 0.9 > 0.1 > st["platforms"]
+    flat = write_sweep(tmp_path / "f", "sobol", factors, fn, n=256)
+    with pytest.raises(UsageError, match="drawn factor by factor"):
+        analyze(flat, methods=["sobol"], groups=True)
+    assert analyze(flat, methods=["sobol"]).info["levers_are_groups"] is False
+
+
+def test_second_order_rows(tmp_path):
+    factors = [factor("a"), factor("b"), factor("c")]
+    folder = write_sweep(tmp_path / "s2", "sobol", factors,
+                         {"y": lambda x, year: x["a"] * x["b"] * 4 + x["c"]}, n=512,
+                         second_order=True)
+    result = analyze(folder, methods=["sobol"])
+    s2 = result.sensitivity.query("index == 'S2'")
+    assert len(s2) == 3 and (s2["lever2"] != "").all()
+    top = s2.sort_values("value").iloc[-1]
+    assert (top["lever"], top["lever2"]) == ("a", "b") and top["conf_low"] > 0
+    write_analysis(result)
+    assert "a x b" in (folder / "report.md").read_text()
+
+
+def test_robustness_across_behaviour(tmp_path):
+    factors = [factor("a"), factor("b"), factor("k", kind="behaviour")]
+    # a matters for every k; b only when k is high: the ranking flips at high k
+    fn = {"y": lambda x, year: x["a"] + (4 * x["b"] if x["k"] > 0.5 else 0.0)}
+    folder = write_sweep(tmp_path / "rob", "lhs", factors, fn, n=400)
+    rob = analyze(folder, resamples=10).info["outputs"]["y"]["robustness"]
+    k = rob["by_factor"]["k"]
+    assert k["top_low"] == "a" and k["top_high"] == "b" and k["holds"] is False
+    assert rob["holds"] is False
+    steady = write_sweep(tmp_path / "steady", "lhs", factors,
+                         {"y": lambda x, year: 3 * x["a"] + x["b"] + 0.2 * x["k"]}, n=400)
+    assert analyze(steady, resamples=10).info["outputs"]["y"]["robustness"]["holds"] is True
+
+
+def test_methods_a_design_cannot_support_are_refused(lhs_sweep):
+    with pytest.raises(UsageError, match="design is .lhs.; Sobol. indices need a Saltelli sample"):
+        analyze(lhs_sweep, methods=["sobol"])
+    with pytest.raises(UsageError, match="needs trajectories"):
+        analyze(lhs_sweep, methods=["morris"])
+    with pytest.raises(UsageError, match="choose from"):
+        analyze(lhs_sweep, methods=["fast"])
+
+
+def test_bad_input_is_refused(lhs_sweep, tmp_path):
+    with pytest.raises(UsageError, match="not an output of this sweep"):
+        analyze(lhs_sweep, outputs=["nope"])
+    with pytest.raises(UsageError, match="expected OUTPUT >= NUMBER"):
+        analyze(lhs_sweep, target=["joint_rd_per_100_firms == 3"])
+    with pytest.raises(UsageError, match="not an analysed output"):
+        analyze(lhs_sweep, outputs=["public_cost"], target=["mean_rung >= 1"])
+    with pytest.raises(UsageError, match="no manifest.json"):
+        analyze(tmp_path)
+
+
+def test_missing_points_refused_for_structured_designs(tmp_path):
+    factors = [factor("a"), factor("b")]
+    folder = write_sweep(tmp_path / "gap", "sobol", factors, {"y": _linear}, n=64)
+    manifest = (folder / "manifest.json").read_text()
+    (folder / "manifest.json").write_text(manifest.replace('"n_points": 256',
+                                                           '"n_points": 260'))
+    with pytest.raises(UsageError, match="4 have no finished run"):
+        analyze(folder, methods=["sobol"])
