@@ -33,16 +33,18 @@ MIN_TRAJECTORIES_FOR_CONVERGENCE = 4
 _INNER_RESAMPLES = 2  # SALib's own mu* bootstrap inside each outer resample; unused there
 
 
-def problem_for(factors: list[dict[str, Any]], n_points: int,
-                want_groups: bool) -> tuple[dict[str, Any], list[str], int]:
+def problem_for(factors: list[dict[str, Any]], n_points: int, want_groups: bool,
+                groups: list[str] | None = None) -> tuple[dict[str, Any], list[str], int]:
     """SALib problem, effect names and trajectory length for a Morris sample.
+
+    ``groups``: each factor's group (default: a lever's group, any other factor its own).
 
     Raises:
         UsageError: the point count fits neither per-factor nor grouped trajectories, or
             groups are asked for but the sample was drawn per factor.
     """
     names = [f["name"] for f in factors]
-    groups = [str(f.get("group") or f["name"]) for f in factors]
+    groups = groups or [str(f.get("group") or f["name"]) for f in factors]
     unique = list(dict.fromkeys(groups))
     d, g = len(names), len(unique)
     if not d:

@@ -204,7 +204,8 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
         lay = sobol.layout(sweep.manifest, sweep.factors, settings.groups)
     if "morris" in methods:
         _check_complete(sweep, "Morris analysis")
-        mor = morris.problem_for(sweep.factors, len(points), settings.groups)
+        mor = morris.problem_for(sweep.factors, len(points), settings.groups,
+                                 sobol.groups_of(sweep.manifest, sweep.factors))
     if sweep.design == "scenarios":
         names_scn = list(sweep.manifest.get("scenarios") or
                          list(dict.fromkeys(points["scenario"])))

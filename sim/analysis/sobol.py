@@ -55,7 +55,12 @@ class SobolLayout:
         return np.sort(np.concatenate([starts, starts + self.block - 1]))
 
 
-def _groups_of(factors: list[dict[str, Any]]) -> list[str]:
+def groups_of(manifest: dict[str, Any], factors: list[dict[str, Any]]) -> list[str]:
+    """Each factor's SALib group: the manifest's ``groups`` list when the sweep sampled by
+    group, else a lever's declared group and any other factor its own (the engine's rule)."""
+    listed = manifest.get("groups")
+    if isinstance(listed, list) and len(listed) == len(factors):
+        return [str(g) for g in listed]
     return [str(f.get("group") or f["name"]) for f in factors]
 
 
@@ -68,7 +73,7 @@ def layout(manifest: dict[str, Any], factors: list[dict[str, Any]],
             was drawn factor by factor.
     """
     names = [f["name"] for f in factors]
-    groups = _groups_of(factors)
+    groups = groups_of(manifest, factors)
     unique = list(dict.fromkeys(groups))
     n_points = int(manifest.get("n_points") or 0)
     second = bool(manifest.get("second_order", True))
