@@ -1,0 +1,49 @@
+"""Regenerate the seeded baseline that tests/test_baseline.py compares against.
+
+Run after a deliberate change of model behaviour (``make baseline``) and review the diff of
+``tests/data/baseline.json`` in the commit: every change in behaviour shows up there.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+BASELINE = Path(__file__).with_name("data") / "baseline.json"
+CASES = {  # name -> (scenario, seed, years)
+    "status_quo": ("status_quo", 20251125, 10),
+    "reform_package": ("reform_package", 20251125, 10),
+    "classroom": ("classroom", 7, 15),
+}
+
+
+def compute() -> dict:
+    """Final values of every reporter for each baseline case."""
+    from sim.run import simulate
+
+    out = {}
+    for name, (scenario, seed, years) in CASES.items():
+        last = simulate(scenario, seed=seed, years=years).iloc[-1]
+        out[name] = {k: (None if v != v else float(v)) for k, v in last.items()}
+    return out
+
+
+def main() -> int:
+    """Write the baseline file and print what changed."""
+    new = compute()
+    old = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
+    for case, values in new.items():
+        for key, value in values.items():
+            before = old.get(case, {}).get(key)
+            if before != value:
+                print(f"{case}.{key}: {before} -> {value}")
+    BASELINE.parent.mkdir(parents=True, exist_ok=True)
+    BASELINE.write_text(json.dumps(new, indent=2, sort_keys=True) + "\n")
+    print(f"wrote {BASELINE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    raise SystemExit(main())
