@@ -95,6 +95,36 @@ def test_dask_local_cluster_gives_serial_numbers(serial, tmp_path):
     pd.testing.assert_frame_equal(load_results(tmp_path / "d"), load_results(serial))
 
 
+def test_dask_scheduler_address_gives_serial_numbers(serial, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
+                      dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://")
+        s = run_sweep(EXP, tmp_path / "t", scheduler=address, quiet=True)
+    assert s.executor == f"Dask scheduler {address}" and s.done == 180
+    pd.testing.assert_frame_equal(load_results(tmp_path / "t"), load_results(serial))
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_processes_give_serial_numbers(serial, tmp_path):
+    s = run_sweep(EXP, tmp_path / "dp", workers=2, scheduler="local", quiet=True)
+    assert s.executor == "Dask LocalCluster, 2 processes"
+    pd.testing.assert_frame_equal(load_results(tmp_path / "dp"), load_results(serial))
+
+
+def test_unreachable_scheduler_is_one_line_error_and_writes_nothing(tmp_path, monkeypatch):
+    from sim.errors import IeisimError
+    from sim.experiment import executors
+
+    monkeypatch.setattr(executors, "DASK_CONNECT_TIMEOUT", "2s")
+    with pytest.raises(IeisimError, match="cannot connect to the Dask scheduler at "
+                                          "tcp://127.0.0.1:9"):
+        run_sweep(EXP, tmp_path / "u", scheduler="tcp://127.0.0.1:9", quiet=True)
+    assert not (tmp_path / "u").exists()
+
+
 def test_stochastic_runs_independent_of_executor_and_common_random_numbers(tmp_path):
     exp = {**EXP, "name": "noise"}
     a = run_sweep(exp, tmp_path / "a", workers=1, quiet=True, runner=f"{__name__}:seeded_noise")

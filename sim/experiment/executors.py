@@ -9,9 +9,11 @@ not depend on that order: every row carries its run id and seed.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import importlib
 import logging
 import multiprocessing
 import os
+import threading
 from typing import Any, Callable, Iterator
 
 from sim.errors import IeisimError, UsageError
@@ -50,21 +52,42 @@ class SerialExecutor:
         """Nothing to release."""
 
 
+def start_method() -> str:
+    """``fork`` when this process runs a single Python thread on a platform that has it
+    (workers start at once, modules already imported), else ``forkserver`` or ``spawn``."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 class ProcessExecutor:
-    """A pool of local worker processes (``forkserver``: workers fork from a clean server
-    that has already imported ``preload``, so they start fast and inherit no threads)."""
+    """A pool of local worker processes.
+
+    With ``fork`` every worker is started when the pool is created, before the progress
+    bar's thread exists; with ``forkserver`` workers fork from a server that has imported
+    ``preload`` once.
+    """
 
     def __init__(self, workers: int, preload: tuple[str, ...] = ()):
         self.workers = workers
         self.slots = workers * IN_FLIGHT_PER_WORKER
+        self.method = start_method()
         self.description = f"{workers} worker processes"
-        self._ctx = multiprocessing.get_context("forkserver")
-        if preload:
+        self._ctx = multiprocessing.get_context(self.method)
+        self._preload = tuple(preload)
+        if self.method == "forkserver" and preload:
             self._ctx.set_forkserver_preload(list(preload))
         self._pool = self._new_pool()
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx)
+        if self.method == "fork":
+            for module in self._preload:  # workers inherit them instead of importing
+                importlib.import_module(module)
+        pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx)
+        if self.method == "fork":
+            pool.submit(int).result()  # with fork, the first submit starts every worker
+        return pool
 
     def imap_unordered(self, fn: Callable, batches: Iterator) -> Iterator[tuple[Any, Any]]:
         """Yield ``(batch, result)`` as batches finish; a dead worker yields an exception

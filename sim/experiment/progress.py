@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import time
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
 
 class SweepProgress:
     """A progress bar on stderr, or nothing at all when ``quiet``."""
@@ -18,7 +15,11 @@ class SweepProgress:
         self.failed = 0
         self._start = time.perf_counter()
         self._progress = None
-        if not quiet:
+        if not quiet:  # rich is imported only when shown (it costs ~0.2 s)
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                       TimeRemainingColumn)
+
             self._progress = Progress(
                 TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                 TextColumn("runs"), TextColumn("{task.fields[failed]} failed"),

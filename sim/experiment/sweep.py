@@ -37,6 +37,7 @@ from sim.experiment import store
 from sim.experiment.design import build_design
 from sim.experiment.executors import check_scheduler, default_workers, make_executor
 from sim.experiment.models import RUNNERS
+from sim.experiment.progress import SweepProgress
 from sim.experiment.seeds import replicate_seeds
 from sim.experiment.spec import Experiment, load_experiment
 from sim.experiment.worker import Batch, BatchResult, RunContext, RunTask, failure_record, run_batch, run_one
@@ -398,7 +399,7 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
         batcher = Batcher(plan, pending, executor.slots)
         t0 = time.perf_counter()
         seq = 0
-        with _sigterm_as_interrupt(), SweepProgressFactory(len(pending), exp.name, quiet) as bar:
+        with _sigterm_as_interrupt(), SweepProgress(len(pending), exp.name, quiet) as bar:
             for batch, res in executor.imap_unordered(run_batch, batcher):
                 if isinstance(res, BaseException):
                     res = BatchResult(None, [failure_record(t, f"{type(res).__name__}: {res}",
@@ -426,8 +427,3 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
     return summary
 
 
-def SweepProgressFactory(total: int, label: str, quiet: bool):  # noqa: N802 - a factory
-    """The progress display (imported lazily: rich is only needed for interactive runs)."""
-    from sim.experiment.progress import SweepProgress
-
-    return SweepProgress(total, label, quiet)
