@@ -182,3 +182,21 @@ def test_missing_points_refused_for_structured_designs(tmp_path):
                                                            '"n_points": 260'))
     with pytest.raises(UsageError, match="4 have no finished run"):
         analyze(folder, methods=["sobol"])
+
+
+def test_public_cost_is_the_mean_yearly_spend(tmp_path):
+    # final-step spending 8 + a, but 40 + 10 a spent over 10 years: mean 4 + a per year
+    factors = [factor("a")]
+    outputs = {"public_cost": lambda x, year: 8 + x["a"],
+               "cumulative_public_cost": lambda x, year: 40 + 10 * x["a"]}
+    folder = write_sweep(tmp_path / "cost", "lhs", factors, outputs, n=20)
+    result = analyze(folder, outputs=["public_cost"], resamples=10)
+    assert result.info["summaries"]["public_cost"] == "mean"
+    pts = result.points
+    np.testing.assert_allclose(pts["public_cost"], 4 + pts["a"])
+    # with a time series and no running total: the mean over the years after the start
+    ts = write_sweep(tmp_path / "ts", "lhs", factors,
+                     {"public_cost": lambda x, year: year * x["a"]}, n=20,
+                     years=(0.0, 1.0, 2.0, 3.0))
+    pts = analyze(ts, outputs=["public_cost"], resamples=10).points
+    np.testing.assert_allclose(pts["public_cost"], 2 * pts["a"])

@@ -5,11 +5,13 @@ The sweep folder layout is the contract of ``docs/DEVELOPING.md`` ("Sweep folder
 :func:`sim.experiment.load_results`. Each run is reduced to one number per output (its *summary*):
 
 * ``final``: the value at the last recorded step of the run (all outputs but the ones below);
-* ``mean``: the mean over the recorded steps after the start (``year > 0``), used for
-  flows such as ``public_cost`` (CNY million per year), so that the summary is the run's
-  average yearly spending rather than the spending in its last semester. When the sweep kept
-  only the final step (``keep = "final"``) the mean cannot be formed and the final value is
-  used instead; :attr:`Sweep.summaries` records the rule actually applied.
+* ``mean``: the run's mean yearly value, used for flows such as ``public_cost`` (CNY million
+  per year), so that the summary is the average yearly spending over the run rather than the
+  spending in its last semester. It is the flow's running total at the last step divided by
+  the years elapsed (``cumulative_public_cost / year``: exact, and available when the sweep
+  kept only final values) when the sweep recorded the total, else the mean over the recorded
+  steps after the start (``year > 0``). With neither, the final value is used;
+  :attr:`Sweep.summaries` records the rule actually applied.
 
 Sensitivity indices are computed on the replicate means of these summaries, one value per
 design point, in the sampler's point order.
@@ -27,8 +29,10 @@ import pandas as pd
 
 from sim.errors import UsageError
 
-FLOW_OUTPUTS: frozenset[str] = frozenset({"public_cost"})
-"""Outputs that are yearly flows: summarised by their mean over the run, not the final value."""
+FLOW_TOTALS: dict[str, str] = {"public_cost": "cumulative_public_cost"}
+"""Outputs that are yearly flows (summarised by their mean over the run) -> their running
+total since the start (same money unit, not per year)."""
+FLOW_OUTPUTS: frozenset[str] = frozenset(FLOW_TOTALS)
 
 DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris", "scenarios")
 """Designs a sweep manifest may name."""
@@ -125,12 +129,18 @@ def _read_results(path: Path, columns: list[str]) -> pd.DataFrame:
 
 def _summarise(rows: pd.DataFrame, keys: list[str],
                rules: dict[str, str]) -> pd.DataFrame:
-    """One row per run with each output reduced by its rule (``final`` or ``mean``)."""
+    """One row per run with each output reduced by its rule (``final``, ``mean`` from the
+    running total, or ``mean`` over the recorded steps)."""
     rows = rows.sort_values(["run_id", "step"], kind="stable")
     by_run = rows.groupby("run_id", sort=True)
     runs = by_run[keys].last()
+    last_year = by_run["year"].last()
     for name, rule in rules.items():
-        if rule == "mean":
+        total = FLOW_TOTALS.get(name)
+        if rule == "mean" and total in rows:
+            per_year = by_run[total].last() / last_year.where(last_year > 0)
+            runs[name] = per_year.fillna(by_run[name].last())
+        elif rule == "mean":
             later = rows[rows["year"] > 0]
             means = later.groupby("run_id")[name].mean()
             # a run recorded only at its start keeps its single value
@@ -167,12 +177,15 @@ def load_sweep(path: str | Path, outputs: list[str] | None = None) -> Sweep:
     names = [f["name"] for f in factors]
     scenario_col = ["scenario"] if manifest["design"] == "scenarios" else []
     keys = ["point", "replicate", "seed"] + scenario_col + names
-    rows = _read_results(path, list(ID_COLUMNS) + scenario_col + names + chosen)
+    totals = [FLOW_TOTALS[o] for o in chosen if o in FLOW_TOTALS
+              and FLOW_TOTALS[o] in known and FLOW_TOTALS[o] not in chosen]
+    rows = _read_results(path, list(ID_COLUMNS) + scenario_col + names + chosen + totals)
     if rows.empty:
         raise UsageError(f"{path}: the sweep has no finished runs")
     kept_steps = rows.groupby("run_id")["step"].nunique().max()
     timeseries = rows if kept_steps > 1 else None
-    rules = {o: summary_rule(o) if timeseries is not None else "final" for o in chosen}
+    rules = {o: summary_rule(o) if (timeseries is not None or FLOW_TOTALS.get(o) in known)
+             else "final" for o in chosen}
     runs = _summarise(rows, keys, rules)
     return Sweep(path, manifest, manifest["design"], factors, chosen, runs, timeseries, rules)
 

@@ -19,6 +19,10 @@ FRONTIER_ROWS = 8
 """Frontier rows shown per output (the full frontier is in analysis.json)."""
 WIDE_CI = 0.5
 """A confidence interval wider than this share of its index value counts as wide."""
+TOP_FINDINGS = 3
+"""Factors named per output in the summary at the top."""
+ROUNDING_DUST = 1e-9
+"""Values smaller than this in magnitude are shown as 0."""
 _SALIB = "SALib"
 
 
@@ -29,6 +33,11 @@ def _f(v: Any, digits: int = 3) -> str:
     if v == 0:
         return "0"
     return f"{v:.{digits}g}"
+
+
+def _snap(v: float) -> float:
+    """Round away floating-point dust (e.g. 1e-15 from cancelling effects) for display."""
+    return 0.0 if abs(v) < ROUNDING_DUST else v
 
 
 def _ci(r: pd.Series) -> str:
@@ -48,15 +57,18 @@ def _directions(table: pd.DataFrame) -> dict[str, str]:
         words[lever] = (f"{direction.direction_word(r['value'], r['conf_low'], r['conf_high'])}"
                         f" (rho {_ci(r)})")
     ratio = _pick(table, "morris", "direction")
+    mu_star = _pick(table, "morris", "mu_star")
     for lever, r in ratio.iterrows():
         v = r["value"]
-        if abs(v) >= morris.DIRECTION_CONSISTENT:
+        if lever in mu_star.index and mu_star.loc[lever, "conf_low"] <= 0:
+            word = "no detectable effect"
+        elif abs(v) >= morris.DIRECTION_CONSISTENT:
             word = "raises it" if v > 0 else "lowers it"
         elif v == 0:
             word = "no effect seen"
         else:
             word = "mixed: raises it in some settings, lowers it in others"
-        words.setdefault(lever, f"{word} (mu/mu* = {_f(v, 2)})")
+        words.setdefault(lever, f"{word} (mu/mu* = {_f(_snap(v), 2)})")
     return words
 
 
@@ -190,7 +202,8 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any]) -> 
     shown = front if len(front) <= FRONTIER_ROWS else front.iloc[
         [round(i * (len(front) - 1) / (FRONTIER_ROWS - 1)) for i in range(FRONTIER_ROWS)]]
     for _, r in shown.iterrows():
-        out.append(f"| {r[label]} | {_f(r[cost.COST_OUTPUT])} | {_f(r[output])} | "
+        ident = r[label] if label == "scenario" else int(r[label])
+        out.append(f"| {ident} | {_f(r[cost.COST_OUTPUT])} | {_f(r[output])} | "
                    f"{_f(r['gain_per_cny_million'])} | "
                    + " | ".join(_f(r[c]) for c in extra) + " |")
     if len(front) > FRONTIER_ROWS:
@@ -282,12 +295,62 @@ def _scenarios(info: dict[str, Any], output: str) -> list[str]:
     return out
 
 
+def _effects(table: pd.DataFrame, info: dict[str, Any]) -> list[tuple[str, str]]:
+    """(factor, direction words) of the factors with a detectable effect, strongest first."""
+    dirs = _directions(table)
+    if "sobol" in info["methods"]:
+        main = _pick(table, "sobol", "ST")
+    elif "morris" in info["methods"]:
+        main = _pick(table, "morris", "mu_star")
+    elif "pawn" in info["methods"]:
+        main = _pick(table, "pawn", "pawn")
+        floor = info.get("pawn", {}).get("noise_floor", 0.0)
+        main = main[main["value"] > floor]
+    else:
+        rho = _pick(table, "spearman", "rho")
+        main = rho.assign(value=rho["value"].abs(),
+                          conf_low=rho[["conf_low", "conf_high"]].abs().min(axis=1)
+                          .where(rho["conf_low"] * rho["conf_high"] > 0, 0.0))
+    main = main[main["conf_low"].fillna(0) > 0] if "conf_low" in main else main
+    order = main.sort_values("value", ascending=False).index.tolist()
+    return [(lever, dirs.get(lever, "")) for lever in order]
+
+
+def _findings(result) -> list[str]:
+    lines = []
+    for output in result.outputs:
+        oi = result.info["outputs"][output]
+        if oi.get("constant"):
+            lines.append(f"- `{output}`: constant across the design; no factor moves it.")
+            continue
+        table = result.sensitivity[result.sensitivity["output"] == output]
+        if oi.get("scenarios"):
+            comps = oi["scenarios"]["comparisons"]
+            up = [n for n, c in comps.items() if c["conf_low"] > 0]
+            down = [n for n, c in comps.items() if c["conf_high"] < 0]
+            text = (f"- `{output}`: raised by {', '.join(up) or 'no scenario'}; lowered by "
+                    f"{', '.join(down) or 'no scenario'} (against {oi['scenarios']['baseline']}).")
+            lines.append(text)
+            continue
+        eff = _effects(table, oi)
+        if not eff:
+            lines.append(f"- `{output}`: no factor has an effect distinguishable from noise.")
+            continue
+        named = "; ".join(f"{lever} ({word.split(' (')[0]})" if word else lever
+                          for lever, word in eff[:TOP_FINDINGS])
+        more = len(eff) - TOP_FINDINGS
+        lines.append(f"- `{output}`: moved most by {named}"
+                     + (f"; {more} more factor(s) with a smaller detectable effect."
+                        if more > 0 else "."))
+    return lines
+
+
 def _summaries(rules: dict[str, str]) -> str:
     means = [o for o, r in rules.items() if r == "mean"]
     text = "its final value"
     if means:
-        text += (f", except {', '.join(means)} (mean over the run's recorded steps after the "
-                 "start: e.g. mean yearly public spending, " + cost.COST_UNIT + ")")
+        text += (f", except {', '.join(means)} (its mean yearly value over the run: for "
+                 f"{cost.COST_OUTPUT}, average public spending in {cost.COST_UNIT})")
     if cost.COST_OUTPUT in rules and rules[cost.COST_OUTPUT] == "final":
         text += (f"; {cost.COST_OUTPUT} is the spending in the final step, since the sweep "
                  "kept only final values")
@@ -311,7 +374,8 @@ def render(result) -> str:
              f"{st.seed}, so re-running the analysis gives the same numbers."]
     if info.get("levers_are_groups"):
         lines.append("Indices are given for groups of levers (the sample was drawn by group).")
-    lines.append("")
+    lines += ["", "## Summary", "", "Factors with an effect distinguishable from zero, "
+              "strongest first (details below):", ""] + _findings(result) + [""]
     for output in result.outputs:
         oi = info["outputs"][output]
         title = oi["label"] if oi["label"] != output else output
