@@ -667,25 +667,23 @@ def _check_consistency(values: Mapping[str, Any]) -> None:
 
 
 # ---------------------------------------------------------------- scenario files
-def _repo_dir(name: str) -> Path | None:
-    here = Path(__file__).resolve().parent.parent / name
-    return here if here.is_dir() else None
+def data_dir(name: str) -> Path | None:
+    """Folder of shipped data: the source tree's ``<name>/`` or the installed ``sim/<name>/``.
 
-
-def _packaged_dir(package: str) -> Path | None:
-    from importlib import resources
-
-    try:
-        root = resources.files(package)
-    except (ModuleNotFoundError, TypeError):
-        return None
-    path = Path(str(root))
-    return path if path.is_dir() else None
+    ``configs/`` and ``experiments/`` are mapped into the wheel as ``sim/configs`` and
+    ``sim/experiments_data`` (pyproject ``package-dir``), so they exist once, in the repo.
+    """
+    package = Path(__file__).resolve().parent
+    installed = {"configs": "configs", "experiments": "experiments_data"}[name]
+    for candidate in (package.parent / name, package / installed):
+        if candidate.is_dir() and any(candidate.glob("*.toml")):
+            return candidate
+    return None
 
 
 def configs_dir() -> Path:
     """Folder holding the shipped scenarios (the repo's ``configs/`` or the installed copy)."""
-    d = _repo_dir("configs") or _packaged_dir("sim.configs")
+    d = data_dir("configs")
     if d is None:
         raise ConfigError("cannot find the shipped scenarios (configs/): is ieisim installed?")
     return d
