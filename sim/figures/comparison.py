@@ -17,10 +17,6 @@ from sim.figures.style import (REFERENCE_COLOR, SERIES_COLORS, panel_grid, panel
 
 PAIRED, MEAN_DIFF = "paired", "mean_diff"
 """``method`` and ``index`` of the paired-difference rows."""
-PREFERRED_OUTPUTS = ("mean_rung", "joint_rd_per_100_firms", "enterprise_participation",
-                     "willingness_gap", "dual_qualified_share", "graduate_match_rate",
-                     "graduate_retention", "public_cost")
-"""Outcomes shown when present (others are left to the CSV of the analysis)."""
 ROW_HEIGHT_IN = 0.7
 """Base height of a row of panels, inches (plus :data:`PER_SCENARIO_IN` per scenario)."""
 PER_SCENARIO_IN = 0.22
@@ -33,14 +29,12 @@ def paired_differences(sens: pd.DataFrame, labels: Labels, baseline: str, conf_l
     Data columns: ``output, scenario, mean_diff, conf_low, conf_high``.
     """
     rows = sens[(sens["method"] == PAIRED) & (sens["index"] == MEAN_DIFF)]
-    present = list(dict.fromkeys(rows["output"]))
-    outputs = [o for o in PREFERRED_OUTPUTS if o in present] or present
-    data = (rows[rows["output"].isin(outputs)]
-            .rename(columns={"lever": "scenario", "value": "mean_diff"})
+    outputs = list(dict.fromkeys(rows["output"]))
+    data = (rows.rename(columns={"lever": "scenario", "value": "mean_diff"})
             [["output", "scenario", "mean_diff", "conf_low", "conf_high"]]
             .reset_index(drop=True))
     scenarios = list(dict.fromkeys(data["scenario"]))
-    fig, axes = panel_grid(len(outputs), max_cols=4, sharey=True,
+    fig, axes = panel_grid(len(outputs), max_cols=3, sharey=True,
                            row_height=ROW_HEIGHT_IN + PER_SCENARIO_IN * len(scenarios))
     y = np.arange(len(scenarios))[::-1].astype(float)
     at = dict(zip(scenarios, y))

@@ -15,13 +15,15 @@ import pandas as pd
 from sim.analysis.discovery import parse_target
 from sim.errors import UsageError
 from sim.figures.labels import Labels
-from sim.figures.style import (HIGHLIGHT_COLOR, MUTED_COLOR, legend_below, panel_grid,
+from sim.figures.style import (HIGHLIGHT_COLOR, MUTED_COLOR, legend_below, new_figure,
                                panel_title)
 
 BAR_HEIGHT = 0.55
 """Height of a range bar, in units of the spacing between levers."""
 PER_LEVER_IN = 0.22
 """Panel height per restricted lever, inches."""
+PANEL_BASE_IN = 0.75
+"""Panel height besides its levers (title, axis), inches."""
 
 
 def _target_text(target: str, labels: Labels) -> str:
@@ -30,7 +32,7 @@ def _target_text(target: str, labels: Labels) -> str:
         name, op, threshold = parse_target(str(target))
     except UsageError:
         return str(target)
-    return f"{labels.metric(name, unit=False) if name else ''} {op} {threshold:g}".strip()
+    return f"{labels.metric(name, unit=False) if name else ''} {op} {threshold:.3g}".strip()
 
 
 def _fmt(v: float) -> str:
@@ -56,9 +58,12 @@ def discovery_ranges(disc: pd.DataFrame, factors: list[dict], labels: Labels):
                  "low_position", "high_position", "coverage", "density"]]
     data = data.reset_index(drop=True)
     boxes = list(dict.fromkeys(zip(data["target"], data["box"])))
-    most = max((int(((data["target"] == t) & (data["box"] == b)).sum()) for t, b in boxes),
-               default=1)
-    fig, axes = panel_grid(len(boxes), max_cols=1, row_height=0.75 + PER_LEVER_IN * most)
+    counts = [int(((data["target"] == t) & (data["box"] == b)).sum()) for t, b in boxes]
+    fig, grid = new_figure("double", rows=max(len(boxes), 1),
+                           height=sum(PANEL_BASE_IN + PER_LEVER_IN * c for c in counts),
+                           gridspec_kw={"height_ratios": [PANEL_BASE_IN + PER_LEVER_IN * c
+                                                          for c in counts] or [1]})
+    axes = list(grid[:, 0])
     handles = []
     for i, (ax, (target, box)) in enumerate(zip(axes, boxes)):
         d = data[(data["target"] == target) & (data["box"] == box)]
@@ -76,10 +81,10 @@ def discovery_ranges(disc: pd.DataFrame, factors: list[dict], labels: Labels):
             ax.text(r["high_position"] + 0.01, yy, _fmt(r["high"]), ha="left", va="center",
                     fontsize=6)
         ax.set_yticks(y, [labels.lever(n, unit=False) for n in d["lever"]])
-        ax.set_ylim(-0.6, most - 0.4)
+        ax.set_ylim(-0.6, len(d) - 0.4)
         ax.set_xlim(-0.15, 1.15)
         ax.set_xticks([0, 0.5, 1])
-        ax.set_xlabel(labels.word("lever_position"))
+        ax.set_xlabel(labels.word("lever_position") if i == len(boxes) - 1 else "")
         first = d.iloc[0]
         panel_title(ax, i, labels.word("box_title", target=_target_text(target, labels), box=box,
                                        coverage=first["coverage"], density=first["density"]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sim.figures.style import check_lang
 from sim.metrics import OUTPUT_INFO
-from sim.params import BY_NAME
+from sim.params import BY_NAME, LEVER_GROUPS
 from sim.policies import PACKAGE_LABELS
 from sim.sectors import SECTORS
 
@@ -42,7 +42,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "sigma": ("σ (std. of elementary effects)", "σ(基本效应标准差)"),
     "non_dominated": ("Non-dominated", "非劣政策"),
     "dominated": ("Dominated", "被支配政策"),
-    "target": ("Target {op} {value:g}", "目标 {op} {value:g}"),
+    "target": ("Target {op} {value:.3g}", "目标 {op} {value:.3g}"),
     "target_outside": ("{target}: not crossed in this range", "{target}:在此范围内未达到"),
     "box_title": ("{target}, box {box} (coverage {coverage:.2f}, density {density:.2f})",
                   "{target},第 {box} 个区域(覆盖率 {coverage:.2f},密度 {density:.2f})"),
@@ -63,6 +63,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "small": ("Small (< 300 staff)", "小型(< 300 人)"),
     "medium": ("Medium (300-999 staff)", "中型(300-999 人)"),
     "large": ("Large (>= 1000 staff)", "大型(>= 1000 人)"),
+    "fiscal": ("Fiscal incentives (group)", "财税激励(组)"),
+    "retention": ("Talent retention (group)", "人才留用(组)"),
+    "evaluation": ("Evaluation reform (group)", "评价改革(组)"),
+    "teachers": ("Teacher team (group)", "师资建设(组)"),
+    "platforms": ("Platforms (group)", "平台建设(组)"),
     "ordinary": ("Ordinary", "普通院校"),
     "double_high": ("Double High", "“双高”院校"),
 }
@@ -81,10 +86,11 @@ class Labels:
         text = WORDS[key][self._i]
         return text.format(**fmt) if fmt else text
 
-    def _with_unit(self, label: str, unit: str) -> str:
+    def _with_unit(self, label: str, unit: str, wrap: bool = False) -> str:
         if unit.strip() in _UNITLESS:
             return label
-        return f"{label} ({unit})" if self.lang == "en" else f"{label}({unit})"
+        sep = "\n" if wrap else ("" if self.lang == "zh" else " ")
+        return f"{label}{sep}({unit})"
 
     def metric(self, name: str, unit: bool = True) -> str:
         """Label of output ``name`` (with its unit unless ``unit`` is False)."""
@@ -101,13 +107,16 @@ class Labels:
         text = OUTPUT_INFO[name][1].strip()
         return "" if text in _UNITLESS else text[:1].upper() + text[1:]
 
-    def lever(self, name: str, unit: bool = True) -> str:
-        """Label of lever (or any parameter) ``name``, with its unit unless told otherwise."""
+    def lever(self, name: str, unit: bool = True, wrap: bool = False) -> str:
+        """Label of lever (or any parameter) ``name``, with its unit unless told otherwise.
+
+        ``wrap`` puts the unit on a second line (long axis labels).
+        """
         p = BY_NAME.get(name)
-        if p is None:
-            return name
+        if p is None:  # a lever group (grouped Sobol'/Morris) or an unknown name
+            return self.word(name) if name in LEVER_GROUPS else name
         text = p.label if self.lang == "en" else p.label_zh
-        return self._with_unit(text, p.unit) if unit else text
+        return self._with_unit(text, p.unit, wrap) if unit else text
 
     def rung(self, name: str) -> str:
         """Display name of a rung (or "none")."""

@@ -26,6 +26,10 @@ BAR_HEIGHT = 0.38
 """Height of one bar, in units of the spacing between levers."""
 ROW_PER_LEVER_IN = 0.16
 """Height added to a row of Sobol' panels per lever, inches."""
+S2_BASE_IN = 1.2
+"""Height of an S2 heatmap before its rows, inches."""
+S2_PER_LEVER_IN = 0.26
+"""Height per heatmap row, inches."""
 LIGHT_CELL = 0.6
 """Heatmap cells lighter than this (normalised colour 0-1) get black text, others white."""
 MORRIS_ROW_IN = 2.3
@@ -80,19 +84,20 @@ def sobol_bars(sens: pd.DataFrame, labels: Labels, levers: list[str]):
 def sobol_second_order(sens: pd.DataFrame, labels: Labels, levers: list[str], output: str):
     """Heatmap of the second-order indices S2 of one outcome (upper triangle, annotated).
 
+    Rows are named and numbered, columns numbered, in the order of ``levers``.
+
     Data: the S2 rows of ``sens`` for ``output``.
     """
     data = sens[(sens["method"] == SOBOL) & (sens["index"] == SECOND)
                 & (sens["output"] == output)].reset_index(drop=True)
     n = len(levers)
     at = {lv: k for k, lv in enumerate(levers)}
-    # upper triangle without the diagonal: rows are levers[:-1], columns levers[1:]
-    grid = np.full((max(n - 1, 1), max(n - 1, 1)), np.nan)
+    grid = np.full((n, n), np.nan)  # upper triangle, without the diagonal
     for a, b, v in zip(data["lever"], data["lever2"], data["value"]):
         if a in at and b in at and a != b:
             i, j = sorted((at[a], at[b]))
-            grid[i, j - 1] = v
-    fig, axes = new_figure("double", height=0.8 + 0.3 * n)
+            grid[i, j] = v
+    fig, axes = new_figure("double", height=S2_BASE_IN + S2_PER_LEVER_IN * n)
     ax = axes[0, 0]
     finite = grid[np.isfinite(grid)]
     vmax = max(float(finite.max(initial=0.0)), 1e-9)
@@ -102,9 +107,10 @@ def sobol_second_order(sens: pd.DataFrame, labels: Labels, levers: list[str], ou
         light = image.norm(grid[i, j]) > LIGHT_CELL
         ax.text(j, i, f"{grid[i, j]:.2f}", ha="center", va="center", fontsize=6,
                 color="black" if light else "white")
-    names = [labels.lever(lv, unit=False) for lv in levers]
-    ax.set_xticks(range(n - 1), names[1:], rotation=45, ha="right", rotation_mode="anchor")
-    ax.set_yticks(range(n - 1), names[:-1])
+    # rows carry names and numbers, columns the numbers only: nothing needs rotating
+    ax.set_xticks(range(n), [str(k + 1) for k in range(n)])
+    ax.set_yticks(range(n), [f"{labels.lever(lv, unit=False)}  {k + 1}"
+                             for k, lv in enumerate(levers)])
     ax.tick_params(length=0)
     ax.spines[:].set_visible(False)
     ax.set_title(f"{labels.word('second_order')}: {labels.metric(output, unit=False)}")

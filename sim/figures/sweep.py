@@ -2,10 +2,10 @@
 
 * scenarios design with time series kept: rung shares over time, mean and 90% band across
   replicates, one panel per scenario;
-* any design recording ``public_cost``: the cost-effectiveness frontier of each target
-  outcome (``analysis.json`` targets; :data:`DEFAULT_OUTCOMES` when there are none);
-* grid design with at least two levers: a phase diagram of each target outcome over the
-  first two levers, with the target contour;
+* any design recording ``public_cost``: the cost-effectiveness frontier of each outcome
+  the analysis analysed (its default outcomes when not analysed yet);
+* grid design with at least two levers: phase diagrams of those outcomes over the first
+  two levers, with the analysis' target as a contour;
 * ``sensitivity.csv``: Sobol' S1/ST bars (and an S2 heatmap per outcome when computed),
   Morris mu*-sigma, paired differences against the baseline scenario;
 * ``discovery.csv``: the lever ranges scenario discovery found.
@@ -18,16 +18,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.analysis.cost import COST_OUTPUT
 from sim.analysis.discovery import LOWER_IS_BETTER
 from sim.analysis.loading import Sweep, load_sweep
+from sim.analysis.pipeline import COOPERATION_OUTPUTS
 from sim.figures import comparison, discovery, frontier, phase, sensitivity, timeseries
 from sim.figures.build import Planned
 from sim.figures.folders import AnalysisFiles, read_analysis
 from sim.figures.labels import Labels
-from sim.figures.phase import read_target
 
-DEFAULT_OUTCOMES = ("joint_rd_per_100_firms", "mean_rung")
-"""Outcome of the frontier and phase diagram when the analysis names no target (first found)."""
 DEFAULT_BASELINE = "status_quo"
 """Baseline of the paired differences when ``analysis.json`` names none."""
 DEFAULT_CONF_LEVEL = 0.95
@@ -41,19 +40,31 @@ def _source(sweep: Sweep) -> str:
             f"runs, seed {m.get('seed', '?')})")
 
 
-def _outcomes(sweep: Sweep, analysis: AnalysisFiles) -> list[tuple[str, str | None]]:
-    """(outcome, target text or None) pairs to draw frontier and phase diagrams for."""
-    targets = [(o, t) for o, t in analysis.targets.items()
-               if o in sweep.outputs and o != frontier.COST_OUTPUT]
-    if targets:
-        return targets
-    return [(o, None) for o in DEFAULT_OUTCOMES if o in sweep.outputs][:1]
+def outcomes(sweep: Sweep, analysis: AnalysisFiles) -> dict[str, tuple[str, float] | None]:
+    """Outcomes for the frontier and phase diagrams, each with its target (op, threshold).
+
+    The outcomes the analysis analysed (``analysis.json`` ``outputs``, with the target it
+    used, explicit or default), constant ones and the cost left out; without an analysis,
+    the analysis' default outcomes present in the sweep, without targets.
+    """
+    info = analysis.setting("outputs")
+    chosen: dict[str, tuple[str, float] | None] = {}
+    if isinstance(info, dict) and info:
+        for name, d in info.items():
+            if name == COST_OUTPUT or name not in sweep.outputs or not isinstance(d, dict):
+                continue
+            if d.get("constant"):
+                continue
+            t = d.get("target") or {}
+            ok = t.get("op") in (">=", ">", "<=", "<") and t.get("threshold") is not None
+            chosen[name] = (t["op"], float(t["threshold"])) if ok else None
+        return chosen
+    return {o: None for o in COOPERATION_OUTPUTS if o in sweep.outputs and o != COST_OUTPUT}
 
 
-def _higher_is_better(output: str, target: str | None) -> bool:
-    parsed = read_target(target) if target else None
-    if parsed:
-        return parsed[0].startswith(">")
+def _higher_is_better(output: str, target: tuple[str, float] | None) -> bool:
+    if target is not None:
+        return target[0].startswith(">")
     return output not in LOWER_IS_BETTER
 
 
@@ -74,23 +85,21 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
             f"mean and {timeseries.BAND_PCT:g}% band across replicates", src,
             lambda: timeseries.rung_bands(ts, labels, by="scenario")))
 
-    for output, target in _outcomes(sweep, analysis):
-        if frontier.COST_OUTPUT in sweep.outputs and output != frontier.COST_OUTPUT:
-            better = _higher_is_better(output, target)
-            planned.append(Planned(
-                f"frontier_{output}", f"Cost-effectiveness frontier: {output} against mean "
-                "yearly public cost per policy (replicate means), non-dominated policies "
-                "highlighted", src,
-                lambda o=output, b=better: frontier.frontier(points, o, labels, b)))
-        names = sweep.factor_names
-        if sweep.design == "grid" and len(names) >= 2:
-            x, y = names[:2]
-            rest = f", averaged over {', '.join(names[2:])}" if len(names) > 2 else ""
-            planned.append(Planned(
-                f"phase_{output}", f"Phase diagram of {output} over {x} and {y}"
-                f"{rest}, target {target or 'none'} as contour", src,
-                lambda o=output, t=target, x=x, y=y: phase.phase_diagram(points, x, y, o,
-                                                                         labels, t)))
+    chosen = outcomes(sweep, analysis)
+    if chosen and COST_OUTPUT in sweep.outputs:
+        better = {o: _higher_is_better(o, t) for o, t in chosen.items()}
+        planned.append(Planned(
+            "frontier", "Cost-effectiveness frontier: each outcome against mean yearly public "
+            "cost per policy (replicate means), non-dominated policies highlighted", src,
+            lambda: frontier.frontier(points, better, labels)))
+    names = sweep.factor_names
+    if chosen and sweep.design == "grid" and len(names) >= 2:
+        x, y = names[:2]
+        rest = f", averaged over {', '.join(names[2:])}" if len(names) > 2 else ""
+        planned.append(Planned(
+            "phase", f"Phase diagrams of each outcome over {x} and {y}{rest}; the "
+            "analysis target as a dashed contour", src,
+            lambda: phase.phase_diagrams(points, x, y, chosen, labels)))
 
     sens = analysis.sensitivity
     if sens is not None and not sens.empty:

@@ -1,0 +1,230 @@
+"""Figures of run folders, the style module and the ``ieisim figures`` command."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+
+import matplotlib.colors as mcolors
+import numpy as np
+import pandas as pd
+import pytest
+from figure_checks import check_figure_files
+
+from sim.cli import main
+from sim.errors import UsageError
+from sim.figures import style, timeseries
+from sim.figures.build import make_figures
+from sim.figures.labels import Labels
+from sim.ladder import RUNGS
+from sim.metrics import OUTPUT_INFO
+from sim.params import BY_NAME, load_scenario
+from sim.policies import apply_package
+from sim.run import run_scenario, write_run
+
+RUN_FIGURES = ["model_snapshot", "rung_shares", "network", "breakdowns"]
+YEARS = 3
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Two small real run folders: status quo and reform package (classroom world)."""
+    root = tmp_path_factory.mktemp("runs")
+    base = load_scenario("classroom")
+    folders = {}
+    for name in ("status_quo", "reform_package"):
+        scn = dataclasses.replace(apply_package(base, name), name=name)
+        folders[name] = write_run(run_scenario(scn, years=YEARS), root / name)
+    return folders
+
+
+@pytest.fixture(scope="module")
+def drawn(runs, tmp_path_factory):
+    """Figures of the status-quo run alone, and of both runs side by side."""
+    root = tmp_path_factory.mktemp("drawn")
+    single = shutil.copytree(runs["status_quo"], root / "single")
+    pair = shutil.copytree(runs["status_quo"], root / "pair")
+    return {"single": (single, make_figures(single)),
+            "pair": (pair, make_figures(pair, compare=runs["reform_package"]))}
+
+
+def test_run_folder_gets_each_figure_as_pdf_png_csv_and_an_index(drawn):
+    for folder, records in drawn.values():
+        assert [r.name for r in records] == RUN_FIGURES
+        out = folder / "figures"
+        for name in RUN_FIGURES:
+            check_figure_files(out, name)
+        index = (out / "README.md").read_text(encoding="utf-8")
+        for name in RUN_FIGURES:
+            assert f"`{name}`" in index and f"({name}.csv)" in index
+        assert "seed" in index and "scenario status_quo" in index
+        assert not (folder / ".figures.partial").exists()
+
+
+def test_snapshot_and_rung_csvs_hold_the_run_time_series(drawn):
+    folder, _ = drawn["single"]
+    ts = pd.read_csv(folder / "timeseries.csv")
+    snap = pd.read_csv(folder / "figures" / "model_snapshot.csv")
+    assert list(snap.columns) == ["run", "year", *timeseries.SNAPSHOT_OUTPUTS]
+    assert (snap["run"] == "status_quo").all()
+    for col in ("year", *timeseries.SNAPSHOT_OUTPUTS):
+        np.testing.assert_array_equal(snap[col].to_numpy(), ts[col].to_numpy())
+    shares = pd.read_csv(folder / "figures" / "rung_shares.csv")
+    for col in timeseries.SHARE_COLUMNS:
+        np.testing.assert_array_equal(shares[col].to_numpy(), ts[col].to_numpy())
+
+
+def test_snapshot_lines_are_the_csv_numbers(runs):
+    ts = pd.read_csv(runs["status_quo"] / "timeseries.csv")
+    with style.styled("en"):
+        fig, data = timeseries.snapshot_panels({"status_quo": ts}, Labels("en"))
+    axes = [ax for ax in fig.axes if ax.get_visible() and ax.lines]
+    assert len(axes) == len(timeseries.SNAPSHOT_OUTPUTS)
+    for ax, out in zip(axes, timeseries.SNAPSHOT_OUTPUTS):
+        line = ax.lines[0]
+        np.testing.assert_array_equal(line.get_xdata(), data["year"].to_numpy())
+        np.testing.assert_array_equal(line.get_ydata(), data[out].to_numpy())
+        label, unit, _ = OUTPUT_INFO[out]
+        assert label in ax.get_title(loc="left") and ax.get_ylabel().lower() == unit.lower()
+
+
+def test_network_csv_draws_every_tie_once_with_one_layout_for_both_runs(drawn, runs):
+    folder, _ = drawn["pair"]
+    net = pd.read_csv(folder / "figures" / "network.csv", keep_default_na=False,
+                      na_values=[""])
+    for name, run in runs.items():
+        ties = pd.read_csv(run / "ties.csv")
+        drawn_ties = net[(net["run"] == name) & (net["element"] == "tie")]
+        assert len(drawn_ties) == len(ties)
+        assert set(drawn_ties["id"]) == {f"c{c}-e{e}" for c, e in
+                                         zip(ties["college"], ties["enterprise"])}
+        assert sorted(drawn_ties["rung"]) == sorted(ties["rung"])
+        colleges = pd.read_csv(run / "colleges.csv")
+        assert (net[(net["run"] == name)]["element"] == "college").sum() == len(colleges)
+    nodes = net[net["element"] != "tie"]
+    by_run = {n: g.set_index("id")[["x", "y"]] for n, g in nodes.groupby("run")}
+    common = by_run["status_quo"].index.intersection(by_run["reform_package"].index)
+    assert len(common) > 0
+    pd.testing.assert_frame_equal(by_run["status_quo"].loc[common],
+                                  by_run["reform_package"].loc[common])
+    # a tie starts at its college and ends at its enterprise
+    tie = net[net["element"] == "tie"].iloc[0]
+    college, enterprise = tie["id"].split("-")
+    pos = nodes[nodes["run"] == tie["run"]].set_index("id")
+    assert (tie["x"], tie["y"]) == tuple(pos.loc[college, ["x", "y"]])
+    assert (tie["x2"], tie["y2"]) == tuple(pos.loc[enterprise, ["x", "y"]])
+
+
+def test_breakdown_shares_match_the_enterprise_and_tie_tables(drawn, runs):
+    folder, _ = drawn["single"]
+    table = pd.read_csv(folder / "figures" / "breakdowns.csv", keep_default_na=False)
+    ent = pd.read_csv(runs["status_quo"] / "enterprises.csv", keep_default_na=False)
+    for kind in ("sector", "size_class"):
+        got = table[table["breakdown"] == kind]
+        for (cat, rung), share in got.set_index(["category", "rung"])["share"].items():
+            in_cat = ent[ent[kind] == cat]
+            assert share == pytest.approx((in_cat["rung"] == rung).mean())
+        assert got.groupby("category")["count"].sum().sum() == len(ent)
+    ties = pd.read_csv(runs["status_quo"] / "ties.csv")
+    tiers = table[table["breakdown"] == "tier"]
+    assert tiers["count"].sum() == len(ties)
+    assert set(tiers["rung"]) == set(RUNGS)
+
+
+def test_same_data_gives_byte_identical_files(runs, drawn, tmp_path):
+    again = shutil.copytree(runs["status_quo"], tmp_path / "again")
+    make_figures(again, compare=runs["reform_package"])
+    first, _ = drawn["pair"]
+    for name in RUN_FIGURES:
+        for ext in ("csv", "png", "pdf"):
+            a = (first / "figures" / f"{name}.{ext}").read_bytes()
+            b = (again / "figures" / f"{name}.{ext}").read_bytes()
+            assert a == b, f"{name}.{ext} differs between two renderings"
+
+
+def test_rung_colours_separate_in_greyscale_and_never_change():
+    def grey(hex_colour):
+        r, g, b = mcolors.to_rgb(hex_colour)
+        return 0.299 * r + 0.587 * g + 0.114 * b
+
+    levels = [grey(style.RUNG_STYLE[r].color) for r in RUNGS]
+    assert all(a - b >= 0.15 for a, b in zip(levels, levels[1:])), levels
+    for attr in ("color", "hatch", "marker", "linestyle"):
+        assert len({getattr(style.RUNG_STYLE[r], attr) for r in RUNGS}) == len(RUNGS)
+
+
+def test_style_embeds_truetype_and_fits_journal_columns():
+    rc = style.rc_params("en")
+    assert rc["pdf.fonttype"] == 42 and rc["savefig.dpi"] == style.PNG_DPI == 300
+    assert style.SINGLE_COLUMN_IN == 3.5 and style.DOUBLE_COLUMN_IN == 7.2
+    assert rc["font.size"] >= 7 and rc["xtick.labelsize"] >= 6
+    import matplotlib
+
+    assert matplotlib.get_backend().lower() == "agg"
+
+
+def test_labels_come_from_the_declarations():
+    en = Labels("en")
+    label, unit, label_zh = OUTPUT_INFO["public_cost"]
+    assert en.metric("public_cost") == f"{label} ({unit})"
+    assert Labels("zh").metric("public_cost", unit=False) == label_zh
+    p = BY_NAME["tax_credit"]
+    assert en.lever("tax_credit") == f"{p.label} ({p.unit})"
+    assert Labels("zh").lever("tax_credit", unit=False) == p.label_zh
+
+
+def test_chinese_labels_use_an_installed_cjk_font(runs, tmp_path):
+    font = style.find_cjk_font()
+    if font is None:
+        pytest.skip("no Chinese font installed (.ci/run installs fonts-noto-cjk)")
+    folder = shutil.copytree(runs["status_quo"], tmp_path / "zh")
+    make_figures(folder, lang="zh")
+    pdf = (folder / "figures" / "model_snapshot.pdf").read_bytes()
+    assert font.replace(" ", "").lower().encode() in pdf.lower()
+    assert "Chinese" in (folder / "figures" / "README.md").read_text(encoding="utf-8")
+    check_figure_files(folder / "figures", "breakdowns")
+
+
+def test_missing_chinese_font_is_a_one_line_error_and_writes_nothing(runs, tmp_path,
+                                                                     monkeypatch, capsys):
+    monkeypatch.setattr(style, "find_cjk_font", lambda: None)
+    folder = shutil.copytree(runs["status_quo"], tmp_path / "nofont")
+    with pytest.raises(UsageError, match="fonts-noto-cjk"):
+        make_figures(folder, lang="zh")
+    assert not (folder / "figures").exists()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["figures", str(folder), "--lang", "zh"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: --lang zh needs a Chinese font") and "\n" not in err
+    assert not (folder / "figures").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--lang", "fr"], "--lang 'fr'"),
+    (["--compare", "{missing}"], "not a folder"),
+])
+def test_bad_options_exit_2_without_output(runs, tmp_path, capsys, args, message):
+    folder = shutil.copytree(runs["status_quo"], tmp_path / "bad")
+    args = [a.format(missing=tmp_path / "missing") for a in args]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["figures", str(folder), *args])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (folder / "figures").exists()
+
+
+def test_a_folder_without_manifest_is_refused(tmp_path):
+    with pytest.raises(UsageError, match="no manifest.json"):
+        make_figures(tmp_path)
+    assert not (tmp_path / "figures").exists()
+
+
+def test_cli_writes_the_figures_and_lists_them(runs, tmp_path, capsys):
+    folder = shutil.copytree(runs["reform_package"], tmp_path / "cli")
+    main(["figures", str(folder)])
+    out = capsys.readouterr().out
+    for name in RUN_FIGURES:
+        assert name in out
+    assert f"{len(RUN_FIGURES)} figures written" in out
+    check_figure_files(folder / "figures", "network")
