@@ -151,5 +151,5 @@ def read_analysis(path: str | Path) -> AnalysisFiles:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise UsageError(f"{file}: invalid JSON: {exc}") from None
     if "sensitivity" in found and "lever2" in found["sensitivity"]:
-        found["sensitivity"]["lever2"] = found["sensitivity"]["lever2"].fillna("")
+        found["sensitivity"]["lever2"] = found["sensitivity"]["lever2"].astype(object).fillna("")
     return AnalysisFiles(**found)
