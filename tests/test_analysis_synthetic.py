@@ -140,18 +140,29 @@ def test_second_order_rows(tmp_path):
     assert "a x b" in (folder / "report.md").read_text()
 
 
-def test_robustness_across_behaviour(tmp_path):
-    factors = [factor("a"), factor("b"), factor("k", kind="behaviour")]
-    # a matters for every k; b only when k is high: the ranking flips at high k
-    fn = {"y": lambda x, year: x["a"] + (4 * x["b"] if x["k"] > 0.5 else 0.0)}
-    folder = write_sweep(tmp_path / "rob", "lhs", factors, fn, n=400)
+def flip(threshold):
+    """a matters for every k; b (more) only when k > threshold: the ranking flips at high k."""
+    return {"y": lambda x, year: x["a"] + (4 * x["b"] if x["k"] > threshold else 0.0)}
+
+
+STEADY = {"y": lambda x, year: 3 * x["a"] + x["b"] + x["c"] * 0.3 + 0.2 * x["k"]}
+
+
+# lhs splits points at the median of k (0.5); Morris splits whole trajectories by their
+# mean k, and with 4 levels a low trajectory visits k = 0 and 2/3: its threshold sits above
+@pytest.mark.parametrize("design,n,threshold,measure", [("lhs", 400, 0.5, "pawn"),
+                                                        ("morris", 40, 0.8, "mu_star")])
+def test_robustness_across_behaviour(tmp_path, design, n, threshold, measure):
+    factors = [factor("a"), factor("b"), factor("c"), factor("k", kind="behaviour")]
+    folder = write_sweep(tmp_path / "rob", design, factors, flip(threshold), n=n)
     rob = analyze(folder, resamples=10).info["outputs"]["y"]["robustness"]
+    assert rob["measure"] == measure and rob["levers"] == ["a", "b", "c"]
     k = rob["by_factor"]["k"]
     assert k["top_low"] == "a" and k["top_high"] == "b" and k["holds"] is False
     assert rob["holds"] is False
-    steady = write_sweep(tmp_path / "steady", "lhs", factors,
-                         {"y": lambda x, year: 3 * x["a"] + x["b"] + 0.2 * x["k"]}, n=400)
-    assert analyze(steady, resamples=10).info["outputs"]["y"]["robustness"]["holds"] is True
+    steady = write_sweep(tmp_path / "steady", design, factors, STEADY, n=n)
+    rob = analyze(steady, resamples=10).info["outputs"]["y"]["robustness"]
+    assert rob["by_factor"]["k"]["kendall_tau"] == 1.0 and rob["holds"] is True
 
 
 def test_methods_a_design_cannot_support_are_refused(lhs_sweep):

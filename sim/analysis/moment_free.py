@@ -55,6 +55,15 @@ def slices_for(n_points: int) -> int:
     return max(2, min(DEFAULT_SLICES, n_points // MIN_POINTS_PER_SLICE))
 
 
+def pawn_median(x: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    """SALib's PAWN median-KS index of each column of ``x`` (no intervals)."""
+    problem = {"num_vars": x.shape[1], "names": [f"x{i}" for i in range(x.shape[1])],
+               "bounds": [[0.0, 1.0]] * x.shape[1]}
+    with preserved_global_rng():
+        return np.asarray(salib_pawn.analyze(problem, x, y, S=slices_for(len(y)),
+                                             seed=seed)["median"])
+
+
 def pawn_indices(output: str, x: np.ndarray, y: np.ndarray, names: list[str],
                  bounds: list[list[float]], settings: Settings) -> tuple[list[dict], dict]:
     """PAWN median-KS index per factor with bootstrap intervals.

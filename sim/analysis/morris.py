@@ -31,6 +31,7 @@ DIRECTION_CONSISTENT = 0.8
 MIN_TRAJECTORIES_FOR_CONVERGENCE = 4
 """Fewest trajectories for which the half-sample ranking check is attempted."""
 _INNER_RESAMPLES = 2  # SALib's own mu* bootstrap inside each outer resample; unused there
+DEFAULT_CONF = 0.95  # confidence level passed where SALib's mu* interval is not used
 
 
 def problem_for(factors: list[dict[str, Any]], n_points: int, want_groups: bool,
@@ -68,6 +69,13 @@ def problem_for(factors: list[dict[str, Any]], n_points: int, want_groups: bool,
 def _run(problem, x, y, levels, resamples, conf, seed):
     return salib_morris.analyze(problem, x, y, num_resamples=resamples, conf_level=conf,
                                 num_levels=levels, seed=seed)
+
+
+def mu_star(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int,
+            seed: int) -> np.ndarray:
+    """SALib's mu* of each effect (factor or group) on these trajectories (no intervals)."""
+    return np.asarray(_run(problem, x, y, levels, _INNER_RESAMPLES, DEFAULT_CONF, seed)
+                      ["mu_star"])
 
 
 def morris_indices(output: str, x: np.ndarray, y: np.ndarray, problem: dict[str, Any],

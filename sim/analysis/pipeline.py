@@ -285,9 +285,8 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
             info["frontier"] = cost.frontier_summary(front, output, len(points),
                                                      sweep.summaries[cost.COST_OUTPUT])
         if behaviours and sweep.design != "scenarios":
-            info["robustness"] = robustness.lever_ranking_robustness(
-                output, points, levers, behaviours, settings,
-                measure="pawn" if sweep.design in moment_free.SUPPORTED_DESIGNS else "spearman")
+            info["robustness"] = _robustness(sweep, output, x, values, sel, mor, levers,
+                                             behaviours, settings)
 
     disc = discovery.discovery_frame([r for _, r in found], [o for o, _ in found])
     manifest = sweep.manifest
@@ -308,6 +307,48 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
         info_all["scenarios"] = names_scn
     return AnalysisResult(sweep.path, sweep.design, outputs, methods, settings, frame(rows),
                           disc, frontiers, points, info_all)
+
+
+def _robustness(sweep: Sweep, output: str, x: np.ndarray, values: np.ndarray,
+                sel: np.ndarray, mor: tuple | None, levers: list[str], behaviours: list[str],
+                settings: Settings) -> dict[str, Any]:
+    """Lever ranking within the halves of each behavioural factor (see robustness)."""
+    names = sweep.factor_names
+    col = {n: i for i, n in enumerate(names)}
+    if sweep.design == "morris" and mor is not None and np.isfinite(values).all():
+        problem, effects, traj_len = mor
+        levels = int(sweep.manifest.get("morris_levels") or 4)
+        groups = problem.get("groups") or names
+        lever_groups = list(dict.fromkeys(g for g, n in zip(groups, names) if n in levers))
+        pick = [effects.index(g) for g in lever_groups]
+        blocks = np.arange(len(values)).reshape(-1, traj_len)
+        split_by = {b: x[:, col[b]][blocks].mean(axis=1) for b in behaviours}
+
+        def importance(mask: np.ndarray, tag: str) -> np.ndarray | None:
+            rows = blocks[mask].ravel()
+            if np.ptp(values[rows]) == 0:
+                return None
+            return morris.mu_star(problem, x[rows], values[rows], levels,
+                                  settings.seed_for(output, "robust", tag))[pick]
+
+        return robustness.lever_ranking_robustness(lever_groups, split_by, importance,
+                                                   "mu_star")
+    xs, ys = x[sel], values[sel]
+    lever_cols = [col[n] for n in levers]
+    split_by = {b: xs[:, col[b]] for b in behaviours}
+    pawn_ok = sweep.design in moment_free.SUPPORTED_DESIGNS
+
+    def importance(mask: np.ndarray, tag: str) -> np.ndarray | None:
+        y = ys[mask]
+        if len(y) < 2 or np.ptp(y) == 0:
+            return None
+        sub = xs[mask][:, lever_cols]
+        if pawn_ok:
+            return moment_free.pawn_median(sub, y, settings.seed_for(output, "robust", tag))
+        return robustness.abs_spearman(sub, y)
+
+    return robustness.lever_ranking_robustness(levers, split_by, importance,
+                                               "pawn" if pawn_ok else "abs_spearman")
 
 
 def _finite(values: np.ndarray, output: str, method: str) -> np.ndarray:
