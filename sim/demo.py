@@ -1,21 +1,47 @@
-"""The README's ``make demo``: the demo study, or a status-quo run while the study is not built."""
+"""The README's ``make demo``: the demo study, end to end, in a few minutes.
+
+1. Sweep ``experiments/demo.toml`` (Morris screening of the twelve levers on the status quo).
+2. Analyse it: which levers move cooperation up to joint R&D (``report.md``).
+3. Draw its figures, plus single runs of the status quo and the reform package side by side.
+
+Every step is an ordinary public function, so the demo is also a worked example of the API.
+"""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import typer
 
 
 def run_demo(out: Path, workers: int | None = None) -> Path:
-    """Run the demo and return the folder holding its results."""
-    from sim.params import load_scenario
+    """Run the demo study into ``out/demo`` and return that folder."""
+    from sim.analysis import analyze, write_analysis
+    from sim.experiment import run_sweep
+    from sim.figures import make_figures
     from sim.run import print_summary, run_scenario, write_run
 
-    scn = load_scenario("status_quo")
-    folder = Path(out) / "demo-status_quo"
-    result = run_scenario(scn)
-    write_run(result, folder)
-    print_summary(result)
-    typer.echo(f"demo results written to {folder}")
+    out = Path(out)
+    started = time.perf_counter()
+    typer.echo("== 1/3 sweep: experiments/demo.toml (Morris screening of the 12 levers)")
+    summary = run_sweep("demo", out=out / "demo", workers=workers)
+    folder = Path(summary.folder)
+    typer.echo("== 2/3 analysis")
+    result = analyze(folder)
+    write_analysis(result)
+    typer.echo("== 3/3 figures")
+    runs = {}
+    for name in ("status_quo", "reform_package"):
+        res = run_scenario(name)
+        runs[name] = write_run(res, out / "demo-runs" / name)
+        if name == "reform_package":
+            print_summary(res)
+    make_figures(folder)
+    make_figures(runs["status_quo"], compare=runs["reform_package"])
+    minutes = (time.perf_counter() - started) / 60
+    typer.echo(f"\ndemo finished in {minutes:.1f} min. Results:")
+    typer.echo(f"  sweep, analysis and figures: {folder}")
+    typer.echo(f"  the report (which levers move cooperation to joint R&D): {folder / 'report.md'}")
+    typer.echo(f"  figures: {folder / 'figures'} and {runs['status_quo'] / 'figures'}")
     return folder
