@@ -70,11 +70,15 @@ class RunResult:
     ties: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
 
-    def breakdown(self, by: str, output: str = "rung") -> pd.DataFrame:
-        """Share of enterprises at each highest rung by ``sector`` or ``size_class``."""
+    def breakdown(self, by: str) -> pd.DataFrame:
+        """Shares on each rung by ``sector``, ``size_class`` or ``city`` (enterprises, highest
+        rung, ``none`` included) or by college ``tier`` (active ties)."""
+        if by == "tier":
+            table = pd.crosstab(self.ties["college_tier"], self.ties["rung"], normalize="index")
+            return table.reindex(columns=list(RUNGS), fill_value=0.0)
         if by not in ("sector", "size_class", "city"):
-            raise ValueError(f"breakdown by {by!r}: use sector, size_class or city")
-        table = pd.crosstab(self.enterprises[by], self.enterprises[output], normalize="index")
+            raise ValueError(f"breakdown by {by!r}: use sector, size_class, city or tier")
+        table = pd.crosstab(self.enterprises[by], self.enterprises["rung"], normalize="index")
         return table.reindex(columns=["none", *RUNGS], fill_value=0.0)
 
 
@@ -128,12 +132,16 @@ def colleges_table(model) -> pd.DataFrame:
 
 
 def ties_table(model) -> pd.DataFrame:
-    """One row per active tie: college, enterprise, sector, city, rung, trust, age (years)."""
+    """One row per active tie: college (and its tier), enterprise, sector, city, rung, trust,
+    age (years)."""
+    from sim.agents.college import TIERS
+
     rows = model.ties.active_rows()
     ties = model.ties
     firms = ties.firm[rows]
     return pd.DataFrame({
         "college": [model.college_agents[i].unique_id for i in ties.college[rows]],
+        "college_tier": [TIERS[model.colleges.tier[i]] for i in ties.college[rows]],
         "enterprise": [model.enterprise_agents[j].unique_id for j in firms],
         "sector": [SECTOR_NAMES[s] for s in model.firms.sector[firms]],
         "city": model.firms.city[firms],
