@@ -1,8 +1,9 @@
 """The live charts: rung shares (stacked), joint R&D, participation and willingness, cost.
 
 All panels live in one matplotlib figure that is built once per (language, mode) and then
-only fed new data after each step; reusing the figure keeps text layout cached, which is
-what makes a step plus re-render fit the classroom budget (``benchmarks/bench_app.py``).
+only fed new data after each step; axes, ticks and text are drawn once and cached
+(:class:`~sim.app.style.CachedCanvas`) until an axis limit changes, which is what makes a
+step plus re-render fit the classroom budget (``benchmarks/bench_app.py``).
 In side-by-side mode the rung shares get one stacked panel per run and the line panels show
 the chosen policy (solid) over the status quo (dashed).
 """
@@ -16,7 +17,8 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.app.style import BASELINE_STYLE, POLICY_STYLE, RUNG_COLOURS, new_figure, rc, to_png
+from sim.app.style import (BASELINE_STYLE, POLICY_STYLE, RUNG_COLOURS, CachedCanvas, new_figure,
+                           rc)
 from sim.app.text import LANGUAGES, rung_label, tr
 from sim.ladder import RUNGS
 from sim.metrics import OUTPUT_INFO
@@ -100,6 +102,8 @@ class ChartBoard:
                 self.fig.legend(handles=handles, loc="upper center", ncol=2, fontsize=8,
                                 frameon=False)
         self._stacks: dict[str, list] = {role: [] for role in self.roles}
+        self._limits: list[float] | None = None
+        self.canvas = CachedCanvas(self.fig)
         self._columns = tuple(dict.fromkeys(c for _, cols in LINE_PANELS for c in cols))
 
     def _frame(self, ax: Axes, title: str) -> None:
@@ -134,6 +138,7 @@ class ChartBoard:
     def render(self, runs: list[tuple[str, pd.DataFrame]]) -> bytes:
         """PNG of the charts for ``(role, time series)`` runs (roles as in ``ROLES``)."""
         with matplotlib.rc_context(rc()):
+            dynamic: list = []
             for role, df in runs:
                 df = df.astype({c: float for c in ("year", *SHARE_COLUMNS, *self._columns)})
                 ax = self.share_axes[role]
@@ -141,15 +146,25 @@ class ChartBoard:
                     artist.remove()
                 self._stacks[role] = ax.stackplot(df["year"], *[df[c] for c in SHARE_COLUMNS],
                                                   colors=RUNG_COLOURS)
+                dynamic += self._stacks[role]
                 for (line_role, col), line in self.lines.items():
                     if line_role == role:
                         line.set_data(df["year"], df[col])
+            limits = []
             for ax in self.line_axes:
                 top = max((np.nanmax(np.append(line.get_ydata(), 0.0)) for line in ax.lines),
                           default=0.0)
                 headroom = HEADROOM if ax.get_legend() is None else LEGEND_HEADROOM
-                ax.set_ylim(0, nice_ceiling(top * headroom))
-            return to_png(self.fig)
+                limits.append(nice_ceiling(top * headroom))
+                ax.set_ylim(0, limits[-1])
+            if limits != self._limits:  # an axis changed: redraw ticks and labels once
+                self._limits = limits
+                self.canvas.invalidate()
+            dynamic += list(self.lines.values())
+            for ax in self.share_axes.values():  # keep spines and key above the stacks
+                dynamic += [ax.spines["left"], ax.spines["bottom"], ax.get_legend()]
+            dynamic += [ax.get_legend() for ax in self.line_axes if ax.get_legend()]
+            return self.canvas.png(dynamic)
 
 
 def render_charts(runs: list[tuple[str, pd.DataFrame]], horizon: float, lang: str) -> bytes:

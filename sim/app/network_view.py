@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
-from sim.app.style import NO_TIE_COLOUR, RUNG_COLOURS, new_figure, rc, to_png
+from sim.app.style import NO_TIE_COLOUR, RUNG_COLOURS, CachedCanvas, new_figure, rc
 from sim.app.text import rung_label
 
 COLLEGE_RING = 0.35
@@ -84,15 +84,16 @@ class NetworkPanel:
                                 c=[NO_TIE_COLOUR] * len(pts), zorder=2, edgecolors="white",
                                 linewidths=0.3)
         pts = layout.xy(layout.colleges)
-        ax.scatter(pts[:, 0], pts[:, 1], s=COLLEGE_MARKER_SIZE, marker="s", c="#333333",
-                   zorder=3, edgecolors="white", linewidths=0.8)
+        self.colleges = ax.scatter(pts[:, 0], pts[:, 1], s=COLLEGE_MARKER_SIZE, marker="s",
+                                   c="#333333", zorder=3, edgecolors="white", linewidths=0.8)
         handles = [Line2D([], [], color=c, lw=2, label=rung_label(r, lang))
                    for r, c in enumerate(RUNG_COLOURS)]
         ax.legend(handles=handles, loc="upper center", ncol=4, fontsize=7, frameon=False,
                   bbox_to_anchor=(0.5, 0.0))
 
-    def update(self, graph: nx.Graph) -> None:
-        """Show the ties of ``graph`` now: lines coloured and sized by rung, deepest on top."""
+    def update(self, graph: nx.Graph) -> list:
+        """Show the ties of ``graph`` now (coloured and sized by rung, deepest on top);
+        return the artists that changed, in drawing order."""
         edges = sorted(graph.edges(data=True), key=lambda e: e[2].get("rung", 0))
         rungs = [d.get("rung", 0) for _, _, d in edges]
         self.ties.set_segments([self.layout.xy([u, v]) for u, v, _ in edges])
@@ -100,6 +101,7 @@ class NetworkPanel:
         self.ties.set_linewidths([TIE_WIDTH[r] for r in rungs])
         top = [_highest_rung(graph, n) for n in self.layout.enterprises]
         self.firms.set_facecolors([RUNG_COLOURS[r] if r >= 0 else NO_TIE_COLOUR for r in top])
+        return [self.ties, self.firms, self.colleges]
 
 
 class NetworkBoard:
@@ -117,10 +119,12 @@ class NetworkBoard:
             axes = self.fig.subplots(1, len(panels), squeeze=False)[0]
             self.panels = [NetworkPanel(ax, layout, title, lang)
                            for ax, (title, layout) in zip(axes, panels)]
+        self.canvas = CachedCanvas(self.fig)
 
     def render(self, graphs: list[nx.Graph]) -> bytes:
         """PNG of the panels showing ``graphs`` (one per panel, same order)."""
         with matplotlib.rc_context(rc()):
+            dynamic = []
             for panel, graph in zip(self.panels, graphs):
-                panel.update(graph)
-            return to_png(self.fig)
+                dynamic += panel.update(graph)
+            return self.canvas.png(dynamic)

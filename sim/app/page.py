@@ -72,8 +72,8 @@ def RunningPolicy(applied: dict[str, Any], seed: int, lang: str):
     """The lever values read back from the running model, and its seed."""
     name = matching_preset(applied)
     head = preset_label(name, lang) if name else tr("custom", lang)
-    with solara.Details(summary=f"{tr('running_policy', lang)}: {head} "
-                                f"({tr('seed_label', lang)} {seed})"):
+    with solara.Column(classes=["ieisim-running-panel"]), solara.Details(
+            summary=f"{tr('running_policy', lang)}: {head} ({tr('seed_label', lang)} {seed})"):
         lines = [f"- {SliderSpec(p).label(lang)}: **{applied[p.name]:g}** {p.unit}"
                  for p in LEVERS]
         Prose("\n".join(lines), classes=["ieisim-running"])
