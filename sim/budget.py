@@ -1,4 +1,4 @@
-"""The public budget: what each lever claims, what is paid, and the pro-rating when claims exceed it.
+"""The public budget: what each lever claims, what is paid, and pro-rating beyond the budget.
 
 Claims are collected per step (CNY million); if they exceed the step's share of the yearly
 budget, every claim is paid the same fraction (pro-rating). Firms learn that fraction

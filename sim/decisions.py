@@ -29,6 +29,7 @@ def logit_choice_probabilities(utilities: np.ndarray, intensity: float,
         utilities: array (..., k) of expected payoffs.
         intensity: logit sensitivity (per unit of payoff); 0 gives uniform choice.
         available: boolean mask of the same shape (default: all available).
+
     """
     u = intensity * np.asarray(utilities, dtype=float)
     if available is not None:
@@ -130,6 +131,6 @@ def peer_average(values: np.ndarray, groups: np.ndarray, n_groups: int,
 
 
 def saturating(x: np.ndarray | float, half: float) -> np.ndarray:
-    """``x / (x + half)``: effect of an investment with diminishing returns (0 at 0, 0.5 at half)."""
+    """``x / (x + half)``: effect with diminishing returns (0 at 0, 0.5 at ``half``)."""
     x = np.asarray(x, dtype=float)
     return np.divide(x, x + half, out=np.zeros_like(x), where=(x + half) > 0)

@@ -44,7 +44,7 @@ BENEFIT_LAG = {"intern": 0.5, "apprentice": 1.5, "rd": 1.0}
 
 
 def horizon_factor(lag_years: float, payback_years: float | np.ndarray) -> np.ndarray:
-    """Share of a firm's payback horizon during which a benefit that starts after ``lag_years`` flows.
+    """Share of a firm's payback horizon in which a benefit starting after ``lag_years`` flows.
 
     ``clip(1 - lag / payback, 0, 1)``: a firm with a short payback horizon discounts benefits
     that come late, which is how "long cost recovery periods" (paper 3.1) deter deep ties.
@@ -83,6 +83,7 @@ class TieContext:
         payout: expected share of public claims actually paid (budget pro-rating, 0-1).
         apprentice_cost_cut: share of apprentices' net training cost saved by shared bases.
         governance_cut: share of coordination costs removed by consortia (0-1).
+
     """
 
     slots: np.ndarray

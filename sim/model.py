@@ -36,17 +36,45 @@ import networkx as nx
 import numpy as np
 
 from sim import metrics
-from sim.agents import (College, CollegePopulation, Enterprise, EnterprisePopulation,
-                        Student, StudentPopulation, Teacher, TeacherPopulation)
+from sim.agents import (
+    College,
+    CollegePopulation,
+    Enterprise,
+    EnterprisePopulation,
+    StudentPopulation,
+    Teacher,
+    TeacherPopulation,
+)
 from sim.agents.college import FACILITY_AFFORDABLE
 from sim.agents.student import APTITUDE_RANGE, ENTRY_SKILL, RD_EXPOSURE
 from sim.budget import Ledger
-from sim.decisions import (accept_probability, adapt, draw_choices, logit_choice_probabilities,
-                           peer_average, poaching_hazard, practice_reward, saturating)
-from sim.ladder import (APPRENTICE, INTERN, JOINT_RD, JOINT_TRAINING, PARTNER_HIRE_PROB,
-                        TRAINING_QUALITY, CollegeTerms, PayoffTerms, TieContext,
-                        apprentice_net_cost, capability_match, climb_feasible, college_utility,
-                        enterprise_payoff, policy_payments, rd_size_factor)
+from sim.decisions import (
+    accept_probability,
+    adapt,
+    draw_choices,
+    logit_choice_probabilities,
+    peer_average,
+    poaching_hazard,
+    practice_reward,
+    saturating,
+)
+from sim.ladder import (
+    APPRENTICE,
+    INTERN,
+    JOINT_RD,
+    JOINT_TRAINING,
+    PARTNER_HIRE_PROB,
+    TRAINING_QUALITY,
+    CollegeTerms,
+    PayoffTerms,
+    TieContext,
+    apprentice_net_cost,
+    capability_match,
+    climb_feasible,
+    college_utility,
+    enterprise_payoff,
+    rd_size_factor,
+)
 from sim.network import TieTable, college_node, enterprise_node
 from sim.params import Scenario, load_scenario
 from sim.sectors import DEMAND_GROWTH, DRIFT_MULTIPLIER, FIRM_SHARES, N_SECTORS
@@ -81,6 +109,7 @@ class CooperationModel(mesa.Model):
         network: networkx graph of the active ties (nodes ``("c", i)``, ``("e", j)``).
         year: years elapsed.
         records: list of reporter dicts, one per step (see :meth:`timeseries`).
+
     """
 
     def __init__(self, params: Scenario | str | None = None, seed: int | None = None):
@@ -505,7 +534,8 @@ class CooperationModel(mesa.Model):
 
     def _hosts_professor(self, cols: np.ndarray, firms: np.ndarray) -> np.ndarray:
         t = self.teachers
-        hosts = set(zip(t.college[t.professor].tolist(), t.firm[t.professor].tolist()))
+        hosts = set(zip(t.college[t.professor].tolist(), t.firm[t.professor].tolist(),
+                        strict=True))
         return np.array([(int(c), int(f)) in hosts for c, f in zip(cols, firms, strict=True)],
                         dtype=bool)
 

@@ -23,8 +23,9 @@ def enterprise_node(j: int) -> tuple[str, int]:
 
 
 class TieTable:
-    """Arrays of ties: college, enterprise, rung, trust, age (years), active flag, and the
-    firm's realised net cash flow of the current academic year (CNY thousand).
+    """Arrays of ties: college, enterprise, rung, trust, age (years) and active flag.
+
+    ``net`` holds the firm's realised net cash flow of the current academic year (CNY thousand).
 
     A pair keeps its row when the tie ends (``active`` becomes False) and reuses it when the
     pair cooperates again (trust then restarts).

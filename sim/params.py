@@ -54,6 +54,7 @@ class Param:
         dtype: ``float``, ``int`` or ``bool``.
         group: lever group for grouped sensitivity analysis (levers only).
         help_zh: Chinese help text (levers shown in the classroom app).
+
     """
 
     section: str
@@ -500,6 +501,7 @@ def resolve_key(key: str) -> Param:
 
     Raises:
         ConfigError: naming the unknown key and the closest declared one.
+
     """
     p = PARAMS.get(key) or BY_NAME.get(key)
     if p is not None:
@@ -749,6 +751,7 @@ def load_scenario(name_or_path: str | Path | Scenario | None = None,
         name_or_path: shipped scenario name, path to a TOML file, a :class:`Scenario`, or
             ``None`` for the status quo.
         overrides: mapping of dotted keys to values, or ``"section.key=value"`` strings.
+
     """
     if isinstance(name_or_path, Scenario):
         scenario = name_or_path

@@ -47,6 +47,7 @@ def simulate(scenario: Scenario | str | None = None, seed: int | None = None,
         seed: master seed (default: the scenario's ``run.seed``).
         years: horizon (default: the scenario's ``run.years``).
         every: keep every ``every``-th step (the last step is always kept).
+
     """
     from sim.model import CooperationModel
 
@@ -71,8 +72,11 @@ class RunResult:
     manifest: dict[str, Any] = field(default_factory=dict)
 
     def breakdown(self, by: str) -> pd.DataFrame:
-        """Shares on each rung by ``sector``, ``size_class`` or ``city`` (enterprises, highest
-        rung, ``none`` included) or by college ``tier`` (active ties)."""
+        """Shares on each rung by ``sector``, ``size_class``, ``city`` or college ``tier``.
+
+        By sector, size class or city: enterprises by highest rung (``none`` included); by
+        tier: active ties by rung.
+        """
         if by == "tier":
             table = pd.crosstab(self.ties["college_tier"], self.ties["rung"], normalize="index")
             return table.reindex(columns=list(RUNGS), fill_value=0.0)
@@ -132,8 +136,10 @@ def colleges_table(model) -> pd.DataFrame:
 
 
 def ties_table(model) -> pd.DataFrame:
-    """One row per active tie: college (and its tier), enterprise, sector, city, rung, trust,
-    age (years)."""
+    """One row per active tie.
+
+    Columns: college (and its tier), enterprise, sector, city, rung, trust, age (years).
+    """
     from sim.agents.college import TIERS
 
     rows = model.ties.active_rows()

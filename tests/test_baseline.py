@@ -8,7 +8,6 @@ import json
 import math
 
 import pytest
-
 from update_baseline import BASELINE, CASES, compute
 
 

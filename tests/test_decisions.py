@@ -3,9 +3,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.decisions import (accept_probability, adapt, draw_choices, logit_choice_probabilities,
-                           logit_fixed_point, peer_average, poaching_hazard, practice_reward,
-                           saturating, sigmoid, stationary_ties, teacher_effort)
+from sim.decisions import (
+    accept_probability,
+    adapt,
+    draw_choices,
+    logit_choice_probabilities,
+    logit_fixed_point,
+    peer_average,
+    poaching_hazard,
+    practice_reward,
+    saturating,
+    sigmoid,
+    stationary_ties,
+    teacher_effort,
+)
 
 
 def test_sigmoid_is_safe_and_symmetric():

@@ -3,9 +3,22 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from sim.ladder import (JOINT_RD, JOINT_TRAINING, RUNGS, CollegeTerms, PayoffTerms, TieContext,
-                        apprentice_net_cost, capability_match, climb_feasible, college_utility,
-                        enterprise_payoff, horizon_factor, placements, policy_payments)
+from sim.ladder import (
+    JOINT_RD,
+    JOINT_TRAINING,
+    RUNGS,
+    CollegeTerms,
+    PayoffTerms,
+    TieContext,
+    apprentice_net_cost,
+    capability_match,
+    climb_feasible,
+    college_utility,
+    enterprise_payoff,
+    horizon_factor,
+    placements,
+    policy_payments,
+)
 from sim.params import load_scenario
 
 

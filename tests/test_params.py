@@ -2,8 +2,18 @@ import math
 
 import pytest
 
-from sim.params import (BY_NAME, LEVER_GROUPS, LEVERS, PARAMS, ConfigError, Scenario,
-                        find_scenario, list_scenarios, load_scenario, parse_set_option)
+from sim.params import (
+    BY_NAME,
+    LEVER_GROUPS,
+    LEVERS,
+    PARAMS,
+    ConfigError,
+    Scenario,
+    find_scenario,
+    list_scenarios,
+    load_scenario,
+    parse_set_option,
+)
 
 REQUIRED_LEVERS = {
     "intern_subsidy", "tax_credit", "rd_cofunding", "retention_support",

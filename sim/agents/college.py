@@ -26,6 +26,7 @@ class CollegePopulation:
         enrol_share: (n, sectors) share of each cohort enrolled per major (rows sum to 1).
         facility: training equipment level relative to the technology frontier (0-1).
         match_rate: (n, sectors) graduate match rate per major at the last graduation.
+
     """
 
     def __init__(self, scn, rng: np.random.Generator):

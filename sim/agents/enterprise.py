@@ -31,6 +31,7 @@ class EnterprisePopulation:
         payback: payback horizon (years).
         belief_retention: expected one-year retention of recruits it trains (0-1).
         belief_payout: expected share of public claims paid (0-1).
+
     """
 
     def __init__(self, scn, rng: np.random.Generator):

@@ -37,6 +37,7 @@ class StudentPopulation:
         tie: row of the tie the student is placed with this year (-1 none).
         placement: 0 intern, 1 apprentice, -1 not placed.
         agents: the Mesa agent of each active slot.
+
     """
 
     def __init__(self, n_colleges: int, per_college: int):

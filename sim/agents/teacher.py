@@ -38,6 +38,7 @@ class TeacherPopulation:
         theory, practice, research: skills relative to the frontier (0-1).
         genuine, logged: current shares of time in enterprise practice (real, and on paper).
         logged_avg: exponentially weighted logged share over ``LOG_MEMORY_YEARS``.
+
     """
 
     def __init__(self, scn, colleges, firms, rng: np.random.Generator):
