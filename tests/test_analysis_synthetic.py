@@ -211,3 +211,24 @@ def test_public_cost_is_the_mean_yearly_spend(tmp_path):
                      years=(0.0, 1.0, 2.0, 3.0))
     pts = analyze(ts, outputs=["public_cost"], resamples=10).points
     np.testing.assert_allclose(pts["public_cost"], 2 * pts["a"])
+
+
+def test_grid_design_rank_correlations_and_discovery(tmp_path):
+    levels = np.linspace(0.0, 1.0, 6)
+    grid = np.array([(a, b) for a in levels for b in levels])
+    factors = [factor("a"), factor("b")]
+    for f, col in zip(factors, grid.T):
+        f["values"] = sorted(set(col.tolist()))
+    folder = write_sweep(tmp_path / "grid", "grid", factors,
+                         {"share_joint_rd": lambda x, year: x["a"] * x["b"]}, n=0, x=grid,
+                         replicates=2, noise=0.01)
+    result = analyze(folder, target=["share_joint_rd >= 0.5"], resamples=10)
+    assert result.methods == ["spearman"]
+    rho = result.sensitivity.set_index("lever")
+    assert (rho["conf_low"] > 0).all()
+    box = result.info["outputs"]["share_joint_rd"]["target"]["boxes"][0]
+    # a * b >= 0.5 needs both a and b of at least 0.5
+    assert box["limits"]["a"][0] >= 0.5 and box["limits"]["b"][0] >= 0.5
+    assert box["density"] > 0.8
+    with pytest.raises(UsageError, match="PAWN needs a continuous sample"):
+        analyze(folder, methods=["pawn"])
