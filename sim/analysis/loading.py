@@ -103,7 +103,8 @@ class Sweep:
         return table.reset_index().sort_values("point", kind="stable").reset_index(drop=True)
 
 
-def _read_manifest(path: Path) -> dict[str, Any]:
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The sweep's manifest, checked to be a sweep with a known design (else UsageError)."""
     file = path / "manifest.json"
     if not path.is_dir():
         raise UsageError(f"{path}: not a folder")
@@ -161,7 +162,7 @@ def load_sweep(path: str | Path, outputs: list[str] | None = None) -> Sweep:
         UsageError: not a sweep folder, no results, or an unknown output name.
     """
     path = Path(path)
-    manifest = _read_manifest(path)
+    manifest = read_manifest(path)
     known = list(manifest.get("outputs") or [])
     if outputs:
         unknown = [o for o in outputs if o not in known]

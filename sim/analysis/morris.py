@@ -31,6 +31,8 @@ DIRECTION_CONSISTENT = 0.8
 MIN_TRAJECTORIES_FOR_CONVERGENCE = 4
 """Fewest trajectories for which the half-sample ranking check is attempted."""
 _INNER_RESAMPLES = 2  # SALib's own mu* bootstrap inside each outer resample; unused there
+DEFAULT_LEVELS = 4
+"""Grid levels assumed when the manifest does not say (SALib's default)."""
 DEFAULT_CONF = 0.95  # confidence level passed where SALib's mu* interval is not used
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from sim.analysis import cost, direction, discovery, morris, moment_free, noise, robustness
 from sim.analysis import scenarios as scen
 from sim.analysis import sobol
-from sim.analysis.loading import Sweep, load_sweep, missing_points
+from sim.analysis.loading import Sweep, load_sweep, missing_points, read_manifest
 from sim.analysis.settings import Settings, settings_from
 from sim.analysis.table import frame
 from sim.errors import UsageError
@@ -164,9 +164,7 @@ def analyze(path: str | Path, outputs: list[str] | None = None,
             structured design (sobol, morris) with missing points.
     """
     path = Path(path)
-    from sim.analysis.loading import _read_manifest  # validate before loading rows
-
-    manifest = _read_manifest(path)
+    manifest = read_manifest(path)  # validate everything before loading rows
     chosen = outputs or _default_outputs(manifest)
     design = manifest["design"]
     run_methods = _methods(design, methods)
@@ -184,38 +182,119 @@ def analyze(path: str | Path, outputs: list[str] | None = None,
     return _run(sweep, analysed, run_methods, settings)
 
 
-def _run(sweep: Sweep, outputs: list[str], methods: list[str],
-         settings: Settings) -> AnalysisResult:
+@dataclass
+class _Context:
+    """What every output's analysis shares: the sweep, its points, the layouts, settings."""
+
+    sweep: Sweep
+    methods: list[str]
+    settings: Settings
+    points: pd.DataFrame
+    x: np.ndarray
+    bounds: list[list[float]]
+    levers: list[str]
+    behaviours: list[str]
+    lay: sobol.SobolLayout | None = None
+    mor: tuple | None = None
+    scenarios: list[str] = field(default_factory=list)
+    baseline: str | None = None
+
+    @property
+    def names(self) -> list[str]:
+        return self.sweep.factor_names
+
+
+def _context(sweep: Sweep, methods: list[str], settings: Settings) -> _Context:
+    """Validate the design against the methods and build the shared context."""
     points = sweep.point_table()
     names = sweep.factor_names
     levers, behaviours = _factor_kinds(sweep)
     x = points[names].to_numpy(dtype=float) if names else np.empty((len(points), 0))
-    bounds = [[float(f["low"]), float(f["high"])] for f in sweep.factors]
+    ctx = _Context(sweep, methods, settings, points, x,
+                   [[float(f["low"]), float(f["high"])] for f in sweep.factors],
+                   levers, behaviours)
+    if "sobol" in methods:
+        _check_complete(sweep, "Sobol' analysis")
+        ctx.lay = sobol.layout(sweep.manifest, sweep.factors, settings.groups)
+    if "morris" in methods:
+        _check_complete(sweep, "Morris analysis")
+        ctx.mor = morris.problem_for(sweep.factors, len(points), settings.groups,
+                                     sobol.groups_of(sweep.manifest, sweep.factors))
+    if sweep.design == "scenarios":
+        ctx.scenarios = list(sweep.manifest.get("scenarios")
+                             or list(dict.fromkeys(points["scenario"])))
+        ctx.baseline = scen.baseline_of(ctx.scenarios, settings.baseline)
+    return ctx
+
+
+def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any]) -> list:
+    """Sensitivity-table rows of every method for one (non-constant) output."""
     rows: list[dict] = []
-    found: list[dict] = []
+    settings = ctx.settings
+    if "sobol" in ctx.methods:
+        r, info["convergence"] = sobol.sobol_indices(
+            output, _finite(values, output, "Sobol' analysis"), ctx.lay, settings)
+        rows += r
+    if "morris" in ctx.methods:
+        problem, effects, traj_len = ctx.mor
+        levels = int(ctx.sweep.manifest.get("morris_levels") or morris.DEFAULT_LEVELS)
+        r, info["morris"] = morris.morris_indices(
+            output, ctx.x, _finite(values, output, "Morris analysis"), problem, effects,
+            traj_len, levels, settings)
+        rows += r
+    sel = _given_data_rows(ctx, values)
+    if "pawn" in ctx.methods:
+        r, info["pawn"] = moment_free.pawn_indices(output, ctx.x[sel], values[sel], ctx.names,
+                                                   ctx.bounds, settings)
+        rows += r
+    if "spearman" in ctx.methods:
+        rows += direction.rank_correlations(output, ctx.x[sel], values[sel], ctx.names,
+                                            settings.conf_level)
+    if "paired" in ctx.methods:
+        r, detail = scen.compare(ctx.sweep.runs, ctx.sweep.timeseries, [output], ctx.baseline,
+                                 ctx.scenarios, settings.conf_level)
+        rows += r
+        info["scenarios"] = {"baseline": ctx.baseline, "comparisons": detail[output]}
+    info["methods"] = list(ctx.methods)
+    return rows
+
+
+def _given_data_rows(ctx: _Context, values: np.ndarray) -> np.ndarray:
+    """Rows for given-data methods: finite values and, in a Saltelli sample, only the
+    independent A and B rows."""
+    sel = np.isfinite(values)
+    if ctx.lay is not None:
+        ab = np.zeros(len(values), dtype=bool)
+        ab[ctx.lay.ab_rows()] = True
+        sel &= ab
+    return sel
+
+
+def _target(ctx: _Context, output: str, values: np.ndarray) -> dict[str, Any]:
+    """Scenario discovery for the output's target (PRIM; for scenarios: which meet it)."""
+    tgt = discovery.make_target(output, values, ctx.settings.targets.get(output))
+    if ctx.sweep.design != "scenarios":
+        return discovery.discover(tgt, ctx.points[ctx.names], values)
+    met = ctx.points.loc[tgt.met(values), "scenario"].tolist()
+    return {"target": tgt.expression, "threshold": tgt.threshold, "op": tgt.op,
+            "default_threshold": tgt.default, "quantile": tgt.quantile,
+            "n_points": int(len(values)), "n_target": len(met), "status": "scenarios",
+            "scenarios_meeting": met, "boxes": []}
+
+
+def _run(sweep: Sweep, outputs: list[str], methods: list[str],
+         settings: Settings) -> AnalysisResult:
+    ctx = _context(sweep, methods, settings)
+    points = ctx.points
+    rows: list[dict] = []
+    found: list[tuple[str, dict]] = []
     frontiers: dict[str, pd.DataFrame] = {}
     per_output: dict[str, Any] = {}
     notes: list[str] = []
-
-    lay = None
-    mor = None
-    if "sobol" in methods:
-        _check_complete(sweep, "Sobol' analysis")
-        lay = sobol.layout(sweep.manifest, sweep.factors, settings.groups)
-    if "morris" in methods:
-        _check_complete(sweep, "Morris analysis")
-        mor = morris.problem_for(sweep.factors, len(points), settings.groups,
-                                 sobol.groups_of(sweep.manifest, sweep.factors))
-    if sweep.design == "scenarios":
-        names_scn = list(sweep.manifest.get("scenarios") or
-                         list(dict.fromkeys(points["scenario"])))
-        base = scen.baseline_of(names_scn, settings.baseline)
-    grouped = bool((lay and lay.grouped) or (mor and "groups" in mor[0]))
-
+    key = "scenario" if sweep.design == "scenarios" else "point"
     for output in outputs:
         values = points[output].to_numpy(dtype=float)
         label, unit = _output_label(output)
-        key = "scenario" if sweep.design == "scenarios" else "point"
         info: dict[str, Any] = {"label": label, "unit": unit, "summary": sweep.summaries[output],
                                 "methods": [], "noise": noise.decompose(sweep.runs, output, key)}
         per_output[output] = info
@@ -227,97 +306,52 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
                          + (f" (= {finite[0]:.6g})" if finite.size else " (no finite value)")
                          + ": no sensitivity indices")
             continue
-        info["constant"] = False
-        info["mean"], info["min"], info["max"] = (float(finite.mean()), float(finite.min()),
-                                                  float(finite.max()))
-        if "sobol" in methods:
-            y = _finite(values, output, "Sobol' analysis")
-            r, conv = sobol.sobol_indices(output, y, lay, settings)
-            rows += r
-            info["convergence"] = conv
-            info["methods"].append("sobol")
-        if "morris" in methods:
-            y = _finite(values, output, "Morris analysis")
-            problem, eff_names, traj_len = mor
-            levels = int(sweep.manifest.get("morris_levels") or 4)
-            r, diag = morris.morris_indices(output, x, y, problem, eff_names, traj_len,
-                                            levels, settings)
-            rows += r
-            info["morris"] = diag
-            info["methods"].append("morris")
-        # given-data methods use independent points: in a Saltelli sample the A and B rows
-        sel = np.isfinite(values)
-        if lay is not None:
-            ab = np.zeros(len(values), dtype=bool)
-            ab[lay.ab_rows()] = True
-            sel &= ab
-        if "pawn" in methods:
-            r, diag = moment_free.pawn_indices(output, x[sel], values[sel], names, bounds,
-                                               settings)
-            rows += r
-            info["pawn"] = diag
-            info["methods"].append("pawn")
-        if "spearman" in methods:
-            rows += direction.rank_correlations(output, x[sel], values[sel], names,
-                                                settings.conf_level)
-            info["methods"].append("spearman")
-        if "paired" in methods:
-            r, detail = scen.compare(sweep.runs, sweep.timeseries, [output], base,
-                                     names_scn, settings.conf_level)
-            rows += r
-            info["scenarios"] = {"baseline": base, "comparisons": detail[output]}
-            info["methods"].append("paired")
-        tgt = discovery.make_target(output, values, settings.targets.get(output))
-        if sweep.design == "scenarios":
-            met = points.loc[tgt.met(values), "scenario"].tolist()
-            res = {"target": tgt.expression, "threshold": tgt.threshold, "op": tgt.op,
-                   "default_threshold": tgt.default, "quantile": tgt.quantile,
-                   "n_points": int(len(values)), "n_target": len(met), "status": "scenarios",
-                   "scenarios_meeting": met, "boxes": []}
-        else:
-            res = discovery.discover(tgt, points[names], values)
-        info["target"] = res
-        found.append((output, res))
+        info.update(constant=False, mean=float(finite.mean()), min=float(finite.min()),
+                    max=float(finite.max()))
+        rows += _indices(ctx, output, values, info)
+        info["target"] = _target(ctx, output, values)
+        found.append((output, info["target"]))
         if cost.COST_OUTPUT in points and output != cost.COST_OUTPUT:
-            front = cost.frontier(points, output, names,
+            front = cost.frontier(points, output, ctx.names,
                                   higher_is_better=output not in discovery.LOWER_IS_BETTER)
             frontiers[output] = front
             info["frontier"] = cost.frontier_summary(front, output, len(points),
                                                      sweep.summaries[cost.COST_OUTPUT])
-        if behaviours and sweep.design != "scenarios":
-            info["robustness"] = _robustness(sweep, output, x, values, sel, mor, levers,
-                                             behaviours, settings)
+        if ctx.behaviours and sweep.design != "scenarios":
+            info["robustness"] = _robustness(ctx, output, values)
 
     disc = discovery.discovery_frame([r for _, r in found], [o for o, _ in found])
     manifest = sweep.manifest
+    grouped = bool((ctx.lay and ctx.lay.grouped) or (ctx.mor and "groups" in ctx.mor[0]))
     info_all = {
         "kind": "analysis", "schema_version": 1, "sweep": str(sweep.path),
         "experiment": (manifest.get("experiment") or {}).get("name") or manifest.get("name"),
         "model": manifest.get("model"), "design": sweep.design,
         "n_points": int(len(points)), "replicates": sweep.replicates,
         "n_runs": int(len(sweep.runs)), "methods": methods, "levers_are_groups": grouped,
-        "effects": (lay.names if lay else mor[1] if mor else names),
+        "effects": (ctx.lay.names if ctx.lay else ctx.mor[1] if ctx.mor else ctx.names),
         "factors": [{"name": f["name"], "kind": f.get("kind"), "group": f.get("group"),
                      "low": f.get("low"), "high": f.get("high")} for f in sweep.factors],
         "settings": settings.to_dict(), "outputs": per_output, "notes": notes,
         "summaries": dict(sweep.summaries),
     }
     if sweep.design == "scenarios":
-        info_all["baseline"] = base
-        info_all["scenarios"] = names_scn
+        info_all["baseline"] = ctx.baseline
+        info_all["scenarios"] = ctx.scenarios
     return AnalysisResult(sweep.path, sweep.design, outputs, methods, settings, frame(rows),
                           disc, frontiers, points, info_all)
 
 
-def _robustness(sweep: Sweep, output: str, x: np.ndarray, values: np.ndarray,
-                sel: np.ndarray, mor: tuple | None, levers: list[str], behaviours: list[str],
-                settings: Settings) -> dict[str, Any]:
+def _robustness(ctx: _Context, output: str, values: np.ndarray) -> dict[str, Any]:
     """Lever ranking within the halves of each behavioural factor (see robustness)."""
+    sweep, x, settings, mor = ctx.sweep, ctx.x, ctx.settings, ctx.mor
+    levers, behaviours = ctx.levers, ctx.behaviours
+    sel = _given_data_rows(ctx, values)
     names = sweep.factor_names
     col = {n: i for i, n in enumerate(names)}
     if sweep.design == "morris" and mor is not None and np.isfinite(values).all():
         problem, effects, traj_len = mor
-        levels = int(sweep.manifest.get("morris_levels") or 4)
+        levels = int(sweep.manifest.get("morris_levels") or morris.DEFAULT_LEVELS)
         groups = problem.get("groups") or names
         lever_groups = list(dict.fromkeys(g for g, n in zip(groups, names) if n in levers))
         pick = [effects.index(g) for g in lever_groups]
