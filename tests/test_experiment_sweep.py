@@ -256,3 +256,18 @@ def test_killed_part_writer_leaves_no_partial_file(tmp_path):
     (out / store.FAILURES).write_text('{"run_id": 1}\n{"run_id": 2, "err')
     assert store.part_files(out) == []
     assert [r["run_id"] for r in store.load_failures(out, unresolved_only=False)] == [1]
+
+
+def test_second_writer_on_the_same_runs_is_refused(tmp_path):
+    from sim.errors import UsageError
+
+    out = tmp_path / "lock"
+    run_sweep(EXP, out, workers=1, quiet=True, shard="1/2")
+    with store.writer_lock(out, None):  # an unsharded sweep holds the folder
+        with pytest.raises(UsageError, match="another sweep is writing into this folder"):
+            run_sweep(EXP, out, workers=1, quiet=True, shard="2/2")
+    with store.writer_lock(out, "s2of2"):  # shard 2/2 is running elsewhere
+        with pytest.raises(UsageError, match="shard s2of2 is already running"):
+            run_sweep(EXP, out, workers=1, quiet=True, shard="2/2")
+        assert run_sweep(EXP, out, workers=1, quiet=True, shard="1/2").done == 0
+    assert run_sweep(EXP, out, workers=1, quiet=True, shard="2/2").done == 90

@@ -31,8 +31,12 @@ def sweep(
     """Run an experiment (resumes if its results folder exists)."""
     from sim.experiment.sweep import run_sweep
 
-    summary = run_sweep(experiment, out, workers=workers, scheduler=scheduler, shard=shard,
-                        quiet=quiet, dry_run=dry_run, echo=typer.echo)
+    try:
+        summary = run_sweep(experiment, out, workers=workers, scheduler=scheduler, shard=shard,
+                            quiet=quiet, dry_run=dry_run, echo=typer.echo)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: finished runs are on disk
+        raise IeisimError("interrupted: finished runs are saved; run the same command again "
+                          "to resume") from None
     if dry_run:
         return
     typer.echo(summary.line())

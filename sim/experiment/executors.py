@@ -89,6 +89,17 @@ class ProcessExecutor:
             pool.submit(int).result()  # with fork, the first submit starts every worker
         return pool
 
+    def _submit(self, fn: Callable, batch: Any) -> cf.Future:
+        try:
+            return self._pool.submit(fn, batch)
+        except cf.process.BrokenProcessPool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new_pool()
+            try:
+                return self._pool.submit(fn, batch)
+            except cf.process.BrokenProcessPool as exc:
+                raise IeisimError(f"worker processes cannot start: {exc}") from None
+
     def imap_unordered(self, fn: Callable, batches: Iterator) -> Iterator[tuple[Any, Any]]:
         """Yield ``(batch, result)`` as batches finish; a dead worker yields an exception
         for each batch in flight and the pool is replaced."""
@@ -101,7 +112,7 @@ class ProcessExecutor:
                 if batch is None:
                     exhausted = True
                     break
-                pending[self._pool.submit(fn, batch)] = batch
+                pending[self._submit(fn, batch)] = batch
             if not pending:
                 return
             done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)

@@ -184,10 +184,10 @@ def find_experiment(name_or_path: str | Path) -> Path:
     """Resolve an experiment name (``demo``) or a path to an existing TOML file."""
     s = str(name_or_path)
     path = Path(s)
-    if path.suffix == ".toml" or "/" in s or path.exists():
-        if not path.is_file():
-            raise ConfigError(f"experiment file {s!r} not found")
+    if path.is_file():
         return path
+    if path.suffix == ".toml" or "/" in s:
+        raise ConfigError(f"experiment file {s!r} not found")
     candidate = experiments_dir() / f"{s}.toml"
     if candidate.is_file():
         return candidate

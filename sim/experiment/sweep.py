@@ -242,7 +242,10 @@ def check_folder(folder: Path, plan: Plan) -> dict[str, Any] | None:
         raise UsageError(f"--out {folder}: exists and is not a folder")
     manifest_path = folder / store.MANIFEST
     if not manifest_path.is_file():
-        if folder.is_dir() and any(folder.iterdir()):
+        leftovers = [p for p in folder.iterdir() if not p.name.startswith(".")
+                     and not (p.name == store.RUNS and not any(p.iterdir()))] \
+            if folder.is_dir() else []
+        if leftovers:
             raise UsageError(f"{folder}: exists, is not empty and holds no sweep; choose "
                              "another --out")
         return None
@@ -385,17 +388,20 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
     executor = make_executor(workers, scheduler, _preload(exp.model), dask_processes)
     summary.executor = executor.description
     started = _now()
+    shard_tag = f"s{shard_t[0]}of{shard_t[1]}" if shard_t else None
+    lock = None
     try:
+        (folder / store.RUNS).mkdir(parents=True, exist_ok=True)
+        held = store.writer_lock(folder, shard_tag)
+        held.__enter__()
+        lock = held
         if existing is None:
-            (folder / store.RUNS).mkdir(parents=True, exist_ok=True)
             store.write_table(folder / store.DESIGN,
                               pa.Table.from_pandas(plan.design, preserve_index=False))
             store.write_json(folder / store.MANIFEST, new_manifest(plan))
-        else:
-            (folder / store.RUNS).mkdir(parents=True, exist_ok=True)
-            if shard_t is None:
-                store.remove_stale_tmp(folder)
-        tag = (f"s{shard_t[0]}of{shard_t[1]}-" if shard_t else "") + uuid.uuid4().hex[:8]
+        elif shard_t is None:
+            store.remove_stale_tmp(folder)
+        tag = (f"{shard_tag}-" if shard_tag else "") + uuid.uuid4().hex[:8]
         batcher = Batcher(plan, pending, executor.slots)
         t0 = time.perf_counter()
         seq = 0
@@ -419,11 +425,13 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
         summary.seconds = time.perf_counter() - t0
     finally:
         executor.close()
-        if (folder / store.MANIFEST).is_file():
-            finalize_manifest(folder, {
-                "started": started, "ended": _now(), "executor": summary.executor,
-                "shard": None if shard_t is None else f"{shard_t[0]}/{shard_t[1]}",
-                "done": summary.done, "failed": summary.failed})
+        if lock is not None:
+            if (folder / store.MANIFEST).is_file():
+                finalize_manifest(folder, {
+                    "started": started, "ended": _now(), "executor": summary.executor,
+                    "shard": None if shard_t is None else f"{shard_t[0]}/{shard_t[1]}",
+                    "done": summary.done, "failed": summary.failed})
+            lock.__exit__(None, None, None)
     return summary
 
 
