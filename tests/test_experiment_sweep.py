@@ -271,3 +271,30 @@ def test_second_writer_on_the_same_runs_is_refused(tmp_path):
             run_sweep(EXP, out, workers=1, quiet=True, shard="2/2")
         assert run_sweep(EXP, out, workers=1, quiet=True, shard="1/2").done == 0
     assert run_sweep(EXP, out, workers=1, quiet=True, shard="2/2").done == 90
+
+
+def test_sigterm_stops_cleanly_with_one_line_error(tmp_path):
+    path = tmp_path / "ish.toml"
+    path.write_text('name = "ish"\nmodel = "ishigami"\ndesign = "lhs"\nseed = 7\n'
+                    "replicates = 3\n[lhs]\nsamples = 60\n[factors]\nx1 = {}\nx2 = {}\n"
+                    "x3 = {}\n")
+    out = tmp_path / "term"
+    script = ("import sys; from sim.experiment import models; "
+              "models.RUNNERS['ishigami'] = 'test_experiment_sweep:slow_ishigami'; "
+              "from sim.cli import main; main(sys.argv[1:])")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(ROOT)])}
+    proc = subprocess.Popen([sys.executable, "-c", script, "sweep", str(path), "--out", str(out),
+                             "--workers", "2", "--quiet"], env=env, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 60
+    while len(store.part_files(out)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert err.strip().splitlines()[-1] == ("error: interrupted: finished runs are saved; run "
+                                            "the same command again to resume")
+    m = load_manifest(out)
+    done = len(store.finished_run_ids(out))
+    assert 0 < done < 180 and m["counts"]["done"] == done and m["finished"] is None
+    assert m["invocations"][-1]["done"] == done
