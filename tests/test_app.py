@@ -204,6 +204,11 @@ def test_page_steps_resets_presets_and_switches_language():
         assert _lever_value(box, name) == package_levers("reform_package")[name]
         assert "Full reform package" in str(rc.find(v.ExpansionPanelTitle).widgets)
 
+        # the seed applies on Reset too
+        rc.find(v.TextField, label="Random seed").widget.v_model = "12345"
+        rc.find(v.Btn, children=["Reset"]).widget.click()
+        assert "seed 12345" in str(rc.find(v.ExpansionPanelTitle).widgets)
+
         rc.find(v.Btn, children=["中文"]).widget.click()
         assert rc.find(v.Btn, children=["单步"]).widgets
         assert _year_text(rc).startswith("第 0.0 年")

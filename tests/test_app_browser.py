@@ -27,6 +27,9 @@ BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgr
 SERVER_START_S = 90
 LOAD_TIMEOUT_MS = 60_000
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+NO_CDN = "http://127.0.0.1:9/npm/"
+"""Where the server's CDN proxy would fetch a missing asset: the discard port, so a cache
+miss fails instead of reaching the internet (the offline test then sees the failure)."""
 
 
 def _chromium() -> str:
@@ -63,7 +66,8 @@ def server(tmp_path_factory):
     _chromium()  # skip before starting a server nobody can look at
     port = _free_port()
     log = tmp_path_factory.mktemp("app") / "server.log"
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false"}
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
+           "SOLARA_ASSETS_CDN": NO_CDN}
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", str(port)],
                                 stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
@@ -177,6 +181,17 @@ def test_classroom_flow(browser, server):
     for spec in main_sliders():
         assert f"{spec.label('en')}: {preset_levers('reform_package')[spec.name]:g} " in text
 
+    # play runs the model until paused
+    page.get_by_role("button", name="Play", exact=True).click()
+    _wait_text(page, ".ieisim-year", "Year 1.0")
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Step", exact=True).wait_for(state="visible")
+    paused = _year(page)
+    time.sleep(1.5)  # several play intervals: nothing moves while paused
+    assert _year(page) == paused
+    page.get_by_role("button", name="Reset", exact=True).click()
+    _wait_text(page, ".ieisim-year", "Year 0.0")
+
     # side by side: the network shows two panels
     width = page.evaluate("document.querySelector('.ieisim-network').naturalWidth")
     page.locator(".ieisim-compare input").check()
@@ -227,6 +242,8 @@ def test_page_renders_with_every_non_loopback_request_blocked(browser, server):
     failed: list[str] = []
     page = context.new_page()
     page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400
+            else None)
     page.goto(server)
     page.get_by_role("button", name="Step", exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
     _wait_image(page, ".ieisim-charts")

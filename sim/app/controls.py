@@ -125,4 +125,5 @@ def SeedInput(seed: int, on_seed: Callable[[int], None], lang: str):
         if value is not None and low <= value <= high:
             on_seed(int(value))
 
-    solara.InputInt(tr("seed", lang), value=seed, on_value=accept, classes=["ieisim-seed"])
+    solara.InputInt(tr("seed", lang), value=seed, on_value=accept, continuous_update=True,
+                    classes=["ieisim-seed"])
