@@ -137,7 +137,8 @@ def test_sobol_and_morris_csvs_are_the_analysis_indices(sweeps):
     assert sorted(morris["number"].unique()) == [1, 2, 3]
 
 
-def test_discovery_positions_are_the_found_range_within_the_swept_range(sweeps):
+def test_discovery_draws_the_first_box_of_each_target_within_the_swept_range(sweeps):
+    drawn = 0
     for design in ("sobol", "morris"):
         folder, names = sweeps[design]
         disc = pd.read_csv(folder / "discovery.csv")
@@ -145,11 +146,19 @@ def test_discovery_positions_are_the_found_range_within_the_swept_range(sweeps):
         if restricted.empty:
             assert "discovery" not in names
             continue
+        first = restricted[restricted["box"] == restricted.groupby("target")["box"]
+                           .transform("min")]
         got = pd.read_csv(folder / "figures" / "discovery.csv")
-        assert len(got) == len(restricted)
+        assert len(got) == len(first)
+        np.testing.assert_allclose(got["low"], first["low"])
+        np.testing.assert_allclose(got["high"], first["high"])
+        assert (got["n_boxes"] == got["target"].map(
+            restricted.groupby("target")["box"].nunique())).all()
         span = got["swept_high"] - got["swept_low"]
         np.testing.assert_allclose(got["low_position"], (got["low"] - got["swept_low"]) / span)
         assert ((got["low_position"] >= 0) & (got["high_position"] <= 1)).all()
+        drawn += 1
+    assert drawn > 0, "no small sweep produced a discovery box: the test checks nothing"
 
 
 def test_sweep_without_analysis_gets_the_figures_it_can_draw(sweeps, tmp_path):

@@ -1,10 +1,10 @@
 """Scenario discovery: the lever ranges PRIM found for each target, against the swept range.
 
 Reads ``discovery.csv`` (``ieisim analyze``: one row per restricted lever of each box, with
-the box's coverage and density). One panel per (target, box); each restricted lever is a bar
-of the range found drawn over its full swept range, both as positions in the swept range
-(0 = low end, 1 = high end) so levers with different units share one axis; the ends are
-labelled in the lever's own units.
+the box's coverage and density). One panel per target showing its first box; each
+restricted lever is a bar of the range found drawn over its full swept range, both as
+positions in the swept range (0 = low end, 1 = high end) so levers with different units
+share one axis; the tick label gives the range found in the lever's own units.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ BAR_HEIGHT = 0.55
 """Height of a range bar, in units of the spacing between levers."""
 PER_LEVER_IN = 0.22
 """Panel height per restricted lever, inches."""
-PANEL_BASE_IN = 0.75
+PANEL_BASE_IN = 1.0
 """Panel height besides its levers (title, axis), inches."""
 
 
@@ -40,33 +40,37 @@ def _fmt(v: float) -> str:
 
 
 def discovery_ranges(disc: pd.DataFrame, factors: list[dict], labels: Labels):
-    """Found lever ranges per target and box, over the swept ranges of ``factors``.
+    """PRIM's first box of each target, over the swept ranges of ``factors``.
 
-    ``factors``: the sweep manifest's factor dicts (``name, low, high``).
-    Data columns: ``output, target, box, lever, low, high, swept_low, swept_high,
-    low_position, high_position, coverage, density``.
+    The first box is the main finding (largest coverage at the density sought); later boxes
+    cover what remains and stay in ``discovery.csv``. ``factors``: the sweep manifest's
+    factor dicts (``name, low, high``). Data columns: ``output, target, box, n_boxes, lever,
+    low, high, swept_low, swept_high, low_position, high_position, coverage, density``.
     """
     bounds = {f["name"]: (float(f["low"]), float(f["high"])) for f in factors}
-    data = disc[disc["lever"].astype(str).isin(bounds)].copy()
+    known = disc[disc["lever"].astype(str).isin(bounds)]
+    n_boxes = known.groupby("target", sort=False)["box"].nunique()
+    first = known.groupby("target", sort=False)["box"].transform("min")
+    data = known[known["box"] == first].copy()
+    data["n_boxes"] = data["target"].map(n_boxes).astype(int)
     data["swept_low"] = [bounds[n][0] for n in data["lever"]]
     data["swept_high"] = [bounds[n][1] for n in data["lever"]]
     data = data.astype({c: float for c in ("low", "high", "swept_low", "swept_high")})
     span = (data["swept_high"] - data["swept_low"]).replace(0.0, np.nan)
     data["low_position"] = ((data["low"] - data["swept_low"]) / span).clip(0, 1)
     data["high_position"] = ((data["high"] - data["swept_low"]) / span).clip(0, 1)
-    data = data[["output", "target", "box", "lever", "low", "high", "swept_low", "swept_high",
-                 "low_position", "high_position", "coverage", "density"]]
+    data = data[["output", "target", "box", "n_boxes", "lever", "low", "high", "swept_low",
+                 "swept_high", "low_position", "high_position", "coverage", "density"]]
     data = data.reset_index(drop=True)
-    boxes = list(dict.fromkeys(zip(data["target"], data["box"])))
-    counts = [int(((data["target"] == t) & (data["box"] == b)).sum()) for t, b in boxes]
-    fig, grid = new_figure("double", rows=max(len(boxes), 1),
-                           height=sum(PANEL_BASE_IN + PER_LEVER_IN * c for c in counts),
-                           gridspec_kw={"height_ratios": [PANEL_BASE_IN + PER_LEVER_IN * c
-                                                          for c in counts] or [1]})
+    targets = list(dict.fromkeys(data["target"]))
+    counts = [int((data["target"] == t).sum()) for t in targets]
+    heights = [PANEL_BASE_IN + PER_LEVER_IN * c for c in counts] or [1.0]
+    fig, grid = new_figure("double", rows=len(heights), height=sum(heights),
+                           gridspec_kw={"height_ratios": heights})
     axes = list(grid[:, 0])
     handles = []
-    for i, (ax, (target, box)) in enumerate(zip(axes, boxes)):
-        d = data[(data["target"] == target) & (data["box"] == box)]
+    for i, (ax, target) in enumerate(zip(axes, targets)):
+        d = data[data["target"] == target]
         y = np.arange(len(d))[::-1].astype(float)
         full = ax.barh(y, np.ones(len(d)), height=BAR_HEIGHT, color="white",
                        edgecolor=MUTED_COLOR, linewidth=0.6, hatch="////",
@@ -75,18 +79,16 @@ def discovery_ranges(disc: pd.DataFrame, factors: list[dict], labels: Labels):
                         height=BAR_HEIGHT, color=HIGHLIGHT_COLOR, edgecolor="black",
                         linewidth=0.5, label=labels.word("found_range"))
         handles = [full, found]
-        for yy, (_, r) in zip(y, d.iterrows()):
-            ax.text(r["low_position"] - 0.01, yy, _fmt(r["low"]), ha="right", va="center",
-                    fontsize=6)
-            ax.text(r["high_position"] + 0.01, yy, _fmt(r["high"]), ha="left", va="center",
-                    fontsize=6)
-        ax.set_yticks(y, [labels.lever(n, unit=False) for n in d["lever"]])
+        ax.set_yticks(y, [f"{labels.lever(r['lever'], unit=False)} "
+                          f"[{_fmt(r['low'])}, {_fmt(r['high'])}]" for _, r in d.iterrows()])
+        ax.tick_params(axis="y", length=0)
         ax.set_ylim(-0.6, len(d) - 0.4)
-        ax.set_xlim(-0.15, 1.15)
+        ax.set_xlim(0, 1)
         ax.set_xticks([0, 0.5, 1])
-        ax.set_xlabel(labels.word("lever_position") if i == len(boxes) - 1 else "")
-        first = d.iloc[0]
-        panel_title(ax, i, labels.word("box_title", target=_target_text(target, labels), box=box,
-                                       coverage=first["coverage"], density=first["density"]))
+        ax.set_xlabel(labels.word("lever_position") if i == len(targets) - 1 else "")
+        r0 = d.iloc[0]
+        panel_title(ax, i, labels.word("box_title", target=_target_text(target, labels),
+                                       box=r0["box"], n=r0["n_boxes"],
+                                       coverage=r0["coverage"], density=r0["density"]))
     legend_below(fig, handles, [h.get_label() for h in handles])
     return fig, data

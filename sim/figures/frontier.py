@@ -40,8 +40,7 @@ def frontier(points: pd.DataFrame, outputs: dict[str, bool], labels: Labels):
     non_dominated``.
     """
     tables = {o: frontier_table(points, o, better) for o, better in outputs.items()}
-    fig, axes = panel_grid(len(tables), max_cols=2, row_height=ROW_HEIGHT_IN,
-                           width="single" if len(tables) == 1 else "double")
+    fig, axes = panel_grid(len(tables), max_cols=2, row_height=ROW_HEIGHT_IN)
     handles = []
     for i, (ax, (output, data)) in enumerate(zip(axes, tables.items())):
         rest = data[~data["non_dominated"]]

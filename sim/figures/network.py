@@ -66,8 +66,7 @@ def network_snapshot(runs: dict[str, dict[str, pd.DataFrame]], labels: Labels):
     """
     ties = {n: r["ties"] for n, r in runs.items()}
     pos = layout(ties, {n: r["colleges"] for n, r in runs.items()})
-    fig, axes = panel_grid(len(runs), max_cols=2, row_height=PANEL_HEIGHT_IN,
-                           width="single" if len(runs) == 1 else "double")
+    fig, axes = panel_grid(len(runs), max_cols=2, row_height=PANEL_HEIGHT_IN)
     tied = sorted({_node("e", e) for t in ties.values() for e in t["enterprise"]})
     rows = []
     handles = {}

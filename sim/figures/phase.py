@@ -1,7 +1,8 @@
 """Phase diagrams: outcomes over two levers of a grid design, with the target contours.
 
-Each cell, centred on a grid point and cut at the swept range, is the replicate mean of the outcome's run summary (final value; mean over the
-run for yearly flows, as the analysis summarises it) at one grid point; when the grid has
+Each cell, centred on a grid point and cut at the swept range, is the replicate mean of
+the outcome's run summary (final value; mean over the run for yearly flows, as the
+analysis summarises it) at that grid point; when the grid has
 more than two levers, the cell averages over the others. The target of each outcome
 (``analysis.json``: the analysis' target, explicit or its default quantile) is drawn as a
 dashed contour line. One panel per outcome.
@@ -62,8 +63,7 @@ def phase_diagrams(points: pd.DataFrame, x: str, y: str,
     Data columns: ``output, <x>, <y>, value, target_op, target_threshold``.
     """
     tables = {o: phase_table(points, x, y, o) for o in outputs}
-    fig, axes = panel_grid(len(tables), max_cols=2, row_height=ROW_HEIGHT_IN,
-                           width="single" if len(tables) == 1 else "double")
+    fig, axes = panel_grid(len(tables), max_cols=2, row_height=ROW_HEIGHT_IN)
     for i, (ax, (output, table)) in enumerate(zip(axes, tables.items())):
         _panel(ax, fig, table, x, y, output, labels, outputs[output])
         panel_title(ax, i, labels.metric(output, unit=False))

@@ -32,6 +32,10 @@ S2_PER_LEVER_IN = 0.26
 """Height per heatmap row, inches."""
 LIGHT_CELL = 0.6
 """Heatmap cells lighter than this (normalised colour 0-1) get black text, others white."""
+MORRIS_LABEL_SHARE = 0.08
+"""Morris points are numbered when mu* or sigma reaches this share of the panel's largest."""
+PAD_SHARE = 0.04
+"""Room left below zero on the Morris axes, as a share of the axis range."""
 MORRIS_ROW_IN = 2.3
 """Height of a row of Morris panels, inches."""
 _COLS = 3
@@ -118,11 +122,44 @@ def sobol_second_order(sens: pd.DataFrame, labels: Labels, levers: list[str], ou
     return fig, data
 
 
+_OFFSETS_PT = ((2, 2), (2, -8), (-8, 2), (-8, -8), (4, -3), (-10, -3))
+"""Candidate label offsets from a point (points), tried in turn to avoid overlaps."""
+_DIGIT_PT = 3.6
+"""Approximate width of one digit at the annotation size, points."""
+_LABEL_PT = 6.0
+"""Annotation font size, points."""
+
+
+def _number_points(ax, d: pd.DataFrame, top: float) -> None:
+    """Write each point's number beside it, avoiding labels already placed."""
+    box = ax.get_window_extent()
+    width_pt, height_pt = box.width * 72 / ax.figure.dpi, box.height * 72 / ax.figure.dpi
+    placed: list[tuple[float, float, float, float]] = []
+    for _, r in d.sort_values(MU_STAR, ascending=False, kind="stable").iterrows():
+        px, py = r[MU_STAR] / top * width_pt, r[SIGMA] / top * height_pt
+        text = str(r["number"])
+        w = _DIGIT_PT * len(text)
+        chosen = _OFFSETS_PT[0]
+        for dx, dy in _OFFSETS_PT:
+            x0, y0 = px + dx, py + dy
+            if not any(x0 < b[2] and b[0] < x0 + w and y0 < b[3] and b[1] < y0 + _LABEL_PT
+                       for b in placed):
+                chosen = (dx, dy)
+                break
+        x0, y0 = px + chosen[0], py + chosen[1]
+        placed.append((x0, y0, x0 + w, y0 + _LABEL_PT))
+        label = ax.annotate(text, (r[MU_STAR], r[SIGMA]), xytext=chosen,
+                            textcoords="offset points", fontsize=_LABEL_PT, va="bottom")
+        label.set_in_layout(False)
+
+
 def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
     """Morris mu* against sigma, one panel per outcome; points numbered by lever.
 
     Numbers follow ``levers`` (the same in every panel) and are keyed below the panels, so
-    names never overlap the data. Data columns: ``output, lever, number, mu_star, sigma``.
+    names never overlap the data; points near the origin (below
+    :data:`MORRIS_LABEL_SHARE` of the panel's largest value) stay unnumbered.
+    Data columns: ``output, lever, number, mu_star, sigma, labelled``.
     """
     rows = sens[(sens["method"] == MORRIS) & sens["index"].isin([MU_STAR, SIGMA])]
     data = (rows.pivot_table(index=["output", "lever"], columns="index", values="value",
@@ -132,6 +169,9 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
     for lv in dict.fromkeys(data["lever"]):
         numbers.setdefault(lv, len(numbers) + 1)
     data.insert(2, "number", data["lever"].map(numbers).astype(int))
+    # points crowded at the origin (negligible effects) are left unnumbered
+    scale = data.groupby("output", sort=False)[[MU_STAR, SIGMA]].transform("max").max(axis=1)
+    data["labelled"] = (data[[MU_STAR, SIGMA]].max(axis=1) >= MORRIS_LABEL_SHARE * scale)
     outputs = _outputs(data)
     fig, axes = panel_grid(len(outputs), max_cols=_COLS, row_height=MORRIS_ROW_IN)
     for i, (ax, out) in enumerate(zip(axes, outputs)):
@@ -139,12 +179,10 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
         top = max(float(np.nanmax(d[[MU_STAR, SIGMA]].to_numpy(), initial=0.0)), 1e-12) * 1.12
         ax.plot([0, top], [0, top], color=MUTED_COLOR, linewidth=0.6, linestyle="--")
         ax.scatter(d[MU_STAR], d[SIGMA], s=10, color=SERIES_COLORS[2], zorder=3)
-        for _, r in d.iterrows():
-            text = ax.annotate(str(r["number"]), (r[MU_STAR], r[SIGMA]), xytext=(2, 2),
-                               textcoords="offset points", fontsize=6)
-            text.set_in_layout(False)
-        ax.set_xlim(0, top)
-        ax.set_ylim(0, top)
+        _number_points(ax, d[d["labelled"]], top)
+        pad = -PAD_SHARE * top  # points at zero stay whole
+        ax.set_xlim(pad, top)
+        ax.set_ylim(pad, top)
         ax.set_xlabel(labels.word("mu_star"))
         ax.set_ylabel(labels.word("sigma"))
         panel_title(ax, i, labels.metric(out, unit=False))

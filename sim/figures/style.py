@@ -237,15 +237,18 @@ def panel_title(ax, i: int, text: str) -> None:
     ax.set_title(f"({chr(ord('a') + i)}) {text}", loc="left", fontsize=FONT_SIZE_PT)
 
 
-def panel_grid(n: int, max_cols: int = 4, width: str = "double",
+def panel_grid(n: int, max_cols: int = 4, width: str = "auto",
                row_height: float = PANEL_HEIGHT_IN, **subplot_kw):
     """A figure with ``n`` panels in rows of at most ``max_cols``; spare axes are hidden.
 
+    ``width`` "auto" is a single column for one panel, a double column otherwise.
     Returns ``(figure, axes)`` with ``axes`` a flat list of the ``n`` visible panels
     followed by the hidden spares (useful to hold a legend).
     """
     cols = max(1, min(n, max_cols))
     rows = -(-n // cols)
+    if width == "auto":
+        width = "single" if n == 1 else "double"
     fig, grid = new_figure(width, rows, cols, height=row_height * rows, **subplot_kw)
     flat = list(grid.ravel())
     for ax in flat[n:]:

@@ -121,7 +121,8 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
         if (sens["method"] == sensitivity.MORRIS).any():
             planned.append(Planned(
                 "morris", "Morris screening: mu* against sigma per outcome, levers "
-                "numbered (key below the panels)", a_src,
+                "numbered (key below the panels; negligible ones near the origin "
+                "unnumbered)", a_src,
                 lambda: sensitivity.morris_scatter(sens, labels, levers)))
         paired = sens[(sens["method"] == comparison.PAIRED)
                       & (sens["index"] == comparison.MEAN_DIFF)]
@@ -136,7 +137,7 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
     disc = analysis.discovery
     if disc is not None and disc["lever"].astype(str).isin(sweep.factor_names).any():
         planned.append(Planned(
-            "discovery", "Scenario discovery (PRIM): lever ranges that lead to each target, "
-            "over the swept ranges", a_src,
+            "discovery", "Scenario discovery (PRIM): the first box of lever ranges that "
+            "leads to each target, over the swept ranges (all boxes in discovery.csv)", a_src,
             lambda: discovery.discovery_ranges(disc, sweep.factors, labels)))
     return planned

@@ -73,8 +73,7 @@ def rung_shares_run(runs: dict[str, pd.DataFrame], labels: Labels):
     data = pd.concat([ts[["year", *SHARE_COLUMNS]].assign(run=name)
                       for name, ts in runs.items()], ignore_index=True)
     data = data[["run", "year", *SHARE_COLUMNS]]
-    fig, axes = panel_grid(len(runs), max_cols=2,
-                           width="single" if len(runs) == 1 else "double")
+    fig, axes = panel_grid(len(runs), max_cols=2)
     handles = []
     for i, (ax, (name, ts)) in enumerate(zip(axes, runs.items())):
         handles = _stack(ax, ts["year"].to_numpy(dtype=float), ts, labels)
@@ -130,5 +129,5 @@ def rung_bands(results: pd.DataFrame, labels: Labels, by: str = "scenario"):
     band = Patch(facecolor=REFERENCE_COLOR, alpha=BAND_ALPHA, linewidth=0,
                  label=labels.word("band", pct=BAND_PCT, n=n_rep))
     handles.append(band)
-    legend_below(fig, handles, [h.get_label() for h in handles], ncol=5)
+    legend_below(fig, handles, [h.get_label() for h in handles], ncol=5 if len(groups) > 1 else 2)
     return fig, data
