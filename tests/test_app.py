@@ -19,7 +19,13 @@ import solara
 
 from sim.app import assets
 from sim.app.charts import ChartBoard, nice_ceiling
-from sim.app.controls import MAIN_LEVERS, MAX_MAIN_LEVERS, advanced_sliders, main_sliders
+from sim.app.controls import (
+    MAIN_LEVERS,
+    MAX_MAIN_LEVERS,
+    SLIDER_STEPS,
+    advanced_sliders,
+    main_sliders,
+)
 from sim.app.network_view import NetworkBoard, NetworkLayout
 from sim.app.page import Page, network_title
 from sim.app.presets import matching_preset, preset_label, preset_names
@@ -46,6 +52,15 @@ def test_sliders_cover_every_lever_once_with_declared_bounds():
         assert spec.clip(spec.param.high * 10 + 1) == spec.param.high
         assert spec.clip(spec.param.low - 1) == spec.param.low
         assert spec.label("en") == spec.param.label and spec.label("zh") == spec.param.label_zh
+
+
+def test_defaults_and_package_values_lie_on_the_slider_grid():
+    for spec in main_sliders() + advanced_sliders():
+        values = {spec.param.default} | {package_levers(n)[spec.name] for n in PACKAGES}
+        for value in values:
+            ticks = (value - spec.param.low) / spec.step
+            assert abs(ticks - round(ticks)) < 1e-6, (spec.name, value, spec.step)
+        assert (spec.param.high - spec.param.low) / spec.step >= SLIDER_STEPS
 
 
 def test_every_package_is_a_preset_and_is_recognised():

@@ -164,6 +164,7 @@ def install(cache: Path | None = None, quiet: bool = False) -> list[str]:
 
     Raises:
         IeisimError: npm is missing, a fetch failed, or a package lacks a file solara names.
+
     """
     cache = cache or cache_dir()
     todo: dict[str, list[Asset]] = {}

@@ -17,8 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.app.style import (BASELINE_STYLE, POLICY_STYLE, RUNG_COLOURS, CachedCanvas, new_figure,
-                           rc)
+from sim.app.style import BASELINE_STYLE, POLICY_STYLE, RUNG_COLOURS, CachedCanvas, new_figure, rc
 from sim.app.text import LANGUAGES, rung_label, tr
 from sim.ladder import RUNGS
 from sim.metrics import OUTPUT_INFO
@@ -75,6 +74,7 @@ class ChartBoard:
         compare: side-by-side mode (status quo and policy) or the policy alone.
         horizon: years on the x axes (fixed, so the axes do not jump while stepping).
         lang: interface language.
+
     """
 
     def __init__(self, compare: bool, horizon: float, lang: str):
@@ -90,7 +90,7 @@ class ChartBoard:
                 self._setup_shares(ax, role)
             self.lines: dict[tuple[str, str], Line2D] = {}
             self.line_axes = []
-            for (key, columns), ax in zip(LINE_PANELS, panels):
+            for (key, columns), ax in zip(LINE_PANELS, panels, strict=False):  # + a spare panel
                 self._setup_lines(ax, key, columns)
                 self.line_axes.append(ax)
             for ax in panels[len(LINE_PANELS):]:

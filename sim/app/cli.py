@@ -14,6 +14,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 PAGE_MODULE = "sim.app.page"
 MAX_PORT = 65535
+SESSION_CULL_TIMEOUT = "1h"
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool = True) -> None:
@@ -21,6 +22,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool =
 
     Raises:
         UsageError: the port is outside 1-65535 or the host is empty.
+
     """
     if not 0 < port <= MAX_PORT:
         raise UsageError(f"--port {port}: expected a port number in 1-{MAX_PORT}")
@@ -28,6 +30,8 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool =
         raise UsageError("--host: expected a host name or address, e.g. 127.0.0.1")
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
     os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "false")
+    # a closed tab's models are freed after this long (solara's default keeps them 24 h)
+    os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", SESSION_CULL_TIMEOUT)
     from solara.__main__ import run as solara_run
 
     from sim.app import assets

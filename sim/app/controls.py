@@ -7,13 +7,14 @@ six, one per lever group plus R&D co-funding) and which sit under "advanced".
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import solara
 
-from sim.params import BY_NAME, LEVERS, Param
 from sim.app.text import LANGUAGES, tr
+from sim.params import BY_NAME, LEVERS, Param
 
 MAX_MAIN_LEVERS = 6
 """At most this many sliders are shown in front of the class (issue 6)."""
@@ -27,7 +28,10 @@ MAIN_LEVERS: tuple[str, ...] = (
 )
 """The levers in front of the class; every other lever is under "advanced"."""
 SLIDER_STEPS = 100
-"""Each float slider moves in 1/SLIDER_STEPS of its declared range."""
+"""A float slider has at least this many steps over its declared range."""
+
+GRID_DECIMALS = 10
+"""Slider values are rounded to this many decimals (removes float noise such as 0.30000004)."""
 
 if len(MAIN_LEVERS) > MAX_MAIN_LEVERS or not set(MAIN_LEVERS) <= set(BY_NAME):
     raise RuntimeError("MAIN_LEVERS must name at most six declared levers")
@@ -51,10 +55,16 @@ class SliderSpec:
 
     @property
     def step(self) -> float:
-        """Slider increment: 1 for whole numbers, else 1/SLIDER_STEPS of the range."""
+        """Slider increment: 1 for whole numbers, else a round step.
+
+        The largest 1, 2 or 5 times a power of ten that divides the range into at least
+        SLIDER_STEPS steps, so round values (defaults, packages) lie on the slider's grid.
+        """
         if self.is_int:
             return 1
-        return (self.param.high - self.param.low) / SLIDER_STEPS
+        raw = (self.param.high - self.param.low) / SLIDER_STEPS
+        power = 10.0 ** math.floor(math.log10(raw))
+        return max(m * power for m in (1, 2, 5) if m * power <= raw * (1 + 1e-9))
 
     def label(self, lang: str) -> str:
         """Plain-words label in ``lang``."""
@@ -71,7 +81,7 @@ class SliderSpec:
         value = min(max(value, self.param.low), self.param.high)
         if self.is_int:
             return int(round(value))
-        return round(float(value), 10)
+        return round(float(value), GRID_DECIMALS)
 
 
 def main_sliders() -> list[SliderSpec]:

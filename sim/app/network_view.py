@@ -44,6 +44,7 @@ class NetworkLayout:
 
     Args:
         graph: the model's ``network`` (nodes ``("c", i)`` and ``("e", j)``).
+
     """
 
     def __init__(self, graph: nx.Graph):
@@ -92,8 +93,10 @@ class NetworkPanel:
                   bbox_to_anchor=(0.5, 0.0))
 
     def update(self, graph: nx.Graph) -> list:
-        """Show the ties of ``graph`` now (coloured and sized by rung, deepest on top);
-        return the artists that changed, in drawing order."""
+        """Show the ties of ``graph`` now; return the artists that changed, in drawing order.
+
+        Ties are coloured and sized by rung, the deepest drawn on top.
+        """
         edges = sorted(graph.edges(data=True), key=lambda e: e[2].get("rung", 0))
         rungs = [d.get("rung", 0) for _, _, d in edges]
         self.ties.set_segments([self.layout.xy([u, v]) for u, v, _ in edges])
@@ -110,6 +113,7 @@ class NetworkBoard:
     Args:
         panels: ``(title, layout)`` of each panel, left to right.
         lang: interface language of the legends.
+
     """
 
     def __init__(self, panels: list[tuple[str, NetworkLayout]], lang: str):
@@ -118,13 +122,13 @@ class NetworkBoard:
             self.fig.subplots_adjust(left=0.01, right=0.99, top=0.93, bottom=0.1, wspace=0.05)
             axes = self.fig.subplots(1, len(panels), squeeze=False)[0]
             self.panels = [NetworkPanel(ax, layout, title, lang)
-                           for ax, (title, layout) in zip(axes, panels)]
+                           for ax, (title, layout) in zip(axes, panels, strict=True)]
         self.canvas = CachedCanvas(self.fig)
 
     def render(self, graphs: list[nx.Graph]) -> bytes:
         """PNG of the panels showing ``graphs`` (one per panel, same order)."""
         with matplotlib.rc_context(rc()):
             dynamic = []
-            for panel, graph in zip(self.panels, graphs):
+            for panel, graph in zip(self.panels, graphs, strict=True):
                 dynamic += panel.update(graph)
             return self.canvas.png(dynamic)

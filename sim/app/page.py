@@ -61,8 +61,11 @@ def Controller(year: float, horizon: int, can_step: bool, playing: solara.Reacti
 
 @solara.component
 def Prose(md_text: str, classes: list[str] | None = None):
-    """Our own Markdown as static HTML: unlike ``solara.Markdown`` it loads no mermaid or
-    KaTeX scripts into the browser (the page's text needs neither)."""
+    """Our own Markdown as static HTML.
+
+    Unlike ``solara.Markdown`` it loads no mermaid or KaTeX scripts into the browser (the
+    page's text needs neither).
+    """
     solara.HTML(tag="div", unsafe_innerHTML=markdown.markdown(md_text),
                 classes=["ieisim-prose", *(classes or [])], style="font-size: 0.9em")
 

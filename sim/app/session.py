@@ -34,6 +34,7 @@ class ClassroomSession:
     Args:
         base: the scenario whose world, economy and behaviour the page keeps (default: the
             classroom scenario); the page changes only its levers and seed.
+
     """
 
     def __init__(self, base: Scenario | None = None):
@@ -54,6 +55,7 @@ class ClassroomSession:
 
         Raises:
             ConfigError: a lever value is out of its declared bounds.
+
         """
         scenario = self._scenario(levers, seed)
         with self._lock:
