@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 import mesa
-import numpy as np
 
 from sim.experiment import load_results, run_sweep
 from sim.experiment.seeds import replicate_seeds

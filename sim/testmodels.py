@@ -65,7 +65,8 @@ def ishigami_indices(a: float = ISHIGAMI_A, b: float = ISHIGAMI_B) -> dict[str, 
             "ST": ((v1 + v13) / var, v2 / var, v13 / var)}
 
 
-def simulate_ishigami(values: Mapping[str, float], seed: int | None = None) -> dict[str, np.ndarray]:
+def simulate_ishigami(values: Mapping[str, float],
+                      seed: int | None = None) -> dict[str, np.ndarray]:
     """One "run" of the Ishigami model, shaped like a one-row time series.
 
     Args:

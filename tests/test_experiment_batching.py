@@ -1,4 +1,4 @@
-"""Batches: one run each until timed, then about TARGET_BATCH_SECONDS of work, smaller at the end."""
+"""Batches: one run each until timed, then ~TARGET_BATCH_SECONDS of work, smaller at the end."""
 
 import numpy as np
 import pytest

@@ -5,8 +5,8 @@
 sequence (SALib ``sobol``: ``N * (D + 2)`` points, ``N * (2D + 2)`` with second order),
 ``morris`` Morris trajectories (SALib ``morris``: ``trajectories * (D + 1)`` points) and
 ``scenarios`` one point per scenario file. With ``groups = true``, Sobol' and Morris sample
-lever groups (SALib ``groups``): ``D`` above is then the number of groups. SALib's analyzers need the rows in exactly this
-order, so a point's index is its row here. The samplers draw from
+lever groups (SALib ``groups``): ``D`` above is then the number of groups. SALib's analyzers
+need the rows in exactly this order, so a point's index is its row here. The samplers draw from
 :func:`sim.experiment.seeds.design_rng`, so a design is a pure function of the experiment.
 Integer parameters are sampled on ``[low - 0.5, high + 0.5)`` and rounded (every whole value
 equally likely); the matrix holds the values actually run.

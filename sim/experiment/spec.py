@@ -1,4 +1,4 @@
-"""Experiment files: parse, validate and resolve an ``experiments/*.toml`` into an :class:`Experiment`.
+"""Experiment files: parse, validate and resolve ``experiments/*.toml`` into an Experiment.
 
 Everything is checked here, before a single run starts or a file is written: unknown keys,
 unknown parameters or outputs, bounds outside the declared ones or inverted, a Sobol' N that
@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from sim.errors import ConfigError
-from sim.params import BY_NAME, Scenario, find_scenario, load_scenario, read_toml, resolve_key
+from sim.params import BY_NAME, Scenario, load_scenario, read_toml, resolve_key
 
 MODELS = ("cooperation", "ishigami")
 DESIGNS = ("grid", "lhs", "sobol", "morris", "scenarios")

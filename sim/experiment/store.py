@@ -108,7 +108,8 @@ def write_table(path: Path, table: pa.Table) -> None:
     _fsync_replace(tmp, path)
 
 
-def result_schema(factors: Iterable[dict], outputs: Iterable[str], with_scenario: bool) -> pa.Schema:
+def result_schema(factors: Iterable[dict], outputs: Iterable[str],
+                  with_scenario: bool) -> pa.Schema:
     """The Parquet schema of the result rows of a sweep."""
     fields = [pa.field(k, pa.int64()) for k in ("run_id", "point", "replicate", "seed", "step")]
     fields.append(pa.field("year", pa.float64()))

@@ -40,7 +40,8 @@ from sim.experiment.models import RUNNERS
 from sim.experiment.progress import SweepProgress
 from sim.experiment.seeds import replicate_seeds
 from sim.experiment.spec import Experiment, load_experiment
-from sim.experiment.worker import Batch, BatchResult, RunContext, RunTask, failure_record, run_batch, run_one
+from sim.experiment.worker import (Batch, BatchResult, RunContext, RunTask, failure_record,
+                                   run_batch, run_one)
 
 TARGET_BATCH_SECONDS = 1.0
 """Aim for batches of about this much compute (s): long enough to amortise scheduling,
