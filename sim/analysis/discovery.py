@@ -8,7 +8,9 @@ better and the default operator is ``<=``), stated in the report.
 ``ema_workbench.analysis.prim.Prim`` peels boxes over the factor columns of the design
 points (cases of interest: points whose replicate mean meets the target). On each peeling
 trajectory the box kept is the one with the largest coverage among those with density at
-least :data:`DENSITY_GOAL`; if none reaches it, the densest box. Up to :data:`MAX_BOXES`
+least :data:`DENSITY_GOAL`; if none reaches it, the densest box. Each restriction carries
+its quasi-p-value (Bryant & Lempert 2010); one above :data:`QP_MAX` is flagged as not
+significant (the box may be over-fitted in that factor), not dropped. Up to :data:`MAX_BOXES`
 boxes are found in turn (PRIM removes the cases a box covers before the next search).
 Coverage, density and mass are PRIM's own: coverage = share of the target points inside the
 box; density = share of the points inside that meet the target; mass = share of all points
@@ -30,6 +32,8 @@ from sim.errors import UsageError
 
 DENSITY_GOAL = 0.8
 """Box density sought when choosing a box on the peeling trajectory."""
+QP_MAX = 0.05
+"""Quasi-p-value above which a box restriction is reported as not significant."""
 MAX_BOXES = 3
 """Most boxes reported per target."""
 MIN_BOX_COVERAGE = 0.1
@@ -44,7 +48,7 @@ LOWER_IS_BETTER: frozenset[str] = frozenset({"public_cost", "cumulative_public_c
 MIN_POINTS = 10
 """Fewest design points for a PRIM search."""
 COLUMNS: tuple[str, ...] = ("output", "target", "box", "lever", "low", "high", "coverage",
-                            "density", "mass", "n_points", "n_target")
+                            "density", "mass", "n_points", "n_target", "qp_value")
 """Columns of ``discovery.csv``: one row per restricted factor of each box."""
 
 _TARGET = re.compile(r"^\s*(?:([A-Za-z_][A-Za-z0-9_]*)\s*)?(>=|<=|>|<)\s*([-+0-9.eE]+)\s*$")
@@ -122,14 +126,22 @@ def _choose(trajectory: pd.DataFrame) -> int:
     return int(trajectory["density"].idxmax())
 
 
+def _qp_values(box, i: int) -> dict[str, float]:
+    """Quasi-p-value of each restriction of box ``i`` (the smaller of its two bounds'; Bryant
+    & Lempert 2010): the chance that dropping it would leave the density as high."""
+    _, table = box.inspect(i, style="data")[0]
+    qp = table.filter(like="qp value").min(axis=1)
+    return {str(k): float(v) for k, v in qp.items() if np.isfinite(v)}
+
+
 def discover(target: Target, x: pd.DataFrame, values: np.ndarray) -> dict[str, Any]:
     """Run PRIM for ``target`` on design points ``x`` (factor columns) with means ``values``.
 
     Returns:
         dict with ``target`` (expression), ``n_points``, ``n_target``, ``status`` (``ok``,
         ``none`` when no point meets the target, ``all`` when every point does, ``too_few``)
-        and ``boxes``: list of ``{box, coverage, density, mass, limits: {factor: [lo, hi]}}``
-        (only the restricted factors).
+        and ``boxes``: list of ``{box, coverage, density, mass, limits: {factor: [lo, hi]},
+        qp_values: {factor: qp}}`` (only the restricted factors).
     """
     keep = np.isfinite(values)
     x, values = x.loc[keep].reset_index(drop=True), values[keep]
@@ -161,6 +173,7 @@ def discover(target: Target, x: pd.DataFrame, values: np.ndarray) -> dict[str, A
             box.select(chosen)
             stats = box.peeling_trajectory.loc[chosen]
             lims = box.box_lims[chosen]
+            qp = _qp_values(box, chosen)
             limits = {}
             for col in varying:
                 lo, hi = float(lims[col].iloc[0]), float(lims[col].iloc[1])
@@ -170,7 +183,8 @@ def discover(target: Target, x: pd.DataFrame, values: np.ndarray) -> dict[str, A
                 break
             out["boxes"].append({"box": number, "coverage": float(stats["coverage"]),
                                  "density": float(stats["density"]),
-                                 "mass": float(stats["mass"]), "limits": limits})
+                                 "mass": float(stats["mass"]), "limits": limits,
+                                 "qp_values": {k: qp.get(k) for k in limits}})
     return out
 
 
@@ -184,7 +198,10 @@ def discovery_frame(results: list[dict[str, Any]], outputs: list[str]) -> pd.Dat
                     "coverage": b["coverage"], "density": b["density"], "mass": b["mass"],
                     "n_points": res["n_points"], "n_target": res["n_target"]}
             if not b["limits"]:
-                rows.append({**base, "lever": "", "low": np.nan, "high": np.nan})
+                rows.append({**base, "lever": "", "low": np.nan, "high": np.nan,
+                             "qp_value": np.nan})
             for lever, (lo, hi) in b["limits"].items():
-                rows.append({**base, "lever": lever, "low": lo, "high": hi})
+                qp = b["qp_values"].get(lever)
+                rows.append({**base, "lever": lever, "low": lo, "high": hi,
+                             "qp_value": np.nan if qp is None else qp})
     return pd.DataFrame(rows, columns=list(COLUMNS))

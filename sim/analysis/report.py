@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis import cost, direction, morris, noise, sobol
+from sim.analysis import cost, direction, discovery, morris, noise, sobol
 
 TOP_INTERACTIONS = 3
 """Second-order pairs listed per output."""
@@ -21,6 +21,8 @@ WIDE_CI = 0.5
 """A confidence interval wider than this share of its index value counts as wide."""
 TOP_FINDINGS = 3
 """Factors named per output in the summary at the top."""
+PCT_WHOLE = 10.0
+"""Percentages at or above this are shown as whole numbers."""
 ROUNDING_DUST = 1e-9
 """Values smaller than this in magnitude are shown as 0."""
 _SALIB = "SALib"
@@ -33,6 +35,14 @@ def _f(v: Any, digits: int = 3) -> str:
     if v == 0:
         return "0"
     return f"{v:.{digits}g}"
+
+
+def _pct(share: float | None) -> str:
+    """A share as a percentage: whole numbers from 10%, two significant digits below."""
+    if share is None or not math.isfinite(share):
+        return "n/a"
+    p = 100 * share
+    return f"{p:.0f}%" if abs(p) >= PCT_WHOLE else f"{p:.2g}%"
 
 
 def _snap(v: float) -> float:
@@ -177,11 +187,18 @@ def _discovery(res: dict[str, Any]) -> list[str]:
         return [head + " PRIM found no box covering a useful share of them."]
     out = [head + " PRIM (EMA Workbench) finds these lever ranges:"]
     for b in res["boxes"]:
-        lims = "; ".join(f"{k} in [{_f(lo)}, {_f(hi)}]" for k, (lo, hi) in b["limits"].items())
+        lims = "; ".join(f"{k} in [{_f(lo)}, {_f(hi)}]" + _qp_note(b["qp_values"].get(k))
+                         for k, (lo, hi) in b["limits"].items())
         out.append(f"- box {b['box']}: {lims or 'no restriction'} (coverage {_f(b['coverage'], 2)}"
                    f": share of target points inside; density {_f(b['density'], 2)}: share of "
                    f"points inside that meet the target).")
     return out
+
+
+def _qp_note(qp: float | None) -> str:
+    if qp is None or qp <= discovery.QP_MAX:
+        return ""
+    return f" (not significant: quasi-p {_f(qp, 2)})"
 
 
 def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any]) -> list[str]:
@@ -196,16 +213,15 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any]) -> 
     extra = [c for c in front.columns if c not in ("point", "scenario", cost.COST_OUTPUT,
                                                    output, "gain_per_cny_million")]
     label = "scenario" if "scenario" in front else "point"
-    out.append(f"| {label} | {cost.COST_OUTPUT} | {output} | gain per CNY million | "
-               + " | ".join(extra) + " |")
-    out.append("|---" * (4 + len(extra)) + "|")
+    head = [label, cost.COST_OUTPUT, output, "gain per CNY million", *extra]
+    out += ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     shown = front if len(front) <= FRONTIER_ROWS else front.iloc[
         [round(i * (len(front) - 1) / (FRONTIER_ROWS - 1)) for i in range(FRONTIER_ROWS)]]
     for _, r in shown.iterrows():
         ident = r[label] if label == "scenario" else int(r[label])
-        out.append(f"| {ident} | {_f(r[cost.COST_OUTPUT])} | {_f(r[output])} | "
-                   f"{_f(r['gain_per_cny_million'])} | "
-                   + " | ".join(_f(r[c]) for c in extra) + " |")
+        cells = [str(ident), _f(r[cost.COST_OUTPUT]), _f(r[output]),
+                 _f(r["gain_per_cny_million"]), *(_f(r[c]) for c in extra)]
+        out.append("| " + " | ".join(cells) + " |")
     if len(front) > FRONTIER_ROWS:
         out.append(f"\n({FRONTIER_ROWS} of {len(front)} frontier points shown, evenly spread "
                    "along cost; all are in analysis.json.)")
@@ -218,18 +234,24 @@ def _diagnostics(output: str, info: dict[str, Any], table: pd.DataFrame) -> list
     if nz["noise_share"] is None:
         out.append(f"Replicate noise cannot be measured with {nz['replicates']} replicate per "
                    "design point; indices may include noise. Run at least 2 replicates.")
+    elif info.get("scenarios"):
+        out.append(f"Replicate noise is {_pct(nz['noise_share'])} of a single run's variance "
+                   f"({nz['replicates']} replicates per scenario). The comparisons pair runs "
+                   "with the same seed, which removes the noise the scenarios share; the "
+                   "intervals of the paired differences above carry what remains. Where an "
+                   "interval is too wide to decide, add replicates.")
     else:
-        text = (f"Replicate noise is {_f(100 * nz['noise_share'], 2)}% of a single run's "
-                f"variance ({nz['replicates']} replicates per point); it is "
-                f"{_f(100 * nz['noise_in_means'], 2)}% of the variance of the replicate means "
-                "the indices are computed on.")
+        text = (f"Replicate noise is {_pct(nz['noise_share'])} of a single run's variance "
+                f"({nz['replicates']} replicates per point); it is "
+                f"{_pct(nz['noise_in_means'])} of the variance of the replicate means the "
+                "indices are computed on.")
         if nz["noise_dominates"]:
             text += " Noise dominates single runs."
         if nz["noisy_means"]:
             rec = nz.get("suggested_replicates")
             text += (" This is enough to blur the indices: use more replicates"
                      + (f" (about {rec} would bring it to "
-                        f"{_f(100 * noise.TARGET_NOISE_IN_MEANS, 2)}%)" if rec else "") + ".")
+                        f"{_pct(noise.TARGET_NOISE_IN_MEANS)})" if rec else "") + ".")
         out.append(text)
     conv = info.get("convergence")
     if conv:
@@ -287,7 +309,7 @@ def _scenarios(info: dict[str, Any], output: str) -> list[str]:
            "(years) |", "|---|---|---|---|---|"]
     for name, c in sc["comparisons"].items():
         diff = (f"{_f(c['mean_diff'])} [{_f(c['conf_low'])}, {_f(c['conf_high'])}]")
-        rel = (f"{_f(100 * c['relative_change'], 2)}%" if "relative_change" in c else "n/a")
+        rel = _pct(c["relative_change"]) if "relative_change" in c else "n/a"
         dz = _f(c.get("effect_size_dz"), 2) if "effect_size_dz" in c else "exact (no spread)"
         tte = _f(c["time_to_effect_years"], 2) if c["time_to_effect_years"] is not None else (
             "none")
