@@ -4,9 +4,10 @@ The page is rendered in-process with ``solara.render`` and its Step button click
 runs exactly what the server runs for a click (the model step, the re-render of every
 component, the chart and network PNGs, the widget diff), minus the websocket. Target: median
 <= 200 ms on this machine, in both modes (policy alone; side by side with the status quo).
-Also reports the parts: model step(s), charts PNG, network PNG.
+Also reports the parts (model step(s), charts PNG, network PNG) and the memory a class of
+open pages holds (each browser session has its own models and figures).
 
-    python benchmarks/bench_app.py [--steps 20] [--json]
+    python benchmarks/bench_app.py [--steps 20] [--sessions 30] [--json]
 """
 
 from __future__ import annotations
@@ -72,10 +73,33 @@ def _parts(compare: bool, steps: int) -> dict[str, float]:
     return {k: round(statistics.median(v), 1) for k, v in parts.items()}
 
 
+def _memory_per_session(sessions: int) -> float:
+    """Resident memory added per rendered page (MB), from ``sessions`` pages held at once."""
+    import resource
+
+    import solara
+
+    from sim.app.page import Page
+
+    def rss_mb() -> float:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+    _, first = solara.render(Page(), handle_error=False)  # imports and caches out of the way
+    before = rss_mb()
+    contexts = [solara.render(Page(), handle_error=False)[1] for _ in range(sessions)]
+    per_session = (rss_mb() - before) / sessions
+    for rc in [first, *contexts]:
+        rc.close()
+    return round(per_session, 1)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure both modes; exit 1 if a median misses the target."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=20, help="timed steps per mode")
+    parser.add_argument("--sessions", type=int, default=30,
+                        help="pages held at once for the memory estimate (a class)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     results = {}
@@ -85,14 +109,17 @@ def main(argv: list[str] | None = None) -> int:
                          "p90_ms": round(sorted(times)[int(0.9 * (len(times) - 1))], 1),
                          "steps": len(times), **_parts(compare, args.steps)}
     ok = all(r["median_ms"] <= TARGET_MS for r in results.values())
+    memory = _memory_per_session(args.sessions)
     if args.json:
-        print(json.dumps({"target_ms": TARGET_MS, "ok": ok, **results}))
+        print(json.dumps({"target_ms": TARGET_MS, "ok": ok, **results,
+                          "memory_mb_per_session": memory, "sessions": args.sessions}))
     else:
         for mode, r in results.items():
             print(f"{mode:13s} step + re-render median {r['median_ms']:6.1f} ms "
                   f"(p90 {r['p90_ms']:.1f}; model {r['model_step_ms']} ms, charts "
                   f"{r['charts_png_ms']} ms, network {r['network_png_ms']} ms) "
                   f"target <= {TARGET_MS:.0f} ms")
+        print(f"memory: {memory} MB per open page ({args.sessions} pages held at once)")
     return 0 if ok else 1
 
 

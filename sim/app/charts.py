@@ -14,6 +14,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -36,9 +37,10 @@ LINE_COLOURS = {"joint_rd_per_100_firms": RUNG_COLOURS[-1], "enterprise_particip
                 "public_cost": "#555555"}
 FIG_WIDTH, ROW_HEIGHT = 9.0, 2.7
 """Size of the chart figure in inches (height per row of panels)."""
-MARGINS = {"left": 0.07, "right": 0.98, "top": 0.93, "bottom": 0.08, "hspace": 0.55,
-           "wspace": 0.18}
+MARGINS = {"left": 0.07, "right": 0.98, "bottom": 0.08, "hspace": 0.55, "wspace": 0.18}
 """Fixed subplot margins (a layout engine would re-measure all text on every draw)."""
+KEY_HEIGHT = 0.55
+"""Inches above the panels for the figure-level keys (rungs; policy vs status quo)."""
 ROLES = ("status_quo_run", "policy_run")
 HEADROOM, LEGEND_HEADROOM = 1.1, 1.7
 """Room above the highest value of a line panel, without and with a legend inside."""
@@ -82,12 +84,13 @@ class ChartBoard:
         self.roles = ROLES if compare else ROLES[1:]
         with matplotlib.rc_context(rc()):
             rows = 3 if compare else 2
-            self.fig = new_figure(FIG_WIDTH, ROW_HEIGHT * rows)
-            self.fig.subplots_adjust(**MARGINS)
+            height = ROW_HEIGHT * rows
+            self.fig = new_figure(FIG_WIDTH, height)
+            self.fig.subplots_adjust(**{**MARGINS, "top": 1 - KEY_HEIGHT / height})
             panels = list(self.fig.subplots(rows, 2).flat)
             self.share_axes = {role: panels.pop(0) for role in self.roles}
-            for role, ax in self.share_axes.items():
-                self._setup_shares(ax, role)
+            self.bands = {role: self._setup_shares(ax, role)
+                          for role, ax in self.share_axes.items()}
             self.lines: dict[tuple[str, str], Line2D] = {}
             self.line_axes = []
             for (key, columns), ax in zip(LINE_PANELS, panels, strict=False):  # + a spare panel
@@ -95,31 +98,39 @@ class ChartBoard:
                 self.line_axes.append(ax)
             for ax in panels[len(LINE_PANELS):]:
                 ax.axis("off")
-            if compare:  # one key for all line panels: solid = policy, dashed = status quo
-                handles = [Line2D([], [], color="#333333", label=tr(role, lang),
-                                  **(BASELINE_STYLE if role == "status_quo_run" else POLICY_STYLE))
-                           for role in self.roles]
-                self.fig.legend(handles=handles, loc="upper center", ncol=2, fontsize=8,
-                                frameon=False)
-        self._stacks: dict[str, list] = {role: [] for role in self.roles}
+            self._setup_keys()
         self._limits: list[float] | None = None
         self.canvas = CachedCanvas(self.fig)
         self._columns = tuple(dict.fromkeys(c for _, cols in LINE_PANELS for c in cols))
+
+    def _setup_keys(self) -> None:
+        """Figure-level keys above the panels (outside the data, so drawn once)."""
+        rungs = [Patch(color=c, label=rung_label(i, self.lang))
+                 for i, c in enumerate(RUNG_COLOURS)]
+        self.fig.legend(handles=rungs, loc="upper left", ncol=len(rungs), fontsize=8,
+                        frameon=False)
+        if self.compare:  # solid = policy, dashed = status quo, in every line panel
+            runs = [Line2D([], [], color="#333333", label=tr(role, self.lang),
+                           **(BASELINE_STYLE if role == "status_quo_run" else POLICY_STYLE))
+                    for role in self.roles]
+            self.fig.legend(handles=runs, loc="upper right", ncol=len(runs), fontsize=8,
+                            frameon=False)
 
     def _frame(self, ax: Axes, title: str) -> None:
         ax.set_xlim(0, self.horizon)
         ax.set_title(title, fontsize=10)
         ax.set_xlabel(tr("year_axis", self.lang))
 
-    def _setup_shares(self, ax: Axes, role: str) -> None:
+    def _setup_shares(self, ax: Axes, role: str) -> list[PolyCollection]:
         title = tr("ties_by_rung", self.lang)
         if self.compare:
             title = f"{title} · {tr(role, self.lang)}"
         self._frame(ax, title)
         ax.set_ylim(0, 1)
-        handles = [Patch(color=c, label=rung_label(i, self.lang))
-                   for i, c in enumerate(RUNG_COLOURS)]
-        ax.legend(handles=handles[::-1], loc="upper right", fontsize=7, framealpha=0.8)
+        bands = [PolyCollection([], facecolors=c, edgecolors="none") for c in RUNG_COLOURS]
+        for band in bands:
+            ax.add_collection(band, autolim=False)
+        return bands
 
     def _setup_lines(self, ax: Axes, key: str, columns: tuple[str, ...]) -> None:
         self._frame(ax, _title(key, self.lang))
@@ -132,24 +143,25 @@ class ChartBoard:
                 if role == "policy_run" and len(columns) > 1:
                     line.set_label(output_label(col, self.lang, unit=False))
                     handles.append(line)
-        if handles:
+        if handles:  # inside the axes, above the data (LEGEND_HEADROOM keeps lines below)
             ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper left")
 
     def render(self, runs: list[tuple[str, pd.DataFrame]]) -> bytes:
         """PNG of the charts for ``(role, time series)`` runs (roles as in ``ROLES``)."""
         with matplotlib.rc_context(rc()):
-            dynamic: list = []
             for role, df in runs:
-                df = df.astype({c: float for c in ("year", *SHARE_COLUMNS, *self._columns)})
-                ax = self.share_axes[role]
-                for artist in self._stacks[role]:
-                    artist.remove()
-                self._stacks[role] = ax.stackplot(df["year"], *[df[c] for c in SHARE_COLUMNS],
-                                                  colors=RUNG_COLOURS)
-                dynamic += self._stacks[role]
+                year = df["year"].to_numpy(dtype=float)
+                shares = np.nan_to_num(np.stack([df[c].to_numpy(dtype=float)
+                                                 for c in SHARE_COLUMNS]))
+                tops = np.cumsum(shares, axis=0)
+                for band, top, bottom in zip(self.bands[role], tops,
+                                             np.vstack([np.zeros_like(year), tops[:-1]]),
+                                             strict=True):
+                    band.set_verts([np.column_stack([np.r_[year, year[::-1]],
+                                                     np.r_[top, bottom[::-1]]])])
                 for (line_role, col), line in self.lines.items():
                     if line_role == role:
-                        line.set_data(df["year"], df[col])
+                        line.set_data(year, df[col].to_numpy(dtype=float))
             limits = []
             for ax in self.line_axes:
                 top = max((np.nanmax(np.append(line.get_ydata(), 0.0)) for line in ax.lines),
@@ -160,10 +172,10 @@ class ChartBoard:
             if limits != self._limits:  # an axis changed: redraw ticks and labels once
                 self._limits = limits
                 self.canvas.invalidate()
+            dynamic: list = []
+            for role, ax in self.share_axes.items():  # spines stay visible over the bands
+                dynamic += [*self.bands[role], ax.spines["left"], ax.spines["bottom"]]
             dynamic += list(self.lines.values())
-            for ax in self.share_axes.values():  # keep spines and key above the stacks
-                dynamic += [ax.spines["left"], ax.spines["bottom"], ax.get_legend()]
-            dynamic += [ax.get_legend() for ax in self.line_axes if ax.get_legend()]
             return self.canvas.png(dynamic)
 
 
