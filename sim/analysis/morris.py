@@ -69,7 +69,8 @@ def problem_for(factors: list[dict[str, Any]], n_points: int, want_groups: bool,
 
 
 def _run(problem, x, y, levels, resamples, conf, seed):
-    return salib_morris.analyze(problem, x, y, num_resamples=resamples, conf_level=conf,
+    # SALib adds a "groups" entry to the problem it is given: hand it a copy
+    return salib_morris.analyze(dict(problem), x, y, num_resamples=resamples, conf_level=conf,
                                 num_levels=levels, seed=seed)
 
 

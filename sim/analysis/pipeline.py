@@ -322,7 +322,7 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
 
     disc = discovery.discovery_frame([r for _, r in found], [o for o, _ in found])
     manifest = sweep.manifest
-    grouped = bool((ctx.lay and ctx.lay.grouped) or (ctx.mor and "groups" in ctx.mor[0]))
+    grouped = bool((ctx.lay and ctx.lay.grouped) or (ctx.mor and ctx.mor[1] != ctx.names))
     info_all = {
         "kind": "analysis", "schema_version": 1, "sweep": str(sweep.path),
         "experiment": (manifest.get("experiment") or {}).get("name") or manifest.get("name"),

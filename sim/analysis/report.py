@@ -185,23 +185,26 @@ def _discovery(res: dict[str, Any]) -> list[str]:
         return [head + " Too few varied design points for scenario discovery."]
     if not res["boxes"]:
         return [head + " PRIM found no box covering a useful share of them."]
-    out = [head + " PRIM (EMA Workbench) finds these lever ranges:"]
+    out = [head + " PRIM (EMA Workbench) finds these lever ranges (coverage: share of the "
+           "target points inside the box; density: share of the points inside that meet the "
+           f"target; a restriction with quasi-p above {discovery.QP_MAX} is marked as not "
+           "significant):"]
     for b in res["boxes"]:
         lims = "; ".join(f"{k} in [{_f(lo)}, {_f(hi)}]" + _qp_note(b["qp_values"].get(k))
                          for k, (lo, hi) in b["limits"].items())
-        out.append(f"- box {b['box']}: {lims or 'no restriction'} (coverage {_f(b['coverage'], 2)}"
-                   f": share of target points inside; density {_f(b['density'], 2)}: share of "
-                   f"points inside that meet the target).")
+        out.append(f"- box {b['box']} (coverage {_f(b['coverage'], 2)}, density "
+                   f"{_f(b['density'], 2)}): {lims or 'no restriction'}.")
     return out
 
 
 def _qp_note(qp: float | None) -> str:
     if qp is None or qp <= discovery.QP_MAX:
         return ""
-    return f" (not significant: quasi-p {_f(qp, 2)})"
+    return f" (not significant, quasi-p {_f(qp, 2)})"
 
 
-def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any]) -> list[str]:
+def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
+              factors: list[dict[str, Any]]) -> list[str]:
     if front is None or front.empty:
         return []
     summary = info["frontier"]
@@ -210,8 +213,10 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any]) -> 
            f"cost = {cost.COST_OUTPUT}, {cost.COST_UNIT}, "
            + ("mean over the run" if summary["cost_summary"] == "mean" else "final value")
            + ").", ""]
+    behaviours = {f["name"] for f in factors if f.get("kind") == "behaviour"}
     extra = [c for c in front.columns if c not in ("point", "scenario", cost.COST_OUTPUT,
-                                                   output, "gain_per_cny_million")]
+                                                   output, "gain_per_cny_million")
+             and c not in behaviours]
     label = "scenario" if "scenario" in front else "point"
     head = [label, cost.COST_OUTPUT, output, "gain per CNY million", *extra]
     out += ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
@@ -222,6 +227,10 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any]) -> 
         cells = [str(ident), _f(r[cost.COST_OUTPUT]), _f(r[output]),
                  _f(r["gain_per_cny_million"]), *(_f(r[c]) for c in extra)]
         out.append("| " + " | ".join(cells) + " |")
+    if behaviours:
+        out.append(f"\nBehavioural parameters ({', '.join(sorted(behaviours))}) vary across these "
+                   "points too (values in analysis.json): part of a frontier point's advantage "
+                   "may come from favourable behaviour rather than from its policy.")
     if len(front) > FRONTIER_ROWS:
         out.append(f"\n({FRONTIER_ROWS} of {len(front)} frontier points shown, evenly spread "
                    "along cost; all are in analysis.json.)")
@@ -293,9 +302,19 @@ def _robustness(rob: dict[str, Any] | None) -> list[str]:
         word = "holds" if r["holds"] else "does not hold"
         out.append(f"- {b} (split at {_f(r['split'])}): the ranking {word} (Kendall tau "
                    f"{_f(r['kendall_tau'], 2)}; top lever {r['top_low']} vs {r['top_high']}).")
+    ref = rob.get("reference_tau")
     if rob["holds"] is not None:
-        out.append("Overall the lever ranking " + ("holds across the behavioural ranges sampled."
-                   if rob["holds"] else "depends on how agents behave: state it as conditional."))
+        if rob["holds"]:
+            out.append("Overall the lever ranking holds across the behavioural ranges sampled.")
+        elif ref is not None and ref < rob["holds_tau"]:
+            out.append(f"The ranking is unstable even between two arbitrary halves of the "
+                       f"sample (Kendall tau {_f(ref, 2)}), so these failures say more about "
+                       "sample size than about behaviour: add trajectories or points before "
+                       "judging robustness.")
+        else:
+            out.append("Overall the lever ranking depends on how agents behave (two arbitrary "
+                       f"halves of the sample agree with Kendall tau {_f(ref, 2)}): state it "
+                       "as conditional on the behavioural assumptions.")
     return out
 
 
@@ -419,7 +438,7 @@ def render(result) -> str:
             lines += inter + [""]
         lines += _scenarios(oi, output) + ([""] if oi.get("scenarios") else [])
         lines += _discovery(oi["target"]) + [""]
-        fr = _frontier(result.frontier.get(output), output, oi)
+        fr = _frontier(result.frontier.get(output), output, oi, info["factors"])
         if fr:
             lines += fr + [""]
         rob = _robustness(oi.get("robustness"))

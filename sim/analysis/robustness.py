@@ -5,6 +5,11 @@ levers, the sample is split at the median of each behavioural factor and the lev
 ranked within each half; Kendall's tau compares the two rankings. The ranking "holds" for
 that factor when tau >= :data:`HOLDS_TAU` and the top lever is the same in both halves.
 
+Sampling noise alone also perturbs a ranking from half the sample. As a reference, the same
+comparison is made between two arbitrary halves (the first and second half of the units in
+sample order): when that reference tau is itself below :data:`HOLDS_TAU`, a failed check says
+more about sample size than about behaviour, and ``reference_tau`` records it.
+
 The units split and the ranking measure follow the design:
 
 * ``morris``: whole trajectories, split by the behavioural factor's mean along the
@@ -48,15 +53,22 @@ def lever_ranking_robustness(levers: list[str], split_by: dict[str, np.ndarray],
         measure: name of the importance measure (for the record).
 
     Returns:
-        ``{"levers", "measure", "holds_tau", "by_factor": {behaviour: {split, n_low, n_high,
-        low: {lever: importance}, high: {...}, top_low, top_high, kendall_tau, holds}},
-        "holds"}`` (``holds`` overall: True when it holds for every behavioural factor,
-        ``None`` when nothing could be compared).
+        ``{"levers", "measure", "holds_tau", "reference_tau", "by_factor": {behaviour:
+        {split, n_low, n_high, low: {lever: importance}, high: {...}, top_low, top_high,
+        kendall_tau, holds}}, "holds"}`` (``holds`` overall: True when it holds for every
+        behavioural factor, ``None`` when nothing could be compared).
     """
     out: dict[str, Any] = {"levers": levers, "measure": measure, "holds_tau": HOLDS_TAU,
-                           "by_factor": {}, "holds": None}
+                           "by_factor": {}, "holds": None, "reference_tau": None}
     if len(levers) < MIN_LEVERS or not split_by:
         return out
+    n = len(next(iter(split_by.values())))
+    first = np.arange(n) < n // 2
+    if min(first.sum(), (~first).sum()) >= MIN_UNITS_PER_HALF:
+        a, b = importance(first, "first-half"), importance(~first, "second-half")
+        if a is not None and b is not None:
+            tau = float(kendalltau(a, b).statistic)
+            out["reference_tau"] = tau if np.isfinite(tau) else None
     verdicts = []
     for b, values in split_by.items():
         split = float(np.median(values))
