@@ -240,6 +240,20 @@ def test_cli_rejects_a_bad_port_in_one_line():
                                                 "in 1-65535"]
 
 
+def test_cli_rejects_a_port_in_use():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "sim", "app", "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"error: --port {port}: cannot listen on 127.0.0.1:{port}")
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
 def test_required_assets_are_the_versions_in_solaras_template():
     import ipywidgets
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 
 import typer
@@ -17,17 +18,34 @@ MAX_PORT = 65535
 SESSION_CULL_TIMEOUT = "1h"
 
 
+def _check_free(host: str, port: int) -> None:
+    """Raise :class:`UsageError` if ``host:port`` cannot be bound (in use, unknown host)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise UsageError(f"--host {host}: unknown host name or address") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise UsageError(f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}); "
+                             "choose another port with --port") from None
+
+
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool = True) -> None:
     """Run the Solara server for the classroom page until interrupted.
 
     Raises:
-        UsageError: the port is outside 1-65535 or the host is empty.
+        UsageError: the port is outside 1-65535 or in use, or the host is empty or unknown.
 
     """
     if not 0 < port <= MAX_PORT:
         raise UsageError(f"--port {port}: expected a port number in 1-{MAX_PORT}")
     if not host.strip():
         raise UsageError("--host: expected a host name or address, e.g. 127.0.0.1")
+    _check_free(host, port)
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
     os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "false")
     # a closed tab's models are freed after this long (solara's default keeps them 24 h)

@@ -70,7 +70,7 @@ def _highest_rung(graph: nx.Graph, node: Hashable) -> int:
 class NetworkPanel:
     """One network drawn on ``ax``: nodes placed once, ties and colours updated each step."""
 
-    def __init__(self, ax: Axes, layout: NetworkLayout, title: str, lang: str):
+    def __init__(self, ax: Axes, layout: NetworkLayout, title: str):
         self.ax, self.layout = ax, layout
         ax.set_title(title, fontsize=10)
         ax.set_aspect("equal")
@@ -87,10 +87,6 @@ class NetworkPanel:
         pts = layout.xy(layout.colleges)
         self.colleges = ax.scatter(pts[:, 0], pts[:, 1], s=COLLEGE_MARKER_SIZE, marker="s",
                                    c="#333333", zorder=3, edgecolors="white", linewidths=0.8)
-        handles = [Line2D([], [], color=c, lw=2, label=rung_label(r, lang))
-                   for r, c in enumerate(RUNG_COLOURS)]
-        ax.legend(handles=handles, loc="upper center", ncol=4, fontsize=7, frameon=False,
-                  bbox_to_anchor=(0.5, 0.0))
 
     def update(self, graph: nx.Graph) -> list:
         """Show the ties of ``graph`` now; return the artists that changed, in drawing order.
@@ -121,8 +117,12 @@ class NetworkBoard:
             self.fig = new_figure(PANEL_SIZE * len(panels), PANEL_SIZE)
             self.fig.subplots_adjust(left=0.01, right=0.99, top=0.93, bottom=0.1, wspace=0.05)
             axes = self.fig.subplots(1, len(panels), squeeze=False)[0]
-            self.panels = [NetworkPanel(ax, layout, title, lang)
+            self.panels = [NetworkPanel(ax, layout, title)
                            for ax, (title, layout) in zip(axes, panels, strict=True)]
+            handles = [Line2D([], [], color=c, lw=2, label=rung_label(r, lang))
+                       for r, c in enumerate(RUNG_COLOURS)]
+            self.fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8,
+                            frameon=False)
         self.canvas = CachedCanvas(self.fig)
 
     def render(self, graphs: list[nx.Graph]) -> bytes:
