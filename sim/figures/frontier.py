@@ -13,13 +13,13 @@ import pandas as pd
 from sim.analysis.cost import COST_OUTPUT
 from sim.analysis.cost import frontier as cost_frontier
 from sim.figures.labels import Labels
-from sim.figures.style import (HIGHLIGHT_COLOR, MUTED_COLOR, legend_below, panel_grid,
-                               panel_title)
+from sim.figures.style import (HIGHLIGHT_COLOR, MUTED_COLOR, REFERENCE_COLOR, annotate_apart,
+                               legend_below, panel_grid, panel_title)
 
 ROW_HEIGHT_IN = 2.4
 """Height of a row of frontier panels, inches."""
 MAX_POINT_LABELS = 12
-"""Frontier points are labelled by scenario name when there are at most this many."""
+"""Points are labelled by scenario name when a panel has at most this many."""
 
 
 def frontier_table(points: pd.DataFrame, output: str, higher_is_better: bool) -> pd.DataFrame:
@@ -53,12 +53,13 @@ def frontier(points: pd.DataFrame, outputs: dict[str, bool], labels: Labels):
                         marker="D", edgecolor="black", linewidth=0.4,
                         label=labels.word("non_dominated"), zorder=4)
         handles = [h1, h2]
-        if "scenario" in data and len(best) <= MAX_POINT_LABELS:
-            for _, r in best.iterrows():
-                ax.annotate(labels.scenario(str(r["scenario"])), (r[COST_OUTPUT], r["value"]),
-                            xytext=(3, -4), textcoords="offset points", ha="left", va="top",
-                            fontsize=6)
-        ax.margins(x=0.06, y=0.12)  # room for the labels below the lowest points
+        ax.margins(x=0.06, y=0.12)  # room for labels beside the outermost points
+        if "scenario" in data and len(data) <= MAX_POINT_LABELS:
+            order = pd.concat([best, rest])
+            annotate_apart(ax, order[COST_OUTPUT], order["value"],
+                           [labels.scenario(str(v)) for v in order["scenario"]],
+                           colors=["black"] * len(best) + [REFERENCE_COLOR] * len(rest),
+                           avoid=(data[COST_OUTPUT], data["value"]))
         ax.set_xlabel(labels.metric(COST_OUTPUT))
         ax.set_ylabel(labels.unit(output) or labels.metric(output))
         panel_title(ax, i, labels.metric(output, unit=False))

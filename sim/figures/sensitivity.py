@@ -14,7 +14,8 @@ from matplotlib.lines import Line2D
 
 from sim.figures.labels import Labels
 from sim.figures.style import (MUTED_COLOR, REFERENCE_COLOR, SEQUENTIAL_CMAP, SERIES_COLORS,
-                               legend_below, new_figure, panel_grid, panel_title)
+                               annotate_apart, legend_below, new_figure, panel_grid,
+                               panel_title)
 
 SOBOL, MORRIS = "sobol", "morris"
 """``method`` values of the Sobol' and Morris rows."""
@@ -122,37 +123,6 @@ def sobol_second_order(sens: pd.DataFrame, labels: Labels, levers: list[str], ou
     return fig, data
 
 
-_OFFSETS_PT = ((2, 2), (2, -8), (-8, 2), (-8, -8), (4, -3), (-10, -3))
-"""Candidate label offsets from a point (points), tried in turn to avoid overlaps."""
-_DIGIT_PT = 3.6
-"""Approximate width of one digit at the annotation size, points."""
-_LABEL_PT = 6.0
-"""Annotation font size, points."""
-
-
-def _number_points(ax, d: pd.DataFrame, top: float) -> None:
-    """Write each point's number beside it, avoiding labels already placed."""
-    box = ax.get_window_extent()
-    width_pt, height_pt = box.width * 72 / ax.figure.dpi, box.height * 72 / ax.figure.dpi
-    placed: list[tuple[float, float, float, float]] = []
-    for _, r in d.sort_values(MU_STAR, ascending=False, kind="stable").iterrows():
-        px, py = r[MU_STAR] / top * width_pt, r[SIGMA] / top * height_pt
-        text = str(r["number"])
-        w = _DIGIT_PT * len(text)
-        chosen = _OFFSETS_PT[0]
-        for dx, dy in _OFFSETS_PT:
-            x0, y0 = px + dx, py + dy
-            if not any(x0 < b[2] and b[0] < x0 + w and y0 < b[3] and b[1] < y0 + _LABEL_PT
-                       for b in placed):
-                chosen = (dx, dy)
-                break
-        x0, y0 = px + chosen[0], py + chosen[1]
-        placed.append((x0, y0, x0 + w, y0 + _LABEL_PT))
-        label = ax.annotate(text, (r[MU_STAR], r[SIGMA]), xytext=chosen,
-                            textcoords="offset points", fontsize=_LABEL_PT, va="bottom")
-        label.set_in_layout(False)
-
-
 def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
     """Morris mu* against sigma, one panel per outcome; points numbered by lever.
 
@@ -179,10 +149,12 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
         top = max(float(np.nanmax(d[[MU_STAR, SIGMA]].to_numpy(), initial=0.0)), 1e-12) * 1.12
         ax.plot([0, top], [0, top], color=MUTED_COLOR, linewidth=0.6, linestyle="--")
         ax.scatter(d[MU_STAR], d[SIGMA], s=10, color=SERIES_COLORS[2], zorder=3)
-        _number_points(ax, d[d["labelled"]], top)
         pad = -PAD_SHARE * top  # points at zero stay whole
         ax.set_xlim(pad, top)
         ax.set_ylim(pad, top)
+        shown = d[d["labelled"]].sort_values(MU_STAR, ascending=False, kind="stable")
+        annotate_apart(ax, shown[MU_STAR], shown[SIGMA], [str(n) for n in shown["number"]],
+                       avoid=(d[MU_STAR], d[SIGMA]))
         ax.set_xlabel(labels.word("mu_star"))
         ax.set_ylabel(labels.word("sigma"))
         panel_title(ax, i, labels.metric(out, unit=False))
