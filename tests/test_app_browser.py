@@ -37,7 +37,10 @@ def _chromium() -> str:
         path = shutil.which(name)
         if path:
             return path
-    message = "no chromium on PATH (apt-get install chromium chromium-driver)"
+    _skip_or_fail("no chromium on PATH (apt-get install chromium chromium-driver)")
+
+
+def _skip_or_fail(message: str) -> None:
     if os.environ.get("IEISIM_REQUIRE_BROWSER") == "1":
         pytest.fail(message + "; IEISIM_REQUIRE_BROWSER=1 forbids skipping")
     pytest.skip(message)
@@ -64,6 +67,11 @@ def browser():
 def server(tmp_path_factory):
     """``ieisim app`` on a free loopback port; yields its URL, stops it afterwards."""
     _chromium()  # skip before starting a server nobody can look at
+    from sim.app.assets import missing
+
+    if missing():  # the server must not fall back to the internet: see NO_CDN
+        _skip_or_fail("solara's front-end assets are not installed for offline use "
+                      "(python -m sim.app.assets install)")
     port = _free_port()
     log = tmp_path_factory.mktemp("app") / "server.log"
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",

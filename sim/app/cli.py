@@ -62,7 +62,8 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool =
             "--log-level", "warning"]
     if production:
         args.append("--production")
-    print(f"ieisim app: open http://{host}:{port}/ in a browser (Ctrl-C stops)",
+    shown = "<this machine's address>" if host in ("0.0.0.0", "::") else host
+    print(f"ieisim app: open http://{shown}:{port}/ in a browser (Ctrl-C stops)",
           file=sys.stderr, flush=True)
     solara_run.main(args=args, prog_name="ieisim app", standalone_mode=False)
 
