@@ -83,7 +83,7 @@ from sim.streams import Streams
 SLOTS_PER_100_EMPLOYEES_BOUNDS = (0.25, 10.0)
 """A tie offers ``interns_per_tie`` places per 100 employees, for firm sizes clipped to
 25-1,000 employees (small firms still host a student, large ones cap a single tie)."""
-INITIAL_CONTACT_ROUNDS = 3
+INITIAL_CONTACT_ROUNDS = 5
 """Rounds of college contacts used to set up the initial network."""
 MONEY_K_TO_M = 1e-3
 """CNY thousand to CNY million."""

@@ -361,7 +361,7 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "research_reference", 0.6, 0.05, 0.8, "share of teacher time",
        "Research time for full research skill", "保持科研能力所需时间",
        "Research share at which a teacher's research skill reaches its maximum.", _U),
-    _p("behaviour", "dual_qualified_skill", 0.6, 0.1, 0.9, "skill relative to frontier",
+    _p("behaviour", "dual_qualified_skill", 0.615, 0.1, 0.9, "skill relative to frontier",
        "Practice skill of a dual-qualified teacher", "双师型教师实践技能标准",
        "Practice skill a teacher needs (besides logged practice) to count as dual-qualified.",
        "calibrated: MOE 2022, dual-qualified teachers above 55% of vocational teachers"),

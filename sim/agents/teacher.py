@@ -7,10 +7,10 @@ import numpy as np
 
 from sim.decisions import teacher_effort
 
-FULL_TIME_SKILLS = {"theory": (0.55, 0.9), "practice": (0.25, 0.75), "research": (0.2, 0.6)}
+FULL_TIME_SKILLS = {"theory": (0.55, 0.9), "practice": (0.4, 0.8), "research": (0.2, 0.6)}
 """Uniform ranges of full-time teachers' initial skills (relative to the frontier); the
-practice range puts about 55% of teachers above the default dual-qualified threshold, the
-MOE 2022 figure. Unsourced otherwise."""
+practice range puts about half of the teachers above the default dual-qualified threshold,
+near the MOE 2022 figure of 55%. Unsourced otherwise."""
 PROFESSOR_SKILLS = {"theory": 0.35, "practice": 0.85, "research": 0.35}
 """Skills of an industry professor: current practice, weaker theory teaching. Unsourced."""
 ELITE_RESEARCH_BONUS = 0.1
