@@ -147,7 +147,7 @@ def test_rung_colours_separate_in_greyscale_and_never_change():
         r, g, b = mcolors.to_rgb(hex_colour)
         return 0.299 * r + 0.587 * g + 0.114 * b
 
-    levels = [grey(style.RUNG_STYLE[r].color) for r in RUNGS]
+    levels = [grey(style.NO_TIE_COLOR)] + [grey(style.RUNG_STYLE[r].color) for r in RUNGS]
     assert all(a - b >= 0.15 for a, b in zip(levels, levels[1:])), levels
     for attr in ("color", "hatch", "marker", "linestyle"):
         assert len({getattr(style.RUNG_STYLE[r], attr) for r in RUNGS}) == len(RUNGS)

@@ -14,7 +14,7 @@ import pandas as pd
 from sim.agents.college import TIERS
 from sim.figures.labels import Labels
 from sim.figures.network import rung_names
-from sim.figures.style import MUTED_COLOR, RUNG_STYLE, legend_below, new_figure, panel_title
+from sim.figures.style import NO_TIE_COLOR, RUNG_STYLE, legend_below, new_figure, panel_title
 from sim.ladder import RUNGS
 from sim.sectors import SECTOR_NAMES, SIZE_CLASSES
 
@@ -88,7 +88,7 @@ def breakdowns(runs: dict[str, dict[str, pd.DataFrame]], labels: Labels):
                 st = RUNG_STYLE.get(rung)
                 handles[rung] = ax.barh(
                     y, vals.to_numpy(), left=left, height=0.7,
-                    color=st.color if st else MUTED_COLOR, hatch=st.hatch if st else "",
+                    color=st.color if st else NO_TIE_COLOR, hatch=st.hatch if st else "",
                     edgecolor="white", linewidth=0.4, label=labels.rung(rung))
                 left += vals.to_numpy()
             ax.set_yticks(y, [f"{labels.category(kind, v)} (n={int(totals[v])})" for v in cats])

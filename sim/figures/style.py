@@ -92,6 +92,9 @@ RUNG_STYLE: dict[str, SeriesStyle] = {
 }
 """Fixed style of each rung of the cooperation ladder (same in every figure)."""
 
+NO_TIE_COLOR = "#E6E6E6"
+"""Enterprises without a tie: lighter in grey (0.90) than any rung (internship 0.66)."""
+
 # Okabe & Ito (2008), ordered so that neighbours differ in lightness too.
 SERIES_COLORS = ("#000000", "#E69F00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9",
                  "#D55E00", "#F0E442")
