@@ -83,7 +83,8 @@ class Plan:
 
 @dataclass
 class SweepSummary:
-    """What a sweep invocation did."""
+    """What a sweep invocation did (``seconds``: wall time of the run loop;
+    ``compute_seconds``: time spent inside runs, summed over workers)."""
 
     folder: Path
     name: str
@@ -93,6 +94,7 @@ class SweepSummary:
     done: int = 0
     failed: int = 0
     seconds: float = 0.0
+    compute_seconds: float = 0.0
     executor: str = ""
     failures: list[dict] = field(default_factory=list)
 
@@ -413,6 +415,7 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
                                                             "") for t in batch.tasks])
                 else:
                     batcher.observe(res)
+                    summary.compute_seconds += res.seconds
                 if res.columns is not None:
                     store.write_part(folder, res.columns, plan.schema, f"{tag}-{seq:06d}")
                     seq += 1
