@@ -299,3 +299,24 @@ def test_every_scenario_lever_survives_the_page_round_trip():
     base = load_scenario("classroom")
     session = ClassroomSession(base)
     assert session.levers == {p.name: base[p.name] for p in LEVERS}
+
+
+def test_readout_shows_latest_values_and_the_policy_difference():
+    from sim.app.readout import READOUT_OUTPUTS, readout_rows
+
+    session = ClassroomSession()
+    session.reset(package_levers("reform_package"), seed=5, compare=True)
+    for _ in range(6):
+        session.step()
+    runs = session.timeseries()
+    header, *rows = readout_rows(runs, "en")
+    assert header[-3:] == ["Status quo", "Chosen policy", "Difference"]
+    assert len(rows) == len(READOUT_OUTPUTS)
+    cost = rows[READOUT_OUTPUTS.index("cumulative_public_cost")]
+    status_quo, policy = (float(df["cumulative_public_cost"].iloc[-1]) for _, df in runs)
+    assert float(cost[2]) == pytest.approx(status_quo, rel=1e-2)
+    assert float(cost[3]) == pytest.approx(policy, rel=1e-2)
+    assert float(cost[4]) == pytest.approx(policy - status_quo, rel=1e-2, abs=1e-9)
+    session.set_compare(False)
+    header, *rows = readout_rows(session.timeseries(), "zh")
+    assert header[-1] == "所选政策" and len(header) == 3

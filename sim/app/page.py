@@ -27,6 +27,7 @@ from sim.app.charts import ChartBoard  # noqa: E402
 from sim.app.controls import LeverPanel, SeedInput, SliderSpec  # noqa: E402
 from sim.app.network_view import NetworkBoard  # noqa: E402
 from sim.app.presets import PresetButtons, matching_preset, preset_label, preset_levers  # noqa: E402,E501
+from sim.app.readout import readout_html, readout_rows  # noqa: E402
 from sim.app.session import ClassroomSession  # noqa: E402
 from sim.app.text import LANGUAGE_NAMES, LANGUAGES, explanation, tr  # noqa: E402
 from sim.params import LEVERS  # noqa: E402
@@ -34,6 +35,7 @@ from sim.params import LEVERS  # noqa: E402
 PLAY_INTERVAL_S = 0.4
 """Pause between steps while playing (seconds): slow enough for a class to follow."""
 SIDEBAR_WIDTH = "380px"
+READOUT_STYLE = "font-size: 0.85em; overflow-x: auto"
 
 
 def network_title(role: str, compare: bool, lang: str) -> str:
@@ -189,6 +191,10 @@ def Views(session: ClassroomSession, tick: int, compare: bool, lang: str):
         [tick, *key])
     with solara.Card(tr("charts", lang), margin=0):
         solara.Image(charts, width="100%", classes=["ieisim-charts"])
+        rows = readout_rows(session.timeseries(), lang)
+        solara.Text(tr("readout", lang, year=session.year), style={"font-weight": "bold"})
+        solara.HTML(tag="div", unsafe_innerHTML=readout_html(rows), classes=["ieisim-readout"],
+                    style=READOUT_STYLE)
     with solara.Card(tr("network", lang), margin=0):
         solara.Image(network, width="100%" if compare else "60%", classes=["ieisim-network"])
         solara.Text(tr("network_caption", lang), style={"font-size": "0.85em"})
