@@ -235,3 +235,14 @@ def test_grid_design_rank_correlations_and_discovery(tmp_path):
     assert box["density"] > 0.8
     with pytest.raises(UsageError, match="PAWN needs a continuous sample"):
         analyze(folder, methods=["pawn"])
+
+
+def test_incomplete_lhs_sweep_is_analysed_with_a_note(tmp_path):
+    folder = write_sweep(tmp_path / "part", "lhs", [factor("a"), factor("b")],
+                         {"y": _linear}, n=40, replicates=2)
+    manifest = (folder / "manifest.json").read_text()
+    (folder / "manifest.json").write_text(manifest.replace('"n_runs": 80', '"n_runs": 90'))
+    result = analyze(folder, resamples=10)
+    assert any("10 of 90 runs have no results" in n for n in result.info["notes"])
+    write_analysis(result)
+    assert "10 of 90 runs have no results" in (folder / "report.md").read_text()

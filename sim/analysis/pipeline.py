@@ -291,6 +291,10 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
     frontiers: dict[str, pd.DataFrame] = {}
     per_output: dict[str, Any] = {}
     notes: list[str] = []
+    expected = int(sweep.manifest.get("n_runs") or 0)
+    if expected and len(sweep.runs) < expected:
+        notes.append(f"{expected - len(sweep.runs)} of {expected} runs have no results (failed "
+                     "or not yet run); design points are averaged over the replicates present")
     key = "scenario" if sweep.design == "scenarios" else "point"
     for output in outputs:
         values = points[output].to_numpy(dtype=float)
