@@ -1,7 +1,8 @@
 """Publication figures of run and sweep folders: ``make_figures(folder, lang="en")``.
 
 Modules: ``style`` (the one style: sizes, fonts, palette, Chinese font look-up),
-``labels`` (all text drawn), ``output`` (PDF + PNG + CSV and the index), ``folders``
+``layout`` (column-wide figures, panel grids, legends, point labels), ``labels`` (all
+text drawn), ``output`` (PDF + PNG + CSV and the index), ``folders``
 (reading run/sweep/analysis files), ``build`` (which figures a folder gets) and one module
 per kind of figure: ``timeseries``, ``network``, ``breakdowns``, ``sensitivity``, ``phase``,
 ``frontier``, ``discovery``, ``comparison``, with ``sweep`` planning a sweep's figures.

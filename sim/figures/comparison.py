@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from sim.figures.labels import Labels
-from sim.figures.style import (REFERENCE_COLOR, SERIES_COLORS, panel_grid, panel_title,
-                               series_style)
+from sim.figures.layout import panel_grid, panel_title
+from sim.figures.style import REFERENCE_COLOR, SERIES_COLORS, series_style
 
 PAIRED, MEAN_DIFF = "paired", "mean_diff"
 """``method`` and ``index`` of the paired-difference rows."""

@@ -15,8 +15,8 @@ import pandas as pd
 from sim.analysis.discovery import parse_target
 from sim.errors import UsageError
 from sim.figures.labels import Labels
-from sim.figures.style import (HIGHLIGHT_COLOR, MUTED_COLOR, legend_below, new_figure,
-                               panel_title)
+from sim.figures.layout import legend_below, new_figure, panel_title
+from sim.figures.style import HIGHLIGHT_COLOR, MUTED_COLOR
 
 BAR_HEIGHT = 0.55
 """Height of a range bar, in units of the spacing between levers."""

@@ -13,8 +13,8 @@ import pandas as pd
 from sim.analysis.cost import COST_OUTPUT
 from sim.analysis.cost import frontier as cost_frontier
 from sim.figures.labels import Labels
-from sim.figures.style import (HIGHLIGHT_COLOR, MUTED_COLOR, REFERENCE_COLOR, annotate_apart,
-                               legend_below, panel_grid, panel_title)
+from sim.figures.layout import annotate_apart, legend_below, panel_grid, panel_title
+from sim.figures.style import HIGHLIGHT_COLOR, MUTED_COLOR, REFERENCE_COLOR
 
 ROW_HEIGHT_IN = 2.4
 """Height of a row of frontier panels, inches."""

@@ -14,8 +14,8 @@ import pandas as pd
 from matplotlib.collections import LineCollection
 
 from sim.figures.labels import Labels
-from sim.figures.style import (REFERENCE_COLOR, RUNG_STYLE, legend_below, panel_grid,
-                               panel_title)
+from sim.figures.layout import legend_below, panel_grid, panel_title
+from sim.figures.style import REFERENCE_COLOR, RUNG_STYLE
 from sim.ladder import RUNGS
 
 LAYOUT_SEED = 20251125

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
 
 from sim.figures.style import PNG_DPI
 
@@ -40,15 +40,12 @@ class FigureRecord:
         return [f"{self.name}.{ext}" for ext in FORMATS]
 
 
-def save_figure(fig: plt.Figure, data: pd.DataFrame, out_dir: Path, name: str, title: str,
+def save_figure(fig: Figure, data: pd.DataFrame, out_dir: Path, name: str, title: str,
                 source: str) -> FigureRecord:
-    """Write ``fig`` as ``name.pdf`` and ``name.png`` and ``data`` as ``name.csv``; close it."""
+    """Write ``fig`` as ``name.pdf`` and ``name.png`` and ``data`` as ``name.csv``."""
     out_dir = Path(out_dir)
-    try:
-        fig.savefig(out_dir / f"{name}.pdf", metadata=_PDF_METADATA)
-        fig.savefig(out_dir / f"{name}.png", dpi=PNG_DPI, metadata=_PNG_METADATA)
-    finally:
-        plt.close(fig)
+    fig.savefig(out_dir / f"{name}.pdf", metadata=_PDF_METADATA)
+    fig.savefig(out_dir / f"{name}.png", dpi=PNG_DPI, metadata=_PNG_METADATA)
     data.to_csv(out_dir / f"{name}.csv", index=False, lineterminator="\n")
     return FigureRecord(name, title, source)
 

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from sim.figures.labels import Labels
-from sim.figures.style import HIGHLIGHT_COLOR, SEQUENTIAL_CMAP, panel_grid, panel_title
+from sim.figures.layout import panel_grid, panel_title
+from sim.figures.style import HIGHLIGHT_COLOR, SEQUENTIAL_CMAP
 
 ROW_HEIGHT_IN = 2.6
 """Height of a row of phase panels, inches."""

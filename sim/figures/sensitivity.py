@@ -13,9 +13,9 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from sim.figures.labels import Labels
-from sim.figures.style import (MUTED_COLOR, REFERENCE_COLOR, SEQUENTIAL_CMAP, SERIES_COLORS,
-                               annotate_apart, legend_below, new_figure, panel_grid,
-                               panel_title)
+from sim.figures.layout import (annotate_apart, legend_below, new_figure, panel_grid,
+                                panel_title)
+from sim.figures.style import MUTED_COLOR, REFERENCE_COLOR, SEQUENTIAL_CMAP, SERIES_COLORS
 
 SOBOL, MORRIS = "sobol", "morris"
 """``method`` values of the Sobol' and Morris rows."""

@@ -24,7 +24,6 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display needed; must precede pyplot
 
-import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from sim.errors import UsageError  # noqa: E402
@@ -218,99 +217,3 @@ def styled(lang: str = "en") -> Iterator[None]:
     """Context in which figures are drawn in the ieisim style."""
     with matplotlib.rc_context(rc_params(lang)):
         yield
-
-
-def new_figure(width: str = "single", rows: int = 1, cols: int = 1, height: float | None = None,
-               **subplot_kw) -> tuple[plt.Figure, object]:
-    """A figure ``width`` ("single" or "double" column) wide with a grid of panels.
-
-    ``height`` (inches) defaults to :data:`PANEL_HEIGHT_IN` per row. Returns
-    ``(figure, axes)`` as :func:`matplotlib.pyplot.subplots` with ``squeeze=False``.
-    """
-    widths = {"single": SINGLE_COLUMN_IN, "double": DOUBLE_COLUMN_IN}
-    if width not in widths:
-        raise ValueError(f"width {width!r}: expected 'single' or 'double'")
-    size = (widths[width], height if height is not None else PANEL_HEIGHT_IN * rows)
-    return plt.subplots(rows, cols, figsize=size, squeeze=False, layout="constrained",
-                        **subplot_kw)
-
-
-def panel_title(ax, i: int, text: str) -> None:
-    """Title panel ``i`` as "(a) text", "(b) text", ... at its top left."""
-    ax.set_title(f"({chr(ord('a') + i)}) {text}", loc="left", fontsize=FONT_SIZE_PT)
-
-
-def panel_grid(n: int, max_cols: int = 4, width: str = "auto",
-               row_height: float = PANEL_HEIGHT_IN, **subplot_kw):
-    """A figure with ``n`` panels in rows of at most ``max_cols``; spare axes are hidden.
-
-    ``width`` "auto" is a single column for one panel, a double column otherwise.
-    Returns ``(figure, axes)`` with ``axes`` a flat list of the ``n`` visible panels
-    followed by the hidden spares (useful to hold a legend).
-    """
-    cols = max(1, min(n, max_cols))
-    rows = -(-n // cols)
-    if width == "auto":
-        width = "single" if n == 1 else "double"
-    fig, grid = new_figure(width, rows, cols, height=row_height * rows, **subplot_kw)
-    flat = list(grid.ravel())
-    for ax in flat[n:]:
-        ax.set_axis_off()
-    return fig, flat
-
-
-def legend_below(fig, handles, labels, ncol: int | None = None) -> None:
-    """One legend for the whole figure, centred below the panels (never over data)."""
-    fig.legend(handles, labels, loc="outside lower center",
-               ncol=ncol or min(len(labels), 4), handlelength=2.5, columnspacing=1.2)
-
-
-LABEL_OFFSETS_PT = ((3, 2), (3, -8), (-3, 2), (-3, -8), (5, -3), (-5, -3))
-"""Candidate label offsets from a point (points), tried in turn to avoid overlaps; a
-negative x offset puts the label on the left of the point."""
-_CHAR_WIDTH = 0.6
-"""Approximate width of a character, in units of the font size."""
-_MARKER_PT = 2.0
-"""Half-size of a marker kept free of labels, points."""
-
-
-def annotate_apart(ax, xs, ys, texts, fontsize: float = SMALL_FONT_SIZE_PT - 1,
-                   colors=None, avoid=None) -> None:
-    """Label points with ``texts`` beside them, each placed inside the axes where it overlaps
-    no earlier label nor any marker at the points ``avoid`` (``(xs, ys)``; default the
-    labelled points), falling back to the first candidate offset when none fits.
-
-    Positions come from the laid-out figure, so call this after the data are drawn and the
-    limits set. Labels are kept out of the layout computation, so they do not move it.
-    """
-    ax.autoscale_view()
-    ax.figure.draw_without_rendering()  # run the layout: the axes take their final place
-    to_pt = 72.0 / ax.figure.dpi
-    frame = ax.get_window_extent()
-    left, right = frame.x0 * to_pt, frame.x1 * to_pt
-    bottom, top = frame.y0 * to_pt, frame.y1 * to_pt
-    ax_, ay_ = avoid if avoid is not None else (xs, ys)
-    placed: list[tuple[float, float, float, float]] = []
-    for x, y in zip(ax_, ay_):
-        px, py = (v * to_pt for v in ax.transData.transform((x, y)))
-        placed.append((px - _MARKER_PT, py - _MARKER_PT, px + _MARKER_PT, py + _MARKER_PT))
-    colors = colors if colors is not None else ["black"] * len(texts)
-    for x, y, text, color in zip(xs, ys, texts, colors):
-        px, py = (v * to_pt for v in ax.transData.transform((x, y)))
-        w, h = _CHAR_WIDTH * fontsize * len(text), fontsize
-        chosen = LABEL_OFFSETS_PT[0]
-        for dx, dy in LABEL_OFFSETS_PT:
-            x0 = px + dx if dx >= 0 else px + dx - w
-            y0 = py + dy
-            inside = left <= x0 and x0 + w <= right and bottom <= y0 and y0 + h <= top
-            if inside and not any(x0 < b[2] and b[0] < x0 + w and y0 < b[3] and b[1] < y0 + h
-                                  for b in placed):
-                chosen = (dx, dy)
-                break
-        dx, dy = chosen
-        x0 = px + dx if dx >= 0 else px + dx - w
-        placed.append((x0, py + dy, x0 + w, py + dy + h))
-        label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points",
-                            ha="left" if dx >= 0 else "right", va="bottom",
-                            fontsize=fontsize, color=color)
-        label.set_in_layout(False)

@@ -11,8 +11,8 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from sim.figures.labels import Labels
-from sim.figures.style import (BAND_ALPHA, REFERENCE_COLOR, RUNG_STYLE, legend_below, panel_grid,
-                               panel_title, series_style)
+from sim.figures.layout import legend_below, panel_grid, panel_title
+from sim.figures.style import BAND_ALPHA, REFERENCE_COLOR, RUNG_STYLE, series_style
 from sim.ladder import RUNGS
 
 SNAPSHOT_OUTPUTS = ("enterprise_participation", "willingness_gap", "dual_qualified_share",
