@@ -149,7 +149,10 @@ def _running_policy(page) -> str:
 
 
 def test_classroom_flow(browser, server):
+    from playwright.sync_api import expect
+
     from sim.app.controls import main_sliders
+    from sim.app.page import PLAY_INTERVAL_S
     from sim.app.presets import preset_label, preset_levers
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -193,9 +196,10 @@ def test_classroom_flow(browser, server):
     page.get_by_role("button", name="Play", exact=True).click()
     _wait_text(page, ".ieisim-year", "Year 1.0")
     page.get_by_role("button", name="Pause", exact=True).click()
-    page.get_by_role("button", name="Step", exact=True).wait_for(state="visible")
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled()
+    time.sleep(PLAY_INTERVAL_S * 2)  # a step already under way may still land
     paused = _year(page)
-    time.sleep(1.5)  # several play intervals: nothing moves while paused
+    time.sleep(PLAY_INTERVAL_S * 4)  # several play intervals: nothing moves while paused
     assert _year(page) == paused
     page.get_by_role("button", name="Reset", exact=True).click()
     _wait_text(page, ".ieisim-year", "Year 0.0")
