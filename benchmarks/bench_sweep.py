@@ -100,6 +100,28 @@ def mesa_batch(years: int, replicates: int, processes: int) -> list:
                           rng=replicate_seeds(MASTER_SEED, replicates))
 
 
+SLEEP_SECONDS = 0.1
+SLEEP_RUNS = 40
+
+
+def sleepy(ctx, scenario, values, seed):
+    """A run that waits instead of computing: measures the engine's own scaling with workers,
+    whatever else is using the cores (the workers fork from this script, so they find it)."""
+    from sim.experiment.models import run_ishigami
+
+    time.sleep(SLEEP_SECONDS)
+    return run_ishigami(ctx, scenario, values, seed)
+
+
+def sleepy_sweep(workers: int, tmp: Path) -> float:
+    out = tmp / f"sleepy-{workers}"
+    shutil.rmtree(out, ignore_errors=True)
+    exp = {"name": "sleepy", "model": "ishigami", "design": "lhs",
+           "lhs": {"samples": SLEEP_RUNS}, "factors": {"x1": {}}}
+    return timed(lambda: run_sweep(exp, out, workers=workers, quiet=True,
+                                   runner="__main__:sleepy"))
+
+
 BUSY_LOOP = 6_000_000
 
 
@@ -180,6 +202,8 @@ def main() -> None:
                    for row in ours.itertuples())
 
         mem = {(n, w): peak_memory_mb(n, w, tmp) for n in MEMORY_SIZES for w in (1, 2)}
+        sleep1 = statistics.median(sleepy_sweep(1, tmp) for _ in range(args.repeats))
+        sleep2 = statistics.median(sleepy_sweep(2, tmp) for _ in range(args.repeats))
 
     print(f"{'contender':34s} {'median s':>9s} {'runs/s':>8s}")
     labels = {"bare": "bare loop over simulate()", "serial": "ieisim sweep --workers 1",
@@ -190,6 +214,8 @@ def main() -> None:
     cap = statistics.median(capacity)
     print(f"throughput, 2 workers / 1:            {med['serial'] / med['workers2']:.2f}x "
           f"(target >= 1.7; a busy loop gets {cap:.2f}x on this machine right now)")
+    print(f"engine scaling, {SLEEP_RUNS} runs that sleep {SLEEP_SECONDS} s: 2 workers / 1 = "
+          f"{sleep1 / sleep2:.2f}x ({sleep1:.2f} s vs {sleep2:.2f} s; ideal 2)")
     overhead = (med["serial"] - med["bare"]) / med["bare"]
     print(f"engine overhead vs bare loop:          {overhead * 100:+.1f}% (target <= 10%)")
     print(f"engine overhead, serial sweep's wall time outside runs / time inside runs: "
@@ -202,6 +228,7 @@ def main() -> None:
         print(f"parent peak memory, workers={w}: {a:.0f} MB at {MEMORY_SIZES[0]:,} runs, "
               f"{b:.0f} MB at {MEMORY_SIZES[1]:,} runs: {b - a:+.1f} MB (target <= 50)")
     print(json.dumps({"median_seconds": med, "runs": n_runs, "capacity": cap,
+                      "sleepy_seconds": [sleep1, sleep2],
                       "memory_mb": {f"{n}-{w}": v for (n, w), v in mem.items()}}))
 
 

@@ -72,3 +72,19 @@ def test_scenarios_design_keeps_time_series_with_common_seeds(tmp_path):
     assert m["bases"]["status_quo"]["world.n_enterprises"] == 40
     final = load_results(tmp_path / "sc", columns=["scenario", "n_ties"], final_only=True)
     assert len(final) == 4 and list(final.columns) == ["run_id", "scenario", "n_ties"]
+
+
+def test_cli_sweep_then_dry_run_resume(tmp_path, capsys):
+    from sim.cli import main
+
+    path = tmp_path / "c.toml"
+    path.write_text('name = "c"\nscenario = "classroom"\ndesign = "grid"\nyears = 1\n'
+                    'outputs = ["mean_rung", "public_cost"]\n'
+                    "[factors]\nintern_subsidy = { values = [0.0, 4.0] }\n")
+    out = tmp_path / "c"
+    main(["sweep", str(path), "--out", str(out), "--workers", "2", "--quiet"])
+    assert "sweep c: 2 runs done, 0 already on disk, 0 failed, of 2" in capsys.readouterr().out
+    main(["sweep", str(path), "--out", str(out), "--dry-run"])
+    assert "2 runs, 2 already on disk, 0 to run" in capsys.readouterr().out
+    df = load_results(out)
+    assert list(df["intern_subsidy"]) == [0.0, 4.0] and (df["step"] == 2).all()
