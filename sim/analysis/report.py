@@ -329,7 +329,12 @@ def _scenarios(info: dict[str, Any], output: str) -> list[str]:
     for name, c in sc["comparisons"].items():
         diff = (f"{_f(c['mean_diff'])} [{_f(c['conf_low'])}, {_f(c['conf_high'])}]")
         rel = _pct(c["relative_change"]) if "relative_change" in c else "n/a"
-        dz = _f(c.get("effect_size_dz"), 2) if "effect_size_dz" in c else "exact (no spread)"
+        if "effect_size_dz" in c:
+            dz = _f(c["effect_size_dz"], 2)
+        elif c["mean_diff"] == 0:
+            dz = "none (identical in every replicate)"
+        else:
+            dz = "exact (the same difference in every replicate)"
         tte = _f(c["time_to_effect_years"], 2) if c["time_to_effect_years"] is not None else (
             "none")
         out.append(f"| {name} | {diff} | {rel} | {dz} | {tte} |")
