@@ -58,7 +58,16 @@ def test_run_folder_gets_each_figure_as_pdf_png_csv_and_an_index(drawn):
         for name in RUN_FIGURES:
             assert f"`{name}`" in index and f"({name}.csv)" in index
         assert "seed" in index and "scenario status_quo" in index
+        assert f"Regenerate them with `ieisim figures {folder.name}" in index
         assert not (folder / ".figures.partial").exists()
+
+
+def test_compare_run_is_named_in_the_index(drawn, runs):
+    folder, records = drawn["pair"]
+    index = (folder / "figures" / "README.md").read_text(encoding="utf-8")
+    assert "scenario reform_package" in index and "--compare ../" in index
+    assert all("one panel per run" in r.title or "one line per run" in r.title
+               for r in records)
 
 
 def test_snapshot_and_rung_csvs_hold_the_run_time_series(drawn):

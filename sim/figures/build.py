@@ -18,6 +18,7 @@ temporary folder that then replaces ``DIR/figures/`` whole.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,7 +128,12 @@ def make_figures(folder: str | Path, lang: str = "en",
                      f"Source folder: `{folder.name}`" +
                      (f"; compared with `{Path(compare).name}`." if compare is not None
                       else "."))
-            write_index(records, partial, heading, about)
+            # as typed in the folder's parent, so the index reads the same on any machine
+            other = (["--compare", os.path.relpath(compare, folder.resolve().parent)]
+                     if compare is not None else [])
+            command = " ".join(["ieisim figures", folder.name, *other]
+                               + (["--lang", lang] if lang != "en" else []))
+            write_index(records, partial, heading, about, command)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
             raise

@@ -50,11 +50,15 @@ def save_figure(fig: Figure, data: pd.DataFrame, out_dir: Path, name: str, title
     return FigureRecord(name, title, source)
 
 
-def write_index(records: list[FigureRecord], out_dir: Path, heading: str, about: str) -> Path:
-    """Write ``README.md`` in ``out_dir`` listing each figure, what it shows and its data."""
+def write_index(records: list[FigureRecord], out_dir: Path, heading: str, about: str,
+                command: str) -> Path:
+    """Write ``README.md`` in ``out_dir`` listing each figure, what it shows and its data.
+
+    ``command`` is the command line that regenerates the figures.
+    """
     lines = [f"# {heading}", "", about, "",
              "Each figure is a vector PDF and a 300-dpi PNG; the CSV beside it holds exactly "
-             "the numbers plotted. Regenerate with `ieisim figures` on the parent folder.", "",
+             f"the numbers plotted. Regenerate them with `{command}`.", "",
              "| Figure | Shows | Data from |", "|---|---|---|"]
     for r in records:
         files = ", ".join(f"[{f.rsplit('.', 1)[1]}]({f})" for f in r.files())
