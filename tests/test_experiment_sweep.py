@@ -298,3 +298,19 @@ def test_sigterm_stops_cleanly_with_one_line_error(tmp_path):
     done = len(store.finished_run_ids(out))
     assert 0 < done < 180 and m["counts"]["done"] == done and m["finished"] is None
     assert m["invocations"][-1]["done"] == done
+
+
+def test_rerun_of_a_failed_run_shows_its_traceback(tmp_path, capsys):
+    out = tmp_path / "f"
+    run_sweep(EXP, out, workers=1, quiet=True, runner=f"{__name__}:flaky_ishigami")
+    failed = load_failures(out)[0]["run_id"]
+    with pytest.raises(SystemExit) as exc:
+        main(["rerun", str(out), "--run", str(failed)])
+    assert exc.value.code == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "in flaky_ishigami" in err
+    assert err.rstrip().splitlines()[-1].startswith(f"error: run {failed} failed: ValueError")
+    with pytest.raises(SystemExit) as exc:
+        main(["rerun", str(out), "--run", "180"])
+    assert exc.value.code == 2
+    assert "--run 180: the sweep has runs 0 to 179" in capsys.readouterr().err

@@ -58,9 +58,14 @@ def rerun(
     out: Optional[Path] = typer.Option(None, help="Also write the re-run's rows as CSV."),
 ) -> None:
     """Re-run one run of a sweep alone and compare it with the stored rows."""
+    from sim.experiment.rerun import RunFailed
     from sim.experiment.rerun import rerun as do_rerun
 
-    res = do_rerun(folder, run)
+    try:
+        res = do_rerun(folder, run)
+    except RunFailed as exc:
+        typer.echo(exc.traceback, err=True)
+        raise
     t = res.task
     typer.echo(f"run {t.run_id}: point {t.point}, replicate {t.replicate}, seed {t.seed}"
                + (f", scenario {t.scenario}" if t.scenario else ""))

@@ -13,10 +13,18 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.dataset as ds
 
-from sim.errors import UsageError
+from sim.errors import IeisimError, UsageError
 from sim.experiment import store
 from sim.experiment.seeds import replicate_seed
 from sim.experiment.worker import RunContext, RunTask, run_one
+
+
+class RunFailed(IeisimError):
+    """The re-run raised; ``traceback`` holds the model's traceback text."""
+
+    def __init__(self, message: str, traceback_text: str):
+        super().__init__(message)
+        self.traceback = traceback_text
 
 
 @dataclass
@@ -77,13 +85,20 @@ def stored_rows(folder: Path, run_id: int) -> pd.DataFrame | None:
 def rerun(folder: str | Path, run_id: int) -> RerunResult:
     """Re-run ``run_id`` of the sweep in ``folder`` in this process.
 
-    Raises whatever the run raises (so a failed run can be debugged with its traceback).
+    Raises:
+        RunFailed: the run raised (its traceback is attached, to debug a failed run).
     """
+    import traceback
+
     folder = Path(folder)
     manifest = store.load_manifest(folder)
     task = task_of(folder, manifest, int(run_id))
     ctx = context_from_manifest(manifest)
-    cols = run_one(ctx, task)
+    try:
+        cols = run_one(ctx, task)
+    except Exception as exc:  # noqa: BLE001 - reported with its traceback
+        raise RunFailed(f"run {task.run_id} failed: {type(exc).__name__}: {exc}",
+                        traceback.format_exc()) from exc
     stored = stored_rows(folder, task.run_id)
     order = list(stored.columns) if stored is not None else list(cols)
     rows = pd.DataFrame({k: cols[k] for k in order})
