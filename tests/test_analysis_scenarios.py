@@ -103,3 +103,21 @@ def test_cli_writes_the_files_and_exits_2_on_bad_input(sweep, capsys):
     assert "Traceback" not in err
     assert {p.name: p.stat().st_mtime_ns for p in sweep.iterdir()} == before
     assert np.isfinite(info["outputs"]["joint_rd_per_100_firms"]["noise"]["within"])
+
+
+def test_relative_change_and_a_single_replicate(sweep, tmp_path):
+    result = analyze(sweep, outputs=["joint_rd_per_100_firms"])
+    comp = result.info["outputs"]["joint_rd_per_100_firms"]["scenarios"]["comparisons"]
+    reform = comp["reform_package"]
+    assert reform["relative_change"] == pytest.approx(reform["mean_diff"]
+                                                      / reform["baseline_mean"])
+    rel = result.sensitivity.query("lever == 'reform_package' and index == 'relative_change'")
+    assert rel["conf_low"].iloc[0] < rel["value"].iloc[0] < rel["conf_high"].iloc[0]
+    one = write_scenarios(tmp_path / "one", EFFECTS, replicates=1, years=YEARS, noise=3.0)
+    single = analyze(one, outputs=["joint_rd_per_100_firms"])
+    rows = single.sensitivity.query("lever == 'reform_package'")
+    assert set(rows["index"]) == {"mean_diff", "relative_change"}
+    assert rows["conf_low"].isna().all() and rows["value"].notna().all()
+    info = single.info["outputs"]["joint_rd_per_100_firms"]
+    assert info["scenarios"]["comparisons"]["reform_package"]["time_to_effect_years"] is None
+    assert info["noise"]["noise_share"] is None

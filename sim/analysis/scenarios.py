@@ -117,14 +117,13 @@ def compare(runs: pd.DataFrame, timeseries: pd.DataFrame | None, outputs: list[s
                                     "conf_high": hi, "sd_diff": sd,
                                     "baseline_mean": float(base_means[output])}
             rows.append(row(output, "paired", scn, "mean_diff", mean,
-                            None if math.isnan(lo) else lo, None if math.isnan(hi) else hi))
+                            *((lo, hi) if n > 1 else (None, None))))
             base = float(base_means[output])
             if base != 0:
                 rel = mean / base
                 info["relative_change"] = rel
-                rows.append(row(output, "paired", scn, "relative_change", rel,
-                                None if math.isnan(lo) else lo / base if base > 0 else hi / base,
-                                None if math.isnan(hi) else hi / base if base > 0 else lo / base))
+                bounds = sorted((lo / base, hi / base)) if n > 1 else [None, None]
+                rows.append(row(output, "paired", scn, "relative_change", rel, *bounds))
             if n > 1 and sd > 0:
                 dz = mean / sd
                 half = z * math.sqrt(1 / n + dz * dz / (2 * n))
