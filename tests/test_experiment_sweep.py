@@ -314,3 +314,13 @@ def test_rerun_of_a_failed_run_shows_its_traceback(tmp_path, capsys):
         main(["rerun", str(out), "--run", "180"])
     assert exc.value.code == 2
     assert "--run 180: the sweep has runs 0 to 179" in capsys.readouterr().err
+
+
+def test_load_results_drops_rows_written_twice(serial, tmp_path):
+    import shutil
+
+    out = tmp_path / "dup"
+    shutil.copytree(serial, out)
+    first = store.part_files(out)[0]
+    shutil.copy(first, first.with_name("part-zz-copy.parquet"))
+    pd.testing.assert_frame_equal(load_results(out), load_results(serial))
