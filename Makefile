@@ -23,7 +23,7 @@ $(PY):
 
 $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
-	$(PY) -m sim.app.assets install --quiet || true
+	$(PY) -m sim.app.assets install --quiet
 	@touch $(STAMP)
 
 venv install: $(STAMP)
