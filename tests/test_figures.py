@@ -237,3 +237,22 @@ def test_cli_writes_the_figures_and_lists_them(runs, tmp_path, capsys):
         assert name in out
     assert f"{len(RUN_FIGURES)} figures written" in out
     check_figure_files(folder / "figures", "network")
+
+
+def test_point_labels_are_placed_apart_and_inside_the_axes():
+    from sim.figures.layout import annotate_apart, new_figure
+
+    with style.styled("en"):
+        fig, axes = new_figure("single")
+        ax = axes[0, 0]
+        ax.scatter([0, 0, 1], [0, 0, 1])
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        annotate_apart(ax, [0, 0, 1], [0, 0, 1], ["first", "second", "far corner"])
+        fig.draw_without_rendering()
+        boxes = [t.get_window_extent() for t in ax.texts]
+        assert len(boxes) == 3
+        assert not boxes[0].overlaps(boxes[1])
+        frame = ax.get_window_extent()
+        corner = boxes[2]
+        assert corner.x1 <= frame.x1 + 1 and corner.y1 <= frame.y1 + 1

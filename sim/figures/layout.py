@@ -58,7 +58,8 @@ def legend_below(fig, handles, labels, ncol: int | None = None) -> None:
                ncol=ncol or min(len(labels), 4), handlelength=2.5, columnspacing=1.2)
 
 
-LABEL_OFFSETS_PT = ((3, 2), (3, -8), (-3, 2), (-3, -8), (5, -3), (-5, -3))
+LABEL_OFFSETS_PT = ((3, 2), (3, -8), (-3, 2), (-3, -8), (5, -3), (-5, -3), (3, 11), (-3, 11),
+                    (3, -17), (-3, -17), (3, 20), (-3, 20))
 """Candidate label offsets from a point (points), tried in turn to avoid overlaps; a
 negative x offset puts the label on the left of the point."""
 _CHAR_WIDTH = 0.6
