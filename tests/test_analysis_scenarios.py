@@ -94,6 +94,11 @@ def test_cli_writes_the_files_and_exits_2_on_bad_input(sweep, capsys):
     assert target["scenarios_meeting"] == ["reform_package"]
     report = (sweep / "report.md").read_text()
     assert "Paired differences against `status_quo`" in report
+    capsys.readouterr()
+    main(["analyze", str(sweep), "--output", "joint_rd_per_100_firms"])
+    printed = capsys.readouterr().out
+    assert printed.startswith("## Summary") and "raised by reform_package" in printed
+    assert "Paired differences" not in printed      # the details stay in report.md
     before = {p.name: p.stat().st_mtime_ns for p in sweep.iterdir()}
     with pytest.raises(SystemExit) as exc:
         main(["analyze", str(sweep), "--method", "sobol"])

@@ -25,7 +25,7 @@ def analyze_command(
     resamples: Optional[int] = typer.Option(None, help="Bootstrap resamples (default 100)."),
     baseline: Optional[str] = typer.Option(None, help="Baseline scenario of a scenarios "
                                            "design (default: status_quo)."),
-    quiet: bool = typer.Option(False, "--quiet", help="Do not print the report."),
+    quiet: bool = typer.Option(False, "--quiet", help="Do not print the report's summary."),
 ) -> None:
     """Sensitivity analysis of a sweep: writes sensitivity.csv, discovery.csv, analysis.json
     and report.md into DIR."""
@@ -36,8 +36,19 @@ def analyze_command(
                      baseline=baseline)
     paths = write_analysis(result)
     if not quiet:
-        typer.echo(paths[-1].read_text(encoding="utf-8"))
+        typer.echo(_summary_section(paths[-1].read_text(encoding="utf-8")))
     typer.echo(f"analysis written to {directory}: " + ", ".join(p.name for p in paths))
+
+
+def _summary_section(report: str) -> str:
+    """The report's Summary section (the full report is in report.md)."""
+    lines = report.splitlines()
+    if "## Summary" not in lines:
+        return report
+    start = lines.index("## Summary")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
+               len(lines))
+    return "\n".join(lines[start:end]).rstrip() + "\n\n(full report: report.md)"
 
 
 def register(app: typer.Typer) -> None:

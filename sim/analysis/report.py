@@ -420,7 +420,7 @@ def render(result) -> str:
              f"{st.seed}, so re-running the analysis gives the same numbers."]
     if info.get("levers_are_groups"):
         lines.append("Indices are given for groups of levers (the sample was drawn by group).")
-    lines += ["", "## Summary", "", "Factors with an effect distinguishable from zero, "
+    lines += ["", "## Summary", "", "Effects distinguishable from zero, "
               "strongest first (details below):", ""] + _findings(result) + [""]
     for output in result.outputs:
         oi = info["outputs"][output]
