@@ -45,7 +45,7 @@ from sim.agents import (
     Teacher,
     TeacherPopulation,
 )
-from sim.agents.college import FACILITY_AFFORDABLE
+from sim.agents.college import FACILITY_AFFORDABLE, TIERS
 from sim.agents.student import APTITUDE_RANGE, ENTRY_SKILL, RD_EXPOSURE
 from sim.budget import Ledger
 from sim.decisions import (
@@ -77,7 +77,7 @@ from sim.ladder import (
 )
 from sim.network import TieTable, college_node, enterprise_node
 from sim.params import Scenario, load_scenario
-from sim.sectors import DEMAND_GROWTH, DRIFT_MULTIPLIER, FIRM_SHARES, N_SECTORS
+from sim.sectors import DEMAND_GROWTH, DRIFT_MULTIPLIER, FIRM_SHARES, N_SECTORS, SECTOR_NAMES
 from sim.streams import Streams
 
 SLOTS_PER_100_EMPLOYEES_BOUNDS = (0.25, 10.0)
@@ -106,7 +106,8 @@ class CooperationModel(mesa.Model):
 
     Attributes:
         params: the scenario (Mesa reserves ``model.scenario``).
-        network: networkx graph of the active ties (nodes ``("c", i)``, ``("e", j)``).
+        network: networkx graph of the active ties; nodes ``("c", i)`` (attributes kind, city,
+            tier) and ``("e", j)`` (kind, city, sector, employees).
         year: years elapsed.
         records: list of reporter dicts, one per step (see :meth:`timeseries`).
 
@@ -143,10 +144,15 @@ class CooperationModel(mesa.Model):
         self.ties = TieTable(capacity=4 * p.world.n_colleges * max(p.behaviour.contacts_per_college,
                                                                    4))
         self.network = nx.Graph()
-        self.network.add_nodes_from((college_node(i), {"kind": "college"})
-                                    for i in range(self.colleges.n))
-        self.network.add_nodes_from((enterprise_node(j), {"kind": "enterprise"})
-                                    for j in range(self.firms.n))
+        self.network.add_nodes_from(
+            (college_node(i), {"kind": "college", "city": int(self.colleges.city[i]),
+                               "tier": TIERS[self.colleges.tier[i]]})
+            for i in range(self.colleges.n))
+        self.network.add_nodes_from(
+            (enterprise_node(j), {"kind": "enterprise", "city": int(self.firms.city[j]),
+                                  "sector": SECTOR_NAMES[self.firms.sector[j]],
+                                  "employees": int(self.firms.employees[j])})
+            for j in range(self.firms.n))
         self.enterprise_agents = [Enterprise(self, j) for j in range(self.firms.n)]
         self.college_agents = [College(self, i) for i in range(self.colleges.n)]
         # Students: fill every slot, cohorts spread over programme years.

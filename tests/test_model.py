@@ -95,6 +95,9 @@ def test_network_view_matches_active_ties(classroom):
         assert data["trust"] == pytest.approx(m.ties.trust[k])
     kinds = {d["kind"] for _, d in m.network.nodes(data=True)}
     assert kinds == {"college", "enterprise"}
+    node = m.network.nodes[("e", 3)]
+    assert node["sector"] == m.enterprise_agents[3].sector and node["city"] == m.firms.city[3]
+    assert m.network.nodes[("c", 0)]["tier"] == m.college_agents[0].tier
 
 
 def test_streams_give_common_random_numbers(classroom):
