@@ -48,6 +48,8 @@ TARGET_BATCH_SECONDS = 1.0
 short enough that a kill loses little work."""
 MAX_BATCH_RUNS = 2000
 """Upper bound on runs per batch (bounds the memory of one batch's rows)."""
+FAILURES_KEPT = 100
+"""Failed runs listed in the summary object (all of them are in failures.jsonl)."""
 DRY_RUN_SAMPLES = 3
 """Runs timed by ``--dry-run`` to estimate the wall time."""
 _VERSIONED = ("ieisim", "mesa", "numpy", "pandas", "pyarrow", "SALib", "dask", "distributed")
@@ -402,8 +404,13 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
             store.write_table(folder / store.DESIGN,
                               pa.Table.from_pandas(plan.design, preserve_index=False))
             store.write_json(folder / store.MANIFEST, new_manifest(plan))
-        elif shard_t is None:
-            store.remove_stale_tmp(folder)
+        else:  # another writer may have finished runs since we looked
+            if shard_t is None:
+                store.remove_stale_tmp(folder)
+            done_ids = store.finished_run_ids(folder)
+            pending = pending[~np.isin(pending, np.fromiter(done_ids, dtype=np.int64,
+                                                            count=len(done_ids)))]
+            summary.skipped = len(plan.run_ids) - len(pending)
         tag = (f"{shard_tag}-" if shard_tag else "") + uuid.uuid4().hex[:8]
         batcher = Batcher(plan, pending, executor.slots)
         t0 = time.perf_counter()
@@ -422,7 +429,7 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
                 store.append_failures(folder, res.failures)
                 summary.failures.extend(
                     {k: f[k] for k in ("run_id", "point", "replicate", "seed", "error")}
-                    for f in res.failures)
+                    for f in res.failures[:max(0, FAILURES_KEPT - len(summary.failures))])
                 summary.done += res.n_done
                 summary.failed += len(res.failures)
                 bar.advance(res.n_done, len(res.failures))
