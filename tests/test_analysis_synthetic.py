@@ -246,3 +246,15 @@ def test_incomplete_lhs_sweep_is_analysed_with_a_note(tmp_path):
     assert any("10 of 90 runs have no results" in n for n in result.info["notes"])
     write_analysis(result)
     assert "10 of 90 runs have no results" in (folder / "report.md").read_text()
+
+
+def test_report_flags_wide_morris_intervals_only_when_wide(tmp_path):
+    factors = [factor("a"), factor("b"), factor("c")]
+    exact = write_sweep(tmp_path / "exact", "morris", factors, {"y": _linear}, n=10)
+    write_analysis(analyze(exact, resamples=10))
+    assert "mu* intervals are wide" not in (exact / "report.md").read_text()
+    noisy = write_sweep(tmp_path / "noisy", "morris", factors, {"y": _linear}, n=6,
+                        replicates=2, noise=2.0)
+    write_analysis(analyze(noisy, resamples=10))
+    text = (noisy / "report.md").read_text()
+    assert "mu* intervals are wide" in text and "use more replicates" in text

@@ -281,6 +281,13 @@ def _diagnostics(output: str, info: dict[str, Any], table: pd.DataFrame) -> list
             out.append(f"Confidence intervals are wide relative to the indices for "
                        f"{', '.join(wide.index)} (half-width over {int(100 * WIDE_CI)}% of ST): "
                        "a larger N would sharpen them.")
+    ms = _pick(table, "morris", "mu_star")
+    big = ms[ms["value"] > 0]
+    wide = big[(big["conf_high"] - big["conf_low"]) > WIDE_CI * big["value"] * 2]
+    if len(wide):
+        out.append(f"The mu* intervals are wide relative to mu* (half-width over "
+                   f"{int(100 * WIDE_CI)}%) for {len(wide)} of {len(ms)} factors: more "
+                   "trajectories, or more replicates where noise is large, would sharpen them.")
     mo = info.get("morris")
     if mo and mo.get("kendall_tau_half") is not None:
         tau = mo["kendall_tau_half"]
