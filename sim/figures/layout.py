@@ -62,6 +62,8 @@ LABEL_OFFSETS_PT = ((3, 2), (3, -8), (-3, 2), (-3, -8), (5, -3), (-5, -3), (3, 1
                     (3, -17), (-3, -17), (3, 20), (-3, 20))
 """Candidate label offsets from a point (points), tried in turn to avoid overlaps; a
 negative x offset puts the label on the left of the point."""
+LEADER_BEYOND_PT = 8.0
+"""Labels placed farther than this (points, vertically) from their point get a leader line."""
 _CHAR_WIDTH = 0.6
 """Approximate width of a character, in units of the font size."""
 _MARKER_PT = 2.0
@@ -104,7 +106,10 @@ def annotate_apart(ax, xs, ys, texts, fontsize: float = SMALL_FONT_SIZE_PT - 1,
         dx, dy = chosen
         x0 = px + dx if dx >= 0 else px + dx - w
         placed.append((x0, py + dy, x0 + w, py + dy + h))
+        far = abs(dy) > LEADER_BEYOND_PT  # a label set away gets a thin leader line
         label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points",
                             ha="left" if dx >= 0 else "right", va="bottom",
-                            fontsize=fontsize, color=color)
+                            fontsize=fontsize, color=color,
+                            arrowprops={"arrowstyle": "-", "linewidth": 0.4, "color": "0.5",
+                                        "shrinkA": 0, "shrinkB": 2} if far else None)
         label.set_in_layout(False)
