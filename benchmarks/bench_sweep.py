@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import mesa
+import tqdm
 
 from sim.experiment import load_results, run_sweep
 from sim.experiment.seeds import replicate_seeds
@@ -91,6 +92,7 @@ def engine(years: int, replicates: int, workers: int, tmp: Path, compute: list) 
 
 
 def mesa_batch(years: int, replicates: int, processes: int) -> list:
+    tqdm.tqdm.monitor_interval = 0  # no tqdm monitor thread left behind in this process
     steps = years * load_scenario("status_quo").run.steps_per_year
     return mesa.batch_run(BatchRunModel, parameters={"tax_credit": TAX_CREDIT,
                                                      "intern_subsidy": INTERN_SUBSIDY,
