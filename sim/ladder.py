@@ -24,6 +24,13 @@ import numpy as np
 
 RUNGS: tuple[str, ...] = ("internship", "expert_exchange", "joint_training", "joint_rd")
 """Rung names, lowest first; a tie's ``rung`` is an index into this tuple."""
+RUNG_LABELS: dict[str, tuple[str, str]] = {
+    "internship": ("Internship", "实习"),
+    "expert_exchange": ("Expert exchange", "专家互聘"),
+    "joint_training": ("Joint training", "联合培养"),
+    "joint_rd": ("Joint R&D", "联合研发"),
+}
+"""Display names (English, Chinese) of each rung, for figures and the app."""
 INTERNSHIP, EXPERT_EXCHANGE, JOINT_TRAINING, JOINT_RD = range(4)
 TOP_RUNG = JOINT_RD
 

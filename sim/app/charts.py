@@ -20,6 +20,7 @@ from matplotlib.patches import Patch
 
 from sim.app.style import BASELINE_STYLE, POLICY_STYLE, RUNG_COLOURS, CachedCanvas, new_figure, rc
 from sim.app.text import LANGUAGES, rung_label, tr
+from sim import units
 from sim.ladder import RUNGS
 from sim.metrics import OUTPUT_INFO
 
@@ -58,11 +59,11 @@ def nice_ceiling(value: float) -> float:
     return next(m * power for m in _NICE if m * power >= value * (1 - 1e-12))
 
 
-def output_label(name: str, lang: str, unit: bool = True) -> str:
+def output_label(name: str, lang: str, unit_shown: bool = True) -> str:
     """Label of reporter ``name`` from ``OUTPUT_INFO``, optionally with its unit."""
-    label, unit_text, label_zh = OUTPUT_INFO[name]
+    label, unit, label_zh = OUTPUT_INFO[name]
     text = label if lang == LANGUAGES[0] else label_zh
-    return f"{text} ({unit_text})" if unit and unit_text else text
+    return f"{text} ({units.unit_text(unit, lang)})" if unit_shown and unit else text
 
 
 def _title(key: str, lang: str) -> str:
@@ -141,7 +142,7 @@ class ChartBoard:
                 (line,) = ax.plot([], [], color=LINE_COLOURS[col], **style)
                 self.lines[(role, col)] = line
                 if role == "policy_run" and len(columns) > 1:
-                    line.set_label(output_label(col, self.lang, unit=False))
+                    line.set_label(output_label(col, self.lang, unit_shown=False))
                     handles.append(line)
         if handles:  # inside the axes, above the data (LEGEND_HEADROOM keeps lines below)
             ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper left")

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import solara
 
+from sim import units
 from sim.app.text import LANGUAGES, tr
 from sim.params import BY_NAME, LEVERS, Param
 
@@ -94,9 +95,9 @@ def advanced_sliders() -> list[SliderSpec]:
     return [SliderSpec(p) for p in LEVERS if p.name not in MAIN_LEVERS]
 
 
-def format_value(spec: SliderSpec, value: Any) -> str:
-    """``value`` with its unit, for the caption under a slider and the running-policy list."""
-    return f"{value:g} {spec.param.unit}"
+def format_value(spec: SliderSpec, value: Any, lang: str = "en") -> str:
+    """``value`` with its unit (in ``lang``), for the caption under a slider."""
+    return f"{value:g} {units.unit_text(spec.param.unit, lang)}"
 
 
 @solara.component
@@ -107,7 +108,7 @@ def LeverSlider(spec: SliderSpec, value: Any, on_value: Callable[[Any], None], l
         cls = solara.SliderInt if spec.is_int else solara.SliderFloat
         cls("", value=value, min=spec.param.low, max=spec.param.high, step=spec.step,
             on_value=lambda v: on_value(spec.clip(v)), thumb_label=False)
-        solara.Text(format_value(spec, value), style={"font-size": "0.8em", "opacity": "0.7"})
+        solara.Text(format_value(spec, value, lang), style={"font-size": "0.8em", "opacity": "0.7"})
 
 
 @solara.component

@@ -23,6 +23,7 @@ import markdown  # noqa: E402  (after the telemetry switch)
 import solara  # noqa: E402
 import solara.lab  # noqa: E402
 
+from sim import units  # noqa: E402
 from sim.app.charts import ChartBoard  # noqa: E402
 from sim.app.controls import LeverPanel, SeedInput, SliderSpec  # noqa: E402
 from sim.app.network_view import NetworkBoard  # noqa: E402
@@ -79,7 +80,8 @@ def RunningPolicy(applied: dict[str, Any], seed: int, lang: str):
     head = preset_label(name, lang) if name else tr("custom", lang)
     with solara.Column(classes=["ieisim-running-panel"]), solara.Details(
             summary=f"{tr('running_policy', lang)}: {head} ({tr('seed_label', lang)} {seed})"):
-        lines = [f"- {SliderSpec(p).label(lang)}: **{applied[p.name]:g}** {p.unit}"
+        lines = [f"- {SliderSpec(p).label(lang)}: **{applied[p.name]:g}** "
+                 f"{units.unit_text(p.unit, lang)}"
                  for p in LEVERS]
         Prose("\n".join(lines), classes=["ieisim-running"])
 
@@ -88,7 +90,8 @@ def RunningPolicy(applied: dict[str, Any], seed: int, lang: str):
 def LeverHelp(lang: str):
     """What each lever does, from the declarations' help texts."""
     with solara.Details(summary=tr("lever_help", lang)):
-        lines = [f"- **{SliderSpec(p).label(lang)}** ({p.unit}): {SliderSpec(p).help(lang)}"
+        lines = [f"- **{SliderSpec(p).label(lang)}** ({units.unit_text(p.unit, lang)}): "
+                 f"{SliderSpec(p).help(lang)}"
                  for p in LEVERS]
         Prose("\n".join(lines))
 

@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 
+from sim import units
 from sim.app.charts import output_label
 from sim.app.text import tr
 from sim.metrics import OUTPUT_INFO
@@ -45,7 +46,8 @@ def readout_rows(runs: list[tuple[str, pd.DataFrame]], lang: str) -> list[list[s
     rows = [header]
     for name in READOUT_OUTPUTS:
         values = [float(row.get(name, math.nan)) for _, row in latest]
-        cells = [output_label(name, lang, unit=False), OUTPUT_INFO[name][1]]
+        cells = [output_label(name, lang, unit_shown=False),
+                 units.unit_text(OUTPUT_INFO[name][1], lang)]
         cells += [fmt(v) for v in values]
         if len(values) == 2:
             diff = values[1] - values[0]

@@ -7,7 +7,7 @@ module holds only the words that belong to the page itself.
 
 from __future__ import annotations
 
-from sim.ladder import RUNGS
+from sim.ladder import RUNG_LABELS, RUNGS
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 """Interface languages; the first is the default."""
@@ -56,13 +56,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "seed_label": ("seed", "种子"),
 }
 
-RUNG_LABELS: dict[str, tuple[str, str]] = {
-    "internship": ("Internship", "实习"),
-    "expert_exchange": ("Expert exchange", "专家互聘"),
-    "joint_training": ("Joint training", "联合培养"),
-    "joint_rd": ("Joint R&D", "联合研发"),
-}
-"""Display names of the rungs of ``sim.ladder.RUNGS`` (ladder.py has names only)."""
 
 _EXPLANATION = {
     "en": """

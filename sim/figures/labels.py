@@ -4,11 +4,12 @@ Metric labels and units come from :data:`sim.metrics.OUTPUT_INFO`, lever labels 
 from :data:`sim.params.BY_NAME`, scenario names from :data:`sim.policies.PACKAGE_LABELS`,
 sector names from :data:`sim.sectors.SECTORS`;
 this module only adds the words of the figures themselves (axis names, legend entries).
-Units are declared in English only, so Chinese labels keep the English unit.
+Units are declared in English; :mod:`sim.units` gives their Chinese text for ``--lang zh``.
 """
 
 from __future__ import annotations
 
+from sim import ladder, units
 from sim.figures.style import check_lang
 from sim.metrics import OUTPUT_INFO
 from sim.params import BY_NAME, LEVER_GROUPS
@@ -17,13 +18,7 @@ from sim.sectors import SECTORS
 
 _UNITLESS = {"", "-", "1"}
 
-RUNG_LABELS: dict[str, tuple[str, str]] = {
-    "internship": ("Internship", "实习"),
-    "expert_exchange": ("Expert exchange", "专家互聘"),
-    "joint_training": ("Joint training", "联合培养"),
-    "joint_rd": ("Joint R&D", "联合研发"),
-    "none": ("No tie", "未合作"),
-}
+RUNG_LABELS: dict[str, tuple[str, str]] = {**ladder.RUNG_LABELS, "none": ("No tie", "未合作")}
 """Display names of the rungs of :data:`sim.ladder.RUNGS` (and of "none": no active tie)."""
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -89,6 +84,7 @@ class Labels:
     def _with_unit(self, label: str, unit: str, wrap: bool = False) -> str:
         if unit.strip() in _UNITLESS:
             return label
+        unit = units.unit_text(unit, self.lang)
         sep = "\n" if wrap else ("" if self.lang == "zh" else " ")
         return f"{label}{sep}({unit})"
 
@@ -105,7 +101,10 @@ class Labels:
         if name not in OUTPUT_INFO:
             return ""
         text = OUTPUT_INFO[name][1].strip()
-        return "" if text in _UNITLESS else text[:1].upper() + text[1:]
+        if text in _UNITLESS:
+            return ""
+        text = units.unit_text(text, self.lang)
+        return text[:1].upper() + text[1:]
 
     def lever(self, name: str, unit: bool = True, wrap: bool = False) -> str:
         """Label of lever (or any parameter) ``name``, with its unit unless told otherwise.
