@@ -324,3 +324,24 @@ def test_load_results_drops_rows_written_twice(serial, tmp_path):
     first = store.part_files(out)[0]
     shutil.copy(first, first.with_name("part-zz-copy.parquet"))
     pd.testing.assert_frame_equal(load_results(out), load_results(serial))
+
+
+def test_shards_in_separate_folders_merge_to_the_unsharded_table(serial, tmp_path):
+    from sim.errors import UsageError
+    from sim.experiment import merge_sweeps
+
+    shards = [tmp_path / f"shard{i}" for i in (1, 2)]
+    for i, folder in enumerate(shards, start=1):
+        run_sweep(EXP, folder, workers=1, quiet=True, shard=f"{i}/2")
+    merged = merge_sweeps(shards, tmp_path / "merged")
+    pd.testing.assert_frame_equal(load_results(merged), load_results(serial))
+    m = load_manifest(merged)
+    assert m["counts"] == {"runs": 180, "done": 180, "failed": 0, "pending": 0}
+    assert m["finished"] is not None and len(m["invocations"]) == 2
+    merge_sweeps(shards, merged)  # again: nothing duplicated
+    assert len(load_results(merged)) == 180
+    other = tmp_path / "other"
+    run_sweep({**EXP, "seed": 8}, other, workers=1, quiet=True, shard="1/2")
+    with pytest.raises(UsageError, match="sweeps of different experiments"):
+        merge_sweeps([shards[0], other], tmp_path / "bad")
+    assert not (tmp_path / "bad").exists()

@@ -263,3 +263,57 @@ def load_results(folder: str | Path, columns: Iterable[str] | None = None,
         keep = np.append(last[1:] != last[:-1], True)
         df = df.loc[keep].reset_index(drop=True)
     return df[wanted]
+
+
+def merge_sweeps(sources: Iterable[str | Path], out: str | Path) -> Path:
+    """Combine sweep folders of one experiment into ``out`` (e.g. shards run on machines
+    without a shared file system, each with its own ``--out``).
+
+    Parts are copied atomically (names already in ``out`` are skipped, so merging again is
+    harmless), failure records appended, and the manifest's counts recomputed. The merged
+    folder reads like one sweep; rows of a run present in several sources are read once.
+
+    Raises:
+        UsageError: a source is not a sweep folder, or the sweeps are of different
+            experiments (their hashes differ).
+    """
+    import shutil
+    from datetime import datetime, timezone
+
+    sources = [Path(s) for s in sources]
+    if not sources:
+        raise UsageError("merge: no sweep folders given")
+    out = Path(out)
+    manifests = [load_manifest(s) for s in sources]
+    target = load_manifest(out) if (out / MANIFEST).is_file() else None
+    hashes = {m["hash"] for m in manifests} | ({target["hash"]} if target else set())
+    if len(hashes) != 1:
+        raise UsageError(f"merge: the folders hold sweeps of different experiments (hashes "
+                         f"{', '.join(sorted(hashes))})")
+    (out / RUNS).mkdir(parents=True, exist_ok=True)
+    if target is None:
+        first = sources[0]
+        tmp = _tmp_name(out / DESIGN)
+        shutil.copyfile(first / DESIGN, tmp)
+        _fsync_replace(tmp, out / DESIGN)
+        target = dict(manifests[0], invocations=[])
+    for src, manifest in zip(sources, manifests):
+        if src.resolve() == out.resolve():
+            continue
+        for part in part_files(src):
+            dest = out / RUNS / part.name
+            if not dest.exists():
+                tmp = _tmp_name(dest)
+                shutil.copyfile(part, tmp)
+                _fsync_replace(tmp, dest)
+        append_failures(out, load_failures(src, unresolved_only=False))
+        target["invocations"] = target.get("invocations", []) + manifest.get("invocations", [])
+    done = len(finished_run_ids(out))
+    failed = len(load_failures(out))
+    n_runs = target["n_runs"]
+    target["counts"] = {"runs": n_runs, "done": done, "failed": failed,
+                        "pending": n_runs - done}
+    target["finished"] = (datetime.now(timezone.utc).isoformat(timespec="seconds")
+                          if done == n_runs else None)
+    write_json(out / MANIFEST, target)
+    return out
