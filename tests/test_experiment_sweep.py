@@ -88,6 +88,20 @@ def test_process_pool_gives_serial_numbers(serial, tmp_path):
     pd.testing.assert_frame_equal(load_results(tmp_path / "p"), load_results(serial))
 
 
+def test_forkserver_pool_gives_serial_numbers(serial, tmp_path, monkeypatch):
+    """The start method used when the caller runs threads (e.g. a notebook)."""
+    from sim.experiment import executors
+
+    monkeypatch.setattr(executors, "start_method", lambda: "forkserver")
+    out = tmp_path / "fs"
+    s = run_sweep(EXP, out, workers=2, quiet=True, runner=f"{__name__}:seeded_noise")
+    assert s.done == 180 and s.failed == 0
+    ref = run_sweep(EXP, tmp_path / "ref", workers=1, quiet=True,
+                    runner=f"{__name__}:seeded_noise")
+    assert ref.done == 180
+    pd.testing.assert_frame_equal(load_results(out), load_results(tmp_path / "ref"))
+
+
 def test_dask_local_cluster_gives_serial_numbers(serial, tmp_path):
     s = run_sweep(EXP, tmp_path / "d", workers=2, scheduler="local", quiet=True,
                   dask_processes=False)
