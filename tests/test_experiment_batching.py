@@ -56,3 +56,11 @@ def test_replicate_seeds_are_spawned_children():
 def test_bad_shards(shard):
     with pytest.raises(Exception, match="--shard"):
         sweep.parse_shard(shard)
+
+
+def test_many_workers_get_longer_batches():
+    plan = sweep.make_plan(parse_experiment(EXP))
+    b = sweep.Batcher(plan, plan.run_ids, slots=400, workers=200)
+    assert b.target_seconds == 200 / sweep.MAX_PARTS_PER_SECOND
+    b.observe(BatchResult(None, n_done=10, seconds=1.0))  # 0.1 s per run
+    assert b.size(10 ** 6) == int(b.target_seconds / 0.1)

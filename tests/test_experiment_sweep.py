@@ -359,3 +359,17 @@ def test_shards_in_separate_folders_merge_to_the_unsharded_table(serial, tmp_pat
     with pytest.raises(UsageError, match="sweeps of different experiments"):
         merge_sweeps([shards[0], other], tmp_path / "bad")
     assert not (tmp_path / "bad").exists()
+
+
+def test_many_parts_are_compacted_without_changing_the_table(serial, tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "COMPACT_ABOVE_PARTS", 2)
+    monkeypatch.setattr(store, "ROWS_PER_COMPACT_FILE", 100)
+    out = tmp_path / "c"
+    for i in (1, 2, 3):  # shards write parts but never compact (others may be writing)
+        run_sweep(EXP, out, workers=1, quiet=True, shard=f"{i}/3")
+    n_before = len(store.part_files(out))
+    assert n_before > 2
+    run_sweep(EXP, out, workers=1, quiet=True)  # unsharded: holds the folder alone
+    parts = store.part_files(out)
+    assert [p.name.startswith("part-c") for p in parts] == [True, True]  # 180 rows / 100
+    pd.testing.assert_frame_equal(load_results(out), load_results(serial))

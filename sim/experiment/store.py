@@ -135,6 +135,47 @@ def part_files(folder: Path) -> list[Path]:
     return sorted(runs.glob(PART_GLOB)) if runs.is_dir() else []
 
 
+COMPACT_ABOVE_PARTS = 100
+"""Compact a folder's parts once there are more than this many small files."""
+ROWS_PER_COMPACT_FILE = 250_000
+"""Rows per compacted part (bounds the memory of reading one part)."""
+
+
+def compact_parts(folder: Path, schema: pa.Schema) -> int:
+    """Rewrite many small parts as few large ones; return the number of parts removed.
+
+    Crash-safe: each large part is complete (atomic rename) before any small one is deleted,
+    and a run present twice is read once (:func:`load_results` drops duplicates). Call it
+    only while holding the folder's exclusive writer lock.
+    """
+    parts = part_files(folder)
+    if len(parts) <= COMPACT_ABOVE_PARTS:
+        return 0
+    tag = uuid.uuid4().hex[:8]
+    batch: list[pa.Table] = []
+    rows = 0
+    seq = 0
+
+    def flush() -> None:
+        nonlocal batch, rows, seq
+        if batch:
+            write_table(Path(folder) / RUNS / f"part-c{tag}-{seq:04d}.parquet",
+                        pa.concat_tables(batch))
+            seq += 1
+            batch, rows = [], 0
+
+    for path in parts:
+        table = pq.read_table(path, schema=schema)
+        batch.append(table)
+        rows += table.num_rows
+        if rows >= ROWS_PER_COMPACT_FILE:
+            flush()
+    flush()
+    for path in parts:
+        path.unlink(missing_ok=True)
+    return len(parts)
+
+
 def finished_run_ids(folder: Path) -> set[int]:
     """Ids of the runs whose rows are on disk."""
     done: set[int] = set()

@@ -46,6 +46,9 @@ from sim.experiment.worker import (Batch, BatchResult, RunContext, RunTask, fail
 TARGET_BATCH_SECONDS = 1.0
 """Aim for batches of about this much compute (s): long enough to amortise scheduling,
 short enough that a kill loses little work."""
+MAX_PARTS_PER_SECOND = 20.0
+"""The parent writes at most about this many parts per second: with many workers (a
+cluster), batches grow to ``workers / MAX_PARTS_PER_SECOND`` seconds."""
 MAX_BATCH_RUNS = 2000
 """Upper bound on runs per batch (bounds the memory of one batch's rows)."""
 FAILURES_KEPT = 100
@@ -151,13 +154,15 @@ class Batcher:
     """Cuts the pending runs into batches of about :data:`TARGET_BATCH_SECONDS` of work.
 
     The first batches hold one run each; later sizes follow the measured time per run, and
-    shrink near the end so that all workers finish together.
+    shrink near the end so that all workers finish together. With many workers batches are
+    longer, so that the parent's writing of parts never becomes the bottleneck.
     """
 
-    def __init__(self, plan: Plan, pending: np.ndarray, slots: int):
+    def __init__(self, plan: Plan, pending: np.ndarray, slots: int, workers: int = 1):
         self.plan = plan
         self.pending = pending
         self.slots = max(1, slots)
+        self.target_seconds = max(TARGET_BATCH_SECONDS, workers / MAX_PARTS_PER_SECOND)
         self._seconds = 0.0
         self._runs = 0
 
@@ -171,7 +176,7 @@ class Batcher:
         if self._runs == 0:
             return 1
         per_run = max(self._seconds / self._runs, 1e-9)
-        target = min(MAX_BATCH_RUNS, max(1, int(TARGET_BATCH_SECONDS / per_run)))
+        target = min(MAX_BATCH_RUNS, max(1, int(self.target_seconds / per_run)))
         return max(1, min(target, math.ceil(remaining / self.slots)))
 
     def __iter__(self) -> Iterator[Batch]:
@@ -412,7 +417,7 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
                                                             count=len(done_ids)))]
             summary.skipped = len(plan.run_ids) - len(pending)
         tag = (f"{shard_tag}-" if shard_tag else "") + uuid.uuid4().hex[:8]
-        batcher = Batcher(plan, pending, executor.slots)
+        batcher = Batcher(plan, pending, executor.slots, executor.workers)
         t0 = time.perf_counter()
         seq = 0
         with _sigterm_as_interrupt(), SweepProgress(len(pending), exp.name, quiet) as bar:
@@ -434,6 +439,8 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
                 summary.failed += len(res.failures)
                 bar.advance(res.n_done, len(res.failures))
         summary.seconds = time.perf_counter() - t0
+        if shard_t is None:  # exclusive lock: no other writer in the folder
+            store.compact_parts(folder, plan.schema)
     finally:
         executor.close()
         if lock is not None:
