@@ -120,6 +120,12 @@ def test_grouped_sobol_needs_a_grouped_sample(tmp_path):
     st = result.sensitivity.query("index == 'ST'").set_index("lever")["value"]
     assert set(st.index) == {"fiscal", "platforms"}
     assert st["fiscal"] > 0.9 > 0.1 > st["platforms"]
+    full = analyze(grouped, resamples=10)
+    write_analysis(full)
+    report = (grouped / "report.md").read_text()
+    assert "Single levers within the groups" in report
+    # a (slope 2) is named first among the single levers, as raising the output
+    assert "Single levers with the clearest direction (rank correlation): a (raises it" in report
     flat = write_sweep(tmp_path / "f", "sobol", factors, fn, n=256)
     with pytest.raises(UsageError, match="drawn factor by factor"):
         analyze(flat, methods=["sobol"], groups=True)

@@ -94,7 +94,18 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
         for i, lever in enumerate(order, 1):
             pw = _ci(pawn.loc[lever]) if lever in pawn.index else "n/a"
             lines.append(f"| {i} | {lever} | {_ci(st.loc[lever])} | {_ci(s1.loc[lever])} | "
-                         f"{pw} | {dirs.get(lever, 'see factors')} |")
+                         f"{pw} | {dirs.get(lever, 'see single levers below')} |")
+        single = [lv for lv in pawn.index if lv not in st.index]
+        if single:
+            floor = info.get("pawn", {}).get("noise_floor")
+            lines += ["", "Single levers within the groups (PAWN and rank correlation over the "
+                      "independent sample rows"
+                      + (f"; PAWN below {_f(floor, 2)} is indistinguishable from no effect"
+                         if floor is not None else "") + "):", "",
+                      "| factor | PAWN [95% CI] | direction |", "|---|---|---|"]
+            for lever in pawn.loc[single].sort_values("value", ascending=False).index:
+                lines.append(f"| {lever} | {_ci(pawn.loc[lever])} | "
+                             f"{dirs.get(lever, 'n/a')} |")
         return lines, "ST"
     if "morris" in info["methods"]:
         ms, sg = _pick(table, "morris", "mu_star"), _pick(table, "morris", "sigma")
@@ -187,20 +198,18 @@ def _discovery(res: dict[str, Any]) -> list[str]:
         return [head + " PRIM found no box covering a useful share of them."]
     out = [head + " PRIM (EMA Workbench) finds these lever ranges (coverage: share of the "
            "target points inside the box; density: share of the points inside that meet the "
-           f"target; a restriction with quasi-p above {discovery.QP_MAX} is marked as not "
-           "significant):"]
+           f"target; restrictions are listed when significant, quasi-p at most "
+           f"{discovery.QP_MAX}):"]
     for b in res["boxes"]:
-        lims = "; ".join(f"{k} in [{_f(lo)}, {_f(hi)}]" + _qp_note(b["qp_values"].get(k))
-                         for k, (lo, hi) in b["limits"].items())
+        strong = {k: v for k, v in b["limits"].items()
+                  if (b["qp_values"].get(k) or 0.0) <= discovery.QP_MAX}
+        weak = [k for k in b["limits"] if k not in strong]
+        lims = "; ".join(f"{k} in [{_f(lo)}, {_f(hi)}]" for k, (lo, hi) in strong.items())
+        extra = (f"; plus {len(weak)} restriction(s) that are not significant "
+                 f"({', '.join(weak)}; in discovery.csv)" if weak else "")
         out.append(f"- box {b['box']} (coverage {_f(b['coverage'], 2)}, density "
-                   f"{_f(b['density'], 2)}): {lims or 'no restriction'}.")
+                   f"{_f(b['density'], 2)}): {lims or 'no significant restriction'}{extra}.")
     return out
-
-
-def _qp_note(qp: float | None) -> str:
-    if qp is None or qp <= discovery.QP_MAX:
-        return ""
-    return f" (not significant, quasi-p {_f(qp, 2)})"
 
 
 def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
@@ -392,9 +401,19 @@ def _findings(result) -> list[str]:
         named = "; ".join(f"{lever} ({word.split(' (')[0]})" if word else lever
                           for lever, word in eff[:TOP_FINDINGS])
         more = len(eff) - TOP_FINDINGS
-        lines.append(f"- `{output}`: moved most by {named}"
-                     + (f"; {more} more factor(s) with a smaller detectable effect."
-                        if more > 0 else "."))
+        text = (f"- `{output}`: moved most by {named}"
+                + (f"; {more} more factor(s) with a smaller detectable effect."
+                   if more > 0 else "."))
+        if result.info.get("levers_are_groups") and "spearman" in oi["methods"]:
+            rho = _pick(table, "spearman", "rho")
+            clear = rho[(rho["conf_low"] > 0) | (rho["conf_high"] < 0)]
+            clear = clear.reindex(clear["value"].abs().sort_values(ascending=False).index)
+            if len(clear):
+                text += " Single levers with the clearest direction (rank correlation): " + (
+                    "; ".join(f"{lever} ({'raises' if r['value'] > 0 else 'lowers'} it, rho "
+                              f"{_f(r['value'], 2)})"
+                              for lever, r in clear.head(TOP_FINDINGS).iterrows())) + "."
+        lines.append(text)
     return lines
 
 
