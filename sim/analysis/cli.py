@@ -30,25 +30,15 @@ def analyze_command(
     """Sensitivity analysis of a sweep: writes sensitivity.csv, discovery.csv, analysis.json
     and report.md into DIR."""
     from sim.analysis import analyze, write_analysis
+    from sim.analysis.report import summary
 
     result = analyze(directory, outputs=output or None, target=target or None,
                      methods=method or None, seed=seed, resamples=resamples, groups=groups,
                      baseline=baseline)
     paths = write_analysis(result)
     if not quiet:
-        typer.echo(_summary_section(paths[-1].read_text(encoding="utf-8")))
+        typer.echo(summary(result) + "\n")
     typer.echo(f"analysis written to {directory}: " + ", ".join(p.name for p in paths))
-
-
-def _summary_section(report: str) -> str:
-    """The report's Summary section (the full report is in report.md)."""
-    lines = report.splitlines()
-    if "## Summary" not in lines:
-        return report
-    start = lines.index("## Summary")
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-               len(lines))
-    return "\n".join(lines[start:end]).rstrip() + "\n\n(full report: report.md)"
 
 
 def register(app: typer.Typer) -> None:

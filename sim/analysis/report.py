@@ -429,6 +429,13 @@ def _summaries(rules: dict[str, str]) -> str:
     return text
 
 
+def summary(result) -> str:
+    """The report's ``## Summary`` section: per output, the factors (or scenarios) with an
+    effect distinguishable from zero, strongest first, with their direction."""
+    return "\n".join(["## Summary", "", "Effects distinguishable from zero, strongest first "
+                      "(details in report.md):", ""] + _findings(result))
+
+
 def render(result) -> str:
     """The report as Markdown text."""
     info = result.info
@@ -446,8 +453,7 @@ def render(result) -> str:
              f"{st.seed}, so re-running the analysis gives the same numbers."]
     if info.get("levers_are_groups"):
         lines.append("Indices are given for groups of levers (the sample was drawn by group).")
-    lines += ["", "## Summary", "", "Effects distinguishable from zero, "
-              "strongest first (details below):", ""] + _findings(result) + [""]
+    lines += ["", summary(result), ""]
     for output in result.outputs:
         oi = info["outputs"][output]
         title = oi["label"] if oi["label"] != output else output
