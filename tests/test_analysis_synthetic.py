@@ -241,6 +241,9 @@ def test_grid_design_rank_correlations_and_discovery(tmp_path):
     assert box["density"] > 0.8
     with pytest.raises(UsageError, match="PAWN needs a continuous sample"):
         analyze(folder, methods=["pawn"])
+    write_analysis(result)
+    report = (folder / "report.md").read_text()
+    assert "Factors ranked by |rho|" in report and "| raises it |" in report
 
 
 def test_incomplete_lhs_sweep_is_analysed_with_a_note(tmp_path):

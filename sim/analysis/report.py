@@ -130,8 +130,9 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
         order = rho["value"].abs().sort_values(ascending=False).index.tolist()
         lines += ["| rank | factor | Spearman rho [95% CI] | direction |", "|---|---|---|---|"]
         for i, lever in enumerate(order, 1):
-            lines.append(f"| {i} | {lever} | {_ci(rho.loc[lever])} | "
-                         f"{direction.direction_word(rho.loc[lever, 'value'])} |")
+            r = rho.loc[lever]
+            lines.append(f"| {i} | {lever} | {_ci(r)} | "
+                         f"{direction.direction_word(r['value'], r['conf_low'], r['conf_high'])} |")
         return lines, "|rho|"
     return lines, ""
 
