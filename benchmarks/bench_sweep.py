@@ -194,6 +194,7 @@ def main() -> None:
             times["mesa1"].append(timed(lambda: mesa_batch(args.years, args.replicates, 1)))
             times["mesa2"].append(timed(lambda: mesa_batch(args.years, args.replicates, 2)))
         med = {k: statistics.median(v) for k, v in times.items()}
+        best = {k: min(v) for k, v in times.items()}  # least disturbed by other jobs
 
         # same runs, same numbers?
         ours = load_results(tmp / "engine-2", final_only=True)
@@ -207,29 +208,33 @@ def main() -> None:
         sleep1 = statistics.median(sleepy_sweep(1, tmp) for _ in range(args.repeats))
         sleep2 = statistics.median(sleepy_sweep(2, tmp) for _ in range(args.repeats))
 
-    print(f"{'contender':34s} {'median s':>9s} {'runs/s':>8s}")
+    print(f"{'contender':34s} {'median s':>9s} {'runs/s':>8s} {'best s':>8s}")
     labels = {"bare": "bare loop over simulate()", "serial": "ieisim sweep --workers 1",
               "workers2": "ieisim sweep --workers 2", "mesa1": "mesa.batch_run, 1 process",
               "mesa2": "mesa.batch_run, 2 processes"}
     for k, label in labels.items():
-        print(f"{label:34s} {med[k]:9.2f} {n_runs / med[k]:8.2f}")
+        print(f"{label:34s} {med[k]:9.2f} {n_runs / med[k]:8.2f} {best[k]:8.2f}")
     cap = statistics.median(capacity)
-    print(f"throughput, 2 workers / 1:            {med['serial'] / med['workers2']:.2f}x "
-          f"(target >= 1.7; a busy loop gets {cap:.2f}x on this machine right now)")
+    print(f"throughput, 2 workers / 1:            {med['serial'] / med['workers2']:.2f}x median, "
+          f"{best['serial'] / best['workers2']:.2f}x best-of (target >= 1.7; a busy loop "
+          f"gets {cap:.2f}x on this machine right now)")
     print(f"engine scaling, {SLEEP_RUNS} runs that sleep {SLEEP_SECONDS} s: 2 workers / 1 = "
           f"{sleep1 / sleep2:.2f}x ({sleep1:.2f} s vs {sleep2:.2f} s; ideal 2)")
     overhead = (med["serial"] - med["bare"]) / med["bare"]
     print(f"engine overhead vs bare loop:          {overhead * 100:+.1f}% (target <= 10%)")
     print(f"engine overhead, serial sweep's wall time outside runs / time inside runs: "
           f"{statistics.median(inside) * 100:+.1f}% (load-independent measure)")
-    print(f"ieisim vs mesa.batch_run, 2 processes: {med['mesa2'] / med['workers2']:.2f}x faster")
-    print(f"ieisim vs mesa.batch_run, 1 process:   {med['mesa1'] / med['serial']:.2f}x faster")
+    print(f"ieisim vs mesa.batch_run, 2 processes: {med['mesa2'] / med['workers2']:.2f}x faster "
+          f"(median), {best['mesa2'] / best['workers2']:.2f}x (best-of)")
+    print(f"ieisim vs mesa.batch_run, 1 process:   {med['mesa1'] / med['serial']:.2f}x faster "
+          f"(median), {best['mesa1'] / best['serial']:.2f}x (best-of)")
     print(f"same final outputs as batch_run:       {same}")
     for w in (1, 2):
         a, b = mem[(MEMORY_SIZES[0], w)], mem[(MEMORY_SIZES[1], w)]
         print(f"parent peak memory, workers={w}: {a:.0f} MB at {MEMORY_SIZES[0]:,} runs, "
               f"{b:.0f} MB at {MEMORY_SIZES[1]:,} runs: {b - a:+.1f} MB (target <= 50)")
-    print(json.dumps({"median_seconds": med, "runs": n_runs, "capacity": cap,
+    print(json.dumps({"median_seconds": med, "best_seconds": best, "runs": n_runs,
+                      "capacity": cap,
                       "sleepy_seconds": [sleep1, sleep2],
                       "memory_mb": {f"{n}-{w}": v for (n, w), v in mem.items()}}))
 
