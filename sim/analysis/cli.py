@@ -29,8 +29,7 @@ def analyze_command(
 ) -> None:
     """Sensitivity analysis of a sweep: writes sensitivity.csv, discovery.csv, analysis.json
     and report.md into DIR."""
-    from sim.analysis import analyze, write_analysis
-    from sim.analysis.report import summary
+    from sim.analysis import analyze, summary, write_analysis
 
     result = analyze(directory, outputs=output or None, target=target or None,
                      methods=method or None, seed=seed, resamples=resamples, groups=groups,
