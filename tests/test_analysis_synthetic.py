@@ -232,8 +232,8 @@ def test_grid_design_rank_correlations_and_discovery(tmp_path):
                          {"share_joint_rd": lambda x, year: x["a"] * x["b"]}, n=0, x=grid,
                          replicates=2, noise=0.01)
     result = analyze(folder, target=["share_joint_rd >= 0.5"], resamples=10)
-    assert result.methods == ["spearman"]
-    rho = result.sensitivity.set_index("lever")
+    assert result.methods == ["anova", "spearman"]
+    rho = result.sensitivity.query("method == 'spearman'").set_index("lever")
     assert (rho["conf_low"] > 0).all()
     box = result.info["outputs"]["share_joint_rd"]["target"]["boxes"][0]
     # a * b >= 0.5 needs both a and b of at least 0.5
@@ -243,7 +243,37 @@ def test_grid_design_rank_correlations_and_discovery(tmp_path):
         analyze(folder, methods=["pawn"])
     write_analysis(result)
     report = (folder / "report.md").read_text()
-    assert "Factors ranked by |rho|" in report and "| raises it |" in report
+    assert "Factors ranked by S1" in report and "| raises it |" in report
+
+
+def _grid(tmp_path, name, fn, replicates=1, noise=0.0):
+    levels = np.linspace(0.0, 1.0, 5)
+    grid = np.array([(a, b) for a in levels for b in levels])
+    factors = [factor("a"), factor("b")]
+    for f in factors:
+        f["values"] = levels.tolist()
+    return write_sweep(tmp_path / name, "grid", factors, {"y": fn}, n=0, x=grid,
+                       replicates=replicates, noise=noise)
+
+
+def test_grid_main_effects_match_the_variance_decomposition(tmp_path):
+    # additive y = a + 2b: shares Var(a) : 4 Var(b) = 1 : 4, no interaction
+    additive = analyze(_grid(tmp_path, "add", lambda x, year: x["a"] + 2 * x["b"]),
+                       methods=["anova"]).sensitivity.set_index(["lever", "index"])["value"]
+    assert additive[("a", "S1")] == pytest.approx(0.2)
+    assert additive[("b", "S1")] == pytest.approx(0.8)
+    assert additive[("", "interactions")] == pytest.approx(0.0, abs=1e-12)
+    # centred product: no main effect at all, everything is interaction
+    product = analyze(_grid(tmp_path, "prod", lambda x, year: (x["a"] - 0.5) * (x["b"] - 0.5)),
+                      methods=["anova"]).sensitivity.set_index(["lever", "index"])["value"]
+    assert product[("a", "S1")] == pytest.approx(0.0, abs=1e-12)
+    assert product[("", "interactions")] == pytest.approx(1.0)
+    # with replicate noise the intervals are real and contain the value
+    noisy = analyze(_grid(tmp_path, "noisy", lambda x, year: x["a"] + 2 * x["b"],
+                          replicates=3, noise=0.2), methods=["anova"], resamples=20)
+    rows = noisy.sensitivity
+    assert (rows["conf_high"] > rows["conf_low"]).all()
+    assert ((rows["conf_low"] <= rows["value"]) & (rows["value"] <= rows["conf_high"])).all()
 
 
 def test_incomplete_lhs_sweep_is_analysed_with_a_note(tmp_path):

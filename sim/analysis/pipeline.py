@@ -16,7 +16,8 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from sim.analysis import cost, direction, discovery, morris, moment_free, noise, robustness
+from sim.analysis import (anova, cost, direction, discovery, morris, moment_free, noise,
+                          robustness)
 from sim.analysis import scenarios as scen
 from sim.analysis import sobol
 from sim.analysis.loading import Sweep, load_sweep, missing_points, read_manifest
@@ -28,15 +29,16 @@ METHODS_BY_DESIGN: Mapping[str, tuple[str, ...]] = {
     "sobol": ("sobol", "pawn", "spearman"),
     "morris": ("morris",),
     "lhs": ("pawn", "spearman"),
-    "grid": ("spearman",),
+    "grid": ("anova", "spearman"),
     "scenarios": ("paired",),
 }
 """Methods run by default for each design (all a design supports)."""
-METHODS: tuple[str, ...] = ("sobol", "morris", "pawn", "spearman", "paired")
+METHODS: tuple[str, ...] = ("sobol", "morris", "pawn", "anova", "spearman", "paired")
 WHY_NOT: Mapping[str, str] = {
     "sobol": "Sobol' indices need a Saltelli sample (design = \"sobol\")",
     "morris": "Morris screening needs trajectories (design = \"morris\")",
     "pawn": "PAWN needs a continuous sample (design = \"lhs\" or \"sobol\")",
+    "anova": "main effects need a full factorial (design = \"grid\")",
     "spearman": "rank correlations need factors varied across design points "
                 "(design = \"lhs\", \"grid\" or \"sobol\")",
     "paired": "paired comparisons need a scenarios design (design = \"scenarios\")",
@@ -247,6 +249,8 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
         r, info["pawn"] = moment_free.pawn_indices(output, ctx.x[sel], values[sel], ctx.names,
                                                    ctx.bounds, settings)
         rows += r
+    if "anova" in ctx.methods:
+        rows += anova.main_effects(output, ctx.points, ctx.sweep.runs, ctx.names, settings)
     if "spearman" in ctx.methods:
         rows += direction.rank_correlations(output, ctx.x[sel], values[sel], ctx.names,
                                             settings.conf_level)

@@ -125,6 +125,18 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
             lines.append(f"| {i} | {lever} | {_ci(pawn.loc[lever])} | "
                          f"{dirs.get(lever, 'n/a')} |")
         return lines, "PAWN"
+    if "anova" in info["methods"]:
+        s1, rho = _pick(table, "anova", "S1"), _pick(table, "spearman", "rho")
+        order = s1.sort_values("value", ascending=False).index.tolist()
+        lines += ["| rank | factor | main effect S1 [95% CI] | Spearman rho [95% CI] | "
+                  "direction |", "|---|---|---|---|---|"]
+        for i, lever in enumerate(order, 1):
+            r = rho.loc[lever] if lever in rho.index else None
+            word = (direction.direction_word(r["value"], r["conf_low"], r["conf_high"])
+                    if r is not None else "n/a")
+            lines.append(f"| {i} | {lever} | {_ci(s1.loc[lever])} | "
+                         f"{_ci(r) if r is not None else 'n/a'} | {word} |")
+        return lines, "S1"
     rho = _pick(table, "spearman", "rho")
     if len(rho):
         order = rho["value"].abs().sort_values(ascending=False).index.tolist()
@@ -156,6 +168,15 @@ def _headline(table: pd.DataFrame, info: dict[str, Any], measure: str) -> str:
         return (f"{ms.index[0]} has the largest mean absolute elementary effect "
                 f"(mu* = {_ci(ms.iloc[0])}) and {ms.index[-1]} the smallest "
                 f"(mu* = {_ci(ms.iloc[-1])}).")
+    if measure == "S1":
+        s1 = _pick(table, "anova", "S1").sort_values("value", ascending=False)
+        rest = table[(table["method"] == "anova") & (table["index"] == "interactions")]
+        text = (f"{s1.index[0]} has the largest main effect over the grid (S1 = "
+                f"{_ci(s1.iloc[0])}).")
+        if len(rest):
+            text += (f" Interactions between the factors account for {_ci(rest.iloc[0])} of "
+                     "the variance of the grid's point means.")
+        return text
     if measure == "PAWN":
         pw = _pick(table, "pawn", "pawn").sort_values("value", ascending=False)
         floor = info.get("pawn", {}).get("noise_floor")
@@ -365,6 +386,8 @@ def _effects(table: pd.DataFrame, info: dict[str, Any]) -> list[tuple[str, str]]
         main = _pick(table, "sobol", "ST")
     elif "morris" in info["methods"]:
         main = _pick(table, "morris", "mu_star")
+    elif "anova" in info["methods"]:
+        main = _pick(table, "anova", "S1")
     elif "pawn" in info["methods"]:
         main = _pick(table, "pawn", "pawn")
         floor = info.get("pawn", {}).get("noise_floor", 0.0)
