@@ -32,6 +32,12 @@ from sim.errors import UsageError
 
 DENSITY_GOAL = 0.8
 """Box density sought when choosing a box on the peeling trajectory."""
+PEEL_ALPHA = 0.05
+"""Share of points PRIM peels off per step (EMA Workbench's default)."""
+PASTE_ALPHA = 0.05
+"""Share of points PRIM pastes back per step (EMA Workbench's default)."""
+MASS_MIN = 0.05
+"""Smallest share of all points a PRIM box may hold (EMA Workbench's default)."""
 QP_MAX = 0.05
 """Quasi-p-value above which a box restriction is reported as not significant."""
 MAX_BOXES = 3
@@ -164,7 +170,8 @@ def discover(target: Target, x: pd.DataFrame, values: np.ndarray) -> dict[str, A
     xs = x[varying].astype(float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        alg = prim.Prim(xs, y, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05)
+        alg = prim.Prim(xs, y, peel_alpha=PEEL_ALPHA, paste_alpha=PASTE_ALPHA,
+                        mass_min=MASS_MIN)
         for number in range(1, MAX_BOXES + 1):
             box = alg.find_box()
             if box is None:

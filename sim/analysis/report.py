@@ -19,6 +19,11 @@ FRONTIER_ROWS = 8
 """Frontier rows shown per output (the full frontier is in analysis.json)."""
 WIDE_CI = 0.5
 """A confidence interval wider than this share of its index value counts as wide."""
+NEGLIGIBLE_ST = 0.01
+"""Total-effect index below which a factor is called without detectable effect."""
+STABLE_TAU = 0.6
+"""Kendall's tau (half against all trajectories) at or above which a Morris ranking is
+called stable."""
 TOP_FINDINGS = 3
 """Factors named per output in the summary at the top."""
 PCT_WHOLE = 10.0
@@ -154,7 +159,7 @@ def _headline(table: pd.DataFrame, info: dict[str, Any], measure: str) -> str:
         st = _pick(table, "sobol", "ST").sort_values("value", ascending=False)
         top = st.iloc[0]
         nil = [lv for lv, r in st.iterrows() if r["conf_low"] <= 0 <= r["conf_high"]
-               or r["value"] < 0.01]
+               or r["value"] < NEGLIGIBLE_ST]
         text = (f"{st.index[0]} has the largest total effect (ST = {_ci(top)}): on its own and "
                 "through interactions it accounts for that share of the output variance.")
         if nil:
@@ -324,7 +329,7 @@ def _diagnostics(output: str, info: dict[str, Any], table: pd.DataFrame) -> list
         tau = mo["kendall_tau_half"]
         out.append(f"Screening stability: the mu* ranking from half of the {mo['trajectories']} "
                    f"trajectories agrees with the full one with Kendall tau = {_f(tau, 2)}"
-                   + (" (stable)." if tau >= 0.6 else " (unstable: add trajectories)."))
+                   + (" (stable)." if tau >= STABLE_TAU else " (unstable: add trajectories)."))
     return out
 
 
