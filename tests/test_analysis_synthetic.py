@@ -167,8 +167,11 @@ def test_robustness_across_behaviour(tmp_path, design, n, threshold, measure):
     assert k["top_low"] == "a" and k["top_high"] == "b" and k["holds"] is False
     assert rob["holds"] is False
     steady = write_sweep(tmp_path / "steady", design, factors, STEADY, n=n)
-    rob = analyze(steady, resamples=10).info["outputs"]["y"]["robustness"]
+    result = analyze(steady, resamples=10)
+    rob = result.info["outputs"]["y"]["robustness"]
     assert rob["by_factor"]["k"]["kendall_tau"] == 1.0 and rob["holds"] is True
+    write_analysis(result)
+    assert "Among the policy levers: a (raises it)" in (steady / "report.md").read_text()
     assert rob["reference_tau"] is not None
     if design == "morris":   # elementary effects of a linear function are exact in any half
         assert rob["reference_tau"] == 1.0

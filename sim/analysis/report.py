@@ -433,6 +433,13 @@ def _findings(result) -> list[str]:
         text = (f"- `{output}`: moved most by {named}"
                 + (f"; {more} more factor(s) with a smaller detectable effect."
                    if more > 0 else "."))
+        kinds = {f["name"]: f.get("kind") for f in result.info["factors"]}
+        if "behaviour" in kinds.values() and not result.info.get("levers_are_groups"):
+            lever_eff = [(lv, w) for lv, w in eff if kinds.get(lv) not in ("behaviour", None)]
+            text += (" Among the policy levers: " + "; ".join(
+                f"{lever} ({word.split(' (')[0]})" for lever, word in
+                lever_eff[:TOP_FINDINGS]) + "." if lever_eff else
+                " No policy lever has a detectable effect beside the behavioural parameters.")
         if result.info.get("levers_are_groups") and "spearman" in oi["methods"]:
             rho = _pick(table, "spearman", "rho")
             clear = rho[(rho["conf_low"] > 0) | (rho["conf_high"] < 0)]
