@@ -17,29 +17,27 @@ import typer
 
 def run_demo(out: Path, workers: int | None = None) -> Path:
     """Run the demo study into ``out/demo`` and return that folder."""
-    from sim.analysis import analyze, write_analysis
+    from sim.analysis import analyze, summary, write_analysis
     from sim.experiment import run_sweep
     from sim.figures import make_figures
-    from sim.run import print_summary, run_scenario, write_run
+    from sim.run import run_scenario, write_run
 
     out = Path(out)
     started = time.perf_counter()
     typer.echo("== 1/3 sweep: experiments/demo.toml (Morris screening of the 12 levers)")
-    summary = run_sweep("demo", out=out / "demo", workers=workers)
-    folder = Path(summary.folder)
+    sweep = run_sweep("demo", out=out / "demo", workers=workers)
+    folder = Path(sweep.folder)
     typer.echo("== 2/3 analysis")
     result = analyze(folder)
     write_analysis(result)
     typer.echo("== 3/3 figures")
     runs = {}
     for name in ("status_quo", "reform_package"):
-        res = run_scenario(name)
-        runs[name] = write_run(res, out / "demo-runs" / name)
-        if name == "reform_package":
-            print_summary(res)
+        runs[name] = write_run(run_scenario(name), out / "demo-runs" / name)
     make_figures(folder)
     make_figures(runs["status_quo"], compare=runs["reform_package"])
     minutes = (time.perf_counter() - started) / 60
+    typer.echo("\n" + summary(result))
     typer.echo(f"\ndemo finished in {minutes:.1f} min. Results:")
     typer.echo(f"  sweep, analysis and figures: {folder}")
     typer.echo(f"  the report (which levers move cooperation to joint R&D): {folder / 'report.md'}")
