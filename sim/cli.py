@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
 
     debug = os.environ.get("IEISIM_DEBUG") == "1"
     try:
-        app(args=argv, standalone_mode=False)
+        rc = app(args=argv, standalone_mode=False)
     except ConfigError as exc:
         if debug:
             raise
@@ -139,3 +139,7 @@ def main(argv: list[str] | None = None) -> None:
         _err(f"internal error: {type(exc).__name__}: {exc} (set IEISIM_DEBUG=1 for the "
              "traceback)")
         sys.exit(1)
+    if isinstance(rc, int) and rc != 0:  # click returns 130 after Ctrl-C in non-standalone mode
+        if rc == 130:
+            _err("interrupted")
+        sys.exit(rc)

@@ -564,6 +564,10 @@ class Scenario:
         object.__setattr__(self, "_sections",
                            {s: _Section(s, body) for s, body in sections.items()})
 
+    def __reduce__(self):
+        """Pickle as plain values (workers of a sweep receive scenarios)."""
+        return (Scenario, (dict(self.values), self.name, self.description, self.source_path))
+
     # -- access -----------------------------------------------------------
     def __getattr__(self, item: str) -> _Section:
         if item in SECTIONS:

@@ -139,6 +139,18 @@ def test_digest_ignores_description_but_not_values():
     assert a.digest() == b.digest() != c.digest()
 
 
+def test_analysis_table_is_kept_for_the_analysis_but_not_hashed():
+    a = parse_experiment(ISH)
+    b = parse_experiment({**ISH, "analysis": {"targets": {"y": ">= 5"}, "resamples": 200}})
+    assert b.to_dict()["analysis"] == {"targets": {"y": ">= 5"}, "resamples": 200}
+    assert a.digest() == b.digest()
+    with pytest.raises(ConfigError, match="unknown analysis key 'target' \\(did you mean "
+                                          "'targets'\\?\\)"):
+        parse_experiment({**ISH, "analysis": {"target": {"y": ">= 5"}}})
+    with pytest.raises(ConfigError, match="expected a table"):
+        parse_experiment({**ISH, "analysis": 3})
+
+
 def test_cooperation_experiment_resolves_scenario_and_fixed():
     exp = parse_experiment({"name": "c", "design": "morris", "morris": {"trajectories": 2},
                             "fixed": {"n_enterprises": 120},

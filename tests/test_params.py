@@ -130,6 +130,14 @@ def test_package_key_applies_policy_package(tmp_path):
         load_scenario(f)
 
 
+def test_scenario_pickles_to_an_equal_scenario():
+    import pickle
+
+    scn = load_scenario("reform_package")
+    back = pickle.loads(pickle.dumps(scn))
+    assert back == scn and back.name == scn.name and back.policy.tax_credit == 0.3
+
+
 def test_digest_is_stable_and_sensitive():
     a, b = load_scenario(), load_scenario()
     assert a.digest() == b.digest()

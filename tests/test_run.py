@@ -122,3 +122,19 @@ def test_wheel_ships_scenarios_and_experiments_as_package_data(tmp_path):
     for exp in ROOT.glob("experiments/*.toml"):
         assert f"sim/experiments_data/{exp.name}" in names
     assert not any(n.startswith("configs/") for n in names)
+
+
+def test_ctrl_c_stops_a_run_with_one_line_exit_130_and_nothing_written(tmp_path):
+    import signal
+    import time
+
+    out = tmp_path / "run"
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "run", "national", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(4)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert err.strip() == "error: interrupted"
+    assert not out.exists() and not list(tmp_path.iterdir())

@@ -30,6 +30,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from sim.errors import UsageError
+from sim.experiment.spec import ANALYSIS_KEYS
 
 DEFAULT_RESAMPLES = 100
 """Bootstrap resamples per confidence interval (SALib's default)."""
@@ -39,7 +40,7 @@ DEFAULT_SEED = 20251125
 """Analysis seed used when the manifest has no master seed."""
 MIN_RESAMPLES = 10
 """Fewest bootstrap resamples accepted (fewer give meaningless intervals)."""
-_KEYS = ("groups", "targets", "baseline", "resamples", "conf_level", "seed")
+_KEYS = ANALYSIS_KEYS
 
 
 @dataclass(frozen=True)

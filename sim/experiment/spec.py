@@ -33,6 +33,8 @@ File format (all keys but ``name`` and ``design`` optional)::
               # sobol and morris: groups = true samples lever groups (SALib ``groups``):
               # a lever's group is its declared group, any other factor is its own group
     [lhs]     samples = 100
+    [analysis]                       # optional settings of `ieisim analyze` (not of the runs)
+    targets = { joint_rd_per_100_firms = ">= 5" }    # also groups, baseline, resamples, ...
 """
 
 from __future__ import annotations
@@ -47,14 +49,17 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from sim.errors import ConfigError
-from sim.params import BY_NAME, Scenario, load_scenario, read_toml, resolve_key
+from sim.params import BY_NAME, Scenario, data_dir, load_scenario, read_toml, resolve_key
 
 MODELS = ("cooperation", "ishigami")
 DESIGNS = ("grid", "lhs", "sobol", "morris", "scenarios")
 KEEP = ("final", "timeseries")
 _TOP_KEYS = ("name", "description", "model", "scenario", "design", "replicates", "years", "seed",
              "outputs", "keep", "every", "scenarios", "fixed", "factors", "sobol", "morris",
-             "lhs")
+             "lhs", "analysis")
+ANALYSIS_KEYS = ("groups", "targets", "baseline", "resamples", "conf_level", "seed")
+"""Keys of an experiment's optional ``[analysis]`` table (read by :mod:`sim.analysis`, which
+validates their values); it does not change the runs, so it is not part of the digest."""
 _OPTION_KEYS = {"sobol": {"n": int, "second_order": bool, "groups": bool},
                 "morris": {"trajectories": int, "levels": int, "groups": bool},
                 "lhs": {"samples": int}}
@@ -78,6 +83,7 @@ class Factor:
         values: the grid values, or ``None`` for sampled designs.
         dtype: ``"float"``, ``"int"`` or ``"bool"``.
         unit: the parameter's unit.
+
     """
 
     name: str
@@ -117,6 +123,7 @@ class Experiment:
     options: Mapping[str, Any]
     bases: Mapping[str, Mapping[str, Any]] = field(repr=False)
     source_path: str | None = None
+    analysis: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def groups(self) -> tuple[str, ...] | None:
@@ -140,37 +147,27 @@ class Experiment:
                 "replicates": self.replicates, "years": self.years, "seed": self.seed,
                 "outputs": list(self.outputs), "keep": self.keep, "every": self.every,
                 "factors": [f.to_dict() for f in self.factors], "fixed": dict(self.fixed),
-                "scenarios": list(self.scenarios), "options": dict(self.options)}
+                "scenarios": list(self.scenarios), "options": dict(self.options),
+                "analysis": dict(self.analysis)}
 
     def digest(self) -> str:
-        """Hash of everything that determines the results (not the description).
+        """Hash of everything that determines the results (not the description or analysis).
 
         Includes the resolved values of every base scenario, so editing a scenario file
         the experiment uses also changes the hash.
         """
         body = self.to_dict()
         body.pop("description")
+        body.pop("analysis")
         body["bases"] = {k: dict(sorted(v.items())) for k, v in sorted(self.bases.items())}
         blob = json.dumps(body, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def _repo_dir() -> Path | None:
-    here = Path(__file__).resolve().parent.parent.parent / "experiments"
-    return here if here.is_dir() else None
-
-
 def experiments_dir() -> Path:
     """Folder of the shipped experiments (the repo's ``experiments/`` or the installed copy)."""
-    d = _repo_dir()
+    d = data_dir("experiments")
     if d is None:
-        from importlib import resources
-
-        try:
-            d = Path(str(resources.files("sim.experiments_data")))
-        except (ModuleNotFoundError, TypeError):
-            d = None
-    if d is None or not d.is_dir():
         raise ConfigError("cannot find the shipped experiments (experiments/)")
     return d
 
@@ -203,6 +200,7 @@ def load_experiment(source: str | Path | Mapping[str, Any]) -> Experiment:
 
     Raises:
         ConfigError: the first problem found, in one line prefixed by the file name.
+
     """
     if isinstance(source, Mapping):
         return parse_experiment(source)
@@ -476,8 +474,15 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
     if keep == "final" and "every" in data:
         raise ConfigError("every: only used with keep = 'timeseries'")
 
+    analysis = data.get("analysis", {})
+    if not isinstance(analysis, Mapping):
+        raise ConfigError("analysis: expected a table [analysis]")
+    for key in analysis:
+        if key not in ANALYSIS_KEYS:
+            raise _unknown("analysis key", key, ANALYSIS_KEYS)
+
     return Experiment(name=name, description=description, model=model, scenario=scenario,
                       design=design, replicates=replicates, years=years, seed=seed,
                       outputs=tuple(raw_out), keep=keep, every=every, factors=factors,
                       fixed=fixed, scenarios=scenarios, options=options, bases=bases,
-                      source_path=source_path)
+                      source_path=source_path, analysis=dict(analysis))
