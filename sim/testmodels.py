@@ -54,6 +54,7 @@ def ishigami_indices(a: float = ISHIGAMI_A, b: float = ISHIGAMI_B) -> dict[str, 
 
     Returns:
         ``{"variance": V, "S1": (S1_1, S1_2, S1_3), "ST": (ST_1, ST_2, ST_3)}``.
+
     """
     pi4, pi8 = math.pi ** 4, math.pi ** 8
     v1 = 0.5 * (1.0 + b * pi4 / 5.0) ** 2
@@ -75,6 +76,7 @@ def simulate_ishigami(values: Mapping[str, float],
 
     Returns:
         Columns ``step`` (0), ``year`` (0.0) and ``y``, each a length-1 numpy array.
+
     """
     del seed  # deterministic
     y = ishigami(float(values.get("x1", 0.0)), float(values.get("x2", 0.0)),

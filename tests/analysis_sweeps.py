@@ -13,7 +13,9 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from SALib.sample import latin, morris as morris_sample, sobol as sobol_sample
+from SALib.sample import latin
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
 
 from sim.experiment.store import result_schema, write_json, write_part
 

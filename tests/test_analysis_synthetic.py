@@ -229,7 +229,7 @@ def test_grid_design_rank_correlations_and_discovery(tmp_path):
     levels = np.linspace(0.0, 1.0, 6)
     grid = np.array([(a, b) for a in levels for b in levels])
     factors = [factor("a"), factor("b")]
-    for f, col in zip(factors, grid.T):
+    for f, col in zip(factors, grid.T, strict=False):
         f["values"] = sorted(set(col.tolist()))
     folder = write_sweep(tmp_path / "grid", "grid", factors,
                          {"share_joint_rd": lambda x, year: x["a"] * x["b"]}, n=0, x=grid,

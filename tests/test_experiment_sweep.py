@@ -13,8 +13,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.experiment import load_failures, load_manifest, load_results, run_sweep
-from sim.experiment import store
+from sim.experiment import load_failures, load_manifest, load_results, run_sweep, store
 from sim.experiment.models import run_ishigami
 from sim.experiment.rerun import rerun
 from sim.experiment.seeds import replicate_seed

@@ -89,7 +89,7 @@ def test_snapshot_lines_are_the_csv_numbers(runs):
         fig, data = timeseries.snapshot_panels({"status_quo": ts}, Labels("en"))
     axes = [ax for ax in fig.axes if ax.get_visible() and ax.lines]
     assert len(axes) == len(timeseries.SNAPSHOT_OUTPUTS)
-    for ax, out in zip(axes, timeseries.SNAPSHOT_OUTPUTS):
+    for ax, out in zip(axes, timeseries.SNAPSHOT_OUTPUTS, strict=False):
         line = ax.lines[0]
         np.testing.assert_array_equal(line.get_xdata(), data["year"].to_numpy())
         np.testing.assert_array_equal(line.get_ydata(), data[out].to_numpy())
@@ -106,7 +106,7 @@ def test_network_csv_draws_every_tie_once_with_one_layout_for_both_runs(drawn, r
         drawn_ties = net[(net["run"] == name) & (net["element"] == "tie")]
         assert len(drawn_ties) == len(ties)
         assert set(drawn_ties["id"]) == {f"c{c}-e{e}" for c, e in
-                                         zip(ties["college"], ties["enterprise"])}
+                                         zip(ties["college"], ties["enterprise"], strict=False)}
         assert sorted(drawn_ties["rung"]) == sorted(ties["rung"])
         colleges = pd.read_csv(run / "colleges.csv")
         assert (net[(net["run"] == name)]["element"] == "college").sum() == len(colleges)
@@ -157,7 +157,7 @@ def test_rung_colours_separate_in_greyscale_and_never_change():
         return 0.299 * r + 0.587 * g + 0.114 * b
 
     levels = [grey(style.NO_TIE_COLOR)] + [grey(style.RUNG_STYLE[r].color) for r in RUNGS]
-    assert all(a - b >= 0.15 for a, b in zip(levels, levels[1:])), levels
+    assert all(a - b >= 0.15 for a, b in zip(levels, levels[1:], strict=False)), levels
     for attr in ("color", "hatch", "marker", "linestyle"):
         assert len({getattr(style.RUNG_STYLE[r], attr) for r in RUNGS}) == len(RUNGS)
 

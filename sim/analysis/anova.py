@@ -49,6 +49,7 @@ def main_effects(output: str, points: pd.DataFrame, runs: pd.DataFrame, names: l
         runs: one row per run (``point``, output).
         names: factor columns.
         settings: resamples, confidence level, seeds.
+
     """
     points = points[np.isfinite(points[output].to_numpy(dtype=float))]
     levels = points[names].reset_index(drop=True)

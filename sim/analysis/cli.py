@@ -28,7 +28,8 @@ def analyze_command(
     quiet: bool = typer.Option(False, "--quiet", help="Do not print the report's summary."),
 ) -> None:
     """Sensitivity analysis of a sweep: writes sensitivity.csv, discovery.csv, analysis.json
-    and report.md into DIR."""
+    and report.md into DIR.
+    """
     from sim.analysis import analyze, summary, write_analysis
 
     result = analyze(directory, outputs=output or None, target=target or None,

@@ -35,6 +35,7 @@ def frontier(points: pd.DataFrame, outcome: str, factor_names: list[str],
         DataFrame sorted by cost: ``point`` (and ``scenario`` if present), ``public_cost``,
         the outcome, ``gain_per_cny_million`` (NaN for the cheapest point) and the factor
         columns.
+
     """
     extra = ["scenario"] if "scenario" in points else []
     cols = ["point"] + extra + [COST_OUTPUT, outcome] + factor_names
@@ -46,7 +47,7 @@ def frontier(points: pd.DataFrame, outcome: str, factor_names: list[str],
         [COST_OUTPUT, "_goal"], ascending=[True, False], kind="stable")
     best = -np.inf
     keep = []
-    for idx, goal in zip(order.index, order["_goal"]):
+    for idx, goal in zip(order.index, order["_goal"], strict=False):
         if goal > best:
             keep.append(idx)
             best = goal
@@ -63,7 +64,8 @@ def frontier(points: pd.DataFrame, outcome: str, factor_names: list[str],
 def frontier_summary(front: pd.DataFrame, outcome: str, n_points: int,
                      cost_rule: str) -> dict[str, Any]:
     """JSON-friendly frontier: its rows, the points it was drawn from, how cost was summarised
-    (``cost_rule``: ``mean`` over the run or ``final`` value, see sim.analysis.loading)."""
+    (``cost_rule``: ``mean`` over the run or ``final`` value, see sim.analysis.loading).
+    """
     return {"outcome": outcome, "cost": COST_OUTPUT, "cost_unit": COST_UNIT,
             "cost_summary": cost_rule,
             "n_points": int(n_points), "n_frontier": int(len(front)),

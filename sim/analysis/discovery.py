@@ -86,6 +86,7 @@ def parse_target(text: str, outputs: list[str] | None = None) -> tuple[str | Non
 
     Raises:
         UsageError: not of that form, or a name that is not an analysed output.
+
     """
     m = _TARGET.match(text)
     if not m:
@@ -134,7 +135,8 @@ def _choose(trajectory: pd.DataFrame) -> int:
 
 def _qp_values(box, i: int) -> dict[str, float]:
     """Quasi-p-value of each restriction of box ``i`` (the smaller of its two bounds'; Bryant
-    & Lempert 2010): the chance that dropping it would leave the density as high."""
+    & Lempert 2010): the chance that dropping it would leave the density as high.
+    """
     _, table = box.inspect(i, style="data")[0]
     qp = table.filter(like="qp value").min(axis=1)
     return {str(k): float(v) for k, v in qp.items() if np.isfinite(v)}
@@ -148,6 +150,7 @@ def discover(target: Target, x: pd.DataFrame, values: np.ndarray) -> dict[str, A
         ``none`` when no point meets the target, ``all`` when every point does, ``too_few``)
         and ``boxes``: list of ``{box, coverage, density, mass, limits: {factor: [lo, hi]},
         qp_values: {factor: qp}}`` (only the restricted factors).
+
     """
     keep = np.isfinite(values)
     x, values = x.loc[keep].reset_index(drop=True), values[keep]
@@ -197,9 +200,10 @@ def discover(target: Target, x: pd.DataFrame, values: np.ndarray) -> dict[str, A
 
 def discovery_frame(results: list[dict[str, Any]], outputs: list[str]) -> pd.DataFrame:
     """The ``discovery.csv`` table: one row per restricted factor per box (``lever`` empty
-    for a box that restricts nothing)."""
+    for a box that restricts nothing).
+    """
     rows = []
-    for output, res in zip(outputs, results):
+    for output, res in zip(outputs, results, strict=False):
         for b in res["boxes"]:
             base = {"output": output, "target": res["target"], "box": b["box"],
                     "coverage": b["coverage"], "density": b["density"], "mass": b["mass"],

@@ -62,6 +62,7 @@ class Sweep:
             than the final step (used for the time to effect of scenario comparisons), else
             ``None``.
         summaries: output -> rule applied (``final`` or ``mean``).
+
     """
 
     path: Path
@@ -130,7 +131,8 @@ def _read_results(path: Path, columns: list[str]) -> pd.DataFrame:
 def _summarise(rows: pd.DataFrame, keys: list[str],
                rules: dict[str, str]) -> pd.DataFrame:
     """One row per run with each output reduced by its rule (``final``, ``mean`` from the
-    running total, or ``mean`` over the recorded steps)."""
+    running total, or ``mean`` over the recorded steps).
+    """
     rows = rows.sort_values(["run_id", "step"], kind="stable")
     by_run = rows.groupby("run_id", sort=True)
     runs = by_run[keys].last()
@@ -159,6 +161,7 @@ def load_sweep(path: str | Path, outputs: list[str] | None = None) -> Sweep:
 
     Raises:
         UsageError: not a sweep folder, no results, or an unknown output name.
+
     """
     path = Path(path)
     manifest = read_manifest(path)

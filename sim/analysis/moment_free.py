@@ -43,11 +43,11 @@ SUPPORTED_DESIGNS = ("lhs", "sobol")
 @contextlib.contextmanager
 def preserved_global_rng() -> Iterator[None]:
     """Restore numpy's legacy global random state after a SALib call that reseeds it."""
-    state = np.random.get_state()
+    state = np.random.get_state()  # noqa: NPY002 - saving the legacy state is the point
     try:
         yield
     finally:
-        np.random.set_state(state)
+        np.random.set_state(state)  # noqa: NPY002
 
 
 def slices_for(n_points: int) -> int:
@@ -77,6 +77,7 @@ def pawn_indices(output: str, x: np.ndarray, y: np.ndarray, names: list[str],
     Returns:
         (table rows with index ``pawn``; diagnostics ``slices``, ``dummy`` (the dummy's index)
         and ``noise_floor``).
+
     """
     n = len(y)
     dummy = settings.rng_for(output, "pawn-dummy").random(n)

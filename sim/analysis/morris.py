@@ -45,6 +45,7 @@ def problem_for(factors: list[dict[str, Any]], n_points: int, want_groups: bool,
     Raises:
         UsageError: the point count fits neither per-factor nor grouped trajectories, or
             groups are asked for but the sample was drawn per factor.
+
     """
     names = [f["name"] for f in factors]
     groups = groups or [str(f.get("group") or f["name"]) for f in factors]
@@ -97,6 +98,7 @@ def morris_indices(output: str, x: np.ndarray, y: np.ndarray, problem: dict[str,
     Returns:
         (table rows with indices ``mu_star``, ``mu``, ``sigma``, ``direction``; diagnostics
         dict with ``trajectories``, ``kendall_tau_half`` and ``ci_width_mu_star_max``).
+
     """
     si = _run(problem, x, y, levels, settings.resamples, settings.conf_level,
               settings.seed_for(output, "morris"))

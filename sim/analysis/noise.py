@@ -50,6 +50,7 @@ def decompose(runs: pd.DataFrame, output: str, key: str = "point") -> dict[str, 
         noise unmeasurable), ``noise_dominates`` and ``noisy_means`` (bools) and
         ``suggested_replicates`` (replicates that would bring noise_in_means to
         :data:`TARGET_NOISE_IN_MEANS`, ``None`` if not needed or not computable).
+
     """
     data = runs[[key, output]].dropna()
     counts = data.groupby(key)[output].size()

@@ -16,10 +16,18 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from sim.analysis import (anova, cost, direction, discovery, morris, moment_free, noise,
-                          robustness)
+from sim.analysis import (
+    anova,
+    cost,
+    direction,
+    discovery,
+    moment_free,
+    morris,
+    noise,
+    robustness,
+    sobol,
+)
 from sim.analysis import scenarios as scen
-from sim.analysis import sobol
 from sim.analysis.loading import Sweep, load_sweep, missing_points, read_manifest
 from sim.analysis.settings import Settings, settings_from
 from sim.analysis.table import frame
@@ -64,6 +72,7 @@ class AnalysisResult:
         frontier: output -> non-dominated (cost, outcome) table.
         points: one row per design point (factor columns and replicate means).
         info: the ``analysis.json`` content (targets, settings, diagnostics).
+
     """
 
     path: Path
@@ -164,6 +173,7 @@ def analyze(path: str | Path, outputs: list[str] | None = None,
     Raises:
         UsageError: bad folder, unknown output, unsupported method, bad target, or a
             structured design (sobol, morris) with missing points.
+
     """
     path = Path(path)
     manifest = read_manifest(path)  # validate everything before loading rows
@@ -265,7 +275,8 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
 
 def _given_data_rows(ctx: _Context, values: np.ndarray) -> np.ndarray:
     """Rows for given-data methods: finite values and, in a Saltelli sample, only the
-    independent A and B rows."""
+    independent A and B rows.
+    """
     sel = np.isfinite(values)
     if ctx.lay is not None:
         ab = np.zeros(len(values), dtype=bool)
@@ -361,7 +372,7 @@ def _robustness(ctx: _Context, output: str, values: np.ndarray) -> dict[str, Any
         problem, effects, traj_len = mor
         levels = int(sweep.manifest.get("morris_levels") or morris.DEFAULT_LEVELS)
         groups = problem.get("groups") or names
-        lever_groups = list(dict.fromkeys(g for g, n in zip(groups, names) if n in levers))
+        lever_groups = list(dict.fromkeys(g for g, n in zip(groups, names, strict=False) if n in levers))
         pick = [effects.index(g) for g in lever_groups]
         blocks = np.arange(len(values)).reshape(-1, traj_len)
         split_by = {b: x[:, col[b]][blocks].mean(axis=1) for b in behaviours}

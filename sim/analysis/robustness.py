@@ -57,6 +57,7 @@ def lever_ranking_robustness(levers: list[str], split_by: dict[str, np.ndarray],
         {split, n_low, n_high, low: {lever: importance}, high: {...}, top_low, top_high,
         kendall_tau, holds}}, "holds"}`` (``holds`` overall: True when it holds for every
         behavioural factor, ``None`` when nothing could be compared).
+
     """
     out: dict[str, Any] = {"levers": levers, "measure": measure, "holds_tau": HOLDS_TAU,
                            "by_factor": {}, "holds": None, "reference_tau": None}
@@ -86,8 +87,8 @@ def lever_ranking_robustness(levers: list[str], split_by: dict[str, np.ndarray],
         top_high = levers[int(np.argmax(ranks["high"]))]
         holds = bool(np.isfinite(tau) and tau >= HOLDS_TAU and top_low == top_high)
         verdicts.append(holds)
-        entry.update(low=dict(zip(levers, map(float, ranks["low"]))),
-                     high=dict(zip(levers, map(float, ranks["high"]))), top_low=top_low,
+        entry.update(low=dict(zip(levers, map(float, ranks["low"]), strict=False)),
+                     high=dict(zip(levers, map(float, ranks["high"]), strict=False)), top_low=top_low,
                      top_high=top_high, kendall_tau=tau if np.isfinite(tau) else None,
                      holds=holds)
     out["holds"] = all(verdicts) if verdicts else None

@@ -37,6 +37,7 @@ def baseline_of(names: list[str], requested: str | None) -> str:
 
     Raises:
         UsageError: ``requested`` is not one of the scenarios.
+
     """
     if requested is not None:
         if requested not in names:
@@ -98,6 +99,7 @@ def compare(runs: pd.DataFrame, timeseries: pd.DataFrame | None, outputs: list[s
     Returns:
         (sensitivity-table rows with method ``paired`` and ``lever`` = scenario; a dict
         ``{output: {scenario: {n_pairs, mean_diff, ..., time_to_effect_years}}}``).
+
     """
     z = float(norm.ppf(0.5 + conf / 2))
     rows: list[dict] = []

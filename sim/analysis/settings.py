@@ -55,6 +55,7 @@ class Settings:
         targets: output name -> target expression text (``">= 5"``) from the experiment or
             the command line.
         baseline: scenario compared against in a scenarios design (``None``: automatic).
+
     """
 
     seed: int = DEFAULT_SEED
@@ -89,6 +90,7 @@ def settings_from(manifest: Mapping[str, Any], **overrides: Any) -> Settings:
 
     Raises:
         UsageError: an unknown key or a value of the wrong type or range.
+
     """
     experiment = manifest.get("experiment") or {}
     table = dict(experiment.get("analysis") or {})

@@ -40,6 +40,7 @@ class SobolLayout:
         grouped: whether ``names`` are factor groups.
         names: factors or groups, in SALib's order.
         problem: the SALib problem dict.
+
     """
 
     n_base: int
@@ -57,7 +58,8 @@ class SobolLayout:
 
 def groups_of(manifest: dict[str, Any], factors: list[dict[str, Any]]) -> list[str]:
     """Each factor's SALib group: the manifest's ``groups`` list when the sweep sampled by
-    group, else a lever's declared group and any other factor its own (the engine's rule)."""
+    group, else a lever's declared group and any other factor its own (the engine's rule).
+    """
     listed = manifest.get("groups")
     if isinstance(listed, list) and len(listed) == len(factors):
         return [str(g) for g in listed]
@@ -71,6 +73,7 @@ def layout(manifest: dict[str, Any], factors: list[dict[str, Any]],
     Raises:
         UsageError: the point count fits no layout, or groups are asked for but the sample
             was drawn factor by factor.
+
     """
     names = [f["name"] for f in factors]
     groups = groups_of(manifest, factors)
@@ -126,6 +129,7 @@ def sobol_indices(output: str, values: np.ndarray, lay: SobolLayout,
     Returns:
         (rows of the sensitivity table, convergence dict with ``n_base``, ``n_half``,
         ``max_change_S1``, ``max_change_ST``, ``converged``, and per-name ``ST_half``).
+
     """
     si = _analyze(lay, values, settings, settings.seed_for(output, "sobol"))
     rows = []
@@ -149,5 +153,5 @@ def sobol_indices(output: str, values: np.ndarray, lay: SobolLayout,
         dt = float(np.nanmax(np.abs(np.asarray(si["ST"]) - np.asarray(sh["ST"]))))
         conv.update(n_half=half, max_change_S1=d1, max_change_ST=dt,
                     converged=bool(max(d1, dt) < CONVERGED_TOL),
-                    ST_half={n: float(v) for n, v in zip(lay.names, sh["ST"])})
+                    ST_half={n: float(v) for n, v in zip(lay.names, sh["ST"], strict=False)})
     return rows, conv

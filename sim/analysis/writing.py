@@ -1,6 +1,7 @@
 """Write an analysis into its sweep folder: sensitivity.csv, discovery.csv, analysis.json,
 report.md. Each file is written to a temporary name and renamed, so a reader never sees a
-half-written file."""
+half-written file.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def write_analysis(result, out_dir: str | Path | None = None) -> list[Path]:
 
     Returns:
         the paths written.
+
     """
     out = Path(out_dir) if out_dir is not None else result.path
     out.mkdir(parents=True, exist_ok=True)

@@ -18,9 +18,9 @@ from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from sim import units
 from sim.app.style import BASELINE_STYLE, POLICY_STYLE, RUNG_COLOURS, CachedCanvas, new_figure, rc
 from sim.app.text import LANGUAGES, rung_label, tr
-from sim import units
 from sim.ladder import RUNGS
 from sim.metrics import OUTPUT_INFO
 

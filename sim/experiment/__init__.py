@@ -16,8 +16,13 @@ Modules: :mod:`~sim.experiment.spec` (experiment files), :mod:`~sim.experiment.d
 
 from sim.experiment.design import build_design
 from sim.experiment.spec import Experiment, load_experiment
-from sim.experiment.store import (design_matrix, load_failures, load_manifest, load_results,
-                                  merge_sweeps)
+from sim.experiment.store import (
+                                  design_matrix,
+                                  load_failures,
+                                  load_manifest,
+                                  load_results,
+                                  merge_sweeps,
+)
 from sim.experiment.sweep import SweepSummary, run_sweep
 
 __all__ = ["Experiment", "SweepSummary", "build_design", "design_matrix", "load_experiment",

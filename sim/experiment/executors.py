@@ -54,7 +54,8 @@ class SerialExecutor:
 
 def start_method() -> str:
     """``fork`` when this process runs a single Python thread on a platform that has it
-    (workers start at once, modules already imported), else ``forkserver`` or ``spawn``."""
+    (workers start at once, modules already imported), else ``forkserver`` or ``spawn``.
+    """
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return "fork"
@@ -102,7 +103,8 @@ class ProcessExecutor:
 
     def imap_unordered(self, fn: Callable, batches: Iterator) -> Iterator[tuple[Any, Any]]:
         """Yield ``(batch, result)`` as batches finish; a dead worker yields an exception
-        for each batch in flight and the pool is replaced."""
+        for each batch in flight and the pool is replaced.
+        """
         pending: dict[cf.Future, Any] = {}
         source = iter(batches)
         exhausted = False

@@ -30,7 +30,8 @@ class RunFailed(IeisimError):
 @dataclass
 class RerunResult:
     """A re-run's rows, the stored rows (``None`` if the run is not on disk) and whether
-    every value is identical."""
+    every value is identical.
+    """
 
     task: RunTask
     rows: pd.DataFrame
@@ -87,6 +88,7 @@ def rerun(folder: str | Path, run_id: int) -> RerunResult:
 
     Raises:
         RunFailed: the run raised (its traceback is attached, to debug a failed run).
+
     """
     import traceback
 

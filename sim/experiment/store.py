@@ -52,6 +52,7 @@ def writer_lock(folder: Path, shard_tag: str | None = None):
 
     Raises:
         UsageError: another sweep is writing the same runs into ``folder``.
+
     """
     try:
         import fcntl
@@ -216,6 +217,7 @@ def load_failures(folder: str | Path, unresolved_only: bool = True) -> list[dict
     Args:
         unresolved_only: keep only the latest failure of each run that has no rows on disk
             (a run that failed and then succeeded on resume is not reported).
+
     """
     path = Path(folder) / FAILURES
     if not path.is_file():
@@ -272,6 +274,7 @@ def load_results(folder: str | Path, columns: Iterable[str] | None = None,
         Columns ``run_id, point, replicate, seed, step, year``, ``scenario`` (scenarios
         design), one per factor and one per output; rows in the same order whatever the
         executor, the number of workers or the order in which runs finished.
+
     """
     folder = _require_sweep(Path(folder))
     manifest = load_manifest(folder)
@@ -317,6 +320,7 @@ def merge_sweeps(sources: Iterable[str | Path], out: str | Path) -> Path:
     Raises:
         UsageError: a source is not a sweep folder, or the sweeps are of different
             experiments (their hashes differ).
+
     """
     import shutil
     from datetime import datetime, timezone
@@ -338,7 +342,7 @@ def merge_sweeps(sources: Iterable[str | Path], out: str | Path) -> Path:
         shutil.copyfile(first / DESIGN, tmp)
         _fsync_replace(tmp, out / DESIGN)
         target = dict(manifests[0], invocations=[])
-    for src, manifest in zip(sources, manifests):
+    for src, manifest in zip(sources, manifests, strict=False):
         if src.resolve() == out.resolve():
             continue
         for part in part_files(src):

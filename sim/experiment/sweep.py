@@ -40,8 +40,15 @@ from sim.experiment.models import RUNNERS
 from sim.experiment.progress import SweepProgress
 from sim.experiment.seeds import replicate_seeds
 from sim.experiment.spec import Experiment, load_experiment
-from sim.experiment.worker import (Batch, BatchResult, RunContext, RunTask, failure_record,
-                                   run_batch, run_one)
+from sim.experiment.worker import (
+    Batch,
+    BatchResult,
+    RunContext,
+    RunTask,
+    failure_record,
+    run_batch,
+    run_one,
+)
 
 TARGET_BATCH_SECONDS = 1.0
 """Aim for batches of about this much compute (s): long enough to amortise scheduling,
@@ -89,7 +96,8 @@ class Plan:
 @dataclass
 class SweepSummary:
     """What a sweep invocation did (``seconds``: wall time of the run loop;
-    ``compute_seconds``: time spent inside runs, summed over workers)."""
+    ``compute_seconds``: time spent inside runs, summed over workers).
+    """
 
     folder: Path
     name: str
@@ -367,6 +375,7 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
     Returns:
         A :class:`SweepSummary`; failed runs are in ``summary.failures`` and
         ``failures.jsonl`` (the CLI turns them into exit code 1).
+
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     if workers is not None and (isinstance(workers, bool) or workers < 1):

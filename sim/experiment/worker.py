@@ -36,6 +36,7 @@ class RunContext:
         outputs: output columns kept.
         factors: factor names (result columns), in design order.
         with_scenario: add a ``scenario`` column (scenarios design).
+
     """
 
     model: str

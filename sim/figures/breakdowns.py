@@ -13,8 +13,8 @@ import pandas as pd
 
 from sim.agents.college import TIERS
 from sim.figures.labels import Labels
-from sim.figures.network import rung_names
 from sim.figures.layout import legend_below, new_figure, panel_title
+from sim.figures.network import rung_names
 from sim.figures.style import NO_TIE_COLOR, RUNG_STYLE
 from sim.ladder import RUNGS
 from sim.sectors import SECTOR_NAMES, SIZE_CLASSES
@@ -74,11 +74,11 @@ def breakdowns(runs: dict[str, dict[str, pd.DataFrame]], labels: Labels):
     fig.clear()
     rows = fig.subfigures(len(runs), 1, squeeze=False)[:, 0] if len(runs) > 1 else [fig]
     handles = {}
-    for r, (row, (name, table)) in enumerate(zip(rows, tables.items())):
+    for r, (row, (name, table)) in enumerate(zip(rows, tables.items(), strict=False)):
         grid = row.subplots(1, len(BREAKDOWNS), squeeze=False)[0]
         if len(runs) > 1:
             row.suptitle(labels.scenario(name), fontweight="bold")
-        for c, (ax, kind) in enumerate(zip(grid, BREAKDOWNS)):
+        for c, (ax, kind) in enumerate(zip(grid, BREAKDOWNS, strict=False)):
             sub = table[table["breakdown"] == kind]
             cats = list(dict.fromkeys(sub["category"]))
             totals = sub.groupby("category", sort=False)["count"].sum()

@@ -60,8 +60,8 @@ def plan_runs(runs: list[RunFolder], labels: Labels) -> list[Planned]:
     names = [r.name for r in runs]
     if len(set(names)) < len(names):  # same scenario twice: tell them apart by folder
         names = [f"{r.name} ({r.path.name})" for r in runs]
-    ts = {n: r["timeseries"] for n, r in zip(names, runs)}
-    tables = {n: r.tables for n, r in zip(names, runs)}
+    ts = {n: r["timeseries"] for n, r in zip(names, runs, strict=False)}
+    tables = {n: r.tables for n, r in zip(names, runs, strict=False)}
     src = _run_source(runs)
     vs = " (one panel per run)" if len(runs) > 1 else ""
     lines = " (one line per run)" if len(runs) > 1 else ""
@@ -86,6 +86,7 @@ def plan(folder: Path, labels: Labels, compare: Path | None = None) -> tuple[lis
 
     Raises:
         UsageError: unreadable folders, or ``compare`` given for a sweep folder.
+
     """
     manifest = read_manifest(folder)
     if manifest["kind"] == "run":
@@ -111,6 +112,7 @@ def make_figures(folder: str | Path, lang: str = "en",
     Raises:
         UsageError: bad folder, unknown language or no Chinese font for ``"zh"`` (nothing is
             written then).
+
     """
     folder = Path(folder)
     labels = Labels(lang)

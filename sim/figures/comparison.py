@@ -37,8 +37,8 @@ def paired_differences(sens: pd.DataFrame, labels: Labels, baseline: str, conf_l
     fig, axes = panel_grid(len(outputs), max_cols=3, sharey=True,
                            row_height=ROW_HEIGHT_IN + PER_SCENARIO_IN * len(scenarios))
     y = np.arange(len(scenarios))[::-1].astype(float)
-    at = dict(zip(scenarios, y))
-    for i, (ax, out) in enumerate(zip(axes, outputs)):
+    at = dict(zip(scenarios, y, strict=False))
+    for i, (ax, out) in enumerate(zip(axes, outputs, strict=False)):
         d = data[data["output"] == out]
         lo = (d["mean_diff"] - d["conf_low"]).fillna(0.0).clip(lower=0.0)
         hi = (d["conf_high"] - d["mean_diff"]).fillna(0.0).clip(lower=0.0)

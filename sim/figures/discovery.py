@@ -69,7 +69,7 @@ def discovery_ranges(disc: pd.DataFrame, factors: list[dict], labels: Labels):
                            gridspec_kw={"height_ratios": heights})
     axes = list(grid[:, 0])
     handles = []
-    for i, (ax, target) in enumerate(zip(axes, targets)):
+    for i, (ax, target) in enumerate(zip(axes, targets, strict=False)):
         d = data[data["target"] == target]
         y = np.arange(len(d))[::-1].astype(float)
         full = ax.barh(y, np.ones(len(d)), height=BAR_HEIGHT, color="white",

@@ -30,6 +30,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
 
     Raises:
         UsageError: not a folder, no manifest, invalid JSON or an unknown ``kind``.
+
     """
     path = Path(path)
     if not path.is_dir():
@@ -57,6 +58,7 @@ class RunFolder:
         name: the scenario's name (from the manifest; the folder name if absent).
         manifest: the parsed manifest.
         tables: ``timeseries``, ``enterprises``, ``colleges``, ``ties`` DataFrames.
+
     """
 
     path: Path
@@ -87,6 +89,7 @@ def read_run(path: str | Path) -> RunFolder:
 
     Raises:
         UsageError: not a run folder, or a table is missing or unreadable.
+
     """
     path = Path(path)
     manifest = read_manifest(path)
@@ -134,6 +137,7 @@ def read_analysis(path: str | Path) -> AnalysisFiles:
 
     Raises:
         UsageError: a file is present but unreadable.
+
     """
     path = Path(path)
     found: dict[str, Any] = {}

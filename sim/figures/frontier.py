@@ -42,7 +42,7 @@ def frontier(points: pd.DataFrame, outputs: dict[str, bool], labels: Labels):
     tables = {o: frontier_table(points, o, better) for o, better in outputs.items()}
     fig, axes = panel_grid(len(tables), max_cols=2, row_height=ROW_HEIGHT_IN)
     handles = []
-    for i, (ax, (output, data)) in enumerate(zip(axes, tables.items())):
+    for i, (ax, (output, data)) in enumerate(zip(axes, tables.items(), strict=False)):
         rest = data[~data["non_dominated"]]
         best = data[data["non_dominated"]].sort_values([COST_OUTPUT, "point"], kind="stable")
         h1 = ax.scatter(rest[COST_OUTPUT], rest["value"], s=8, color=MUTED_COLOR, marker="o",

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from sim.figures.style import (DOUBLE_COLUMN_IN, FONT_SIZE_PT, PANEL_HEIGHT_IN,
-                               SINGLE_COLUMN_IN, SMALL_FONT_SIZE_PT)
+from sim.figures.style import (
+    DOUBLE_COLUMN_IN,
+    FONT_SIZE_PT,
+    PANEL_HEIGHT_IN,
+    SINGLE_COLUMN_IN,
+    SMALL_FONT_SIZE_PT,
+)
 
 
 def new_figure(width: str = "single", rows: int = 1, cols: int = 1, height: float | None = None,
@@ -87,11 +92,11 @@ def annotate_apart(ax, xs, ys, texts, fontsize: float = SMALL_FONT_SIZE_PT - 1,
     bottom, top = frame.y0 * to_pt, frame.y1 * to_pt
     ax_, ay_ = avoid if avoid is not None else (xs, ys)
     placed: list[tuple[float, float, float, float]] = []
-    for x, y in zip(ax_, ay_):
+    for x, y in zip(ax_, ay_, strict=False):
         px, py = (v * to_pt for v in ax.transData.transform((x, y)))
         placed.append((px - _MARKER_PT, py - _MARKER_PT, px + _MARKER_PT, py + _MARKER_PT))
     colors = colors if colors is not None else ["black"] * len(texts)
-    for x, y, text, color in zip(xs, ys, texts, colors):
+    for x, y, text, color in zip(xs, ys, texts, colors, strict=False):
         px, py = (v * to_pt for v in ax.transData.transform((x, y)))
         w, h = _CHAR_WIDTH * fontsize * len(text), fontsize
         chosen = LABEL_OFFSETS_PT[0]

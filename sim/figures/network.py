@@ -50,7 +50,7 @@ def layout(ties: dict[str, pd.DataFrame], colleges: dict[str, pd.DataFrame]) -> 
     for name in sorted(colleges):
         graph.add_nodes_from(sorted(_node("c", u) for u in colleges[name]["unique_id"]))
     edges = sorted({(_node("c", c), _node("e", e)) for t in ties.values()
-                    for c, e in zip(t["college"], t["enterprise"])})
+                    for c, e in zip(t["college"], t["enterprise"], strict=False)})
     graph.add_edges_from(edges)
     if graph.number_of_nodes() == 0:
         return {}
@@ -70,15 +70,15 @@ def network_snapshot(runs: dict[str, dict[str, pd.DataFrame]], labels: Labels):
     tied = sorted({_node("e", e) for t in ties.values() for e in t["enterprise"]})
     rows = []
     handles = {}
-    for i, (ax, (name, run)) in enumerate(zip(axes, runs.items())):
+    for i, (ax, (name, run)) in enumerate(zip(axes, runs.items(), strict=False)):
         t = run["ties"].assign(rung=rung_names(run["ties"]["rung"]))
         t = t.sort_values(["rung", "college", "enterprise"],
                           key=lambda s: s.map(RUNGS.index) if s.name == "rung" else s)
-        for rung, width in zip(RUNGS, EDGE_WIDTHS_PT):
+        for rung, width in zip(RUNGS, EDGE_WIDTHS_PT, strict=False):
             st = RUNG_STYLE[rung]
             sub = t[t["rung"] == rung]
             segments = []
-            for c, e in zip(sub["college"], sub["enterprise"]):
+            for c, e in zip(sub["college"], sub["enterprise"], strict=False):
                 (x, y), (x2, y2) = pos[_node("c", c)], pos[_node("e", e)]
                 rows.append((name, "tie", f"c{c}-e{e}", rung, x, y, x2, y2))
                 segments.append([(x, y), (x2, y2)])
@@ -99,9 +99,9 @@ def network_snapshot(runs: dict[str, dict[str, pd.DataFrame]], labels: Labels):
                                         facecolor=REFERENCE_COLOR, edgecolor="white",
                                         linewidth=0.5, zorder=11,
                                         label=labels.word("colleges"))
-        rows += [(name, "enterprise", n, "", x, y, np.nan, np.nan) for n, (x, y) in zip(tied, ent)]
+        rows += [(name, "enterprise", n, "", x, y, np.nan, np.nan) for n, (x, y) in zip(tied, ent, strict=False)]
         rows += [(name, "college", n, "", x, y, np.nan, np.nan)
-                 for n, (x, y) in zip(col_ids, col)]
+                 for n, (x, y) in zip(col_ids, col, strict=False)]
         n_firms = t["enterprise"].nunique()
         title = f"{labels.scenario(name)}: {labels.word('ties_label', n=len(t))}, " \
                 f"{n_firms}/{len(run['enterprises'])} {labels.word('enterprises').lower()}"

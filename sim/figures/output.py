@@ -29,6 +29,7 @@ class FigureRecord:
         name: file stem (``<name>.pdf|.png|.csv``).
         title: one line saying what the figure shows.
         source: which runs (or analysis files) its data comes from.
+
     """
 
     name: str

@@ -65,7 +65,7 @@ def phase_diagrams(points: pd.DataFrame, x: str, y: str,
     """
     tables = {o: phase_table(points, x, y, o) for o in outputs}
     fig, axes = panel_grid(len(tables), max_cols=2, row_height=ROW_HEIGHT_IN)
-    for i, (ax, (output, table)) in enumerate(zip(axes, tables.items())):
+    for i, (ax, (output, table)) in enumerate(zip(axes, tables.items(), strict=False)):
         _panel(ax, fig, table, x, y, output, labels, outputs[output])
         panel_title(ax, i, labels.metric(output, unit=False))
     parts = []

@@ -13,8 +13,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from sim.figures.labels import Labels
-from sim.figures.layout import (annotate_apart, legend_below, new_figure, panel_grid,
-                                panel_title)
+from sim.figures.layout import annotate_apart, legend_below, new_figure, panel_grid, panel_title
 from sim.figures.style import MUTED_COLOR, REFERENCE_COLOR, SEQUENTIAL_CMAP, SERIES_COLORS
 
 SOBOL, MORRIS = "sobol", "morris"
@@ -65,7 +64,7 @@ def sobol_bars(sens: pd.DataFrame, labels: Labels, levers: list[str]):
                            row_height=1.0 + ROW_PER_LEVER_IN * len(levers))
     y = np.arange(len(levers))[::-1].astype(float)
     handles = []
-    for i, (ax, out) in enumerate(zip(axes, outputs)):
+    for i, (ax, out) in enumerate(zip(axes, outputs, strict=False)):
         handles = []
         for k, (index, shift, word) in enumerate(((FIRST, BAR_HEIGHT / 2, "first_order"),
                                                   (TOTAL, -BAR_HEIGHT / 2, "total_order"))):
@@ -98,7 +97,7 @@ def sobol_second_order(sens: pd.DataFrame, labels: Labels, levers: list[str], ou
     n = len(levers)
     at = {lv: k for k, lv in enumerate(levers)}
     grid = np.full((n, n), np.nan)  # upper triangle, without the diagonal
-    for a, b, v in zip(data["lever"], data["lever2"], data["value"]):
+    for a, b, v in zip(data["lever"], data["lever2"], data["value"], strict=False):
         if a in at and b in at and a != b:
             i, j = sorted((at[a], at[b]))
             grid[i, j] = v
@@ -108,7 +107,7 @@ def sobol_second_order(sens: pd.DataFrame, labels: Labels, levers: list[str], ou
     vmax = max(float(finite.max(initial=0.0)), 1e-9)
     image = ax.imshow(grid, cmap=SEQUENTIAL_CMAP, vmin=min(0.0, float(finite.min(initial=0.0))),
                       vmax=vmax)
-    for i, j in zip(*np.nonzero(np.isfinite(grid))):
+    for i, j in zip(*np.nonzero(np.isfinite(grid)), strict=False):
         light = image.norm(grid[i, j]) > LIGHT_CELL
         ax.text(j, i, f"{grid[i, j]:.2f}", ha="center", va="center", fontsize=6,
                 color="black" if light else "white")
@@ -144,7 +143,7 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
     data["labelled"] = (data[[MU_STAR, SIGMA]].max(axis=1) >= MORRIS_LABEL_SHARE * scale)
     outputs = _outputs(data)
     fig, axes = panel_grid(len(outputs), max_cols=_COLS, row_height=MORRIS_ROW_IN)
-    for i, (ax, out) in enumerate(zip(axes, outputs)):
+    for i, (ax, out) in enumerate(zip(axes, outputs, strict=False)):
         d = data[data["output"] == out]
         top = max(float(np.nanmax(d[[MU_STAR, SIGMA]].to_numpy(), initial=0.0)), 1e-12) * 1.12
         ax.plot([0, top], [0, top], color=MUTED_COLOR, linewidth=0.6, linestyle="--")

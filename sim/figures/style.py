@@ -166,6 +166,7 @@ def rc_params(lang: str = "en") -> dict:
 
     Raises:
         UsageError: ``lang`` is unknown, or ``"zh"`` and no Chinese font is installed.
+
     """
     check_lang(lang)
     families = [LATIN_FONT]

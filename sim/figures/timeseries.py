@@ -35,7 +35,7 @@ def snapshot_panels(runs: dict[str, pd.DataFrame], labels: Labels):
                      ignore_index=True)[["run", "year", *outputs]]
     fig, axes = panel_grid(len(outputs), max_cols=_SNAPSHOT_COLS)
     handles = []
-    for i, (ax, out) in enumerate(zip(axes, outputs)):
+    for i, (ax, out) in enumerate(zip(axes, outputs, strict=False)):
         for k, (name, ts) in enumerate(runs.items()):
             st = series_style(k)
             (line,) = ax.plot(ts["year"], ts[out], color=st.color, linestyle=st.linestyle,
@@ -55,7 +55,7 @@ def snapshot_panels(runs: dict[str, pd.DataFrame], labels: Labels):
 def _stack(ax, years: np.ndarray, shares: pd.DataFrame, labels: Labels) -> list:
     handles = []
     bottom = np.zeros(len(years))
-    for rung, col in zip(RUNGS, SHARE_COLUMNS):
+    for rung, col in zip(RUNGS, SHARE_COLUMNS, strict=False):
         st = RUNG_STYLE[rung]
         top = bottom + shares[col].to_numpy(dtype=float)
         handles.append(ax.fill_between(years, bottom, top, facecolor=st.color, hatch=st.hatch,
@@ -75,7 +75,7 @@ def rung_shares_run(runs: dict[str, pd.DataFrame], labels: Labels):
     data = data[["run", "year", *SHARE_COLUMNS]]
     fig, axes = panel_grid(len(runs), max_cols=2)
     handles = []
-    for i, (ax, (name, ts)) in enumerate(zip(axes, runs.items())):
+    for i, (ax, (name, ts)) in enumerate(zip(axes, runs.items(), strict=False)):
         handles = _stack(ax, ts["year"].to_numpy(dtype=float), ts, labels)
         ax.set_ylim(0, 1)
         ax.set_xlim(ts["year"].min(), ts["year"].max())
@@ -100,7 +100,7 @@ def rung_bands(results: pd.DataFrame, labels: Labels, by: str = "scenario"):
     rows = []
     for g in groups:
         sub = results[results[by] == g]
-        for rung, col in zip(RUNGS, SHARE_COLUMNS):
+        for rung, col in zip(RUNGS, SHARE_COLUMNS, strict=False):
             stats = sub.groupby("year", sort=True)[col].agg(
                 n="count", mean="mean",
                 low=lambda s: float(np.quantile(s, lo_q)),
@@ -110,7 +110,7 @@ def rung_bands(results: pd.DataFrame, labels: Labels, by: str = "scenario"):
     n_rep = int(results["replicate"].nunique()) if "replicate" in results else 1
     fig, axes = panel_grid(len(groups), max_cols=4, sharex=True, sharey=True)
     handles = []
-    for i, (ax, g) in enumerate(zip(axes, groups)):
+    for i, (ax, g) in enumerate(zip(axes, groups, strict=False)):
         handles = []
         for rung in RUNGS:
             st = RUNG_STYLE[rung]
