@@ -700,21 +700,34 @@ def list_scenarios() -> list[str]:
     return sorted(p.stem for p in configs_dir().glob("*.toml"))
 
 
-def find_scenario(name_or_path: str | Path) -> Path:
-    """Resolve a scenario name (``reform_package``) or a path to an existing TOML file."""
+def find_shipped(name_or_path: str | Path, folder: Path, kind: str) -> Path:
+    """Resolve a shipped file's name (``reform_package``) or a path to an existing TOML file.
+
+    Args:
+        name_or_path: a name (looked up as ``folder/<name>.toml``) or a path (anything ending
+            in ``.toml``, containing ``/`` or existing).
+        folder: the folder of shipped files (:func:`configs_dir`, or the experiments').
+        kind: what it is, for messages (``scenario``, ``experiment``).
+
+    """
     s = str(name_or_path)
     path = Path(s)
     if path.suffix == ".toml" or "/" in s or path.exists():
         if not path.is_file():
-            raise ConfigError(f"scenario file {s!r} not found")
+            raise ConfigError(f"{kind} file {s!r} not found")
         return path
-    candidate = configs_dir() / f"{s}.toml"
+    candidate = folder / f"{s}.toml"
     if candidate.is_file():
         return candidate
-    names = list_scenarios()
+    names = sorted(p.stem for p in folder.glob("*.toml"))
     hint = difflib.get_close_matches(s, names, n=1)
     extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-    raise ConfigError(f"unknown scenario {s!r}{extra}: shipped scenarios are {', '.join(names)}")
+    raise ConfigError(f"unknown {kind} {s!r}{extra}: shipped {kind}s are {', '.join(names)}")
+
+
+def find_scenario(name_or_path: str | Path) -> Path:
+    """Resolve a scenario name (``reform_package``) or a path to an existing TOML file."""
+    return find_shipped(name_or_path, configs_dir(), "scenario")
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:

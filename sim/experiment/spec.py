@@ -49,7 +49,15 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from sim.errors import ConfigError
-from sim.params import BY_NAME, Scenario, data_dir, load_scenario, read_toml, resolve_key
+from sim.params import (
+    BY_NAME,
+    Scenario,
+    data_dir,
+    find_shipped,
+    load_scenario,
+    read_toml,
+    resolve_key,
+)
 
 MODELS = ("cooperation", "ishigami")
 DESIGNS = ("grid", "lhs", "sobol", "morris", "scenarios")
@@ -179,20 +187,7 @@ def list_experiments() -> list[str]:
 
 def find_experiment(name_or_path: str | Path) -> Path:
     """Resolve an experiment name (``demo``) or a path to an existing TOML file."""
-    s = str(name_or_path)
-    path = Path(s)
-    if path.is_file():
-        return path
-    if path.suffix == ".toml" or "/" in s:
-        raise ConfigError(f"experiment file {s!r} not found")
-    candidate = experiments_dir() / f"{s}.toml"
-    if candidate.is_file():
-        return candidate
-    names = list_experiments()
-    hint = difflib.get_close_matches(s, names, n=1)
-    extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-    raise ConfigError(f"unknown experiment {s!r}{extra}: shipped experiments are "
-                      f"{', '.join(names)}")
+    return find_shipped(name_or_path, experiments_dir(), "experiment")
 
 
 def load_experiment(source: str | Path | Mapping[str, Any]) -> Experiment:
