@@ -45,7 +45,7 @@ from sim.agents import (
     Teacher,
     TeacherPopulation,
 )
-from sim.agents.college import FACILITY_AFFORDABLE, TIERS
+from sim.agents.college import TIERS
 from sim.agents.student import APTITUDE_RANGE, ENTRY_SKILL, RD_EXPOSURE
 from sim.budget import Ledger
 from sim.decisions import (
@@ -179,6 +179,8 @@ class CooperationModel(mesa.Model):
         self._willing = {"college": [], "enterprise": []}
         self.obsolescence = np.ones(N_SECTORS)
         self._placed_real = 0.0
+        self._funding_claimed = np.zeros(self.colleges.n)  # this step (CNY million)
+        self._funding_year = np.zeros(self.colleges.n)  # paid this academic year
         # Initial network: a few rounds of contacts, trust spread so some ties can climb;
         # an industry professor's firm is a partner of the professor's college by definition.
         for _ in range(INITIAL_CONTACT_ROUNDS):
@@ -265,7 +267,7 @@ class CooperationModel(mesa.Model):
         c = self.colleges
         offered = c.offers.astype(float)
         mean_obs = (offered @ self.obsolescence) / offered.sum(axis=1)
-        target = (FACILITY_AFFORDABLE[c.tier]
+        target = (c.affordable_facility(p.economy)
                   + p.economy.shared_base_facility_boost * self.sb_effect[c.city])
         c.facility = np.clip(c.facility / mean_obs + p.behaviour.facility_renewal * self.dt
                              * (target - c.facility), 0.0, 1.0)
@@ -603,10 +605,12 @@ class CooperationModel(mesa.Model):
         n_rd = int((rung >= JOINT_RD).sum())
         ledger.claim("rd_cofunding", pol.rd_cofunding * eco.rd_project_cost * n_rd * es * dt
                      * MONEY_K_TO_M)
-        income = (eco.expert_exchange_value * int((rung >= 1).sum())
-                  + eco.rd_project_cost * eco.rd_college_share * n_rd)
-        ledger.claim("contribution_funding", pol.contribution_evaluation * income * es * dt
-                     * MONEY_K_TO_M)
+        income = (eco.expert_exchange_value * (rung >= 1)
+                  + eco.rd_project_cost * eco.rd_college_share * (rung >= JOINT_RD))
+        funding = np.bincount(self.ties.college[rows], weights=pol.contribution_evaluation
+                              * income * es * dt * MONEY_K_TO_M, minlength=self.colleges.n)
+        ledger.claim("contribution_funding", float(funding.sum()))
+        self._funding_claimed = funding
         # The firm's realised cash flow of this step, per tie (CNY thousand), for trust.
         placed_ctx = self.tie_context(self.ties.college[rows], self.ties.firm[rows])
         cost = (interns[rows] * w.student_scale * eco.intern_net_cost
@@ -623,6 +627,8 @@ class CooperationModel(mesa.Model):
     # -------------------------------------------------------- phase 7
     def end_academic_year(self) -> None:
         """Graduation, hiring and poaching; trust and expectations; majors; enrolment."""
+        self.colleges.performance_funding = self._funding_year
+        self._funding_year = np.zeros(self.colleges.n)
         self._graduate()
         self._update_nontraining()
         self._adjust_majors()
@@ -787,4 +793,6 @@ class CooperationModel(mesa.Model):
     # -------------------------------------------------------- phase 8
     def settle(self) -> None:
         """Pay the step's claims (pro-rated within the budget)."""
-        self.ledger.settle(self.dt)
+        payout = self.ledger.settle(self.dt)
+        self._funding_year += payout * self._funding_claimed
+        self._funding_claimed = np.zeros(self.colleges.n)

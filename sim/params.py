@@ -260,6 +260,19 @@ _DECLARATIONS: list[Param] = [
        "Equipment boost from shared bases (max)", "共享基地设备提升(上限)",
        "Largest rise in colleges' equipment level (relative to the frontier) from shared bases.",
        "paper 2.1 (labour materials), 4.4; value " + _U),
+    _p("economy", "college_budget", 20.0, 1.0, 1000.0, "CNY million per college per year",
+       "Colleges' equipment budget", "院校实训设备预算",
+       "Yearly budget an ordinary college spends on training equipment and facilities; "
+       "performance funding from contribution evaluation adds to it.",
+       "unsourced; order of magnitude of a college's yearly equipment spending"),
+    _p("economy", "double_high_budget_factor", 2.0, 1.0, 5.0, "multiple of college_budget",
+       "Budget of a Double High college", "双高院校预算倍数",
+       "A Double High college's equipment budget as a multiple of an ordinary college's "
+       "(central plan funding).", "MOE/MOF 2019 Double High plan; multiple unsourced"),
+    _p("economy", "facility_budget_half", 13.3, 1.0, 1000.0, "CNY million per college per year",
+       "Budget for half the frontier equipment", "达到半数前沿设备所需预算",
+       "Yearly budget at which a college can keep its equipment at half the technology "
+       "frontier (saturating: level = budget / (budget + this)).", _U),
     _p("economy", "public_budget", 400.0, 0.0, 1_000_000.0, "CNY million per year",
        "Public budget for industry-education integration", "产教融合公共预算",
        "Annual cap on public spending on all levers; claims beyond it are pro-rated.",

@@ -124,6 +124,8 @@ def colleges_table(model) -> pd.DataFrame:
             "city": int(c.city[i]),
             "majors": ";".join(c.majors(i)),
             "facility": float(c.facility[i]),
+            "budget": float(c.budget[i]),
+            "performance_funding": float(c.performance_funding[i]),
             "n_ties": int(mine.size),
             "mean_rung": float(rungs.mean()) if mine.size else 0.0,
             "joint_rd_ties": int((rungs == len(RUNGS) - 1).sum()),

@@ -10,6 +10,7 @@ from __future__ import annotations
 UNITS_ZH: dict[str, str] = {
     "CNY million": "百万元",
     "CNY million per city per year": "百万元/市/年",
+    "CNY million per college per year": "百万元/校/年",
     "CNY million per year": "百万元/年",
     "CNY thousand per apprentice per year": "千元/学徒/年",
     "CNY thousand per attempt": "千元/次",
@@ -39,6 +40,7 @@ UNITS_ZH: dict[str, str] = {
     "integer": "整数",
     "log-normal sd": "对数正态标准差",
     "majors": "个专业",
+    "multiple of college_budget": "普通院校预算的倍数",
     "per CNY thousand": "每千元",
     "per unit of reward": "每单位评价收益",
     "per year": "每年",

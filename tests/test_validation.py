@@ -139,6 +139,27 @@ def test_credit_conversion_and_bonds_shape_apprenticeship_uptake():
     assert mb.uptake() < m1.uptake()
 
 
+def test_contribution_funding_raises_budgets_of_colleges_with_deep_ties():
+    _, none = _pair({"contribution_evaluation": 0.0}, years=2)
+    assert (none.colleges.performance_funding == 0).all()
+    _, rich = _pair({"contribution_evaluation": 1.0}, years=2)
+    funded = rich.colleges.performance_funding > 0
+    assert funded.sum() >= rich.colleges.n // 2
+    level_rich = rich.colleges.affordable_facility(rich.params.economy)
+    level_none = none.colleges.affordable_facility(none.params.economy)
+    assert (level_rich[funded] > level_none[funded]).all()
+    assert np.array_equal(level_rich[~funded], level_none[~funded])
+    paid_year = rich.ledger.paid_total["contribution_funding"] / 2
+    assert rich.colleges.performance_funding.sum() <= paid_year * 1.5
+
+
+def test_double_high_colleges_afford_better_equipment():
+    m = CooperationModel(load_scenario("status_quo"), seed=2)
+    c = m.colleges
+    level = c.affordable_facility(m.params.economy)
+    assert level[c.tier == 1].min() > level[c.tier == 0].max()
+
+
 def test_contribution_evaluation_reaches_teachers():
     a = CooperationModel(load_scenario("status_quo"), seed=1)
     b = CooperationModel(load_scenario("status_quo").with_overrides(

@@ -9,9 +9,6 @@ from sim.sectors import LEGACY_ENROLMENT, N_SECTORS, SECTOR_NAMES
 
 TIERS = ("ordinary", "double_high")
 """College tiers: ordinary and the elite "Double High" plan colleges (MOE/MOF 2019)."""
-FACILITY_AFFORDABLE = np.array([0.6, 0.8])
-"""Equipment level (relative to the frontier) each tier can sustain from its own budget;
-Double High colleges receive extra central funding. Unsourced."""
 INITIAL_FACILITY_SPREAD = 0.1
 """Uniform spread of the initial equipment level below the affordable level."""
 
@@ -26,6 +23,9 @@ class CollegePopulation:
         enrol_share: (n, sectors) share of each cohort enrolled per major (rows sum to 1).
         facility: training equipment level relative to the technology frontier (0-1).
         match_rate: (n, sectors) graduate match rate per major at the last graduation.
+        budget: own equipment budget (CNY million per year; Double High colleges more).
+        performance_funding: contribution-evaluation funding received last academic year
+            (CNY million per year), added to the budget.
 
     """
 
@@ -44,8 +44,17 @@ class CollegePopulation:
             self.offers[i, rng.choice(N_SECTORS, size=k, replace=False, p=weights)] = True
         self.enrol_share = np.where(self.offers, LEGACY_ENROLMENT, 0.0)
         self.enrol_share /= self.enrol_share.sum(axis=1, keepdims=True)
-        self.facility = FACILITY_AFFORDABLE[self.tier] - INITIAL_FACILITY_SPREAD * rng.random(n)
+        e = scn.economy
+        self.budget = e.college_budget * np.where(self.tier == 1, e.double_high_budget_factor,
+                                                  1.0)
+        self.performance_funding = np.zeros(n)
+        self.facility = self.affordable_facility(e) - INITIAL_FACILITY_SPREAD * rng.random(n)
         self.match_rate = np.full((n, N_SECTORS), np.nan)
+
+    def affordable_facility(self, economy) -> np.ndarray:
+        """Equipment level (relative to the frontier) each college's money can sustain."""
+        money = self.budget + self.performance_funding
+        return money / (money + economy.facility_budget_half)
 
     def majors(self, i: int) -> list[str]:
         """Names of the sectors college ``i`` has majors for."""
@@ -78,6 +87,12 @@ class College(mesa.Agent):
     def majors(self) -> list[str]:
         """Sectors the college trains for."""
         return self.model.colleges.majors(self.index)
+
+    @property
+    def budget(self) -> float:
+        """Equipment budget including last year's performance funding (CNY million/year)."""
+        c = self.model.colleges
+        return float(c.budget[self.index] + c.performance_funding[self.index])
 
     @property
     def facility(self) -> float:
