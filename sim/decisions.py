@@ -46,19 +46,6 @@ def draw_choices(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     return np.sum(uniforms[:, None] >= cum, axis=-1)
 
 
-def logit_fixed_point(net_benefit: float, intensity: float, entry_rate: float,
-                      review_rate: float) -> float:
-    """Stationary participation of homogeneous firms choosing join/keep by binary logit.
-
-    A firm without a tie joins at rate ``entry_rate * p`` and a firm with one leaves at rate
-    ``review_rate * (1 - p)``, with ``p = sigmoid(intensity * net_benefit)``. The stationary
-    share with a tie solves ``(1 - s) e p = s r (1 - p)``. Used to verify the decision core.
-    """
-    p = float(sigmoid(intensity * net_benefit))
-    join, leave = entry_rate * p, review_rate * (1.0 - p)
-    return join / (join + leave) if join + leave > 0 else 0.0
-
-
 def stationary_ties(contacts: float, accept: float, end_probability: float) -> float:
     """Stationary expected number of ties of one college with homogeneous firms.
 

@@ -42,6 +42,13 @@ def design(kind, factors, n, second_order=False, levels=4, groups=False):
     raise ValueError(kind)
 
 
+def _append_ids(rows, run_id, point, replicate, step, year):
+    """Append one row's identifying columns (seed 1000 + replicate, as the engine would)."""
+    for key, value in (("run_id", run_id), ("point", point), ("replicate", replicate),
+                       ("seed", 1000 + replicate), ("step", step), ("year", year)):
+        rows[key].append(value)
+
+
 def write_sweep(folder: Path, kind: str, factors: list[dict], outputs: dict[str, Callable],
                 n: int, replicates: int = 1, noise: float = 0.0, second_order: bool = False,
                 levels: int = 4, groups: bool = False, years: tuple[float, ...] = (10.0,),
@@ -63,12 +70,7 @@ def write_sweep(folder: Path, kind: str, factors: list[dict], outputs: dict[str,
                                 n_points) for name in outputs}
         for p in range(n_points):
             for s, year in enumerate(years):
-                rows["run_id"].append(run_id)
-                rows["point"].append(p)
-                rows["replicate"].append(r)
-                rows["seed"].append(1000 + r)
-                rows["step"].append(s)
-                rows["year"].append(year)
+                _append_ids(rows, run_id, p, r, s, year)
                 for name, v in cols.items():
                     rows[name].append(v[p])
                 for name, fn in outputs.items():
@@ -113,12 +115,7 @@ def write_scenarios(folder: Path, effects: dict[str, float], replicates: int,
             own = np.random.default_rng([SAMPLER_SEED, r, p + 1])
             for s, year in enumerate(years):
                 level = base_level + shared.normal(0, noise) + own.normal(0, noise / 10)
-                rows["run_id"].append(run_id)
-                rows["point"].append(p)
-                rows["replicate"].append(r)
-                rows["seed"].append(1000 + r)
-                rows["step"].append(s)
-                rows["year"].append(year)
+                _append_ids(rows, run_id, p, r, s, year)
                 rows["scenario"].append(scn)
                 rows["joint_rd_per_100_firms"].append(level + effects[scn] * year / years[-1])
                 rows["public_cost"].append((cost or {}).get(scn, 1.0))

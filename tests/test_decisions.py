@@ -8,7 +8,6 @@ from sim.decisions import (
     adapt,
     draw_choices,
     logit_choice_probabilities,
-    logit_fixed_point,
     peer_average,
     poaching_hazard,
     practice_reward,
@@ -95,10 +94,9 @@ def test_saturating():
     assert saturating(5.0, 5.0) == pytest.approx(0.5)
 
 
-def test_fixed_point_formulas():
-    # Binary join/leave: s = e p / (e p + r (1 - p)).
-    assert logit_fixed_point(0.0, 1.0, 1.0, 1.0) == pytest.approx(0.5)
-    assert logit_fixed_point(10.0, 0.2, 0.5, 1.0) == pytest.approx(
-        0.5 * sigmoid(2.0) / (0.5 * sigmoid(2.0) + sigmoid(-2.0)))
+def test_stationary_ties_formula():
     # Stationary ties after entry then review within each step: T = k a (1 - q) / q.
     assert stationary_ties(6, 0.5, 0.1) == pytest.approx(6 * 0.5 * 0.9 / 0.1)
+    # Entry balances exit at the fixed point: (T + k a)(1 - q) = T.
+    t = stationary_ties(4, 0.3, 0.2)
+    assert (t + 4 * 0.3) * (1 - 0.2) == pytest.approx(t)

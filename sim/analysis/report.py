@@ -33,6 +33,11 @@ ROUNDING_DUST = 1e-9
 _SALIB = "SALib"
 
 
+def _wide_intervals(rows):
+    """Rows with a positive index whose interval half-width exceeds ``WIDE_CI`` of it."""
+    big = rows[rows["value"] > 0]
+    return big[(big["conf_high"] - big["conf_low"]) > WIDE_CI * big["value"] * 2]
+
 def _f(v: Any, digits: int = 3) -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "n/a"
@@ -310,16 +315,13 @@ def _diagnostics(output: str, info: dict[str, Any], table: pd.DataFrame) -> list
                        f"largest change of any S1 is {_f(conv['max_change_S1'], 2)} and of any "
                        f"ST {_f(conv['max_change_ST'], 2)} ({verdict}; tolerance "
                        f"{sobol.CONVERGED_TOL}).")
-        st = _pick(table, "sobol", "ST")
-        big = st[st["value"] > 0]
-        wide = big[(big["conf_high"] - big["conf_low"]) > WIDE_CI * big["value"] * 2]
+        wide = _wide_intervals(_pick(table, "sobol", "ST"))
         if len(wide):
             out.append(f"Confidence intervals are wide relative to the indices for "
                        f"{', '.join(wide.index)} (half-width over {int(100 * WIDE_CI)}% of ST): "
                        "a larger N would sharpen them.")
     ms = _pick(table, "morris", "mu_star")
-    big = ms[ms["value"] > 0]
-    wide = big[(big["conf_high"] - big["conf_low"]) > WIDE_CI * big["value"] * 2]
+    wide = _wide_intervals(ms)
     if len(wide):
         out.append(f"The mu* intervals are wide relative to mu* (half-width over "
                    f"{int(100 * WIDE_CI)}%) for {len(wide)} of {len(ms)} factors: more "
