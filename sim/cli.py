@@ -16,7 +16,14 @@ from typing import List, Optional
 
 import typer
 
-from sim.errors import ConfigError, IeisimError
+from sim.errors import (
+    EXIT_INTERRUPTED,
+    ConfigError,
+    IeisimError,
+    SignalRecord,
+    exit_code,
+    sigterm_as_interrupt,
+)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="ieisim: simulate school-enterprise cooperation under policy incentives.")
@@ -39,8 +46,11 @@ def run(
     out: Optional[Path] = typer.Option(None, help="Output folder (default: "
                                        "results/run-<scenario>-<seed>)."),
     quiet: bool = typer.Option(False, "--quiet", help="No summary table."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an earlier run folder "
+                                   "even if it also holds other files (never anything else)."),
 ) -> None:
     """Run one scenario and write timeseries, enterprises, colleges, ties and a manifest."""
+    from sim.outputs import RUN, check_name, check_output, results_path
     from sim.params import load_scenario
     from sim.run import print_summary, run_scenario, write_run
 
@@ -49,9 +59,12 @@ def run(
         scn = scn.with_overrides({"run.seed": seed})
     if years is not None:
         scn = scn.with_overrides({"run.years": years})
-    out = out or Path("results") / f"run-{scn.name}-{scn.run.seed}"
+    if out is None:
+        check_name(scn.name, "scenario name (it names the default --out folder)")
+        out = results_path(f"run-{scn.name}-{scn.run.seed}")
+    check_output(out, RUN, overwrite)  # before the run: a refusal costs nothing
     result = run_scenario(scn)
-    write_run(result, out)
+    write_run(result, out, overwrite=overwrite)
     if not quiet:
         print_summary(result)
     typer.echo(f"results written to {out}")
@@ -110,18 +123,15 @@ def main(argv: list[str] | None = None) -> None:
     import click
 
     debug = os.environ.get("IEISIM_DEBUG") == "1"
+    signals = SignalRecord()
     try:
-        rc = app(args=argv, standalone_mode=False)
-    except ConfigError as exc:
+        with sigterm_as_interrupt() as signals:  # SIGTERM cleans up like Ctrl-C, exits 143
+            rc = app(args=argv, standalone_mode=False)
+    except (ConfigError, IeisimError) as exc:  # codes: sim.errors
         if debug:
             raise
         _err(str(exc))
-        sys.exit(2)
-    except IeisimError as exc:
-        if debug:
-            raise
-        _err(str(exc))
-        sys.exit(1)
+        sys.exit(exit_code(exc))
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -130,9 +140,18 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         _err("aborted")
         sys.exit(130)
-    except KeyboardInterrupt:
-        _err("interrupted")
-        sys.exit(130)
+    except KeyboardInterrupt as exc:
+        code = exit_code(exc)
+        _err("interrupted" if code == EXIT_INTERRUPTED else "terminated (SIGTERM)")
+        sys.exit(code)
+    except OSError as exc:  # e.g. disk full in a writer that did not name it: name the folder
+        if debug:
+            raise
+        from sim.outputs import os_error
+
+        named = os_error(exc, Path(exc.filename).parent if exc.filename else "the output folder")
+        _err(str(named))
+        sys.exit(exit_code(named))
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
         if debug:
             raise
@@ -140,6 +159,7 @@ def main(argv: list[str] | None = None) -> None:
              "traceback)")
         sys.exit(1)
     if isinstance(rc, int) and rc != 0:  # click returns 130 after Ctrl-C in non-standalone mode
-        if rc == 130:
-            _err("interrupted")
+        if rc == EXIT_INTERRUPTED:
+            rc = signals.exit_code
+            _err("interrupted" if rc == EXIT_INTERRUPTED else "terminated (SIGTERM)")
         sys.exit(rc)

@@ -39,6 +39,10 @@ def analyze_command(
     if not quiet:
         typer.echo(summary(result) + "\n")
     typer.echo(f"analysis written to {directory}: " + ", ".join(p.name for p in paths))
+    partial = result.info.get("partial")
+    if partial:  # said plainly, also with --quiet (the report says it too)
+        typer.echo(f"warning: {partial['description']}; the analysis uses the runs present",
+                   err=True)
 
 
 def register(app: typer.Typer) -> None:

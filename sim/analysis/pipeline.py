@@ -32,6 +32,7 @@ from sim.analysis.loading import Sweep, load_sweep, missing_points, read_manifes
 from sim.analysis.settings import Settings, settings_from
 from sim.analysis.table import frame
 from sim.errors import UsageError
+from sim.experiment.store import completeness
 
 METHODS_BY_DESIGN: Mapping[str, tuple[str, ...]] = {
     "sobol": ("sobol", "pawn", "spearman"),
@@ -306,10 +307,10 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
     frontiers: dict[str, pd.DataFrame] = {}
     per_output: dict[str, Any] = {}
     notes: list[str] = []
-    expected = int(sweep.manifest.get("n_runs") or 0)
-    if expected and len(sweep.runs) < expected:
-        notes.append(f"{expected - len(sweep.runs)} of {expected} runs have no results (failed "
-                     "or not yet run); design points are averaged over the replicates present")
+    have = completeness(sweep.path)  # which runs are missing, said plainly (report, terminal)
+    if have.partial:
+        notes.append(have.describe() + "; the analysis uses the runs present and design "
+                     "points are averaged over the replicates present")
     key = "scenario" if sweep.design == "scenarios" else "point"
     for output in outputs:
         values = points[output].to_numpy(dtype=float)
@@ -354,6 +355,8 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
         "settings": settings.to_dict(), "outputs": per_output, "notes": notes,
         "summaries": dict(sweep.summaries),
     }
+    if have.partial:
+        info_all["partial"] = have.to_dict()
     if sweep.design == "scenarios":
         info_all["baseline"] = ctx.baseline
         info_all["scenarios"] = ctx.scenarios

@@ -475,13 +475,23 @@ def summary(result) -> str:
                       "(details in report.md):", ""] + _findings(result))
 
 
+def _partial(info: dict[str, Any]) -> list[str]:
+    """A warning at the top of the report when runs are missing (see the Notes)."""
+    part = info.get("partial")
+    if not part:
+        return []
+    return [f"**Partial data: {part['missing']} of {part['n_runs']} runs are missing.** "
+            f"{str(part.get('description', '')).capitalize()}. Numbers below use the runs "
+            "present; run the same `ieisim sweep` command again to complete the sweep.", ""]
+
+
 def render(result) -> str:
     """The report as Markdown text."""
     info = result.info
     st = result.settings
     n_runs, reps = info["n_runs"], info["replicates"]
     lines = [f"# Sensitivity analysis: {info.get('experiment') or result.path.name}", "",
-             "## Methods", "",
+             *_partial(info), "## Methods", "",
              f"The sweep ran the {info.get('model') or 'ieisim'} model on a {result.design} "
              f"design of {info['n_points']} design points with up to {reps} replicate(s) each "
              f"({n_runs} runs). Each run is reduced to one number per output: "

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from sim.errors import IeisimError
+from sim.errors import IeisimError, Interrupted, Terminated
 
 FAILURES_SHOWN = 5
 """Failed runs listed in the summary (the rest are in failures.jsonl)."""
@@ -34,9 +34,9 @@ def sweep(
     try:
         summary = run_sweep(experiment, out, workers=workers, scheduler=scheduler, shard=shard,
                             quiet=quiet, dry_run=dry_run, echo=typer.echo)
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: finished runs are on disk
-        raise IeisimError("interrupted: finished runs are saved; run the same command again "
-                          "to resume") from None
+    except KeyboardInterrupt as exc:  # Ctrl-C (exit 130) or SIGTERM (143): runs are on disk
+        raise Interrupted("interrupted: finished runs are saved; run the same command again "
+                          "to resume", terminated=isinstance(exc, Terminated)) from None
     if dry_run:
         return
     typer.echo(summary.line())

@@ -17,11 +17,10 @@ from __future__ import annotations
 import importlib
 import math
 import platform
-import signal
 import subprocess
+import sys
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
@@ -32,7 +31,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from sim.errors import IeisimError, UsageError
+from sim.errors import IeisimError, UsageError, sigterm_as_interrupt
 from sim.experiment import store
 from sim.experiment.design import build_design
 from sim.experiment.executors import check_scheduler, default_workers, make_executor
@@ -49,6 +48,7 @@ from sim.experiment.worker import (
     run_batch,
     run_one,
 )
+from sim.outputs import os_error, results_path
 
 TARGET_BATCH_SECONDS = 1.0
 """Aim for batches of about this much compute (s): long enough to amortise scheduling,
@@ -60,6 +60,8 @@ MAX_BATCH_RUNS = 2000
 """Upper bound on runs per batch (bounds the memory of one batch's rows)."""
 FAILURES_KEPT = 100
 """Failed runs listed in the summary object (all of them are in failures.jsonl)."""
+SAVED = "finished runs are saved; run the same command again to resume"
+"""What a stopped sweep keeps, for its error messages."""
 DRY_RUN_SAMPLES = 3
 """Runs timed by ``--dry-run`` to estimate the wall time."""
 _VERSIONED = ("ieisim", "mesa", "numpy", "pandas", "pyarrow", "SALib", "dask", "distributed")
@@ -297,23 +299,6 @@ def finalize_manifest(folder: Path, record: dict[str, Any]) -> dict[str, Any]:
     return manifest
 
 
-@contextmanager
-def _sigterm_as_interrupt():
-    """Let SIGTERM (e.g. a batch system's time limit) stop the sweep like Ctrl-C."""
-    def handler(signum, frame):
-        raise KeyboardInterrupt
-
-    try:
-        old = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old)
-
-
 def _preload(model: str) -> tuple[str, ...]:
     mods = ["sim.experiment.worker", "sim.experiment.models"]
     if model == "cooperation":
@@ -382,7 +367,7 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
         raise UsageError(f"--workers {workers}: expected a whole number >= 1")
     check_scheduler(scheduler)
     shard_t = parse_shard(shard)
-    folder = Path(out) if out is not None else Path("results") / exp.name
+    folder = Path(out) if out is not None else results_path(exp.name)
     plan = make_plan(exp, shard_t, runner)
     existing = check_folder(folder, plan)
     done_ids = store.finished_run_ids(folder) if existing else set()
@@ -429,7 +414,7 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
         batcher = Batcher(plan, pending, executor.slots, executor.workers)
         t0 = time.perf_counter()
         seq = 0
-        with _sigterm_as_interrupt(), SweepProgress(len(pending), exp.name, quiet) as bar:
+        with sigterm_as_interrupt(), SweepProgress(len(pending), exp.name, quiet) as bar:
             for batch, res in executor.imap_unordered(run_batch, batcher):
                 if isinstance(res, BaseException):
                     res = BatchResult(None, [failure_record(t, f"{type(res).__name__}: {res}",
@@ -450,15 +435,23 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
         summary.seconds = time.perf_counter() - t0
         if shard_t is None:  # exclusive lock: no other writer in the folder
             store.compact_parts(folder, plan.schema)
+    except OSError as exc:  # disk full, permissions: name the folder and what is kept
+        raise os_error(exc, folder, SAVED) from None
     finally:
+        failing = sys.exc_info()[1]
         executor.close()
         if lock is not None:
-            if (folder / store.MANIFEST).is_file():
-                finalize_manifest(folder, {
-                    "started": started, "ended": _now(), "executor": summary.executor,
-                    "shard": None if shard_t is None else f"{shard_t[0]}/{shard_t[1]}",
-                    "done": summary.done, "failed": summary.failed})
-            lock.__exit__(None, None, None)
+            try:
+                if (folder / store.MANIFEST).is_file():
+                    finalize_manifest(folder, {
+                        "started": started, "ended": _now(), "executor": summary.executor,
+                        "shard": None if shard_t is None else f"{shard_t[0]}/{shard_t[1]}",
+                        "done": summary.done, "failed": summary.failed})
+            except OSError as exc:  # e.g. the disk is still full: a resume recounts anyway
+                if failing is None:
+                    raise os_error(exc, folder, SAVED) from None
+            finally:
+                lock.__exit__(None, None, None)
     return summary
 
 
