@@ -286,7 +286,8 @@ def test_second_writer_on_the_same_runs_is_refused(tmp_path):
     assert run_sweep(EXP, out, workers=1, quiet=True, shard="2/2").done == 90
 
 
-def test_sigterm_stops_cleanly_with_one_line_error(tmp_path):
+@pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_signal_stops_cleanly_with_one_line_error_and_its_own_exit_code(tmp_path, sig, code):
     path = tmp_path / "ish.toml"
     path.write_text('name = "ish"\nmodel = "ishigami"\ndesign = "lhs"\nseed = 7\n'
                     "replicates = 3\n[lhs]\nsamples = 60\n[factors]\nx1 = {}\nx2 = {}\n"
@@ -298,19 +299,58 @@ def test_sigterm_stops_cleanly_with_one_line_error(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(ROOT)])}
     proc = subprocess.Popen([sys.executable, "-c", script, "sweep", str(path), "--out", str(out),
                              "--workers", "2", "--quiet"], env=env, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                                        signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while len(store.part_files(out)) < 3 and time.monotonic() < deadline:
         time.sleep(0.02)
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 1
+    assert proc.returncode == code  # not 1, the code of failed runs
     assert err.strip().splitlines()[-1] == ("error: interrupted: finished runs are saved; run "
                                             "the same command again to resume")
     m = load_manifest(out)
     done = len(store.finished_run_ids(out))
     assert 0 < done < 180 and m["counts"]["done"] == done and m["finished"] is None
     assert m["invocations"][-1]["done"] == done
+
+
+def test_disk_full_names_the_folder_keeps_finished_runs_and_resumes(serial, tmp_path, capsys,
+                                                                     monkeypatch):
+    import errno
+
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "ish.toml"
+    path.write_text('name = "ish"\nmodel = "ishigami"\ndesign = "lhs"\nseed = 7\n'
+                    "replicates = 3\n[lhs]\nsamples = 60\n[factors]\nx1 = {}\nx2 = {}\n"
+                    "x3 = {}\n")
+    out = tmp_path / "full"
+    real = pq.write_table
+    parts = []
+
+    def full(table, where, *args, **kwargs):
+        if "part-" in str(where):
+            parts.append(where)
+            if len(parts) > 1:  # the device fills up while the second part is written
+                Path(where).write_bytes(b"PAR1")
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(where))
+        return real(table, where, *args, **kwargs)
+
+    monkeypatch.setattr(pq, "write_table", full)
+    with pytest.raises(SystemExit) as exc:
+        main(["sweep", str(path), "--workers", "1", "--quiet", "--out", str(out)])
+    assert exc.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"error: disk full: no space left to write into {out} (No space left on "
+                   "device); free some space; finished runs are saved; run the same command "
+                   "again to resume"]
+    assert [p.name for p in (out / store.RUNS).iterdir()] == [p.name for p in
+                                                              store.part_files(out)]
+    assert len(store.part_files(out)) == 1 and len(store.finished_run_ids(out)) >= 1
+    monkeypatch.setattr(pq, "write_table", real)  # space freed: the same command resumes
+    main(["sweep", str(path), "--workers", "1", "--quiet", "--out", str(out)])
+    pd.testing.assert_frame_equal(load_results(out), load_results(serial))
 
 
 def test_rerun_of_a_failed_run_shows_its_traceback(tmp_path, capsys):

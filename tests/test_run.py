@@ -1,3 +1,4 @@
+import errno
 import json
 import os
 import subprocess
@@ -7,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim.errors import DiskFull, UsageError
 from sim.ladder import RUNGS
 from sim.params import load_scenario
 from sim.run import RunResult, run_scenario, simulate, write_run
@@ -95,6 +97,96 @@ def test_cli_bad_input_is_one_line_exit_2_nothing_written(args, fragment, tmp_pa
     assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0]
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def _snapshot(folder: Path) -> dict:
+    """Every entry under ``folder`` (itself included) with its mode and bytes."""
+    out = {".": oct(folder.stat().st_mode)}
+    for p in sorted(folder.rglob("*")):
+        out[str(p.relative_to(folder))] = (oct(p.stat().st_mode),
+                                           p.read_bytes() if p.is_file() else None)
+    return out
+
+
+def _one_line_exit_2(proc, fragment):
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], lines
+
+
+@pytest.mark.parametrize("overwrite", [[], ["--overwrite"]])
+def test_cli_run_never_empties_a_users_folder(tmp_path, overwrite):
+    user = tmp_path / "mine"
+    (user / "thesis").mkdir(parents=True)
+    (user / "notes.txt").write_text("notes")
+    (user / "thesis" / "ch1.tex").write_text("\\chapter{One}")
+    before = _snapshot(user)
+    proc = ieisim("run", "classroom", "--years", "1", "--quiet", "--out", str(user), *overwrite)
+    _one_line_exit_2(proc, "files ieisim did not write")
+    assert _snapshot(user) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+def test_cli_run_never_renames_a_users_file(tmp_path):
+    file = tmp_path / "results.csv"
+    file.write_text("a,b\n1,2\n")
+    proc = ieisim("run", "classroom", "--years", "1", "--quiet", "--out", str(file))
+    _one_line_exit_2(proc, "is not a folder")
+    assert file.read_text() == "a,b\n1,2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.csv"]  # no .results.csv.old
+
+
+def test_write_run_replaces_only_an_earlier_run(result, tmp_path):
+    out = write_run(result, tmp_path / "run")
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(UsageError, match=r"\(notes.txt\).*--overwrite"):
+        write_run(result, out)
+    assert (out / "notes.txt").read_text() == "mine"
+    write_run(result, out, overwrite=True)  # asked for exactly that
+    assert not (out / "notes.txt").exists() and (out / "manifest.json").is_file()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert (write_run(result, empty) / "ties.csv").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "run"]
+
+
+def test_write_run_disk_full_names_the_folder_and_keeps_the_earlier_run(result, tmp_path,
+                                                                       monkeypatch):
+    out = write_run(result, tmp_path / "run")
+    before = _snapshot(out)
+    real = pd.DataFrame.to_csv
+    calls = []
+
+    def full(self, path=None, *args, **kwargs):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    with pytest.raises(DiskFull, match=f"disk full: no space left to write into {tmp_path}"):
+        write_run(result, out)
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_scenario_name_cannot_write_outside_results(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "evil.toml").write_text('name = "../../sandbox2/data"\n[run]\nyears = 1\n')
+    proc = ieisim("run", "evil.toml", "--quiet", cwd=work)
+    _one_line_exit_2(proc, "evil.toml: name = '../../sandbox2/data': use letters")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+    assert sorted(p.name for p in work.iterdir()) == ["evil.toml"]
+
+
+def test_default_run_folder_is_inside_results(tmp_path):
+    proc = ieisim("run", "classroom", "--years", "1", "--seed", "4", "--quiet", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "results" / "run-classroom-4" / "manifest.json").is_file()
+    again = ieisim("run", "classroom", "--years", "1", "--seed", "4", "--quiet", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr  # an earlier run is replaced
+    assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["run-classroom-4"]
 
 
 def test_cli_lists_scenarios_and_parameters():
