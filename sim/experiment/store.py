@@ -424,8 +424,9 @@ class Completeness:
             where.append(f"and {len(items) - SHOWN_MISSING} more "
                          f"{'scenarios' if self.scenarios else 'points'}")
         by = "scenario" if self.scenarios else "design point"
-        return (f"partial sweep: {self.missing} of {self.n_runs} runs have no results "
-                f"(failed or not yet run); missing runs by {by}: {'; '.join(where)}")
+        text = (f"partial sweep: {self.missing} of {self.n_runs} runs have no results "
+                "(failed or not yet run)")
+        return text + (f"; missing runs by {by}: {'; '.join(where)}" if where else "")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (for ``analysis.json``)."""
@@ -457,4 +458,5 @@ def completeness(folder: str | Path) -> Completeness:
     missing = {int(p): int(reps - have[p]) for p in range(n_points) if have[p] < reps}
     scenarios = tuple(manifest.get("scenarios") or ()) if manifest.get("design") == \
         "scenarios" else ()
-    return Completeness(n_points * reps, int(have.sum()), missing, scenarios, reps)
+    n_runs = int(manifest.get("n_runs") or n_points * reps)
+    return Completeness(n_runs, int(have.sum()), missing, scenarios, reps)
