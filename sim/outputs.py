@@ -363,6 +363,50 @@ def swap_in(staged: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def check_new_file(path: str | os.PathLike, overwrite: bool = False,
+                   option: str = "--out") -> None:
+    """Check that a single output file may be written at ``path``.
+
+    An existing file may be replaced only with ``overwrite`` (the user asked for exactly
+    that); anything else that exists (a folder, a link) is refused.
+
+    Raises:
+        UsageError: the path exists (nothing written).
+
+    """
+    path = Path(path)
+    what = f"{option} {path}" if option else str(path)
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise UsageError(f"{what}: exists and is not a file; choose another path (nothing "
+                         "was written)")
+    if path.exists() and not overwrite:
+        raise UsageError(f"{what}: exists; choose another path or pass --overwrite to "
+                         "replace it (nothing was written)")
+
+
+def write_new_file(path: str | os.PathLike, data: bytes, overwrite: bool = False,
+                   option: str = "--out") -> Path:
+    """Write one file (e.g. ``ieisim rerun --out rows.csv``) atomically.
+
+    Raises:
+        UsageError: see :func:`check_new_file` (nothing written).
+        DiskFull: no space left (nothing written, no temporary file).
+
+    """
+    path = Path(path)
+    check_new_file(path, overwrite, option)
+    with named_os_errors(path.parent):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _tmp_name(path)
+        try:
+            _write_synced(tmp, data)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    return path
+
+
 # -- writing a set of files that belong together -------------------------------------------
 
 def file_digest(data: bytes) -> str:

@@ -260,6 +260,13 @@ def test_rerun_reproduces_a_stored_row(tmp_path, capsys):
     main(["rerun", str(out), "--run", "100", "--out", str(tmp_path / "r.csv")])
     assert "identical to the stored rows (3 rows)" in capsys.readouterr().out
     assert len(pd.read_csv(tmp_path / "r.csv")) == 3
+    (tmp_path / "mine.csv").write_text("mine\n")  # a user's file is not overwritten unasked
+    with pytest.raises(SystemExit) as exc:
+        main(["rerun", str(out), "--run", "100", "--out", str(tmp_path / "mine.csv")])
+    assert exc.value.code == 2 and (tmp_path / "mine.csv").read_text() == "mine\n"
+    main(["rerun", str(out), "--run", "100", "--out", str(tmp_path / "mine.csv"),
+          "--overwrite"])
+    assert len(pd.read_csv(tmp_path / "mine.csv")) == 3
 
 
 def test_killed_part_writer_leaves_no_partial_file(tmp_path):

@@ -201,3 +201,16 @@ def test_sigterm_raises_terminated_and_is_recorded():
             os.kill(os.getpid(), signal.SIGTERM)
             signal.sigtimedwait([], 0)  # let the handler run (no sleep)
     assert record.received == signal.SIGTERM and record.exit_code == 143
+
+
+def test_write_new_file_replaces_a_file_only_when_asked(tmp_path):
+    path = tmp_path / "rows.csv"
+    outputs.write_new_file(path, b"a\n")
+    with pytest.raises(UsageError, match="exists; choose another path or pass --overwrite"):
+        outputs.write_new_file(path, b"b\n")
+    assert path.read_bytes() == b"a\n"
+    outputs.write_new_file(path, b"b\n", overwrite=True)
+    assert path.read_bytes() == b"b\n"
+    with pytest.raises(UsageError, match="is not a file"):
+        outputs.write_new_file(tmp_path, b"c\n", overwrite=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.csv"]

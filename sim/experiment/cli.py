@@ -55,11 +55,18 @@ def sweep(
 def rerun(
     folder: Path = typer.Argument(..., help="A sweep folder."),
     run: int = typer.Option(..., "--run", help="The run_id to re-run."),
-    out: Optional[Path] = typer.Option(None, help="Also write the re-run's rows as CSV."),
+    out: Optional[Path] = typer.Option(None, help="Also write the re-run's rows as CSV (a new "
+                                       "file)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace the --out file if it "
+                                   "exists."),
 ) -> None:
     """Re-run one run of a sweep alone and compare it with the stored rows."""
     from sim.experiment.rerun import RunFailed
     from sim.experiment.rerun import rerun as do_rerun
+    from sim.outputs import check_new_file
+
+    if out is not None:
+        check_new_file(out, overwrite)  # before the run: a refusal costs nothing
 
     try:
         res = do_rerun(folder, run)
@@ -78,7 +85,9 @@ def rerun(
         stored = "" if res.stored is None else f"   (stored {float(res.stored.iloc[-1][c])!r})"
         typer.echo(f"  {c:28s} {float(last[c])!r}{stored}")
     if out is not None:
-        res.rows.to_csv(out, index=False)
+        from sim.outputs import write_new_file
+
+        write_new_file(out, res.rows.to_csv(index=False).encode("utf-8"), overwrite)
         typer.echo(f"rows written to {out}")
     if res.identical is None:
         typer.echo("the run is not on disk (failed or pending): nothing to compare")
