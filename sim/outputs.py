@@ -16,8 +16,8 @@ Every command that writes (``run``, ``sweep``, ``analyze``, ``figures``, and lat
   temporary name beside the old one; :func:`swap_in` exchanges the two in one system call
   (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames) and only then removes the
   old one. A kill at any moment leaves either the old folder or the new one in place, plus
-  at most a hidden ``.ieisim-tmp-*`` folder that the next writer removes
-  (:func:`remove_stale`).
+  at most a hidden ``.ieisim-tmp-*`` folder that the next writer on the same machine
+  removes (:func:`remove_stale`).
 * **Sets of files agree.** :func:`write_file_set` writes a set of files (an analysis) into
   a hidden staging folder, fsyncs them and only then renames them into place; the set
   records each file's digest (:func:`file_digest`) so that readers can check that the
@@ -50,7 +50,7 @@ RESULTS_DIR = Path("results")
 MANIFEST = "manifest.json"
 """The file that says which ieisim command wrote a folder (key ``kind``)."""
 TMP_PREFIX = ".ieisim-tmp-"
-"""Hidden temporary folders and files of a writer: ``.ieisim-tmp-<pid>-<id>-<name>``."""
+"""Hidden temporary folders and files of a writer: ``.ieisim-tmp-<pid>-<host>-<id>-<name>``."""
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 """Names that may become a folder name: no separators, no leading dot."""
 MAX_NAME_CHARS = 100
@@ -229,6 +229,9 @@ def check_output(path: str | os.PathLike, kind: FolderKind, overwrite: bool = Fa
     """
     path = Path(path)
     what = f"{option} {path}" if option else str(path)
+    if path.name in ("", ".", "..") or Path.cwd().is_relative_to(path.resolve()):
+        raise UsageError(f"{what}: is the current folder or holds it; name a new folder, e.g. "
+                         f"{RESULTS_DIR / 'my-run'} (nothing was written)")
     if path.is_symlink():
         raise UsageError(f"{what}: is a symbolic link; give the folder it points to, or "
                          "another path (nothing was written)")
@@ -260,9 +263,16 @@ def check_output(path: str | os.PathLike, kind: FolderKind, overwrite: bool = Fa
 
 # -- writing a folder atomically ---------------------------------------------------------
 
+def _host_tag() -> str:
+    """A short tag of this machine, so writers on a shared file system tell theirs apart."""
+    import socket
+
+    return hashlib.sha1(socket.gethostname().encode("utf-8")).hexdigest()[:6]
+
+
 def _tmp_name(final: Path, tag: str = "") -> Path:
-    return final.with_name(f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}{tag}-"
-                           f"{final.name}"[:255])
+    return final.with_name(f"{TMP_PREFIX}{os.getpid()}-{_host_tag()}-{uuid.uuid4().hex[:8]}"
+                           f"{tag}-{final.name}"[:255])
 
 
 def _pid_alive(pid: int) -> bool:
@@ -278,18 +288,20 @@ def _pid_alive(pid: int) -> bool:
 def remove_stale(folder: str | os.PathLike) -> int:
     """Remove temporary folders and files left in ``folder`` by killed ieisim writers.
 
-    Only entries named ``.ieisim-tmp-<pid>-...`` whose process is gone are removed.
-    Returns how many.
+    Only entries named ``.ieisim-tmp-<pid>-<host>-...`` written on this machine whose
+    process is gone are removed (a writer on another machine sharing the folder is left
+    alone). Returns how many.
     """
     folder = Path(folder)
     if not folder.is_dir():
         return 0
     n = 0
+    host = _host_tag()
     for p in folder.iterdir():
         if not _is_ours_tmp(p.name):
             continue
-        pid = p.name[len(TMP_PREFIX):].split("-", 1)[0]
-        if not pid.isdigit() or _pid_alive(int(pid)):
+        pid, _, rest = p.name[len(TMP_PREFIX):].partition("-")
+        if not pid.isdigit() or not rest.startswith(host + "-") or _pid_alive(int(pid)):
             continue
         if p.is_dir() and not p.is_symlink():
             shutil.rmtree(p, ignore_errors=True)
@@ -472,8 +484,9 @@ def os_error(exc: OSError, folder: str | os.PathLike, saved: str = "") -> Except
         return DiskFull(f"disk full: no space left to write into {folder} ({reason}); free "
                         "some space" + (f"; {saved}" if saved else ""))
     if exc.errno in _DENIED:
+        shown = exc.filename and TMP_PREFIX not in str(exc.filename)
         return UsageError(f"cannot write into {folder}: {reason}"
-                          + (f" ({exc.filename})" if exc.filename else ""))
+                          + (f" ({exc.filename})" if shown else ""))
     return IeisimError(f"cannot write into {folder}: {reason}")
 
 

@@ -146,15 +146,26 @@ def test_staging_folder_is_removed_when_the_block_fails(tmp_path):
 
 
 def test_remove_stale_removes_only_dead_writers_temporaries(tmp_path):
-    dead = tmp_path / f"{outputs.TMP_PREFIX}999999999-abcd-out"
+    host = outputs._host_tag()
+    dead = tmp_path / f"{outputs.TMP_PREFIX}999999999-{host}-abcd-out"
     dead.mkdir()
-    live = tmp_path / f"{outputs.TMP_PREFIX}{os.getpid()}-abcd-out"
+    live = tmp_path / f"{outputs.TMP_PREFIX}{os.getpid()}-{host}-abcd-out"
     live.mkdir()
+    elsewhere = tmp_path / f"{outputs.TMP_PREFIX}999999999-zzzzzz-abcd-out"  # another machine
+    elsewhere.mkdir()
     (tmp_path / ".ieisim-notes").write_text("user's")  # not ours: never touched
     (tmp_path / "notes.txt").write_text("user's")
     assert outputs.remove_stale(tmp_path) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [live.name, ".ieisim-notes", "notes.txt"])
+        [live.name, elsewhere.name, ".ieisim-notes", "notes.txt"])
+    assert outputs._tmp_name(tmp_path / "x").name.startswith(
+        f"{outputs.TMP_PREFIX}{os.getpid()}-{host}-")
+
+
+@pytest.mark.parametrize("out", [".", "..", "/"])
+def test_the_current_folder_and_its_parents_are_never_an_output(out):
+    with pytest.raises(UsageError, match="is the current folder or holds it"):
+        outputs.check_output(out, outputs.RUN, overwrite=True)
 
 
 def test_write_file_set_disk_full_keeps_the_old_set_and_no_temporary(tmp_path, monkeypatch):
