@@ -230,3 +230,26 @@ def test_ctrl_c_stops_a_run_with_one_line_exit_130_and_nothing_written(tmp_path)
     assert proc.returncode == 130
     assert err.strip() == "error: interrupted"
     assert not out.exists() and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("sig, code, message", [
+    ("SIGTERM", 143, "error: terminated (SIGTERM)"), ("SIGINT", 130, "error: interrupted")])
+def test_a_signal_during_a_run_exits_with_its_code_and_writes_nothing(tmp_path, monkeypatch,
+                                                                      capsys, sig, code,
+                                                                      message):
+    import signal
+
+    import sim.run
+    from sim.cli import main
+
+    def stopped(scenario, *args, **kwargs):  # the signal arrives while the model runs
+        os.kill(os.getpid(), getattr(signal, sig))
+        signal.sigtimedwait([], 0)  # the handler runs here
+        raise AssertionError("the signal did not stop the run")
+
+    monkeypatch.setattr(sim.run, "run_scenario", stopped)
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "classroom", "--quiet", "--out", str(tmp_path / "r")])
+    assert exc.value.code == code
+    assert capsys.readouterr().err.strip() == message
+    assert list(tmp_path.iterdir()) == []
