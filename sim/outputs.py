@@ -81,6 +81,8 @@ class FolderKind:
 
 FIGURES = "figures"
 """Sub-folder written by ``ieisim figures`` in a run or sweep folder."""
+FIGURES_RECORD = "ieisim figures wrote:"
+"""Start of the hidden line of ``figures/README.md`` that lists the files written there."""
 RUN = FolderKind("run", "ieisim run",
                  frozenset({"timeseries.csv", "enterprises.csv", "colleges.csv", "ties.csv",
                             MANIFEST}), frozenset({FIGURES}))
@@ -171,8 +173,9 @@ def check_figures_folder(folder: str | os.PathLike) -> None:
 def figures_foreign(folder: Path) -> list[str]:
     """Entries of a ``figures/`` folder that ieisim did not write (empty: all its own).
 
-    ieisim's figures folder holds ``README.md`` (written by ``ieisim figures``, naming the
-    command) and the files that README links to.
+    ieisim's figures folder holds ``README.md`` (written by ``ieisim figures``) and the
+    files that README lists in its hidden ``<!-- ieisim figures wrote: ... -->`` line (or,
+    in folders written before that line existed, links to).
     """
     folder = Path(folder)
     readme = folder / "README.md"
@@ -183,7 +186,9 @@ def figures_foreign(folder: Path) -> list[str]:
         return entries
     if "ieisim figures" not in text:
         return entries
-    listed = set(re.findall(r"\]\(([^)/]+)\)", text)) | {"README.md"}
+    record = re.search(f"<!-- {FIGURES_RECORD} ([^>]*) -->", text)
+    names = record.group(1).split() if record else re.findall(r"\]\(([^)/]+)\)", text)
+    listed = set(names) | {"README.md"}
     return [name for name in entries
             if name not in listed or not (folder / name).is_file()]
 

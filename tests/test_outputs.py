@@ -225,3 +225,16 @@ def test_write_new_file_replaces_a_file_only_when_asked(tmp_path):
     with pytest.raises(UsageError, match="is not a file"):
         outputs.write_new_file(tmp_path, b"c\n", overwrite=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.csv"]
+
+
+def test_figures_index_records_what_ieisim_wrote(tmp_path):
+    from sim.figures.output import FigureRecord, write_index
+
+    for ext in ("pdf", "png", "csv"):
+        (tmp_path / f"a.{ext}").write_text(ext)
+    write_index([FigureRecord("a", "A", "run")], tmp_path, "Figures", "about", "ieisim figures x")
+    assert f"<!-- {outputs.FIGURES_RECORD} a.pdf a.png a.csv -->" in (
+        tmp_path / "README.md").read_text()
+    assert outputs.figures_foreign(tmp_path) == []
+    (tmp_path / "b.png").write_text("user's")
+    assert outputs.figures_foreign(tmp_path) == ["b.png"]

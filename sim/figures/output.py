@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.figures.style import PNG_DPI
+from sim.outputs import FIGURES_RECORD
 
 FORMATS = ("pdf", "png", "csv")
 """Files written for each figure, by extension."""
@@ -64,6 +65,8 @@ def write_index(records: list[FigureRecord], out_dir: Path, heading: str, about:
     for r in records:
         files = ", ".join(f"[{f.rsplit('.', 1)[1]}]({f})" for f in r.files())
         lines.append(f"| `{r.name}` ({files}) | {r.title} | {r.source} |")
+    written = " ".join(f for r in records for f in r.files())
+    lines += ["", f"<!-- {FIGURES_RECORD} {written} -->"]  # what 'ieisim figures' may replace
     path = Path(out_dir) / "README.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
