@@ -2,8 +2,9 @@
 
 Each area registers its own sub-commands (``sim.experiment.cli``, ``sim.analysis.cli``,
 ``sim.figures.cli``, ``sim.app.cli``) through a ``register(app)`` function. Named errors
-become one-line messages: bad input exits with code 2, a failed job with code 1, and no
-traceback is shown unless ``IEISIM_DEBUG=1``.
+become one-line messages: bad input exits with code 2, a failed job with code 1, Ctrl-C
+with 130 and SIGTERM with 143 (:mod:`sim.errors`), and no traceback is shown unless
+``IEISIM_DEBUG=1``.
 """
 
 from __future__ import annotations
