@@ -81,6 +81,10 @@ class FolderKind:
 
 FIGURES = "figures"
 """Sub-folder written by ``ieisim figures`` in a run or sweep folder."""
+SWEEP = FolderKind("sweep", "ieisim sweep",
+                   frozenset({MANIFEST, "design.parquet", "failures.jsonl", ".lock"}),
+                   frozenset({"runs", "figures"}))
+"""A sweep folder (``ieisim sweep``; resumed, never replaced)."""
 FIGURES_RECORD = "ieisim figures wrote:"
 """Start of the hidden line of ``figures/README.md`` that lists the files written there."""
 RUN = FolderKind("run", "ieisim run",
@@ -219,12 +223,21 @@ NEW, EMPTY, REPLACE = "new", "empty", "replace"
 
 
 def check_output(path: str | os.PathLike, kind: FolderKind, overwrite: bool = False,
-                 option: str = "--out") -> str:
+                 option: str = "--out", resume: bool = False) -> str:
     """Check that ``path`` may receive a new output folder of ``kind``.
+
+    Args:
+        path: the output folder.
+        kind: what the command writes there.
+        overwrite: the user asked to replace an earlier folder of ``kind`` that also holds
+            other files.
+        option: the option that named ``path``, for messages.
+        resume: the command adds to its earlier folder and never removes anything there
+            (a sweep): other files and a link to the folder are then fine.
 
     Returns:
         :data:`NEW` (nothing there), :data:`EMPTY` (an empty folder) or :data:`REPLACE`
-        (a folder written earlier by the same command, replaced whole).
+        (a folder written earlier by the same command: replaced whole, or resumed).
 
     Raises:
         UsageError: ``path`` is a file, a symbolic link, a folder not written by this
@@ -237,7 +250,7 @@ def check_output(path: str | os.PathLike, kind: FolderKind, overwrite: bool = Fa
     if path.name in ("", ".", "..") or Path.cwd().is_relative_to(path.resolve()):
         raise UsageError(f"{what}: is the current folder or holds it; name a new folder, e.g. "
                          f"{RESULTS_DIR / 'my-run'} (nothing was written)")
-    if path.is_symlink():
+    if path.is_symlink() and not (resume and path.is_dir()):
         raise UsageError(f"{what}: is a symbolic link; give the folder it points to, or "
                          "another path (nothing was written)")
     if not path.exists():
@@ -257,7 +270,7 @@ def check_output(path: str | os.PathLike, kind: FolderKind, overwrite: bool = Fa
         raise UsageError(f"{what}: exists and holds {held}, not an earlier {kind.command} "
                          "output; choose another path (nothing was written; --overwrite "
                          f"replaces only folders written by {kind.command})")
-    foreign = foreign_entries(path, kind)
+    foreign = [] if resume else foreign_entries(path, kind)
     if foreign and not overwrite:
         raise UsageError(f"{what}: holds an earlier {kind.command} output and also files "
                          f"ieisim did not write ({_listing(foreign)}); move them out, choose "

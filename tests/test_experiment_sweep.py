@@ -419,3 +419,39 @@ def test_many_parts_are_compacted_without_changing_the_table(serial, tmp_path, m
     parts = store.part_files(out)
     assert [p.name.startswith("part-c") for p in parts] == [True, True]  # 180 rows / 100
     pd.testing.assert_frame_equal(load_results(out), load_results(serial))
+
+
+def test_sweep_never_writes_into_a_users_folder_or_file(tmp_path, capsys):
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "notes.txt").write_text("notes")
+    file = tmp_path / "file.csv"
+    file.write_text("a\n")
+    for out, fragment in ((user, "files ieisim did not write"), (file, "is not a folder")):
+        with pytest.raises(SystemExit) as exc:
+            main(["sweep", str(ROOT / "experiments" / "ishigami_check.toml"), "--out", str(out),
+                  "--workers", "1", "--quiet"])
+        assert exc.value.code == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and fragment in err[0]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["file.csv", "mine", "notes.txt"]
+
+
+def test_default_sweep_folder_is_inside_results_and_resumes_through_a_link(tmp_path,
+                                                                         monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    s = run_sweep({**EXP, "lhs": {"samples": 4}, "replicates": 1}, workers=1, quiet=True)
+    assert s.folder == Path("results") / "ish" and s.done == 4
+    (tmp_path / "link").symlink_to(tmp_path / "results" / "ish")  # e.g. onto scratch space
+    again = run_sweep({**EXP, "lhs": {"samples": 4}, "replicates": 1}, tmp_path / "link",
+                      workers=1, quiet=True)
+    assert again.done == 0 and again.skipped == 4
+
+
+def test_a_sweep_killed_before_its_manifest_starts_afresh(tmp_path):
+    out = tmp_path / "x"
+    (out / store.RUNS).mkdir(parents=True)
+    (out / store.LOCK).write_text("")
+    (out / store.DESIGN).write_bytes(b"PAR1 cut short")
+    s = run_sweep({**EXP, "lhs": {"samples": 4}, "replicates": 1}, out, workers=1, quiet=True)
+    assert s.done == 4 and load_manifest(out)["counts"]["done"] == 4

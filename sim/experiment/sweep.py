@@ -48,7 +48,7 @@ from sim.experiment.worker import (
     run_batch,
     run_one,
 )
-from sim.outputs import os_error, results_path
+from sim.outputs import REPLACE, SWEEP, check_output, os_error, results_path
 
 TARGET_BATCH_SECONDS = 1.0
 """Aim for batches of about this much compute (s): long enough to amortise scheduling,
@@ -255,19 +255,28 @@ def _changed_keys(old: Mapping, new: Mapping) -> list[str]:
     return [k for k in keys if old.get(k) != new.get(k) and k != "description"]
 
 
+def _unfinished_start(folder: Path) -> bool:
+    """Whether ``folder`` was left by a sweep killed before it wrote its manifest.
+
+    Such a folder holds only the lock, an empty ``runs/`` and maybe the design; the sweep
+    starts afresh in it.
+    """
+    if not folder.is_dir() or folder.is_symlink() or (folder / store.MANIFEST).exists():
+        return False
+    names = {p.name for p in folder.iterdir()}
+    runs = folder / store.RUNS
+    if store.RUNS not in names or not runs.is_dir() or any(runs.iterdir()):
+        return False
+    return all(n in (store.RUNS, store.DESIGN) or n.startswith((store.LOCK, store.TMP_PREFIX))
+               for n in names)
+
+
 def check_folder(folder: Path, plan: Plan) -> dict[str, Any] | None:
     """Return the existing manifest (resume) or ``None`` (new folder); refuse a mismatch."""
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out {folder}: exists and is not a folder")
-    manifest_path = folder / store.MANIFEST
-    if not manifest_path.is_file():
-        leftovers = [p for p in folder.iterdir() if not p.name.startswith(".")
-                     and not (p.name == store.RUNS and not any(p.iterdir()))] \
-            if folder.is_dir() else []
-        if leftovers:
-            raise UsageError(f"{folder}: exists, is not empty and holds no sweep; choose "
-                             "another --out")
+    if _unfinished_start(folder):
+        return None
+    if check_output(folder, SWEEP, resume=True) != REPLACE:  # refuses what is not a sweep
         return None
     old = store.load_manifest(folder)
     new_hash = plan.experiment.digest()
