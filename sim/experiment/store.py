@@ -432,8 +432,9 @@ class Completeness:
         """JSON-ready summary (for ``analysis.json``)."""
         by = {(self.scenarios[p] if p < len(self.scenarios) else str(p)): k
               for p, k in sorted(self.missing_points.items())}
+        key = "missing_by_" + ("scenario" if self.scenarios else "point")
         return {"n_runs": self.n_runs, "done": self.done, "missing": self.missing,
-                "description": self.describe(), "missing_by_" + ("scenario" if self.scenarios else "point"): by}
+                "description": self.describe(), key: by}
 
 
 def completeness(folder: str | Path) -> Completeness:
