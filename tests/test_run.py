@@ -184,6 +184,10 @@ def test_default_run_folder_is_inside_results(tmp_path):
     proc = ieisim("run", "classroom", "--years", "1", "--seed", "4", "--quiet", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "results" / "run-classroom-4" / "manifest.json").is_file()
+    umask = os.umask(0)
+    os.umask(umask)
+    mode = (tmp_path / "results" / "run-classroom-4").stat().st_mode & 0o777
+    assert mode == 0o777 & ~umask  # an ordinary folder, not a private temporary one (0700)
     again = ieisim("run", "classroom", "--years", "1", "--seed", "4", "--quiet", cwd=tmp_path)
     assert again.returncode == 0, again.stderr  # an earlier run is replaced
     assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["run-classroom-4"]
