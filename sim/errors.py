@@ -77,12 +77,18 @@ def sigterm_as_interrupt():
     Yields a :class:`SignalRecord`, so a caller whose framework turns the exception into a
     plain "interrupted" (click returns 130) can still tell SIGTERM apart.
     """
+    current = signal.getsignal(signal.SIGTERM)
+    outer = getattr(current, "ieisim_record", None)
+    if outer is not None:  # already inside one (e.g. the CLI's): keep its record
+        yield outer
+        return
     record = SignalRecord()
 
     def handler(signum, frame):
         record.received = signum
         raise Terminated
 
+    handler.ieisim_record = record
     try:
         old = signal.signal(signal.SIGTERM, handler)
     except ValueError:  # not the main thread

@@ -238,3 +238,15 @@ def test_figures_index_records_what_ieisim_wrote(tmp_path):
     assert outputs.figures_foreign(tmp_path) == []
     (tmp_path / "b.png").write_text("user's")
     assert outputs.figures_foreign(tmp_path) == ["b.png"]
+
+
+def test_nested_sigterm_handlers_share_one_record():
+    with pytest.raises(Terminated):
+        with sigterm_as_interrupt() as outer:
+            with sigterm_as_interrupt() as inner:  # e.g. run_sweep inside the CLI
+                assert inner is outer
+                os.kill(os.getpid(), signal.SIGTERM)
+                signal.sigtimedwait([], 0)
+    assert outer.exit_code == 143
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL or not hasattr(
+        signal.getsignal(signal.SIGTERM), "ieisim_record")
