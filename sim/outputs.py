@@ -488,6 +488,12 @@ _DENIED = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.ENOENT, 
            errno.ENAMETOOLONG, errno.EISDIR, errno.ENOTEMPTY}
 
 
+def is_write_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a file-system error of writing (disk full, permissions, paths)."""
+    return isinstance(exc, OSError) and not isinstance(exc, ConnectionError) and \
+        exc.errno in _FULL | _DENIED
+
+
 def os_error(exc: OSError, folder: str | os.PathLike, saved: str = "") -> Exception:
     """The named error for an ``OSError`` met while writing into ``folder``.
 

@@ -250,3 +250,10 @@ def test_nested_sigterm_handlers_share_one_record():
     assert outer.exit_code == 143
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL or not hasattr(
         signal.getsignal(signal.SIGTERM), "ieisim_record")
+
+
+def test_only_file_system_errors_are_write_errors():
+    assert outputs.is_write_error(OSError(errno.ENOSPC, "full"))
+    assert outputs.is_write_error(PermissionError(errno.EACCES, "denied"))
+    assert not outputs.is_write_error(ConnectionRefusedError(errno.ECONNREFUSED, "refused"))
+    assert not outputs.is_write_error(ValueError("x"))

@@ -48,7 +48,14 @@ from sim.experiment.worker import (
     run_batch,
     run_one,
 )
-from sim.outputs import REPLACE, SWEEP, check_output, os_error, results_path
+from sim.outputs import (
+    REPLACE,
+    SWEEP,
+    check_output,
+    is_write_error,
+    os_error,
+    results_path,
+)
 
 TARGET_BATCH_SECONDS = 1.0
 """Aim for batches of about this much compute (s): long enough to amortise scheduling,
@@ -445,6 +452,8 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
         if shard_t is None:  # exclusive lock: no other writer in the folder
             store.compact_parts(folder, plan.schema)
     except OSError as exc:  # disk full, permissions: name the folder and what is kept
+        if not is_write_error(exc):
+            raise  # e.g. a lost connection to a Dask scheduler
         raise os_error(exc, folder, SAVED) from None
     finally:
         failing = sys.exc_info()[1]
