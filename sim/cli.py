@@ -145,17 +145,16 @@ def main(argv: list[str] | None = None) -> None:
         code = exit_code(exc)
         _err("interrupted" if code == EXIT_INTERRUPTED else "terminated (SIGTERM)")
         sys.exit(code)
-    except OSError as exc:  # e.g. disk full in a writer that did not name it: name the folder
-        if debug:
-            raise
-        from sim.outputs import os_error
-
-        named = os_error(exc, Path(exc.filename).parent if exc.filename else "the output folder")
-        _err(str(named))
-        sys.exit(exit_code(named))
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
         if debug:
             raise
+        from sim.outputs import is_disk_full, os_error
+
+        if is_disk_full(exc):  # where no writer named the folder
+            named = os_error(exc, Path(exc.filename).parent if exc.filename else "the output "
+                             "folder")
+            _err(str(named))
+            sys.exit(exit_code(named))
         _err(f"internal error: {type(exc).__name__}: {exc} (set IEISIM_DEBUG=1 for the "
              "traceback)")
         sys.exit(1)

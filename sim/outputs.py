@@ -488,6 +488,11 @@ _DENIED = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.ENOENT, 
            errno.ENAMETOOLONG, errno.EISDIR, errno.ENOTEMPTY}
 
 
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the device (or the user's quota) is full."""
+    return isinstance(exc, OSError) and exc.errno in _FULL
+
+
 def is_write_error(exc: BaseException) -> bool:
     """Whether ``exc`` is a file-system error of writing (disk full, permissions, paths)."""
     return isinstance(exc, OSError) and not isinstance(exc, ConnectionError) and \

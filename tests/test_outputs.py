@@ -257,3 +257,21 @@ def test_only_file_system_errors_are_write_errors():
     assert outputs.is_write_error(PermissionError(errno.EACCES, "denied"))
     assert not outputs.is_write_error(ConnectionRefusedError(errno.ECONNREFUSED, "refused"))
     assert not outputs.is_write_error(ValueError("x"))
+    assert outputs.is_disk_full(OSError(errno.EDQUOT, "quota"))
+    assert not outputs.is_disk_full(PermissionError(errno.EACCES, "denied"))
+
+
+def test_cli_names_a_full_disk_that_no_writer_named(monkeypatch, capsys):
+    import sim.params
+    from sim.cli import main
+
+    def full(kind=None):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/data/out/table.csv")
+
+    monkeypatch.setattr(sim.params, "parameter_table", full)
+    with pytest.raises(SystemExit) as exc:
+        main(["params"])
+    assert exc.value.code == 1
+    assert capsys.readouterr().err.strip() == (
+        "error: disk full: no space left to write into /data/out (No space left on device); "
+        "free some space")
