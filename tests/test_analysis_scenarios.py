@@ -155,8 +155,10 @@ def test_partly_finished_scenarios_sweep_is_analysed_and_says_what_is_missing(sw
     assert info["partial"]["missing"] == 15
     assert info["partial"]["missing_by_scenario"] == {"reform_package": 3, "platforms_only": 12}
     report = (sweep / "report.md").read_text()
-    assert "**Partial data: 15 of 36 runs are missing.**" in report.splitlines()[2]
-    assert "platforms_only: 12 of 12" in report
+    assert report.splitlines()[2].startswith(
+        "**Partial data: 15 of 36 runs are missing** (failed or not yet run); missing runs by "
+        "scenario: reform_package 3 of 12, platforms_only 12 of 12. ")
+    assert "scenario platforms_only: 12 of 12" in report  # and in the notes
     comparisons = info["outputs"]["joint_rd_per_100_firms"]["scenarios"]["comparisons"]
     assert list(comparisons) == ["reform_package"]  # what is there is analysed
     assert comparisons["reform_package"]["n_pairs"] == 9

@@ -480,9 +480,14 @@ def _partial(info: dict[str, Any]) -> list[str]:
     part = info.get("partial")
     if not part:
         return []
-    return [f"**Partial data: {part['missing']} of {part['n_runs']} runs are missing.** "
-            f"{str(part.get('description', '')).capitalize()}. Numbers below use the runs "
-            "present; run the same `ieisim sweep` command again to complete the sweep.", ""]
+    by = part.get("missing_by_scenario") or part.get("missing_by_point") or {}
+    what = "scenario" if "missing_by_scenario" in part else "design point"
+    shown = ", ".join(f"{k} {v} of {part.get('replicates', '?')}" for k, v in list(by.items())[:8])
+    where = (f"; missing runs by {what}: {shown}" + (", ..." if len(by) > 8 else "")
+             if by else "")
+    return [f"**Partial data: {part['missing']} of {part['n_runs']} runs are missing** (failed "
+            f"or not yet run){where}. Numbers below use the runs present; run the same "
+            "`ieisim sweep` command again to complete the sweep.", ""]
 
 
 def render(result) -> str:

@@ -434,7 +434,7 @@ class Completeness:
               for p, k in sorted(self.missing_points.items())}
         key = "missing_by_" + ("scenario" if self.scenarios else "point")
         return {"n_runs": self.n_runs, "done": self.done, "missing": self.missing,
-                "description": self.describe(), key: by}
+                "replicates": self.replicates, "description": self.describe(), key: by}
 
 
 def completeness(folder: str | Path) -> Completeness:
