@@ -1,6 +1,7 @@
-"""Write an analysis into its sweep folder: sensitivity.csv, discovery.csv, analysis.json,
-report.md. Each file is written to a temporary name and renamed, so a reader never sees a
-half-written file.
+"""Write an analysis into its sweep folder.
+
+Files: sensitivity.csv, discovery.csv, analysis.json, report.md. Each file is written to a
+temporary name and renamed, so a reader never sees a half-written file.
 """
 
 from __future__ import annotations

@@ -215,6 +215,7 @@ def load_failures(folder: str | Path, unresolved_only: bool = True) -> list[dict
     """Failure records of a sweep folder.
 
     Args:
+        folder: the sweep folder.
         unresolved_only: keep only the latest failure of each run that has no rows on disk
             (a run that failed and then succeeded on resume is not reported).
 
@@ -310,8 +311,10 @@ def load_results(folder: str | Path, columns: Iterable[str] | None = None,
 
 
 def merge_sweeps(sources: Iterable[str | Path], out: str | Path) -> Path:
-    """Combine sweep folders of one experiment into ``out`` (e.g. shards run on machines
-    without a shared file system, each with its own ``--out``).
+    """Combine sweep folders of one experiment into ``out``.
+
+    For example shards run on machines without a shared file system, each with its own
+    ``--out``.
 
     Parts are copied atomically (names already in ``out`` are skipped, so merging again is
     harmless), failure records appended, and the manifest's counts recomputed. The merged
