@@ -150,6 +150,28 @@ def test_charts_change_after_a_step_and_show_both_runs_side_by_side():
     assert png.startswith(PNG_MAGIC)
 
 
+def test_chinese_charts_draw_every_glyph():
+    """The app finds a Chinese font as ``ieisim figures --lang zh`` does: no glyph is missing."""
+    import warnings
+
+    from sim.app.style import font_families
+    from sim.figures.style import find_cjk_font
+
+    if find_cjk_font() is None:
+        pytest.skip("no Chinese font installed (.ci/run installs fonts-noto-cjk)")
+    assert font_families()[1:] == [find_cjk_font()]
+    session = ClassroomSession()
+    session.set_compare(True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" is a UserWarning
+        assert ChartBoard(True, session.horizon_years, "zh").render(
+            session.timeseries()).startswith(PNG_MAGIC)
+        model = session.policy
+        board = NetworkBoard([(network_title("policy_run", True, "zh"), session.layout(model))],
+                             "zh")
+        assert board.render([model.network]).startswith(PNG_MAGIC)
+
+
 def test_network_layout_is_fixed_while_ties_change():
     session = ClassroomSession()
     model = session.policy
