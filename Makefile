@@ -22,8 +22,10 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): $(PY) pyproject.toml
-	$(PY) -m pip install --quiet -e ".[test]"
-	$(PY) -m sim.app.assets install --quiet
+	@echo "== installing ieisim and its dependencies into $(VENV) (a few minutes the first time)"
+	$(PY) -m pip install -e ".[test]"
+	@echo "== installing the web app's offline front-end files"
+	$(PY) -m sim.app.assets install
 	@touch $(STAMP)
 
 venv install: $(STAMP)
