@@ -16,6 +16,7 @@ import ipyvuetify as v
 import numpy as np
 import pytest
 import solara
+from waiting import SAFETY_TIMEOUT_S
 
 from sim.app import assets
 from sim.app.charts import ChartBoard, nice_ceiling
@@ -256,7 +257,7 @@ def test_page_steps_resets_presets_and_switches_language():
 # ------------------------------------------------------------------ CLI and assets
 def test_cli_rejects_a_bad_port_in_one_line():
     proc = subprocess.run([sys.executable, "-m", "sim", "app", "--port", "70000"],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=SAFETY_TIMEOUT_S)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == ["error: --port 70000: expected a port number "
                                                 "in 1-65535"]
@@ -270,7 +271,7 @@ def test_cli_rejects_a_port_in_use():
         busy.listen()
         port = busy.getsockname()[1]
         proc = subprocess.run([sys.executable, "-m", "sim", "app", "--port", str(port)],
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=SAFETY_TIMEOUT_S)
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"error: --port {port}: cannot listen on 127.0.0.1:{port}")
     assert len(proc.stderr.strip().splitlines()) == 1

@@ -88,3 +88,10 @@ def test_observe_for_and_compute_for():
     seen = observe_for(0, lambda: 7)
     assert seen and set(seen) == {7}
     assert compute_for(0) is None
+
+
+def test_hypothesis_has_no_per_example_deadline():
+    from hypothesis import HealthCheck, settings
+
+    assert settings().deadline is None
+    assert HealthCheck.too_slow in settings().suppress_health_check
