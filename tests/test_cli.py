@@ -107,3 +107,11 @@ def test_light_commands_import_no_heavy_library(args, tmp_path):
     assert not top & HEAVY, sorted(top & HEAVY)
     assert not {"sim.model", "sim.run", "sim.experiment.sweep", "sim.analysis.pipeline"} & set(
         seen["modules"])
+
+
+def test_console_script_enters_through_the_interrupt_guard():
+    """`ieisim` starts in sim.__main__.main, which catches Ctrl-C while sim.cli is imported."""
+    import tomllib
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["ieisim"] == "sim.__main__:main"
