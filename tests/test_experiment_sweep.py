@@ -5,12 +5,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from waiting import SAFETY_TIMEOUT_S, compute_for, wait_until
 
 from sim.cli import main
 from sim.experiment import load_failures, load_manifest, load_results, run_sweep, store
@@ -30,7 +30,7 @@ FAIL_ABOVE = 2.0
 
 def slow_ishigami(ctx, scenario, values, seed):
     """The Ishigami runner, slowed down so that a sweep can be killed while it runs."""
-    time.sleep(SLOW_SECONDS)
+    compute_for(SLOW_SECONDS)
     return run_ishigami(ctx, scenario, values, seed)
 
 
@@ -183,10 +183,8 @@ def test_resume_after_sigkill_equals_uninterrupted(serial, tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(ROOT)])}
     proc = subprocess.Popen([sys.executable, "-c", script, json.dumps(EXP), str(out), "2"],
                             env=env, start_new_session=True)
-    deadline = time.monotonic() + 60
     try:
-        while len(store.part_files(out)) < 3 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: len(store.part_files(out)) >= 3, "3 result parts", proc=proc)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -308,11 +306,9 @@ def test_signal_stops_cleanly_with_one_line_error_and_its_own_exit_code(tmp_path
                              "--workers", "2", "--quiet"], env=env, stderr=subprocess.PIPE,
                             text=True, preexec_fn=lambda: signal.signal(signal.SIGINT,
                                                                         signal.SIG_DFL))
-    deadline = time.monotonic() + 60
-    while len(store.part_files(out)) < 3 and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: len(store.part_files(out)) >= 3, "3 result parts", proc=proc)
     proc.send_signal(sig)
-    _, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=SAFETY_TIMEOUT_S)
     assert proc.returncode == code  # not 1, the code of failed runs
     assert err.strip().splitlines()[-1] == ("error: interrupted: finished runs are saved; run "
                                             "the same command again to resume")

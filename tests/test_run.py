@@ -1,12 +1,14 @@
 import errno
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from waiting import SAFETY_TIMEOUT_S, wait_until
 
 from sim.errors import DiskFull, UsageError
 from sim.ladder import RUNGS
@@ -197,7 +199,9 @@ def test_cli_lists_scenarios_and_parameters():
     proc = ieisim("scenarios")
     assert proc.returncode == 0 and "reform_package" in proc.stdout
     proc = ieisim("params", "--kind", "lever")
-    assert proc.returncode == 0 and len(proc.stdout.strip().splitlines()) == 12
+    header, *rows = proc.stdout.strip().splitlines()
+    assert proc.returncode == 0 and len(rows) == 12
+    assert header.split()[:2] == ["parameter", "default"] and "unit" in header
     proc = ieisim("params", "--kind", "levers")
     assert proc.returncode == 2 and "--kind 'levers'" in proc.stderr
 
@@ -220,20 +224,49 @@ def test_wheel_ships_scenarios_and_experiments_as_package_data(tmp_path):
     assert not any(n.startswith("configs/") for n in names)
 
 
-def test_ctrl_c_stops_a_run_with_one_line_exit_130_and_nothing_written(tmp_path):
-    import signal
-    import time
+def _restore_sigint():
+    """Child processes get Python's Ctrl-C handling even when pytest's parent ignores SIGINT."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
+
+def test_ctrl_c_stops_a_run_with_one_line_exit_130_and_nothing_written(tmp_path):
     out = tmp_path / "run"
+    ready = tmp_path / "started"
     proc = subprocess.Popen([sys.executable, "-m", "sim", "run", "national", "--out", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    time.sleep(4)
+                            env={**os.environ, "IEISIM_READY_FILE": str(ready)},
+                            preexec_fn=_restore_sigint)
+    wait_until(ready.exists, "the run to start", proc=proc)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=SAFETY_TIMEOUT_S)
     assert proc.returncode == 130
     assert err.strip() == "error: interrupted"
-    assert not out.exists() and not list(tmp_path.iterdir())
+    assert sorted(tmp_path.iterdir()) == [ready]
+
+
+INTERRUPT_WHILE_IMPORTING = """
+import builtins, os, signal, sys
+real_import = builtins.__import__
+target = sys.argv[1]
+def interrupting_import(name, *args, **kwargs):
+    if name == target and not getattr(builtins, "_interrupted", False):
+        builtins._interrupted = True
+        os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, delivered while this import runs
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = interrupting_import
+sys.argv = ["ieisim", *sys.argv[2:]]
+import runpy
+runpy.run_module("sim", run_name="__main__", alter_sys=True)
+"""
+"""``python -m sim ARGS`` with a Ctrl-C arriving while the CLI imports module ``argv[1]``."""
+
+
+@pytest.mark.parametrize("module", ["typer", "sim.errors", "sim.params"])
+def test_ctrl_c_during_start_up_is_one_line_exit_130(module):
+    proc = subprocess.run([sys.executable, "-c", INTERRUPT_WHILE_IMPORTING, module, "scenarios"],
+                          capture_output=True, text=True, timeout=SAFETY_TIMEOUT_S,
+                          preexec_fn=_restore_sigint, cwd=ROOT)
+    assert (proc.returncode, proc.stderr, proc.stdout) == (130, "error: interrupted\n", "")
 
 
 @pytest.mark.parametrize("sig, code, message", [

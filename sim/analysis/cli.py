@@ -27,8 +27,9 @@ def analyze_command(
                                            "design (default: status_quo)."),
     quiet: bool = typer.Option(False, "--quiet", help="Do not print the report's summary."),
 ) -> None:
-    """Sensitivity analysis of a sweep: writes sensitivity.csv, discovery.csv, analysis.json
-    and report.md into DIR.
+    """Sensitivity analysis of a sweep.
+
+    Writes sensitivity.csv, discovery.csv, analysis.json and report.md into DIR.
     """
     from sim.analysis import analyze, summary, write_analysis
 

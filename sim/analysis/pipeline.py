@@ -168,8 +168,11 @@ def analyze(path: str | Path, outputs: list[str] | None = None,
         target: target expressions such as ``"joint_rd_per_100_firms >= 5"`` (or a mapping
             output -> ``">= 5"``); outputs without one get the default quantile target.
         methods: methods to run (default: all the design supports).
-        seed, resamples, groups, baseline: override the experiment's ``[analysis]`` table
-            (see :mod:`sim.analysis.settings`).
+        seed: overrides the experiment's ``[analysis]`` table (see
+            :mod:`sim.analysis.settings`), as do the next three.
+        resamples: bootstrap resamples.
+        groups: Sobol' indices of lever groups instead of single levers.
+        baseline: the scenario that paired differences compare against.
 
     Raises:
         UsageError: bad folder, unknown output, unsupported method, bad target, or a
@@ -275,8 +278,9 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
 
 
 def _given_data_rows(ctx: _Context, values: np.ndarray) -> np.ndarray:
-    """Rows for given-data methods: finite values and, in a Saltelli sample, only the
-    independent A and B rows.
+    """Rows for given-data methods.
+
+    Finite values and, in a Saltelli sample, only the independent A and B rows.
     """
     sel = np.isfinite(values)
     if ctx.lay is not None:
@@ -375,7 +379,8 @@ def _robustness(ctx: _Context, output: str, values: np.ndarray) -> dict[str, Any
         problem, effects, traj_len = mor
         levels = int(sweep.manifest.get("morris_levels") or morris.DEFAULT_LEVELS)
         groups = problem.get("groups") or names
-        lever_groups = list(dict.fromkeys(g for g, n in zip(groups, names, strict=False) if n in levers))
+        lever_groups = list(dict.fromkeys(g for g, n in zip(groups, names, strict=False)
+                                          if n in levers))
         pick = [effects.index(g) for g in lever_groups]
         blocks = np.arange(len(values)).reshape(-1, traj_len)
         split_by = {b: x[:, col[b]][blocks].mean(axis=1) for b in behaviours}

@@ -468,8 +468,10 @@ def _summaries(rules: dict[str, str]) -> str:
 
 
 def summary(result) -> str:
-    """The report's ``## Summary`` section: per output, the factors (or scenarios) with an
-    effect distinguishable from zero, strongest first, with their direction.
+    """The report's ``## Summary`` section.
+
+    Per output, the factors (or scenarios) with an effect distinguishable from zero, strongest
+    first, with their direction.
     """
     return "\n".join(["## Summary", "", "Effects distinguishable from zero, strongest first "
                       "(details in report.md):", ""] + _findings(result))

@@ -53,8 +53,10 @@ class SerialExecutor:
 
 
 def start_method() -> str:
-    """``fork`` when this process runs a single Python thread on a platform that has it
-    (workers start at once, modules already imported), else ``forkserver`` or ``spawn``.
+    """``fork`` when safe, else ``forkserver`` or ``spawn``.
+
+    Safe: this process runs a single Python thread on a platform that has ``fork`` (workers
+    start at once, modules already imported).
     """
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
@@ -102,8 +104,9 @@ class ProcessExecutor:
                 raise IeisimError(f"worker processes cannot start: {exc}") from None
 
     def imap_unordered(self, fn: Callable, batches: Iterator) -> Iterator[tuple[Any, Any]]:
-        """Yield ``(batch, result)`` as batches finish; a dead worker yields an exception
-        for each batch in flight and the pool is replaced.
+        """Yield ``(batch, result)`` as batches finish.
+
+        A dead worker yields an exception for each batch in flight and the pool is replaced.
         """
         pending: dict[cf.Future, Any] = {}
         source = iter(batches)
@@ -129,7 +132,7 @@ class ProcessExecutor:
                 except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable result
                     yield batch, exc
             if broken:
-                for fut, batch in list(pending.items()):
+                for batch in list(pending.values()):
                     yield batch, IeisimError("worker process died")
                 pending.clear()
                 self._pool.shutdown(wait=False, cancel_futures=True)

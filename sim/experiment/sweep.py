@@ -104,8 +104,10 @@ class Plan:
 
 @dataclass
 class SweepSummary:
-    """What a sweep invocation did (``seconds``: wall time of the run loop;
-    ``compute_seconds``: time spent inside runs, summed over workers).
+    """What a sweep invocation did.
+
+    ``seconds``: wall time of the run loop; ``compute_seconds``: time spent inside runs,
+    summed over workers.
     """
 
     folder: Path

@@ -19,6 +19,7 @@ temporary folder that then replaces ``DIR/figures/`` whole, in one atomic swap
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,12 +131,19 @@ def make_figures(folder: str | Path, lang: str = "en",
                      f"Source folder: `{folder.name}`" +
                      (f"; compared with `{Path(compare).name}`." if compare is not None
                       else ".") + (f"\n\n**Partial data:** {note}." if note else ""))
-            # as typed in the folder's parent, so the index reads the same on any machine
-            other = (["--compare", os.path.relpath(compare, folder.resolve().parent)]
+            # as typed where ieisim ran (e.g. `results/demo` from the project folder), else
+            # in the folder's parent: either way the index reads the same on any machine
+            base, shown, where = Path.cwd().resolve(), None, ""
+            with contextlib.suppress(ValueError):
+                shown = folder.resolve().relative_to(base).as_posix()
+            if shown is None:
+                base, shown = folder.resolve().parent, folder.name
+                where = f" in the folder that holds `{folder.name}/`"
+            other = (["--compare", os.path.relpath(compare, base)]
                      if compare is not None else [])
-            command = " ".join(["ieisim figures", folder.name, *other]
+            command = " ".join(["ieisim figures", shown, *other]
                                + (["--lang", lang] if lang != "en" else []))
-            write_index(records, partial, heading, about, command)
+            write_index(records, partial, heading, about, command, where)
             swap_in(partial, out)  # the old figures stay until the new ones are complete
     return records
 

@@ -53,14 +53,15 @@ def save_figure(fig: Figure, data: pd.DataFrame, out_dir: Path, name: str, title
 
 
 def write_index(records: list[FigureRecord], out_dir: Path, heading: str, about: str,
-                command: str) -> Path:
+                command: str, where: str = "") -> Path:
     """Write ``README.md`` in ``out_dir`` listing each figure, what it shows and its data.
 
-    ``command`` is the command line that regenerates the figures.
+    ``command`` is the command line that regenerates the figures, ``where`` (e.g. " in the
+    folder that holds `demo/`") says where to run it when that is not the usual place.
     """
     lines = [f"# {heading}", "", about, "",
              "Each figure is a vector PDF and a 300-dpi PNG; the CSV beside it holds exactly "
-             f"the numbers plotted. Regenerate them with `{command}`.", "",
+             f"the numbers plotted. Regenerate them with `{command}`{where}.", "",
              "| Figure | Shows | Data from |", "|---|---|---|"]
     for r in records:
         files = ", ".join(f"[{f.rsplit('.', 1)[1]}]({f})" for f in r.files())
