@@ -9,6 +9,18 @@ cost reported equals the sum of what was paid (tested).
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.ladder import APPRENTICE, INTERN, JOINT_RD, JOINT_TRAINING, apprentice_net_cost
+from sim.ties import tie_context
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model import CooperationModel
+
+MONEY_K_TO_M = 1e-3
+"""CNY thousand to CNY million."""
 
 ITEMS = (
     "intern_subsidy", "tax_credit", "rd_cofunding", "retention_support", "teacher_practice",
@@ -54,3 +66,65 @@ class Ledger:
     def step_paid(self) -> float:
         """Total paid in the last settled step (CNY million)."""
         return sum(self.last_paid.values())
+
+
+def claim_public_money(m: "CooperationModel") -> None:
+    """Claim every lever's spending of this step on the public budget (phase)."""
+    p, dt, ledger = m.params, m.dt, m.ledger
+    pol, eco, w = p.policy, p.economy, p.world
+    t = m.teachers
+    ledger.claim("intern_subsidy", pol.intern_subsidy * m.placed_real * dt * MONEY_K_TO_M)
+    ledger.claim("teacher_practice", eco.teacher_replacement_cost * w.teacher_scale
+                 * float(t.logged.sum()) * dt * MONEY_K_TO_M)
+    ledger.claim("industry_professors", eco.industry_professor_stipend * w.teacher_scale
+                 * float(t.professor.sum()) * dt * MONEY_K_TO_M)
+    ledger.claim("consortium", pol.consortium_strength * eco.consortium_running_cost
+                 * w.n_cities * dt)
+    ledger.claim("shared_bases", pol.shared_base_investment * w.n_cities * dt)
+    rows = m.ties.active_rows()
+    s = m.students
+    tie_of = s.tie[s.placement >= 0]
+    kind = s.placement[s.placement >= 0]
+    apprentices = np.bincount(tie_of[kind == APPRENTICE], minlength=m.ties.college.size)
+    interns = np.bincount(tie_of[kind == INTERN], minlength=m.ties.college.size)
+    rung = m.ties.rung[rows]
+    app_real = apprentices[rows] * w.student_scale
+    rd_outlay = eco.rd_project_cost * (1 - pol.rd_cofunding)
+    qualifying = (np.where(rung >= JOINT_TRAINING, app_real * eco.apprentice_gross_cost, 0.0)
+                  + np.where(rung >= JOINT_RD, rd_outlay, 0.0))
+    es = w.enterprise_scale
+    ledger.claim("tax_credit", pol.tax_credit * qualifying.sum() * es * dt * MONEY_K_TO_M)
+    n_rd = int((rung >= JOINT_RD).sum())
+    ledger.claim("rd_cofunding", pol.rd_cofunding * eco.rd_project_cost * n_rd * es * dt
+                 * MONEY_K_TO_M)
+    income = (eco.expert_exchange_value * (rung >= 1)
+              + eco.rd_project_cost * eco.rd_college_share * (rung >= JOINT_RD))
+    funding = np.bincount(m.ties.college[rows], weights=pol.contribution_evaluation
+                          * income * es * dt * MONEY_K_TO_M, minlength=m.colleges.n)
+    ledger.claim("contribution_funding", float(funding.sum()))
+    m.funding_claimed = funding
+    # The firm's realised cash flow of this step, per tie (CNY thousand), for trust.
+    placed_ctx = tie_context(m, m.ties.college[rows], m.ties.firm[rows])
+    cost = (interns[rows] * w.student_scale * eco.intern_net_cost
+            + app_real * apprentice_net_cost(m.terms, placed_ctx.apprentice_cost_cut)
+            + np.where(rung >= 1, eco.expert_exchange_cost
+                       - eco.expert_exchange_value * placed_ctx.expert_quality, 0.0)
+            + np.where(rung >= JOINT_RD, rd_outlay, 0.0)
+            + rung * eco.governance_cost * (1 - placed_ctx.governance_cut))
+    paid = m.ledger.last_payout * (
+        pol.intern_subsidy * (interns[rows] + apprentices[rows]) * w.student_scale
+        + pol.tax_credit * qualifying)
+    m.ties.net[rows] += (paid - cost) * dt
+
+
+def close_fiscal_year(m: "CooperationModel") -> None:
+    """Year end: the performance funding paid over the year becomes next year's (phase)."""
+    m.colleges.performance_funding = m.funding_year
+    m.funding_year = np.zeros(m.colleges.n)
+
+
+def settle(m: "CooperationModel") -> None:
+    """Pay the step's claims, pro-rated within the budget (phase)."""
+    payout = m.ledger.settle(m.dt)
+    m.funding_year += payout * m.funding_claimed
+    m.funding_claimed = np.zeros(m.colleges.n)
