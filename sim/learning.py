@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.student import RD_EXPOSURE
-from sim.decisions import saturating
+from sim.decisions import relax, saturating
 from sim.ladder import APPRENTICE, JOINT_RD, TRAINING_QUALITY
 from sim.sectors import DEMAND_GROWTH, DRIFT_MULTIPLIER, N_SECTORS
 
@@ -26,10 +26,9 @@ sqrt(research x practice) (the R&D team), relative to the frontier."""
 def advance_technology(m: "CooperationModel") -> None:
     """Move the frontier and demand; age and renew colleges' equipment."""
     p = m.params
-    growth = p.economy.tech_drift * DRIFT_MULTIPLIER * m.dt
-    m.obsolescence = 1.0 + growth
+    m.obsolescence = np.exp(p.economy.tech_drift * DRIFT_MULTIPLIER * m.dt)
     m.frontier *= m.obsolescence
-    m.demand_index *= 1.0 + DEMAND_GROWTH * m.dt
+    m.demand_index *= np.exp(DEMAND_GROWTH * m.dt)
     sb_paid = p.policy.shared_base_investment * m.ledger.last_payout
     m.sb_effect = saturating(np.full(p.world.n_cities, sb_paid), p.economy.shared_base_half)
     c = m.colleges
@@ -37,8 +36,8 @@ def advance_technology(m: "CooperationModel") -> None:
     mean_obs = (offered @ m.obsolescence) / offered.sum(axis=1)
     target = (c.affordable_facility(p.economy)
               + p.economy.shared_base_facility_boost * m.sb_effect[c.city])
-    c.facility = np.clip(c.facility / mean_obs + p.behaviour.facility_renewal * m.dt
-                         * (target - c.facility), 0.0, 1.0)
+    c.facility = np.clip(relax(c.facility, target, p.behaviour.facility_renewal,
+                               np.log(mean_obs) / m.dt, m.dt), 0.0, 1.0)
 
 
 def teachers_work(m: "CooperationModel") -> None:
@@ -129,6 +128,6 @@ def students_learn(m: "CooperationModel") -> None:
         rd = m.ties.rung[s.tie[idx[placed]]] >= JOINT_RD
         target[placed, 2] = np.where(rd, np.maximum(target[placed, 2], RD_EXPOSURE),
                                      target[placed, 2])
-    rate = min(1.0, p.behaviour.student_learning_rate * m.dt)
-    skills = s.skills[idx] + rate * (target - s.skills[idx])
-    s.skills[idx] = np.clip(skills / m.obsolescence[sec][:, None], 0.0, 1.0)
+    ageing = (np.log(m.obsolescence) / m.dt)[sec][:, None]  # per year
+    s.skills[idx] = np.clip(relax(s.skills[idx], target, p.behaviour.student_learning_rate,
+                                  ageing, m.dt), 0.0, 1.0)

@@ -398,10 +398,22 @@ _DECLARATIONS: list[Param] = [
        "Enrolment share at which a major closes", "专业退出阈值",
        "A major whose enrolment share falls below this closes (early warning and exit) and the "
        "college opens one for the most demanded sector it lacks.", "paper 4.1; value " + _U),
-    _p("behaviour", "contacts_per_college", 6, 0, 200, "contacts per step",
-       "Partner search per college", "院校每期接触企业数",
-       "Enterprises a college approaches per step to propose an internship tie.", _U,
-       dtype=int),
+    _p("behaviour", "contacts_per_college", 12, 0, 400, "contacts per college per year",
+       "Partner search per college", "院校每年接触企业数",
+       "Enterprises a college approaches per year to propose an internship tie (a Poisson "
+       "number per step with mean this times the step length).", _U, dtype=int),
+    _p("behaviour", "initial_contact_years", 2.5, 0.0, 10.0, "years of search",
+       "History of the initial network", "初始网络形成年数",
+       "Years of partner search (at contacts_per_college a year) that built the network "
+       "present at the start.",
+       "assumption: the default equals the 30 contacts per college the initial network was "
+       "built from before rates replaced steps; 0-10 years spans a new region to a mature one"),
+    _p("behaviour", "upgrade_proposal_rate", 2.0, 0.1, 12.0, "proposals per tie per year",
+       "How often deepening is proposed", "深化合作提议频率",
+       "Rate at which the partners of a tie consider adding the next rung (both then decide "
+       "on its payoff).",
+       "assumption: about once a semester, when colleges plan the next term's teaching and "
+       "placements; 0.1-12 spans a rare decision to monthly talks"),
     _p("behaviour", "skill_requirement", 0.45, 0.0, 1.0, "skill relative to frontier",
        "Skill needed for a matched job", "岗位技能门槛",
        "Skill (relative to the sector frontier) a graduate needs for a job in the sector.", _U),

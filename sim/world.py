@@ -33,7 +33,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
 
 INITIAL_CONTACT_ROUNDS = 5
-"""Rounds of college contacts used to set up the initial network."""
+"""Rounds in which the initial network's contacts (``initial_contact_years`` of search) are
+made; structural (how the history before the run is compressed), not a behaviour."""
 INITIAL_SKILL_PER_YEAR = 0.1
 """Skill already gained per completed programme year by the students present at the start."""
 
@@ -87,8 +88,10 @@ def build_world(m: "CooperationModel") -> None:
     m.funding_year = np.zeros(m.colleges.n)  # paid this academic year
     # Initial network: a few rounds of contacts, trust spread so some ties can climb;
     # an industry professor's firm is a partner of the professor's college by definition.
+    per_round = int(round(b.contacts_per_college * b.initial_contact_years
+                          / INITIAL_CONTACT_ROUNDS))
     for _ in range(INITIAL_CONTACT_ROUNDS):
-        ties.new_ties(m, initial=True)
+        ties.new_ties(m, initial_contacts=per_round)
     t = m.teachers
     for i, j in zip(t.college[t.professor], t.firm[t.professor], strict=True):
         if not m.ties.is_active(int(i), int(j)):
