@@ -79,8 +79,9 @@ def stationary_ties(contacts: float, accept: float, end_probability: float) -> f
 
     Each step the college makes ``contacts`` contacts on average (its yearly contact rate
     times the step length), each accepted with probability ``accept``; then every tie ends
-    with probability ``end_probability`` (``1 - exp(-review rate x P(end) x dt)``). With ties recorded after the reviews,
-    ``T = (T + contacts * accept) * (1 - q)``, so ``T = contacts * accept * (1 - q) / q``.
+    with probability ``end_probability`` (``1 - exp(-review rate x P(end) x dt)``). With
+    ties recorded after the reviews, ``T = (T + contacts * accept) * (1 - q)``, so
+    ``T = contacts * accept * (1 - q) / q``.
     Valid while the college never runs out of firms to contact.
     """
     q = end_probability
