@@ -140,6 +140,18 @@ class CooperationModel(mesa.Model):
 
         return pd.DataFrame.from_records(self.records, columns=["step", "year", *metrics.OUTPUTS])
 
+    @property
+    def agents(self):
+        """All Mesa agents; student views are created (or dropped) on this request."""
+        self.students.sync_views(self)
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        """Mesa agents by type; student views are created (or dropped) on this request."""
+        self.students.sync_views(self)
+        return super().agents_by_type
+
     def highest_rung_of_firms(self) -> np.ndarray:
         """Highest active rung of each enterprise (-1 without an active tie)."""
         out = np.full(self.firms.n, -1)
