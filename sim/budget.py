@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.ladder import APPRENTICE, INTERN, JOINT_RD, JOINT_TRAINING, apprentice_net_cost
+from sim.ladder import APPRENTICE, INTERN, JOINT_RD, cash_flow, qualifying_investment
 from sim.ties import tie_context
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,9 +89,8 @@ def claim_public_money(m: "CooperationModel") -> None:
     interns = np.bincount(tie_of[kind == INTERN], minlength=m.ties.college.size)
     rung = m.ties.rung[rows]
     app_real = apprentices[rows] * w.student_scale
-    rd_outlay = eco.rd_project_cost * (1 - pol.rd_cofunding)
-    qualifying = (np.where(rung >= JOINT_TRAINING, app_real * eco.apprentice_gross_cost, 0.0)
-                  + np.where(rung >= JOINT_RD, rd_outlay, 0.0))
+    int_real = interns[rows] * w.student_scale
+    qualifying = qualifying_investment(rung, app_real, m.terms)
     es = w.enterprise_scale
     ledger.claim("tax_credit", pol.tax_credit * qualifying.sum() * es * dt * MONEY_K_TO_M)
     n_rd = int((rung >= JOINT_RD).sum())
@@ -103,18 +102,14 @@ def claim_public_money(m: "CooperationModel") -> None:
                           * income * es * dt * MONEY_K_TO_M, minlength=m.colleges.n)
     ledger.claim("contribution_funding", float(funding.sum()))
     m.funding_claimed = funding
-    # The firm's realised cash flow of this step, per tie (CNY thousand), for trust.
-    placed_ctx = tie_context(m, m.ties.college[rows], m.ties.firm[rows])
-    cost = (interns[rows] * w.student_scale * eco.intern_net_cost
-            + app_real * apprentice_net_cost(m.terms, placed_ctx.apprentice_cost_cut)
-            + np.where(rung >= 1, eco.expert_exchange_cost
-                       - eco.expert_exchange_value * placed_ctx.expert_quality, 0.0)
-            + np.where(rung >= JOINT_RD, rd_outlay, 0.0)
-            + rung * eco.governance_cost * (1 - placed_ctx.governance_cut))
-    paid = m.ledger.last_payout * (
-        pol.intern_subsidy * (interns[rows] + apprentices[rows]) * w.student_scale
-        + pol.tax_credit * qualifying)
-    m.ties.net[rows] += (paid - cost) * dt
+    # The firm's cash flow of this step per tie (CNY thousand), realised (the payout paid)
+    # and as it expected it (its expected payout), on the exchanges that took place: trust.
+    ctx = tie_context(m, m.ties.college[rows], m.ties.firm[rows])
+    m.ties.net[rows] += cash_flow(rung, int_real, app_real, ctx, m.terms,
+                                  m.ledger.last_payout) * dt
+    m.ties.expected[rows] += cash_flow(rung, int_real, app_real, ctx, m.terms,
+                                       ctx.payout) * dt
+    m.ties.exchanged[rows] |= (int_real + app_real > 0) | (rung > 0)
 
 
 def close_fiscal_year(m: "CooperationModel") -> None:

@@ -15,7 +15,16 @@ import numpy as np
 from sim.agents.student import APTITUDE_RANGE, ENTRY_SKILL
 from sim.budget import MONEY_K_TO_M
 from sim.decisions import adapt, peer_average, poaching_hazard
-from sim.ladder import APPRENTICE, INTERN, JOINT_RD, JOINT_TRAINING, PARTNER_HIRE_PROB
+from sim.ladder import (
+    APPRENTICE,
+    INTERN,
+    JOINT_RD,
+    JOINT_TRAINING,
+    PARTNER_HIRE_PROB,
+    hire_value,
+    rd_value,
+    recruit_value,
+)
 from sim.sectors import FIRM_SHARES, N_SECTORS
 from sim.ties import final_year, slots, tie_context, update_trust, uptake
 
@@ -116,18 +125,27 @@ def graduate(m: "CooperationModel") -> None:
     stays = m.streams.retention.random(h_idx.size) >= hazard
     m.ledger.claim("retention_support", pol.retention_support
                    * eco.retention_agreement_cost * covered.sum() * scale * MONEY_K_TO_M)
-    # Realised value of retained recruits to each tie (CNY thousand).
-    value = (eco.recruit_value * s.composite(final[h_idx])
-             * np.where(kind[h_idx] == APPRENTICE, 1.0 + eco.firm_specific_premium, 1.0)
-             * stays * scale)
-    np.add.at(m.ties.net, tie[h_idx], value)
-    # Joint R&D outcomes of the year.
+    # Realised value of retained recruits to each tie, and what the firm expected of the
+    # students it actually hosted (CNY thousand; undiscounted: both are this year's values).
+    value = hire_value(s.composite(final[h_idx]), kind[h_idx] == APPRENTICE, m.terms) * stays
+    np.add.at(m.ties.net, tie[h_idx], value * scale)
+    hosted = np.unique(tie[placed])
+    if hosted.size:
+        n_app = np.bincount(tie[placed], weights=kind[placed] == APPRENTICE,
+                            minlength=m.ties.college.size)[hosted] * scale
+        n_int = np.bincount(tie[placed], minlength=m.ties.college.size)[hosted] * scale - n_app
+        ctx = tie_context(m, m.ties.college[hosted], m.ties.firm[hosted])
+        m.ties.expected[hosted] += recruit_value(n_int, n_app, m.ties.rung[hosted], ctx, m.terms,
+                                                 discounted=False)
+    # Joint R&D outcomes of the year, against the expected success chance.
     rows = m.ties.active_rows()
     rd_rows = rows[m.ties.rung[rows] >= JOINT_RD]
     if rd_rows.size:
+        rung = m.ties.rung[rd_rows]
         ctx = tie_context(m, m.ties.college[rd_rows], m.ties.firm[rd_rows])
         success = m.streams.rd.random(rd_rows.size) < ctx.capability
-        m.ties.net[rd_rows] += eco.rd_value * ctx.rd_scale * success
+        m.ties.net[rd_rows] += rd_value(rung, ctx, m.terms, success, discounted=False)
+        m.ties.expected[rd_rows] += rd_value(rung, ctx, m.terms, discounted=False)
     update_trust(m, rows)
     # Expectations: retention (hazard inferred net of agreements) and payout.
     leaves = np.bincount(firm[h_idx], weights=~stays, minlength=m.firms.n)

@@ -292,11 +292,31 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "peer_learning", 0.2, 0.0, 1.0, "share per year", "Learning from peers",
        "同行学习", "How far firms' expectations move toward peers in the same sector and city.",
        _U),
-    _p("behaviour", "trust_gain", 0.25, 0.0, 1.0, "trust units per year",
-       "Trust gained from success", "信任积累速度",
-       "Trust gained per year of cooperation that paid off for the firm.", _U),
+    _p("behaviour", "trust_gain", 0.25, 0.0, 1.0, "share of missing trust per year",
+       "Trust gained from experience", "信任积累速度",
+       "Share of the missing trust gained in a year whose exchange met the firm's "
+       "expectations (less when it fell short).", _U),
     _p("behaviour", "trust_decay", 0.15, 0.0, 1.0, "share per year", "Trust decay",
-       "信任衰减", "Share of trust lost per year of cooperation that did not pay off.", _U),
+       "信任衰减", "Share of trust lost in a year without any exchange on the tie.", _U),
+    _p("behaviour", "trust_shortfall_loss", 0.3, 0.0, 1.0, "share per unit of shortfall",
+       "Trust lost to disappointment", "失望导致的信任损失",
+       "Share of trust lost when the year's realised value falls short of the expected value "
+       "by the full scale (|expected| + trust_value_scale); proportionally less for smaller "
+       "shortfalls.",
+       "assumption: disappointment costs trust about as fast as success builds it (Lewicki & "
+       "Bunker 1995 stress that trust is lost faster than built; hence up to 1)"),
+    _p("behaviour", "trust_value_scale", 10.0, 0.1, 100.0, "CNY thousand per year",
+       "Value scale of trust surprises", "信任评价的价值尺度",
+       "Surprises are measured relative to |expected value| plus this, so that ties of "
+       "little value are not swung by small absolute differences.",
+       "assumption: the order of one intern's net cost and subsidy (CNY thousand a year); "
+       "0.1-100 spans a tie of negligible to a tie of large value"),
+    _p("behaviour", "professor_trust_bonus", 0.5, 0.0, 2.0, "share of trust gain",
+       "Trust bonus of industry professors", "产业教授的信任加成",
+       "Extra trust gained (as a share of trust_gain) on a tie whose firm's staff teach at "
+       "the college as industry professors.",
+       "assumption: the former hard-coded 1.5x; personal links speed trust (paper 4.3); 0-2 "
+       "spans no effect to tripled trust building"),
     _p("behaviour", "trust_step", 0.22, 0.05, 0.5, "trust units per rung",
        "Trust needed per rung", "每级所需信任",
        "Trust required to climb to rung k is k times this (rungs 1-3 above internship).", _U),

@@ -245,12 +245,26 @@ def reviews(m: "CooperationModel", ctx: TieContext | None = None) -> None:
 
 
 def update_trust(m: "CooperationModel", rows: np.ndarray) -> None:
-    """Year-end trust: up after a year of non-negative cash flow for the firm, else decay."""
+    """Year-end trust from experience: realised against expected value of the year's exchange.
+
+    With an exchange (students hosted or experts exchanged), the surprise is
+    ``r = (realised - expected) / (|expected| + trust_value_scale)`` and
+    ``trust += gain (1 - trust) clip(1 + r, 0, 1) - trust_shortfall_loss trust clip(-r, 0, 1)``
+    (``gain = trust_gain`` x (1 + ``professor_trust_bonus``) where the firm's staff teach as
+    industry professors): exchanges that meet expectations build trust, shortfalls cost it.
+    Without an exchange trust decays by ``trust_decay``.
+    """
     b = m.params.behaviour
-    good = m.ties.net[rows] >= 0
     trust = m.ties.trust[rows]
-    gain = b.trust_gain * (1 + 0.5 * hosts_professor(m, m.ties.college[rows], m.ties.firm[rows]))
-    m.ties.trust[rows] = np.clip(np.where(good, trust + gain * (1 - trust),
-                                          trust * (1 - b.trust_decay)), 0, 1)
+    realised, expected = m.ties.net[rows], m.ties.expected[rows]
+    surprise = (realised - expected) / (np.abs(expected) + b.trust_value_scale)
+    gain = b.trust_gain * (1.0 + b.professor_trust_bonus
+                           * hosts_professor(m, m.ties.college[rows], m.ties.firm[rows]))
+    learned = (trust + gain * (1.0 - trust) * np.clip(1.0 + surprise, 0.0, 1.0)
+               - b.trust_shortfall_loss * trust * np.clip(-surprise, 0.0, 1.0))
+    idle = trust * (1.0 - b.trust_decay)
+    m.ties.trust[rows] = np.clip(np.where(m.ties.exchanged[rows], learned, idle), 0.0, 1.0)
     m.ties.age[rows] += 1.0
     m.ties.net[:] = 0.0
+    m.ties.expected[:] = 0.0
+    m.ties.exchanged[:] = False
