@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.ladder import APPRENTICE, INTERN, JOINT_RD, cash_flow, qualifying_investment
+from sim.ladder import JOINT_RD, cash_flow, qualifying_investment
 from sim.ties import tie_context
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -82,14 +82,10 @@ def claim_public_money(m: "CooperationModel") -> None:
                  * w.n_cities * dt)
     ledger.claim("shared_bases", pol.shared_base_investment * w.n_cities * dt)
     rows = m.ties.active_rows()
-    s = m.students
-    tie_of = s.tie[s.placement >= 0]
-    kind = s.placement[s.placement >= 0]
-    apprentices = np.bincount(tie_of[kind == APPRENTICE], minlength=m.ties.college.size)
-    interns = np.bincount(tie_of[kind == INTERN], minlength=m.ties.college.size)
+    n_rows = m.ties.college.size
     rung = m.ties.rung[rows]
-    app_real = apprentices[rows] * w.student_scale
-    int_real = interns[rows] * w.student_scale
+    app_real = m.placements.per_tie(n_rows, True)[rows]
+    int_real = m.placements.per_tie(n_rows, False)[rows]
     qualifying = qualifying_investment(rung, app_real, m.terms)
     es = w.enterprise_scale
     ledger.claim("tax_credit", pol.tax_credit * qualifying.sum() * es * dt * MONEY_K_TO_M)

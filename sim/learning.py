@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.agents.student import RD_EXPOSURE
 from sim.decisions import relax, saturating
-from sim.ladder import APPRENTICE, JOINT_RD, TRAINING_QUALITY
+from sim.ladder import APPRENTICE, INTERN, JOINT_RD, TRAINING_QUALITY
 from sim.sectors import DEMAND_GROWTH, DRIFT_MULTIPLIER, N_SECTORS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -114,20 +114,22 @@ def students_learn(m: "CooperationModel") -> None:
     target[:, 1] = 0.5 * (q["theory"][c] + facility)
     target[:, 2] = 0.5 * (q["research"][c, sec] + q["practice"][c, sec])
     target *= s.aptitude[idx, None]
-    place = s.placement[idx]
-    placed = place >= 0
-    if placed.any():
-        b = p.behaviour
-        quality = TRAINING_QUALITY[place[placed]] * np.where(
-            place[placed] == APPRENTICE,
-            1.0 - b.cheap_labour_risk * p.policy.credit_conversion, 1.0)
-        target[placed, 0] = np.maximum(target[placed, 0], quality)
-        lost = np.where(place[placed] == APPRENTICE,
-                        b.coursework_loss * (1.0 - p.policy.credit_conversion), 0.0)
-        target[placed, 1] *= 1.0 - lost
-        rd = m.ties.rung[s.tie[idx[placed]]] >= JOINT_RD
-        target[placed, 2] = np.where(rd, np.maximum(target[placed, 2], RD_EXPOSURE),
-                                     target[placed, 2])
+    pl = m.placements
+    if pl.count.size:
+        # A slot's real students are partly placed: its target is the mixture over them.
+        b, pol = p.behaviour, p.policy
+        real = p.world.student_scale
+        share_int = pl.per_slot(s.n, ~pl.apprentice)[idx] / real
+        share_app = pl.per_slot(s.n, pl.apprentice)[idx] / real
+        share_rd = pl.per_slot(s.n, m.ties.rung[pl.tie] >= JOINT_RD)[idx] / real
+        school = target[:, 0].copy()
+        app_quality = TRAINING_QUALITY[APPRENTICE] * (1.0 - b.cheap_labour_risk
+                                                      * pol.credit_conversion)
+        target[:, 0] = ((1.0 - share_int - share_app) * school
+                        + share_int * np.maximum(school, TRAINING_QUALITY[INTERN])
+                        + share_app * np.maximum(school, app_quality))
+        target[:, 1] *= 1.0 - share_app * b.coursework_loss * (1.0 - pol.credit_conversion)
+        target[:, 2] += share_rd * np.maximum(RD_EXPOSURE - target[:, 2], 0.0)
     ageing = (np.log(m.obsolescence) / m.dt)[sec][:, None]  # per year
     s.skills[idx] = np.clip(relax(s.skills[idx], target, p.behaviour.student_learning_rate,
                                   ageing, m.dt), 0.0, 1.0)

@@ -83,6 +83,7 @@ def build_world(m: "CooperationModel") -> None:
     m.quality_cache = None
     m.upgrade_decisions = {"college": [], "enterprise": []}
     m.obsolescence = np.ones(N_SECTORS)
+    m.placements = labour.Placements()
     m.placed_real = 0.0
     m.funding_claimed = np.zeros(m.colleges.n)  # this step (CNY million)
     m.funding_year = np.zeros(m.colleges.n)  # paid this academic year

@@ -1,4 +1,4 @@
-"""Students: major, cohort, skills, placements, graduation.
+"""Students: major, cohort, skills, graduation (placements: :class:`sim.labour.Placements`).
 
 A student slot stands for ``world.student_scale`` real students (super-individual). The
 population keeps a fixed number of slots (``students_per_college`` per college) as arrays; a
@@ -36,8 +36,6 @@ class StudentPopulation:
         year: year in programme (0 = first year).
         skills: (n, 3) practical, digital, innovation (0-1, relative to the frontier).
         aptitude: multiple of the teaching target a student reaches (heterogeneity).
-        tie: row of the tie the student is placed with this year (-1 none).
-        placement: 0 intern, 1 apprentice, -1 not placed.
         generation: enrolments so far in each slot (tells a view of a graduate from one of
             the slot's next student).
         views: the Mesa agent (view) of a slot, for slots whose view was asked for.
@@ -53,8 +51,6 @@ class StudentPopulation:
         self.year = np.zeros(n, dtype=np.int64)
         self.skills = np.zeros((n, len(SKILLS)))
         self.aptitude = np.ones(n)
-        self.tie = np.full(n, NONE, dtype=np.int64)
-        self.placement = np.full(n, NONE, dtype=np.int64)
         self.generation = np.zeros(n, dtype=np.int64)
         self.views: dict[int, Student] = {}
 
@@ -66,15 +62,11 @@ class StudentPopulation:
         self.sector[slots] = sectors
         self.year[slots] = year
         self.skills[slots] = skills
-        self.tie[slots] = NONE
-        self.placement[slots] = NONE
         self.generation[slots] += 1
 
     def graduate(self, slots: np.ndarray) -> None:
         """Graduating students leave: their slots free up (views are dropped at the next sync)."""
         self.active[slots] = False
-        self.tie[slots] = NONE
-        self.placement[slots] = NONE
 
     def sync_views(self, model: mesa.Model) -> None:
         """Make the registered ``Student`` agents exactly the views of the active students."""
