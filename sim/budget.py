@@ -105,7 +105,7 @@ def claim_public_money(m: "CooperationModel") -> None:
                                   m.ledger.last_payout) * dt
     m.ties.expected[rows] += cash_flow(rung, int_real, app_real, ctx, m.terms,
                                        ctx.payout) * dt
-    m.ties.exchanged[rows] |= (int_real + app_real > 0) | (rung > 0)
+    m.ties.exchanged[rows] |= int_real + app_real > 0
 
 
 def close_fiscal_year(m: "CooperationModel") -> None:

@@ -43,7 +43,7 @@ class TieTable:
         self.active = np.zeros(capacity, dtype=bool)
         self.net = np.zeros(capacity)  # firm's realised value of the tie this academic year
         self.expected = np.zeros(capacity)  # value the firm expected of the same exchange
-        self.exchanged = np.zeros(capacity, dtype=bool)  # any exchange this academic year
+        self.exchanged = np.zeros(capacity, dtype=bool)  # hosted students this academic year
         self.n = 0
         self._index: dict[tuple[int, int], int] = {}
 

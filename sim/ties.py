@@ -111,10 +111,9 @@ def switching_cost(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarra
 
 
 def decide_ties(m: "CooperationModel") -> None:
-    """New ties, climbs agreed by both sides, and firms' reviews of their ties."""
+    """New ties; then climbs agreed by both sides and firms' reviews (competing events)."""
     new_ties(m)
-    ctx = climbs(m)  # climbs change rungs only, so the reviews reuse the same context
-    reviews(m, ctx)
+    change_ties(m)
 
 
 def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None:
@@ -167,44 +166,6 @@ def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None
         m.ties.start(int(i), int(j), float(min(t0, 1.0)))
 
 
-def climbs(m: "CooperationModel") -> TieContext | None:
-    """Proposed, feasible deepenings: a tie climbs one rung if both sides accept.
-
-    Deepening is proposed at ``upgrade_proposal_rate`` per tie per year (a Poisson number
-    of proposals in a step); both sides answer each proposal on their payoff gain (binary
-    logit each) and the tie climbs if any proposal is accepted by both, so the climb
-    probability of a step is ``1 - exp(-rate * p_firm * p_college * dt)``.
-    """
-    b = m.params.behaviour
-    rows = m.ties.active_rows()
-    if rows.size == 0:
-        m.upgrade_decisions["college"].append((0, 0))
-        m.upgrade_decisions["enterprise"].append((0, 0))
-        return None
-    cols, firms = m.ties.college[rows], m.ties.firm[rows]
-    ctx = tie_context(m, cols, firms)
-    rung = m.ties.rung[rows]
-    feasible = climb_feasible(rung, m.ties.trust[rows], ctx.capability, b.trust_step,
-                              b.rd_capability_threshold)
-    up = np.minimum(rung + 1, JOINT_RD)
-    gain_e = (enterprise_payoff(up, ctx, m.terms) - enterprise_payoff(rung, ctx, m.terms)
-              - switching_cost(m, cols, firms) * ~hosts_professor(m, cols, firms))
-    gain_c = college_utility(up, m.college_terms) - college_utility(rung, m.college_terms)
-    beta = b.choice_intensity
-    # A Poisson number of proposals per tie in the step; each is answered by both sides.
-    n_prop = m.streams.proposal.poisson(b.upgrade_proposal_rate * m.dt, size=rows.size)
-    n_prop = np.where(feasible, n_prop, 0)
-    which = np.repeat(np.arange(rows.size), n_prop)
-    u = m.streams.climb.random((which.size, 2))
-    yes_e = u[:, 0] < accept_probability(gain_e[which], beta)
-    yes_c = u[:, 1] < accept_probability(gain_c[which], beta)
-    m.upgrade_decisions["college"].append((int(yes_c.sum()), int(which.size)))
-    m.upgrade_decisions["enterprise"].append((int(yes_e.sum()), int(which.size)))
-    climb = np.bincount(which, weights=yes_e & yes_c, minlength=rows.size) > 0
-    m.ties.rung[rows[climb]] += 1
-    return ctx
-
-
 def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) -> np.ndarray:
     """Whether each (college, firm) pair has an industry professor from the firm."""
     t = m.teachers
@@ -213,35 +174,66 @@ def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) 
                     dtype=bool)
 
 
-def reviews(m: "CooperationModel", ctx: TieContext | None = None) -> None:
-    """Firms review ties at ``review_rate`` a year and keep, step down or end them (logit).
+def change_ties(m: "CooperationModel") -> None:
+    """Deepening and reviews of the active ties, as competing events in continuous time.
 
-    Reviews that keep the tie change nothing, so a tie changes in a step with probability
-    ``1 - exp(-review_rate * (1 - p_keep) * dt)`` (a thinned Poisson process), whatever the
-    step length; a change is an end or a step down in proportion to their probabilities.
-    ``ctx`` is the payoff context of the active ties, if already computed this step.
+    Deepening of a feasible tie is proposed at ``upgrade_proposal_rate`` a year; the firm
+    accepts with ``p_e = σ(β (U_e(r+1) − U_e(r) − c'))`` and the college with
+    ``p_c = σ(β (U_c(r+1) − U_c(r)))``, so the tie climbs at ``rate_up = rate p_e p_c``.
+    Firms review a tie at ``review_rate`` a year and keep, step down or end it by multinomial
+    logit; keeping changes nothing, so the tie changes at ``rate_change = review_rate (1 −
+    p_keep)``. In a step the first event happens with probability ``1 − exp(−(rate_up +
+    rate_change) dt)`` and is a climb, an end or a step down in proportion to its rate: no
+    order between climbs and reviews within a step, and no dependence on the step length.
+    The proposals of the step (a Poisson number per tie) and both sides' answers to them are
+    drawn as well and recorded as revealed willingness (``model.upgrade_decisions``).
     """
     b = m.params.behaviour
     rows = m.ties.active_rows()
     if rows.size == 0:
+        m.upgrade_decisions["college"].append((0, 0))
+        m.upgrade_decisions["enterprise"].append((0, 0))
         return
-    u = m.streams.review.random((rows.size, 2))
-    if ctx is None:
-        ctx = tie_context(m, m.ties.college[rows], m.ties.firm[rows])
+    cols, firms = m.ties.college[rows], m.ties.firm[rows]
+    ctx = tie_context(m, cols, firms)
     rung = m.ties.rung[rows]
-    options = np.column_stack([
-        np.zeros(rows.size),                                        # end the tie
-        enterprise_payoff(np.maximum(rung - 1, 0), ctx, m.terms),   # step down
-        enterprise_payoff(rung, ctx, m.terms),                      # keep
-    ])
+    beta = b.choice_intensity
+    # Deepening.
+    feasible = climb_feasible(rung, m.ties.trust[rows], ctx.capability, b.trust_step,
+                              b.rd_capability_threshold)
+    up = np.minimum(rung + 1, JOINT_RD)
+    payoff_now = enterprise_payoff(rung, ctx, m.terms)
+    gain_e = (enterprise_payoff(up, ctx, m.terms) - payoff_now
+              - switching_cost(m, cols, firms) * ~hosts_professor(m, cols, firms))
+    gain_c = college_utility(up, m.college_terms) - college_utility(rung, m.college_terms)
+    p_e, p_c = accept_probability(gain_e, beta), accept_probability(gain_c, beta)
+    rate_up = np.where(feasible, b.upgrade_proposal_rate * p_e * p_c, 0.0)
+    n_prop = np.where(feasible, m.streams.proposal.poisson(b.upgrade_proposal_rate * m.dt,
+                                                           size=rows.size), 0)
+    which = np.repeat(np.arange(rows.size), n_prop)
+    answers = m.streams.climb.random((which.size, 2))
+    m.upgrade_decisions["college"].append((int((answers[:, 1] < p_c[which]).sum()),
+                                           int(which.size)))
+    m.upgrade_decisions["enterprise"].append((int((answers[:, 0] < p_e[which]).sum()),
+                                              int(which.size)))
+    # Reviews: end (payoff 0), step down, keep.
+    options = np.column_stack([np.zeros(rows.size),
+                               enterprise_payoff(np.maximum(rung - 1, 0), ctx, m.terms),
+                               payoff_now])
     available = np.column_stack([np.ones(rows.size, bool), rung > 0, np.ones(rows.size, bool)])
-    probs = logit_choice_probabilities(options, b.choice_intensity, available)
-    change = 1.0 - probs[:, 2]
-    acts = u[:, 0] < event_probability(b.review_rate * change, m.dt)
-    # Given a change, end or step down in proportion to their choice probabilities.
-    end = acts & (u[:, 1] * change < probs[:, 0])
+    probs = logit_choice_probabilities(options, beta, available)
+    rate_end = b.review_rate * probs[:, 0]
+    rate_down = b.review_rate * probs[:, 1]
+    total = rate_up + rate_end + rate_down
+    u = m.streams.review.random((rows.size, 2))
+    happens = u[:, 0] < event_probability(total, m.dt)
+    pick = u[:, 1] * total
+    climb = happens & (pick < rate_up)
+    end = happens & ~climb & (pick < rate_up + rate_end)
+    down = happens & ~climb & ~end
+    m.ties.rung[rows[climb]] += 1
+    m.ties.rung[rows[down]] -= 1
     m.ties.active[rows[end]] = False
-    m.ties.rung[rows[acts & ~end]] -= 1
 
 
 def update_trust(m: "CooperationModel", rows: np.ndarray) -> None:
@@ -263,7 +255,9 @@ def update_trust(m: "CooperationModel", rows: np.ndarray) -> None:
     learned = (trust + gain * (1.0 - trust) * np.clip(1.0 + surprise, 0.0, 1.0)
                - b.trust_shortfall_loss * trust * np.clip(-surprise, 0.0, 1.0))
     idle = trust * (1.0 - b.trust_decay)
-    m.ties.trust[rows] = np.clip(np.where(m.ties.exchanged[rows], learned, idle), 0.0, 1.0)
+    # Experts are exchanged on every tie at rung >= 1 (judged at year end, whatever the step).
+    exchanged = m.ties.exchanged[rows] | (m.ties.rung[rows] > 0)
+    m.ties.trust[rows] = np.clip(np.where(exchanged, learned, idle), 0.0, 1.0)
     m.ties.age[rows] += 1.0
     m.ties.net[:] = 0.0
     m.ties.expected[:] = 0.0
