@@ -141,6 +141,12 @@ class CooperationModel(mesa.Model):
         return pd.DataFrame.from_records(self.records, columns=["step", "year", *metrics.OUTPUTS])
 
     @property
+    def network(self):
+        """The networkx graph of the active ties (edges: rung, trust, age), synced when read."""
+        self.ties.sync_graph(self.graph)
+        return self.graph
+
+    @property
     def agents(self):
         """All Mesa agents; student views are created (or dropped) on this request."""
         self.students.sync_views(self)
@@ -199,4 +205,3 @@ class CooperationModel(mesa.Model):
         self.steps_done += 1
         self.year = self.steps_done * self.dt
         self.records.append(metrics.collect(self))
-        self.ties.sync_graph(self.network)

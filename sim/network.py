@@ -2,7 +2,7 @@
 
 Ties are the working state of the model (one row per college-enterprise pair that ever
 cooperated, in arrays so that payoffs are computed for all ties at once). The networkx graph
-``model.network`` is the public view of the active ties: after every step it holds exactly the
+``model.network`` is the public view of the active ties: whenever it is read it holds exactly the
 active ties with their ``rung``, ``trust`` and ``age`` (see :meth:`TieTable.sync_graph`).
 """
 

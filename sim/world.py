@@ -49,12 +49,12 @@ def build_world(m: "CooperationModel") -> None:
     m.frontier = np.ones(N_SECTORS)
     m.sb_effect = np.zeros(p.world.n_cities)
     m.ties = TieTable(capacity=4 * p.world.n_colleges * max(p.behaviour.contacts_per_college, 4))
-    m.network = nx.Graph()
-    m.network.add_nodes_from(
+    m.graph = nx.Graph()  # the view behind model.network, synced when read
+    m.graph.add_nodes_from(
         (college_node(i), {"kind": "college", "city": int(m.colleges.city[i]),
                            "tier": TIERS[m.colleges.tier[i]]})
         for i in range(m.colleges.n))
-    m.network.add_nodes_from(
+    m.graph.add_nodes_from(
         (enterprise_node(j), {"kind": "enterprise", "city": int(m.firms.city[j]),
                               "sector": SECTOR_NAMES[m.firms.sector[j]],
                               "employees": int(m.firms.employees[j])})
@@ -101,4 +101,3 @@ def build_world(m: "CooperationModel") -> None:
     m.ties.trust[rows] = b.initial_trust_spread * rng.random(rows.size)
     labour.update_nontraining(m)
     m.last_graduation = {"match_rate": math.nan, "retention": math.nan}
-    m.ties.sync_graph(m.network)
