@@ -9,6 +9,18 @@ cost reported equals the sum of what was paid (tested).
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.ladder import JOINT_RD, cash_flow, qualifying_investment
+from sim.ties import tie_context
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model import CooperationModel
+
+MONEY_K_TO_M = 1e-3
+"""CNY thousand to CNY million."""
 
 ITEMS = (
     "intern_subsidy", "tax_credit", "rd_cofunding", "retention_support", "teacher_practice",
@@ -54,3 +66,56 @@ class Ledger:
     def step_paid(self) -> float:
         """Total paid in the last settled step (CNY million)."""
         return sum(self.last_paid.values())
+
+
+def claim_public_money(m: "CooperationModel") -> None:
+    """Claim every lever's spending of this step on the public budget (phase)."""
+    p, dt, ledger = m.params, m.dt, m.ledger
+    pol, eco, w = p.policy, p.economy, p.world
+    t = m.teachers
+    ledger.claim("intern_subsidy", pol.intern_subsidy * m.placed_real * dt * MONEY_K_TO_M)
+    ledger.claim("teacher_practice", eco.teacher_replacement_cost * w.teacher_scale
+                 * float(t.logged.sum()) * dt * MONEY_K_TO_M)
+    ledger.claim("industry_professors", eco.industry_professor_stipend * w.teacher_scale
+                 * float(t.professor.sum()) * dt * MONEY_K_TO_M)
+    ledger.claim("consortium", pol.consortium_strength * eco.consortium_running_cost
+                 * w.n_cities * dt)
+    ledger.claim("shared_bases", pol.shared_base_investment * w.n_cities * dt)
+    rows = m.ties.active_rows()
+    n_rows = m.ties.college.size
+    rung = m.ties.rung[rows]
+    app_real = m.placements.per_tie(n_rows, True)[rows]
+    int_real = m.placements.per_tie(n_rows, False)[rows]
+    qualifying = qualifying_investment(rung, app_real, m.terms)
+    es = w.enterprise_scale
+    ledger.claim("tax_credit", pol.tax_credit * qualifying.sum() * es * dt * MONEY_K_TO_M)
+    n_rd = int((rung >= JOINT_RD).sum())
+    ledger.claim("rd_cofunding", pol.rd_cofunding * eco.rd_project_cost * n_rd * es * dt
+                 * MONEY_K_TO_M)
+    income = (eco.expert_exchange_value * (rung >= 1)
+              + eco.rd_project_cost * eco.rd_college_share * (rung >= JOINT_RD))
+    funding = np.bincount(m.ties.college[rows], weights=pol.contribution_evaluation
+                          * income * es * dt * MONEY_K_TO_M, minlength=m.colleges.n)
+    ledger.claim("contribution_funding", float(funding.sum()))
+    m.funding_claimed = funding
+    # The firm's cash flow of this step per tie (CNY thousand), realised (the payout paid)
+    # and as it expected it (its expected payout), on the exchanges that took place: trust.
+    ctx = tie_context(m, m.ties.college[rows], m.ties.firm[rows])
+    m.ties.net[rows] += cash_flow(rung, int_real, app_real, ctx, m.terms,
+                                  m.ledger.last_payout) * dt
+    m.ties.expected[rows] += cash_flow(rung, int_real, app_real, ctx, m.terms,
+                                       ctx.payout) * dt
+    m.ties.exchanged[rows] |= int_real + app_real > 0
+
+
+def close_fiscal_year(m: "CooperationModel") -> None:
+    """Year end: the performance funding paid over the year becomes next year's (phase)."""
+    m.colleges.performance_funding = m.funding_year
+    m.funding_year = np.zeros(m.colleges.n)
+
+
+def settle(m: "CooperationModel") -> None:
+    """Pay the step's claims, pro-rated within the budget (phase)."""
+    payout = m.ledger.settle(m.dt)
+    m.funding_year += payout * m.funding_claimed
+    m.funding_claimed = np.zeros(m.colleges.n)

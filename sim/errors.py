@@ -7,12 +7,17 @@ Exit codes (README "Output folders and exit codes"):
 * ``2`` bad input (:class:`ConfigError`, :class:`UsageError`: nothing was written);
 * ``130`` interrupted by Ctrl-C (SIGINT), ``143`` stopped by SIGTERM (e.g. a batch
   system's time limit): ``128 +`` the signal number, as a shell reports it.
+
+This module imports nothing from ieisim, so every other module can use it without cycles.
 """
 
 import signal
 from contextlib import contextmanager
 
-from sim.params import ConfigError
+
+class ConfigError(ValueError):
+    """A scenario, override or experiment value is invalid; the message is one line."""
+
 
 EXIT_DONE = 0
 EXIT_FAILED = 1

@@ -14,10 +14,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.ladder import RUNGS
+from sim.ladder import JOINT_RD, RUNGS, enterprise_payoff, policy_payments
+from sim.sectors import SIZE_CLASSES
+from sim.ties import tie_context
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
+
+_SIZE_ZH = {"micro": "微型", "small": "小型", "medium": "中型", "large": "大型"}
 
 OUTPUT_INFO = MappingProxyType({
     "share_internship": ("Share of ties at internship", "share of active ties", "实习层级占比"),
@@ -46,6 +50,10 @@ OUTPUT_INFO = MappingProxyType({
     "n_ties": ("Active ties", "ties", "合作关系数"),
     "subsidy_deadweight_share": ("Deadweight of fiscal payments",
                                  "share of subsidy and tax credit", "补贴无谓损失占比"),
+    **{f"rd_ties_per_100_firms_{cls}": (f"Joint R&D ties per 100 {cls} firms",
+                                         f"ties per 100 {cls} enterprises",
+                                         f"每百家{_SIZE_ZH.get(cls, cls)}企业联合研发数")
+       for cls in SIZE_CLASSES},
 })
 """Reporter name -> (label, unit, Chinese label)."""
 
@@ -62,7 +70,7 @@ def rung_shares(model: "CooperationModel") -> np.ndarray:
 
 def willingness(model: "CooperationModel", side: str) -> float:
     """Share of feasible upgrades ``side`` accepted over the last year (NaN if none)."""
-    window = model._willing[side][-model.steps_per_year:]
+    window = model.upgrade_decisions[side][-model.steps_per_year:]
     accepted = sum(a for a, _ in window)
     feasible = sum(f for _, f in window)
     return accepted / feasible if feasible else math.nan
@@ -74,12 +82,10 @@ def deadweight_share(model: "CooperationModel") -> float:
     A tie whose expected net benefit is non-negative without subsidy and tax credit would
     exist anyway: what it receives is deadweight.
     """
-    from sim.ladder import enterprise_payoff, policy_payments
-
     rows = model.ties.active_rows()
     if rows.size == 0:
         return 0.0
-    ctx = model.tie_context(model.ties.college[rows], model.ties.firm[rows])
+    ctx = tie_context(model, model.ties.college[rows], model.ties.firm[rows])
     rung = model.ties.rung[rows]
     payments = policy_payments(rung, ctx, model.terms)
     total = payments.sum()
@@ -87,6 +93,16 @@ def deadweight_share(model: "CooperationModel") -> float:
         return 0.0
     anyway = enterprise_payoff(rung, ctx, model.terms, with_policy=False) >= 0
     return float(payments[anyway].sum() / total)
+
+
+def rd_ties_per_100_firms_by_size(model: "CooperationModel") -> np.ndarray:
+    """Ties at joint R&D per 100 firms of each size class (0 for a class without firms)."""
+    rows = model.ties.active_rows()
+    cls = model.firms.size_class()
+    rd_firms = model.ties.firm[rows[model.ties.rung[rows] >= JOINT_RD]]
+    ties = np.bincount(cls[rd_firms], minlength=len(SIZE_CLASSES)).astype(float)
+    firms = np.bincount(cls, minlength=len(SIZE_CLASSES))
+    return 100.0 * np.divide(ties, firms, out=np.zeros(len(SIZE_CLASSES)), where=firms > 0)
 
 
 def collect(model: "CooperationModel") -> dict[str, float]:
@@ -118,4 +134,6 @@ def collect(model: "CooperationModel") -> dict[str, float]:
         "cumulative_public_cost": model.ledger.cumulative,
         "n_ties": float(rows.size),
         "subsidy_deadweight_share": deadweight_share(model),
+        **{f"rd_ties_per_100_firms_{cls}": float(v)
+           for cls, v in zip(SIZE_CLASSES, rd_ties_per_100_firms_by_size(model), strict=True)},
     }

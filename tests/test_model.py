@@ -30,7 +30,9 @@ def test_same_seed_is_bit_identical_and_seeds_differ(classroom):
 def test_reporters_have_the_documented_names(classroom):
     ts = simulate(classroom, seed=1)
     assert list(ts.columns) == ["step", "year", *OUTPUTS]
-    assert len(ts) == classroom.run.years * classroom.run.steps_per_year
+    assert len(ts) == classroom.run.years * classroom.run.steps_per_year + 1
+    assert ts["step"].iloc[0] == 0 and ts["year"].iloc[0] == 0.0  # the initial state
+    assert ts["n_ties"].iloc[0] > 0 and math.isnan(ts["graduate_match_rate"].iloc[0])
     assert ts["year"].iloc[-1] == classroom.run.years
     share_cols = [f"share_{r}" for r in RUNGS]
     sums = ts[share_cols].sum(axis=1)
@@ -135,4 +137,4 @@ def test_invariants_under_random_levers(seed, lever, u):
 
 def test_run_years_argument(classroom):
     m = CooperationModel(classroom, seed=1).run(1)
-    assert m.year == 1.0 and len(m.records) == classroom.run.steps_per_year
+    assert m.year == 1.0 and len(m.records) == classroom.run.steps_per_year + 1  # + step 0

@@ -1,0 +1,308 @@
+"""The labour market of students: placement, graduation, hiring, poaching, majors, enrolment.
+
+Calendar phases of :data:`sim.model.PHASES`: ``place_students`` (first step of an academic
+year) and ``graduate``, ``adjust_majors``, ``enrol`` (last step of a year). Draws come from
+the ``placement``, ``hiring``, ``retention`` and ``enrolment`` streams.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.agents.student import APTITUDE_RANGE, ENTRY_SKILL
+from sim.budget import MONEY_K_TO_M
+from sim.decisions import adapt, peer_average, poaching_hazard
+from sim.ladder import (
+    JOINT_RD,
+    JOINT_TRAINING,
+    PARTNER_HIRE_PROB,
+    hire_value,
+    rd_value,
+    recruit_value,
+)
+from sim.sectors import FIRM_SHARES, N_SECTORS
+from sim.ties import final_year, slots, tie_context, update_trust, uptake
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model import CooperationModel
+
+FIRM_SECTOR_WEIGHTS = FIRM_SHARES / FIRM_SHARES.sum()
+"""Graduate vacancies by sector are proportional to the sector's firm share times its demand
+index (which grows at the sector's rate)."""
+
+
+class Placements:
+    """Placements of the academic year as real counts: one row per (student slot, tie, kind).
+
+    Attributes:
+        slot: student slot (a super-individual) the placed students belong to.
+        tie: row of the tie that hosts them.
+        apprentice: True for apprentices, False for interns.
+        count: real students (a slot stands for ``student_scale`` of them).
+
+    """
+
+    def __init__(self, slot=None, tie=None, apprentice=None, count=None):
+        self.slot = np.zeros(0, np.int64) if slot is None else slot
+        self.tie = np.zeros(0, np.int64) if tie is None else tie
+        self.apprentice = np.zeros(0, bool) if apprentice is None else apprentice
+        self.count = np.zeros(0) if count is None else count
+
+    def per_tie(self, n_rows: int, apprentice: bool) -> np.ndarray:
+        """Real interns (or apprentices) hosted by each tie row."""
+        sel = self.apprentice == apprentice
+        return np.bincount(self.tie[sel], weights=self.count[sel], minlength=n_rows)
+
+    def per_slot(self, n_slots: int, mask: np.ndarray | None = None) -> np.ndarray:
+        """Real students of each slot placed (in the rows selected by ``mask``)."""
+        w = self.count if mask is None else self.count * mask
+        return np.bincount(self.slot, weights=w, minlength=n_slots)
+
+
+def real_per_slot(scale: float) -> int:
+    """Whole real students drawn per slot (``student_scale`` rounded, at least 1)."""
+    return max(1, int(round(scale)))
+
+
+def place_students(m: "CooperationModel") -> None:
+    """Place final-year students with the ties of their college and major, as real counts.
+
+    Each tie offers ``slots`` real places a year (a whole number, the fraction drawn); in each
+    (college, major) cell the real students of its final-year slots are shuffled and fill the
+    places; a student at a tie of joint training or above becomes an apprentice with
+    probability ``uptake``. So placement rates are smooth at every ``student_scale``.
+    """
+    s = m.students
+    final = final_year(m)
+    rows = m.ties.active_rows()
+    m.placements = Placements()
+    m.placed_real = 0.0
+    if rows.size == 0 or final.size == 0:
+        return
+    rng = m.streams.placement
+    scale = m.params.world.student_scale
+    per = real_per_slot(scale)
+    cell_of_tie = m.ties.college[rows] * N_SECTORS + m.firms.sector[m.ties.firm[rows]]
+    cell_of_student = s.college[final] * N_SECTORS + s.sector[final]
+    raw = slots(m, m.ties.firm[rows]) * per / scale  # places in units of drawn students
+    capacity = np.floor(raw).astype(np.int64)
+    capacity += rng.random(rows.size) < raw - capacity
+    share_apprentice = uptake(m)
+    order = np.argsort(cell_of_tie, kind="stable")
+    cells, starts = np.unique(cell_of_tie[order], return_index=True)
+    ends = np.append(starts[1:], order.size)
+    s_order = np.argsort(cell_of_student, kind="stable")
+    s_sorted = cell_of_student[s_order]
+    s_starts = np.searchsorted(s_sorted, cells, side="left")
+    s_ends = np.searchsorted(s_sorted, cells, side="right")
+    out_slot, out_tie = [], []
+    for a, b, sa, sb in zip(starts, ends, s_starts, s_ends, strict=True):
+        if sb == sa:
+            continue
+        tie_rows = rows[order[a:b]]
+        places = np.repeat(tie_rows, capacity[order[a:b]])
+        if places.size == 0:
+            continue
+        students = np.repeat(final[s_order[sa:sb]], per)
+        n = min(places.size, students.size)
+        out_slot.append(rng.permutation(students)[:n])
+        out_tie.append(rng.permutation(places)[:n])
+    if not out_slot:
+        return
+    slot, tie = np.concatenate(out_slot), np.concatenate(out_tie)
+    deep = m.ties.rung[tie] >= JOINT_TRAINING
+    apprentice = deep & (rng.random(slot.size) < share_apprentice)
+    key = (slot * m.ties.college.size + tie) * 2 + apprentice
+    uniq, count = np.unique(key, return_counts=True)
+    m.placements = Placements(slot=uniq // 2 // m.ties.college.size,
+                              tie=uniq // 2 % m.ties.college.size,
+                              apprentice=(uniq % 2).astype(bool),
+                              count=count * (scale / per))
+    m.placed_real = float(m.placements.count.sum())
+
+
+def graduate(m: "CooperationModel") -> None:
+    """Graduation of the final-year students, as real counts.
+
+    Partner hiring (each placed student hired with the partner-hire probability of the
+    placement, if qualified, within the firm's vacancies), the regional market for the rest,
+    poaching of partner hires within a year; then trust and expectations are updated.
+    """
+    p = m.params
+    w, b, pol = p.world, p.behaviour, p.policy
+    s = m.students
+    final = final_year(m)
+    scale = w.student_scale
+    if final.size == 0:
+        update_nontraining(m)
+        return
+    rng = m.streams.hiring
+    per = real_per_slot(scale)
+    unit = scale / per  # real students per drawn student
+    pl = m.placements
+    qualified_slot = np.zeros(s.n, dtype=bool)
+    qualified_slot[final] = s.composite(final) >= b.skill_requirement
+    firm = m.ties.firm[pl.tie]
+    n_drawn = np.rint(pl.count / unit).astype(np.int64)
+    # Partner hiring, capped by each firm's vacancies.
+    p_hire = PARTNER_HIRE_PROB[pl.apprentice.astype(np.int64)] * qualified_slot[pl.slot]
+    vac = m.firms.vacancies(p.economy.hire_rate, m.demand_index)
+    expected = np.bincount(firm, weights=p_hire * pl.count, minlength=m.firms.n)
+    vf = np.minimum(1.0, np.divide(vac, expected, out=np.ones(m.firms.n), where=expected > 0))
+    hires = rng.binomial(n_drawn, np.clip(p_hire * vf[firm], 0.0, 1.0))
+    # The regional market for the rest: vacancies by sector demand share.
+    hired_slot = np.bincount(pl.slot, weights=hires, minlength=s.n)[final]
+    sec = s.sector[final]
+    demand_share = m.demand_index * FIRM_SECTOR_WEIGHTS
+    demand_share = demand_share / demand_share.sum()
+    vac_sector = p.economy.vacancies_per_graduate * final.size * scale * demand_share
+    vac_sector -= np.bincount(sec, weights=hired_slot, minlength=N_SECTORS) * unit
+    seekers = np.where(qualified_slot[final], per - hired_slot, 0).astype(np.int64)
+    n_seek = np.bincount(sec, weights=seekers, minlength=N_SECTORS) * unit
+    p_market = np.minimum(1.0, np.divide(np.maximum(vac_sector, 0), n_seek,
+                                         out=np.zeros(N_SECTORS), where=n_seek > 0))
+    matched = (hired_slot + rng.binomial(seekers, p_market[sec])) / per  # share of each slot
+    # Poaching of partner hires within a year (service agreements cover apprentices).
+    agreement = np.where(pl.apprentice, pol.retention_support, 0.0)
+    hazard = poaching_hazard(m.nontrain_share[m.firms.city[firm], s.sector[pl.slot]],
+                             b.poach_base, b.poach_free_rider, agreement)
+    stays = m.streams.retention.binomial(hires, 1.0 - hazard)
+    m.ledger.claim("retention_support", pol.retention_support
+                   * p.economy.retention_agreement_cost * float((hires * pl.apprentice).sum())
+                   * unit * MONEY_K_TO_M)
+    # Realised value of retained recruits to each tie, and what the firm expected of the
+    # students it actually hosted (CNY thousand; undiscounted: both are this year's values).
+    value = hire_value(s.composite(pl.slot), pl.apprentice, m.terms) * stays * unit
+    np.add.at(m.ties.net, pl.tie, value)
+    hosted = np.unique(pl.tie)
+    if hosted.size:
+        n_rows = m.ties.college.size
+        n_int, n_app = pl.per_tie(n_rows, False)[hosted], pl.per_tie(n_rows, True)[hosted]
+        ctx = tie_context(m, m.ties.college[hosted], m.ties.firm[hosted])
+        m.ties.expected[hosted] += recruit_value(n_int, n_app, m.ties.rung[hosted], ctx, m.terms,
+                                                 discounted=False)
+    # Joint R&D outcomes of the year, against the expected success chance.
+    rows = m.ties.active_rows()
+    rd_rows = rows[m.ties.rung[rows] >= JOINT_RD]
+    if rd_rows.size:
+        rung = m.ties.rung[rd_rows]
+        ctx = tie_context(m, m.ties.college[rd_rows], m.ties.firm[rd_rows])
+        success = m.streams.rd.random(rd_rows.size) < ctx.capability
+        m.ties.net[rd_rows] += rd_value(rung, ctx, m.terms, success, discounted=False)
+        m.ties.expected[rd_rows] += rd_value(rung, ctx, m.terms, discounted=False)
+    update_trust(m, rows)
+    # Expectations: retention (hazard inferred net of agreements) and payout.
+    leaves = np.bincount(firm, weights=hires - stays, minlength=m.firms.n)
+    exposure = np.bincount(firm, weights=hires * (1.0 - agreement), minlength=m.firms.n)
+    has_obs = exposure > 0
+    observed = 1.0 - np.clip(np.divide(leaves, exposure, out=np.zeros(m.firms.n),
+                                       where=has_obs), 0, 1)
+    f = m.firms
+    f.belief_retention = adapt(f.belief_retention, observed, b.belief_learning_rate, has_obs)
+    group = f.city * N_SECTORS + f.sector
+    peer_rate = b.peer_learning * (0.5 + 0.5 * pol.consortium_strength)
+    peers = peer_average(f.belief_retention, group, w.n_cities * N_SECTORS,
+                         weights=(m.highest_rung_of_firms() >= 0).astype(float))
+    f.belief_retention = adapt(f.belief_retention, peers, peer_rate)
+    f.belief_payout = adapt(f.belief_payout, np.full(f.n, m.ledger.last_payout),
+                            b.belief_learning_rate)
+    # Outcomes for reporters and for the adjustment of majors.
+    n_hires = int(hires.sum())
+    m.last_graduation = {
+        "match_rate": float(matched.mean()),
+        "retention": float(stays.sum() / n_hires) if n_hires else
+        m.last_graduation.get("retention", math.nan),
+    }
+    cell = s.college[final] * N_SECTORS + sec
+    n_cells = m.colleges.n * N_SECTORS
+    cnt = np.bincount(cell, minlength=n_cells)
+    rate = np.divide(np.bincount(cell, weights=matched, minlength=n_cells), cnt,
+                     out=np.full(n_cells, np.nan), where=cnt > 0)
+    m.colleges.match_rate = rate.reshape(m.colleges.n, N_SECTORS)
+    s.graduate(final)
+    m.placements = Placements()
+    m.graduated_total += int(final.size)
+    update_nontraining(m)
+
+
+def update_nontraining(m: "CooperationModel") -> None:
+    """Share of firms without any tie in each (city, sector): the free riders of poaching."""
+    w = m.params.world
+    f = m.firms
+    group = f.city * N_SECTORS + f.sector
+    n = w.n_cities * N_SECTORS
+    training = m.highest_rung_of_firms() >= 0
+    total = np.bincount(group, minlength=n)
+    free = np.bincount(group, weights=~training, minlength=n)
+    m.nontrain_share = np.divide(free, total, out=np.ones(n),
+                                 where=total > 0).reshape(w.n_cities, N_SECTORS)
+
+
+def adjust_majors(m: "CooperationModel") -> None:
+    """Colleges move enrolment toward demanded, well-matched majors; weak majors close."""
+    p = m.params
+    rate = p.policy.major_adjustment_rate
+    c = m.colleges
+    if rate <= 0:
+        return
+    demand = m.demand_index * FIRM_SECTOR_WEIGHTS
+    demand = demand / demand.sum()
+    match = np.nan_to_num(c.match_rate, nan=0.5)
+    target = np.where(c.offers, demand * (0.5 + match), 0.0)
+    target /= target.sum(axis=1, keepdims=True)
+    old = c.enrol_share.copy()
+    c.enrol_share = old + rate * (target - old)
+    # Early warning and exit; open a major for the most demanded sector lacking one.
+    for i in range(c.n):
+        weak = np.flatnonzero(c.offers[i] & (c.enrol_share[i] < p.behaviour.major_exit_share))
+        for sct in weak:
+            lacking = np.flatnonzero(~c.offers[i])
+            if lacking.size == 0:
+                break
+            new = lacking[np.argmax(demand[lacking])]
+            c.offers[i, sct], c.offers[i, new] = False, True
+            c.enrol_share[i, new] = c.enrol_share[i, sct]
+            c.enrol_share[i, sct] = 0.0
+            moved = (m.teachers.college == i) & (m.teachers.sector == sct) \
+                & ~m.teachers.professor
+            m.teachers.sector[moved] = new
+            m.teachers.practice[moved] *= 0.5
+            m.quality_cache = None  # teachers moved: teaching quality must be recomputed
+    c.enrol_share /= c.enrol_share.sum(axis=1, keepdims=True)
+    cohort_real = p.world.students_per_college / p.world.program_years * p.world.student_scale
+    moved_places = 0.5 * np.abs(c.enrol_share - old).sum() * cohort_real
+    m.ledger.claim("major_adjustment", p.economy.major_adjustment_cost * moved_places
+                   * MONEY_K_TO_M)
+
+
+def enrol(m: "CooperationModel") -> None:
+    """Students move up a year; a new cohort fills the free slots."""
+    s = m.students
+    s.year[s.active] += 1
+    free = np.flatnonzero(~s.active)
+    if free.size == 0:
+        return
+    rng = m.streams.enrolment
+    majors = draw_majors(m, s.college[free], rng)
+    skills, aptitude = entrants(free.size, rng)
+    s.enrol(m, free, majors, skills, aptitude, year=0)
+    m.enrolled_total += int(free.size)
+
+
+def draw_majors(m: "CooperationModel", colleges: np.ndarray,
+                rng: np.random.Generator) -> np.ndarray:
+    """Major (sector index) of each new student of ``colleges``, by the colleges' enrolment mix."""
+    shares = m.colleges.enrol_share[colleges]
+    cum = np.cumsum(shares, axis=1)
+    cum[:, -1] = 1.0
+    return np.sum(rng.random(colleges.size)[:, None] >= cum, axis=1)
+
+
+def entrants(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Entry skills (n, 3) and aptitude (n,) of ``n`` new students."""
+    lo, hi = ENTRY_SKILL
+    a_lo, a_hi = APTITUDE_RANGE
+    return lo + (hi - lo) * rng.random((n, 3)), a_lo + (a_hi - a_lo) * rng.random(n)

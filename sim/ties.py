@@ -1,0 +1,264 @@
+"""Tie decisions: what a tie is worth to each side, and who starts, deepens or ends one.
+
+Phase ``decide_ties`` of :data:`sim.model.PHASES` (new ties, climbs agreed by both sides,
+firms' reviews) and the year-end trust update. Payoffs are the pure functions of
+:mod:`sim.ladder`; this module gathers their inputs (:func:`tie_context`) and draws the
+choices from the ``contacts``, ``entry``, ``climb`` and ``review`` streams.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.decisions import (
+    accept_probability,
+    event_probability,
+    logit_choice_probabilities,
+)
+from sim.ladder import (
+    APPRENTICE,
+    JOINT_RD,
+    PARTNER_HIRE_PROB,
+    TieContext,
+    capability_match,
+    climb_feasible,
+    college_utility,
+    enterprise_payoff,
+    rd_size_factor,
+)
+from sim.learning import teaching_quality
+from sim.sectors import N_SECTORS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model import CooperationModel
+
+SLOTS_PER_100_EMPLOYEES_BOUNDS = (0.25, 10.0)
+"""A tie offers ``interns_per_tie`` places per 100 employees, for firm sizes clipped to
+25-1,000 employees (small firms still host a student, large ones cap a single tie)."""
+
+
+def slots(m: "CooperationModel", firms: np.ndarray) -> np.ndarray:
+    """Student places per year a tie of each given firm offers (real students)."""
+    lo, hi = SLOTS_PER_100_EMPLOYEES_BOUNDS
+    return m.params.economy.interns_per_tie * np.clip(m.firms.employees[firms] / 100.0, lo, hi)
+
+
+def uptake(m: "CooperationModel") -> float:
+    """Share of students accepting an apprenticeship slot (credits raise, bonds lower it)."""
+    b, p = m.params.behaviour, m.params.policy
+    base = b.apprentice_uptake_base
+    return (base + (1 - base) * p.credit_conversion) * (1 - b.bond_aversion * p.retention_support)
+
+
+def final_year(m: "CooperationModel") -> np.ndarray:
+    """Slots of the students in their final programme year."""
+    s = m.students
+    return np.flatnonzero(s.active & (s.year == m.params.world.program_years - 1))
+
+
+def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
+                extra_slots: bool = False) -> TieContext:
+    """Inputs of the enterprise payoff for the given (college, firm) pairs.
+
+    ``extra_slots`` treats the pairs as new ties joining their cells (for entry choices).
+    """
+    p = m.params
+    scale = p.world.student_scale
+    sec = m.firms.sector[firms]
+    tie_slots = slots(m, firms)
+    final = final_year(m)
+    n_cells = m.colleges.n * N_SECTORS
+    s = m.students
+    students_cell = np.bincount(s.college[final] * N_SECTORS + s.sector[final],
+                                minlength=n_cells) * scale
+    rows = m.ties.active_rows()
+    slots_cell = np.bincount(
+        m.ties.college[rows] * N_SECTORS + m.firms.sector[m.ties.firm[rows]],
+        weights=slots(m, m.ties.firm[rows]), minlength=n_cells)
+    cell = colleges * N_SECTORS + sec
+    demand = slots_cell[cell] + (tie_slots if extra_slots else 0.0)
+    fill = np.minimum(1.0, np.divide(students_cell[cell], demand,
+                                     out=np.zeros(cell.size), where=demand > 0))
+    quality_cell = np.divide(
+        np.bincount(s.college[final] * N_SECTORS + s.sector[final],
+                    weights=s.composite(final), minlength=n_cells),
+        students_cell / scale, out=np.zeros(n_cells), where=students_cell > 0)
+    q = teaching_quality(m)
+    vacancies = m.firms.vacancies(p.economy.hire_rate, m.demand_index)[firms]
+    expected_recruits = tie_slots * fill * PARTNER_HIRE_PROB[APPRENTICE]
+    vacancy_factor = np.minimum(1.0, np.divide(vacancies, expected_recruits,
+                                               out=np.ones(cell.size),
+                                               where=expected_recruits > 0))
+    same_city = m.colleges.city[colleges] == m.firms.city[firms]
+    return TieContext(
+        slots=tie_slots, fill=fill, uptake=np.full(cell.size, uptake(m)),
+        vacancy_factor=vacancy_factor, retention=m.firms.belief_retention[firms],
+        quality=quality_cell[cell],
+        capability=capability_match(q["capability"][colleges, sec], m.firms.absorptive[firms]),
+        rd_scale=rd_size_factor(m.firms.employees[firms]),
+        expert_quality=q["practice"][colleges, sec] / 0.5,
+        payback_years=m.firms.payback[firms], payout=m.firms.belief_payout[firms],
+        apprentice_cost_cut=p.economy.shared_base_cost_cut * m.sb_effect[m.firms.city[firms]],
+        governance_cut=p.policy.consortium_strength * same_city)
+
+
+def switching_cost(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray) -> np.ndarray:
+    """One-off search and transaction cost of a new tie or a climb (CNY thousand)."""
+    same_city = m.colleges.city[colleges] == m.firms.city[firms]
+    return m.params.economy.search_cost * (1.0 - m.params.policy.consortium_strength * same_city)
+
+
+def decide_ties(m: "CooperationModel") -> None:
+    """New ties; then climbs agreed by both sides and firms' reviews (competing events)."""
+    new_ties(m)
+    change_ties(m)
+
+
+def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None:
+    """Colleges contact firms; a contact becomes an internship tie if both sides accept.
+
+    Each college makes a Poisson number of contacts with mean ``contacts_per_college * dt``
+    (an annual rate); world building passes a fixed ``initial_contacts`` per college instead.
+    """
+    p = m.params
+    b = p.behaviour
+    initial = initial_contacts is not None
+    rng = m.streams.contacts
+    if initial:
+        counts = np.full(m.colleges.n, initial_contacts)
+    else:
+        counts = rng.poisson(b.contacts_per_college * m.dt, size=m.colleges.n)
+    if not counts.any():
+        return
+    pairs_c, pairs_f = [], []
+    partners = m.ties.partners_by_college(m.colleges.n)
+    for i in range(m.colleges.n):
+        k = int(counts[i])
+        if k == 0:
+            continue
+        eligible = m.colleges.offers[i][m.firms.sector]
+        weight = np.where(m.firms.city == m.colleges.city[i], 1.0,
+                          1.0 - b.distance_penalty) * eligible
+        weight[partners[i]] = 0.0
+        n_pos = int(np.count_nonzero(weight))
+        if n_pos == 0:
+            continue
+        chosen = rng.choice(m.firms.n, size=min(k, n_pos), replace=False,
+                            p=weight / weight.sum())
+        pairs_c.extend([i] * chosen.size)
+        pairs_f.extend(chosen.tolist())
+    if not pairs_c:
+        return
+    cols, firms = np.array(pairs_c), np.array(pairs_f)
+    ctx = tie_context(m, cols, firms, extra_slots=True)
+    gain_e = enterprise_payoff(0, ctx, m.terms)
+    if not initial:
+        gain_e = gain_e - switching_cost(m, cols, firms)
+    u_c = college_utility(0, m.college_terms)
+    beta = b.choice_intensity
+    p_accept = accept_probability(u_c, beta) * accept_probability(gain_e, beta)
+    accepted = m.streams.entry.random(cols.size) < p_accept
+    trust0 = b.initial_trust * (1.0 + p.policy.consortium_strength
+                                * (m.colleges.city[cols] == m.firms.city[firms]))
+    for i, j, t0 in zip(cols[accepted], firms[accepted], trust0[accepted], strict=True):
+        m.ties.start(int(i), int(j), float(min(t0, 1.0)))
+
+
+def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) -> np.ndarray:
+    """Whether each (college, firm) pair has an industry professor from the firm."""
+    t = m.teachers
+    hosts = set(zip(t.college[t.professor].tolist(), t.firm[t.professor].tolist(), strict=True))
+    return np.array([(int(c), int(f)) in hosts for c, f in zip(cols, firms, strict=True)],
+                    dtype=bool)
+
+
+def change_ties(m: "CooperationModel") -> None:
+    """Deepening and reviews of the active ties, as competing events in continuous time.
+
+    Deepening of a feasible tie is proposed at ``upgrade_proposal_rate`` a year; the firm
+    accepts with ``p_e = σ(β (U_e(r+1) − U_e(r) − c'))`` and the college with
+    ``p_c = σ(β (U_c(r+1) − U_c(r)))``, so the tie climbs at ``rate_up = rate p_e p_c``.
+    Firms review a tie at ``review_rate`` a year and keep, step down or end it by multinomial
+    logit; keeping changes nothing, so the tie changes at ``rate_change = review_rate (1 −
+    p_keep)``. In a step the first event happens with probability ``1 − exp(−(rate_up +
+    rate_change) dt)`` and is a climb, an end or a step down in proportion to its rate: no
+    order between climbs and reviews within a step, and no dependence on the step length.
+    The proposals of the step (a Poisson number per tie) and both sides' answers to them are
+    drawn as well and recorded as revealed willingness (``model.upgrade_decisions``).
+    """
+    b = m.params.behaviour
+    rows = m.ties.active_rows()
+    if rows.size == 0:
+        m.upgrade_decisions["college"].append((0, 0))
+        m.upgrade_decisions["enterprise"].append((0, 0))
+        return
+    cols, firms = m.ties.college[rows], m.ties.firm[rows]
+    ctx = tie_context(m, cols, firms)
+    rung = m.ties.rung[rows]
+    beta = b.choice_intensity
+    # Deepening.
+    feasible = climb_feasible(rung, m.ties.trust[rows], ctx.capability, b.trust_step,
+                              b.rd_capability_threshold)
+    up = np.minimum(rung + 1, JOINT_RD)
+    payoff_now = enterprise_payoff(rung, ctx, m.terms)
+    gain_e = (enterprise_payoff(up, ctx, m.terms) - payoff_now
+              - switching_cost(m, cols, firms) * ~hosts_professor(m, cols, firms))
+    gain_c = college_utility(up, m.college_terms) - college_utility(rung, m.college_terms)
+    p_e, p_c = accept_probability(gain_e, beta), accept_probability(gain_c, beta)
+    rate_up = np.where(feasible, b.upgrade_proposal_rate * p_e * p_c, 0.0)
+    n_prop = np.where(feasible, m.streams.proposal.poisson(b.upgrade_proposal_rate * m.dt,
+                                                           size=rows.size), 0)
+    which = np.repeat(np.arange(rows.size), n_prop)
+    answers = m.streams.climb.random((which.size, 2))
+    m.upgrade_decisions["college"].append((int((answers[:, 1] < p_c[which]).sum()),
+                                           int(which.size)))
+    m.upgrade_decisions["enterprise"].append((int((answers[:, 0] < p_e[which]).sum()),
+                                              int(which.size)))
+    # Reviews: end (payoff 0), step down, keep.
+    options = np.column_stack([np.zeros(rows.size),
+                               enterprise_payoff(np.maximum(rung - 1, 0), ctx, m.terms),
+                               payoff_now])
+    available = np.column_stack([np.ones(rows.size, bool), rung > 0, np.ones(rows.size, bool)])
+    probs = logit_choice_probabilities(options, beta, available)
+    rate_end = b.review_rate * probs[:, 0]
+    rate_down = b.review_rate * probs[:, 1]
+    total = rate_up + rate_end + rate_down
+    u = m.streams.review.random((rows.size, 2))
+    happens = u[:, 0] < event_probability(total, m.dt)
+    pick = u[:, 1] * total
+    climb = happens & (pick < rate_up)
+    end = happens & ~climb & (pick < rate_up + rate_end)
+    down = happens & ~climb & ~end
+    m.ties.rung[rows[climb]] += 1
+    m.ties.rung[rows[down]] -= 1
+    m.ties.active[rows[end]] = False
+
+
+def update_trust(m: "CooperationModel", rows: np.ndarray) -> None:
+    """Year-end trust from experience: realised against expected value of the year's exchange.
+
+    With an exchange (students hosted or experts exchanged), the surprise is
+    ``r = (realised - expected) / (|expected| + trust_value_scale)`` and
+    ``trust += gain (1 - trust) clip(1 + r, 0, 1) - trust_shortfall_loss trust clip(-r, 0, 1)``
+    (``gain = trust_gain`` x (1 + ``professor_trust_bonus``) where the firm's staff teach as
+    industry professors): exchanges that meet expectations build trust, shortfalls cost it.
+    Without an exchange trust decays by ``trust_decay``.
+    """
+    b = m.params.behaviour
+    trust = m.ties.trust[rows]
+    realised, expected = m.ties.net[rows], m.ties.expected[rows]
+    surprise = (realised - expected) / (np.abs(expected) + b.trust_value_scale)
+    gain = b.trust_gain * (1.0 + b.professor_trust_bonus
+                           * hosts_professor(m, m.ties.college[rows], m.ties.firm[rows]))
+    learned = (trust + gain * (1.0 - trust) * np.clip(1.0 + surprise, 0.0, 1.0)
+               - b.trust_shortfall_loss * trust * np.clip(-surprise, 0.0, 1.0))
+    idle = trust * (1.0 - b.trust_decay)
+    # Experts are exchanged on every tie at rung >= 1 (judged at year end, whatever the step).
+    exchanged = m.ties.exchanged[rows] | (m.ties.rung[rows] > 0)
+    m.ties.trust[rows] = np.clip(np.where(exchanged, learned, idle), 0.0, 1.0)
+    m.ties.age[rows] += 1.0
+    m.ties.net[:] = 0.0
+    m.ties.expected[:] = 0.0
+    m.ties.exchanged[:] = False
