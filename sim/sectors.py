@@ -51,11 +51,5 @@ DRIFT_MULTIPLIER = np.array([s.drift_multiplier for s in SECTORS])
 ABSORPTIVE_MEAN = np.array([s.absorptive_mean for s in SECTORS])
 LEGACY_ENROLMENT = np.array([s.legacy_enrolment for s in SECTORS])
 
-SIZE_CLASSES = ("small", "medium", "large")
-"""Enterprise size classes (Chinese SME thresholds for industry: < 300, 300-999, >= 1000)."""
-SIZE_BOUNDS = (300, 1000)
-
-
-def size_class(employees: np.ndarray) -> np.ndarray:
-    """Size-class index (0 small, 1 medium, 2 large) from employees."""
-    return np.searchsorted(np.asarray(SIZE_BOUNDS), np.asarray(employees), side="right")
+# Enterprise size classes live with the population they describe (sim.population).
+from sim.population import SIZE_BOUNDS, SIZE_CLASSES, size_class  # noqa: E402,F401

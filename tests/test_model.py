@@ -48,7 +48,7 @@ def test_agents_are_mesa_agents_viewing_the_arrays(classroom):
     assert len(m.agents_by_type[Teacher]) == m.teachers.n
     e = m.enterprise_agents[5]
     assert e.employees == int(m.firms.employees[5])
-    assert e.size_class in ("small", "medium", "large")
+    assert e.size_class in ("micro", "small", "medium", "large")
     assert m.college_agents[0].tier in ("ordinary", "double_high")
     assert not hasattr(m, "scenario") or m.scenario is not m.params
 
