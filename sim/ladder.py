@@ -90,6 +90,8 @@ class TieContext:
         payout: expected share of public claims actually paid (budget pro-rating, 0-1).
         apprentice_cost_cut: share of apprentices' net training cost saved by shared bases.
         governance_cut: share of coordination costs removed by consortia (0-1).
+        credit_room: education surcharges the firm owes this year not yet taken by carried
+            credit (CNY thousand): the most tax credit it can use this year.
 
     """
 
@@ -106,6 +108,7 @@ class TieContext:
     payout: np.ndarray
     apprentice_cost_cut: np.ndarray
     governance_cut: np.ndarray
+    credit_room: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -169,10 +172,11 @@ def enterprise_payoff(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
             + [rung >= 1] expert exchange value
             + [rung == 3] R&D value x capability (success chance) x size x horizon factor
     cost    = interns x intern net cost + apprentices x apprentice net cost
-            + [rung >= 1] expert exchange cost + [rung == 3] R&D cost x (1 - co-funding)
+            + [rung >= 1] expert exchange cost
+            + [rung == 3] R&D cost x (1 - co-funding x payout)
             + rung x governance cost x (1 - consortium cut)
     policy  = payout x (subsidy x placed students
-                        + [rung >= 2] tax credit x (apprentice gross cost + R&D outlay))
+                        + [rung >= 2] min(tax credit x own investment, surcharge room))
 
     ``with_policy=False`` drops the policy payments (used to measure deadweight).
     Service agreements (``retention_support``) raise the retention of apprentices only.
@@ -181,7 +185,7 @@ def enterprise_payoff(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
     interns, apprentices = placements(rung, ctx)
     quality = ctx.quality * (1.0 - t.cheap_labour_risk * t.credit_conversion * (rung >= 2))
     ret_intern = ctx.retention
-    ret_app = 1.0 - (1.0 - ctx.retention) * (1.0 - t.retention_support)
+    ret_app = 1.0 - (1.0 - ctx.retention) * (1.0 - t.retention_support * ctx.payout)
     h_int = horizon_factor(BENEFIT_LAG["intern"], ctx.payback_years)
     h_app = horizon_factor(BENEFIT_LAG["apprentice"], ctx.payback_years)
     h_rd = horizon_factor(BENEFIT_LAG["rd"], ctx.payback_years)
@@ -191,7 +195,7 @@ def enterprise_payoff(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
         * (1.0 + t.firm_specific_premium))
     expert = np.where(rung >= EXPERT_EXCHANGE,
                       t.expert_exchange_value * ctx.expert_quality - t.expert_exchange_cost, 0.0)
-    rd_outlay = t.rd_project_cost * (1.0 - t.rd_cofunding)
+    rd_outlay = t.rd_project_cost * (1.0 - t.rd_cofunding * ctx.payout)
     rd = np.where(rung >= JOINT_RD,
                   t.rd_value * ctx.capability * ctx.rd_scale * h_rd - rd_outlay,
                   0.0)
@@ -205,17 +209,22 @@ def enterprise_payoff(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
 
 
 def policy_payments(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
-    """Expected public payments to the firm for a tie at ``rung`` (CNY thousand per year).
+    """Expected subsidy and tax credit to the firm for a tie at ``rung`` (CNY thousand per year).
 
-    Subsidy per placed student at every rung; tax credit on apprentice gross cost and R&D
-    outlay once the firm is certified (joint training or above); times the expected payout.
+    Subsidy per placed student at every rung. Tax credit once the firm is certified (joint
+    training or above): ``tax_credit x`` its own investment (apprentices' net training cost,
+    lent staff time, R&D outlay after co-funding), capped by the surcharge room of the year
+    (sim.budget). Both times the expected payout. R&D co-funding enters the outlay itself.
     """
     rung = np.asarray(rung)
     interns, apprentices = placements(rung, ctx)
-    qualifying = np.where(rung >= JOINT_TRAINING, apprentices * t.apprentice_gross_cost, 0.0)
-    qualifying = qualifying + np.where(rung >= JOINT_RD,
-                                       t.rd_project_cost * (1.0 - t.rd_cofunding), 0.0)
-    return ctx.payout * (t.intern_subsidy * (interns + apprentices) + t.tax_credit * qualifying)
+    rd_outlay = t.rd_project_cost * (1.0 - t.rd_cofunding * ctx.payout)
+    investment = (apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut)
+                  + np.where(rung >= EXPERT_EXCHANGE, t.expert_exchange_cost, 0.0)
+                  + np.where(rung >= JOINT_RD, rd_outlay, 0.0))
+    credit = np.where(rung >= JOINT_TRAINING,
+                      np.minimum(t.tax_credit * investment, ctx.credit_room), 0.0)
+    return ctx.payout * (t.intern_subsidy * (interns + apprentices) + credit)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.ladder import RUNGS
+from sim.population import service_funding_10m_share
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
@@ -46,6 +47,8 @@ OUTPUT_INFO = MappingProxyType({
     "n_ties": ("Active ties", "ties", "合作关系数"),
     "subsidy_deadweight_share": ("Deadweight of fiscal payments",
                                  "share of subsidy and tax credit", "补贴无谓损失占比"),
+    "service_funding_10m_share": ("Colleges above CNY 10 M research and service funding",
+                                  "share of colleges", "科研社会服务经费超千万院校占比"),
 })
 """Reporter name -> (label, unit, Chinese label)."""
 
@@ -114,8 +117,9 @@ def collect(model: "CooperationModel") -> dict[str, float]:
         "dual_qualified_share": float(dq.mean()) if dq.size else 0.0,
         "graduate_match_rate": model.last_graduation["match_rate"],
         "graduate_retention": model.last_graduation["retention"],
-        "public_cost": model.ledger.step_paid / model.dt,
+        "public_cost": model.ledger.paid_last_year(model.steps_per_year),
         "cumulative_public_cost": model.ledger.cumulative,
         "n_ties": float(rows.size),
         "subsidy_deadweight_share": deadweight_share(model),
+        "service_funding_10m_share": service_funding_10m_share(model.colleges.research_funding()),
     }

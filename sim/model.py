@@ -47,7 +47,7 @@ from sim.agents import (
 )
 from sim.agents.college import TIERS
 from sim.agents.student import APTITUDE_RANGE, ENTRY_SKILL, RD_EXPOSURE
-from sim.budget import Ledger
+from sim.budget import Ledger, TaxCreditAccounts, education_surcharge_due
 from sim.decisions import (
     accept_probability,
     adapt,
@@ -77,6 +77,7 @@ from sim.ladder import (
 )
 from sim.network import TieTable, college_node, enterprise_node
 from sim.params import Scenario, load_scenario
+from sim.professors import hire_professors
 from sim.sectors import DEMAND_GROWTH, DRIFT_MULTIPLIER, FIRM_SHARES, N_SECTORS, SECTOR_NAMES
 from sim.streams import Streams
 
@@ -181,14 +182,16 @@ class CooperationModel(mesa.Model):
         self._placed_real = 0.0
         self._funding_claimed = np.zeros(self.colleges.n)  # this step (CNY million)
         self._funding_year = np.zeros(self.colleges.n)  # paid this academic year
-        # Initial network: a few rounds of contacts, trust spread so some ties can climb;
-        # an industry professor's firm is a partner of the professor's college by definition.
+        # Integration tax credit: per real firm, CNY thousand (sim.budget).
+        self.credit_accounts = TaxCreditAccounts(self.firms.n)
+        self.surcharge_due = education_surcharge_due(
+            p.economy.vat_per_employee * self.firms.employees, p.economy.education_surcharge_rate)
+        self._qualifying_year = np.zeros(self.firms.n)
+        self._service_income_year = np.zeros(self.colleges.n)
+        # Initial network: a few rounds of contacts, trust spread so some ties can climb.
+        # Industry professors are hired over time from partners (sim.professors).
         for _ in range(INITIAL_CONTACT_ROUNDS):
             self._new_ties(initial=True)
-        t = self.teachers
-        for i, j in zip(t.college[t.professor], t.firm[t.professor], strict=True):
-            if not self.ties.is_active(int(i), int(j)):
-                self.ties.start(int(i), int(j), b.initial_trust)
         rows = self.ties.active_rows()
         self.ties.trust[rows] = b.initial_trust_spread * self.streams.world.random(rows.size)
         self._update_nontraining()
@@ -245,6 +248,7 @@ class CooperationModel(mesa.Model):
             self.place_students()
         self.students_learn()
         self.decide_ties()
+        self.hire_professors()
         self.claim_public_money()
         if last_of_year:
             self.end_academic_year()
@@ -463,7 +467,9 @@ class CooperationModel(mesa.Model):
             payback_years=self.firms.payback[firms], payout=self.firms.belief_payout[firms],
             apprentice_cost_cut=p.economy.shared_base_cost_cut
             * self.sb_effect[self.firms.city[firms]],
-            governance_cut=p.policy.consortium_strength * same_city)
+            governance_cut=p.policy.consortium_strength * same_city,
+            credit_room=np.maximum(self.surcharge_due[firms]
+                                   - self.credit_accounts.carried[firms], 0.0))
 
     def switching_cost(self, colleges: np.ndarray, firms: np.ndarray) -> np.ndarray:
         """One-off search and transaction cost of a new tie or a climb (CNY thousand)."""
@@ -509,10 +515,8 @@ class CooperationModel(mesa.Model):
         beta = b.choice_intensity
         p_accept = accept_probability(u_c, beta) * accept_probability(gain_e, beta)
         accepted = self.streams.entry.random(cols.size) < p_accept
-        trust0 = b.initial_trust * (1.0 + p.policy.consortium_strength
-                                    * (self.colleges.city[cols] == self.firms.city[firms]))
-        for i, j, t0 in zip(cols[accepted], firms[accepted], trust0[accepted], strict=True):
-            self.ties.start(int(i), int(j), float(min(t0, 1.0)))
+        for i, j in zip(cols[accepted], firms[accepted], strict=True):
+            self.ties.start(int(i), int(j), float(b.initial_trust))
 
     def _climbs(self) -> None:
         b = self.params.behaviour
@@ -575,6 +579,16 @@ class CooperationModel(mesa.Model):
         self.ties.active[end] = False
         self.ties.rung[reviewing[choice == 1]] -= 1
 
+    def hire_professors(self) -> None:
+        """Professors of ended ties leave; colleges fill open funded posts (sim.professors)."""
+        before = self.teachers.n
+        hire_professors(self)
+        if self.teachers.n != before or len(self.teacher_agents) != self.teachers.n:
+            for agent in self.teacher_agents:
+                agent.remove()
+            self.teacher_agents = [Teacher(self, k) for k in range(self.teachers.n)]
+            self._quality_cache = None
+
     # -------------------------------------------------------- phase 6
     def claim_public_money(self) -> None:
         """Claim every lever's spending of this step on the public budget."""
@@ -596,39 +610,77 @@ class CooperationModel(mesa.Model):
         apprentices = np.bincount(tie_of[kind == APPRENTICE], minlength=self.ties.college.size)
         interns = np.bincount(tie_of[kind == INTERN], minlength=self.ties.college.size)
         rung = self.ties.rung[rows]
-        app_real = apprentices[rows] * w.student_scale
-        rd_outlay = eco.rd_project_cost * (1 - pol.rd_cofunding)
-        qualifying = (np.where(rung >= JOINT_TRAINING, app_real * eco.apprentice_gross_cost, 0.0)
-                      + np.where(rung >= JOINT_RD, rd_outlay, 0.0))
-        es = w.enterprise_scale
-        ledger.claim("tax_credit", pol.tax_credit * qualifying.sum() * es * dt * MONEY_K_TO_M)
-        n_rd = int((rung >= JOINT_RD).sum())
-        ledger.claim("rd_cofunding", pol.rd_cofunding * eco.rd_project_cost * n_rd * es * dt
+        firms = self.ties.firm[rows]
+        weight = self.firms.weight[firms]  # real ties each agent tie stands for
+        payout = self.ledger.last_payout
+        app_real = apprentices[rows] * w.student_scale  # real students: never times weight
+        placed_ctx = self.tie_context(self.ties.college[rows], firms)
+        app_cost = app_real * apprentice_net_cost(self.terms, placed_ctx.apprentice_cost_cut)
+        rd_outlay = eco.rd_project_cost * (1.0 - pol.rd_cofunding * payout)
+        expert_outlay = np.where(rung >= 1, eco.expert_exchange_cost, 0.0)
+        tie_outlay = expert_outlay + np.where(rung >= JOINT_RD, rd_outlay, 0.0)
+        # Qualifying investment per real firm (apprentices spread over the agent's firms).
+        certified = rung >= JOINT_TRAINING
+        qualifying = np.where(certified, app_cost / weight + tie_outlay, 0.0)
+        np.add.at(self._qualifying_year, firms, qualifying * dt)
+        n_rd_real = float(weight[rung >= JOINT_RD].sum())
+        ledger.claim("rd_cofunding", pol.rd_cofunding * eco.rd_project_cost * n_rd_real * dt
                      * MONEY_K_TO_M)
-        income = (eco.expert_exchange_value * (rung >= 1)
-                  + eco.rd_project_cost * eco.rd_college_share * (rung >= JOINT_RD))
+        income_k = (eco.expert_exchange_value * (rung >= 1)
+                    + eco.rd_project_cost * eco.rd_college_share * (rung >= JOINT_RD)) * weight
         funding = np.bincount(self.ties.college[rows], weights=pol.contribution_evaluation
-                              * income * es * dt * MONEY_K_TO_M, minlength=self.colleges.n)
+                              * income_k * dt * MONEY_K_TO_M, minlength=self.colleges.n)
         ledger.claim("contribution_funding", float(funding.sum()))
         self._funding_claimed = funding
-        # The firm's realised cash flow of this step, per tie (CNY thousand), for trust.
-        placed_ctx = self.tie_context(self.ties.college[rows], self.ties.firm[rows])
-        cost = (interns[rows] * w.student_scale * eco.intern_net_cost
-                + app_real * apprentice_net_cost(self.terms, placed_ctx.apprentice_cost_cut)
+        self._service_income_year += np.bincount(
+            self.ties.college[rows], weights=eco.rd_project_cost * eco.rd_college_share
+            * (rung >= JOINT_RD) * weight * dt * MONEY_K_TO_M, minlength=self.colleges.n)
+        # The firm's realised cash flow of this step, per tie (CNY thousand), for trust; the
+        # tax credit is added when the fiscal year settles (end_academic_year).
+        cost = (interns[rows] * w.student_scale * eco.intern_net_cost + app_cost
                 + np.where(rung >= 1, eco.expert_exchange_cost
                            - eco.expert_exchange_value * placed_ctx.expert_quality, 0.0)
                 + np.where(rung >= JOINT_RD, rd_outlay, 0.0)
                 + rung * eco.governance_cost * (1 - placed_ctx.governance_cut))
-        paid = self.ledger.last_payout * (
-            pol.intern_subsidy * (interns[rows] + apprentices[rows]) * w.student_scale
-            + pol.tax_credit * qualifying)
+        paid = payout * pol.intern_subsidy * (interns[rows] + apprentices[rows]) * w.student_scale
         self.ties.net[rows] += (paid - cost) * dt
+
+    def settle_tax_credit(self) -> None:
+        """Fiscal year end: certified firms offset their credit against the surcharges due.
+
+        Per real firm (CNY thousand): ``used = min(tax_credit x investment + carried,
+        surcharge due)``, the rest carried forward (sim.budget). The claim is the used credit
+        times the real firms each agent stands for; each tie's cash flow gets its share.
+        """
+        pol = self.params.policy
+        earned = pol.tax_credit * self._qualifying_year
+        used = self.credit_accounts.settle_year(earned, self.surcharge_due)
+        self.ledger.claim("tax_credit", float((used * self.firms.weight).sum()) * MONEY_K_TO_M)
+        rows = self.ties.active_rows()
+        firms = self.ties.firm[rows]
+        share = np.divide(used, self._qualifying_year, out=np.zeros(self.firms.n),
+                          where=self._qualifying_year > 0)
+        rung = self.ties.rung[rows]
+        self.ties.net[rows] += np.where(rung >= JOINT_TRAINING, share[firms], 0.0) \
+            * self.ledger.last_payout * self._tie_qualifying_rate(rows)
+        self._qualifying_year = np.zeros(self.firms.n)
+
+    def _tie_qualifying_rate(self, rows: np.ndarray) -> np.ndarray:
+        """Yearly qualifying investment of each tie now (CNY thousand per real firm)."""
+        eco, pol = self.params.economy, self.params.policy
+        rung = self.ties.rung[rows]
+        rd_outlay = eco.rd_project_cost * (1.0 - pol.rd_cofunding * self.ledger.last_payout)
+        return np.where(rung >= 1, eco.expert_exchange_cost, 0.0) + np.where(
+            rung >= JOINT_RD, rd_outlay, 0.0)
 
     # -------------------------------------------------------- phase 7
     def end_academic_year(self) -> None:
         """Graduation, hiring and poaching; trust and expectations; majors; enrolment."""
         self.colleges.performance_funding = self._funding_year
         self._funding_year = np.zeros(self.colleges.n)
+        self.colleges.service_income = self._service_income_year
+        self._service_income_year = np.zeros(self.colleges.n)
+        self.settle_tax_credit()
         self._graduate()
         self._update_nontraining()
         self._adjust_majors()
