@@ -17,8 +17,18 @@ exceeds the surcharge due, which grows with the firm's size.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from sim.ladder import APPRENTICE, INTERN, JOINT_RD, JOINT_TRAINING, apprentice_net_cost
+from sim.ties import tie_context
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model import CooperationModel
+
+MONEY_K_TO_M = 1e-3
+"""CNY thousand to CNY million."""
 
 ITEMS = (
     "intern_subsidy", "tax_credit", "rd_cofunding", "retention_support", "teacher_practice",
@@ -157,3 +167,103 @@ def usable_credit_share(earned: np.ndarray, carried: np.ndarray, surcharge_due: 
     room = np.maximum(np.asarray(surcharge_due, dtype=float) - np.asarray(carried), 0.0)
     return np.where(earned > 0, np.minimum(1.0, np.divide(room, earned, out=np.ones_like(
         earned), where=earned > 0)), 1.0)
+
+# ----------------------------------------------------------------------- phases
+def claim_public_money(m: "CooperationModel") -> None:
+    """Claim every lever's spending of this step on the public budget (phase).
+
+    Money is counted once: student-based payments from real students (never times a firm
+    weight); tie-based payments (R&D co-funding, technical-service income) times the real
+    firms each agent stands for (``firms.weight``). The tax credit is claimed when the fiscal
+    year closes (:func:`settle_tax_credit`); here each certified firm's qualifying investment
+    accrues.
+    """
+    p, dt, ledger = m.params, m.dt, m.ledger
+    pol, eco, w = p.policy, p.economy, p.world
+    t = m.teachers
+    ledger.claim("intern_subsidy", pol.intern_subsidy * m.placed_real * dt * MONEY_K_TO_M)
+    ledger.claim("teacher_practice", eco.teacher_replacement_cost * w.teacher_scale
+                 * float(t.logged.sum()) * dt * MONEY_K_TO_M)
+    ledger.claim("industry_professors", eco.industry_professor_stipend * w.teacher_scale
+                 * float(t.professor.sum()) * dt * MONEY_K_TO_M)
+    ledger.claim("consortium", pol.consortium_strength * eco.consortium_running_cost
+                 * w.n_cities * dt)
+    ledger.claim("shared_bases", pol.shared_base_investment * w.n_cities * dt)
+    rows = m.ties.active_rows()
+    s = m.students
+    tie_of = s.tie[s.placement >= 0]
+    kind = s.placement[s.placement >= 0]
+    apprentices = np.bincount(tie_of[kind == APPRENTICE], minlength=m.ties.college.size)
+    interns = np.bincount(tie_of[kind == INTERN], minlength=m.ties.college.size)
+    rung = m.ties.rung[rows]
+    firms = m.ties.firm[rows]
+    weight = m.firms.weight[firms]
+    payout = ledger.last_payout
+    app_real = apprentices[rows] * w.student_scale
+    placed_ctx = tie_context(m, m.ties.college[rows], firms)
+    app_cost = app_real * apprentice_net_cost(m.terms, placed_ctx.apprentice_cost_cut)
+    rd_outlay = eco.rd_project_cost * (1.0 - pol.rd_cofunding * payout)
+    tie_outlay = (np.where(rung >= 1, eco.expert_exchange_cost, 0.0)
+                  + np.where(rung >= JOINT_RD, rd_outlay, 0.0))
+    qualifying = np.where(rung >= JOINT_TRAINING, app_cost / weight + tie_outlay, 0.0)
+    np.add.at(m.qualifying_year, firms, qualifying * dt)
+    n_rd_real = float(weight[rung >= JOINT_RD].sum())
+    ledger.claim("rd_cofunding", pol.rd_cofunding * eco.rd_project_cost * n_rd_real * dt
+                 * MONEY_K_TO_M)
+    rd_income = eco.rd_project_cost * eco.rd_college_share * (rung >= JOINT_RD) * weight
+    income = eco.expert_exchange_value * (rung >= 1) * weight + rd_income
+    funding = np.bincount(m.ties.college[rows], weights=pol.contribution_evaluation
+                          * income * dt * MONEY_K_TO_M, minlength=m.colleges.n)
+    ledger.claim("contribution_funding", float(funding.sum()))
+    m.funding_claimed = funding
+    m.service_income_year += np.bincount(m.ties.college[rows], weights=rd_income * dt
+                                         * MONEY_K_TO_M, minlength=m.colleges.n)
+    # The firm's realised cash flow of this step, per tie (CNY thousand), for trust.
+    cost = (interns[rows] * w.student_scale * eco.intern_net_cost + app_cost
+            + np.where(rung >= 1, eco.expert_exchange_cost
+                       - eco.expert_exchange_value * placed_ctx.expert_quality, 0.0)
+            + np.where(rung >= JOINT_RD, rd_outlay, 0.0)
+            + rung * eco.governance_cost * (1 - placed_ctx.governance_cut))
+    paid = payout * pol.intern_subsidy * (interns[rows] + apprentices[rows]) * w.student_scale
+    m.ties.net[rows] += (paid - cost) * dt
+
+
+def settle_tax_credit(m: "CooperationModel") -> None:
+    """Fiscal year end: certified firms offset their credit against the surcharges due.
+
+    Per real firm (CNY thousand): ``used = min(tax_credit x investment + carried, surcharge
+    due)``, the rest carried forward. The claim is the used credit times the real firms each
+    agent stands for; each certified tie's cash flow gets the firm's usable share of its own
+    tie outlay.
+    """
+    eco, pol = m.params.economy, m.params.policy
+    earned = pol.tax_credit * m.qualifying_year
+    used = m.credit_accounts.settle_year(earned, m.surcharge_due)
+    m.ledger.claim("tax_credit", float((used * m.firms.weight).sum()) * MONEY_K_TO_M)
+    rows = m.ties.active_rows()
+    firms = m.ties.firm[rows]
+    rung = m.ties.rung[rows]
+    share = np.divide(used, m.qualifying_year, out=np.zeros(m.firms.n),
+                      where=m.qualifying_year > 0)
+    rd_outlay = eco.rd_project_cost * (1.0 - pol.rd_cofunding * m.ledger.last_payout)
+    outlay = (np.where(rung >= 1, eco.expert_exchange_cost, 0.0)
+              + np.where(rung >= JOINT_RD, rd_outlay, 0.0))
+    m.ties.net[rows] += np.where(rung >= JOINT_TRAINING, share[firms] * outlay, 0.0) \
+        * m.ledger.last_payout
+    m.qualifying_year = np.zeros(m.firms.n)
+
+
+def close_fiscal_year(m: "CooperationModel") -> None:
+    """Year end: performance funding and service income of the year; the tax credit (phase)."""
+    m.colleges.performance_funding = m.funding_year
+    m.funding_year = np.zeros(m.colleges.n)
+    m.colleges.service_income = m.service_income_year
+    m.service_income_year = np.zeros(m.colleges.n)
+    settle_tax_credit(m)
+
+
+def settle(m: "CooperationModel") -> None:
+    """Pay the step's claims, pro-rated within the budget (phase)."""
+    payout = m.ledger.settle(m.dt)
+    m.funding_year += payout * m.funding_claimed
+    m.funding_claimed = np.zeros(m.colleges.n)

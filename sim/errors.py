@@ -1,6 +1,11 @@
-"""Named errors that the CLI turns into one-line messages with exit code 2 (bad input) or 1."""
+"""Named errors that the CLI turns into one-line messages with exit code 2 (bad input) or 1.
 
-from sim.params import ConfigError
+This module imports nothing from ieisim, so every other module can use it without cycles.
+"""
+
+
+class ConfigError(ValueError):
+    """A scenario, override or experiment value is invalid; the message is one line."""
 
 
 class IeisimError(Exception):

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.ladder import RUNGS
+from sim.ladder import RUNGS, enterprise_payoff, policy_payments
 from sim.population import service_funding_10m_share
+from sim.ties import tie_context
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
@@ -65,7 +66,7 @@ def rung_shares(model: "CooperationModel") -> np.ndarray:
 
 def willingness(model: "CooperationModel", side: str) -> float:
     """Share of feasible upgrades ``side`` accepted over the last year (NaN if none)."""
-    window = model._willing[side][-model.steps_per_year:]
+    window = model.upgrade_decisions[side][-model.steps_per_year:]
     accepted = sum(a for a, _ in window)
     feasible = sum(f for _, f in window)
     return accepted / feasible if feasible else math.nan
@@ -77,12 +78,10 @@ def deadweight_share(model: "CooperationModel") -> float:
     A tie whose expected net benefit is non-negative without subsidy and tax credit would
     exist anyway: what it receives is deadweight.
     """
-    from sim.ladder import enterprise_payoff, policy_payments
-
     rows = model.ties.active_rows()
     if rows.size == 0:
         return 0.0
-    ctx = model.tie_context(model.ties.college[rows], model.ties.firm[rows])
+    ctx = tie_context(model, model.ties.college[rows], model.ties.firm[rows])
     rung = model.ties.rung[rows]
     payments = policy_payments(rung, ctx, model.terms)
     total = payments.sum()

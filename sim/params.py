@@ -29,11 +29,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
+from sim.errors import ConfigError
+from sim.packages import PACKAGES
+
 SECTIONS = ("world", "economy", "behaviour", "policy", "run")
-
-
-class ConfigError(ValueError):
-    """A scenario, override or experiment value is invalid; the message is one line."""
 
 
 @dataclass(frozen=True)
@@ -673,25 +672,20 @@ class Scenario:
                   source_path: str | None = None) -> "Scenario":
         """Validate a nested ``{section: {key: value}}`` mapping of overrides.
 
-        A top-level ``name`` and ``description`` (strings) and ``package`` (a policy package
-        of :mod:`sim.policies`, applied before the explicit ``[policy]`` values) are
-        accepted; anything else unknown is an error.
+        A top-level ``name`` and ``description`` (strings) are accepted; a ``package`` must
+        have been expanded by :func:`expand_package` first (scenario files are, by
+        :func:`load_scenario`); anything else unknown is an error.
         """
         data = dict(data)
         meta_name = data.pop("name", name)
         description = data.pop("description", "")
-        package = data.pop("package", None)
+        if "package" in data:
+            raise ConfigError("package: expand policy packages with sim.params.expand_package")
         if not isinstance(meta_name, str):
             raise ConfigError(f"name = {meta_name!r}: expected a string")
         if not isinstance(description, str):
             raise ConfigError(f"description = {description!r}: expected a string")
         flat: dict[str, Any] = {}
-        if package is not None:
-            from sim.policies import package_levers  # local import: policies imports params
-
-            if not isinstance(package, str):
-                raise ConfigError(f"package = {package!r}: expected a policy package name")
-            flat.update({f"policy.{k}": v for k, v in package_levers(package).items()})
         for section, body in data.items():
             if section not in SECTIONS:
                 hint = difflib.get_close_matches(section, SECTIONS, n=1)
@@ -841,6 +835,38 @@ def parse_set_option(item: str) -> tuple[str, Any]:
     return key, value
 
 
+def package_overrides(name: Any) -> dict[str, Any]:
+    """Every lever of policy package ``name`` as ``{"policy.<lever>": value}`` (defaults filled).
+
+    Raises:
+        ConfigError: ``name`` is not a string or not a package of :mod:`sim.packages`.
+
+    """
+    if not isinstance(name, str):
+        raise ConfigError(f"package = {name!r}: expected a policy package name")
+    if name not in PACKAGES:
+        raise ConfigError(f"unknown policy package {name!r}: packages are {', '.join(PACKAGES)}")
+    values = {p.key: p.default for p in LEVERS}
+    values.update({f"policy.{k}": v for k, v in PACKAGES[name].items()})
+    return values
+
+
+def expand_package(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Scenario data with a top-level ``package`` replaced by its lever values.
+
+    The package is applied first; explicit ``[policy]`` values of the file win over it.
+    """
+    data = dict(data)
+    if "package" not in data:
+        return data
+    policy = {k.split(".", 1)[1]: v for k, v in package_overrides(data.pop("package")).items()}
+    explicit = data.get("policy", {})
+    if isinstance(explicit, Mapping):
+        policy.update(explicit)
+        data["policy"] = policy
+    return data
+
+
 def load_scenario(name_or_path: str | Path | Scenario | None = None,
                   overrides: Mapping[str, Any] | Iterable[str] | None = None) -> Scenario:
     """Load a scenario by name or path (default: ``status_quo``) and apply overrides.
@@ -857,7 +883,8 @@ def load_scenario(name_or_path: str | Path | Scenario | None = None,
         path = find_scenario(name_or_path or "status_quo")
         data = read_toml(path)
         try:
-            scenario = Scenario.from_dict(data, name=path.stem, source_path=str(path))
+            scenario = Scenario.from_dict(expand_package(data), name=path.stem,
+                                          source_path=str(path))
         except ConfigError as exc:
             raise ConfigError(f"{path.name}: {exc}") from None
     if overrides:

@@ -1,58 +1,22 @@
-"""Named policy packages, declared once: used by scenarios, experiments and the classroom app.
+"""Named policy packages, used by scenarios, experiments and the classroom app.
 
-Each package is a mapping of policy-lever overrides on top of the status quo. The full
-reform package follows the paper's implementation paths (section 4): dynamic adjustment of
-majors (4.1), apprenticeships with credit conversion (4.2), industry professors and teacher
-practice (4.3), consortia and shared training bases (4.4) and evaluation reform (4.3, 4.5).
+The packages are declared once, as data, in :mod:`sim.packages` (re-exported here); this
+module applies them to scenarios.
 """
 
 from __future__ import annotations
 
-from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
-from sim.params import LEVERS, Scenario, load_scenario
+from sim.packages import PACKAGE_LABELS, PACKAGES
+from sim.params import Scenario, load_scenario, package_overrides
 
-_FISCAL = {"intern_subsidy": 4.0, "tax_credit": 0.3, "rd_cofunding": 0.3}
-_EVALUATION = {"teacher_practice_weight": 0.5, "contribution_evaluation": 0.5,
-               "major_adjustment_rate": 0.25}
-_PLATFORMS = {"consortium_strength": 0.7, "shared_base_investment": 10.0}
-_TEACHERS = {"teacher_practice_requirement": 0.1, "industry_professor_quota": 0.15}
-_RETENTION = {"retention_support": 0.5, "credit_conversion": 0.6}
-
-PACKAGES: Mapping[str, Mapping[str, Any]] = MappingProxyType({
-    "status_quo": MappingProxyType({}),
-    "subsidies_only": MappingProxyType(dict(_FISCAL)),
-    "evaluation_reform": MappingProxyType(dict(_EVALUATION)),
-    "platforms_only": MappingProxyType(dict(_PLATFORMS)),
-    "teachers_only": MappingProxyType(dict(_TEACHERS)),
-    "retention_only": MappingProxyType(dict(_RETENTION)),
-    "reform_package": MappingProxyType({**_FISCAL, **_EVALUATION, **_PLATFORMS, **_TEACHERS,
-                                        **_RETENTION}),
-})
-"""Policy packages by name: lever name -> value (levers not named keep the status quo)."""
-
-PACKAGE_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType({
-    "status_quo": ("Status quo", "现状"),
-    "subsidies_only": ("Subsidies only", "仅财政补贴"),
-    "evaluation_reform": ("Evaluation reform only", "仅评价改革"),
-    "platforms_only": ("Platforms only", "仅平台建设"),
-    "teachers_only": ("Teachers only", "仅师资建设"),
-    "retention_only": ("Retention only", "仅人才留用"),
-    "reform_package": ("Full reform package", "全面改革组合"),
-})
-"""Display labels (English, Chinese) of each package."""
+__all__ = ["PACKAGES", "PACKAGE_LABELS", "apply_package", "package_levers"]
 
 
 def package_levers(name: str) -> dict[str, Any]:
     """All twelve lever values of a package (status-quo defaults filled in)."""
-    from sim.params import ConfigError
-
-    if name not in PACKAGES:
-        raise ConfigError(f"unknown policy package {name!r}: packages are {', '.join(PACKAGES)}")
-    values = {p.name: p.default for p in LEVERS}
-    values.update(PACKAGES[name])
-    return values
+    return {k.split(".", 1)[1]: v for k, v in package_overrides(name).items()}
 
 
 def apply_package(scenario: Scenario | str | None, name: str) -> Scenario:

@@ -96,3 +96,16 @@ def hire_professors(model) -> int:
     t.add_professors(np.array(new_c, dtype=np.int64), np.array(new_f, dtype=np.int64),
                      np.array(new_s, dtype=np.int64))
     return len(new_c)
+
+
+def hire_professors_phase(model) -> None:
+    """Model phase: run the professor market and keep the Teacher views in step with it."""
+    from sim.agents import Teacher
+
+    before = model.teachers.n
+    hire_professors(model)
+    if model.teachers.n != before or len(model.teacher_agents) != model.teachers.n:
+        for agent in model.teacher_agents:
+            agent.remove()
+        model.teacher_agents = [Teacher(model, k) for k in range(model.teachers.n)]
+        model.quality_cache = None

@@ -124,8 +124,8 @@ class TeacherPopulation:
 
         Practice skill moves toward ``floor + (1 - floor) * min(1, genuine / reference)``
         (less where the college has no partner firm in the sector); research skill toward
-        ``min(1, research time / reference x college capacity)``; both age with the sector's frontier. Industry
-        professors stay current in their firm.
+        ``min(1, research time / reference x college capacity)``; both age with the
+        sector's frontier. Industry professors stay current in their firm.
         """
         b = scn.behaviour
         rate = b.skill_learning_rate * dt

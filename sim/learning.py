@@ -1,0 +1,134 @@
+"""Technology and skills: the frontier moves, equipment ages, teachers and students learn.
+
+Phases ``advance_technology``, ``teachers_work`` and ``students_learn`` of
+:data:`sim.model.PHASES`, and the teaching quality that students and tie payoffs read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.agents.student import RD_EXPOSURE
+from sim.decisions import saturating
+from sim.ladder import APPRENTICE, JOINT_RD, TRAINING_QUALITY
+from sim.sectors import DEMAND_GROWTH, DRIFT_MULTIPLIER, N_SECTORS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model import CooperationModel
+
+RD_TEAM_QUANTILE = 0.75
+"""A college's R&D capability in a sector is the mean of its teachers above this quantile of
+sqrt(research x practice) (the R&D team), relative to the frontier."""
+
+
+def advance_technology(m: "CooperationModel") -> None:
+    """Move the frontier and demand; age and renew colleges' equipment."""
+    p = m.params
+    growth = p.economy.tech_drift * DRIFT_MULTIPLIER * m.dt
+    m.obsolescence = 1.0 + growth
+    m.frontier *= m.obsolescence
+    m.demand_index *= 1.0 + DEMAND_GROWTH * m.dt
+    sb_paid = p.policy.shared_base_investment * m.ledger.last_payout
+    m.sb_effect = saturating(np.full(p.world.n_cities, sb_paid), p.economy.shared_base_half)
+    c = m.colleges
+    offered = c.offers.astype(float)
+    mean_obs = (offered @ m.obsolescence) / offered.sum(axis=1)
+    target = (c.affordable_facility(p.economy)
+              + p.economy.shared_base_facility_boost * m.sb_effect[c.city])
+    c.facility = np.clip(c.facility / mean_obs + p.behaviour.facility_renewal * m.dt
+                         * (target - c.facility), 0.0, 1.0)
+
+
+def teachers_work(m: "CooperationModel") -> None:
+    """Teachers allocate effort between practice and research, and learn."""
+    t = m.teachers
+    t.allocate_effort(m.practice_reward, m.params)
+    has_partner = college_sector_has_tie(m)[t.college, t.sector]
+    t.learn(m.params, has_partner, m.obsolescence, m.dt)
+    m.quality_cache = None
+
+
+def college_sector_has_tie(m: "CooperationModel") -> np.ndarray:
+    """Boolean (colleges, sectors): the college has an active tie with a firm of the sector."""
+    rows = m.ties.active_rows()
+    out = np.zeros((m.colleges.n, N_SECTORS), dtype=bool)
+    out[m.ties.college[rows], m.firms.sector[m.ties.firm[rows]]] = True
+    return out
+
+
+def teaching_quality(m: "CooperationModel") -> dict[str, np.ndarray]:
+    """Teaching quality per college and sector: practice, theory, research, R&D capability (0-1).
+
+    Cached until teachers change (``teachers_work`` and ``adjust_majors`` clear the cache).
+    """
+    if m.quality_cache is not None:
+        return m.quality_cache
+    t, n = m.teachers, m.colleges.n
+    w = t.teaching_weight()
+    cell = t.college * N_SECTORS + t.sector
+    size = n * N_SECTORS
+    wsum = np.bincount(cell, weights=w, minlength=size)
+    college_w = np.bincount(t.college, weights=w, minlength=n)
+
+    def cell_mean(x, fallback):
+        mean = np.divide(np.bincount(cell, weights=w * x, minlength=size), wsum,
+                         out=np.zeros(size), where=wsum > 0).reshape(n, N_SECTORS)
+        return np.where(wsum.reshape(n, N_SECTORS) > 0, mean, fallback[:, None])
+
+    theory_c = np.bincount(t.college, weights=w * t.theory, minlength=n) / college_w
+    practice_c = np.bincount(t.college, weights=w * t.practice, minlength=n) / college_w
+    research_c = np.bincount(t.college, weights=w * t.research, minlength=n) / college_w
+    capability = rd_capability(m, cell, size).reshape(n, N_SECTORS)
+    m.quality_cache = {
+        "practice": cell_mean(t.practice, practice_c),
+        "research": cell_mean(t.research, research_c),
+        "theory": theory_c,
+        "capability": capability,
+    }
+    return m.quality_cache
+
+
+def rd_capability(m: "CooperationModel", cell: np.ndarray, size: int) -> np.ndarray:
+    """R&D capability of each (college, sector) cell: mean score of its R&D team."""
+    t = m.teachers
+    score = np.sqrt(t.research * t.practice)
+    out = np.zeros(size)
+    order = np.lexsort((score, cell))
+    cells, starts, counts = np.unique(cell[order], return_index=True, return_counts=True)
+    for c, a, k in zip(cells, starts, counts, strict=True):
+        top = score[order[a + int(RD_TEAM_QUANTILE * k): a + k]]
+        out[c] = top.mean() if top.size else score[order[a:a + k]].mean()
+    return out
+
+
+def students_learn(m: "CooperationModel") -> None:
+    """Skills move toward what teaching, equipment and placements offer; they age."""
+    s, p = m.students, m.params
+    idx = np.flatnonzero(s.active)
+    q = teaching_quality(m)
+    c, sec = s.college[idx], s.sector[idx]
+    facility = m.colleges.facility[c]
+    target = np.empty((idx.size, 3))
+    target[:, 0] = 0.5 * (q["practice"][c, sec] + facility)
+    target[:, 1] = 0.5 * (q["theory"][c] + facility)
+    target[:, 2] = 0.5 * (q["research"][c, sec] + q["practice"][c, sec])
+    target *= s.aptitude[idx, None]
+    place = s.placement[idx]
+    placed = place >= 0
+    if placed.any():
+        b = p.behaviour
+        quality = TRAINING_QUALITY[place[placed]] * np.where(
+            place[placed] == APPRENTICE,
+            1.0 - b.cheap_labour_risk * p.policy.credit_conversion, 1.0)
+        target[placed, 0] = np.maximum(target[placed, 0], quality)
+        lost = np.where(place[placed] == APPRENTICE,
+                        b.coursework_loss * (1.0 - p.policy.credit_conversion), 0.0)
+        target[placed, 1] *= 1.0 - lost
+        rd = m.ties.rung[s.tie[idx[placed]]] >= JOINT_RD
+        target[placed, 2] = np.where(rd, np.maximum(target[placed, 2], RD_EXPOSURE),
+                                     target[placed, 2])
+    rate = min(1.0, p.behaviour.student_learning_rate * m.dt)
+    skills = s.skills[idx] + rate * (target - s.skills[idx])
+    s.skills[idx] = np.clip(skills / m.obsolescence[sec][:, None], 0.0, 1.0)
