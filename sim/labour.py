@@ -110,10 +110,20 @@ def graduate(m: "CooperationModel") -> None:
     # Poaching of partner hires within a year.
     covered = hired & (kind == APPRENTICE)
     h_idx = np.flatnonzero(hired)
+    # Service agreements are a public payment: pro-rated like every other (sim.budget).
+    support = pol.retention_support * m.ledger.last_payout
+    free_hazard = poaching_hazard(
+        m.nontrain_share[m.firms.city[firm[h_idx]], sec[h_idx]], b.poach_base,
+        b.poach_free_rider)
     hazard = poaching_hazard(
         m.nontrain_share[m.firms.city[firm[h_idx]], sec[h_idx]], b.poach_base,
-        b.poach_free_rider, np.where(covered[h_idx], pol.retention_support, 0.0))
-    stays = m.streams.retention.random(h_idx.size) >= hazard
+        b.poach_free_rider, np.where(covered[h_idx], support, 0.0))
+    u_ret = m.streams.retention.random((h_idx.size, 2))
+    stays = u_ret[:, 0] >= hazard
+    # Declared side effect: a graduate kept only by the bond (would have left for another
+    # job) is, with probability bond_mismatch_share, in a worse-matched job.
+    bound = stays & (u_ret[:, 0] < free_hazard)
+    matched[h_idx[bound & (u_ret[:, 1] < b.bond_mismatch_share)]] = False
     m.ledger.claim("retention_support", pol.retention_support
                    * eco.retention_agreement_cost * covered.sum() * scale * MONEY_K_TO_M)
     # Realised value of retained recruits to each tie (CNY thousand).
@@ -132,7 +142,7 @@ def graduate(m: "CooperationModel") -> None:
     # Expectations: retention (hazard inferred net of agreements) and payout.
     leaves = np.bincount(firm[h_idx], weights=~stays, minlength=m.firms.n)
     exposure = np.bincount(firm[h_idx], weights=np.where(
-        covered[h_idx], 1.0 - pol.retention_support, 1.0), minlength=m.firms.n)
+        covered[h_idx], 1.0 - support, 1.0), minlength=m.firms.n)
     has_obs = exposure > 0
     observed = 1.0 - np.clip(np.divide(leaves, exposure, out=np.zeros(m.firms.n),
                                        where=has_obs), 0, 1)
