@@ -214,6 +214,7 @@ def adjust_majors(m: "CooperationModel") -> None:
                 & ~m.teachers.professor
             m.teachers.sector[moved] = new
             m.teachers.practice[moved] *= 0.5
+            m.quality_cache = None  # teachers moved: teaching quality must be recomputed
     c.enrol_share /= c.enrol_share.sum(axis=1, keepdims=True)
     cohort_real = p.world.students_per_college / p.world.program_years * p.world.student_scale
     moved_places = 0.5 * np.abs(c.enrol_share - old).sum() * cohort_real
