@@ -15,7 +15,7 @@ import numpy as np
 from sim.agents.student import APTITUDE_RANGE, ENTRY_SKILL
 from sim.budget import MONEY_K_TO_M
 from sim.decisions import adapt, peer_average, poaching_hazard
-from sim.ladder import APPRENTICE, INTERN, JOINT_RD, JOINT_TRAINING, PARTNER_HIRE_PROB
+from sim.ladder import APPRENTICE, INTERN, JOINT_RD, JOINT_TRAINING
 from sim.sectors import FIRM_SHARES, N_SECTORS
 from sim.ties import final_year, slots, tie_context, update_trust, uptake
 
@@ -89,7 +89,7 @@ def graduate(m: "CooperationModel") -> None:
     placed = kind >= 0
     firm = np.where(placed, m.ties.firm[np.maximum(tie, 0)], -1)
     # Partner hiring, capped by each firm's vacancies.
-    p_hire = np.where(placed, PARTNER_HIRE_PROB[np.maximum(kind, 0)], 0.0) * qualified
+    p_hire = np.where(placed, m.terms.hire_prob[np.maximum(kind, 0)], 0.0) * qualified
     vac = m.firms.vacancies(eco.hire_rate, m.demand_index)
     expected = np.bincount(firm[placed], weights=p_hire[placed] * scale, minlength=m.firms.n)
     vf = np.minimum(1.0, np.divide(vac, expected, out=np.ones(m.firms.n), where=expected > 0))

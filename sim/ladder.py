@@ -37,17 +37,21 @@ TOP_RUNG = JOINT_RD
 # Placement types of a student: an intern (rungs 0-1) or an apprentice (rungs 2-3).
 INTERN, APPRENTICE = 0, 1
 
-PARTNER_HIRE_PROB = np.array([0.25, 0.75])
-"""Probability that the host firm offers a job to a qualified intern / apprentice.
 
-Apprenticeships "integrate enrolment and recruitment" (paper 4.2; order classes), so firms
-hire most of their apprentices; internships are a screening device. Unsourced.
-"""
-TRAINING_QUALITY = np.array([0.6, 0.9])
-"""Practical skill (relative to the sector frontier) that a year as intern / apprentice
-trains toward, before the cheap-labour discount. Unsourced."""
-BENEFIT_LAG = {"intern": 0.5, "apprentice": 1.5, "rd": 1.0}
-"""Years before a benefit starts to flow (recruits after graduation; R&D after a project year)."""
+
+def partner_hire_prob(scn) -> np.ndarray:
+    """Probability that the host firm hires a qualified intern / apprentice (index by type).
+
+    Declared as ``behaviour.partner_hire_intern`` and ``behaviour.partner_hire_apprentice``.
+    """
+    b = scn.behaviour
+    return np.array([b.partner_hire_intern, b.partner_hire_apprentice])
+
+
+def training_quality(scn) -> np.ndarray:
+    """Practical skill a year as intern / apprentice trains toward (index by type)."""
+    b = scn.behaviour
+    return np.array([b.training_quality_intern, b.training_quality_apprentice])
 
 
 def horizon_factor(lag_years: float, payback_years: float | np.ndarray) -> np.ndarray:
@@ -59,7 +63,7 @@ def horizon_factor(lag_years: float, payback_years: float | np.ndarray) -> np.nd
     return np.clip(1.0 - lag_years / np.asarray(payback_years, dtype=float), 0.0, 1.0)
 
 
-def rd_size_factor(employees: np.ndarray, reference: float = 500.0) -> np.ndarray:
+def rd_size_factor(employees: np.ndarray, reference: float) -> np.ndarray:
     """Scale of R&D value with firm size: ``sqrt(employees / reference)`` (larger markets)."""
     return np.sqrt(np.asarray(employees, dtype=float) / reference)
 
@@ -134,6 +138,10 @@ class PayoffTerms:
     retention_support: float
     credit_conversion: float
     cheap_labour_risk: float
+    hire_prob: np.ndarray  # host firm hires a qualified intern / apprentice
+    lag_intern: float
+    lag_apprentice: float
+    lag_rd: float
 
     @classmethod
     def from_scenario(cls, scn) -> "PayoffTerms":
@@ -143,7 +151,8 @@ class PayoffTerms:
                    e.recruit_value, e.firm_specific_premium, e.expert_exchange_cost,
                    e.expert_exchange_value, e.rd_project_cost, e.rd_value, e.governance_cost,
                    p.intern_subsidy, p.tax_credit, p.rd_cofunding, p.retention_support,
-                   p.credit_conversion, b.cheap_labour_risk)
+                   p.credit_conversion, b.cheap_labour_risk, partner_hire_prob(scn),
+                   b.benefit_lag_intern, b.benefit_lag_apprentice, b.benefit_lag_rd)
 
 
 def placements(rung: int | np.ndarray, ctx: TieContext) -> tuple[np.ndarray, np.ndarray]:
@@ -186,12 +195,12 @@ def enterprise_payoff(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
     quality = ctx.quality * (1.0 - t.cheap_labour_risk * t.credit_conversion * (rung >= 2))
     ret_intern = ctx.retention
     ret_app = 1.0 - (1.0 - ctx.retention) * (1.0 - t.retention_support * ctx.payout)
-    h_int = horizon_factor(BENEFIT_LAG["intern"], ctx.payback_years)
-    h_app = horizon_factor(BENEFIT_LAG["apprentice"], ctx.payback_years)
-    h_rd = horizon_factor(BENEFIT_LAG["rd"], ctx.payback_years)
+    h_int = horizon_factor(t.lag_intern, ctx.payback_years)
+    h_app = horizon_factor(t.lag_apprentice, ctx.payback_years)
+    h_rd = horizon_factor(t.lag_rd, ctx.payback_years)
     recruits_value = t.recruit_value * quality * ctx.vacancy_factor * (
-        interns * PARTNER_HIRE_PROB[INTERN] * ret_intern * h_int
-        + apprentices * PARTNER_HIRE_PROB[APPRENTICE] * ret_app * h_app
+        interns * t.hire_prob[INTERN] * ret_intern * h_int
+        + apprentices * t.hire_prob[APPRENTICE] * ret_app * h_app
         * (1.0 + t.firm_specific_premium))
     expert = np.where(rung >= EXPERT_EXCHANGE,
                       t.expert_exchange_value * ctx.expert_quality - t.expert_exchange_cost, 0.0)

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.student import RD_EXPOSURE
 from sim.decisions import saturating
-from sim.ladder import APPRENTICE, JOINT_RD, TRAINING_QUALITY
+from sim.ladder import APPRENTICE, JOINT_RD, training_quality
 from sim.sectors import DEMAND_GROWTH, DRIFT_MULTIPLIER, N_SECTORS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -119,7 +118,7 @@ def students_learn(m: "CooperationModel") -> None:
     placed = place >= 0
     if placed.any():
         b = p.behaviour
-        quality = TRAINING_QUALITY[place[placed]] * np.where(
+        quality = training_quality(p)[place[placed]] * np.where(
             place[placed] == APPRENTICE,
             1.0 - b.cheap_labour_risk * p.policy.credit_conversion, 1.0)
         target[placed, 0] = np.maximum(target[placed, 0], quality)
@@ -127,7 +126,7 @@ def students_learn(m: "CooperationModel") -> None:
                         b.coursework_loss * (1.0 - p.policy.credit_conversion), 0.0)
         target[placed, 1] *= 1.0 - lost
         rd = m.ties.rung[s.tie[idx[placed]]] >= JOINT_RD
-        target[placed, 2] = np.where(rd, np.maximum(target[placed, 2], RD_EXPOSURE),
+        target[placed, 2] = np.where(rd, np.maximum(target[placed, 2], b.rd_exposure),
                                      target[placed, 2])
     rate = min(1.0, p.behaviour.student_learning_rate * m.dt)
     skills = s.skills[idx] + rate * (target - s.skills[idx])

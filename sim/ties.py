@@ -17,7 +17,6 @@ from sim.decisions import accept_probability, draw_choices, logit_choice_probabi
 from sim.ladder import (
     APPRENTICE,
     JOINT_RD,
-    PARTNER_HIRE_PROB,
     TieContext,
     capability_match,
     climb_feasible,
@@ -84,7 +83,7 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
         students_cell / scale, out=np.zeros(n_cells), where=students_cell > 0)
     q = teaching_quality(m)
     vacancies = m.firms.vacancies(p.economy.hire_rate, m.demand_index)[firms]
-    expected_recruits = tie_slots * fill * PARTNER_HIRE_PROB[APPRENTICE]
+    expected_recruits = tie_slots * fill * m.terms.hire_prob[APPRENTICE]
     vacancy_factor = np.minimum(1.0, np.divide(vacancies, expected_recruits,
                                                out=np.ones(cell.size),
                                                where=expected_recruits > 0))
@@ -94,7 +93,7 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
         vacancy_factor=vacancy_factor, retention=m.firms.belief_retention[firms],
         quality=quality_cell[cell],
         capability=capability_match(q["capability"][colleges, sec], m.firms.absorptive[firms]),
-        rd_scale=rd_size_factor(m.firms.employees[firms]),
+        rd_scale=rd_size_factor(m.firms.employees[firms], p.behaviour.rd_size_reference),
         expert_quality=q["practice"][colleges, sec] / 0.5,
         payback_years=m.firms.payback[firms], payout=m.firms.belief_payout[firms],
         apprentice_cost_cut=p.economy.shared_base_cost_cut * m.sb_effect[m.firms.city[firms]],

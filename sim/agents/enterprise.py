@@ -9,9 +9,6 @@ from sim.ladder import RUNGS
 from sim.population import OWNERSHIPS, draw_firms
 from sim.sectors import ABSORPTIVE_MEAN, FIRM_SHARES, SECTOR_NAMES, SIZE_CLASSES, size_class
 
-ABSORPTIVE_SIZE_ELASTICITY = 0.1
-"""Elasticity of absorptive capacity (R&D staff share) with firm size; unsourced."""
-
 
 class EnterprisePopulation:
     """State of all enterprises, one row each.
@@ -43,8 +40,9 @@ class EnterprisePopulation:
         self.size_cls = draw.size_class
         self.weight = draw.weight
         self.ownership = draw.ownership
+        elasticity = scn.behaviour.absorptive_size_elasticity
         self.absorptive = np.clip(
-            ABSORPTIVE_MEAN[self.sector] * (self.employees / 100.0) ** ABSORPTIVE_SIZE_ELASTICITY
+            ABSORPTIVE_MEAN[self.sector] * (self.employees / 100.0) ** elasticity
             * rng.lognormal(0.0, scn.behaviour.firm_heterogeneity, n), 0.01, 1.0)
         self.payback = e.payback_years * rng.lognormal(0.0, scn.behaviour.firm_heterogeneity, n)
         self.belief_retention = np.full(n, np.nan)  # set by the model from the labour market
