@@ -79,7 +79,9 @@ def teaching_quality(m: "CooperationModel") -> dict[str, np.ndarray]:
     theory_c = np.bincount(t.college, weights=w * t.theory, minlength=n) / college_w
     practice_c = np.bincount(t.college, weights=w * t.practice, minlength=n) / college_w
     research_c = np.bincount(t.college, weights=w * t.research, minlength=n) / college_w
-    capability = rd_capability(m, cell, size).reshape(n, N_SECTORS)
+    # The R&D team's skill, times the college's research capacity (labs, funding; median 1).
+    capability = np.minimum(1.0, rd_capability(m, cell, size).reshape(n, N_SECTORS)
+                            * m.colleges.capacity[:, None])
     m.quality_cache = {
         "practice": cell_mean(t.practice, practice_c),
         "research": cell_mean(t.research, research_c),

@@ -71,7 +71,6 @@ class TeacherPopulation:
         self.logged_avg = np.full(self.college.size, p.teacher_practice_requirement)
         self.n = self.college.size
         self.n_full_time = n_ft
-        self.college_capacity = np.asarray(colleges.capacity, dtype=float)
 
     def add_professors(self, colleges: np.ndarray, firms: np.ndarray,
                        sectors: np.ndarray) -> None:
@@ -124,8 +123,8 @@ class TeacherPopulation:
 
         Practice skill moves toward ``floor + (1 - floor) * min(1, genuine / reference)``
         (less where the college has no partner firm in the sector); research skill toward
-        ``min(1, research time / reference x college capacity)``; both age with the
-        sector's frontier. Industry professors stay current in their firm.
+        ``min(1, research time / reference)``; both age with the sector's frontier. Industry
+        professors stay current in their firm.
         """
         b = scn.behaviour
         rate = b.skill_learning_rate * dt
@@ -136,8 +135,7 @@ class TeacherPopulation:
         free = 1.0 - b.teaching_share
         nominal = self.logged - self.genuine
         research_time = np.clip(free - self.genuine - 0.5 * nominal, 0.0, None)
-        target_r = np.minimum(1.0, research_time / b.research_reference
-                              * self.college_capacity[self.college])
+        target_r = np.minimum(1.0, research_time / b.research_reference)
         target_r = np.where(self.professor, PROFESSOR_SKILLS["research"], target_r)
         self.practice = np.clip((self.practice + rate * (target_p - self.practice))
                                 / obsolescence[self.sector], 0.0, 1.0)
