@@ -1,6 +1,7 @@
 """The calibration search script: pattern statistics, tolerances and sampling."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from sim.params import BY_NAME, load_scenario
 SCRIPT = Path(__file__).resolve().parent.parent / "calibration" / "search.py"
 spec = importlib.util.spec_from_file_location("calibration_search", SCRIPT)
 search = importlib.util.module_from_spec(spec)
+sys.modules["calibration_search"] = search  # dataclasses look their module up
 spec.loader.exec_module(search)
 
 
