@@ -495,6 +495,13 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "rd_exposure", 0.8, 0.0, 1.0, "skill relative to frontier",
        "Innovation skill from an R&D placement", "研发岗位培养的创新技能",
        "Innovation skill a student placed with a joint-R&D firm trains toward.", "assumption"),
+    _p("behaviour", "contact_size_elasticity", 1.0, 0.0, 2.0, "dimensionless",
+       "Colleges approach larger firms more", "院校偏向接触大企业的程度",
+       "Colleges approach a firm with probability proportional to the real firms its agent "
+       "stands for times employees^this (1: in proportion to the jobs firms offer), so the "
+       "oversampling of rare size classes does not bias who partners with whom.",
+       "assumption; calibrated by the share of colleges with partners per size class "
+       "(2025 survey of 1,207 college leaders)"),
     _p("behaviour", "professor_search_rate", 1.0, 0.1, 6.0, "searches per open post per year",
        "Search for industry professors", "产业教授聘任速度",
        "Rate at which a college looks among its partner firms for an expert to fill an open "

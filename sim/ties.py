@@ -124,10 +124,12 @@ def new_ties(m: "CooperationModel", initial: bool = False) -> None:
     rng = m.streams.contacts
     pairs_c, pairs_f = [], []
     partners = m.ties.partners_by_college(m.colleges.n)
+    # Real firms an agent stands for, times how visible a firm's size makes it (sim.population).
+    visibility = m.firms.weight * m.firms.employees ** b.contact_size_elasticity
     for i in range(m.colleges.n):
         eligible = m.colleges.offers[i][m.firms.sector]
         weight = np.where(m.firms.city == m.colleges.city[i], 1.0,
-                          1.0 - b.distance_penalty) * eligible
+                          1.0 - b.distance_penalty) * eligible * visibility
         weight[partners[i]] = 0.0
         n_pos = int(np.count_nonzero(weight))
         if n_pos == 0:
