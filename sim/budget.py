@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.ladder import APPRENTICE, INTERN, JOINT_RD, JOINT_TRAINING, apprentice_net_cost
+from sim.ladder import JOINT_RD, cash_flow, qualifying_investment
 from sim.ties import tie_context
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -114,20 +114,6 @@ def education_surcharge_due(vat_paid: np.ndarray | float, rate: float) -> np.nda
     return float(rate) * np.asarray(vat_paid, dtype=float)
 
 
-def qualifying_investment(apprentice_net_cost: np.ndarray | float,
-                          expert_exchange_outlay: np.ndarray | float,
-                          rd_outlay: np.ndarray | float) -> np.ndarray:
-    """A certified firm's investment in running vocational education (CNY thousand per year).
-
-    Its own net outlay on cooperation: apprentices' training cost not recovered by their work,
-    the staff time it lends, and its share of joint R&D after public co-funding. Public money
-    the firm receives is not its investment, so the credit can never turn a loss into profit.
-    """
-    return (np.asarray(apprentice_net_cost, dtype=float)
-            + np.asarray(expert_exchange_outlay, dtype=float)
-            + np.asarray(rd_outlay, dtype=float))
-
-
 class TaxCreditAccounts:
     """Each firm's integration tax credit: earned, used against the surcharge, carried forward.
 
@@ -190,23 +176,18 @@ def claim_public_money(m: "CooperationModel") -> None:
                  * w.n_cities * dt)
     ledger.claim("shared_bases", pol.shared_base_investment * w.n_cities * dt)
     rows = m.ties.active_rows()
-    s = m.students
-    tie_of = s.tie[s.placement >= 0]
-    kind = s.placement[s.placement >= 0]
-    apprentices = np.bincount(tie_of[kind == APPRENTICE], minlength=m.ties.college.size)
-    interns = np.bincount(tie_of[kind == INTERN], minlength=m.ties.college.size)
+    n_rows = m.ties.college.size
     rung = m.ties.rung[rows]
     firms = m.ties.firm[rows]
-    weight = m.firms.weight[firms]
-    payout = ledger.last_payout
-    app_real = apprentices[rows] * w.student_scale
-    placed_ctx = tie_context(m, m.ties.college[rows], firms)
-    app_cost = app_real * apprentice_net_cost(m.terms, placed_ctx.apprentice_cost_cut)
-    rd_outlay = eco.rd_project_cost * (1.0 - pol.rd_cofunding * payout)
-    tie_outlay = (np.where(rung >= 1, eco.expert_exchange_cost, 0.0)
-                  + np.where(rung >= JOINT_RD, rd_outlay, 0.0))
-    qualifying = np.where(rung >= JOINT_TRAINING, app_cost / weight + tie_outlay, 0.0)
-    np.add.at(m.qualifying_year, firms, qualifying * dt)
+    weight = m.firms.weight[firms]  # real ties each agent tie stands for
+    app_real = m.placements.per_tie(n_rows, True)[rows]  # real students: never times weight
+    int_real = m.placements.per_tie(n_rows, False)[rows]
+    ctx = tie_context(m, m.ties.college[rows], firms)
+    paid = ledger.last_payout
+    # Qualifying investment per real firm: the apprentices are spread over the agent's firms.
+    with_app = qualifying_investment(rung, app_real, ctx, m.terms, paid)
+    tie_only = qualifying_investment(rung, np.zeros_like(app_real), ctx, m.terms, paid)
+    np.add.at(m.qualifying_year, firms, ((with_app - tie_only) / weight + tie_only) * dt)
     n_rd_real = float(weight[rung >= JOINT_RD].sum())
     ledger.claim("rd_cofunding", pol.rd_cofunding * eco.rd_project_cost * n_rd_real * dt
                  * MONEY_K_TO_M)
@@ -218,38 +199,25 @@ def claim_public_money(m: "CooperationModel") -> None:
     m.funding_claimed = funding
     m.service_income_year += np.bincount(m.ties.college[rows], weights=rd_income * dt
                                          * MONEY_K_TO_M, minlength=m.colleges.n)
-    # The firm's realised cash flow of this step, per tie (CNY thousand), for trust.
-    cost = (interns[rows] * w.student_scale * eco.intern_net_cost + app_cost
-            + np.where(rung >= 1, eco.expert_exchange_cost
-                       - eco.expert_exchange_value * placed_ctx.expert_quality, 0.0)
-            + np.where(rung >= JOINT_RD, rd_outlay, 0.0)
-            + rung * eco.governance_cost * (1 - placed_ctx.governance_cut))
-    paid = payout * pol.intern_subsidy * (interns[rows] + apprentices[rows]) * w.student_scale
-    m.ties.net[rows] += (paid - cost) * dt
+    # The firm's cash flow of this step per tie (CNY thousand), realised (the payout paid)
+    # and as it expected it (its expected payout), on the exchanges that took place: trust.
+    m.ties.net[rows] += cash_flow(rung, int_real, app_real, ctx, m.terms, paid) * dt
+    m.ties.expected[rows] += cash_flow(rung, int_real, app_real, ctx, m.terms,
+                                       ctx.payout) * dt
+    m.ties.exchanged[rows] |= (int_real + app_real > 0) | (rung > 0)
 
 
 def settle_tax_credit(m: "CooperationModel") -> None:
     """Fiscal year end: certified firms offset their credit against the surcharges due.
 
     Per real firm (CNY thousand): ``used = min(tax_credit x investment + carried, surcharge
-    due)``, the rest carried forward. The claim is the used credit times the real firms each
-    agent stands for; each certified tie's cash flow gets the firm's usable share of its own
-    tie outlay.
+    due)``, the rest carried forward (:class:`TaxCreditAccounts`). The claim is the used credit
+    times the real firms each agent stands for. (Firms' cash flows already count the credit of
+    each tie-year, capped by the surcharge room, through :func:`sim.ladder.cash_flow`.)
     """
-    eco, pol = m.params.economy, m.params.policy
-    earned = pol.tax_credit * m.qualifying_year
+    earned = m.params.policy.tax_credit * m.qualifying_year
     used = m.credit_accounts.settle_year(earned, m.surcharge_due)
     m.ledger.claim("tax_credit", float((used * m.firms.weight).sum()) * MONEY_K_TO_M)
-    rows = m.ties.active_rows()
-    firms = m.ties.firm[rows]
-    rung = m.ties.rung[rows]
-    share = np.divide(used, m.qualifying_year, out=np.zeros(m.firms.n),
-                      where=m.qualifying_year > 0)
-    rd_outlay = eco.rd_project_cost * (1.0 - pol.rd_cofunding * m.ledger.last_payout)
-    outlay = (np.where(rung >= 1, eco.expert_exchange_cost, 0.0)
-              + np.where(rung >= JOINT_RD, rd_outlay, 0.0))
-    m.ties.net[rows] += np.where(rung >= JOINT_TRAINING, share[firms] * outlay, 0.0) \
-        * m.ledger.last_payout
     m.qualifying_year = np.zeros(m.firms.n)
 
 

@@ -10,6 +10,34 @@ from __future__ import annotations
 import numpy as np
 
 
+def event_probability(rate: np.ndarray | float, dt: float) -> np.ndarray:
+    """Probability that an event with an annual ``rate`` happens within ``dt`` years.
+
+    ``1 - exp(-rate * dt)`` (a Poisson process): the same annual rate gives the same expected
+    number of events per year at any step length. The same share is the part of a gap closed
+    in ``dt`` years by a process relaxing at ``rate`` per year (``dx/dt = rate * (target - x)``).
+    """
+    return -np.expm1(-np.asarray(rate, dtype=float) * dt)
+
+
+def relax(x: np.ndarray, target: np.ndarray, rate: float | np.ndarray,
+          decay: float | np.ndarray, dt: float) -> np.ndarray:
+    """State after ``dt`` years of ``dx/dt = rate * (target - x) - decay * x`` (exact).
+
+    Learning toward a target at ``rate`` per year while the frontier ages the skill at
+    ``decay`` per year: ``x* + (x - x*) exp(-(rate + decay) dt)`` with
+    ``x* = rate * target / (rate + decay)``. Exact for a target constant over the step, so
+    the result does not depend on how a year is cut into steps.
+    """
+    rate = np.asarray(rate, dtype=float)
+    total = rate + np.asarray(decay, dtype=float)
+    steady = np.divide(rate * target, total, out=np.zeros(np.broadcast(rate * target,
+                                                                        total).shape),
+                       where=total > 0)
+    steady = np.where(total > 0, steady, x)
+    return steady + (x - steady) * np.exp(-total * dt)
+
+
 def sigmoid(x: np.ndarray | float) -> np.ndarray:
     """Logistic function, numerically safe for large arguments."""
     x = np.asarray(x, dtype=float)
@@ -49,10 +77,11 @@ def draw_choices(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
 def stationary_ties(contacts: float, accept: float, end_probability: float) -> float:
     """Stationary expected number of ties of one college with homogeneous firms.
 
-    Each step the college makes ``contacts`` contacts, each accepted with probability
-    ``accept``; then every tie ends with probability ``end_probability`` (review probability
-    times the logit probability of choosing to end). With ties recorded after the reviews,
-    ``T = (T + contacts * accept) * (1 - q)``, so ``T = contacts * accept * (1 - q) / q``.
+    Each step the college makes ``contacts`` contacts on average (its yearly contact rate
+    times the step length), each accepted with probability ``accept``; then every tie ends
+    with probability ``end_probability`` (``1 - exp(-review rate x P(end) x dt)``). With
+    ties recorded after the reviews, ``T = (T + contacts * accept) * (1 - q)``, so
+    ``T = contacts * accept * (1 - q) / q``.
     Valid while the college never runs out of firms to contact.
     """
     q = end_probability

@@ -15,7 +15,13 @@ import numpy as np
 from sim.agents.student import APTITUDE_RANGE, ENTRY_SKILL
 from sim.budget import MONEY_K_TO_M
 from sim.decisions import adapt, peer_average, poaching_hazard
-from sim.ladder import APPRENTICE, INTERN, JOINT_RD, JOINT_TRAINING
+from sim.ladder import (
+    JOINT_RD,
+    JOINT_TRAINING,
+    hire_value,
+    rd_value,
+    recruit_value,
+)
 from sim.sectors import FIRM_SHARES, N_SECTORS
 from sim.ties import final_year, slots, tie_context, update_trust, uptake
 
@@ -27,21 +33,62 @@ FIRM_SECTOR_WEIGHTS = FIRM_SHARES / FIRM_SHARES.sum()
 index (which grows at the sector's rate)."""
 
 
+class Placements:
+    """Placements of the academic year as real counts: one row per (student slot, tie, kind).
+
+    Attributes:
+        slot: student slot (a super-individual) the placed students belong to.
+        tie: row of the tie that hosts them.
+        apprentice: True for apprentices, False for interns.
+        count: real students (a slot stands for ``student_scale`` of them).
+
+    """
+
+    def __init__(self, slot=None, tie=None, apprentice=None, count=None):
+        self.slot = np.zeros(0, np.int64) if slot is None else slot
+        self.tie = np.zeros(0, np.int64) if tie is None else tie
+        self.apprentice = np.zeros(0, bool) if apprentice is None else apprentice
+        self.count = np.zeros(0) if count is None else count
+
+    def per_tie(self, n_rows: int, apprentice: bool) -> np.ndarray:
+        """Real interns (or apprentices) hosted by each tie row."""
+        sel = self.apprentice == apprentice
+        return np.bincount(self.tie[sel], weights=self.count[sel], minlength=n_rows)
+
+    def per_slot(self, n_slots: int, mask: np.ndarray | None = None) -> np.ndarray:
+        """Real students of each slot placed (in the rows selected by ``mask``)."""
+        w = self.count if mask is None else self.count * mask
+        return np.bincount(self.slot, weights=w, minlength=n_slots)
+
+
+def real_per_slot(scale: float) -> int:
+    """Whole real students drawn per slot (``student_scale`` rounded, at least 1)."""
+    return max(1, int(round(scale)))
+
+
 def place_students(m: "CooperationModel") -> None:
-    """Place final-year students with the ties of their college and major."""
+    """Place final-year students with the ties of their college and major, as real counts.
+
+    Each tie offers ``slots`` real places a year (a whole number, the fraction drawn); in each
+    (college, major) cell the real students of its final-year slots are shuffled and fill the
+    places; a student at a tie of joint training or above becomes an apprentice with
+    probability ``uptake``. So placement rates are smooth at every ``student_scale``.
+    """
     s = m.students
-    s.tie[:] = -1
-    s.placement[:] = -1
     final = final_year(m)
     rows = m.ties.active_rows()
+    m.placements = Placements()
+    m.placed_real = 0.0
     if rows.size == 0 or final.size == 0:
-        m.placed_real = 0.0
         return
     rng = m.streams.placement
     scale = m.params.world.student_scale
+    per = real_per_slot(scale)
     cell_of_tie = m.ties.college[rows] * N_SECTORS + m.firms.sector[m.ties.firm[rows]]
     cell_of_student = s.college[final] * N_SECTORS + s.sector[final]
-    tie_slots = slots(m, m.ties.firm[rows])
+    raw = slots(m, m.ties.firm[rows]) * per / scale  # places in units of drawn students
+    capacity = np.floor(raw).astype(np.int64)
+    capacity += rng.random(rows.size) < raw - capacity
     share_apprentice = uptake(m)
     order = np.argsort(cell_of_tie, kind="stable")
     cells, starts = np.unique(cell_of_tie[order], return_index=True)
@@ -50,32 +97,41 @@ def place_students(m: "CooperationModel") -> None:
     s_sorted = cell_of_student[s_order]
     s_starts = np.searchsorted(s_sorted, cells, side="left")
     s_ends = np.searchsorted(s_sorted, cells, side="right")
-    u_place = rng.random(final.size)
-    u_tie = rng.random(final.size)
-    u_app = rng.random(final.size)
+    out_slot, out_tie = [], []
     for a, b, sa, sb in zip(starts, ends, s_starts, s_ends, strict=True):
         if sb == sa:
             continue
-        members = s_order[sa:sb]
         tie_rows = rows[order[a:b]]
-        w = tie_slots[order[a:b]]
-        p_place = min(1.0, w.sum() / (members.size * scale))
-        placed = members[u_place[members] < p_place]
-        cum = np.cumsum(w) / w.sum()
-        which = np.minimum(np.searchsorted(cum, u_tie[placed], side="right"), w.size - 1)
-        chosen = tie_rows[which]
-        slot_ids = final[placed]
-        s.tie[slot_ids] = chosen
-        deep = m.ties.rung[chosen] >= JOINT_TRAINING
-        s.placement[slot_ids] = np.where(deep & (u_app[placed] < share_apprentice), APPRENTICE,
-                                         INTERN)
-    m.placed_real = float(np.count_nonzero(s.placement >= 0)) * scale
+        places = np.repeat(tie_rows, capacity[order[a:b]])
+        if places.size == 0:
+            continue
+        students = np.repeat(final[s_order[sa:sb]], per)
+        n = min(places.size, students.size)
+        out_slot.append(rng.permutation(students)[:n])
+        out_tie.append(rng.permutation(places)[:n])
+    if not out_slot:
+        return
+    slot, tie = np.concatenate(out_slot), np.concatenate(out_tie)
+    deep = m.ties.rung[tie] >= JOINT_TRAINING
+    apprentice = deep & (rng.random(slot.size) < share_apprentice)
+    key = (slot * m.ties.college.size + tie) * 2 + apprentice
+    uniq, count = np.unique(key, return_counts=True)
+    m.placements = Placements(slot=uniq // 2 // m.ties.college.size,
+                              tie=uniq // 2 % m.ties.college.size,
+                              apprentice=(uniq % 2).astype(bool),
+                              count=count * (scale / per))
+    m.placed_real = float(m.placements.count.sum())
 
 
 def graduate(m: "CooperationModel") -> None:
-    """Graduation: partner hiring, the regional market, poaching; trust and expectations."""
+    """Graduation of the final-year students, as real counts.
+
+    Partner hiring (each placed student hired with the partner-hire probability of the
+    placement, if qualified, within the firm's vacancies), the regional market for the rest,
+    poaching of partner hires within a year; then trust and expectations are updated.
+    """
     p = m.params
-    w, b, eco, pol = p.world, p.behaviour, p.economy, p.policy
+    w, b, pol = p.world, p.behaviour, p.policy
     s = m.students
     final = final_year(m)
     scale = w.student_scale
@@ -83,66 +139,73 @@ def graduate(m: "CooperationModel") -> None:
         update_nontraining(m)
         return
     rng = m.streams.hiring
-    qualified = s.composite(final) >= b.skill_requirement
-    kind = s.placement[final]
-    tie = s.tie[final]
-    placed = kind >= 0
-    firm = np.where(placed, m.ties.firm[np.maximum(tie, 0)], -1)
+    per = real_per_slot(scale)
+    unit = scale / per  # real students per drawn student
+    pl = m.placements
+    qualified_slot = np.zeros(s.n, dtype=bool)
+    qualified_slot[final] = s.composite(final) >= b.skill_requirement
+    firm = m.ties.firm[pl.tie]
+    n_drawn = np.rint(pl.count / unit).astype(np.int64)
     # Partner hiring, capped by each firm's vacancies.
-    p_hire = np.where(placed, m.terms.hire_prob[np.maximum(kind, 0)], 0.0) * qualified
-    vac = m.firms.vacancies(eco.hire_rate, m.demand_index)
-    expected = np.bincount(firm[placed], weights=p_hire[placed] * scale, minlength=m.firms.n)
+    p_hire = m.terms.hire_prob[pl.apprentice.astype(np.int64)] * qualified_slot[pl.slot]
+    vac = m.firms.vacancies(p.economy.hire_rate, m.demand_index)
+    expected = np.bincount(firm, weights=p_hire * pl.count, minlength=m.firms.n)
     vf = np.minimum(1.0, np.divide(vac, expected, out=np.ones(m.firms.n), where=expected > 0))
-    u = rng.random((final.size, 2))
-    hired = placed & (u[:, 0] < p_hire * vf[np.maximum(firm, 0)])
+    hires = rng.binomial(n_drawn, np.clip(p_hire * vf[firm], 0.0, 1.0))
     # The regional market for the rest: vacancies by sector demand share.
-    grads_real = final.size * scale
+    hired_slot = np.bincount(pl.slot, weights=hires, minlength=s.n)[final]
+    sec = s.sector[final]
     demand_share = m.demand_index * FIRM_SECTOR_WEIGHTS
     demand_share = demand_share / demand_share.sum()
-    sec = s.sector[final]
-    vac_sector = eco.vacancies_per_graduate * grads_real * demand_share
-    vac_sector -= np.bincount(sec[hired], minlength=N_SECTORS) * scale
-    seekers = ~hired & qualified
-    n_seek = np.bincount(sec[seekers], minlength=N_SECTORS) * scale
+    vac_sector = p.economy.vacancies_per_graduate * final.size * scale * demand_share
+    vac_sector -= np.bincount(sec, weights=hired_slot, minlength=N_SECTORS) * unit
+    seekers = np.where(qualified_slot[final], per - hired_slot, 0).astype(np.int64)
+    n_seek = np.bincount(sec, weights=seekers, minlength=N_SECTORS) * unit
     p_market = np.minimum(1.0, np.divide(np.maximum(vac_sector, 0), n_seek,
                                          out=np.zeros(N_SECTORS), where=n_seek > 0))
-    matched = hired | (seekers & (u[:, 1] < p_market[sec]))
-    # Poaching of partner hires within a year.
-    covered = hired & (kind == APPRENTICE)
-    h_idx = np.flatnonzero(hired)
-    # Service agreements are a public payment: pro-rated like every other (sim.budget).
-    support = pol.retention_support * m.ledger.last_payout
-    free_hazard = poaching_hazard(
-        m.nontrain_share[m.firms.city[firm[h_idx]], sec[h_idx]], b.poach_base,
-        b.poach_free_rider)
-    hazard = poaching_hazard(
-        m.nontrain_share[m.firms.city[firm[h_idx]], sec[h_idx]], b.poach_base,
-        b.poach_free_rider, np.where(covered[h_idx], support, 0.0))
-    u_ret = m.streams.retention.random((h_idx.size, 2))
-    stays = u_ret[:, 0] >= hazard
-    # Declared side effect: a graduate kept only by the bond (would have left for another
-    # job) is, with probability bond_mismatch_share, in a worse-matched job.
-    bound = stays & (u_ret[:, 0] < free_hazard)
-    matched[h_idx[bound & (u_ret[:, 1] < b.bond_mismatch_share)]] = False
+    matched = (hired_slot + rng.binomial(seekers, p_market[sec])) / per  # share of each slot
+    # Poaching of partner hires within a year (service agreements cover apprentices; they
+    # are a public payment, pro-rated like every other).
+    agreement = np.where(pl.apprentice, pol.retention_support * m.ledger.last_payout, 0.0)
+    free_rider = m.nontrain_share[m.firms.city[firm], s.sector[pl.slot]]
+    hazard = poaching_hazard(free_rider, b.poach_base, b.poach_free_rider, agreement)
+    stays = m.streams.retention.binomial(hires, 1.0 - hazard)
+    # Declared side effect of retention support: of the stayers, those kept only by the bond
+    # (they would have left: probability (free hazard - hazard) / (1 - hazard)) are, with
+    # probability bond_mismatch_share, in a worse-matched job than the one they would take.
+    free_hazard = poaching_hazard(free_rider, b.poach_base, b.poach_free_rider)
+    p_bound = np.divide(free_hazard - hazard, 1.0 - hazard, out=np.zeros_like(hazard),
+                        where=hazard < 1.0)
+    bound = m.streams.retention.binomial(stays, np.clip(p_bound * b.bond_mismatch_share, 0, 1))
+    mismatched = np.bincount(pl.slot, weights=bound, minlength=s.n)[final]
+    matched = matched - mismatched / per
     m.ledger.claim("retention_support", pol.retention_support
-                   * eco.retention_agreement_cost * covered.sum() * scale * MONEY_K_TO_M)
-    # Realised value of retained recruits to each tie (CNY thousand).
-    value = (eco.recruit_value * s.composite(final[h_idx])
-             * np.where(kind[h_idx] == APPRENTICE, 1.0 + eco.firm_specific_premium, 1.0)
-             * stays * scale)
-    np.add.at(m.ties.net, tie[h_idx], value)
-    # Joint R&D outcomes of the year.
+                   * p.economy.retention_agreement_cost * float((hires * pl.apprentice).sum())
+                   * unit * MONEY_K_TO_M)
+    # Realised value of retained recruits to each tie, and what the firm expected of the
+    # students it actually hosted (CNY thousand; undiscounted: both are this year's values).
+    value = hire_value(s.composite(pl.slot), pl.apprentice, m.terms) * stays * unit
+    np.add.at(m.ties.net, pl.tie, value)
+    hosted = np.unique(pl.tie)
+    if hosted.size:
+        n_rows = m.ties.college.size
+        n_int, n_app = pl.per_tie(n_rows, False)[hosted], pl.per_tie(n_rows, True)[hosted]
+        ctx = tie_context(m, m.ties.college[hosted], m.ties.firm[hosted])
+        m.ties.expected[hosted] += recruit_value(n_int, n_app, m.ties.rung[hosted], ctx, m.terms,
+                                                 discounted=False)
+    # Joint R&D outcomes of the year, against the expected success chance.
     rows = m.ties.active_rows()
     rd_rows = rows[m.ties.rung[rows] >= JOINT_RD]
     if rd_rows.size:
+        rung = m.ties.rung[rd_rows]
         ctx = tie_context(m, m.ties.college[rd_rows], m.ties.firm[rd_rows])
         success = m.streams.rd.random(rd_rows.size) < ctx.capability
-        m.ties.net[rd_rows] += eco.rd_value * ctx.rd_scale * success
+        m.ties.net[rd_rows] += rd_value(rung, ctx, m.terms, success, discounted=False)
+        m.ties.expected[rd_rows] += rd_value(rung, ctx, m.terms, discounted=False)
     update_trust(m, rows)
     # Expectations: retention (hazard inferred net of agreements) and payout.
-    leaves = np.bincount(firm[h_idx], weights=~stays, minlength=m.firms.n)
-    exposure = np.bincount(firm[h_idx], weights=np.where(
-        covered[h_idx], 1.0 - support, 1.0), minlength=m.firms.n)
+    leaves = np.bincount(firm, weights=hires - stays, minlength=m.firms.n)
+    exposure = np.bincount(firm, weights=hires * (1.0 - agreement), minlength=m.firms.n)
     has_obs = exposure > 0
     observed = 1.0 - np.clip(np.divide(leaves, exposure, out=np.zeros(m.firms.n),
                                        where=has_obs), 0, 1)
@@ -156,9 +219,10 @@ def graduate(m: "CooperationModel") -> None:
     f.belief_payout = adapt(f.belief_payout, np.full(f.n, m.ledger.last_payout),
                             b.belief_learning_rate)
     # Outcomes for reporters and for the adjustment of majors.
+    n_hires = int(hires.sum())
     m.last_graduation = {
         "match_rate": float(matched.mean()),
-        "retention": float(stays.mean()) if stays.size else
+        "retention": float(stays.sum() / n_hires) if n_hires else
         m.last_graduation.get("retention", math.nan),
     }
     cell = s.college[final] * N_SECTORS + sec
@@ -168,6 +232,7 @@ def graduate(m: "CooperationModel") -> None:
                      out=np.full(n_cells, np.nan), where=cnt > 0)
     m.colleges.match_rate = rate.reshape(m.colleges.n, N_SECTORS)
     s.graduate(final)
+    m.placements = Placements()
     m.graduated_total += int(final.size)
     update_nontraining(m)
 

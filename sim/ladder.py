@@ -172,6 +172,117 @@ def apprentice_net_cost(t: PayoffTerms, cost_cut: np.ndarray | float = 0.0) -> n
     return t.apprentice_gross_cost * (1.0 - t.productive_recovery) * (1.0 - np.asarray(cost_cut))
 
 
+def rd_outlay(t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+    """The firm's share of a joint R&D project's cost (CNY thousand per year).
+
+    ``R&D cost x (1 - co-funding x payout)``: co-funding is a public payment, pro-rated like
+    every other (the expected payout in decisions, the payout paid in realised flows).
+    """
+    return t.rd_project_cost * (1.0 - t.rd_cofunding * np.asarray(payout, dtype=float))
+
+
+def qualifying_investment(rung: int | np.ndarray, apprentices: np.ndarray, ctx: TieContext,
+                          t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+    """A certified firm's own investment in cooperation, for the tax credit (CNY thousand/yr).
+
+    Once certified (joint training or above): apprentices' training cost not recovered by
+    their work, the staff time it lends (expert exchange cost) and its R&D outlay after
+    co-funding. Public money the firm receives is not its investment, so a credit share
+    below 1 can never make training pay by itself (2019 integration-enterprise measures).
+    """
+    rung = np.asarray(rung)
+    own = (apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut)
+           + np.where(rung >= EXPERT_EXCHANGE, t.expert_exchange_cost, 0.0)
+           + np.where(rung >= JOINT_RD, rd_outlay(t, payout), 0.0))
+    return np.where(rung >= JOINT_TRAINING, own, 0.0)
+
+
+def tax_credit(rung: int | np.ndarray, apprentices: np.ndarray, ctx: TieContext,
+               t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+    """Integration tax credit of a tie-year before pro-rating (CNY thousand per year).
+
+    ``min(tax_credit x qualifying investment, surcharge room)``: never above the education
+    surcharges the firm owes in the year (``ctx.credit_room``; see :mod:`sim.budget`).
+    """
+    return np.minimum(t.tax_credit * qualifying_investment(rung, apprentices, ctx, t, payout),
+                      ctx.credit_room)
+
+
+def public_payments(rung: int | np.ndarray, interns: np.ndarray, apprentices: np.ndarray,
+                    ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+    """Subsidy and tax credit paid to the firm for a tie-year (CNY thousand per year).
+
+    ``payout x (subsidy x placed students + tax credit)``; called with the expected payout
+    (decisions) or the payout actually paid (realised flows).
+    """
+    return np.asarray(payout) * (t.intern_subsidy * (interns + apprentices)
+                                 + tax_credit(rung, apprentices, ctx, t, payout))
+
+
+def cash_flow(rung: int | np.ndarray, interns: np.ndarray, apprentices: np.ndarray,
+              ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+    """The firm's running net cash flow of a tie-year (CNY thousand per year).
+
+    expert exchange value - its cost (rung >= 1) - R&D outlay after co-funding at ``payout``
+    (rung 3) - training cost - governance cost + public payments at ``payout``. The same
+    function gives the expected flow firms decide on (expected placements, expected payout)
+    and the realised flow that is paid and reported (placements that took place, the payout
+    actually paid).
+    """
+    rung = np.asarray(rung)
+    expert = np.where(rung >= EXPERT_EXCHANGE,
+                      t.expert_exchange_value * ctx.expert_quality - t.expert_exchange_cost, 0.0)
+    rd = np.where(rung >= JOINT_RD, rd_outlay(t, payout), 0.0)
+    training_cost = (interns * t.intern_net_cost
+                     + apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut))
+    governance = rung * t.governance_cost * (1.0 - ctx.governance_cut)
+    return (expert - rd - training_cost - governance
+            + public_payments(rung, interns, apprentices, ctx, t, payout))
+
+
+def hire_value(skill: np.ndarray | float, apprentice: np.ndarray | bool,
+               t: PayoffTerms) -> np.ndarray:
+    """Value to the firm of one retained recruit of ``skill`` (CNY thousand).
+
+    recruit value x skill x (1 + firm-specific premium for a former apprentice).
+    """
+    return (t.recruit_value * np.asarray(skill, dtype=float)
+            * np.where(apprentice, 1.0 + t.firm_specific_premium, 1.0))
+
+
+def recruit_value(interns: np.ndarray, apprentices: np.ndarray, rung: int | np.ndarray,
+                  ctx: TieContext, t: PayoffTerms, *, discounted: bool = True) -> np.ndarray:
+    """Expected value of the recruits a tie-year yields (CNY thousand).
+
+    recruit value x quality x vacancy factor x (interns x hire prob x retention
+    + apprentices x hire prob x retention with agreements x (1 + firm-specific premium)),
+    each stream times its horizon factor when ``discounted`` (the firm's decision); without
+    discounting it is the value the firm expects to see at graduation (for trust).
+    """
+    rung = np.asarray(rung)
+    quality = ctx.quality * (1.0 - t.cheap_labour_risk * t.credit_conversion * (rung >= 2))
+    ret_app = 1.0 - (1.0 - ctx.retention) * (1.0 - t.retention_support * ctx.payout)
+    h_int = horizon_factor(t.lag_intern, ctx.payback_years) if discounted else 1.0
+    h_app = horizon_factor(t.lag_apprentice, ctx.payback_years) if discounted else 1.0
+    return ctx.vacancy_factor * (
+        interns * t.hire_prob[INTERN] * ctx.retention * h_int * hire_value(quality, False, t)
+        + apprentices * t.hire_prob[APPRENTICE] * ret_app * h_app
+        * hire_value(quality, True, t))
+
+
+def rd_value(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
+             success: np.ndarray | None = None, *, discounted: bool = True) -> np.ndarray:
+    """Value of a year of joint R&D (CNY thousand): R&D value x success x size factor.
+
+    ``success`` is the realised outcome (0/1); without it the expected success chance
+    (``ctx.capability``) is used; ``discounted`` applies the firm's horizon factor.
+    """
+    rung = np.asarray(rung)
+    chance = ctx.capability if success is None else success
+    h_rd = horizon_factor(t.lag_rd, ctx.payback_years) if discounted else 1.0
+    return np.where(rung >= JOINT_RD, t.rd_value * chance * ctx.rd_scale * h_rd, 0.0)
+
+
 def enterprise_payoff(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
                       *, with_policy: bool = True) -> np.ndarray:
     """Expected net benefit to the firm of holding each tie at ``rung`` for a year (CNY thousand).
@@ -189,51 +300,20 @@ def enterprise_payoff(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
 
     ``with_policy=False`` drops the policy payments (used to measure deadweight).
     Service agreements (``retention_support``) raise the retention of apprentices only.
+    Written once: :func:`recruit_value` + :func:`rd_value` + :func:`cash_flow`, the same
+    functions that give the realised flows (called on realised quantities).
     """
     rung = np.asarray(rung)
     interns, apprentices = placements(rung, ctx)
-    quality = ctx.quality * (1.0 - t.cheap_labour_risk * t.credit_conversion * (rung >= 2))
-    ret_intern = ctx.retention
-    ret_app = 1.0 - (1.0 - ctx.retention) * (1.0 - t.retention_support * ctx.payout)
-    h_int = horizon_factor(t.lag_intern, ctx.payback_years)
-    h_app = horizon_factor(t.lag_apprentice, ctx.payback_years)
-    h_rd = horizon_factor(t.lag_rd, ctx.payback_years)
-    recruits_value = t.recruit_value * quality * ctx.vacancy_factor * (
-        interns * t.hire_prob[INTERN] * ret_intern * h_int
-        + apprentices * t.hire_prob[APPRENTICE] * ret_app * h_app
-        * (1.0 + t.firm_specific_premium))
-    expert = np.where(rung >= EXPERT_EXCHANGE,
-                      t.expert_exchange_value * ctx.expert_quality - t.expert_exchange_cost, 0.0)
-    rd_outlay = t.rd_project_cost * (1.0 - t.rd_cofunding * ctx.payout)
-    rd = np.where(rung >= JOINT_RD,
-                  t.rd_value * ctx.capability * ctx.rd_scale * h_rd - rd_outlay,
-                  0.0)
-    training_cost = (interns * t.intern_net_cost
-                     + apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut))
-    governance = rung * t.governance_cost * (1.0 - ctx.governance_cut)
-    net = recruits_value + expert + rd - training_cost - governance
-    if with_policy:
-        net = net + policy_payments(rung, ctx, t)
-    return net
+    payout = ctx.payout if with_policy else 0.0
+    return (recruit_value(interns, apprentices, rung, ctx, t) + rd_value(rung, ctx, t)
+            + cash_flow(rung, interns, apprentices, ctx, t, payout))
 
 
 def policy_payments(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
-    """Expected subsidy and tax credit to the firm for a tie at ``rung`` (CNY thousand per year).
-
-    Subsidy per placed student at every rung. Tax credit once the firm is certified (joint
-    training or above): ``tax_credit x`` its own investment (apprentices' net training cost,
-    lent staff time, R&D outlay after co-funding), capped by the surcharge room of the year
-    (sim.budget). Both times the expected payout. R&D co-funding enters the outlay itself.
-    """
-    rung = np.asarray(rung)
+    """Expected subsidy and tax credit to the firm for a tie at ``rung`` (CNY thousand/yr)."""
     interns, apprentices = placements(rung, ctx)
-    rd_outlay = t.rd_project_cost * (1.0 - t.rd_cofunding * ctx.payout)
-    investment = (apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut)
-                  + np.where(rung >= EXPERT_EXCHANGE, t.expert_exchange_cost, 0.0)
-                  + np.where(rung >= JOINT_RD, rd_outlay, 0.0))
-    credit = np.where(rung >= JOINT_TRAINING,
-                      np.minimum(t.tax_credit * investment, ctx.credit_room), 0.0)
-    return ctx.payout * (t.intern_subsidy * (interns + apprentices) + credit)
+    return public_payments(rung, interns, apprentices, ctx, t, ctx.payout)
 
 
 @dataclass(frozen=True)

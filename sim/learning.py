@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.decisions import saturating
-from sim.ladder import APPRENTICE, JOINT_RD, training_quality
+from sim.decisions import relax, saturating
+from sim.ladder import APPRENTICE, INTERN, JOINT_RD, training_quality
 from sim.sectors import DEMAND_GROWTH, DRIFT_MULTIPLIER, N_SECTORS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,10 +25,9 @@ sqrt(research x practice) (the R&D team), relative to the frontier."""
 def advance_technology(m: "CooperationModel") -> None:
     """Move the frontier and demand; age and renew colleges' equipment."""
     p = m.params
-    growth = p.economy.tech_drift * DRIFT_MULTIPLIER * m.dt
-    m.obsolescence = 1.0 + growth
+    m.obsolescence = np.exp(p.economy.tech_drift * DRIFT_MULTIPLIER * m.dt)
     m.frontier *= m.obsolescence
-    m.demand_index *= 1.0 + DEMAND_GROWTH * m.dt
+    m.demand_index *= np.exp(DEMAND_GROWTH * m.dt)
     sb_paid = p.policy.shared_base_investment * m.ledger.last_payout
     m.sb_effect = saturating(np.full(p.world.n_cities, sb_paid), p.economy.shared_base_half)
     c = m.colleges
@@ -36,8 +35,8 @@ def advance_technology(m: "CooperationModel") -> None:
     mean_obs = (offered @ m.obsolescence) / offered.sum(axis=1)
     target = (c.affordable_facility(p.economy)
               + p.economy.shared_base_facility_boost * m.sb_effect[c.city])
-    c.facility = np.clip(c.facility / mean_obs + p.behaviour.facility_renewal * m.dt
-                         * (target - c.facility), 0.0, 1.0)
+    c.facility = np.clip(relax(c.facility, target, p.behaviour.facility_renewal,
+                               np.log(mean_obs) / m.dt, m.dt), 0.0, 1.0)
 
 
 def teachers_work(m: "CooperationModel") -> None:
@@ -116,20 +115,22 @@ def students_learn(m: "CooperationModel") -> None:
     target[:, 1] = 0.5 * (q["theory"][c] + facility)
     target[:, 2] = 0.5 * (q["research"][c, sec] + q["practice"][c, sec])
     target *= s.aptitude[idx, None]
-    place = s.placement[idx]
-    placed = place >= 0
-    if placed.any():
-        b = p.behaviour
-        quality = training_quality(p)[place[placed]] * np.where(
-            place[placed] == APPRENTICE,
-            1.0 - b.cheap_labour_risk * p.policy.credit_conversion, 1.0)
-        target[placed, 0] = np.maximum(target[placed, 0], quality)
-        lost = np.where(place[placed] == APPRENTICE,
-                        b.coursework_loss * (1.0 - p.policy.credit_conversion), 0.0)
-        target[placed, 1] *= 1.0 - lost
-        rd = m.ties.rung[s.tie[idx[placed]]] >= JOINT_RD
-        target[placed, 2] = np.where(rd, np.maximum(target[placed, 2], b.rd_exposure),
-                                     target[placed, 2])
-    rate = min(1.0, p.behaviour.student_learning_rate * m.dt)
-    skills = s.skills[idx] + rate * (target - s.skills[idx])
-    s.skills[idx] = np.clip(skills / m.obsolescence[sec][:, None], 0.0, 1.0)
+    pl = m.placements
+    if pl.count.size:
+        # A slot's real students are partly placed: its target is the mixture over them.
+        b, pol = p.behaviour, p.policy
+        real = p.world.student_scale
+        share_int = pl.per_slot(s.n, ~pl.apprentice)[idx] / real
+        share_app = pl.per_slot(s.n, pl.apprentice)[idx] / real
+        share_rd = pl.per_slot(s.n, m.ties.rung[pl.tie] >= JOINT_RD)[idx] / real
+        school = target[:, 0].copy()
+        quality = training_quality(p)
+        app_quality = quality[APPRENTICE] * (1.0 - b.cheap_labour_risk * pol.credit_conversion)
+        target[:, 0] = ((1.0 - share_int - share_app) * school
+                        + share_int * np.maximum(school, quality[INTERN])
+                        + share_app * np.maximum(school, app_quality))
+        target[:, 1] *= 1.0 - share_app * b.coursework_loss * (1.0 - pol.credit_conversion)
+        target[:, 2] += share_rd * np.maximum(b.rd_exposure - target[:, 2], 0.0)
+    ageing = (np.log(m.obsolescence) / m.dt)[sec][:, None]  # per year
+    s.skills[idx] = np.clip(relax(s.skills[idx], target, p.behaviour.student_learning_rate,
+                                  ageing, m.dt), 0.0, 1.0)

@@ -91,7 +91,8 @@ class CooperationModel(mesa.Model):
         network: networkx graph of the active ties; nodes ``("c", i)`` (attributes kind, city,
             tier) and ``("e", j)`` (kind, city, sector, employees).
         year: years elapsed.
-        records: list of reporter dicts, one per step (see :meth:`timeseries`).
+        records: list of reporter dicts: the initial state (step 0), then one per step
+            (see :meth:`timeseries`).
         upgrade_decisions: per side (``college``, ``enterprise``), one ``(accepted,
             feasible)`` pair of one-rung upgrades per step (revealed willingness).
         phase_seconds: wall-clock seconds spent in each phase so far (for benchmarks).
@@ -117,6 +118,7 @@ class CooperationModel(mesa.Model):
         self.records: list[dict[str, float]] = []
         self.phase_seconds = {ph.name: 0.0 for ph in PHASES}
         build_world(self)
+        self.records.append(metrics.collect(self))  # step 0: the initial state
 
     # ------------------------------------------------------------ public API
     @property
@@ -132,10 +134,25 @@ class CooperationModel(mesa.Model):
         return self
 
     def timeseries(self):
-        """Reporters as a pandas DataFrame, one row per step (columns ``step``, ``year``, ...)."""
+        """Reporters as a DataFrame: step 0 (initial state), then one row per step.
+
+        Columns ``step``, ``year`` and :data:`sim.metrics.OUTPUTS`.
+        """
         import pandas as pd
 
         return pd.DataFrame.from_records(self.records, columns=["step", "year", *metrics.OUTPUTS])
+
+    @property
+    def agents(self):
+        """All Mesa agents; student views are created (or dropped) on this request."""
+        self.students.sync_views(self)
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        """Mesa agents by type; student views are created (or dropped) on this request."""
+        self.students.sync_views(self)
+        return super().agents_by_type
 
     def highest_rung_of_firms(self) -> np.ndarray:
         """Highest active rung of each enterprise (-1 without an active tie)."""

@@ -25,7 +25,9 @@ def enterprise_node(j: int) -> tuple[str, int]:
 class TieTable:
     """Arrays of ties: college, enterprise, rung, trust, age (years) and active flag.
 
-    ``net`` holds the firm's realised net cash flow of the current academic year (CNY thousand).
+    Over the current academic year, ``net`` holds the firm's realised value of the tie and
+    ``expected`` the value it expected of the exchanges that took place (CNY thousand);
+    ``exchanged`` says whether any took place (students hosted, experts exchanged).
 
     A pair keeps its row when the tie ends (``active`` becomes False) and reuses it when the
     pair cooperates again (trust then restarts).
@@ -39,12 +41,15 @@ class TieTable:
         self.trust = np.zeros(capacity)
         self.age = np.zeros(capacity)
         self.active = np.zeros(capacity, dtype=bool)
-        self.net = np.zeros(capacity)  # firm's realised net cash flow this academic year
+        self.net = np.zeros(capacity)  # firm's realised value of the tie this academic year
+        self.expected = np.zeros(capacity)  # value the firm expected of the same exchange
+        self.exchanged = np.zeros(capacity, dtype=bool)  # any exchange this academic year
         self.n = 0
         self._index: dict[tuple[int, int], int] = {}
 
     def _grow(self) -> None:
-        for name in ("college", "firm", "rung", "trust", "age", "active", "net"):
+        for name in ("college", "firm", "rung", "trust", "age", "active", "net", "expected",
+                     "exchanged"):
             arr = getattr(self, name)
             new = np.zeros(arr.size * 2, dtype=arr.dtype)
             new[: arr.size] = arr
@@ -73,6 +78,8 @@ class TieTable:
         self.trust[k] = trust
         self.age[k] = 0.0
         self.net[k] = 0.0
+        self.expected[k] = 0.0
+        self.exchanged[k] = False
         self.active[k] = True
         return k
 

@@ -344,11 +344,31 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "peer_learning", 0.2, 0.0, 1.0, "share per year", "Learning from peers",
        "同行学习", "How far firms' expectations move toward peers in the same sector and city.",
        _U),
-    _p("behaviour", "trust_gain", 0.25, 0.0, 1.0, "trust units per year",
-       "Trust gained from success", "信任积累速度",
-       "Trust gained per year of cooperation that paid off for the firm.", _U),
+    _p("behaviour", "trust_gain", 0.25, 0.0, 1.0, "share of missing trust per year",
+       "Trust gained from experience", "信任积累速度",
+       "Share of the missing trust gained in a year whose exchange met the firm's "
+       "expectations (less when it fell short).", _U),
     _p("behaviour", "trust_decay", 0.15, 0.0, 1.0, "share per year", "Trust decay",
-       "信任衰减", "Share of trust lost per year of cooperation that did not pay off.", _U),
+       "信任衰减", "Share of trust lost in a year without any exchange on the tie.", _U),
+    _p("behaviour", "trust_shortfall_loss", 0.3, 0.0, 1.0, "share per unit of shortfall",
+       "Trust lost to disappointment", "失望导致的信任损失",
+       "Share of trust lost when the year's realised value falls short of the expected value "
+       "by the full scale (|expected| + trust_value_scale); proportionally less for smaller "
+       "shortfalls.",
+       "assumption: disappointment costs trust about as fast as success builds it (Lewicki & "
+       "Bunker 1995 stress that trust is lost faster than built; hence up to 1)"),
+    _p("behaviour", "trust_value_scale", 10.0, 0.1, 100.0, "CNY thousand per year",
+       "Value scale of trust surprises", "信任评价的价值尺度",
+       "Surprises are measured relative to |expected value| plus this, so that ties of "
+       "little value are not swung by small absolute differences.",
+       "assumption: the order of one intern's net cost and subsidy (CNY thousand a year); "
+       "0.1-100 spans a tie of negligible to a tie of large value"),
+    _p("behaviour", "professor_trust_bonus", 0.5, 0.0, 2.0, "share of trust gain",
+       "Trust bonus of industry professors", "产业教授的信任加成",
+       "Extra trust gained (as a share of trust_gain) on a tie whose firm's staff teach at "
+       "the college as industry professors.",
+       "assumption: the former hard-coded 1.5x; personal links speed trust (paper 4.3); 0-2 "
+       "spans no effect to tripled trust building"),
     _p("behaviour", "trust_step", 0.22, 0.05, 0.5, "trust units per rung",
        "Trust needed per rung", "每级所需信任",
        "Trust required to climb to rung k is k times this (rungs 1-3 above internship).", _U),
@@ -450,10 +470,22 @@ _DECLARATIONS: list[Param] = [
        "Enrolment share at which a major closes", "专业退出阈值",
        "A major whose enrolment share falls below this closes (early warning and exit) and the "
        "college opens one for the most demanded sector it lacks.", "paper 4.1; value " + _U),
-    _p("behaviour", "contacts_per_college", 6, 0, 200, "contacts per step",
-       "Partner search per college", "院校每期接触企业数",
-       "Enterprises a college approaches per step to propose an internship tie.", _U,
-       dtype=int),
+    _p("behaviour", "contacts_per_college", 12, 0, 400, "contacts per college per year",
+       "Partner search per college", "院校每年接触企业数",
+       "Enterprises a college approaches per year to propose an internship tie (a Poisson "
+       "number per step with mean this times the step length).", _U, dtype=int),
+    _p("behaviour", "initial_contact_years", 2.5, 0.0, 10.0, "years of search",
+       "History of the initial network", "初始网络形成年数",
+       "Years of partner search (at contacts_per_college a year) that built the network "
+       "present at the start.",
+       "assumption: the default equals the 30 contacts per college the initial network was "
+       "built from before rates replaced steps; 0-10 years spans a new region to a mature one"),
+    _p("behaviour", "upgrade_proposal_rate", 2.0, 0.1, 12.0, "proposals per tie per year",
+       "How often deepening is proposed", "深化合作提议频率",
+       "Rate at which the partners of a tie consider adding the next rung (both then decide "
+       "on its payoff).",
+       "assumption: about once a semester, when colleges plan the next term's teaching and "
+       "placements; 0.1-12 spans a rare decision to monthly talks"),
     _p("behaviour", "skill_requirement", 0.45, 0.0, 1.0, "skill relative to frontier",
        "Skill needed for a matched job", "岗位技能门槛",
        "Skill (relative to the sector frontier) a graduate needs for a job in the sector.", _U),

@@ -26,7 +26,7 @@ from sim.params import Scenario, load_scenario
 from sim.population import OWNERSHIPS
 from sim.sectors import SECTOR_NAMES, SIZE_CLASSES
 
-RUN_SCHEMA_VERSION = 1
+RUN_SCHEMA_VERSION = 2
 
 
 def _prepare(scenario: Scenario | str | None, seed: int | None, years: int | None) -> Scenario:

@@ -17,6 +17,7 @@ STREAMS = (
     "contacts",    # which enterprises a college approaches
     "entry",       # whether a new tie is accepted by the enterprise
     "climb",       # climb acceptance draws of both sides
+    "proposal",    # whether a deepening of a tie is proposed in a step
     "review",      # review events and keep / step-down / end choices
     "placement",   # which students are placed with which tie
     "hiring",      # hiring and matching at graduation

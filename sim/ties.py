@@ -8,12 +8,15 @@ choices from the ``contacts``, ``entry``, ``climb`` and ``review`` streams.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.decisions import accept_probability, draw_choices, logit_choice_probabilities
+from sim.decisions import (
+    accept_probability,
+    event_probability,
+    logit_choice_probabilities,
+)
 from sim.ladder import (
     APPRENTICE,
     JOINT_RD,
@@ -110,23 +113,34 @@ def switching_cost(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarra
 def decide_ties(m: "CooperationModel") -> None:
     """New ties, climbs agreed by both sides, and firms' reviews of their ties."""
     new_ties(m)
-    climbs(m)
-    reviews(m)
+    ctx = climbs(m)  # climbs change rungs only, so the reviews reuse the same context
+    reviews(m, ctx)
 
 
-def new_ties(m: "CooperationModel", initial: bool = False) -> None:
-    """Colleges contact firms; a contact becomes an internship tie if both sides accept."""
+def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None:
+    """Colleges contact firms; a contact becomes an internship tie if both sides accept.
+
+    Each college makes a Poisson number of contacts with mean ``contacts_per_college * dt``
+    (an annual rate); world building passes a fixed ``initial_contacts`` per college instead.
+    """
     p = m.params
     b = p.behaviour
-    k = b.contacts_per_college
-    if k == 0:
-        return
+    initial = initial_contacts is not None
     rng = m.streams.contacts
+    if initial:
+        counts = np.full(m.colleges.n, initial_contacts)
+    else:
+        counts = rng.poisson(b.contacts_per_college * m.dt, size=m.colleges.n)
+    if not counts.any():
+        return
     pairs_c, pairs_f = [], []
     partners = m.ties.partners_by_college(m.colleges.n)
     # Real firms an agent stands for, times how visible a firm's size makes it (sim.population).
     visibility = m.firms.weight * m.firms.employees ** b.contact_size_elasticity
     for i in range(m.colleges.n):
+        k = int(counts[i])
+        if k == 0:
+            continue
         eligible = m.colleges.offers[i][m.firms.sector]
         weight = np.where(m.firms.city == m.colleges.city[i], 1.0,
                           1.0 - b.distance_penalty) * eligible * visibility
@@ -153,14 +167,20 @@ def new_ties(m: "CooperationModel", initial: bool = False) -> None:
         m.ties.start(int(i), int(j), float(b.initial_trust))
 
 
-def climbs(m: "CooperationModel") -> None:
-    """Every tie that may climb one rung does so if both sides accept (binary logit each)."""
+def climbs(m: "CooperationModel") -> TieContext | None:
+    """Proposed, feasible deepenings: a tie climbs one rung if both sides accept.
+
+    Deepening is proposed at ``upgrade_proposal_rate`` per tie per year (a Poisson number
+    of proposals in a step); both sides answer each proposal on their payoff gain (binary
+    logit each) and the tie climbs if any proposal is accepted by both, so the climb
+    probability of a step is ``1 - exp(-rate * p_firm * p_college * dt)``.
+    """
     b = m.params.behaviour
     rows = m.ties.active_rows()
     if rows.size == 0:
         m.upgrade_decisions["college"].append((0, 0))
         m.upgrade_decisions["enterprise"].append((0, 0))
-        return
+        return None
     cols, firms = m.ties.college[rows], m.ties.firm[rows]
     ctx = tie_context(m, cols, firms)
     rung = m.ties.rung[rows]
@@ -171,14 +191,18 @@ def climbs(m: "CooperationModel") -> None:
               - switching_cost(m, cols, firms) * ~hosts_professor(m, cols, firms))
     gain_c = college_utility(up, m.college_terms) - college_utility(rung, m.college_terms)
     beta = b.choice_intensity
-    u = m.streams.climb.random((rows.size, 2))
-    yes_e = u[:, 0] < accept_probability(gain_e, beta)
-    yes_c = u[:, 1] < accept_probability(gain_c, beta)
-    n_feasible = int(feasible.sum())
-    m.upgrade_decisions["college"].append((int((yes_c & feasible).sum()), n_feasible))
-    m.upgrade_decisions["enterprise"].append((int((yes_e & feasible).sum()), n_feasible))
-    climb = feasible & yes_e & yes_c
+    # A Poisson number of proposals per tie in the step; each is answered by both sides.
+    n_prop = m.streams.proposal.poisson(b.upgrade_proposal_rate * m.dt, size=rows.size)
+    n_prop = np.where(feasible, n_prop, 0)
+    which = np.repeat(np.arange(rows.size), n_prop)
+    u = m.streams.climb.random((which.size, 2))
+    yes_e = u[:, 0] < accept_probability(gain_e[which], beta)
+    yes_c = u[:, 1] < accept_probability(gain_c[which], beta)
+    m.upgrade_decisions["college"].append((int(yes_c.sum()), int(which.size)))
+    m.upgrade_decisions["enterprise"].append((int(yes_e.sum()), int(which.size)))
+    climb = np.bincount(which, weights=yes_e & yes_c, minlength=rows.size) > 0
     m.ties.rung[rows[climb]] += 1
+    return ctx
 
 
 def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) -> np.ndarray:
@@ -189,43 +213,58 @@ def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) 
                     dtype=bool)
 
 
-def reviews(m: "CooperationModel") -> None:
-    """Reviewing firms keep, step down or end their ties (multinomial logit)."""
+def reviews(m: "CooperationModel", ctx: TieContext | None = None) -> None:
+    """Firms review ties at ``review_rate`` a year and keep, step down or end them (logit).
+
+    Reviews that keep the tie change nothing, so a tie changes in a step with probability
+    ``1 - exp(-review_rate * (1 - p_keep) * dt)`` (a thinned Poisson process), whatever the
+    step length; a change is an end or a step down in proportion to their probabilities.
+    ``ctx`` is the payoff context of the active ties, if already computed this step.
+    """
     b = m.params.behaviour
     rows = m.ties.active_rows()
     if rows.size == 0:
         return
-    rng = m.streams.review
-    p_review = 1.0 - math.exp(-b.review_rate * m.dt)
-    u = rng.random((rows.size, 2))
-    reviewing = rows[u[:, 0] < p_review]
-    if reviewing.size == 0:
-        return
-    u_choice = u[u[:, 0] < p_review, 1]
-    cols, firms = m.ties.college[reviewing], m.ties.firm[reviewing]
-    ctx = tie_context(m, cols, firms)
-    rung = m.ties.rung[reviewing]
+    u = m.streams.review.random((rows.size, 2))
+    if ctx is None:
+        ctx = tie_context(m, m.ties.college[rows], m.ties.firm[rows])
+    rung = m.ties.rung[rows]
     options = np.column_stack([
-        np.zeros(reviewing.size),                                   # end the tie
+        np.zeros(rows.size),                                        # end the tie
         enterprise_payoff(np.maximum(rung - 1, 0), ctx, m.terms),   # step down
         enterprise_payoff(rung, ctx, m.terms),                      # keep
     ])
-    available = np.column_stack([np.ones(reviewing.size, bool), rung > 0,
-                                 np.ones(reviewing.size, bool)])
+    available = np.column_stack([np.ones(rows.size, bool), rung > 0, np.ones(rows.size, bool)])
     probs = logit_choice_probabilities(options, b.choice_intensity, available)
-    choice = draw_choices(probs, u_choice)
-    end = reviewing[choice == 0]
-    m.ties.active[end] = False
-    m.ties.rung[reviewing[choice == 1]] -= 1
+    change = 1.0 - probs[:, 2]
+    acts = u[:, 0] < event_probability(b.review_rate * change, m.dt)
+    # Given a change, end or step down in proportion to their choice probabilities.
+    end = acts & (u[:, 1] * change < probs[:, 0])
+    m.ties.active[rows[end]] = False
+    m.ties.rung[rows[acts & ~end]] -= 1
 
 
 def update_trust(m: "CooperationModel", rows: np.ndarray) -> None:
-    """Year-end trust: up after a year of non-negative cash flow for the firm, else decay."""
+    """Year-end trust from experience: realised against expected value of the year's exchange.
+
+    With an exchange (students hosted or experts exchanged), the surprise is
+    ``r = (realised - expected) / (|expected| + trust_value_scale)`` and
+    ``trust += gain (1 - trust) clip(1 + r, 0, 1) - trust_shortfall_loss trust clip(-r, 0, 1)``
+    (``gain = trust_gain`` x (1 + ``professor_trust_bonus``) where the firm's staff teach as
+    industry professors): exchanges that meet expectations build trust, shortfalls cost it.
+    Without an exchange trust decays by ``trust_decay``.
+    """
     b = m.params.behaviour
-    good = m.ties.net[rows] >= 0
     trust = m.ties.trust[rows]
-    gain = b.trust_gain * (1 + 0.5 * hosts_professor(m, m.ties.college[rows], m.ties.firm[rows]))
-    m.ties.trust[rows] = np.clip(np.where(good, trust + gain * (1 - trust),
-                                          trust * (1 - b.trust_decay)), 0, 1)
+    realised, expected = m.ties.net[rows], m.ties.expected[rows]
+    surprise = (realised - expected) / (np.abs(expected) + b.trust_value_scale)
+    gain = b.trust_gain * (1.0 + b.professor_trust_bonus
+                           * hosts_professor(m, m.ties.college[rows], m.ties.firm[rows]))
+    learned = (trust + gain * (1.0 - trust) * np.clip(1.0 + surprise, 0.0, 1.0)
+               - b.trust_shortfall_loss * trust * np.clip(-surprise, 0.0, 1.0))
+    idle = trust * (1.0 - b.trust_decay)
+    m.ties.trust[rows] = np.clip(np.where(m.ties.exchanged[rows], learned, idle), 0.0, 1.0)
     m.ties.age[rows] += 1.0
     m.ties.net[:] = 0.0
+    m.ties.expected[:] = 0.0
+    m.ties.exchanged[:] = False

@@ -34,7 +34,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
 
 INITIAL_CONTACT_ROUNDS = 5
-"""Rounds of college contacts used to set up the initial network."""
+"""Rounds in which the initial network's contacts (``initial_contact_years`` of search) are
+made; structural (how the history before the run is compressed), not a behaviour."""
 INITIAL_SKILL_PER_YEAR = 0.1
 """Skill already gained per completed programme year by the students present at the start."""
 
@@ -83,6 +84,7 @@ def build_world(m: "CooperationModel") -> None:
     m.quality_cache = None
     m.upgrade_decisions = {"college": [], "enterprise": []}
     m.obsolescence = np.ones(N_SECTORS)
+    m.placements = labour.Placements()
     m.placed_real = 0.0
     m.funding_claimed = np.zeros(m.colleges.n)  # this step (CNY million)
     m.funding_year = np.zeros(m.colleges.n)  # paid this academic year
@@ -94,8 +96,10 @@ def build_world(m: "CooperationModel") -> None:
     m.qualifying_year = np.zeros(m.firms.n)
     # Initial network: a few rounds of contacts, trust spread so some ties can climb.
     # Industry professors are hired over time from partners (sim.professors), not by fiat.
+    per_round = int(round(b.contacts_per_college * b.initial_contact_years
+                          / INITIAL_CONTACT_ROUNDS))
     for _ in range(INITIAL_CONTACT_ROUNDS):
-        ties.new_ties(m, initial=True)
+        ties.new_ties(m, initial_contacts=per_round)
     rows = m.ties.active_rows()
     m.ties.trust[rows] = b.initial_trust_spread * rng.random(rows.size)
     labour.update_nontraining(m)

@@ -9,7 +9,6 @@ from sim.budget import (
     education_surcharge_due,
     expected_payment,
     payout_ratio,
-    qualifying_investment,
     usable_credit_share,
 )
 
@@ -76,13 +75,6 @@ def test_credit_bounded_by_due_for_random_firms_and_years(seed):
         total_earned += earned.sum()
         total_used += used.sum()
     assert total_used + acc.carried.sum() == pytest.approx(total_earned)
-
-
-def test_qualifying_investment_is_the_firms_own_net_outlay():
-    inv = qualifying_investment(np.array([12.0]), np.array([2.0]), np.array([210.0]))
-    assert inv.tolist() == [224.0]
-    # At the largest credit rate (0.5) the credit is half the outlay: never a profit.
-    assert 0.5 * inv[0] < inv[0]
 
 
 def test_usable_credit_share():

@@ -68,7 +68,7 @@ def test_table_layout_and_seeds(serial):
     assert all(len(s) == 1 for s in seeds)
     assert [s[0] for s in seeds] == [replicate_seed(7, r) for r in range(3)]
     m = load_manifest(serial)
-    assert m["kind"] == "sweep" and m["schema_version"] == 1 and m["design"] == "lhs"
+    assert m["kind"] == "sweep" and m["schema_version"] == 2 and m["design"] == "lhs"
     assert m["n_points"] == 60 and m["n_runs"] == 180 and m["counts"]["done"] == 180
     assert m["finished"] is not None and m["hash"]
     assert load_failures(serial) == []

@@ -1,6 +1,7 @@
 """The labour market of students (sim/labour.py): majors, enrolment, graduation."""
 
 import numpy as np
+import pytest
 
 from sim.labour import adjust_majors
 from sim.learning import teaching_quality
@@ -23,3 +24,42 @@ def test_teaching_quality_is_recomputed_after_majors_move_teachers():
     assert not np.allclose(before["practice"], fresh["practice"])
     for key in fresh:
         np.testing.assert_array_equal(after[key], fresh[key])
+
+
+def test_placements_are_real_counts_within_each_ties_places():
+    from sim.labour import final_year, place_students
+    from sim.sectors import N_SECTORS
+    from sim.ties import slots
+
+    m = CooperationModel(load_scenario("status_quo"), seed=5)
+    place_students(m)
+    pl, s = m.placements, m.students
+    assert pl.count.size > 0
+    np.testing.assert_allclose(pl.count, np.round(pl.count))  # whole students (scale 20)
+    hosted = np.bincount(pl.tie, weights=pl.count, minlength=m.ties.college.size)
+    rows = m.ties.active_rows()
+    assert (hosted[rows] <= np.ceil(slots(m, m.ties.firm[rows])) + 1e-9).all()
+    # Nobody is placed twice: a cell places at most the real students it has.
+    final = final_year(m)
+    cell_students = np.bincount(s.college[final] * N_SECTORS + s.sector[final],
+                                minlength=m.colleges.n * N_SECTORS) * 20.0
+    cell_placed = np.bincount(s.college[pl.slot] * N_SECTORS + s.sector[pl.slot],
+                              weights=pl.count, minlength=m.colleges.n * N_SECTORS)
+    assert (cell_placed <= cell_students + 1e-9).all()
+    # Students outnumber places here, so every tie fills its whole places.
+    full = np.floor(slots(m, m.ties.firm[rows]))
+    assert (hosted[rows] >= full - 1e-9).all()
+    assert m.placed_real == pytest.approx(pl.count.sum())
+
+
+def test_placement_rate_does_not_depend_on_the_super_individual_size():
+    from sim.labour import final_year, place_students
+
+    rates = []
+    for scale in (1.0, 20.0, 200.0):
+        scn = load_scenario("status_quo", {"world.student_scale": scale,
+                                           "world.students_per_college": int(10800 / scale)})
+        m = CooperationModel(scn, seed=5)
+        place_students(m)
+        rates.append(m.placed_real / (final_year(m).size * scale))
+    assert max(rates) - min(rates) < 0.15 * np.mean(rates), rates

@@ -30,7 +30,9 @@ def test_same_seed_is_bit_identical_and_seeds_differ(classroom):
 def test_reporters_have_the_documented_names(classroom):
     ts = simulate(classroom, seed=1)
     assert list(ts.columns) == ["step", "year", *OUTPUTS]
-    assert len(ts) == classroom.run.years * classroom.run.steps_per_year
+    assert len(ts) == classroom.run.years * classroom.run.steps_per_year + 1
+    assert ts["step"].iloc[0] == 0 and ts["year"].iloc[0] == 0.0  # the initial state
+    assert ts["n_ties"].iloc[0] > 0 and math.isnan(ts["graduate_match_rate"].iloc[0])
     assert ts["year"].iloc[-1] == classroom.run.years
     share_cols = [f"share_{r}" for r in RUNGS]
     sums = ts[share_cols].sum(axis=1)
@@ -69,7 +71,7 @@ def test_public_cost_equals_what_was_paid(classroom):
                                                    "shared_base_investment": 3.0}), seed=5)
     m.run()
     ts = m.timeseries()
-    year_end = ts[ts["step"] % m.steps_per_year == 0]
+    year_end = ts[(ts["step"] % m.steps_per_year == 0) & (ts["step"] > 0)]
     # public_cost at a year's end is the money paid in that year: no annualising.
     assert ts["cumulative_public_cost"].iloc[-1] == pytest.approx(year_end["public_cost"].sum())
     history = np.array(m.ledger.step_history).reshape(-1, m.steps_per_year).sum(axis=1)
@@ -138,4 +140,4 @@ def test_invariants_under_random_levers(seed, lever, u):
 
 def test_run_years_argument(classroom):
     m = CooperationModel(classroom, seed=1).run(1)
-    assert m.year == 1.0 and len(m.records) == classroom.run.steps_per_year
+    assert m.year == 1.0 and len(m.records) == classroom.run.steps_per_year + 1  # + step 0

@@ -32,7 +32,7 @@ def test_tables_have_the_documented_columns(result):
     assert {"unique_id", "tier", "majors", "graduate_match_rate"} <= set(result.colleges.columns)
     assert {"college", "enterprise", "rung", "trust", "age"} <= set(result.ties.columns)
     assert len(result.ties) == result.timeseries["n_ties"].iloc[-1]
-    assert result.manifest["kind"] == "run" and result.manifest["schema_version"] == 1
+    assert result.manifest["kind"] == "run" and result.manifest["schema_version"] == 2
 
 
 def test_breakdowns_by_sector_and_size(result):
@@ -49,7 +49,7 @@ def test_breakdowns_by_sector_and_size(result):
 
 def test_simulate_every_keeps_last_step():
     ts = simulate("classroom", seed=1, years=3, every=4)
-    assert ts["step"].tolist() == [4, 6]
+    assert ts["step"].tolist() == [0, 4, 6]  # the initial state, every 4th step, the last
 
 
 def test_write_run_is_complete_and_replaces_atomically(result, tmp_path):

@@ -207,8 +207,9 @@ def test_decision_core_converges_to_its_analytic_fixed_point():
     search = e.search_cost * (1.0 - p.consortium_strength)
     logistic = lambda x: 1.0 / (1.0 + math.exp(-x))  # noqa: E731
     accept = logistic(beta * u_college) * logistic(beta * (u_firm - search))
-    end = (1.0 - math.exp(-b.review_rate * dt)) * logistic(-beta * u_firm)
-    expected = stationary_ties(b.contacts_per_college, accept, end)
+    # Reviews that keep a tie change nothing: ties end at review_rate x P(end) a year.
+    end = 1.0 - math.exp(-b.review_rate * logistic(-beta * u_firm) * dt)
+    expected = stationary_ties(b.contacts_per_college * dt, accept, end)
     burn_in = 20
     means = []
     for seed in range(1, 13):

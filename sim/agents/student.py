@@ -1,8 +1,10 @@
-"""Students: major, cohort, skills, placements, graduation.
+"""Students: major, cohort, skills, graduation (placements: :class:`sim.labour.Placements`).
 
-A Student agent stands for ``world.student_scale`` real students (super-individual). The
-population keeps a fixed number of slots (``students_per_college`` per college); a graduating
-student's agent is removed and the slot is reused by a new enrolment's agent.
+A student slot stands for ``world.student_scale`` real students (super-individual). The
+population keeps a fixed number of slots (``students_per_college`` per college) as arrays; a
+graduating student's slot is reused by a new enrolment. Mesa ``Student`` agents are views
+created only when something asks for them (:meth:`StudentPopulation.sync_views`, called by
+``model.agents``): creating and removing an agent per student every year took half a run.
 """
 
 from __future__ import annotations
@@ -32,9 +34,9 @@ class StudentPopulation:
         year: year in programme (0 = first year).
         skills: (n, 3) practical, digital, innovation (0-1, relative to the frontier).
         aptitude: multiple of the teaching target a student reaches (heterogeneity).
-        tie: row of the tie the student is placed with this year (-1 none).
-        placement: 0 intern, 1 apprentice, -1 not placed.
-        agents: the Mesa agent of each active slot.
+        generation: enrolments so far in each slot (tells a view of a graduate from one of
+            the slot's next student).
+        views: the Mesa agent (view) of a slot, for slots whose view was asked for.
 
     """
 
@@ -47,9 +49,8 @@ class StudentPopulation:
         self.year = np.zeros(n, dtype=np.int64)
         self.skills = np.zeros((n, len(SKILLS)))
         self.aptitude = np.ones(n)
-        self.tie = np.full(n, NONE, dtype=np.int64)
-        self.placement = np.full(n, NONE, dtype=np.int64)
-        self.agents: list[Student | None] = [None] * n
+        self.generation = np.zeros(n, dtype=np.int64)
+        self.views: dict[int, Student] = {}
 
     def enrol(self, model: mesa.Model, slots: np.ndarray, sectors: np.ndarray,
               skills: np.ndarray, aptitude: np.ndarray, year: int | np.ndarray = 0) -> None:
@@ -59,21 +60,21 @@ class StudentPopulation:
         self.sector[slots] = sectors
         self.year[slots] = year
         self.skills[slots] = skills
-        self.tie[slots] = NONE
-        self.placement[slots] = NONE
-        for k in slots:
-            self.agents[k] = Student(model, int(k))
+        self.generation[slots] += 1
 
     def graduate(self, slots: np.ndarray) -> None:
-        """Remove graduating students (their agents leave the model, the slots free up)."""
-        for k in slots:
-            agent = self.agents[k]
-            if agent is not None:
-                agent.remove()
-            self.agents[k] = None
+        """Graduating students leave: their slots free up (views are dropped at the next sync)."""
         self.active[slots] = False
-        self.tie[slots] = NONE
-        self.placement[slots] = NONE
+
+    def sync_views(self, model: mesa.Model) -> None:
+        """Make the registered ``Student`` agents exactly the views of the active students."""
+        for slot, view in list(self.views.items()):
+            if not self.active[slot] or view.generation != self.generation[slot]:
+                view.remove()
+                del self.views[slot]
+        for slot in np.flatnonzero(self.active):
+            if int(slot) not in self.views:
+                self.views[int(slot)] = Student(model, int(slot))
 
     def composite(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Employability: weighted mean of the three skills."""
@@ -81,11 +82,12 @@ class StudentPopulation:
 
 
 class Student(mesa.Agent):
-    """A student agent (a view of one slot of :class:`StudentPopulation`)."""
+    """A student agent (a view of one slot of :class:`StudentPopulation`, made on demand)."""
 
     def __init__(self, model: mesa.Model, slot: int):
         super().__init__(model)
         self.slot = int(slot)
+        self.generation = int(model.students.generation[self.slot])
 
     @property
     def major(self) -> str:

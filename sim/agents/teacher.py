@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.decisions import teacher_effort
+from sim.decisions import event_probability, relax, teacher_effort
 
 FULL_TIME_SKILLS = {"theory": (0.55, 0.9), "practice": (0.4, 0.8), "research": (0.2, 0.6)}
 """Uniform ranges of full-time teachers' initial skills (relative to the frontier); the
@@ -127,7 +127,7 @@ class TeacherPopulation:
         professors stay current in their firm.
         """
         b = scn.behaviour
-        rate = b.skill_learning_rate * dt
+        ageing = np.log(obsolescence[self.sector]) / dt  # skill lost to the frontier, per year
         effect = np.where(has_partner, 1.0, NO_PARTNER_EFFECT)
         target_p = PRACTICE_FLOOR + (1.0 - PRACTICE_FLOOR) * np.minimum(
             1.0, self.genuine * effect / b.practice_reference)
@@ -137,10 +137,10 @@ class TeacherPopulation:
         research_time = np.clip(free - self.genuine - 0.5 * nominal, 0.0, None)
         target_r = np.minimum(1.0, research_time / b.research_reference)
         target_r = np.where(self.professor, PROFESSOR_SKILLS["research"], target_r)
-        self.practice = np.clip((self.practice + rate * (target_p - self.practice))
-                                / obsolescence[self.sector], 0.0, 1.0)
-        self.research = np.clip(self.research + rate * (target_r - self.research), 0.0, 1.0)
-        memory = min(1.0, dt / LOG_MEMORY_YEARS)
+        rate = b.skill_learning_rate
+        self.practice = np.clip(relax(self.practice, target_p, rate, ageing, dt), 0.0, 1.0)
+        self.research = np.clip(relax(self.research, target_r, rate, 0.0, dt), 0.0, 1.0)
+        memory = event_probability(1.0 / LOG_MEMORY_YEARS, dt)
         self.logged_avg = self.logged_avg + memory * (self.logged - self.logged_avg)
 
     def dual_qualified(self, scn) -> np.ndarray:

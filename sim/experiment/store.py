@@ -33,7 +33,7 @@ MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
 RUNS = "runs"
 FAILURES = "failures.jsonl"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the sweep folder layout (``manifest.json``'s ``schema_version``)."""
 TMP_PREFIX = ".tmp-"
 PART_GLOB = "part-*.parquet"

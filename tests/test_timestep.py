@@ -1,0 +1,62 @@
+"""Results do not depend on the time step (issue 9, item 1: rates, not steps).
+
+Every event has an annual rate and a per-step probability ``1 - exp(-rate * dt)``; learning
+is the exact solution over a step. So the year-end outputs of 12 and 2 steps a year agree:
+for each output, the 90% interval of the paired difference (same seeds, >= 30 of them) lies
+within +-10% of the 2-step value or +-0.02, whichever is wider.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from sim.decisions import event_probability, relax
+from sim.metrics import OUTPUTS
+from sim.params import load_scenario
+from sim.run import simulate
+
+SEEDS = range(100, 130)
+EXCLUDED = {"public_cost": "spending of the year's last step annualised by the step length; "
+                           "the budget change that reports money paid in the year owns it"}
+Z90 = 1.6449
+
+
+def test_event_probability_gives_the_same_yearly_chance_at_any_step():
+    rate = 0.7
+    for steps in (1, 2, 4, 12):
+        p = event_probability(rate, 1.0 / steps)
+        assert 1.0 - (1.0 - p) ** steps == pytest.approx(1.0 - math.exp(-rate))
+
+
+def test_relax_is_exact_whatever_the_step():
+    x0, target, rate, decay = np.array([0.2]), np.array([0.9]), 0.8, 0.05
+    one = relax(x0, target, rate, decay, 1.0)
+    twelve = x0
+    for _ in range(12):
+        twelve = relax(twelve, target, rate, decay, 1.0 / 12)
+    np.testing.assert_allclose(one, twelve, rtol=1e-12)
+    steady = rate * target / (rate + decay)
+    assert abs(one - steady) < abs(x0 - steady)
+
+
+@pytest.mark.slow
+def test_year_end_outputs_agree_at_12_and_2_steps_a_year():
+    def year_end(steps):
+        scn = load_scenario("status_quo", {"run.steps_per_year": steps})
+        return {s: simulate(scn, seed=s).iloc[-1] for s in SEEDS}
+
+    two, twelve = year_end(2), year_end(12)
+    failures = []
+    for out in OUTPUTS:
+        if out in EXCLUDED:
+            continue
+        pairs = [(two[s][out], twelve[s][out]) for s in SEEDS]
+        pairs = np.array([p for p in pairs if not (math.isnan(p[0]) or math.isnan(p[1]))])
+        assert len(pairs) >= 25, f"{out}: too few defined pairs"
+        d = pairs[:, 1] - pairs[:, 0]
+        half = Z90 * d.std(ddof=1) / math.sqrt(d.size)
+        tol = max(0.1 * abs(pairs[:, 0].mean()), 0.02)
+        if d.mean() - half < -tol or d.mean() + half > tol:
+            failures.append(f"{out}: 12-2 = {d.mean():+.3f} +- {half:.3f}, tolerance {tol:.3f}")
+    assert not failures, "; ".join(failures)
