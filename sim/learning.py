@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.decisions import relax, saturating
 from sim.ladder import APPRENTICE, INTERN, JOINT_RD, training_quality
-from sim.sectors import DEMAND_GROWTH, DRIFT_MULTIPLIER, N_SECTORS
+from sim.sectors import DEMAND_GROWTH, DRIFT_MULTIPLIER, N_SECTORS, contrasted
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
@@ -25,9 +25,10 @@ sqrt(research x practice) (the R&D team), relative to the frontier."""
 def advance_technology(m: "CooperationModel") -> None:
     """Move the frontier and demand; age and renew colleges' equipment."""
     p = m.params
-    m.obsolescence = np.exp(p.economy.tech_drift * DRIFT_MULTIPLIER * m.dt)
+    drift = contrasted(DRIFT_MULTIPLIER, p.economy.sector_drift_contrast)
+    m.obsolescence = np.exp(p.economy.tech_drift * drift * m.dt)
     m.frontier *= m.obsolescence
-    m.demand_index *= np.exp(DEMAND_GROWTH * m.dt)
+    m.demand_index *= np.exp(contrasted(DEMAND_GROWTH, p.economy.sector_growth_contrast) * m.dt)
     sb_paid = p.policy.shared_base_investment * m.ledger.last_payout
     m.sb_effect = saturating(np.full(p.world.n_cities, sb_paid), p.economy.shared_base_half)
     c = m.colleges

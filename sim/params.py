@@ -295,6 +295,19 @@ _DECLARATIONS: list[Param] = [
        "Budget for half the frontier equipment", "达到半数前沿设备所需预算",
        "Yearly budget at which a college can keep its equipment at half the technology "
        "frontier (saturating: level = budget / (budget + this)).", _U),
+    _p("economy", "sector_drift_contrast", 1.0, 0.0, 2.0, "dimensionless",
+       "Differences in sectors' technical change", "行业技术变化差异",
+       "Scales the spread of sectors' speed of technical change around the mean (sim.sectors; "
+       "0 makes sectors alike, 2 doubles the differences).",
+       "paper 2.1-2.2 for the directions; magnitudes assumption"),
+    _p("economy", "sector_growth_contrast", 1.0, 0.0, 2.0, "dimensionless",
+       "Differences in sectors' demand growth", "行业需求增长差异",
+       "Scales the spread of sectors' growth of graduate demand around the mean.",
+       "paper 2.1, 4.1 for the directions; magnitudes assumption"),
+    _p("economy", "sector_absorptive_contrast", 1.0, 0.0, 2.0, "dimensionless",
+       "Differences in sectors' absorptive capacity", "行业吸收能力差异",
+       "Scales the spread of sectors' mean absorptive capacity (R&D staff share).",
+       "assumption; R&D intensity differs by sector"),
     _p("economy", "vat_per_employee", 21.0, 5.0, 100.0, "CNY thousand per employee per year",
        "VAT paid per employee", "人均增值税",
        "Domestic VAT a firm pays per employee; sets the education surcharges it owes and so "

@@ -85,3 +85,14 @@ def test_college_capacity_is_heavy_tailed_and_gives_the_reported_10m_share():
 def test_service_funding_10m_share_counts_strictly_above_the_line():
     assert service_funding_10m_share(np.array([5.0, 10.0, 10.5, 160.5])) == 0.5
     assert service_funding_10m_share(np.array([])) == 0.0
+
+
+def test_sector_contrast_scales_differences_around_the_mean():
+    from sim.sectors import DRIFT_MULTIPLIER, FIRM_SHARES, contrasted
+
+    assert contrasted(DRIFT_MULTIPLIER, 1.0) is not None
+    assert np.array_equal(contrasted(DRIFT_MULTIPLIER, 1.0), DRIFT_MULTIPLIER)
+    flat = contrasted(DRIFT_MULTIPLIER, 0.0)
+    assert np.allclose(flat, np.average(DRIFT_MULTIPLIER, weights=FIRM_SHARES))
+    double = contrasted(DRIFT_MULTIPLIER, 2.0)
+    assert np.allclose(double - flat, 2.0 * (DRIFT_MULTIPLIER - flat))

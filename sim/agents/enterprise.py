@@ -7,7 +7,14 @@ import numpy as np
 
 from sim.ladder import RUNGS
 from sim.population import OWNERSHIPS, draw_firms
-from sim.sectors import ABSORPTIVE_MEAN, FIRM_SHARES, SECTOR_NAMES, SIZE_CLASSES, size_class
+from sim.sectors import (
+    ABSORPTIVE_MEAN,
+    FIRM_SHARES,
+    SECTOR_NAMES,
+    SIZE_CLASSES,
+    contrasted,
+    size_class,
+)
 
 
 class EnterprisePopulation:
@@ -42,7 +49,8 @@ class EnterprisePopulation:
         self.ownership = draw.ownership
         elasticity = scn.behaviour.absorptive_size_elasticity
         self.absorptive = np.clip(
-            ABSORPTIVE_MEAN[self.sector] * (self.employees / 100.0) ** elasticity
+            contrasted(ABSORPTIVE_MEAN, e.sector_absorptive_contrast)[self.sector]
+            * (self.employees / 100.0) ** elasticity
             * rng.lognormal(0.0, scn.behaviour.firm_heterogeneity, n), 0.01, 1.0)
         self.payback = e.payback_years * rng.lognormal(0.0, scn.behaviour.firm_heterogeneity, n)
         self.belief_retention = np.full(n, np.nan)  # set by the model from the labour market
