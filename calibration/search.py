@@ -28,10 +28,11 @@ from sim.ladder import EXPERT_EXCHANGE, JOINT_RD, JOINT_TRAINING, enterprise_pay
 from sim.model import CooperationModel
 from sim.params import BY_NAME, load_scenario
 
-FACTORS = ("choice_intensity", "trust_step", "rd_capability_threshold", "search_cost",
-           "recruit_value", "apprentice_gross_cost", "intern_net_cost", "college_depth_cost",
-           "expert_exchange_cost", "rd_value")
-"""Behavioural and economic parameters searched (levers stay at the status quo)."""
+FACTORS = ("intern_net_cost", "partner_hire_intern", "recruit_value", "apprentice_gross_cost",
+           "productive_recovery", "research_grant_per_capacity", "college_capacity_sigma",
+           "contact_size_elasticity", "contacts_per_college", "firm_heterogeneity")
+"""Parameters searched (levers stay at the status quo): those the defaults' misses depend on
+(host firms' losses on interns and apprentices, colleges' funding, who partners with whom)."""
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     unit = latin_hypercube(args.points, len(FACTORS), rng)
     points = [{}] if args.include_defaults else []
     for row in unit:
-        points.append({f: BY_NAME[f].low + x * (BY_NAME[f].high - BY_NAME[f].low)
-                       for f, x in zip(FACTORS, row, strict=True)})
+        point = {}
+        for f, x in zip(FACTORS, row, strict=True):
+            d = BY_NAME[f]
+            value = d.low + x * (d.high - d.low)
+            point[f] = int(round(value)) if d.dtype is int else value
+        points.append(point)
     records = []
     for i, over in enumerate(points):
         stats = point_statistics(base.with_overrides(over), range(args.seeds), args.years)
