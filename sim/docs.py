@@ -1,7 +1,9 @@
-"""Generated parts of the documentation: the parameter tables of docs/ODD.md.
+"""Generated parts of the documentation: the phase and parameter tables of docs/ODD.md.
 
 ``python -m sim.docs`` rewrites the blocks between ``<!-- params:KIND:start -->`` and
-``<!-- params:KIND:end -->`` in docs/ODD.md; a test keeps them equal to the declarations.
+``<!-- params:KIND:end -->`` (from :mod:`sim.params`) and between ``<!-- phases:start -->``
+and ``<!-- phases:end -->`` (from :data:`sim.model.PHASES`) in docs/ODD.md; a test keeps
+them equal to the code.
 """
 
 from __future__ import annotations
@@ -34,8 +36,23 @@ def parameter_table(kind: str) -> str:
     return "\n".join(lines)
 
 
+def phase_table() -> str:
+    """Markdown table of the phases of a step, in order, read from ``sim.model.PHASES``."""
+    from sim.model import PHASES
+
+    lines = ["| # | phase | runs | module | what happens |", "|---|---|---|---|---|"]
+    for k, ph in enumerate(PHASES, 1):
+        lines.append(f"| {k} | `{ph.name}` | {ph.when} | `{ph.run.__module__}` | "
+                     f"{_cell(ph.summary)} |")
+    return "\n".join(lines)
+
+
 def render(text: str) -> str:
     """``text`` with every generated block replaced by the current table."""
+    pattern = re.compile(r"(<!-- phases:start -->\n)(?:.*?\n)?(<!-- phases:end -->)", re.S)
+    text, n = pattern.subn(lambda m: m.group(1) + phase_table() + "\n" + m.group(2), text)
+    if n != 1:
+        raise ValueError(f"docs/ODD.md needs exactly one phases block, found {n}")
     for kind in KINDS:
         pattern = re.compile(
             rf"(<!-- params:{kind}:start -->\n)(?:.*?\n)?(<!-- params:{kind}:end -->)", re.S)

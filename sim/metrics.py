@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.ladder import RUNGS, enterprise_payoff, policy_payments
+from sim.ladder import JOINT_RD, RUNGS, enterprise_payoff, policy_payments
 from sim.population import service_funding_10m_share
+from sim.sectors import SIZE_CLASSES
 from sim.ties import tie_context
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
+
+_SIZE_ZH = {"micro": "微型", "small": "小型", "medium": "中型", "large": "大型"}
 
 OUTPUT_INFO = MappingProxyType({
     "share_internship": ("Share of ties at internship", "share of active ties", "实习层级占比"),
@@ -50,6 +53,10 @@ OUTPUT_INFO = MappingProxyType({
                                  "share of subsidy and tax credit", "补贴无谓损失占比"),
     "service_funding_10m_share": ("Colleges above CNY 10 M research and service funding",
                                   "share of colleges", "科研社会服务经费超千万院校占比"),
+    **{f"rd_ties_per_100_firms_{cls}": (f"Joint R&D ties per 100 {cls} firms",
+                                         f"ties per 100 {cls} enterprises",
+                                         f"每百家{_SIZE_ZH.get(cls, cls)}企业联合研发数")
+       for cls in SIZE_CLASSES},
 })
 """Reporter name -> (label, unit, Chinese label)."""
 
@@ -91,6 +98,16 @@ def deadweight_share(model: "CooperationModel") -> float:
     return float(payments[anyway].sum() / total)
 
 
+def rd_ties_per_100_firms_by_size(model: "CooperationModel") -> np.ndarray:
+    """Ties at joint R&D per 100 firms of each size class (0 for a class without firms)."""
+    rows = model.ties.active_rows()
+    cls = model.firms.size_class()
+    rd_firms = model.ties.firm[rows[model.ties.rung[rows] >= JOINT_RD]]
+    ties = np.bincount(cls[rd_firms], minlength=len(SIZE_CLASSES)).astype(float)
+    firms = np.bincount(cls, minlength=len(SIZE_CLASSES))
+    return 100.0 * np.divide(ties, firms, out=np.zeros(len(SIZE_CLASSES)), where=firms > 0)
+
+
 def collect(model: "CooperationModel") -> dict[str, float]:
     """All reporters of the current state, with ``step`` and ``year``."""
     shares = rung_shares(model)
@@ -121,4 +138,6 @@ def collect(model: "CooperationModel") -> dict[str, float]:
         "n_ties": float(rows.size),
         "subsidy_deadweight_share": deadweight_share(model),
         "service_funding_10m_share": service_funding_10m_share(model.colleges.research_funding()),
+        **{f"rd_ties_per_100_firms_{cls}": float(v)
+           for cls, v in zip(SIZE_CLASSES, rd_ties_per_100_firms_by_size(model), strict=True)},
     }

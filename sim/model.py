@@ -178,6 +178,10 @@ class CooperationModel(mesa.Model):
         """Student places per year a tie of each given firm offers (real students)."""
         return ties.slots(self, firms)
 
+    def switching_cost(self, colleges: np.ndarray, firms: np.ndarray) -> np.ndarray:
+        """One-off search and transaction cost of a new tie or a climb (CNY thousand)."""
+        return ties.switching_cost(self, colleges, firms)
+
     def uptake(self) -> float:
         """Share of students accepting an apprenticeship slot."""
         return ties.uptake(self)
