@@ -136,3 +136,17 @@ def test_binding_budget_is_learnt_by_firms(small):
     m.run(2)
     assert m.ledger.last_payout < 1.0
     assert (m.firms.belief_payout < 1.0).all()
+
+
+def test_student_money_is_per_real_student_at_any_scales(small):
+    """Student-based money counts real students once: never times a firm weight or scale."""
+    for es, ss in ((1.0, 100.0), (4.0, 50.0)):
+        scn = small.with_overrides({"enterprise_scale": es, "student_scale": ss,
+                                    "intern_subsidy": 3.0, "public_budget": 1e5})
+        m = CooperationModel(scn, seed=2)
+        m.step()  # first step of the year: placements happen
+        real = float(m.placements.count.sum())
+        assert real > 0
+        per_slot = m.placements.per_slot(m.students.n)
+        assert per_slot.max() <= ss + 1e-9  # a slot never places more than it stands for
+        assert m.ledger.paid_total["intern_subsidy"] == pytest.approx(3.0 * real * m.dt * 1e-3)
