@@ -1,9 +1,17 @@
-"""The public budget: what each lever claims, what is paid, and pro-rating beyond the budget.
+"""Public money: what each lever claims, what is paid, pro-rating, and the integration tax credit.
 
 Claims are collected per step (CNY million); if they exceed the step's share of the yearly
 budget, every claim is paid the same fraction (pro-rating). Firms learn that fraction
-(``payout``) and expect it next time. The ledger keeps what was paid per item, so the public
-cost reported equals the sum of what was paid (tested).
+(``payout``) and expect it next time; every payment a firm expects is multiplied by the same
+expected payout (:func:`expected_payment`). The ledger keeps what was paid per item and per
+step, so the public cost of a year is the money actually paid in it (tested).
+
+The tax credit follows the 2019 integration-enterprise measures (NDRC & MOE, 发改社会〔2019〕
+590号; MOF 财税〔2019〕46号): a certified firm offsets a share (30% in the text) of its
+investment in running vocational education against the education surcharge (3%) and local
+education surcharge (2%) it owes that year on the VAT it pays; what it cannot offset in the
+year is carried forward to later years (:class:`TaxCreditAccounts`). The credit therefore never
+exceeds the surcharge due, which grows with the firm's size.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ class Ledger:
         self.last_paid: dict[str, float] = {}
         self.last_payout = 1.0
         self.cumulative = 0.0
+        self.step_history: list[float] = []
 
     def claim(self, item: str, amount_million: float) -> None:
         """Register a claim on the public budget in this step."""
@@ -50,14 +59,19 @@ class Ledger:
         self.claims[item] += float(amount_million)
 
     def settle(self, dt_years: float) -> float:
-        """Pay this step's claims within ``budget * dt``; return the payout ratio (0-1)."""
+        """Pay this step's claims within ``budget * dt``; return the payout ratio (0-1).
+
+        The same ratio applies to every item (pro-rating); it is what firms learn.
+        """
         total = sum(self.claims.values())
         available = self.yearly_budget * dt_years
-        ratio = 1.0 if total <= available or total == 0 else available / total
+        ratio = payout_ratio(total, available)
         self.last_paid = {k: v * ratio for k, v in self.claims.items()}
         for k, v in self.last_paid.items():
             self.paid_total[k] += v
-        self.cumulative += sum(self.last_paid.values())
+        paid = sum(self.last_paid.values())
+        self.cumulative += paid
+        self.step_history.append(paid)
         self.claims = defaultdict(float)
         self.last_payout = ratio
         return ratio
@@ -67,9 +81,89 @@ class Ledger:
         """Total paid in the last settled step (CNY million)."""
         return sum(self.last_paid.values())
 
+    def paid_last_year(self, steps_per_year: int) -> float:
+        """Money actually paid over the last ``steps_per_year`` settled steps (CNY million).
 
+        At the last step of a year this is the year's public cost; no step is annualised.
+        """
+        return float(sum(self.step_history[-steps_per_year:]))
+
+
+def payout_ratio(claimed: float, available: float) -> float:
+    """Share of claims paid: 1 within the budget, ``available / claimed`` beyond it."""
+    if claimed <= available or claimed <= 0:
+        return 1.0
+    return max(0.0, available / claimed)
+
+
+def expected_payment(entitlement: np.ndarray | float, expected_payout: np.ndarray | float
+                     ) -> np.ndarray:
+    """What a firm expects to receive of a public payment it is entitled to (same units).
+
+    Every public payment a firm counts on (subsidy, tax credit, R&D co-funding, shared-base
+    cost cut) is scaled by the payout it expects, learnt from the pro-rating it has seen.
+    """
+    return np.asarray(entitlement, dtype=float) * np.asarray(expected_payout, dtype=float)
+
+
+def education_surcharge_due(vat_paid: np.ndarray | float, rate: float) -> np.ndarray:
+    """Education surcharge plus local education surcharge owed in a year (same unit as VAT).
+
+    ``rate`` is their sum (3% + 2% of the VAT and consumption tax paid).
+    """
+    return float(rate) * np.asarray(vat_paid, dtype=float)
+
+
+class TaxCreditAccounts:
+    """Each firm's integration tax credit: earned, used against the surcharge, carried forward.
+
+    Args:
+        n: number of firms.
+        carry_forward: keep unused credit for later years (the 2019 MOF notice says it is).
+
+    """
+
+    def __init__(self, n: int, carry_forward: bool = True):
+        self.carried = np.zeros(n)
+        self.carry_forward = bool(carry_forward)
+
+    def settle_year(self, earned: np.ndarray, surcharge_due: np.ndarray) -> np.ndarray:
+        """Offset this year's earned credit plus what was carried; return the credit used.
+
+        ``used = min(earned + carried, surcharge_due)`` per firm (CNY thousand); the rest is
+        carried to the next year (or lost without carry-forward).
+        """
+        earned = np.maximum(np.asarray(earned, dtype=float), 0.0)
+        due = np.maximum(np.asarray(surcharge_due, dtype=float), 0.0)
+        available = earned + self.carried
+        used = np.minimum(available, due)
+        self.carried = (available - used) if self.carry_forward else np.zeros_like(used)
+        return used
+
+
+def usable_credit_share(earned: np.ndarray, carried: np.ndarray, surcharge_due: np.ndarray
+                        ) -> np.ndarray:
+    """Share of this year's earned credit a firm can use this year (0-1), for its expectations.
+
+    Carried credit is counted first against the surcharge due, so the share of new credit
+    usable now is ``min(1, max(0, due - carried) / earned)``. Firms count only credit usable
+    in the year (an assumption: carried credit's later value is not anticipated).
+    """
+    earned = np.asarray(earned, dtype=float)
+    room = np.maximum(np.asarray(surcharge_due, dtype=float) - np.asarray(carried), 0.0)
+    return np.where(earned > 0, np.minimum(1.0, np.divide(room, earned, out=np.ones_like(
+        earned), where=earned > 0)), 1.0)
+
+# ----------------------------------------------------------------------- phases
 def claim_public_money(m: "CooperationModel") -> None:
-    """Claim every lever's spending of this step on the public budget (phase)."""
+    """Claim every lever's spending of this step on the public budget (phase).
+
+    Money is counted once: student-based payments from real students (never times a firm
+    weight); tie-based payments (R&D co-funding, technical-service income) times the real
+    firms each agent stands for (``firms.weight``). The tax credit is claimed when the fiscal
+    year closes (:func:`settle_tax_credit`); here each certified firm's qualifying investment
+    accrues.
+    """
     p, dt, ledger = m.params, m.dt, m.ledger
     pol, eco, w = p.policy, p.economy, p.world
     t = m.teachers
@@ -84,34 +178,56 @@ def claim_public_money(m: "CooperationModel") -> None:
     rows = m.ties.active_rows()
     n_rows = m.ties.college.size
     rung = m.ties.rung[rows]
-    app_real = m.placements.per_tie(n_rows, True)[rows]
+    firms = m.ties.firm[rows]
+    weight = m.firms.weight[firms]  # real ties each agent tie stands for
+    app_real = m.placements.per_tie(n_rows, True)[rows]  # real students: never times weight
     int_real = m.placements.per_tie(n_rows, False)[rows]
-    qualifying = qualifying_investment(rung, app_real, m.terms)
-    es = w.enterprise_scale
-    ledger.claim("tax_credit", pol.tax_credit * qualifying.sum() * es * dt * MONEY_K_TO_M)
-    n_rd = int((rung >= JOINT_RD).sum())
-    ledger.claim("rd_cofunding", pol.rd_cofunding * eco.rd_project_cost * n_rd * es * dt
+    ctx = tie_context(m, m.ties.college[rows], firms)
+    paid = ledger.last_payout
+    # Qualifying investment per real firm: the apprentices are spread over the agent's firms.
+    with_app = qualifying_investment(rung, app_real, ctx, m.terms, paid)
+    tie_only = qualifying_investment(rung, np.zeros_like(app_real), ctx, m.terms, paid)
+    np.add.at(m.qualifying_year, firms, ((with_app - tie_only) / weight + tie_only) * dt)
+    n_rd_real = float(weight[rung >= JOINT_RD].sum())
+    ledger.claim("rd_cofunding", pol.rd_cofunding * eco.rd_project_cost * n_rd_real * dt
                  * MONEY_K_TO_M)
-    income = (eco.expert_exchange_value * (rung >= 1)
-              + eco.rd_project_cost * eco.rd_college_share * (rung >= JOINT_RD))
+    rd_income = eco.rd_project_cost * eco.rd_college_share * (rung >= JOINT_RD) * weight
+    income = eco.expert_exchange_value * (rung >= 1) * weight + rd_income
     funding = np.bincount(m.ties.college[rows], weights=pol.contribution_evaluation
-                          * income * es * dt * MONEY_K_TO_M, minlength=m.colleges.n)
+                          * income * dt * MONEY_K_TO_M, minlength=m.colleges.n)
     ledger.claim("contribution_funding", float(funding.sum()))
     m.funding_claimed = funding
+    m.service_income_year += np.bincount(m.ties.college[rows], weights=rd_income * dt
+                                         * MONEY_K_TO_M, minlength=m.colleges.n)
     # The firm's cash flow of this step per tie (CNY thousand), realised (the payout paid)
     # and as it expected it (its expected payout), on the exchanges that took place: trust.
-    ctx = tie_context(m, m.ties.college[rows], m.ties.firm[rows])
-    m.ties.net[rows] += cash_flow(rung, int_real, app_real, ctx, m.terms,
-                                  m.ledger.last_payout) * dt
+    m.ties.net[rows] += cash_flow(rung, int_real, app_real, ctx, m.terms, paid) * dt
     m.ties.expected[rows] += cash_flow(rung, int_real, app_real, ctx, m.terms,
                                        ctx.payout) * dt
     m.ties.exchanged[rows] |= int_real + app_real > 0
 
 
+def settle_tax_credit(m: "CooperationModel") -> None:
+    """Fiscal year end: certified firms offset their credit against the surcharges due.
+
+    Per real firm (CNY thousand): ``used = min(tax_credit x investment + carried, surcharge
+    due)``, the rest carried forward (:class:`TaxCreditAccounts`). The claim is the used credit
+    times the real firms each agent stands for. (Firms' cash flows already count the credit of
+    each tie-year, capped by the surcharge room, through :func:`sim.ladder.cash_flow`.)
+    """
+    earned = m.params.policy.tax_credit * m.qualifying_year
+    used = m.credit_accounts.settle_year(earned, m.surcharge_due)
+    m.ledger.claim("tax_credit", float((used * m.firms.weight).sum()) * MONEY_K_TO_M)
+    m.qualifying_year = np.zeros(m.firms.n)
+
+
 def close_fiscal_year(m: "CooperationModel") -> None:
-    """Year end: the performance funding paid over the year becomes next year's (phase)."""
+    """Year end: performance funding and service income of the year; the tax credit (phase)."""
     m.colleges.performance_funding = m.funding_year
     m.funding_year = np.zeros(m.colleges.n)
+    m.colleges.service_income = m.service_income_year
+    m.service_income_year = np.zeros(m.colleges.n)
+    settle_tax_credit(m)
 
 
 def settle(m: "CooperationModel") -> None:

@@ -18,7 +18,6 @@ from sim.decisions import adapt, peer_average, poaching_hazard
 from sim.ladder import (
     JOINT_RD,
     JOINT_TRAINING,
-    PARTNER_HIRE_PROB,
     hire_value,
     rd_value,
     recruit_value,
@@ -148,7 +147,7 @@ def graduate(m: "CooperationModel") -> None:
     firm = m.ties.firm[pl.tie]
     n_drawn = np.rint(pl.count / unit).astype(np.int64)
     # Partner hiring, capped by each firm's vacancies.
-    p_hire = PARTNER_HIRE_PROB[pl.apprentice.astype(np.int64)] * qualified_slot[pl.slot]
+    p_hire = m.terms.hire_prob[pl.apprentice.astype(np.int64)] * qualified_slot[pl.slot]
     vac = m.firms.vacancies(p.economy.hire_rate, m.demand_index)
     expected = np.bincount(firm, weights=p_hire * pl.count, minlength=m.firms.n)
     vf = np.minimum(1.0, np.divide(vac, expected, out=np.ones(m.firms.n), where=expected > 0))
@@ -165,11 +164,21 @@ def graduate(m: "CooperationModel") -> None:
     p_market = np.minimum(1.0, np.divide(np.maximum(vac_sector, 0), n_seek,
                                          out=np.zeros(N_SECTORS), where=n_seek > 0))
     matched = (hired_slot + rng.binomial(seekers, p_market[sec])) / per  # share of each slot
-    # Poaching of partner hires within a year (service agreements cover apprentices).
-    agreement = np.where(pl.apprentice, pol.retention_support, 0.0)
-    hazard = poaching_hazard(m.nontrain_share[m.firms.city[firm], s.sector[pl.slot]],
-                             b.poach_base, b.poach_free_rider, agreement)
+    # Poaching of partner hires within a year (service agreements cover apprentices; they
+    # are a public payment, pro-rated like every other).
+    agreement = np.where(pl.apprentice, pol.retention_support * m.ledger.last_payout, 0.0)
+    free_rider = m.nontrain_share[m.firms.city[firm], s.sector[pl.slot]]
+    hazard = poaching_hazard(free_rider, b.poach_base, b.poach_free_rider, agreement)
     stays = m.streams.retention.binomial(hires, 1.0 - hazard)
+    # Declared side effect of retention support: of the stayers, those kept only by the bond
+    # (they would have left: probability (free hazard - hazard) / (1 - hazard)) are, with
+    # probability bond_mismatch_share, in a worse-matched job than the one they would take.
+    free_hazard = poaching_hazard(free_rider, b.poach_base, b.poach_free_rider)
+    p_bound = np.divide(free_hazard - hazard, 1.0 - hazard, out=np.zeros_like(hazard),
+                        where=hazard < 1.0)
+    bound = m.streams.retention.binomial(stays, np.clip(p_bound * b.bond_mismatch_share, 0, 1))
+    mismatched = np.bincount(pl.slot, weights=bound, minlength=s.n)[final]
+    matched = matched - mismatched / per
     m.ledger.claim("retention_support", pol.retention_support
                    * p.economy.retention_agreement_cost * float((hires * pl.apprentice).sum())
                    * unit * MONEY_K_TO_M)

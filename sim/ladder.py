@@ -37,17 +37,21 @@ TOP_RUNG = JOINT_RD
 # Placement types of a student: an intern (rungs 0-1) or an apprentice (rungs 2-3).
 INTERN, APPRENTICE = 0, 1
 
-PARTNER_HIRE_PROB = np.array([0.25, 0.75])
-"""Probability that the host firm offers a job to a qualified intern / apprentice.
 
-Apprenticeships "integrate enrolment and recruitment" (paper 4.2; order classes), so firms
-hire most of their apprentices; internships are a screening device. Unsourced.
-"""
-TRAINING_QUALITY = np.array([0.6, 0.9])
-"""Practical skill (relative to the sector frontier) that a year as intern / apprentice
-trains toward, before the cheap-labour discount. Unsourced."""
-BENEFIT_LAG = {"intern": 0.5, "apprentice": 1.5, "rd": 1.0}
-"""Years before a benefit starts to flow (recruits after graduation; R&D after a project year)."""
+
+def partner_hire_prob(scn) -> np.ndarray:
+    """Probability that the host firm hires a qualified intern / apprentice (index by type).
+
+    Declared as ``behaviour.partner_hire_intern`` and ``behaviour.partner_hire_apprentice``.
+    """
+    b = scn.behaviour
+    return np.array([b.partner_hire_intern, b.partner_hire_apprentice])
+
+
+def training_quality(scn) -> np.ndarray:
+    """Practical skill a year as intern / apprentice trains toward (index by type)."""
+    b = scn.behaviour
+    return np.array([b.training_quality_intern, b.training_quality_apprentice])
 
 
 def horizon_factor(lag_years: float, payback_years: float | np.ndarray) -> np.ndarray:
@@ -59,7 +63,7 @@ def horizon_factor(lag_years: float, payback_years: float | np.ndarray) -> np.nd
     return np.clip(1.0 - lag_years / np.asarray(payback_years, dtype=float), 0.0, 1.0)
 
 
-def rd_size_factor(employees: np.ndarray, reference: float = 500.0) -> np.ndarray:
+def rd_size_factor(employees: np.ndarray, reference: float) -> np.ndarray:
     """Scale of R&D value with firm size: ``sqrt(employees / reference)`` (larger markets)."""
     return np.sqrt(np.asarray(employees, dtype=float) / reference)
 
@@ -90,6 +94,8 @@ class TieContext:
         payout: expected share of public claims actually paid (budget pro-rating, 0-1).
         apprentice_cost_cut: share of apprentices' net training cost saved by shared bases.
         governance_cut: share of coordination costs removed by consortia (0-1).
+        credit_room: education surcharges the firm owes this year not yet taken by carried
+            credit (CNY thousand): the most tax credit it can use this year.
 
     """
 
@@ -106,6 +112,7 @@ class TieContext:
     payout: np.ndarray
     apprentice_cost_cut: np.ndarray
     governance_cut: np.ndarray
+    credit_room: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,10 @@ class PayoffTerms:
     retention_support: float
     credit_conversion: float
     cheap_labour_risk: float
+    hire_prob: np.ndarray  # host firm hires a qualified intern / apprentice
+    lag_intern: float
+    lag_apprentice: float
+    lag_rd: float
 
     @classmethod
     def from_scenario(cls, scn) -> "PayoffTerms":
@@ -140,7 +151,8 @@ class PayoffTerms:
                    e.recruit_value, e.firm_specific_premium, e.expert_exchange_cost,
                    e.expert_exchange_value, e.rd_project_cost, e.rd_value, e.governance_cost,
                    p.intern_subsidy, p.tax_credit, p.rd_cofunding, p.retention_support,
-                   p.credit_conversion, b.cheap_labour_risk)
+                   p.credit_conversion, b.cheap_labour_risk, partner_hire_prob(scn),
+                   b.benefit_lag_intern, b.benefit_lag_apprentice, b.benefit_lag_rd)
 
 
 def placements(rung: int | np.ndarray, ctx: TieContext) -> tuple[np.ndarray, np.ndarray]:
@@ -160,47 +172,72 @@ def apprentice_net_cost(t: PayoffTerms, cost_cut: np.ndarray | float = 0.0) -> n
     return t.apprentice_gross_cost * (1.0 - t.productive_recovery) * (1.0 - np.asarray(cost_cut))
 
 
-def qualifying_investment(rung: int | np.ndarray, apprentices: np.ndarray,
-                          t: PayoffTerms) -> np.ndarray:
-    """Investment in cooperation the tax credit applies to (CNY thousand per year).
+def rd_outlay(t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+    """The firm's share of a joint R&D project's cost (CNY thousand per year).
 
-    Apprentices' gross cost and the firm's R&D outlay, once the firm is certified (joint
-    training or above).
+    ``R&D cost x (1 - co-funding x payout)``: co-funding is a public payment, pro-rated like
+    every other (the expected payout in decisions, the payout paid in realised flows).
+    """
+    return t.rd_project_cost * (1.0 - t.rd_cofunding * np.asarray(payout, dtype=float))
+
+
+def qualifying_investment(rung: int | np.ndarray, apprentices: np.ndarray, ctx: TieContext,
+                          t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+    """A certified firm's own investment in cooperation, for the tax credit (CNY thousand/yr).
+
+    Once certified (joint training or above): apprentices' training cost not recovered by
+    their work, the staff time it lends (expert exchange cost) and its R&D outlay after
+    co-funding. Public money the firm receives is not its investment, so a credit share
+    below 1 can never make training pay by itself (2019 integration-enterprise measures).
     """
     rung = np.asarray(rung)
-    return (np.where(rung >= JOINT_TRAINING, apprentices * t.apprentice_gross_cost, 0.0)
-            + np.where(rung >= JOINT_RD, t.rd_project_cost * (1.0 - t.rd_cofunding), 0.0))
+    own = (apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut)
+           + np.where(rung >= EXPERT_EXCHANGE, t.expert_exchange_cost, 0.0)
+           + np.where(rung >= JOINT_RD, rd_outlay(t, payout), 0.0))
+    return np.where(rung >= JOINT_TRAINING, own, 0.0)
+
+
+def tax_credit(rung: int | np.ndarray, apprentices: np.ndarray, ctx: TieContext,
+               t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+    """Integration tax credit of a tie-year before pro-rating (CNY thousand per year).
+
+    ``min(tax_credit x qualifying investment, surcharge room)``: never above the education
+    surcharges the firm owes in the year (``ctx.credit_room``; see :mod:`sim.budget`).
+    """
+    return np.minimum(t.tax_credit * qualifying_investment(rung, apprentices, ctx, t, payout),
+                      ctx.credit_room)
 
 
 def public_payments(rung: int | np.ndarray, interns: np.ndarray, apprentices: np.ndarray,
-                    t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+                    ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
     """Subsidy and tax credit paid to the firm for a tie-year (CNY thousand per year).
 
-    ``payout x (subsidy x placed students + tax credit x qualifying investment)``; called with
-    the expected payout (decisions) or the payout actually paid (realised flows).
+    ``payout x (subsidy x placed students + tax credit)``; called with the expected payout
+    (decisions) or the payout actually paid (realised flows).
     """
     return np.asarray(payout) * (t.intern_subsidy * (interns + apprentices)
-                                 + t.tax_credit * qualifying_investment(rung, apprentices, t))
+                                 + tax_credit(rung, apprentices, ctx, t, payout))
 
 
 def cash_flow(rung: int | np.ndarray, interns: np.ndarray, apprentices: np.ndarray,
               ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
     """The firm's running net cash flow of a tie-year (CNY thousand per year).
 
-    expert exchange value - its cost (rung >= 1) - R&D outlay (rung 3) - training cost
-    - governance cost + public payments at ``payout``. The same function gives the expected
-    flow firms decide on (expected placements, expected payout) and the realised flow that is
-    paid and reported (placements that took place, the payout actually paid).
+    expert exchange value - its cost (rung >= 1) - R&D outlay after co-funding at ``payout``
+    (rung 3) - training cost - governance cost + public payments at ``payout``. The same
+    function gives the expected flow firms decide on (expected placements, expected payout)
+    and the realised flow that is paid and reported (placements that took place, the payout
+    actually paid).
     """
     rung = np.asarray(rung)
     expert = np.where(rung >= EXPERT_EXCHANGE,
                       t.expert_exchange_value * ctx.expert_quality - t.expert_exchange_cost, 0.0)
-    rd_outlay = np.where(rung >= JOINT_RD, t.rd_project_cost * (1.0 - t.rd_cofunding), 0.0)
+    rd = np.where(rung >= JOINT_RD, rd_outlay(t, payout), 0.0)
     training_cost = (interns * t.intern_net_cost
                      + apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut))
     governance = rung * t.governance_cost * (1.0 - ctx.governance_cut)
-    return (expert - rd_outlay - training_cost - governance
-            + public_payments(rung, interns, apprentices, t, payout))
+    return (expert - rd - training_cost - governance
+            + public_payments(rung, interns, apprentices, ctx, t, payout))
 
 
 def hire_value(skill: np.ndarray | float, apprentice: np.ndarray | bool,
@@ -224,12 +261,12 @@ def recruit_value(interns: np.ndarray, apprentices: np.ndarray, rung: int | np.n
     """
     rung = np.asarray(rung)
     quality = ctx.quality * (1.0 - t.cheap_labour_risk * t.credit_conversion * (rung >= 2))
-    ret_app = 1.0 - (1.0 - ctx.retention) * (1.0 - t.retention_support)
-    h_int = horizon_factor(BENEFIT_LAG["intern"], ctx.payback_years) if discounted else 1.0
-    h_app = horizon_factor(BENEFIT_LAG["apprentice"], ctx.payback_years) if discounted else 1.0
+    ret_app = 1.0 - (1.0 - ctx.retention) * (1.0 - t.retention_support * ctx.payout)
+    h_int = horizon_factor(t.lag_intern, ctx.payback_years) if discounted else 1.0
+    h_app = horizon_factor(t.lag_apprentice, ctx.payback_years) if discounted else 1.0
     return ctx.vacancy_factor * (
-        interns * PARTNER_HIRE_PROB[INTERN] * ctx.retention * h_int * hire_value(quality, False, t)
-        + apprentices * PARTNER_HIRE_PROB[APPRENTICE] * ret_app * h_app
+        interns * t.hire_prob[INTERN] * ctx.retention * h_int * hire_value(quality, False, t)
+        + apprentices * t.hire_prob[APPRENTICE] * ret_app * h_app
         * hire_value(quality, True, t))
 
 
@@ -242,7 +279,7 @@ def rd_value(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
     """
     rung = np.asarray(rung)
     chance = ctx.capability if success is None else success
-    h_rd = horizon_factor(BENEFIT_LAG["rd"], ctx.payback_years) if discounted else 1.0
+    h_rd = horizon_factor(t.lag_rd, ctx.payback_years) if discounted else 1.0
     return np.where(rung >= JOINT_RD, t.rd_value * chance * ctx.rd_scale * h_rd, 0.0)
 
 
@@ -255,10 +292,11 @@ def enterprise_payoff(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
             + [rung >= 1] expert exchange value
             + [rung == 3] R&D value x capability (success chance) x size x horizon factor
     cost    = interns x intern net cost + apprentices x apprentice net cost
-            + [rung >= 1] expert exchange cost + [rung == 3] R&D cost x (1 - co-funding)
+            + [rung >= 1] expert exchange cost
+            + [rung == 3] R&D cost x (1 - co-funding x payout)
             + rung x governance cost x (1 - consortium cut)
     policy  = payout x (subsidy x placed students
-                        + [rung >= 2] tax credit x (apprentice gross cost + R&D outlay))
+                        + [rung >= 2] min(tax credit x own investment, surcharge room))
 
     ``with_policy=False`` drops the policy payments (used to measure deadweight).
     Service agreements (``retention_support``) raise the retention of apprentices only.
@@ -273,13 +311,9 @@ def enterprise_payoff(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
 
 
 def policy_payments(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
-    """Expected public payments to the firm for a tie at ``rung`` (CNY thousand per year).
-
-    Subsidy per placed student at every rung; tax credit on apprentice gross cost and R&D
-    outlay once the firm is certified (joint training or above); times the expected payout.
-    """
+    """Expected subsidy and tax credit to the firm for a tie at ``rung`` (CNY thousand/yr)."""
     interns, apprentices = placements(rung, ctx)
-    return public_payments(rung, interns, apprentices, t, ctx.payout)
+    return public_payments(rung, interns, apprentices, ctx, t, ctx.payout)
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.student import RD_EXPOSURE
 from sim.decisions import relax, saturating
-from sim.ladder import APPRENTICE, INTERN, JOINT_RD, TRAINING_QUALITY
-from sim.sectors import DEMAND_GROWTH, DRIFT_MULTIPLIER, N_SECTORS
+from sim.ladder import APPRENTICE, INTERN, JOINT_RD, training_quality
+from sim.sectors import DEMAND_GROWTH, DRIFT_MULTIPLIER, N_SECTORS, contrasted
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
@@ -26,9 +25,10 @@ sqrt(research x practice) (the R&D team), relative to the frontier."""
 def advance_technology(m: "CooperationModel") -> None:
     """Move the frontier and demand; age and renew colleges' equipment."""
     p = m.params
-    m.obsolescence = np.exp(p.economy.tech_drift * DRIFT_MULTIPLIER * m.dt)
+    drift = contrasted(DRIFT_MULTIPLIER, p.economy.sector_drift_contrast)
+    m.obsolescence = np.exp(p.economy.tech_drift * drift * m.dt)
     m.frontier *= m.obsolescence
-    m.demand_index *= np.exp(DEMAND_GROWTH * m.dt)
+    m.demand_index *= np.exp(contrasted(DEMAND_GROWTH, p.economy.sector_growth_contrast) * m.dt)
     sb_paid = p.policy.shared_base_investment * m.ledger.last_payout
     m.sb_effect = saturating(np.full(p.world.n_cities, sb_paid), p.economy.shared_base_half)
     c = m.colleges
@@ -79,7 +79,9 @@ def teaching_quality(m: "CooperationModel") -> dict[str, np.ndarray]:
     theory_c = np.bincount(t.college, weights=w * t.theory, minlength=n) / college_w
     practice_c = np.bincount(t.college, weights=w * t.practice, minlength=n) / college_w
     research_c = np.bincount(t.college, weights=w * t.research, minlength=n) / college_w
-    capability = rd_capability(m, cell, size).reshape(n, N_SECTORS)
+    # The R&D team's skill, times the college's research capacity (labs, funding; median 1).
+    capability = np.minimum(1.0, rd_capability(m, cell, size).reshape(n, N_SECTORS)
+                            * m.colleges.capacity[:, None])
     m.quality_cache = {
         "practice": cell_mean(t.practice, practice_c),
         "research": cell_mean(t.research, research_c),
@@ -123,13 +125,13 @@ def students_learn(m: "CooperationModel") -> None:
         share_app = pl.per_slot(s.n, pl.apprentice)[idx] / real
         share_rd = pl.per_slot(s.n, m.ties.rung[pl.tie] >= JOINT_RD)[idx] / real
         school = target[:, 0].copy()
-        app_quality = TRAINING_QUALITY[APPRENTICE] * (1.0 - b.cheap_labour_risk
-                                                      * pol.credit_conversion)
+        quality = training_quality(p)
+        app_quality = quality[APPRENTICE] * (1.0 - b.cheap_labour_risk * pol.credit_conversion)
         target[:, 0] = ((1.0 - share_int - share_app) * school
-                        + share_int * np.maximum(school, TRAINING_QUALITY[INTERN])
+                        + share_int * np.maximum(school, quality[INTERN])
                         + share_app * np.maximum(school, app_quality))
         target[:, 1] *= 1.0 - share_app * b.coursework_loss * (1.0 - pol.credit_conversion)
-        target[:, 2] += share_rd * np.maximum(RD_EXPOSURE - target[:, 2], 0.0)
+        target[:, 2] += share_rd * np.maximum(b.rd_exposure - target[:, 2], 0.0)
     ageing = (np.log(m.obsolescence) / m.dt)[sec][:, None]  # per year
     s.skills[idx] = np.clip(relax(s.skills[idx], target, p.behaviour.student_learning_rate,
                                   ageing, m.dt), 0.0, 1.0)

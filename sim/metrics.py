@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.ladder import JOINT_RD, RUNGS, enterprise_payoff, policy_payments
+from sim.population import service_funding_10m_share
 from sim.sectors import SIZE_CLASSES
 from sim.ties import tie_context
 
@@ -50,6 +51,8 @@ OUTPUT_INFO = MappingProxyType({
     "n_ties": ("Active ties", "ties", "合作关系数"),
     "subsidy_deadweight_share": ("Deadweight of fiscal payments",
                                  "share of subsidy and tax credit", "补贴无谓损失占比"),
+    "service_funding_10m_share": ("Colleges above CNY 10 M research and service funding",
+                                  "share of colleges", "科研社会服务经费超千万院校占比"),
     **{f"rd_ties_per_100_firms_{cls}": (f"Joint R&D ties per 100 {cls} firms",
                                          f"ties per 100 {cls} enterprises",
                                          f"每百家{_SIZE_ZH.get(cls, cls)}企业联合研发数")
@@ -130,10 +133,11 @@ def collect(model: "CooperationModel") -> dict[str, float]:
         "dual_qualified_share": float(dq.mean()) if dq.size else 0.0,
         "graduate_match_rate": model.last_graduation["match_rate"],
         "graduate_retention": model.last_graduation["retention"],
-        "public_cost": model.ledger.step_paid / model.dt,
+        "public_cost": model.ledger.paid_last_year(model.steps_per_year),
         "cumulative_public_cost": model.ledger.cumulative,
         "n_ties": float(rows.size),
         "subsidy_deadweight_share": deadweight_share(model),
+        "service_funding_10m_share": service_funding_10m_share(model.colleges.research_funding()),
         **{f"rd_ties_per_100_firms_{cls}": float(v)
            for cls, v in zip(SIZE_CLASSES, rd_ties_per_100_firms_by_size(model), strict=True)},
     }

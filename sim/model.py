@@ -29,7 +29,7 @@ from typing import Callable
 import mesa
 import numpy as np
 
-from sim import budget, labour, learning, metrics, ties
+from sim import budget, labour, learning, metrics, professors, ties
 from sim.budget import Ledger
 from sim.decisions import practice_reward
 from sim.ladder import CollegeTerms, PayoffTerms, TieContext
@@ -62,6 +62,8 @@ PHASES: tuple[Phase, ...] = (
           "skills grow with teaching quality, equipment and placements"),
     Phase("decide_ties", ties.decide_ties, EVERY_STEP,
           "new ties, climbs agreed by both sides, firms' reviews (logit on payoffs)"),
+    Phase("hire_professors", professors.hire_professors_phase, EVERY_STEP,
+          "professors of ended ties leave; colleges fill funded posts from partner firms"),
     Phase("claim_public_money", budget.claim_public_money, EVERY_STEP,
           "every lever's spending claimed on the public budget; firms' cash flow"),
     Phase("close_fiscal_year", budget.close_fiscal_year, YEAR_END,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any, Mapping
 
-_FISCAL = {"intern_subsidy": 4.0, "tax_credit": 0.3, "rd_cofunding": 0.3}
+_FISCAL = {"intern_subsidy": 4.0, "tax_credit": 0.5, "rd_cofunding": 0.3}
 _EVALUATION = {"teacher_practice_weight": 0.5, "contribution_evaluation": 0.5,
                "major_adjustment_rate": 0.25}
 _PLATFORMS = {"consortium_strength": 0.7, "shared_base_investment": 10.0}

@@ -158,14 +158,37 @@ _DECLARATIONS: list[Param] = [
     _p("world", "elite_share", 0.15, 0.0, 1.0, "share of colleges", "Share of Double High colleges",
        "双高院校占比", "Share of colleges in the elite 'Double High' tier (more budget, research).",
        "MOE/MOF 2019: 197 Double High colleges of ~1,470 (13%)"),
-    _p("world", "firm_size_min", 20, 1, 10_000, "employees", "Smallest firm", "最小企业规模",
-       "Minimum size of an enterprise (employees); sizes are Pareto distributed above it.",
-       "unsourced: firms below this size rarely host students", dtype=int),
-    _p("world", "firm_size_alpha", 1.1, 0.8, 3.0, "dimensionless", "Firm-size tail exponent",
-       "企业规模尾部指数", "Pareto tail exponent of firm size (heavy tail; 1 is Zipf).",
-       "Axtell (2001) Science 293:1818, US firm sizes Zipf with exponent ~1.06"),
-    _p("world", "firm_size_max", 20_000, 100, 1_000_000, "employees", "Largest firm",
-       "最大企业规模", "Truncation of the firm-size distribution.", "model design", dtype=int),
+    _p("world", "firm_size_min", 2, 1, 1_000_000, "employees", "Smallest firm", "最小企业规模",
+       "Smallest firm in the region (employees); sizes are Pareto within each size class, and "
+       "classes wholly below this are left out.",
+       "fourth economic census 2018 (NBS 2019): with 2 and the defaults below, large firms hold "
+       "22% of employment (census 20.6%) and micro firms average about 5 employees",
+       dtype=int),
+    _p("world", "firm_size_alpha", 1.0, 0.6, 3.0, "dimensionless", "Firm-size tail exponent",
+       "企业规模尾部指数", "Pareto exponent of firm size within each size class (1 is Zipf).",
+       "Axtell (2001) Science 293:1818, firm sizes Zipf with exponent ~1.06; checked against "
+       "the census employment share of large firms (docs/sources.md)"),
+    _p("world", "firm_size_max", 10_000, 1, 1_000_000, "employees", "Largest firm",
+       "最大企业规模", "Truncation of the firm-size distribution (largest firm in the region).",
+       "calibrated to the census: large firms' share of enterprise employment 20.6% (NBS 2019)",
+       dtype=int),
+    _p("world", "firm_sample_tilt", 0.7, 0.0, 1.0, "dimensionless",
+       "Oversampling of rare size classes", "稀有规模类别过采样",
+       "Firm agents per size class follow census share^(1 - tilt): 0 samples in proportion "
+       "(300 agents then hold one large firm), 1 gives each class equally many agents. Each "
+       "agent carries its class's scale factor, so totals keep the census mix.",
+       "model design (stratified sampling with weights); 0.7 gives 24 large and 43 medium "
+       "firms among 300 agents"),
+    _p("world", "college_capacity_sigma", 1.0, 0.0, 2.5, "log-normal sd",
+       "Spread of colleges' research capacity", "院校科研服务能力离散度",
+       "Log-normal spread of colleges' research and technical-service capacity (heavy tail).",
+       "calibrated to 206 of ~1,486 colleges above CNY 10 M of research and social-service "
+       "funding (Quality Annual Report 2022); leader ~2x the second"),
+    _p("world", "college_capacity_elite_shift", 0.7, 0.0, 2.0, "log units",
+       "Capacity advantage of Double High colleges", "双高院校科研服务能力优势",
+       "Shift of log capacity of Double High colleges.",
+       "Quality Annual Report 2022: the 189 Double High colleges earned ~CNY 14 M each of "
+       "technical-service income, well above the average college; shift assumption"),
     # --------------------------------------------------------------- economy
     _p("economy", "intern_net_cost", 2.0, 0.0, 30.0, "CNY thousand per intern per year",
        "Net cost of an intern", "实习生净成本",
@@ -272,6 +295,48 @@ _DECLARATIONS: list[Param] = [
        "Budget for half the frontier equipment", "达到半数前沿设备所需预算",
        "Yearly budget at which a college can keep its equipment at half the technology "
        "frontier (saturating: level = budget / (budget + this)).", _U),
+    _p("economy", "sector_drift_contrast", 1.0, 0.0, 2.0, "dimensionless",
+       "Differences in sectors' technical change", "行业技术变化差异",
+       "Scales the spread of sectors' speed of technical change around the mean (sim.sectors; "
+       "0 makes sectors alike, 2 doubles the differences).",
+       "paper 2.1-2.2 for the directions; magnitudes assumption"),
+    _p("economy", "sector_growth_contrast", 1.0, 0.0, 2.0, "dimensionless",
+       "Differences in sectors' demand growth", "行业需求增长差异",
+       "Scales the spread of sectors' growth of graduate demand around the mean.",
+       "paper 2.1, 4.1 for the directions; magnitudes assumption"),
+    _p("economy", "sector_absorptive_contrast", 1.0, 0.0, 2.0, "dimensionless",
+       "Differences in sectors' absorptive capacity", "行业吸收能力差异",
+       "Scales the spread of sectors' mean absorptive capacity (R&D staff share).",
+       "assumption; R&D intensity differs by sector"),
+    _p("economy", "vat_per_employee", 21.0, 5.0, 100.0, "CNY thousand per employee per year",
+       "VAT paid per employee", "人均增值税",
+       "Domestic VAT a firm pays per employee; sets the education surcharges it owes and so "
+       "the cap of its integration tax credit.",
+       "derived: domestic VAT CNY 6.15 tn (MOF fiscal revenue 2018) / 293 M enterprise "
+       "employees (fourth economic census)"),
+    _p("economy", "education_surcharge_rate", 0.05, 0.0, 0.1, "share of VAT paid",
+       "Education surcharges", "教育费附加与地方教育附加",
+       "Education surcharge (3%) plus local education surcharge (2%) of the VAT paid: the "
+       "most a certified firm can offset with the integration tax credit in a year.",
+       "State Council 1986 (education surcharge 3%); MOF 财综〔2010〕98号 (local 2%)"),
+    _p("economy", "research_grant_per_capacity", 2.5, 0.0, 50.0,
+       "CNY million per college per year", "Research funding per unit capacity",
+       "单位能力科研经费", "Vertical research grants and non-degree training income of a "
+       "college of median capacity; technical-service income from its ties adds to it.",
+       "calibrated to the Quality Annual Report 2022 (206 of ~1,486 colleges above CNY 10 M)"),
+    _p("economy", "professor_value", 30.0, 0.0, 200.0, "CNY thousand per professor per year",
+       "Value of an industry professor to a college", "产业教授对院校的价值",
+       "Teaching value to a college of an industry professor's current practice (evaluation "
+       "points ~ CNY thousand), before the stipend the college pays itself.",
+       "assumption: about half the stipend; range wide for sensitivity"),
+    _p("economy", "professor_staff_cost", 20.0, 0.0, 200.0, "CNY thousand per professor per year",
+       "Firm's cost of lending an industry professor", "企业派出产业教授成本",
+       "Staff time a firm loses when an expert teaches part-time at a college.",
+       "assumption: a fifth of a technician's yearly wage"),
+    _p("economy", "professor_firm_value", 25.0, 0.0, 200.0, "CNY thousand per professor per year",
+       "Firm's gain from lending an industry professor", "企业派出产业教授收益",
+       "Screening of students, curriculum influence and reputation the firm gains from an "
+       "expert teaching at its partner college.", "assumption; range wide"),
     _p("economy", "public_budget", 400.0, 0.0, 1_000_000.0, "CNY million per year",
        "Public budget for industry-education integration", "产教融合公共预算",
        "Annual cap on public spending on all levers; claims beyond it are pro-rated.",
@@ -437,6 +502,61 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "skill_requirement", 0.45, 0.0, 1.0, "skill relative to frontier",
        "Skill needed for a matched job", "岗位技能门槛",
        "Skill (relative to the sector frontier) a graduate needs for a job in the sector.", _U),
+    _p("behaviour", "partner_hire_intern", 0.25, 0.05, 0.6, "probability",
+       "Host firm hires a qualified intern", "实习企业录用合格实习生的概率",
+       "Probability that the host firm offers a job to a qualified intern (internships are a "
+       "screening device).", "assumption; Ran & Shi (2020): low retention of interns limits "
+       "host firms' gain"),
+    _p("behaviour", "partner_hire_apprentice", 0.75, 0.3, 1.0, "probability",
+       "Host firm hires a qualified apprentice", "学徒企业录用合格学徒的概率",
+       "Probability that the training firm offers a job to a qualified apprentice (order "
+       "classes integrate enrolment and recruitment).", "paper 4.2; value assumption; BIBB: "
+       "German training firms keep about 60% of their trainees"),
+    _p("behaviour", "training_quality_intern", 0.6, 0.3, 1.0, "skill relative to frontier",
+       "Practical skill an internship trains toward", "实习培养的实践技能",
+       "Practical skill a year as intern trains toward.", "assumption"),
+    _p("behaviour", "training_quality_apprentice", 0.9, 0.5, 1.0, "skill relative to frontier",
+       "Practical skill an apprenticeship trains toward", "学徒制培养的实践技能",
+       "Practical skill a year as apprentice trains toward, before the cheap-labour discount.",
+       "assumption; apprenticeships train firm practice more deeply than internships"),
+    _p("behaviour", "benefit_lag_intern", 0.5, 0.0, 2.0, "years", "Lag of an intern's benefit",
+       "实习收益滞后", "Years before a hired intern's value starts to flow.",
+       "Ran & Shi (2020): break-even in month 4 of a placement; assumption"),
+    _p("behaviour", "benefit_lag_apprentice", 1.5, 0.0, 4.0, "years",
+       "Lag of an apprentice's benefit", "学徒收益滞后",
+       "Years before an apprentice's value as a recruit starts to flow.",
+       "Ran (2022): most cost and benefit of Zhejiang pilots fall in the third-year placement"),
+    _p("behaviour", "benefit_lag_rd", 1.0, 0.0, 4.0, "years", "Lag of joint R&D's benefit",
+       "联合研发收益滞后", "Years before a joint R&D project's value starts to flow.",
+       "assumption: one project year"),
+    _p("behaviour", "rd_size_reference", 500.0, 50.0, 5000.0, "employees",
+       "Firm size of unit R&D value", "研发价值的参照规模",
+       "R&D value scales with sqrt(employees / this): larger firms have larger markets.",
+       "assumption"),
+    _p("behaviour", "absorptive_size_elasticity", 0.1, 0.0, 0.5, "dimensionless",
+       "Absorptive capacity rises with size", "吸收能力的规模弹性",
+       "Elasticity of firms' absorptive capacity (R&D staff share) with employees.",
+       "assumption; Cohen & Levinthal (1990) on absorptive capacity"),
+    _p("behaviour", "rd_exposure", 0.8, 0.0, 1.0, "skill relative to frontier",
+       "Innovation skill from an R&D placement", "研发岗位培养的创新技能",
+       "Innovation skill a student placed with a joint-R&D firm trains toward.", "assumption"),
+    _p("behaviour", "contact_size_elasticity", 1.0, 0.0, 2.0, "dimensionless",
+       "Colleges approach larger firms more", "院校偏向接触大企业的程度",
+       "Colleges approach a firm with probability proportional to the real firms its agent "
+       "stands for times employees^this (1: in proportion to the jobs firms offer), so the "
+       "oversampling of rare size classes does not bias who partners with whom.",
+       "assumption; calibrated by the share of colleges with partners per size class "
+       "(2025 survey of 1,207 college leaders)"),
+    _p("behaviour", "professor_search_rate", 1.0, 0.1, 6.0, "searches per open post per year",
+       "Search for industry professors", "产业教授聘任速度",
+       "Rate at which a college looks among its partner firms for an expert to fill an open "
+       "funded post.", "assumption: about one search a year per post; range wide"),
+    _p("behaviour", "bond_mismatch_share", 0.3, 0.0, 1.0, "share of bond-kept graduates",
+       "Mismatch of graduates kept by a bond", "服务期约束导致的错配",
+       "Share of the graduates who stay only because of a service agreement (they would have "
+       "left for another job) who are in a worse-matched job than the one they would have "
+       "taken: the declared side effect of retention support.",
+       "assumption; paper 3.1 (bonds restrict mobility)"),
     # ----------------------------------------------------------------- policy
     _p("policy", "intern_subsidy", 1.0, 0.0, 8.0, "CNY thousand per student placed per year",
        "Subsidy per intern or apprentice", "实习/学徒补贴",
@@ -445,13 +565,17 @@ _DECLARATIONS: list[Param] = [
        "MOHRSS & MOF 2018 (new enterprise apprenticeship system): >= CNY 4,000 per apprentice "
        "per year; paper 4.2", kind="lever", group="fiscal",
        help_zh="按企业接收的每名实习生或学徒发放;对本来就会发生的合作也要支付(无谓损失)。"),
-    _p("policy", "tax_credit", 0.05, 0.0, 0.5, "share of cooperation outlay",
+    _p("policy", "tax_credit", 0.3, 0.0, 0.5, "share of qualifying investment",
        "Tax credit for integration enterprises", "产教融合型企业税收抵免",
-       "Share of a certified firm's cooperation outlay credited against tax. Certification "
-       "needs a joint-training or deeper tie; paid on all qualifying outlay (deadweight).",
-       "NDRC & MOE 2019 (IEI enterprise measures; 30% of investment offset against education "
-       "surcharges); coverage in the status quo small", kind="lever", group="fiscal",
-       help_zh="经认证的产教融合型企业,其合作投入按比例抵免税费;需达到联合培养及以上层级。"),
+       "Share of a certified firm's own investment in cooperation (net training cost, lent "
+       "staff time, R&D outlay after co-funding) offset against the education surcharges it "
+       "owes that year (5% of its VAT); unused credit carries forward. Certification needs "
+       "joint training or deeper.",
+       "NDRC & MOE 2019 (发改社会〔2019〕590号) and MOF 财税〔2019〕46号: 30% of investment "
+       "offset against education surcharge and local education surcharge, the remainder "
+       "carried to later years; in force 2019-2022 (status quo)", kind="lever", group="fiscal",
+       help_zh="经认证的产教融合型企业,按其投入的一定比例抵免当年应缴教育费附加和地方教育附加,"
+               "不足抵免部分结转以后年度;需达到联合培养及以上层级。"),
     _p("policy", "rd_cofunding", 0.1, 0.0, 0.6, "share of project cost",
        "Public co-funding of joint R&D", "联合研发公共配套",
        "Share of a joint R&D project's cost paid from public funds.", "paper 4.4 (communities "
@@ -479,11 +603,13 @@ _DECLARATIONS: list[Param] = [
        help_zh="教师必须在企业实践的时间比例;若评价不认可,部分实践流于形式。"),
     _p("policy", "industry_professor_quota", 0.05, 0.0, 0.3, "share of teaching posts",
        "Industry professors (share of posts)", "产业教授比例",
-       "Share of teaching posts filled by part-time industry professors from partner firms: "
-       "they bring practice skill and firm contacts but teach theory less well.",
+       "Share of teaching posts publicly funded for part-time industry professors. Colleges "
+       "fill them over time from partner firms when both sides gain (the stipend pays the "
+       "firm's staff time); a professor leaves when the tie ends. Professors bring practice "
+       "skill and firm contacts but teach theory less well.",
        "MOE 2023 (measures on part-time teachers in vocational schools); paper 4.3",
        kind="lever", group="teachers",
-       help_zh="由合作企业技术骨干兼任的教师岗位比例:带来实践技能与企业联系,但理论教学较弱。"),
+       help_zh="公共资助的产业教授岗位比例;院校从合作企业逐步聘任(双方有利时),合作终止即离任。"),
     _p("policy", "consortium_strength", 0.1, 0.0, 1.0, "index 0-1",
        "City consortia and platforms", "市域产教联合体",
        "Strength of city-level consortia: lowers search and transaction costs and spreads "

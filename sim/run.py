@@ -22,6 +22,7 @@ import pandas as pd
 
 from sim.ladder import RUNGS
 from sim.params import Scenario, load_scenario
+from sim.population import OWNERSHIPS
 from sim.sectors import SECTOR_NAMES, SIZE_CLASSES
 
 RUN_SCHEMA_VERSION = 2
@@ -95,6 +96,8 @@ def enterprises_table(model) -> pd.DataFrame:
         "sector": [SECTOR_NAMES[s] for s in f.sector],
         "employees": f.employees.astype(int),
         "size_class": [SIZE_CLASSES[k] for k in f.size_class()],
+        "ownership": [OWNERSHIPS[k] for k in f.ownership],
+        "weight": f.weight,
         "city": f.city,
         "absorptive_capacity": f.absorptive,
         "payback_years": f.payback,
@@ -112,6 +115,7 @@ def colleges_table(model) -> pd.DataFrame:
     t = model.teachers
     rows = model.ties.active_rows()
     dq = t.dual_qualified(model.params)
+    funding = c.research_funding()
     out = []
     for i, agent in enumerate(model.college_agents):
         mine = rows[model.ties.college[rows] == i]
@@ -125,6 +129,8 @@ def colleges_table(model) -> pd.DataFrame:
             "facility": float(c.facility[i]),
             "budget": float(c.budget[i]),
             "performance_funding": float(c.performance_funding[i]),
+            "research_capacity": float(c.capacity[i]),
+            "research_service_funding": float(funding[i]),
             "n_ties": int(mine.size),
             "mean_rung": float(rungs.mean()) if mine.size else 0.0,
             "joint_rd_ties": int((rungs == len(RUNGS) - 1).sum()),

@@ -51,11 +51,19 @@ DRIFT_MULTIPLIER = np.array([s.drift_multiplier for s in SECTORS])
 ABSORPTIVE_MEAN = np.array([s.absorptive_mean for s in SECTORS])
 LEGACY_ENROLMENT = np.array([s.legacy_enrolment for s in SECTORS])
 
-SIZE_CLASSES = ("small", "medium", "large")
-"""Enterprise size classes (Chinese SME thresholds for industry: < 300, 300-999, >= 1000)."""
-SIZE_BOUNDS = (300, 1000)
 
+def contrasted(values: np.ndarray, contrast: float) -> np.ndarray:
+    """Sector values with their spread around the firm-weighted mean scaled by ``contrast``.
 
-def size_class(employees: np.ndarray) -> np.ndarray:
-    """Size-class index (0 small, 1 medium, 2 large) from employees."""
-    return np.searchsorted(np.asarray(SIZE_BOUNDS), np.asarray(employees), side="right")
+    ``mean + contrast x (value - mean)``: 1 keeps the table, 0 makes every sector the mean,
+    2 doubles the differences. The directions come from the paper; the magnitudes are
+    assumptions, so the economy declares a contrast for each (sweepable).
+    """
+    v = np.asarray(values, dtype=float)
+    if contrast == 1.0:
+        return v  # exactly the table (no rounding from the round trip through the mean)
+    mean = float(np.average(v, weights=FIRM_SHARES))
+    return mean + contrast * (v - mean)
+
+# Enterprise size classes live with the population they describe (sim.population).
+from sim.population import SIZE_BOUNDS, SIZE_CLASSES, size_class  # noqa: E402,F401

@@ -25,6 +25,7 @@ STREAMS = (
     "rd",          # success of joint R&D projects
     "enrolment",   # majors of the new cohort
     "technology",  # shocks to the technology frontier
+    "professors",  # industry-professor searches and acceptances
 )
 
 

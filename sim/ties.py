@@ -20,7 +20,6 @@ from sim.decisions import (
 from sim.ladder import (
     APPRENTICE,
     JOINT_RD,
-    PARTNER_HIRE_PROB,
     TieContext,
     capability_match,
     climb_feasible,
@@ -87,7 +86,7 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
         students_cell / scale, out=np.zeros(n_cells), where=students_cell > 0)
     q = teaching_quality(m)
     vacancies = m.firms.vacancies(p.economy.hire_rate, m.demand_index)[firms]
-    expected_recruits = tie_slots * fill * PARTNER_HIRE_PROB[APPRENTICE]
+    expected_recruits = tie_slots * fill * m.terms.hire_prob[APPRENTICE]
     vacancy_factor = np.minimum(1.0, np.divide(vacancies, expected_recruits,
                                                out=np.ones(cell.size),
                                                where=expected_recruits > 0))
@@ -97,11 +96,12 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
         vacancy_factor=vacancy_factor, retention=m.firms.belief_retention[firms],
         quality=quality_cell[cell],
         capability=capability_match(q["capability"][colleges, sec], m.firms.absorptive[firms]),
-        rd_scale=rd_size_factor(m.firms.employees[firms]),
+        rd_scale=rd_size_factor(m.firms.employees[firms], p.behaviour.rd_size_reference),
         expert_quality=q["practice"][colleges, sec] / 0.5,
         payback_years=m.firms.payback[firms], payout=m.firms.belief_payout[firms],
         apprentice_cost_cut=p.economy.shared_base_cost_cut * m.sb_effect[m.firms.city[firms]],
-        governance_cut=p.policy.consortium_strength * same_city)
+        governance_cut=p.policy.consortium_strength * same_city,
+        credit_room=np.maximum(m.surcharge_due[firms] - m.credit_accounts.carried[firms], 0.0))
 
 
 def switching_cost(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray) -> np.ndarray:
@@ -134,13 +134,15 @@ def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None
         return
     pairs_c, pairs_f = [], []
     partners = m.ties.partners_by_college(m.colleges.n)
+    # Real firms an agent stands for, times how visible a firm's size makes it (sim.population).
+    visibility = m.firms.weight * m.firms.employees ** b.contact_size_elasticity
     for i in range(m.colleges.n):
         k = int(counts[i])
         if k == 0:
             continue
         eligible = m.colleges.offers[i][m.firms.sector]
         weight = np.where(m.firms.city == m.colleges.city[i], 1.0,
-                          1.0 - b.distance_penalty) * eligible
+                          1.0 - b.distance_penalty) * eligible * visibility
         weight[partners[i]] = 0.0
         n_pos = int(np.count_nonzero(weight))
         if n_pos == 0:
@@ -160,10 +162,8 @@ def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None
     beta = b.choice_intensity
     p_accept = accept_probability(u_c, beta) * accept_probability(gain_e, beta)
     accepted = m.streams.entry.random(cols.size) < p_accept
-    trust0 = b.initial_trust * (1.0 + p.policy.consortium_strength
-                                * (m.colleges.city[cols] == m.firms.city[firms]))
-    for i, j, t0 in zip(cols[accepted], firms[accepted], trust0[accepted], strict=True):
-        m.ties.start(int(i), int(j), float(min(t0, 1.0)))
+    for i, j in zip(cols[accepted], firms[accepted], strict=True):
+        m.ties.start(int(i), int(j), float(b.initial_trust))
 
 
 def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) -> np.ndarray:

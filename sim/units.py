@@ -8,6 +8,13 @@ declared unit has an entry.
 from __future__ import annotations
 
 UNITS_ZH: dict[str, str] = {
+    "CNY thousand per employee per year": "千元/人/年",
+    "log units": "对数单位",
+    "probability": "概率",
+    "searches per open post per year": "每个空缺岗位每年搜寻次数",
+    "share of VAT paid": "占已缴增值税比例",
+    "share of bond-kept graduates": "占因服务期留任毕业生比例",
+    "share of qualifying investment": "占符合条件投入比例",
     "CNY million": "百万元",
     "CNY million per city per year": "百万元/市/年",
     "CNY million per college per year": "百万元/校/年",
@@ -57,7 +64,6 @@ UNITS_ZH: dict[str, str] = {
     "share of active ties": "占现有合作比例",
     "share of apprentice net cost": "占学徒净成本比例",
     "share of colleges": "占院校比例",
-    "share of cooperation outlay": "占合作投入比例",
     "share of coursework": "占课程比例",
     "share of enrolment": "占招生比例",
     "share of enterprises": "占企业比例",

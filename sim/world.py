@@ -24,6 +24,7 @@ from sim.agents import (
     TeacherPopulation,
 )
 from sim.agents.college import TIERS
+from sim.budget import TaxCreditAccounts, education_surcharge_due
 from sim.decisions import poaching_hazard
 from sim.labour import draw_majors, entrants
 from sim.network import TieTable, college_node, enterprise_node
@@ -87,16 +88,18 @@ def build_world(m: "CooperationModel") -> None:
     m.placed_real = 0.0
     m.funding_claimed = np.zeros(m.colleges.n)  # this step (CNY million)
     m.funding_year = np.zeros(m.colleges.n)  # paid this academic year
-    # Initial network: a few rounds of contacts, trust spread so some ties can climb;
-    # an industry professor's firm is a partner of the professor's college by definition.
+    m.service_income_year = np.zeros(m.colleges.n)  # technical-service income this year
+    # Integration tax credit, per real firm in CNY thousand (sim.budget).
+    m.credit_accounts = TaxCreditAccounts(m.firms.n)
+    m.surcharge_due = education_surcharge_due(p.economy.vat_per_employee * m.firms.employees,
+                                              p.economy.education_surcharge_rate)
+    m.qualifying_year = np.zeros(m.firms.n)
+    # Initial network: a few rounds of contacts, trust spread so some ties can climb.
+    # Industry professors are hired over time from partners (sim.professors), not by fiat.
     per_round = int(round(b.contacts_per_college * b.initial_contact_years
                           / INITIAL_CONTACT_ROUNDS))
     for _ in range(INITIAL_CONTACT_ROUNDS):
         ties.new_ties(m, initial_contacts=per_round)
-    t = m.teachers
-    for i, j in zip(t.college[t.professor], t.firm[t.professor], strict=True):
-        if not m.ties.is_active(int(i), int(j)):
-            m.ties.start(int(i), int(j), b.initial_trust)
     rows = m.ties.active_rows()
     m.ties.trust[rows] = b.initial_trust_spread * rng.random(rows.size)
     labour.update_nontraining(m)

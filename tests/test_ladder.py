@@ -25,7 +25,7 @@ from sim.params import load_scenario
 def ctx(n=1, **kw):
     base = dict(slots=4.0, fill=1.0, uptake=0.5, vacancy_factor=1.0, retention=0.6, quality=0.5,
                 capability=0.6, rd_scale=1.0, expert_quality=1.0, payback_years=3.0, payout=1.0,
-                apprentice_cost_cut=0.0, governance_cut=0.0)
+                apprentice_cost_cut=0.0, governance_cut=0.0, credit_room=1e9)
     base.update(kw)
     return TieContext(**{k: np.full(n, float(v)) for k, v in base.items()})
 
@@ -65,13 +65,28 @@ def test_intern_subsidy_lowers_net_cost_of_intern_one_for_one(terms):
     assert more - base == pytest.approx(2.0 * 4.0)  # 2 thousand x 4 interns
 
 
-def test_tax_credit_only_pays_certified_rungs(terms):
+def test_tax_credit_only_pays_certified_rungs_on_the_firms_own_investment(terms):
     c = ctx()
-    t2 = replace(terms, tax_credit=0.3)
+    lo, hi = replace(terms, tax_credit=0.1), replace(terms, tax_credit=0.5)
     for rung in (0, 1):
-        assert enterprise_payoff(rung, c, t2) == pytest.approx(enterprise_payoff(rung, c, terms))
-    gain = enterprise_payoff(JOINT_TRAINING, c, t2) - enterprise_payoff(JOINT_TRAINING, c, terms)
-    assert gain == pytest.approx((0.3 - terms.tax_credit) * 2.0 * terms.apprentice_gross_cost)
+        assert enterprise_payoff(rung, c, hi) == pytest.approx(enterprise_payoff(rung, c, lo))
+    gain = enterprise_payoff(JOINT_TRAINING, c, hi) - enterprise_payoff(JOINT_TRAINING, c, lo)
+    investment = 2.0 * apprentice_net_cost(terms) + terms.expert_exchange_cost
+    assert gain == pytest.approx(0.4 * investment)
+
+
+def test_tax_credit_never_makes_training_pay_by_itself(terms):
+    """At the largest credit the firm still bears half its investment (old bug: gross cost)."""
+    c = ctx(retention=0.0, quality=0.0)
+    t = replace(terms, tax_credit=0.5, intern_subsidy=0.0)
+    assert enterprise_payoff(JOINT_TRAINING, c, t) < enterprise_payoff(1, c, t)
+
+
+def test_tax_credit_is_capped_by_the_surcharge_room(terms):
+    t = replace(terms, tax_credit=0.5)
+    capped = policy_payments(JOINT_RD, ctx(credit_room=7.0), t)
+    free = policy_payments(JOINT_RD, ctx(credit_room=0.0), t)
+    assert capped - free == pytest.approx(7.0)
 
 
 def test_rd_cofunding_raises_only_joint_rd(terms):

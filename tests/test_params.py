@@ -135,7 +135,7 @@ def test_scenario_pickles_to_an_equal_scenario():
 
     scn = load_scenario("reform_package")
     back = pickle.loads(pickle.dumps(scn))
-    assert back == scn and back.name == scn.name and back.policy.tax_credit == 0.3
+    assert back == scn and back.name == scn.name and back.policy.tax_credit == 0.5
 
 
 def test_digest_is_stable_and_sensitive():

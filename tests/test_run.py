@@ -43,7 +43,7 @@ def test_breakdowns_by_sector_and_size(result):
     by_sector = result.breakdown("sector")
     assert list(by_sector.columns) == ["none", *RUNGS]
     assert by_sector.sum(axis=1).round(9).eq(1.0).all()
-    assert set(result.breakdown("size_class").index) <= {"small", "medium", "large"}
+    assert set(result.breakdown("size_class").index) <= {"micro", "small", "medium", "large"}
     by_tier = result.breakdown("tier")
     assert set(by_tier.index) <= {"ordinary", "double_high"}
     assert by_tier.sum(axis=1).round(9).eq(1.0).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from sim.population import college_capacity, research_service_funding
 from sim.sectors import LEGACY_ENROLMENT, N_SECTORS, SECTOR_NAMES
 
 TIERS = ("ordinary", "double_high")
@@ -26,6 +27,10 @@ class CollegePopulation:
         budget: own equipment budget (CNY million per year; Double High colleges more).
         performance_funding: contribution-evaluation funding received last academic year
             (CNY million per year), added to the budget.
+        capacity: research and technical-service capacity (log-normal, median 1 among
+            ordinary colleges; see :func:`sim.population.college_capacity`).
+        service_income: technical-service income its ties paid last academic year (CNY
+            million per year).
 
     """
 
@@ -50,6 +55,15 @@ class CollegePopulation:
         self.performance_funding = np.zeros(n)
         self.facility = self.affordable_facility(e) - INITIAL_FACILITY_SPREAD * rng.random(n)
         self.match_rate = np.full((n, N_SECTORS), np.nan)
+        self.capacity = college_capacity(rng, self.tier, w.college_capacity_sigma,
+                                         w.college_capacity_elite_shift)
+        self.service_income = np.zeros(n)
+        self.grant_per_capacity = e.research_grant_per_capacity
+
+    def research_funding(self) -> np.ndarray:
+        """Research and social-service funding of each college (CNY million per year)."""
+        return research_service_funding(self.capacity, self.grant_per_capacity,
+                                        self.service_income)
 
     def affordable_facility(self, economy) -> np.ndarray:
         """Equipment level (relative to the frontier) each college's money can sustain."""
@@ -93,6 +107,11 @@ class College(mesa.Agent):
         """Equipment budget including last year's performance funding (CNY million/year)."""
         c = self.model.colleges
         return float(c.budget[self.index] + c.performance_funding[self.index])
+
+    @property
+    def research_funding(self) -> float:
+        """Research and social-service funding (科研社会服务经费), CNY million per year."""
+        return float(self.model.colleges.research_funding()[self.index])
 
     @property
     def facility(self) -> float:

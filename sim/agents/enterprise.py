@@ -6,18 +6,15 @@ import mesa
 import numpy as np
 
 from sim.ladder import RUNGS
-from sim.sectors import ABSORPTIVE_MEAN, FIRM_SHARES, SECTOR_NAMES, SIZE_CLASSES, size_class
-
-ABSORPTIVE_SIZE_ELASTICITY = 0.1
-"""Elasticity of absorptive capacity (R&D staff share) with firm size; unsourced."""
-
-
-def truncated_pareto(rng: np.random.Generator, n: int, x_min: float, x_max: float,
-                     alpha: float) -> np.ndarray:
-    """Draw ``n`` sizes from a Pareto(alpha) distribution truncated to [x_min, x_max]."""
-    u = rng.random(n)
-    ratio = (x_min / x_max) ** alpha
-    return x_min * (1.0 - u * (1.0 - ratio)) ** (-1.0 / alpha)
+from sim.population import OWNERSHIPS, draw_firms
+from sim.sectors import (
+    ABSORPTIVE_MEAN,
+    FIRM_SHARES,
+    SECTOR_NAMES,
+    SIZE_CLASSES,
+    contrasted,
+    size_class,
+)
 
 
 class EnterprisePopulation:
@@ -26,7 +23,10 @@ class EnterprisePopulation:
     Attributes:
         sector: sector index (see :mod:`sim.sectors`).
         city: city index.
-        employees: employees (heavy-tailed).
+        employees: employees (heavy-tailed; see :mod:`sim.population`).
+        size_cls: size-class index (micro, small, medium, large).
+        weight: real enterprises the agent stands for (class scale factor x enterprise_scale).
+        ownership: ownership index (private, state, foreign; :data:`sim.population.OWNERSHIPS`).
         absorptive: absorptive capacity, R&D staff relative to the sector frontier (0-1).
         payback: payback horizon (years).
         belief_retention: expected one-year retention of recruits it trains (0-1).
@@ -40,10 +40,17 @@ class EnterprisePopulation:
         self.n = n
         self.sector = rng.choice(len(FIRM_SHARES), size=n, p=FIRM_SHARES / FIRM_SHARES.sum())
         self.city = rng.integers(0, w.n_cities, size=n)
-        self.employees = np.round(truncated_pareto(rng, n, w.firm_size_min, w.firm_size_max,
-                                                   w.firm_size_alpha))
+        draw = draw_firms(rng, n, tilt=w.firm_sample_tilt, scale=w.enterprise_scale,
+                          size_min=w.firm_size_min, size_max=w.firm_size_max,
+                          alpha=w.firm_size_alpha)
+        self.employees = draw.employees
+        self.size_cls = draw.size_class
+        self.weight = draw.weight
+        self.ownership = draw.ownership
+        elasticity = scn.behaviour.absorptive_size_elasticity
         self.absorptive = np.clip(
-            ABSORPTIVE_MEAN[self.sector] * (self.employees / 100.0) ** ABSORPTIVE_SIZE_ELASTICITY
+            contrasted(ABSORPTIVE_MEAN, e.sector_absorptive_contrast)[self.sector]
+            * (self.employees / 100.0) ** elasticity
             * rng.lognormal(0.0, scn.behaviour.firm_heterogeneity, n), 0.01, 1.0)
         self.payback = e.payback_years * rng.lognormal(0.0, scn.behaviour.firm_heterogeneity, n)
         self.belief_retention = np.full(n, np.nan)  # set by the model from the labour market
@@ -82,8 +89,18 @@ class Enterprise(mesa.Agent):
 
     @property
     def size_class(self) -> str:
-        """small, medium or large."""
+        """micro, small, medium or large."""
         return SIZE_CLASSES[int(size_class(self.model.firms.employees[self.index]))]
+
+    @property
+    def ownership(self) -> str:
+        """private, state or foreign."""
+        return OWNERSHIPS[int(self.model.firms.ownership[self.index])]
+
+    @property
+    def weight(self) -> float:
+        """Real enterprises this agent stands for."""
+        return float(self.model.firms.weight[self.index])
 
     @property
     def city(self) -> int:

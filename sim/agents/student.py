@@ -22,8 +22,6 @@ ENTRY_SKILL = (0.1, 0.3)
 """Uniform range of entrants' skills (relative to the frontier). Unsourced."""
 APTITUDE_RANGE = (0.7, 1.3)
 """Uniform range of students' aptitude: the multiple of the teaching target they reach."""
-RD_EXPOSURE = 0.8
-"""Innovation skill a student placed in a joint-R&D firm trains toward, on top of teaching."""
 NONE = -1
 
 

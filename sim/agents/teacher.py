@@ -54,21 +54,10 @@ class TeacherPopulation:
         lo, hi = np.array([FULL_TIME_SKILLS[k] for k in ("theory", "practice", "research")]).T
         skills = lo + (hi - lo) * rng.random((n_ft, 3))
         skills[:, 2] += ELITE_RESEARCH_BONUS * colleges.tier[college]
-        # Industry professors: quota is their share of all teaching posts.
-        quota = p.industry_professor_quota
-        n_prof = int(round(quota * per / (1.0 - quota))) if quota < 1 else 0
-        prof_college = np.repeat(np.arange(colleges.n), n_prof)
-        prof_sector = np.empty(prof_college.size, dtype=np.int64)
-        prof_firm = np.full(prof_college.size, -1, dtype=np.int64)
-        for k, i in enumerate(prof_college):
-            offered = np.flatnonzero(colleges.offers[i])
-            s = rng.choice(offered)
-            candidates = np.flatnonzero(firms.sector == s)
-            if candidates.size == 0:
-                candidates = np.arange(firms.n)
-            local = candidates[firms.city[candidates] == colleges.city[i]]
-            prof_firm[k] = rng.choice(local if local.size else candidates)
-            prof_sector[k] = firms.sector[prof_firm[k]]
+        # Industry professors are hired over time (sim.professors); none at the start.
+        prof_college = np.zeros(0, dtype=np.int64)
+        prof_sector = np.zeros(0, dtype=np.int64)
+        prof_firm = np.zeros(0, dtype=np.int64)
         self.college = np.concatenate([college, prof_college])
         self.sector = np.concatenate([sector, prof_sector])
         self.professor = np.concatenate([np.zeros(n_ft, bool), np.ones(prof_college.size, bool)])
@@ -82,6 +71,38 @@ class TeacherPopulation:
         self.logged_avg = np.full(self.college.size, p.teacher_practice_requirement)
         self.n = self.college.size
         self.n_full_time = n_ft
+
+    def add_professors(self, colleges: np.ndarray, firms: np.ndarray,
+                       sectors: np.ndarray) -> None:
+        """Append industry professors hired by ``colleges`` from ``firms`` (teaching ``sectors``).
+
+        They start with :data:`PROFESSOR_SKILLS` and no enterprise-practice log.
+        """
+        k = np.asarray(colleges).size
+        if k == 0:
+            return
+        self.college = np.concatenate([self.college, colleges]).astype(np.int64)
+        self.sector = np.concatenate([self.sector, sectors]).astype(np.int64)
+        self.firm = np.concatenate([self.firm, firms]).astype(np.int64)
+        self.professor = np.concatenate([self.professor, np.ones(k, bool)])
+        for name in ("theory", "practice", "research"):
+            setattr(self, name, np.concatenate([getattr(self, name),
+                                                np.full(k, PROFESSOR_SKILLS[name])]))
+        for name in ("genuine", "logged", "logged_avg"):
+            setattr(self, name, np.concatenate([getattr(self, name), np.zeros(k)]))
+        self.n = self.college.size
+
+    def remove(self, rows: np.ndarray) -> None:
+        """Drop the teachers in ``rows`` (industry professors who leave)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.size == 0:
+            return
+        keep = np.ones(self.n, bool)
+        keep[rows] = False
+        for name in ("college", "sector", "firm", "professor", "theory", "practice", "research",
+                     "genuine", "logged", "logged_avg"):
+            setattr(self, name, getattr(self, name)[keep])
+        self.n = self.college.size
 
     def teaching_weight(self) -> np.ndarray:
         """Teaching load of each teacher relative to a full-time teacher."""

@@ -1,0 +1,55 @@
+"""The calibration search script: pattern statistics, tolerances and sampling."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.model import CooperationModel
+from sim.params import BY_NAME, load_scenario
+
+SCRIPT = Path(__file__).resolve().parent.parent / "calibration" / "search.py"
+spec = importlib.util.spec_from_file_location("calibration_search", SCRIPT)
+search = importlib.util.module_from_spec(spec)
+sys.modules["calibration_search"] = search  # dataclasses look their module up
+spec.loader.exec_module(search)
+
+
+def test_factors_are_declared_parameters():
+    for f in search.FACTORS:
+        assert f in BY_NAME
+
+
+def test_latin_hypercube_has_one_point_per_stratum():
+    u = search.latin_hypercube(8, 3, np.random.default_rng(0))
+    for j in range(3):
+        assert sorted(np.floor(u[:, j] * 8).astype(int).tolist()) == list(range(8))
+
+
+def test_met_checks_each_pattern_range():
+    stats = {p.name: p.low for p in search.PATTERNS}
+    assert all(search.met(stats).values())
+    stats["share_internship"] = 0.4
+    assert not search.met(stats)["share_internship"]
+
+
+def test_firm_statistics_of_a_run_are_shares_where_they_should_be():
+    m = CooperationModel(load_scenario("classroom").with_overrides({"run.years": 2}), seed=1)
+    m.run()
+    st = search.firm_statistics(m)
+    for k in ("intern_loss_share", "partner_medium", "costly_3"):
+        assert np.isnan(st[k]) or 0.0 <= st[k] <= 1.0
+    assert st["rd_ties_per_100_firms"] >= 0
+
+
+def test_existing_out_folder_is_refused(tmp_path, capsys):
+    assert search.main(["--points", "0", "--out", str(tmp_path)]) == 2
+    assert "exists" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("bad", [["--points", "-1"], ["--seeds", "1"]])
+def test_bad_sizes_are_refused(tmp_path, bad, capsys):
+    assert search.main([*bad, "--out", str(tmp_path / "new")]) == 2
+    assert not (tmp_path / "new").exists()
