@@ -30,6 +30,7 @@ comes from a named stream of ``model.streams`` (common random numbers across pol
 from __future__ import annotations
 
 import math
+from typing import Any, Mapping
 
 import mesa
 import networkx as nx
@@ -92,6 +93,9 @@ FIRM_SECTOR_WEIGHTS = FIRM_SHARES / FIRM_SHARES.sum()
 index (which grows at the sector's rate)."""
 INITIAL_SKILL_PER_YEAR = 0.1
 """Skill already gained per completed programme year by the students present at the start."""
+BUILD_TIME_LEVERS: tuple[str, ...] = ("industry_professor_quota",)
+"""Levers read only when the world is built (how many industry professors are hired); a
+policy change mid-run (:meth:`CooperationModel.set_levers`) cannot move them."""
 RD_TEAM_QUANTILE = 0.75
 """A college's R&D capability in a sector is the mean of its teachers above this quantile of
 sqrt(research x practice) (the R&D team), relative to the frontier."""
@@ -123,14 +127,44 @@ class CooperationModel(mesa.Model):
         self.dt = 1.0 / params.run.steps_per_year
         self.steps_done = 0
         self.year = 0.0
+        self.policy_changes: list[tuple[int, dict[str, Any]]] = []
+        self._derive_policy_terms()
+        self.ledger = Ledger(params.economy.public_budget)
+        self.records: list[dict[str, float]] = []
+        self._build_world()
+
+    def _derive_policy_terms(self) -> None:
+        """Payoff terms read from ``self.params`` (again after every policy change)."""
+        params = self.params
         self.terms = PayoffTerms.from_scenario(params)
         self.practice_reward = practice_reward(params.policy.teacher_practice_weight,
                                                params.policy.contribution_evaluation,
                                                params.behaviour.college_passthrough)
         self.college_terms = CollegeTerms.from_scenario(params, self.practice_reward)
-        self.ledger = Ledger(params.economy.public_budget)
-        self.records: list[dict[str, float]] = []
-        self._build_world()
+
+    def set_levers(self, levers: Mapping[str, Any]) -> None:
+        """Change policy levers (short names) from the next step on: a policy shock.
+
+        ``model.params`` becomes ``params.with_overrides(...)`` (validated: a ConfigError
+        names a bad key or value and changes nothing); the change is recorded in
+        ``policy_changes`` as ``(steps_done, {lever: value})``. Levers in
+        ``BUILD_TIME_LEVERS`` shape the world when it is built and are refused here.
+        """
+        from sim.params import LEVERS, ConfigError
+
+        names = {p.name for p in LEVERS}
+        for key in levers:
+            if key not in names:
+                raise ConfigError(f"{key!r} is not a policy lever")
+            if key in BUILD_TIME_LEVERS and levers[key] != self.params[key]:
+                raise ConfigError(f"{key!r} is fixed when the world is built; start a new run")
+        new = self.params.with_overrides({f"policy.{k}": v for k, v in levers.items()})
+        changed = {k: new[k] for k in levers if new[k] != self.params[k]}
+        if not changed:
+            return
+        self.params = new
+        self._derive_policy_terms()
+        self.policy_changes.append((self.steps_done, changed))
 
     # ------------------------------------------------------------------ set-up
     def _build_world(self) -> None:
