@@ -29,8 +29,32 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "levers": ("Policy levers", "政策杠杆"),
     "advanced": ("Advanced: the other levers", "高级:其余政策杠杆"),
     "seed": ("Random seed", "随机种子"),
-    "pending": ("Changed levers or seed apply when you press Reset.",
-                "修改的杠杆或种子在按“重置”后生效。"),
+    "pending": ("{what} applies when you press Reset (it shapes the world when a run starts).",
+                "{what}在按“重置”后生效(它在新一轮模拟开始时决定模拟世界)。"),
+    "live_hint": ("Levers act on the running model from the next step on; each change is "
+                  "marked on the charts.",
+                  "政策杠杆从下一步起作用于正在运行的模型;每次调整都会在图上标出。"),
+    "seed_hint": ("The seed and the industry-professor quota need Reset.",
+                  "随机种子和产业教授比例需按“重置”生效。"),
+    "projector": ("Projector (large text)", "投影模式(大字)"),
+    "question": ("Why do firms stop at internships?", "为什么企业止步于实习?"),
+    "first_click": ("Press Play and watch the red band (joint R&D). Around year 5, move a "
+                    "lever, say R&D co-funding, and see what changes from then on.",
+                    "按“播放”,观察红色区域(联合研发)。到第5年左右,拖动一个政策杠杆"
+                    "(例如联合研发公共配套),看看此后发生了什么变化。"),
+    "joint_rd_ties": ("Joint R&D ties", "联合研发合作数"),
+    "ties_unit": ("ties", "个"),
+    "annual_public_cost": ("Public spending over the past year", "近一年公共支出"),
+    "watch_shares": ("How the ties are spread over the four rungs: most stay light blue "
+                     "(internships).",
+                     "合作在四个层级上的分布:大多数停留在浅蓝色(实习)。"),
+    "watch_joint_rd": ("The deepest rung, counted in ties between the firms and colleges.",
+                       "最深的合作层级,按校企合作个数计。"),
+    "watch_participation": ("Colleges are keen, firms hesitate: the gap between the two "
+                            "willingness lines.",
+                            "“校热企冷”:两条意愿曲线之间的差距。"),
+    "watch_spending": ("What the policy costs the public purse per year.",
+                       "政策每年花费的公共资金。"),
     "compare": ("Side by side with the status quo (same seed)", "与现状并排对比(相同随机种子)"),
     "custom": ("Custom policy", "自定义政策"),
     "running_policy": ("The policy in the running model", "当前运行模型中的政策"),
@@ -79,19 +103,19 @@ policy.
 them, then *Step* (one semester) or *Play*.
 """,
     "zh": """
-**合作阶梯。** 院校与企业的合作有四个层级,由浅入深:*实习*(学生到企业实习)、*专家互聘*
+**合作阶梯。**院校与企业的合作有四个层级,由浅入深:*实习*(学生到企业实习)、*专家互聘*
 (产业教授授课、教师到企业实践)、*联合培养*(学徒制、订单班)和*联合研发*。层级越高,
 企业投入越大,回报越晚。
 
-**企业为何止步于浅层。** 院校的评价看重"有没有"合作伙伴,因此对任何合作都很积极。企业则权衡
+**企业为何止步于浅层。**院校的评价看重"有没有"合作伙伴,因此对任何合作都很积极。企业则权衡
 成本与收益:实习生成本低,学徒成本高且可能被不参与培养的企业挖走;联合研发需要有能力的院校,
 回报周期长。所以大多数合作停留在实习层级。
 
-**看什么。** 堆积图显示合作在各层级的分布;*每百家企业联合研发数*是最关键的深度指标;
+**看什么。**堆积图显示合作在各层级的分布;*每百家企业联合研发数*是最关键的深度指标;
 意愿曲线显示"校热企冷"的差距;*公共成本*是政策的花费。打开并排对比模式,可以在相同运气
 (随机种子)下把现状与所选政策放在一起比较。
 
-**怎么用。** 选择一个政策组合或拖动滑块,按*重置*用新设置开始,然后按*单步*(一个学期)
+**怎么用。**选择一个政策组合或拖动滑块,按*重置*用新设置开始,然后按*单步*(一个学期)
 或*播放*。
 """,
 }
@@ -114,8 +138,37 @@ def rung_label(index: int, lang: str) -> str:
 
 
 def explanation(lang: str) -> str:
-    """The plain-words panel (Markdown) explaining the model and what the charts show."""
-    return _EXPLANATION[lang].strip()
+    """The plain-words panel (Markdown) explaining the model and what the charts show.
+
+    Chinese paragraphs are joined without line breaks: a break inside a paragraph becomes a
+    space in HTML, and Chinese sentences have no spaces.
+    """
+    text = _EXPLANATION[lang].strip()
+    if lang != LANGUAGES[0]:
+        text = no_cjk_breaks(text)
+    return text
+
+
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+"""Chinese characters and full-width punctuation."""
+
+
+def no_cjk_breaks(text: str) -> str:
+    """``text`` without single line breaks (paragraphs kept) and spaces between Chinese.
+
+    In HTML a line break inside a paragraph shows as a space.
+    """
+    import re
+
+    text = re.sub(r"[ \t]*(?<!\n)\n(?!\n)[ \t]*", "", text)
+    return re.sub(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])", "", text)
+
+
+def stray_cjk_spaces(text: str) -> list[str]:
+    """Places in ``text`` where spaces (not line breaks) separate two Chinese characters."""
+    import re
+
+    return re.findall(f"[{_CJK}][ \\t\\u00a0]+[{_CJK}]", text)
 
 
 def string_keys() -> tuple[str, ...]:
