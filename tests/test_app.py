@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -19,7 +20,7 @@ import pytest
 import solara
 
 from sim.app import assets
-from sim.app.charts import RunData, annual_spending, chart_options, joint_rd_ties
+from sim.app.charts import annual_spending, chart_options, joint_rd_ties
 from sim.app.controls import (
     MAIN_LEVERS,
     MAX_MAIN_LEVERS,
@@ -36,8 +37,8 @@ from sim.app.text import (
     RUNG_LABELS,
     explanation,
     no_cjk_breaks,
-    string_keys,
     stray_cjk_spaces,
+    string_keys,
     tr,
 )
 from sim.ladder import RUNGS
@@ -87,6 +88,17 @@ def test_interface_text_exists_in_both_languages():
         assert all(texts) and texts[0] != texts[1], key
     assert set(RUNG_LABELS) == set(RUNGS)
     assert "joint R&D" in explanation("en") and "联合研发" in explanation("zh")
+
+
+def test_chinese_text_has_no_spaces_between_chinese_characters():
+    import markdown
+
+    assert stray_cjk_spaces("合作 阶梯") == ["作 阶"] and stray_cjk_spaces("合作\n\n阶梯") == []
+    assert no_cjk_breaks("由浅\n入深。\n\n下一段") == "由浅入深。\n\n下一段"
+    for key in string_keys():
+        assert stray_cjk_spaces(tr(key, "zh")) == [], key
+    html = markdown.markdown(explanation("zh"))
+    assert stray_cjk_spaces(re.sub("<[^>]+>", "", html)) == []
 
 
 # ------------------------------------------------------------------ session

@@ -151,6 +151,7 @@ def share_option(run: RunData, horizon: float, lang: str, projector: bool, compa
             "type": "line", "name": rung_label(i, lang), "stack": "rungs", "showSymbol": False,
             "data": _points(x, np.nan_to_num(run.frame[col].to_numpy(dtype=float))),
             "lineStyle": {"width": 0}, "areaStyle": {"color": RUNG_COLOURS[i], "opacity": 1},
+            "symbolSize": 10, "showAllSymbol": len(x) == 1,
             "itemStyle": {"color": RUNG_COLOURS[i]}})
     if marks and run.role == "policy_run":
         option["series"][-1]["markLine"] = _mark_lines(marks, projector)
@@ -159,7 +160,10 @@ def share_option(run: RunData, horizon: float, lang: str, projector: bool, compa
 
 def _line_option(key: str, columns: dict[str, callable], runs: list[RunData], horizon: float,
                  lang: str, projector: bool, unit: str, y_range, marks) -> dict:
-    option = _base(tr(key, lang), horizon, lang, projector, unit, y_range)
+    open_, close = ("(", ")") if lang == LANGUAGES[0] else ("\uff08", "\uff09")
+    sep = " " if lang == LANGUAGES[0] else ""
+    option = _base(f"{tr(key, lang)}{sep}{open_}{unit}{close}", horizon, lang, projector, "",
+                   y_range)
     compare = len(runs) > 1
     for run in sorted(runs, key=lambda r: r.role != "policy_run"):  # status quo on top
         x = run.frame["year"].to_numpy(dtype=float)

@@ -15,6 +15,7 @@ lever and restarts.
 
 from __future__ import annotations
 
+import html
 import os
 import time
 from typing import Any
@@ -236,10 +237,11 @@ def Page():
                     LeverHelp(lg)
             with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}):
                 with solara.Card(margin=0, classes=["ieisim-story"]):
-                    solara.Text(tr("question", lg), classes=["ieisim-question"],
-                                style={"font-size": "1.6em", "font-weight": "bold"})
-                    solara.Text(tr("first_click", lg), classes=["ieisim-first-click"],
-                                style={"font-size": "1.1em"})
+                    solara.HTML(tag="div", unsafe_innerHTML=html.escape(tr("question", lg)),
+                                classes=["ieisim-question"],
+                                style="font-size: 1.6em; font-weight: bold")
+                    solara.HTML(tag="div", unsafe_innerHTML=html.escape(tr("first_click", lg)),
+                                classes=["ieisim-first-click"], style="font-size: 1.1em")
                 Views(session, tick.value, compare.value, lg, projector.value)
 
 

@@ -168,7 +168,7 @@ def stray_cjk_spaces(text: str) -> list[str]:
     """Places in ``text`` where spaces (not line breaks) separate two Chinese characters."""
     import re
 
-    return re.findall(f"[{_CJK}][ \\t\\u00a0]+[{_CJK}]", text)
+    return re.findall(f"[{_CJK}][ \\u00a0]+[{_CJK}]", text)
 
 
 def string_keys() -> tuple[str, ...]:
