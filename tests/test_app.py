@@ -183,6 +183,22 @@ def test_charts_are_options_with_year_zero_fixed_axes_and_both_runs():
     assert panels["joint_rd"]["yAxis"]["minInterval"] == 1
 
 
+def test_rung_areas_are_stacked_in_the_share_direction():
+    session = ClassroomSession()
+    for _ in range(4):
+        session.step()
+    (name, option), *_ = chart_options(_runs(session), session.horizon_years, "en")
+    frame = session.timeseries()[0][1]
+    tops = {s["name"]: [y for _, y in s["data"]] for s in option["series"]}
+    shares = frame[["share_internship", "share_expert_exchange", "share_joint_training",
+                    "share_joint_rd"]].to_numpy()
+    assert tops["Internship"] == pytest.approx(shares[:, 0], abs=1e-4)
+    assert tops["Joint training"] == pytest.approx(shares[:, :3].sum(axis=1), abs=1e-4)
+    assert tops["Joint R&D"][1:] == pytest.approx([1.0] * (len(frame) - 1))  # ties exist
+    assert [s["name"] for s in option["series"]][-1] == "Internship"  # drawn last, on top
+    assert [s["data"][i][0] for s in option["series"][:1] for i in range(3)] == [0, 0.5, 1]
+
+
 def test_joint_rd_is_counted_in_ties_and_spending_is_annual():
     frame = pd.DataFrame({"year": [0, 0.5, 1.0, 1.5, 2.0],
                           "joint_rd_per_100_firms": [0, 1 / 0.6, 2 / 0.6, 2 / 0.6, 5],

@@ -101,7 +101,7 @@ def _base(title: str, horizon: float, lang: str, projector: bool, y_name: str,
         "textStyle": text,
         "title": {"text": title, "left": 4, "top": 2,
                   "textStyle": {**text, "fontSize": title_size, "fontWeight": "bold"}},
-        "grid": {"left": 12, "right": 24, "top": title_size * 2 + size * 2 + 8,
+        "grid": {"left": 12, "right": 24, "top": title_size + size * 2 + 14,
                  "bottom": size * 2 + 10, "containLabel": True},
         "legend": {"top": title_size + 10, "left": 4, "textStyle": text, "itemGap": 14},
         "tooltip": {"trigger": "axis", "textStyle": text},
@@ -112,6 +112,28 @@ def _base(title: str, horizon: float, lang: str, projector: bool, y_name: str,
                   "nameTextStyle": {**text, "align": "left"}, "axisLabel": text},
         "series": [],
     }
+
+
+MIN_CHART_WIDTH_PX = 440
+"""Narrowest chart the page lays out (its CSS grid's minimum column width)."""
+
+
+def _text_width(text: str, size: float) -> float:
+    """Rough drawn width of ``text`` (CSS px): Chinese characters are square, Latin narrower."""
+    return sum(size if ord(ch) > 0x2E80 else 0.58 * size for ch in text)
+
+
+def _fit_legend(option: dict, projector: bool) -> None:
+    """Move the plot down by as many legend rows as the narrowest chart needs."""
+    size = FONT_PX[projector]
+    item_gap, icon = option["legend"]["itemGap"], 25 + 5
+    rows, used = 1, 0.0
+    for name in option["legend"].get("data", []):
+        width = icon + _text_width(name, size) + item_gap
+        if used and used + width > MIN_CHART_WIDTH_PX - 8:
+            rows, used = rows + 1, 0.0
+        used += width
+    option["grid"]["top"] = TITLE_PX[projector] + 14 + rows * (1.3 * size + item_gap) + size
 
 
 def _mark_lines(marks: list[PolicyMark], projector: bool) -> dict:
@@ -146,13 +168,20 @@ def share_option(run: RunData, horizon: float, lang: str, projector: bool, compa
     title = tr("ties_by_rung", lang) + (f" · {tr(run.role, lang)}" if compare else "")
     option = _base(title, horizon, lang, projector, "", (0, 1))
     x = run.frame["year"].to_numpy(dtype=float)
-    for i, col in enumerate(SHARE_COLUMNS):
+    shares = np.nan_to_num(np.stack([run.frame[c].to_numpy(dtype=float) for c in SHARE_COLUMNS]))
+    tops = np.cumsum(shares, axis=0)
+    # Stacked by hand (ECharts stacks along the x axis when both axes are numeric): each
+    # rung's area reaches from 0 to its cumulative top, deepest rung first, so the opaque
+    # areas of the lower rungs, drawn later, cover the bottom part of the deeper ones.
+    for i in reversed(range(len(SHARE_COLUMNS))):
         option["series"].append({
-            "type": "line", "name": rung_label(i, lang), "stack": "rungs", "showSymbol": False,
-            "data": _points(x, np.nan_to_num(run.frame[col].to_numpy(dtype=float))),
-            "lineStyle": {"width": 0}, "areaStyle": {"color": RUNG_COLOURS[i], "opacity": 1},
-            "symbolSize": 10, "showAllSymbol": len(x) == 1,
-            "itemStyle": {"color": RUNG_COLOURS[i]}})
+            "type": "line", "name": rung_label(i, lang), "showSymbol": len(x) == 1,
+            "symbolSize": 10, "data": _points(x, tops[i]), "lineStyle": {"width": 0},
+            "areaStyle": {"color": RUNG_COLOURS[i], "opacity": 1},
+            "itemStyle": {"color": RUNG_COLOURS[i]}, "z": 2})
+    option["legend"]["data"] = [rung_label(i, lang) for i in range(len(SHARE_COLUMNS))]
+    option["tooltip"] = {"show": False}
+    _fit_legend(option, projector)
     if marks and run.role == "policy_run":
         option["series"][-1]["markLine"] = _mark_lines(marks, projector)
     return option
@@ -170,10 +199,12 @@ def _line_option(key: str, columns: dict[str, callable], runs: list[RunData], ho
         for col, values in columns.items():
             name = tr(col, lang) if col in ("joint_rd_ties", "annual_public_cost") \
                 else _label(col, lang)
-            if compare:
+            if compare and run.role == "status_quo_run":  # dashed, explained by the key
                 name = f"{name} · {tr(run.role, lang)}"
             option["series"].append(_line(name, _points(x, values(run)), LINE_COLOURS[col],
                                           run.role == "status_quo_run"))
+    option["legend"]["data"] = [s["name"] for s in option["series"] if s["z"] == 3]
+    _fit_legend(option, projector)
     if marks:
         option["series"][0]["markLine"] = _mark_lines(marks, projector)
     return option

@@ -27,7 +27,13 @@ import solara  # noqa: E402
 import solara.lab  # noqa: E402
 
 from sim import units  # noqa: E402
-from sim.app.charts import CHART_HEIGHT, PolicyMark, RunData, chart_options  # noqa: E402
+from sim.app.charts import (  # noqa: E402
+    CHART_HEIGHT,
+    MIN_CHART_WIDTH_PX,
+    PolicyMark,
+    RunData,
+    chart_options,
+)
 from sim.app.controls import LeverPanel, SeedInput, SliderSpec  # noqa: E402
 from sim.app.echart import SvgChart  # noqa: E402
 from sim.app.fonts import FontStyle  # noqa: E402
@@ -45,8 +51,8 @@ SIDEBAR_WIDTH = "340px"
 READOUT_STYLE = "font-size: 0.95em; overflow-x: auto"
 PROJECTOR_SCALE = "125%"
 """Root font size in projector mode (every rem/em-sized text grows with it)."""
-CHART_GRID_STYLE = ("display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr));"
-                    " gap: 12px; width: 100%")
+CHART_GRID_STYLE = ("display: grid; grid-template-columns: repeat(auto-fit, minmax("
+                    f"{MIN_CHART_WIDTH_PX}px, 1fr)); gap: 12px; width: 100%")
 WATCH = {"shares_policy_run": "watch_shares", "shares_status_quo_run": "watch_shares",
          "joint_rd": "watch_joint_rd", "participation": "watch_participation",
          "spending": "watch_spending"}
@@ -266,6 +272,9 @@ def Views(session: ClassroomSession, tick: int, compare: bool, lang: str, projec
         lambda: network_board.render([model.network for _, model in session.runs()]),
         [tick, *key])
     with solara.Card(tr("charts", lang), margin=0):
+        if compare:
+            solara.Text(tr("dashed_status_quo", lang), classes=["ieisim-dashed-key"],
+                        style={"font-weight": "bold"})
         with solara.Div(style=CHART_GRID_STYLE):
             for name, option in panels:
                 with solara.Column(gap="2px", classes=["ieisim-panel", f"ieisim-panel-{name}"]):

@@ -53,6 +53,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "watch_participation": ("Colleges are keen, firms hesitate: the gap between the two "
                             "willingness lines.",
                             "“校热企冷”:两条意愿曲线之间的差距。"),
+    "dashed_status_quo": ("Solid lines: the chosen policy. Dashed dark lines: the status quo, "
+                          "same seed.", "实线:所选政策。深色虚线:现状(相同随机种子)。"),
     "watch_spending": ("What the policy costs the public purse per year.",
                        "政策每年花费的公共资金。"),
     "compare": ("Side by side with the status quo (same seed)", "与现状并排对比(相同随机种子)"),
