@@ -28,7 +28,7 @@ from sim.app.controls import (
     advanced_sliders,
     main_sliders,
 )
-from sim.app.network_view import NetworkBoard, NetworkLayout
+from sim.app.network_view import NetworkLayout, network_option
 from sim.app.page import Page, network_title
 from sim.app.presets import matching_preset, preset_label, preset_names
 from sim.app.session import ClassroomSession
@@ -236,14 +236,24 @@ def test_network_layout_is_fixed_while_ties_change():
     model = session.policy
     layout = session.layout(model)
     before = dict(layout.positions)
-    board = NetworkBoard([(network_title("policy_run", False, "en"), layout)], "en")
-    pngs = [board.render([model.network])]
+    title = network_title("policy_run", False, "en")
+    options = [network_option(model.network, layout, title, "en")]
     for _ in range(4):
         session.step()
-        pngs.append(board.render([model.network]))
+        options.append(network_option(model.network, layout, title, "en"))
     assert session.layout(model) is layout and layout.positions == before
     assert set(before) == set(model.network.nodes)
-    assert len(set(pngs)) > 1
+    (series,) = options[-1]["series"]
+    assert len(series["data"]) == model.network.number_of_nodes()
+    assert len(series["links"]) == model.network.number_of_edges()
+    assert [n["x"] for n in series["data"]] == [n["x"] for n in options[0]["series"][0]["data"]]
+    assert len({str(o["series"][0]["links"]) for o in options}) > 1  # the ties change
+    legend = options[-1]["legend"]["data"]
+    assert legend[:4] == ["Internship", "Expert exchange", "Joint training", "Joint R&D"]
+    top = model.highest_rung_of_firms()
+    firms = [n for n in series["data"] if n["name"].startswith("('e'")]
+    assert [n["category"] for n in firms][:5] == [
+        t if t >= 0 else 4 for t in (top[int(n["name"][6:-1])] for n in firms[:5])]
     again = NetworkLayout(model.network)  # deterministic: same nodes, same places
     assert again.positions == before
 

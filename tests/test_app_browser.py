@@ -110,15 +110,16 @@ def _open(context, url):
     page.goto(url)
     page.get_by_role("button", name="Step", exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
     _wait_charts(page)
-    _wait_image(page, ".ieisim-network")
     return page
 
 
 def _wait_charts(page) -> None:
     """Every SVG chart on the page has drawn the newest option the server sent."""
     page.wait_for_function(
-        "() => { const c = [...document.querySelectorAll('.ieisim-chart')]; return c.length "
-        "> 0 && c.every(e => e.querySelector('svg text') && e.dataset.rendered !== undefined); }",
+        "() => { const c = [...document.querySelectorAll('.ieisim-chart, .ieisim-network')]; "
+        "const tick = document.querySelector('.ieisim-tick'); "
+        "return tick && c.length > 1 && c.every(e => e.querySelector('svg text') && "
+        "e.dataset.rendered === tick.textContent); }",
         timeout=LOAD_TIMEOUT_MS)
 
 
@@ -139,16 +140,6 @@ _TEXT_SIZES = """() => [...document.querySelectorAll('.ieisim-chart svg text')]
               height: t.getBoundingClientRect().height * window.devicePixelRatio,
               family: getComputedStyle(t).fontFamily}))"""
 """Every chart text: its computed size (CSS px) and drawn height (device pixels)."""
-
-
-def _wait_image(page, selector: str) -> None:
-    page.wait_for_function(
-        "s => { const i = document.querySelector(s); return i && i.complete && "
-        "i.naturalWidth > 0; }", arg=selector, timeout=LOAD_TIMEOUT_MS)
-
-
-def _image_src(page, selector: str) -> str:
-    return page.locator(selector).get_attribute("src")
 
 
 def _year(page) -> str:
@@ -248,13 +239,22 @@ def test_classroom_flow(browser, server):
     page.get_by_role("button", name="Reset", exact=True).click()
     _wait_text(page, ".ieisim-year", "Year 0.0")
 
-    # side by side: the network shows two panels
-    width = page.evaluate("document.querySelector('.ieisim-network').naturalWidth")
+    # side by side: the network shows two panels, each with its whole legend inside it
     page.locator(".ieisim-compare input").check()
-    page.wait_for_function("w => document.querySelector('.ieisim-network').naturalWidth > w",
-                           arg=width, timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_function("() => document.querySelectorAll('.ieisim-network svg').length == 2",
+                           timeout=LOAD_TIMEOUT_MS)
     _step(page, 2)
     _wait_charts(page)
+    outside = page.evaluate("""() => [...document.querySelectorAll('.ieisim-network')].flatMap(
+        n => { const box = n.getBoundingClientRect();
+               return [...n.querySelectorAll('svg text')].filter(t => t.textContent.trim())
+                 .map(t => t.getBoundingClientRect())
+                 .filter(r => r.left < box.left - 1 || r.right > box.right + 1
+                              || r.top < box.top - 1 || r.bottom > box.bottom + 1); })""")
+    assert outside == []
+    legend = page.evaluate("[...document.querySelectorAll('.ieisim-network-policy_run svg "
+                           "text')].map(t => t.textContent)")
+    assert {"Internship", "Joint R&D", "College"} <= set(legend)
     page.screenshot(path=str(ARTIFACTS / "app-side-by-side.png"), full_page=True)
 
     # language switch

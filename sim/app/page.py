@@ -37,7 +37,7 @@ from sim.app.charts import (  # noqa: E402
 from sim.app.controls import LeverPanel, SeedInput, SliderSpec  # noqa: E402
 from sim.app.echart import SvgChart  # noqa: E402
 from sim.app.fonts import FontStyle  # noqa: E402
-from sim.app.network_view import NetworkBoard  # noqa: E402
+from sim.app.network_view import NETWORK_HEIGHT, network_option  # noqa: E402
 from sim.app.presets import PresetButtons, matching_preset, preset_label, preset_levers  # noqa: E402,E501
 from sim.app.readout import readout_html, readout_rows  # noqa: E402
 from sim.app.session import ClassroomSession  # noqa: E402
@@ -261,16 +261,16 @@ def run_data(session: ClassroomSession) -> list[RunData]:
 @solara.component
 def Views(session: ClassroomSession, tick: int, compare: bool, lang: str, projector: bool):
     """Charts (SVG in the browser) and network, recomputed only after a change."""
-    key = (session.generation, compare, lang)  # a new model, mode or language: new boards
-    network_board = solara.use_memo(lambda: NetworkBoard(
-        [(network_title(role, compare, lang), session.layout(model))
-         for role, model in session.runs()], lang), key)
     panels = solara.use_memo(lambda: chart_options(
         run_data(session), session.horizon_years, lang, projector, change_marks(session, lang)),
-        [tick, projector, *key])
-    network = solara.use_memo(
-        lambda: network_board.render([model.network for _, model in session.runs()]),
-        [tick, *key])
+        [tick, projector, session.generation, compare, lang])
+    networks = solara.use_memo(lambda: [
+        (role, network_option(model.network, session.layout(model),
+                              network_title(role, compare, lang), lang, projector))
+        for role, model in session.runs()], [tick, projector, session.generation, compare, lang])
+    # the version every chart draws (its data-rendered attribute): tests wait for it
+    solara.HTML(tag="span", unsafe_innerHTML=str(tick), classes=["ieisim-tick"],
+                style="display: none")
     with solara.Card(tr("charts", lang), margin=0):
         if compare:
             solara.Text(tr("dashed_status_quo", lang), classes=["ieisim-dashed-key"],
@@ -287,8 +287,11 @@ def Views(session: ClassroomSession, tick: int, compare: bool, lang: str, projec
         solara.HTML(tag="div", unsafe_innerHTML=readout_html(rows), classes=["ieisim-readout"],
                     style=READOUT_STYLE)
     with solara.Card(tr("network", lang), margin=0):
-        solara.Image(network, width="100%", classes=["ieisim-network"])
-        solara.Text(tr("network_caption", lang), style={"font-size": "0.95em"})
+        with solara.Div(style=CHART_GRID_STYLE):
+            for role, option in networks:
+                SvgChart(option, tick, NETWORK_HEIGHT[projector],
+                         ["ieisim-network", f"ieisim-network-{role}"])
+        solara.Text(tr("network_caption", lang), style={"font-size": "1em"})
 
 
 __all__ = ["Page"]

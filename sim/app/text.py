@@ -78,7 +78,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "difference": ("Difference", "差值"),
     "unit": ("Unit", "单位"),
     "ties_by_rung": ("Ties by rung (share)", "各层级合作占比"),
-    "no_ties": ("no ties yet", "尚无合作"),
+    "no_ties": ("No tie", "无合作"),
+    "college": ("College", "院校"),
     "seed_label": ("seed", "种子"),
 }
 
