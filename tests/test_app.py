@@ -419,3 +419,18 @@ def test_readout_shows_latest_values_and_the_policy_difference():
     session.set_compare(False)
     header, *rows = readout_rows(session.timeseries(), "zh")
     assert header[-1] == "所选政策" and len(header) == 3
+
+
+def test_lesson_plan_names_the_apps_own_presets_and_levers():
+    from pathlib import Path
+
+    from sim.params import BY_NAME
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "classroom.md").read_text()
+    for name in ("status_quo", "subsidies_only", "retention_only", "evaluation_reform",
+                 "reform_package"):
+        assert preset_label(name, "en").lower() in text.lower()
+        assert preset_label(name, "zh") in text
+    lever = BY_NAME["consortium_strength"]
+    assert lever.label in text and lever.label_zh in text
+    assert tr("projector", "zh") in text and "set_levers" in text

@@ -38,10 +38,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
                   "随机种子和产业教授比例需按“重置”生效。"),
     "projector": ("Projector (large text)", "投影模式(大字)"),
     "question": ("Why do firms stop at internships?", "为什么企业止步于实习?"),
-    "first_click": ("Press Play and watch the red band (joint R&D). Around year 5, move a "
-                    "lever, say R&D co-funding, and see what changes from then on.",
-                    "按“播放”,观察红色区域(联合研发)。到第5年左右,拖动一个政策杠杆"
-                    "(例如联合研发公共配套),看看此后发生了什么变化。"),
+    "first_click": ("Press Play and watch the light-blue band (internships). At year 5, drag "
+                    "\u201cCity consortia and platforms\u201d to 0.7: the charts mark the change; "
+                    "see what moves from then on, and what does not.",
+                    "按“播放”,观察浅蓝色区域(实习)。到第5年,把“市域产教联合体”拖到0.7:"
+                    "图上会标出这次调整;看看此后哪些变化了,哪些没有变。"),
     "joint_rd_ties": ("Joint R&D ties", "联合研发合作数"),
     "ties_unit": ("ties", "个"),
     "annual_public_cost": ("Public spending over the past year", "近一年公共支出"),
