@@ -191,6 +191,15 @@ class ClassroomSession:
         head = pd.DataFrame.from_records([first], columns=frame.columns)
         return pd.concat([head, frame], ignore_index=True) if len(frame) else head
 
+    def recipe(self):
+        """The running policy as a class-board recipe (:class:`sim.app.classboard.Recipe`)."""
+        from sim.app.classboard import Recipe
+
+        with self._lock:
+            return Recipe(self.base.to_dict(), self.seed, dict(self.start_levers),
+                          [(step, dict(v)) for step, v in self.policy.policy_changes],
+                          self.steps)
+
     def layout(self, model: CooperationModel) -> NetworkLayout:
         """The network layout computed once for ``model``."""
         return self.layouts[id(model)]
