@@ -81,3 +81,38 @@ def test_reference_points_are_the_packages_replayed():
                         package_levers("status_quo"), [], 4))
     assert refs["status_quo"] == plane_point(quo)
     assert refs["reform_package"][0] > refs["status_quo"][0]  # the package costs more
+
+
+def test_student_submits_and_the_teacher_page_replays(tmp_path, monkeypatch):
+    import ipyvuetify as v
+    import solara
+
+    from sim.app.echart import SvgChartWidget
+    from sim.app.page import Page
+    from sim.app.teacher import BOARD_ENV, CLASS_ENV, TeacherPage, class_board
+
+    monkeypatch.setenv(CLASS_ENV, "c1")
+    monkeypatch.setenv(BOARD_ENV, str(tmp_path / "board.sqlite"))
+    box, rc = solara.render(Page(), handle_error=False)
+    try:
+        submit = rc.find(v.Btn, children=["Submit my policy"])
+        assert submit.widget.disabled  # no name, nothing run yet
+        rc.find(v.Btn, children=["Step"]).widget.click()
+        rc.find(v.TextField, label="Your name").widget.v_model = "Wang"
+        submit.widget.click()
+        assert "Submitted as number 1" in str(rc.find(v.Alert).widgets)
+    finally:
+        rc.close()
+    board = class_board()
+    (sub,) = board.submissions()
+    assert (sub.student, sub.year, sub.recipe.steps) == ("Wang", 0.5, 1)
+    box, rc = solara.render(TeacherPage(board, "en", lambda _: None), handle_error=False)
+    try:
+        (plane, *_) = rc.find(SvgChartWidget).widgets
+        names = [d["name"] for s in plane.option["series"] for d in s["data"]]
+        assert names == ["Wang", "Status quo", "Full reform package"]
+        rc.find(v.Btn, children=["Replay Wang"]).widget.click()
+        charts = rc.find(SvgChartWidget).widgets
+        assert len(charts) == 1 + 4  # the plane and the replayed run's four panels
+    finally:
+        rc.close()

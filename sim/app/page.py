@@ -41,6 +41,7 @@ from sim.app.network_view import NETWORK_HEIGHT, network_option  # noqa: E402
 from sim.app.presets import PresetButtons, matching_preset, preset_label, preset_levers  # noqa: E402,E501
 from sim.app.readout import readout_html, readout_rows  # noqa: E402
 from sim.app.session import ClassroomSession  # noqa: E402
+from sim.app.teacher import SubmitPanel, TeacherPage, class_board, is_teacher  # noqa: E402
 from sim.app.text import LANGUAGE_NAMES, LANGUAGES, explanation, tr  # noqa: E402
 from sim.model import BUILD_TIME_LEVERS  # noqa: E402
 from sim.params import BY_NAME, LEVERS  # noqa: E402
@@ -141,9 +142,22 @@ def LeverHelp(lang: str):
 
 @solara.component
 def Page():
+    """The app: the teacher's class board at ``/?teacher`` (with ``--class``), else a student."""
+    router = solara.use_router()
+    board = solara.use_memo(class_board, [])
+    lang = solara.use_reactive(LANGUAGES[0])
+    if board is not None and is_teacher(router.search):
+        solara.Title(tr("class_board", lang.value, code=board.class_code))
+        FontStyle(False)
+        TeacherPage(board, lang.value, lang.set)
+    else:
+        StudentPage(board, lang)
+
+
+@solara.component
+def StudentPage(board, lang: solara.Reactive[str]):
     """The classroom page; one :class:`ClassroomSession` per browser session."""
     session = solara.use_memo(ClassroomSession, [])
-    lang = solara.use_reactive(LANGUAGES[0])
     tick = solara.use_reactive(0)  # bumped after every step or reset: re-renders the views
     levers = solara.use_reactive(dict(session.levers))  # slider values, applied on Reset
     seed = solara.use_reactive(session.seed)
@@ -236,6 +250,8 @@ def Page():
                         solara.Info(waiting, dense=True)
                     if error.value:
                         solara.Error(error.value)
+                if board is not None:
+                    SubmitPanel(board, session, lg)
                 with solara.Card(margin=0):
                     RunningPolicy(session.applied_levers(), session.seed, lg)
                     with solara.Details(summary=tr("explain", lg)):
