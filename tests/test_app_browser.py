@@ -6,6 +6,7 @@ missing browser is a failure. Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -64,22 +65,16 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """``ieisim app`` on a free loopback port; yields its URL, stops it afterwards."""
-    _chromium()  # skip before starting a server nobody can look at
-    from sim.app.assets import missing
-
-    if missing():  # the server must not fall back to the internet: see NO_CDN
-        _skip_or_fail("solara's front-end assets are not installed for offline use "
-                      "(python -m sim.app.assets install)")
+@contextlib.contextmanager
+def _serve(log: Path, *extra: str):
+    """``ieisim app`` on a free loopback port with ``extra`` options; yields its URL."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("app") / "server.log"
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
            "SOLARA_ASSETS_CDN": NO_CDN}
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        proc = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", str(port),
+                                 *extra], stdout=out, stderr=subprocess.STDOUT, env=env,
+                                cwd=ROOT)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + SERVER_START_S
     try:
@@ -103,6 +98,19 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``ieisim app`` on a free loopback port; yields its URL, stops it afterwards."""
+    _chromium()  # skip before starting a server nobody can look at
+    from sim.app.assets import missing
+
+    if missing():  # the server must not fall back to the internet: see NO_CDN
+        _skip_or_fail("solara's front-end assets are not installed for offline use "
+                      "(python -m sim.app.assets install)")
+    with _serve(tmp_path_factory.mktemp("app") / "server.log") as url:
+        yield url
 
 
 def _open(context, url):
@@ -390,3 +398,45 @@ def test_chinese_page_uses_the_served_web_font(browser, server):
     assert stray_cjk_spaces(body) == []
     page.screenshot(path=str(ARTIFACTS / "app-1024x768-zh.png"))
     context.close()
+
+
+def test_class_board_round_trip_through_a_server_restart(browser, server, tmp_path):
+    """Students submit; after a restart the teacher's page shows them and replays a run."""
+    board = tmp_path / "board.sqlite"
+    options = ("--class", "econ1", "--board", str(board))
+    with _serve(tmp_path / "first.log", *options) as url:
+        context = browser.new_context(viewport={"width": 1024, "height": 768})
+        page = _open(context, url)
+        _step(page, 2)
+        page.locator(".ieisim-lever", has_text="City consortia").get_by_role("slider").focus()
+        caption = page.locator(".ieisim-lever", has_text="City consortia").inner_text()
+        page.keyboard.press("PageUp")
+        page.wait_for_function("c => [...document.querySelectorAll('.ieisim-lever')].find(e => "
+                               "e.innerText.startsWith('City consortia')).innerText !== c",
+                               arg=caption, timeout=LOAD_TIMEOUT_MS)
+        _step(page, 2)
+        page.locator(".ieisim-student-name input").fill("Chen")
+        page.get_by_role("button", name="Submit my policy").click()
+        _wait_text(page, ".ieisim-submitted", "Submitted as number 1")
+        numbers = page.locator(".ieisim-readout").inner_text()
+        context.close()
+    assert board.is_file()
+    with _serve(tmp_path / "second.log", *options) as url:  # a new server process
+        context = browser.new_context(viewport={"width": 1024, "height": 768})
+        page = context.new_page()
+        page.goto(url + "?teacher")
+        page.locator(".ieisim-submissions", has_text="Chen").wait_for(timeout=LOAD_TIMEOUT_MS)
+        page.wait_for_function("() => [...document.querySelectorAll('.ieisim-plane svg text')]"
+                               ".some(t => t.textContent === 'Chen')", timeout=LOAD_TIMEOUT_MS)
+        page.screenshot(path=str(ARTIFACTS / "app-class-board.png"))
+        page.get_by_role("button", name="Replay Chen").click()
+        _wait_text(page, ".ieisim-replaying", "Chen")
+        page.wait_for_function("() => document.querySelector('.ieisim-replay-participation svg "
+                               "text')", timeout=LOAD_TIMEOUT_MS)
+        # the replayed run ends where the student's did (exact equality: test_app_classboard)
+        assert page.locator(".ieisim-replay-readout").inner_text() == numbers
+        marks = page.evaluate("[...document.querySelectorAll('.ieisim-replay-joint_rd svg "
+                              "text')].map(t => t.textContent)")
+        assert "City consortia and platforms → 0.2" in marks  # the timed change, replayed
+        page.screenshot(path=str(ARTIFACTS / "app-class-board-replay.png"), full_page=True)
+        context.close()

@@ -27,6 +27,7 @@ from sim.app.charts import (
 )
 from sim.app.classboard import DEFAULT_BOARD, ClassBoard, Submission, reference_points, replay
 from sim.app.echart import SvgChart
+from sim.app.readout import readout_html, readout_rows
 from sim.app.session import CLASSROOM_SCENARIO, ClassroomSession
 from sim.app.text import LANGUAGES, tr
 from sim.params import load_scenario
@@ -126,6 +127,9 @@ def ReplayView(sub: Submission, lang: str):
     panels = chart_options(runs, scenario["run"]["years"], lang, False, replay_marks(sub, lang))
     solara.Text(tr("replaying", lang, student=sub.student, year=float(frame["year"].iloc[-1])),
                 classes=["ieisim-replaying"], style={"font-weight": "bold", "font-size": "1.2em"})
+    solara.HTML(tag="div", unsafe_innerHTML=readout_html(readout_rows([("policy_run", frame)],
+                                                                      lang)),
+                classes=["ieisim-replay-readout"])
     with solara.Div(style="display: grid; grid-template-columns: repeat(auto-fit, "
                           "minmax(440px, 1fr)); gap: 12px"):
         for name, option in panels:
