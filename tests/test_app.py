@@ -434,3 +434,13 @@ def test_lesson_plan_names_the_apps_own_presets_and_levers():
     lever = BY_NAME["consortium_strength"]
     assert lever.label in text and lever.label_zh in text
     assert tr("projector", "zh") in text and "set_levers" in text
+
+
+def test_cli_rejects_a_bad_class_code_in_one_line(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "sim", "app", "--class", "a b", "--board",
+                           str(tmp_path / "b.sqlite")], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == ["error: --class 'a b': expected 1-32 letters, "
+                                                "digits, '-' or '_'"]
+    assert not (tmp_path / "b.sqlite").exists()

@@ -78,7 +78,7 @@ def plane_option(subs: list[Submission], refs: dict[str, tuple], lang: str) -> d
     """ECharts scatter of submissions on the cost x deep-cooperation plane, with references."""
     size = FONT_PX[False]
     text = {"fontSize": size, "fontFamily": FONT_FAMILY, "color": "#222"}
-    label = {"show": True, "position": "right", "formatter": "{b}", **text}
+    label = {"show": True, "position": "top", "formatter": "{b}", **text}
     series = [{"type": "scatter", "name": tr("submissions", lang), "symbolSize": 14,
                "label": label, "itemStyle": {"color": "#1f77b4"},
                "data": [{"name": s.student, "value": [round(s.public_cost, 3),
@@ -95,7 +95,7 @@ def plane_option(subs: list[Submission], refs: dict[str, tuple], lang: str) -> d
         "title": {"text": tr("plane_title", lang), "textStyle": {**text, "fontSize":
                                                                   TITLE_PX[False]}},
         "legend": {"top": TITLE_PX[False] + 10, "textStyle": text},
-        "grid": {"top": TITLE_PX[False] + 2 * size + 30, "left": 12, "right": 90,
+        "grid": {"top": TITLE_PX[False] + 3 * size + 30, "left": 12, "right": 40,
                  "bottom": 2 * size + 10, "containLabel": True},
         "xAxis": {"type": "value", "min": 0, "name": tr("plane_x", lang),
                   "nameLocation": "middle", "nameGap": size + 12, "nameTextStyle": text,
@@ -160,13 +160,14 @@ def TeacherPage(board: ClassBoard, lang: str, on_lang: Callable[[str], None]):
     SvgChart(plane_option(subs, refs, lang), refresh.value + len(subs), "min(60vh, 520px)",
              ["ieisim-plane"])
     rows = "".join(
-        f"<tr><td>{s.id}</td><td>{html.escape(s.student)}</td><td>{s.year:g}</td>"
-        f"<td>{s.public_cost:.3g}</td><td>{s.deep_share:.2f}</td><td>{len(s.recipe.changes)}"
-        f"</td></tr>" for s in subs)
+        "<tr>" + "".join(f"<td style='padding: 2px 10px'>{c}</td>" for c in (
+            s.id, html.escape(s.student), f"{s.year:g}", f"{s.public_cost:.3g}",
+            f"{s.deep_share:.2f}", len(s.recipe.changes))) + "</tr>" for s in subs)
     head = "".join(f"<th style='padding: 2px 10px'>{html.escape(tr(k, lang))}</th>"
                    for k in ("col_id", "col_student", "col_year", "col_cost", "col_deep",
                              "col_changes"))
-    solara.HTML(tag="table", unsafe_innerHTML=f"<tr>{head}</tr>{rows}",
+    solara.HTML(tag="div", unsafe_innerHTML=f"<table style='border-collapse: collapse; "
+                f"font-size: 1.05em'><tr>{head}</tr>{rows}</table>",
                 classes=["ieisim-submissions"])
     with solara.Row(style={"flex-wrap": "wrap"}):
         for s in subs:
