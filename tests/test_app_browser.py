@@ -194,6 +194,19 @@ def test_classroom_flow(browser, server):
     page.wait_for_function("c => document.querySelector('.ieisim-chart-shares_policy_run svg')"
                            ".innerHTML !== c", arg=charts, timeout=LOAD_TIMEOUT_MS)
 
+    # the firm's ledger: the items of a tie at each rung; another size, another firm
+    def ledger_texts():
+        return page.evaluate("[...document.querySelectorAll('.ieisim-chart-ledger svg text')]"
+                             ".map(t => t.textContent)")
+
+    texts = ledger_texts()
+    assert {"Training cost", "Lost to poaching", "Subsidies and credits"} <= set(texts)
+    title = next(t for t in texts if t.startswith("A firm of "))
+    page.locator(".ieisim-ledger-size button", has_text="Large firm").click()
+    page.wait_for_function("t => ![...document.querySelectorAll('.ieisim-chart-ledger svg "
+                           "text')].some(e => e.textContent === t)", arg=title,
+                           timeout=LOAD_TIMEOUT_MS)
+
     # move a slider with the keyboard: the running model takes it from the next step on
     spec = main_sliders()[0]
     lever = page.locator(".ieisim-lever", has_text=spec.label("en"))
@@ -213,7 +226,8 @@ def test_classroom_flow(browser, server):
     assert f"{spec.label('en')}: {expected:g} " in _running_policy(page)
     # every chart marks the change with a labelled vertical line at year 1.5
     mark = f"{spec.label('en')} → {expected:g}"
-    page.wait_for_function("m => [...document.querySelectorAll('.ieisim-chart')].every(c => "
+    page.wait_for_function("m => [...document.querySelectorAll('.ieisim-chart:not("
+                           ".ieisim-chart-ledger)')].every(c => "
                            "[...c.querySelectorAll('svg text')].some(t => t.textContent === m))",
                            arg=mark, timeout=LOAD_TIMEOUT_MS)
     _step(page)

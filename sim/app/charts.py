@@ -123,7 +123,7 @@ def _text_width(text: str, size: float) -> float:
     return sum(size if ord(ch) > 0x2E80 else 0.58 * size for ch in text)
 
 
-def _fit_legend(option: dict, projector: bool) -> None:
+def fit_legend(option: dict, projector: bool) -> None:
     """Move the plot down by as many legend rows as the narrowest chart needs."""
     size = FONT_PX[projector]
     item_gap, icon = option["legend"]["itemGap"], 25 + 5
@@ -181,7 +181,7 @@ def share_option(run: RunData, horizon: float, lang: str, projector: bool, compa
             "itemStyle": {"color": RUNG_COLOURS[i]}, "z": 2})
     option["legend"]["data"] = [rung_label(i, lang) for i in range(len(SHARE_COLUMNS))]
     option["tooltip"] = {"show": False}
-    _fit_legend(option, projector)
+    fit_legend(option, projector)
     if marks and run.role == "policy_run":
         option["series"][-1]["markLine"] = _mark_lines(marks, projector)
     return option
@@ -204,7 +204,7 @@ def _line_option(key: str, columns: dict[str, callable], runs: list[RunData], ho
             option["series"].append(_line(name, _points(x, values(run)), LINE_COLOURS[col],
                                           run.role == "status_quo_run"))
     option["legend"]["data"] = [s["name"] for s in option["series"] if s["z"] == 3]
-    _fit_legend(option, projector)
+    fit_legend(option, projector)
     if marks:
         option["series"][0]["markLine"] = _mark_lines(marks, projector)
     return option

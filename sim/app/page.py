@@ -36,6 +36,7 @@ from sim.app.charts import (  # noqa: E402
 )
 from sim.app.controls import LeverPanel, SeedInput, SliderSpec  # noqa: E402
 from sim.app.echart import SvgChart  # noqa: E402
+from sim.app.firm_ledger import SIZE_CLASSES, firm_ledger, ledger_option, typical_firm  # noqa: E402,E501
 from sim.app.fonts import FontStyle  # noqa: E402
 from sim.app.network_view import NETWORK_HEIGHT, network_option  # noqa: E402
 from sim.app.presets import PresetButtons, matching_preset, preset_label, preset_levers  # noqa: E402,E501
@@ -43,6 +44,7 @@ from sim.app.readout import readout_html, readout_rows  # noqa: E402
 from sim.app.session import ClassroomSession  # noqa: E402
 from sim.app.teacher import SubmitPanel, TeacherPage, class_board, is_teacher  # noqa: E402
 from sim.app.text import LANGUAGE_NAMES, LANGUAGES, explanation, tr  # noqa: E402
+from sim.ladder import PayoffTerms  # noqa: E402
 from sim.model import BUILD_TIME_LEVERS  # noqa: E402
 from sim.params import BY_NAME, LEVERS  # noqa: E402
 
@@ -275,6 +277,28 @@ def run_data(session: ClassroomSession) -> list[RunData]:
 
 
 @solara.component
+def LedgerPanel(session: ClassroomSession, tick: int, lang: str, projector: bool):
+    """A typical firm's ledger (small, medium, large) under the policy and the status quo."""
+    size = solara.use_reactive(SIZE_CLASSES[0])
+    quo_terms = solara.use_memo(lambda: PayoffTerms.from_scenario(
+        session.status_quo_scenario()), [session.generation])
+
+    def build() -> dict:
+        model = session.policy
+        firm = typical_firm(model, size.value)
+        return ledger_option(firm_ledger(model, firm), firm_ledger(model, firm, quo_terms),
+                             lang, projector)
+
+    option = solara.use_memo(build, [tick, size.value, lang, projector, session.generation])
+    with solara.Card(tr("ledger", lang), margin=0, classes=["ieisim-ledger"]):
+        solara.ToggleButtonsSingle(value=size, values=list(SIZE_CLASSES), classes=[
+            "ieisim-ledger-size"], children=[solara.Button(tr(f"size_{s}", lang), value=s)
+                                             for s in SIZE_CLASSES])
+        solara.Text(tr("ledger_help", lang), style={"font-size": "1em"})
+        SvgChart(option, tick, CHART_HEIGHT[projector], ["ieisim-chart", "ieisim-chart-ledger"])
+
+
+@solara.component
 def Views(session: ClassroomSession, tick: int, compare: bool, lang: str, projector: bool):
     """Charts (SVG in the browser) and network, recomputed only after a change."""
     panels = solara.use_memo(lambda: chart_options(
@@ -302,6 +326,7 @@ def Views(session: ClassroomSession, tick: int, compare: bool, lang: str, projec
         solara.Text(tr("readout", lang, year=session.year), style={"font-weight": "bold"})
         solara.HTML(tag="div", unsafe_innerHTML=readout_html(rows), classes=["ieisim-readout"],
                     style=READOUT_STYLE)
+    LedgerPanel(session, tick, lang, projector)
     with solara.Card(tr("network", lang), margin=0):
         with solara.Div(style=CHART_GRID_STYLE):
             for role, option in networks:

@@ -106,8 +106,7 @@ class ClassroomSession:
                 return
             if self.baseline is not None:
                 return
-            twin = CooperationModel(self._scenario(preset_levers(BASELINE), self.seed),
-                                    seed=self.seed)
+            twin = CooperationModel(self.status_quo_scenario(), seed=self.seed)
             self.initial[id(twin)] = initial_record(twin)
             for _ in range(self.steps):
                 twin.step()
@@ -190,6 +189,10 @@ class ClassroomSession:
             return frame
         head = pd.DataFrame.from_records([first], columns=frame.columns)
         return pd.concat([head, frame], ignore_index=True) if len(frame) else head
+
+    def status_quo_scenario(self) -> Scenario:
+        """The status quo's scenario with this session's seed (what the twin runs)."""
+        return self._scenario(preset_levers(BASELINE), self.seed)
 
     def recipe(self):
         """The running policy as a class-board recipe (:class:`sim.app.classboard.Recipe`)."""

@@ -82,6 +82,19 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col_cost": ("Spending (CNY million/yr)", "支出(百万元/年)"),
     "col_deep": ("Deep ties", "深度合作"),
     "col_changes": ("Changes", "调整次数"),
+    "ledger": ("A firm's ledger: why firms stop at internships", "企业账本:企业为何止步于实习"),
+    "ledger_title": ("A firm of {employees} employees: a year of one tie, by rung",
+                     "一家{employees}人的企业:一项合作一年的收支(按层级)"),
+    "ledger_unit": ("CNY thousand per year", "千元/年"),
+    "ledger_help": ("Bars above zero are what a tie brings the firm, bars below what it costs; "
+                    "the diamond is the net. Faded bars and the grey square: the same firm "
+                    "under the status quo. Computed by the model's own payoff functions.",
+                    "零线以上是合作给企业带来的收益,以下是成本;菱形为净收益。浅色柱和灰色方块:"
+                    "同一企业在现状下的情况。由模型自身的收益函数计算。"),
+    "net": ("Net", "净收益"),
+    "size_small": ("Small firm", "小企业"),
+    "size_medium": ("Medium firm", "中型企业"),
+    "size_large": ("Large firm", "大企业"),
     "watch_spending": ("What the policy costs the public purse per year.",
                        "政策每年花费的公共资金。"),
     "compare": ("Side by side with the status quo (same seed)", "与现状并排对比(相同随机种子)"),
