@@ -232,6 +232,8 @@ def test_classroom_flow(browser, server):
                            arg=mark, timeout=LOAD_TIMEOUT_MS)
     _step(page)
     assert _year(page).startswith("Year 2.0")
+    # a caption chosen by the rules from the model's state points at the change
+    _wait_text(page, ".ieisim-story", "You changed the policy at the vertical line")
     # the seed still needs Reset, and the page says so
     page.locator(".ieisim-seed input").fill("4242")
     _wait_text(page, ".v-alert", "applies when you press Reset")

@@ -27,6 +27,7 @@ import solara  # noqa: E402
 import solara.lab  # noqa: E402
 
 from sim import units  # noqa: E402
+from sim.app.captions import captions  # noqa: E402
 from sim.app.charts import (  # noqa: E402
     CHART_HEIGHT,
     MIN_CHART_WIDTH_PX,
@@ -266,6 +267,7 @@ def StudentPage(board, lang: solara.Reactive[str]):
                                 style="font-size: 1.6em; font-weight: bold")
                     solara.HTML(tag="div", unsafe_innerHTML=html.escape(tr("first_click", lg)),
                                 classes=["ieisim-first-click"], style="font-size: 1.1em")
+                    Captions(session, tick.value, lg)
                 Views(session, tick.value, compare.value, lg, projector.value)
 
 
@@ -274,6 +276,17 @@ def run_data(session: ClassroomSession) -> list[RunData]:
     per_year = session.base.run.steps_per_year
     return [RunData(role, session.series(model), model.firms.n, per_year)
             for role, model in session.runs()]
+
+
+@solara.component
+def Captions(session: ClassroomSession, tick: int, lang: str):
+    """The captions the rules choose from the running model's state (``sim.app.captions``)."""
+    texts = solara.use_memo(lambda: captions(session.caption_state(), lang),
+                            [tick, lang, session.generation])
+    for text in texts:
+        solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["ieisim-caption"],
+                    style="font-size: 1.1em; margin-top: 6px; padding-left: 8px; "
+                          "border-left: 4px solid #b8860b")
 
 
 @solara.component

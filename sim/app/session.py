@@ -190,6 +190,20 @@ class ClassroomSession:
         head = pd.DataFrame.from_records([first], columns=frame.columns)
         return pd.concat([head, frame], ignore_index=True) if len(frame) else head
 
+    def caption_state(self):
+        """What the caption rules read (:class:`sim.app.captions.CaptionState`)."""
+        from sim.app.captions import CaptionState
+        from sim.app.firm_ledger import firm_ledger, typical_firm
+
+        with self._lock:
+            model = self.policy
+            latest = self.series(model).iloc[-1].to_dict()
+            net = firm_ledger(model, typical_firm(model, "medium")).net
+            per_year = self.base.run.steps_per_year
+            return CaptionState(self.year, dict(self.levers), preset_levers(BASELINE), latest,
+                                float(model.ledger.last_payout), net, 100.0 / model.firms.n,
+                                [(c.step / per_year, c.lever) for c in self.changes])
+
     def status_quo_scenario(self) -> Scenario:
         """The status quo's scenario with this session's seed (what the twin runs)."""
         return self._scenario(preset_levers(BASELINE), self.seed)
