@@ -11,6 +11,9 @@ Measured:
   does), the time one page's Step click takes, p50 and p95;
 - **play rate**: steps per second the playing pages actually achieved, against the rate
   Play asks for (``(sessions - 1) / PLAY_INTERVAL_S``);
+- **CPU per step**: process CPU time per Step click (all threads), which does not depend
+  on what else the machine runs, and from it how many students can play at once per core
+  (the server is one Python process: its clicks share one core);
 - **memory**: resident memory added per open page, and how much of it is returned when
   the pages are closed (solara closes a tab's kernel ``SOLARA_KERNEL_CULL_TIMEOUT`` after
   its websocket goes; ``ieisim app`` sets that to one minute; the cull itself is not timed
@@ -101,7 +104,7 @@ def measure(sessions: int, clicks: int) -> dict:
                 stop.wait(rest)
 
     player = threading.Thread(target=play, daemon=True)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     player.start()
     times = []
     for _ in range(clicks):
@@ -113,6 +116,7 @@ def measure(sessions: int, clicks: int) -> dict:
     stop.set()
     player.join()
     elapsed = time.perf_counter() - started
+    cpu_per_step = (time.process_time() - cpu_started) / (played[0] + clicks)
     for rc in pages:
         rc.close()
     warm.close()
@@ -126,6 +130,8 @@ def measure(sessions: int, clicks: int) -> dict:
         "step_ms_p95": round(_percentile(times, 0.95), 1),
         "play_steps_per_s": round(played[0] / elapsed, 1),
         "play_steps_per_s_asked": round((sessions - 1) / PLAY_INTERVAL_S, 1),
+        "cpu_ms_per_step": round(cpu_per_step * 1000, 1),
+        "students_playing_per_core": round(PLAY_INTERVAL_S / cpu_per_step, 1),
         "memory_mb_per_session": round(per_session, 1),
         "memory_mb_freed_per_session": round(freed, 1),
         "cpus": os.cpu_count(),
@@ -150,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
               f"open median {r['open_s_median']} s, max {r['open_s_max']} s; Step while the "
               f"others play p50 {r['step_ms_p50']} ms, p95 {r['step_ms_p95']} ms; play "
               f"{r['play_steps_per_s']} steps/s of {r['play_steps_per_s_asked']} asked; "
+              f"CPU {r['cpu_ms_per_step']} ms per step ({r['students_playing_per_core']} "
+              "students playing per core); "
               f"{r['memory_mb_per_session']} MB per session, "
               f"{r['memory_mb_freed_per_session']} MB freed on close")
     return 0 if ok else 1
