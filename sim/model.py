@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 import mesa
 import numpy as np
@@ -77,6 +77,10 @@ PHASES: tuple[Phase, ...] = (
           "the budget pays the step's claims (pro-rated if over budget)"),
 )
 """The phases of one step, in order (the schedule of docs/ODD.md)."""
+BUILD_TIME_LEVERS: tuple[str, ...] = ("industry_professor_quota",)
+"""Levers that a policy change mid-run (:meth:`CooperationModel.set_levers`) does not move:
+the quota of funded industry-professor posts stays with the teaching staff the run started
+with, so a classroom comparison changes it only on Reset (a new run)."""
 
 
 class CooperationModel(mesa.Model):
@@ -109,16 +113,47 @@ class CooperationModel(mesa.Model):
         self.dt = 1.0 / params.run.steps_per_year
         self.steps_done = 0
         self.year = 0.0
-        self.terms = PayoffTerms.from_scenario(params)
-        self.practice_reward = practice_reward(params.policy.teacher_practice_weight,
-                                               params.policy.contribution_evaluation,
-                                               params.behaviour.college_passthrough)
-        self.college_terms = CollegeTerms.from_scenario(params, self.practice_reward)
+        self.policy_changes: list[tuple[int, dict[str, Any]]] = []
+        self._derive_policy_terms()
         self.ledger = Ledger(params.economy.public_budget)
         self.records: list[dict[str, float]] = []
         self.phase_seconds = {ph.name: 0.0 for ph in PHASES}
         build_world(self)
         self.records.append(metrics.collect(self))  # step 0: the initial state
+
+    def _derive_policy_terms(self) -> None:
+        """Payoff terms read from ``self.params`` (again after every policy change)."""
+        params = self.params
+        self.terms = PayoffTerms.from_scenario(params)
+        self.practice_reward = practice_reward(params.policy.teacher_practice_weight,
+                                               params.policy.contribution_evaluation,
+                                               params.behaviour.college_passthrough)
+        self.college_terms = CollegeTerms.from_scenario(params, self.practice_reward)
+
+    def set_levers(self, levers: Mapping[str, Any]) -> None:
+        """Change policy levers (short names) from the next step on: a policy shock.
+
+        ``model.params`` becomes ``params.with_overrides(...)`` (validated: a ConfigError
+        names a bad key or value and changes nothing); the change is recorded in
+        ``policy_changes`` as ``(steps_done, {lever: value})``. Levers in
+        ``BUILD_TIME_LEVERS`` shape the world when it is built and are refused here.
+        """
+        from sim.params import LEVERS, ConfigError
+
+        names = {p.name for p in LEVERS}
+        for key in levers:
+            if key not in names:
+                raise ConfigError(f"{key!r} is not a policy lever")
+            if key in BUILD_TIME_LEVERS and levers[key] != self.params[key]:
+                raise ConfigError(f"{key!r} is fixed when the world is built; start a new run")
+        new = self.params.with_overrides({f"policy.{k}": v for k, v in levers.items()})
+        changed = {k: new[k] for k in levers if new[k] != self.params[k]}
+        if not changed:
+            return
+        self.params = new
+        self._derive_policy_terms()
+        self.policy_changes.append((self.steps_done, changed))
+
 
     # ------------------------------------------------------------ public API
     @property

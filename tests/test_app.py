@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import tarfile
 
 import ipyvuetify as v
 import numpy as np
+import pandas as pd
 import pytest
 import solara
 from waiting import SAFETY_TIMEOUT_S
 
 from sim.app import assets
-from sim.app.charts import ChartBoard, nice_ceiling
+from sim.app.charts import annual_spending, chart_options, joint_rd_ties
 from sim.app.controls import (
     MAIN_LEVERS,
     MAX_MAIN_LEVERS,
@@ -27,11 +29,19 @@ from sim.app.controls import (
     advanced_sliders,
     main_sliders,
 )
-from sim.app.network_view import NetworkBoard, NetworkLayout
+from sim.app.network_view import NetworkLayout, network_option
 from sim.app.page import Page, network_title
 from sim.app.presets import matching_preset, preset_label, preset_names
 from sim.app.session import ClassroomSession
-from sim.app.text import LANGUAGES, RUNG_LABELS, explanation, string_keys, tr
+from sim.app.text import (
+    LANGUAGES,
+    RUNG_LABELS,
+    explanation,
+    no_cjk_breaks,
+    stray_cjk_spaces,
+    string_keys,
+    tr,
+)
 from sim.ladder import RUNGS
 from sim.model import CooperationModel
 from sim.params import LEVERS, load_scenario
@@ -81,6 +91,17 @@ def test_interface_text_exists_in_both_languages():
     assert "joint R&D" in explanation("en") and "联合研发" in explanation("zh")
 
 
+def test_chinese_text_has_no_spaces_between_chinese_characters():
+    import markdown
+
+    assert stray_cjk_spaces("合作 阶梯") == ["作 阶"] and stray_cjk_spaces("合作\n\n阶梯") == []
+    assert no_cjk_breaks("由浅\n入深。\n\n下一段") == "由浅入深。\n\n下一段"
+    for key in string_keys():
+        assert stray_cjk_spaces(tr(key, "zh")) == [], key
+    html = markdown.markdown(explanation("zh"))
+    assert stray_cjk_spaces(re.sub("<[^>]+>", "", html)) == []
+
+
 # ------------------------------------------------------------------ session
 def test_reset_applies_levers_and_seed_to_the_model():
     session = ClassroomSession()
@@ -118,7 +139,8 @@ def test_side_by_side_twin_is_the_status_quo_with_the_same_seed():
     for _ in range(5):
         alone.step()
     twin = dict(session.timeseries())["status_quo_run"]
-    np.testing.assert_allclose(twin.drop(columns="step").to_numpy(dtype=float),
+    assert twin["year"].iloc[0] == 0.0  # the session's step-0 row, then the model's records
+    np.testing.assert_allclose(twin.drop(columns="step").to_numpy(dtype=float)[1:],
                                alone.timeseries().drop(columns="step").to_numpy(dtype=float),
                                equal_nan=True)
     session.set_compare(False)
@@ -133,44 +155,81 @@ def test_sessions_do_not_share_models():
 
 
 # ------------------------------------------------------------------ charts and network
-def test_nice_ceiling():
-    assert [nice_ceiling(x) for x in (0, 0.07, 0.3, 1.0, 1.2, 2.2, 4, 7.5, 120)] == \
-        [1, 0.1, 0.5, 1, 2, 2.5, 5, 10, 200]
-    assert nice_ceiling(float("nan")) == 1
+def _runs(session):
+    from sim.app.page import run_data
+
+    return run_data(session)
 
 
-def test_charts_change_after_a_step_and_show_both_runs_side_by_side():
+def test_charts_are_options_with_year_zero_fixed_axes_and_both_runs():
     session = ClassroomSession()
-    board = ChartBoard(False, session.horizon_years, "en")
-    first = board.render(session.timeseries())
-    session.step()
-    second = board.render(session.timeseries())
-    assert first.startswith(PNG_MAGIC) and second != first
+    (panel, option), *_ = panels = chart_options(_runs(session), session.horizon_years, "en")
+    assert [n for n, _ in panels] == ["shares_policy_run", "joint_rd", "participation",
+                                      "spending"]
+    assert [s["data"] for s in option["series"]][0][0][0] == 0.0  # the first screen: year 0
     session.set_compare(True)
-    png = ChartBoard(True, session.horizon_years, "zh").render(session.timeseries())
-    assert png.startswith(PNG_MAGIC)
+    for _ in range(3):
+        session.step()
+    panels = dict(chart_options(_runs(session), session.horizon_years, "zh", projector=True))
+    assert set(panels) == {"shares_status_quo_run", "shares_policy_run", "joint_rd",
+                           "participation", "spending"}
+    part = panels["participation"]
+    assert (part["yAxis"]["min"], part["yAxis"]["max"]) == (0, 1)  # willingness on 0-1
+    assert len(part["series"]) == 6 and all(len(s["data"]) == 4 for s in part["series"])
+    quo = [s for s in part["series"] if s["name"].endswith("现状")]
+    assert len(quo) == 3 and all(s["z"] > 3 and s["lineStyle"]["type"] == "dashed"
+                                 for s in quo)  # drawn over the policy's lines
+    assert part["textStyle"]["fontSize"] >= 22 and "Noto Sans SC" in part["textStyle"][
+        "fontFamily"]
+    assert panels["joint_rd"]["yAxis"]["minInterval"] == 1
 
 
-def test_chinese_charts_draw_every_glyph():
-    """The app finds a Chinese font as ``ieisim figures --lang zh`` does: no glyph is missing."""
-    import warnings
+def test_rung_areas_are_stacked_in_the_share_direction():
+    session = ClassroomSession()
+    for _ in range(4):
+        session.step()
+    (name, option), *_ = chart_options(_runs(session), session.horizon_years, "en")
+    frame = session.timeseries()[0][1]
+    tops = {s["name"]: [y for _, y in s["data"]] for s in option["series"]}
+    shares = frame[["share_internship", "share_expert_exchange", "share_joint_training",
+                    "share_joint_rd"]].to_numpy()
+    assert tops["Internship"] == pytest.approx(shares[:, 0], abs=1e-4)
+    assert tops["Joint training"] == pytest.approx(shares[:, :3].sum(axis=1), abs=1e-4)
+    assert tops["Joint R&D"][1:] == pytest.approx([1.0] * (len(frame) - 1))  # ties exist
+    assert [s["name"] for s in option["series"]][-1] == "Internship"  # drawn last, on top
+    assert [s["data"][i][0] for s in option["series"][:1] for i in range(3)] == [0, 0.5, 1]
 
-    from sim.app.style import font_families
-    from sim.figures.style import find_cjk_font
 
-    if find_cjk_font() is None:
-        pytest.skip("no Chinese font installed (.ci/run installs fonts-noto-cjk)")
-    assert font_families()[1:] == [find_cjk_font()]
+def test_joint_rd_is_counted_in_ties_and_spending_is_annual():
+    frame = pd.DataFrame({"year": [0, 0.5, 1.0, 1.5, 2.0],
+                          "joint_rd_per_100_firms": [0, 1 / 0.6, 2 / 0.6, 2 / 0.6, 5],
+                          "cumulative_public_cost": [0, 4, 10, 14, 20]})
+    assert joint_rd_ties(frame, 60).tolist() == [0, 1, 2, 2, 3]
+    # past year: first year scaled to a year, then differences over two semesters
+    assert annual_spending(frame, 2).tolist() == [0, 8, 10, 10, 10]
+
+
+def test_a_live_lever_change_is_marked_and_leaves_the_status_quo_alone():
+    from sim.app.page import change_marks
+
     session = ClassroomSession()
     session.set_compare(True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" is a UserWarning
-        assert ChartBoard(True, session.horizon_years, "zh").render(
-            session.timeseries()).startswith(PNG_MAGIC)
-        model = session.policy
-        board = NetworkBoard([(network_title("policy_run", True, "zh"), session.layout(model))],
-                             "zh")
-        assert board.render([model.network]).startswith(PNG_MAGIC)
+    for _ in range(4):
+        session.step()
+    pending = session.apply_levers({**session.levers, "rd_cofunding": 0.6,
+                                    "industry_professor_quota": 0.2})
+    assert pending == {"industry_professor_quota": 0.2}  # fixed when the world is built
+    assert session.applied_levers()["rd_cofunding"] == 0.6
+    status_quo = dict(session.runs())["status_quo_run"].params
+    assert status_quo["rd_cofunding"] == package_levers("status_quo")["rd_cofunding"] != 0.6
+    (mark,) = change_marks(session, "en")
+    assert mark.year == 2.0 and mark.label == "Public co-funding of joint R&D → 0.6"
+    for _ in range(2):
+        session.step()
+    option = dict(chart_options(_runs(session), session.horizon_years, "en",
+                                marks=change_marks(session, "en")))["joint_rd"]
+    (line,) = option["series"][0]["markLine"]["data"]
+    assert line == {"xAxis": 2.0, "name": mark.label}
 
 
 def test_network_layout_is_fixed_while_ties_change():
@@ -178,14 +237,24 @@ def test_network_layout_is_fixed_while_ties_change():
     model = session.policy
     layout = session.layout(model)
     before = dict(layout.positions)
-    board = NetworkBoard([(network_title("policy_run", False, "en"), layout)], "en")
-    pngs = [board.render([model.network])]
+    title = network_title("policy_run", False, "en")
+    options = [network_option(model.network, layout, title, "en")]
     for _ in range(4):
         session.step()
-        pngs.append(board.render([model.network]))
+        options.append(network_option(model.network, layout, title, "en"))
     assert session.layout(model) is layout and layout.positions == before
     assert set(before) == set(model.network.nodes)
-    assert len(set(pngs)) > 1
+    (series,) = options[-1]["series"]
+    assert len(series["data"]) == model.network.number_of_nodes()
+    assert len(series["links"]) == model.network.number_of_edges()
+    assert [n["x"] for n in series["data"]] == [n["x"] for n in options[0]["series"][0]["data"]]
+    assert len({str(o["series"][0]["links"]) for o in options}) > 1  # the ties change
+    legend = options[-1]["legend"]["data"]
+    assert legend[:4] == ["Internship", "Expert exchange", "Joint training", "Joint R&D"]
+    top = model.highest_rung_of_firms()
+    firms = [n for n in series["data"] if n["name"].startswith("('e'")]
+    assert [n["category"] for n in firms][:5] == [
+        t if t >= 0 else 4 for t in (top[int(n["name"][6:-1])] for n in firms[:5])]
     again = NetworkLayout(model.network)  # deterministic: same nodes, same places
     assert again.positions == before
 
@@ -227,14 +296,22 @@ def test_page_steps_resets_presets_and_switches_language():
             rc.find(v.Btn, children=["Step"]).widget.click()
         assert _year_text(rc).startswith("Year 1.5")
 
-        # a slider change applies on Reset, read back from the running model
+        # a slider change acts on the running model at once (no Reset), read back from it
         name = MAIN_LEVERS[0]
         _lever_slider(box, name).v_model = 3.0
-        assert rc.find(v.Alert).widgets  # "changes apply on Reset"
-        rc.find(v.Btn, children=["Reset"]).widget.click()
-        assert _year_text(rc).startswith("Year 0.0")
+        assert not rc.find(v.Alert).widgets  # nothing waits for Reset
+        assert _year_text(rc).startswith("Year 1.5")
         assert "<strong>3</strong>" in _running_policy(box).split("</li>")[0]
         assert "Custom policy" in str(rc.find(v.ExpansionPanelTitle).widgets)
+        rc.find(v.Btn, children=["Step"]).widget.click()
+        assert _year_text(rc).startswith("Year 2.0")
+        # a world-building lever waits for Reset, and the page says so
+        _lever_slider(box, "industry_professor_quota").v_model = 0.2
+        (alert,) = rc.find(v.Alert).widgets
+        assert "Reset" in str(alert.children) and "professor" in str(alert.children)
+        rc.find(v.Btn, children=["Reset"]).widget.click()
+        assert _year_text(rc).startswith("Year 0.0")
+        assert not rc.find(v.Alert).widgets
         # presets: one click sets the sliders and restarts
         rc.find(v.Btn, children=["Step"]).widget.click()
         rc.find(v.Btn, children=[preset_label("reform_package", "en")]).widget.click()
@@ -343,3 +420,28 @@ def test_readout_shows_latest_values_and_the_policy_difference():
     session.set_compare(False)
     header, *rows = readout_rows(session.timeseries(), "zh")
     assert header[-1] == "所选政策" and len(header) == 3
+
+
+def test_lesson_plan_names_the_apps_own_presets_and_levers():
+    from pathlib import Path
+
+    from sim.params import BY_NAME
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "classroom.md").read_text()
+    for name in ("status_quo", "subsidies_only", "retention_only", "evaluation_reform",
+                 "reform_package"):
+        assert preset_label(name, "en").lower() in text.lower()
+        assert preset_label(name, "zh") in text
+    lever = BY_NAME["consortium_strength"]
+    assert lever.label in text and lever.label_zh in text
+    assert tr("projector", "zh") in text and "set_levers" in text
+
+
+def test_cli_rejects_a_bad_class_code_in_one_line(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "sim", "app", "--class", "a b", "--board",
+                           str(tmp_path / "b.sqlite")], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == ["error: --class 'a b': expected 1-32 letters, "
+                                                "digits, '-' or '_'"]
+    assert not (tmp_path / "b.sqlite").exists()

@@ -6,7 +6,9 @@ missing browser is a failure. Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -62,22 +64,16 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """``ieisim app`` on a free loopback port; yields its URL, stops it afterwards."""
-    _chromium()  # skip before starting a server nobody can look at
-    from sim.app.assets import missing
-
-    if missing():  # the server must not fall back to the internet: see NO_CDN
-        _skip_or_fail("solara's front-end assets are not installed for offline use "
-                      "(python -m sim.app.assets install)")
+@contextlib.contextmanager
+def _serve(log: Path, *extra: str):
+    """``ieisim app`` on a free loopback port with ``extra`` options; yields its URL."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("app") / "server.log"
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
            "SOLARA_ASSETS_CDN": NO_CDN}
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        proc = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", str(port),
+                                 *extra], stdout=out, stderr=subprocess.STDOUT, env=env,
+                                cwd=ROOT)
     url = f"http://127.0.0.1:{port}/"
 
     def answers() -> bool:
@@ -102,23 +98,54 @@ def server(tmp_path_factory):
             proc.wait()
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``ieisim app`` on a free loopback port; yields its URL, stops it afterwards."""
+    _chromium()  # skip before starting a server nobody can look at
+    from sim.app.assets import missing
+
+    if missing():  # the server must not fall back to the internet: see NO_CDN
+        _skip_or_fail("solara's front-end assets are not installed for offline use "
+                      "(python -m sim.app.assets install)")
+    with _serve(tmp_path_factory.mktemp("app") / "server.log") as url:
+        yield url
+
+
 def _open(context, url):
     page = context.new_page()
     page.goto(url)
     page.get_by_role("button", name="Step", exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
-    _wait_image(page, ".ieisim-charts")
-    _wait_image(page, ".ieisim-network")
+    _wait_charts(page)
     return page
 
 
-def _wait_image(page, selector: str) -> None:
+def _wait_charts(page) -> None:
+    """Every SVG chart on the page has drawn the newest option the server sent."""
     page.wait_for_function(
-        "s => { const i = document.querySelector(s); return i && i.complete && "
-        "i.naturalWidth > 0; }", arg=selector, timeout=LOAD_TIMEOUT_MS)
+        "() => { const c = [...document.querySelectorAll('.ieisim-chart, .ieisim-network')]; "
+        "const tick = document.querySelector('.ieisim-tick'); "
+        "return tick && c.length > 1 && c.every(e => e.querySelector('svg text') && "
+        "e.dataset.rendered === tick.textContent); }",
+        timeout=LOAD_TIMEOUT_MS)
 
 
-def _image_src(page, selector: str) -> str:
-    return page.locator(selector).get_attribute("src")
+_FONT_PROBE = "校企合作"
+
+
+def _wait_font(page) -> None:
+    """The Chinese web font is loaded (from the page's server) and can draw Chinese."""
+    page.wait_for_function(
+        "p => document.fonts.check('16px \"Noto Sans SC\"', p) && [...document.fonts].some("
+        "f => f.family.replace(/[\"']/g, '') === 'Noto Sans SC' && f.status === 'loaded')",
+        arg=_FONT_PROBE, timeout=LOAD_TIMEOUT_MS)
+
+
+_TEXT_SIZES = """() => [...document.querySelectorAll('.ieisim-chart svg text')]
+  .filter(t => t.textContent.trim() && t.getBoundingClientRect().height > 0)
+  .map(t => ({text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize),
+              height: t.getBoundingClientRect().height * window.devicePixelRatio,
+              family: getComputedStyle(t).fontFamily}))"""
+"""Every chart text: its computed size (CSS px) and drawn height (device pixels)."""
 
 
 def _year(page) -> str:
@@ -158,12 +185,27 @@ def test_classroom_flow(browser, server):
     page = _open(context, server)
     assert _year(page).startswith("Year 0.0")
 
-    charts = _image_src(page, ".ieisim-charts")
+    page.locator(".ieisim-question", has_text="Why do firms stop at internships?").wait_for()
+    charts = page.locator(".ieisim-chart-shares_policy_run svg").inner_html()
     _step(page, 3)
     assert _year(page).startswith("Year 1.5")
-    assert _image_src(page, ".ieisim-charts") != charts  # the charts were redrawn
+    page.wait_for_function("c => document.querySelector('.ieisim-chart-shares_policy_run svg')"
+                           ".innerHTML !== c", arg=charts, timeout=LOAD_TIMEOUT_MS)
 
-    # move a slider with the keyboard; the value applies on Reset
+    # the firm's ledger: the items of a tie at each rung; another size, another firm
+    def ledger_texts():
+        return page.evaluate("[...document.querySelectorAll('.ieisim-chart-ledger svg text')]"
+                             ".map(t => t.textContent)")
+
+    texts = ledger_texts()
+    assert {"Training cost", "Lost to poaching", "Subsidies and credits"} <= set(texts)
+    title = next(t for t in texts if t.startswith("A firm of "))
+    page.locator(".ieisim-ledger-size button", has_text="Large firm").click()
+    page.wait_for_function("t => ![...document.querySelectorAll('.ieisim-chart-ledger svg "
+                           "text')].some(e => e.textContent === t)", arg=title,
+                           timeout=LOAD_TIMEOUT_MS)
+
+    # move a slider with the keyboard: the running model takes it from the next step on
     spec = main_sliders()[0]
     lever = page.locator(".ieisim-lever", has_text=spec.label("en"))
     slider = lever.get_by_role("slider")
@@ -176,9 +218,26 @@ def test_classroom_flow(browser, server):
                                arg=[spec.label("en"), caption], timeout=LOAD_TIMEOUT_MS)
     expected = spec.clip(float(slider.get_attribute("aria-valuenow")))
     assert expected > spec.param.default
-    _wait_text(page, ".v-alert", "apply when you press Reset")
+    assert page.locator(".v-alert").count() == 0  # nothing waits for Reset
+    assert _year(page).startswith("Year 1.5")  # the run goes on
+    _wait_text(page, ".ieisim-running-panel", "running model: Custom policy")
+    assert f"{spec.label('en')}: {expected:g} " in _running_policy(page)
+    # every chart marks the change with a labelled vertical line at year 1.5
+    mark = f"{spec.label('en')} → {expected:g}"
+    page.wait_for_function("m => [...document.querySelectorAll('.ieisim-chart:not("
+                           ".ieisim-chart-ledger)')].every(c => "
+                           "[...c.querySelectorAll('svg text')].some(t => t.textContent === m))",
+                           arg=mark, timeout=LOAD_TIMEOUT_MS)
+    _step(page)
+    assert _year(page).startswith("Year 2.0")
+    # a caption chosen by the rules from the model's state points at the change
+    _wait_text(page, ".ieisim-story", "You changed the policy at the vertical line")
+    # the seed still needs Reset, and the page says so
+    page.locator(".ieisim-seed input").fill("4242")
+    _wait_text(page, ".v-alert", "applies when you press Reset")
     page.get_by_role("button", name="Reset", exact=True).click()
     _wait_text(page, ".ieisim-year", "Year 0.0")
+    _wait_text(page, ".ieisim-running-panel", "seed 4242")
     assert f"{spec.label('en')}: {expected:g} " in _running_policy(page)
 
     # a preset is one click: sliders set, model restarted with the package
@@ -202,20 +261,29 @@ def test_classroom_flow(browser, server):
     page.get_by_role("button", name="Reset", exact=True).click()
     _wait_text(page, ".ieisim-year", "Year 0.0")
 
-    # side by side: the network shows two panels
-    width = page.evaluate("document.querySelector('.ieisim-network').naturalWidth")
+    # side by side: the network shows two panels, each with its whole legend inside it
     page.locator(".ieisim-compare input").check()
-    page.wait_for_function("w => document.querySelector('.ieisim-network').naturalWidth > w",
-                           arg=width, timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_function("() => document.querySelectorAll('.ieisim-network svg').length == 2",
+                           timeout=LOAD_TIMEOUT_MS)
     _step(page, 2)
-    _wait_image(page, ".ieisim-charts")
+    _wait_charts(page)
+    outside = page.evaluate("""() => [...document.querySelectorAll('.ieisim-network')].flatMap(
+        n => { const box = n.getBoundingClientRect();
+               return [...n.querySelectorAll('svg text')].filter(t => t.textContent.trim())
+                 .map(t => t.getBoundingClientRect())
+                 .filter(r => r.left < box.left - 1 || r.right > box.right + 1
+                              || r.top < box.top - 1 || r.bottom > box.bottom + 1); })""")
+    assert outside == []
+    legend = page.evaluate("[...document.querySelectorAll('.ieisim-network-policy_run svg "
+                           "text')].map(t => t.textContent)")
+    assert {"Internship", "Joint R&D", "College"} <= set(legend)
     page.screenshot(path=str(ARTIFACTS / "app-side-by-side.png"), full_page=True)
 
     # language switch
     page.get_by_role("button", name="中文").click()
     page.get_by_role("button", name="单步", exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
     assert _year(page).startswith("第 1.0 年")
-    _wait_image(page, ".ieisim-charts")
+    _wait_charts(page)
     page.screenshot(path=str(ARTIFACTS / "app-zh.png"), full_page=True)
     context.close()
 
@@ -259,11 +327,130 @@ def test_page_renders_with_every_non_loopback_request_blocked(browser, server):
             else None)
     page.goto(server)
     page.get_by_role("button", name="Step", exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
-    _wait_image(page, ".ieisim-charts")
+    _wait_charts(page)  # ECharts, from the local cache
     _step(page)
     assert _year(page).startswith("Year 0.5")
+    page.get_by_role("button", name="中文").click()
+    _wait_font(page)  # the Chinese web font, from the local cache
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "app-offline.png"), full_page=True)
     local_failures = [u for u in failed if u not in blocked]
     assert local_failures == [], local_failures
     context.close()
+
+
+def _sizes(page) -> list[dict]:
+    return page.evaluate(_TEXT_SIZES)
+
+
+def test_chart_text_is_projector_sized_and_grows_with_zoom(browser, server):
+    """At 1024x768 every chart text is >= 16 px; zoom (150%) and projector mode enlarge it."""
+    from sim.app.charts import FONT_PX
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = _open(context, server)
+    _step(page, 4)
+    _wait_charts(page)
+    normal = _sizes(page)
+    assert len(normal) > 20
+    assert min(t["px"] for t in normal) >= FONT_PX[False] >= 16, normal
+    assert all(t["family"].startswith('"Noto Sans SC"') for t in normal)
+    # the charts fit the viewport's width (no horizontal scrolling of a chart)
+    widths = page.evaluate("[...document.querySelectorAll('.ieisim-chart')].map(c => "
+                           "c.getBoundingClientRect().right)")
+    assert max(widths) <= 1024
+    page.screenshot(path=str(ARTIFACTS / "app-1024x768-en.png"))
+    page.locator(".ieisim-projector-toggle input").check()
+    page.wait_for_function(f"() => ({_TEXT_SIZES})().every(t => t.px >= {FONT_PX[True]})",
+                           timeout=LOAD_TIMEOUT_MS)
+    projector = _sizes(page)
+    assert min(t["px"] for t in projector) >= FONT_PX[True], projector
+    root = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert root > 16  # the page's own text grows too
+    page.screenshot(path=str(ARTIFACTS / "app-1024x768-projector.png"))
+    context.close()
+
+    # browser zoom 150% = a 1.5x device pixel ratio on a viewport 1.5x narrower (CSS px)
+    zoomed_context = browser.new_context(viewport={"width": 683, "height": 512},
+                                         device_scale_factor=1.5)
+    zoomed = _open(zoomed_context, server)
+    title_height = {t["text"]: t["height"] for t in normal}
+    grown = [t["height"] / title_height[t["text"]] for t in _sizes(zoomed)
+             if t["text"] in title_height]
+    assert grown and sorted(grown)[len(grown) // 2] >= 1.45 and min(grown) > 1.3, grown
+    zoomed_context.close()
+
+
+def test_chinese_page_uses_the_served_web_font(browser, server):
+    """In Chinese, the charts' text is drawn with Noto Sans SC served by the app."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    fonts: list[str] = []
+    page = context.new_page()
+    page.on("response", lambda r: fonts.append(r.url) if "noto-sans-sc" in r.url
+            and r.status == 200 else None)
+    page.goto(server)
+    page.get_by_role("button", name="中文").click()
+    page.get_by_role("button", name="单步", exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
+    _wait_charts(page)
+    _wait_font(page)
+    assert any(u.endswith(".woff2") and "/_solara/cdn/@fontsource/" in u for u in fonts)
+    texts = _sizes(page)
+    chinese = [t for t in texts if re.search("[\u4e00-\u9fff]", t["text"])]
+    assert chinese and all(t["family"].startswith('"Noto Sans SC"') for t in chinese)
+    # no tofu: a glyph the font lacks would be drawn by another font, with another width
+    widths = page.evaluate("""p => { const c = document.createElement('canvas').getContext('2d');
+        c.font = '32px "Noto Sans SC"'; const a = c.measureText(p).width;
+        c.font = '32px monospace'; const b = c.measureText(p).width; return [a, b]; }""",
+                           _FONT_PROBE)
+    assert widths[0] == pytest.approx(32 * len(_FONT_PROBE), rel=0.05)  # full-width glyphs
+    page.locator(".ieisim-question", has_text="为什么企业止步于实习").wait_for()
+    body = page.inner_text("body")
+    from sim.app.text import stray_cjk_spaces
+
+    assert stray_cjk_spaces(body) == []
+    page.screenshot(path=str(ARTIFACTS / "app-1024x768-zh.png"))
+    context.close()
+
+
+def test_class_board_round_trip_through_a_server_restart(browser, server, tmp_path):
+    """Students submit; after a restart the teacher's page shows them and replays a run."""
+    board = tmp_path / "board.sqlite"
+    options = ("--class", "econ1", "--board", str(board))
+    with _serve(tmp_path / "first.log", *options) as url:
+        context = browser.new_context(viewport={"width": 1024, "height": 768})
+        page = _open(context, url)
+        _step(page, 2)
+        page.locator(".ieisim-lever", has_text="City consortia").get_by_role("slider").focus()
+        caption = page.locator(".ieisim-lever", has_text="City consortia").inner_text()
+        page.keyboard.press("PageUp")
+        page.wait_for_function("c => [...document.querySelectorAll('.ieisim-lever')].find(e => "
+                               "e.innerText.startsWith('City consortia')).innerText !== c",
+                               arg=caption, timeout=LOAD_TIMEOUT_MS)
+        _step(page, 2)
+        page.locator(".ieisim-student-name input").fill("Chen")
+        page.get_by_role("button", name="Submit my policy").click()
+        _wait_text(page, ".ieisim-submitted", "Submitted as number 1")
+        numbers = page.locator(".ieisim-readout").inner_text()
+        context.close()
+    assert board.is_file()
+    with _serve(tmp_path / "second.log", *options) as url:  # a new server process
+        context = browser.new_context(viewport={"width": 1024, "height": 768})
+        page = context.new_page()
+        page.goto(url + "?teacher")
+        page.locator(".ieisim-submissions", has_text="Chen").wait_for(timeout=LOAD_TIMEOUT_MS)
+        page.wait_for_function("() => [...document.querySelectorAll('.ieisim-plane svg text')]"
+                               ".some(t => t.textContent === 'Chen')", timeout=LOAD_TIMEOUT_MS)
+        page.screenshot(path=str(ARTIFACTS / "app-class-board.png"))
+        page.get_by_role("button", name="Replay Chen").click()
+        _wait_text(page, ".ieisim-replaying", "Chen")
+        page.wait_for_function("() => document.querySelector('.ieisim-replay-participation svg "
+                               "text')", timeout=LOAD_TIMEOUT_MS)
+        # the replayed run ends where the student's did (exact equality: test_app_classboard)
+        assert page.locator(".ieisim-replay-readout").inner_text() == numbers
+        marks = page.evaluate("[...document.querySelectorAll('.ieisim-replay-joint_rd svg "
+                              "text')].map(t => t.textContent)")
+        assert "City consortia and platforms → 0.2" in marks  # the timed change, replayed
+        page.screenshot(path=str(ARTIFACTS / "app-class-board-replay.png"), full_page=True)
+        context.close()

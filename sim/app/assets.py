@@ -9,7 +9,9 @@ this module fills the cache with exactly the npm packages, at exactly the versio
 *installed* solara names in its page template and lazy loaders. Packages are fetched with
 ``npm pack`` (npm's own configured registry) and unpacked to ``<cache>/<package>@<version>/``,
 the layout the proxy reads. Ranges such as ``vega@5`` (Altair charts) are not pinned by solara
-and are skipped: the app uses the matplotlib backend.
+and are skipped. The app's own front-end files are collected too: ECharts, named by the
+app's SVG chart template (``sim/app/echart.vue``), and the Chinese web font
+(``sim.app.fonts.WEB_FONT_CSS``).
 
 Usage::
 
@@ -92,12 +94,21 @@ def required_assets() -> list[Asset]:
         if source.exists():
             texts.append(source.read_text(encoding="utf-8"))
     texts.append("{{cdn}}" + server_settings.assets.fontawesome_path)
+    texts += app_sources()
     found: dict[str, Asset] = {}
     for text in texts:
         for m in _REF.finditer(text):
             asset = Asset(m["package"], m["version"], _substitute(m["path"]))
             found.setdefault(asset.url_path, asset)
     return list(found.values())
+
+
+def app_sources() -> list[str]:
+    """Texts of the app's own files that name CDN assets (chart template, web font)."""
+    from sim.app.echart import TEMPLATE
+    from sim.app.fonts import WEB_FONT_CSS
+
+    return [TEMPLATE.read_text(encoding="utf-8"), WEB_FONT_CSS]
 
 
 def cache_dir() -> Path:

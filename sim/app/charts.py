@@ -1,185 +1,236 @@
-"""The live charts: rung shares (stacked), joint R&D, participation and willingness, cost.
+"""The live charts as ECharts options, drawn in the browser as SVG (:mod:`sim.app.echart`).
 
-All panels live in one matplotlib figure that is built once per (language, mode) and then
-only fed new data after each step; axes, ticks and text are drawn once and cached
-(:class:`~sim.app.style.CachedCanvas`) until an axis limit changes, which is what makes a
-step plus re-render fit the classroom budget (``benchmarks/bench_app.py``).
-In side-by-side mode the rung shares get one stacked panel per run and the line panels show
-the chosen policy (solid) over the status quo (dashed).
+Panels: ties by rung (stacked shares, one panel per run), joint R&D *ties* (a count: in the
+classroom world one tie is 1.67 per 100 firms, so the count is what moves), participation
+and willingness (shares on a fixed 0-1 axis) and public spending over the past year (CNY
+million; the per-step figure zig-zags because some items are paid once a year). In
+side-by-side mode the line panels show the chosen policy (solid, coloured) and the status
+quo (dashed, dark, drawn on top so it stays visible where both lie at zero). Every policy
+change is a labelled vertical line at the year it took effect.
+
+Text sizes are CSS pixels (:data:`FONT_PX`), so they grow with the browser's zoom; the
+projector mode enlarges them.
 """
 
 from __future__ import annotations
 
-import matplotlib
+import math
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.collections import PolyCollection
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from sim import units
-from sim.app.style import BASELINE_STYLE, POLICY_STYLE, RUNG_COLOURS, CachedCanvas, new_figure, rc
+from sim.app.style import RUNG_COLOURS
 from sim.app.text import LANGUAGES, rung_label, tr
-from sim.ladder import RUNGS
 from sim.metrics import OUTPUT_INFO
 
-SHARE_COLUMNS = tuple(f"share_{r}" for r in RUNGS)
+SHARE_COLUMNS = ("share_internship", "share_expert_exchange", "share_joint_training",
+                 "share_joint_rd")
 """Reporters of the stacked panel, lowest rung first."""
-LINE_PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("joint_rd_per_100_firms", ("joint_rd_per_100_firms",)),
-    ("participation_willingness", ("enterprise_participation", "college_willingness",
-                                   "enterprise_willingness")),
-    ("public_cost", ("public_cost",)),
-)
-"""The line panels: (title key: a reporter name or an interface string key, reporters)."""
-LINE_COLOURS = {"joint_rd_per_100_firms": RUNG_COLOURS[-1], "enterprise_participation": "#2ca02c",
-                "college_willingness": "#9467bd", "enterprise_willingness": "#8c564b",
-                "public_cost": "#555555"}
-FIG_WIDTH, ROW_HEIGHT = 9.0, 2.7
-"""Size of the chart figure in inches (height per row of panels)."""
-MARGINS = {"left": 0.07, "right": 0.98, "bottom": 0.08, "hspace": 0.55, "wspace": 0.18}
-"""Fixed subplot margins (a layout engine would re-measure all text on every draw)."""
-KEY_HEIGHT = 0.55
-"""Inches above the panels for the figure-level keys (rungs; policy vs status quo)."""
 ROLES = ("status_quo_run", "policy_run")
-HEADROOM, LEGEND_HEADROOM = 1.1, 1.7
-"""Room above the highest value of a line panel, without and with a legend inside."""
-_NICE = (1.0, 2.0, 2.5, 5.0, 10.0)
+FONT_FAMILY = "'Noto Sans SC', 'Noto Sans CJK SC', 'Source Han Sans SC', sans-serif"
+"""Chart text font: the web font served with the page first (:mod:`sim.app.assets`)."""
+FONT_PX = {False: 16, True: 22}
+"""Chart text size in CSS pixels: normal, projector mode."""
+TITLE_PX = {False: 18, True: 26}
+CHART_HEIGHT = {False: "max(300px, 44vh)", True: "max(380px, 62vh)"}
+"""Height of one chart (CSS), normal and projector mode."""
+LINE_COLOURS = {"joint_rd_ties": RUNG_COLOURS[-1], "enterprise_participation": "#2ca02c",
+                "college_willingness": "#9467bd", "enterprise_willingness": "#8c564b",
+                "annual_public_cost": "#1f77b4"}
+STATUS_QUO_COLOUR = "#222222"
+CHANGE_COLOUR = "#b8860b"
+"""Colour of the vertical lines marking policy changes."""
+WILLINGNESS_PANEL = ("enterprise_participation", "college_willingness", "enterprise_willingness")
 
 
-def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 times a power of ten that is >= ``value`` (1 for 0).
+@dataclass(frozen=True)
+class PolicyMark:
+    """A policy change shown on the charts: the year it took effect and its label."""
 
-    Line panels use it as their upper limit, so the axis changes rarely while stepping.
+    year: float
+    label: str
+
+
+def joint_rd_ties(df: pd.DataFrame, n_firms: int) -> np.ndarray:
+    """Joint R&D ties (a count) from the per-100-firms reporter."""
+    return np.round(df["joint_rd_per_100_firms"].to_numpy(dtype=float) * n_firms / 100.0)
+
+
+def annual_spending(df: pd.DataFrame, steps_per_year: int) -> np.ndarray:
+    """Public money paid over the past year at each row (CNY million).
+
+    The difference of cumulative spending over ``steps_per_year`` rows; in the first year,
+    what was paid so far scaled to a year (0 at year 0). Rows must be consecutive steps.
     """
-    if not np.isfinite(value) or value <= 0:
-        return 1.0
-    power = 10.0 ** np.floor(np.log10(value))
-    return next(m * power for m in _NICE if m * power >= value * (1 - 1e-12))
+    cum = df["cumulative_public_cost"].to_numpy(dtype=float)
+    years = df["year"].to_numpy(dtype=float)
+    out = np.zeros_like(cum)
+    for i in range(cum.size):
+        if i >= steps_per_year:
+            out[i] = cum[i] - cum[i - steps_per_year]
+        elif years[i] > 0:
+            out[i] = (cum[i] - cum[0]) / years[i]
+    return out
+
+
+def _points(x: np.ndarray, y: np.ndarray) -> list[list[float | None]]:
+    return [[round(float(a), 4), None if not math.isfinite(float(b)) else round(float(b), 5)]
+            for a, b in zip(x, y, strict=True)]
+
+
+def _label(name: str, lang: str) -> str:
+    label, _, label_zh = OUTPUT_INFO[name]
+    return label if lang == LANGUAGES[0] else label_zh
 
 
 def output_label(name: str, lang: str, unit_shown: bool = True) -> str:
     """Label of reporter ``name`` from ``OUTPUT_INFO``, optionally with its unit."""
-    label, unit, label_zh = OUTPUT_INFO[name]
-    text = label if lang == LANGUAGES[0] else label_zh
+    unit = OUTPUT_INFO[name][1]
+    text = _label(name, lang)
     return f"{text} ({units.unit_text(unit, lang)})" if unit_shown and unit else text
 
 
-def _title(key: str, lang: str) -> str:
-    return output_label(key, lang) if key in OUTPUT_INFO else tr(key, lang)
+def _base(title: str, horizon: float, lang: str, projector: bool, y_name: str,
+          y_range: tuple[float | None, float | None]) -> dict:
+    size, title_size = FONT_PX[projector], TITLE_PX[projector]
+    text = {"fontSize": size, "fontFamily": FONT_FAMILY, "color": "#222"}
+    return {
+        "animation": False,
+        "textStyle": text,
+        "title": {"text": title, "left": 4, "top": 2,
+                  "textStyle": {**text, "fontSize": title_size, "fontWeight": "bold"}},
+        "grid": {"left": 12, "right": 24, "top": title_size + size * 2 + 14,
+                 "bottom": size * 2 + 10, "containLabel": True},
+        "legend": {"top": title_size + 10, "left": 4, "textStyle": text, "itemGap": 14},
+        "tooltip": {"trigger": "axis", "textStyle": text},
+        "xAxis": {"type": "value", "min": 0, "max": horizon, "name": tr("year_axis", lang),
+                  "nameLocation": "middle", "nameGap": size + 10, "nameTextStyle": text,
+                  "axisLabel": text, "splitLine": {"show": False}},
+        "yAxis": {"type": "value", "min": y_range[0], "max": y_range[1], "name": y_name,
+                  "nameTextStyle": {**text, "align": "left"}, "axisLabel": text},
+        "series": [],
+    }
 
 
-class ChartBoard:
-    """The chart figure of one page in one language and mode, updated in place.
+MIN_CHART_WIDTH_PX = 440
+"""Narrowest chart the page lays out (its CSS grid's minimum column width)."""
 
-    Args:
-        compare: side-by-side mode (status quo and policy) or the policy alone.
-        horizon: years on the x axes (fixed, so the axes do not jump while stepping).
-        lang: interface language.
 
+def _text_width(text: str, size: float) -> float:
+    """Rough drawn width of ``text`` (CSS px): Chinese characters are square, Latin narrower."""
+    return sum(size if ord(ch) > 0x2E80 else 0.58 * size for ch in text)
+
+
+def fit_legend(option: dict, projector: bool) -> None:
+    """Move the plot down by as many legend rows as the narrowest chart needs."""
+    size = FONT_PX[projector]
+    item_gap, icon = option["legend"]["itemGap"], 25 + 5
+    rows, used = 1, 0.0
+    for name in option["legend"].get("data", []):
+        width = icon + _text_width(name, size) + item_gap
+        if used and used + width > MIN_CHART_WIDTH_PX - 8:
+            rows, used = rows + 1, 0.0
+        used += width
+    option["grid"]["top"] = TITLE_PX[projector] + 14 + rows * (1.3 * size + item_gap) + size
+
+
+def _mark_lines(marks: list[PolicyMark], projector: bool) -> dict:
+    return {"symbol": "none", "silent": True,
+            "lineStyle": {"color": CHANGE_COLOUR, "width": 2, "type": "solid"},
+            "label": {"show": True, "position": "insideEndTop", "fontSize": FONT_PX[projector],
+                      "fontFamily": FONT_FAMILY, "color": CHANGE_COLOUR, "formatter": "{b}"},
+            "data": [{"xAxis": m.year, "name": m.label} for m in marks]}
+
+
+def _line(name: str, points: list, colour: str, status_quo: bool) -> dict:
+    style = ({"color": STATUS_QUO_COLOUR, "type": "dashed", "width": 2.5} if status_quo
+             else {"color": colour, "type": "solid", "width": 3.5})
+    return {"type": "line", "name": name, "data": points, "showSymbol": False,
+            "lineStyle": style, "itemStyle": {"color": style["color"]},
+            "z": 4 if status_quo else 3}
+
+
+@dataclass(frozen=True)
+class RunData:
+    """One run's time series and what the charts need to read it."""
+
+    role: str
+    frame: pd.DataFrame
+    n_firms: int
+    steps_per_year: int
+
+
+def share_option(run: RunData, horizon: float, lang: str, projector: bool, compare: bool,
+                 marks: list[PolicyMark]) -> dict:
+    """Stacked shares of ties by rung for one run (0-1)."""
+    title = tr("ties_by_rung", lang) + (f" · {tr(run.role, lang)}" if compare else "")
+    option = _base(title, horizon, lang, projector, "", (0, 1))
+    x = run.frame["year"].to_numpy(dtype=float)
+    shares = np.nan_to_num(np.stack([run.frame[c].to_numpy(dtype=float) for c in SHARE_COLUMNS]))
+    tops = np.cumsum(shares, axis=0)
+    # Stacked by hand (ECharts stacks along the x axis when both axes are numeric): each
+    # rung's area reaches from 0 to its cumulative top, deepest rung first, so the opaque
+    # areas of the lower rungs, drawn later, cover the bottom part of the deeper ones.
+    for i in reversed(range(len(SHARE_COLUMNS))):
+        option["series"].append({
+            "type": "line", "name": rung_label(i, lang), "showSymbol": len(x) == 1,
+            "symbolSize": 10, "data": _points(x, tops[i]), "lineStyle": {"width": 0},
+            "areaStyle": {"color": RUNG_COLOURS[i], "opacity": 1},
+            "itemStyle": {"color": RUNG_COLOURS[i]}, "z": 2})
+    option["legend"]["data"] = [rung_label(i, lang) for i in range(len(SHARE_COLUMNS))]
+    option["tooltip"] = {"show": False}
+    fit_legend(option, projector)
+    if marks and run.role == "policy_run":
+        option["series"][-1]["markLine"] = _mark_lines(marks, projector)
+    return option
+
+
+def _line_option(key: str, columns: dict[str, callable], runs: list[RunData], horizon: float,
+                 lang: str, projector: bool, unit: str, y_range, marks) -> dict:
+    open_, close = ("(", ")") if lang == LANGUAGES[0] else ("\uff08", "\uff09")
+    sep = " " if lang == LANGUAGES[0] else ""
+    option = _base(f"{tr(key, lang)}{sep}{open_}{unit}{close}", horizon, lang, projector, "",
+                   y_range)
+    compare = len(runs) > 1
+    for run in sorted(runs, key=lambda r: r.role != "policy_run"):  # status quo on top
+        x = run.frame["year"].to_numpy(dtype=float)
+        for col, values in columns.items():
+            name = tr(col, lang) if col in ("joint_rd_ties", "annual_public_cost") \
+                else _label(col, lang)
+            if compare and run.role == "status_quo_run":  # dashed, explained by the key
+                name = f"{name} · {tr(run.role, lang)}"
+            option["series"].append(_line(name, _points(x, values(run)), LINE_COLOURS[col],
+                                          run.role == "status_quo_run"))
+    option["legend"]["data"] = [s["name"] for s in option["series"] if s["z"] == 3]
+    fit_legend(option, projector)
+    if marks:
+        option["series"][0]["markLine"] = _mark_lines(marks, projector)
+    return option
+
+
+def chart_options(runs: list[RunData], horizon: float, lang: str, projector: bool = False,
+                  marks: list[PolicyMark] | None = None) -> list[tuple[str, dict]]:
+    """``(panel name, ECharts option)`` of every panel, in page order.
+
+    Panels: ``shares_<role>`` per run, then ``joint_rd``, ``participation``, ``spending``.
     """
-
-    def __init__(self, compare: bool, horizon: float, lang: str):
-        self.compare, self.horizon, self.lang = compare, horizon, lang
-        self.roles = ROLES if compare else ROLES[1:]
-        with matplotlib.rc_context(rc()):
-            rows = 3 if compare else 2
-            height = ROW_HEIGHT * rows
-            self.fig = new_figure(FIG_WIDTH, height)
-            self.fig.subplots_adjust(**{**MARGINS, "top": 1 - KEY_HEIGHT / height})
-            panels = list(self.fig.subplots(rows, 2).flat)
-            self.share_axes = {role: panels.pop(0) for role in self.roles}
-            self.bands = {role: self._setup_shares(ax, role)
-                          for role, ax in self.share_axes.items()}
-            self.lines: dict[tuple[str, str], Line2D] = {}
-            self.line_axes = []
-            for (key, columns), ax in zip(LINE_PANELS, panels, strict=False):  # + a spare panel
-                self._setup_lines(ax, key, columns)
-                self.line_axes.append(ax)
-            for ax in panels[len(LINE_PANELS):]:
-                ax.axis("off")
-            self._setup_keys()
-        self._limits: list[float] | None = None
-        self.canvas = CachedCanvas(self.fig)
-        self._columns = tuple(dict.fromkeys(c for _, cols in LINE_PANELS for c in cols))
-
-    def _setup_keys(self) -> None:
-        """Figure-level keys above the panels (outside the data, so drawn once)."""
-        rungs = [Patch(color=c, label=rung_label(i, self.lang))
-                 for i, c in enumerate(RUNG_COLOURS)]
-        self.fig.legend(handles=rungs, loc="upper left", ncol=len(rungs), fontsize=8,
-                        frameon=False)
-        if self.compare:  # solid = policy, dashed = status quo, in every line panel
-            runs = [Line2D([], [], color="#333333", label=tr(role, self.lang),
-                           **(BASELINE_STYLE if role == "status_quo_run" else POLICY_STYLE))
-                    for role in self.roles]
-            self.fig.legend(handles=runs, loc="upper right", ncol=len(runs), fontsize=8,
-                            frameon=False)
-
-    def _frame(self, ax: Axes, title: str) -> None:
-        ax.set_xlim(0, self.horizon)
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel(tr("year_axis", self.lang))
-
-    def _setup_shares(self, ax: Axes, role: str) -> list[PolyCollection]:
-        title = tr("ties_by_rung", self.lang)
-        if self.compare:
-            title = f"{title} · {tr(role, self.lang)}"
-        self._frame(ax, title)
-        ax.set_ylim(0, 1)
-        bands = [PolyCollection([], facecolors=c, edgecolors="none") for c in RUNG_COLOURS]
-        for band in bands:
-            ax.add_collection(band, autolim=False)
-        return bands
-
-    def _setup_lines(self, ax: Axes, key: str, columns: tuple[str, ...]) -> None:
-        self._frame(ax, _title(key, self.lang))
-        handles = []
-        for role in self.roles:
-            style = BASELINE_STYLE if role == "status_quo_run" else POLICY_STYLE
-            for col in columns:
-                (line,) = ax.plot([], [], color=LINE_COLOURS[col], **style)
-                self.lines[(role, col)] = line
-                if role == "policy_run" and len(columns) > 1:
-                    line.set_label(output_label(col, self.lang, unit_shown=False))
-                    handles.append(line)
-        if handles:  # inside the axes, above the data (LEGEND_HEADROOM keeps lines below)
-            ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper left")
-
-    def render(self, runs: list[tuple[str, pd.DataFrame]]) -> bytes:
-        """PNG of the charts for ``(role, time series)`` runs (roles as in ``ROLES``)."""
-        with matplotlib.rc_context(rc()):
-            for role, df in runs:
-                year = df["year"].to_numpy(dtype=float)
-                shares = np.nan_to_num(np.stack([df[c].to_numpy(dtype=float)
-                                                 for c in SHARE_COLUMNS]))
-                tops = np.cumsum(shares, axis=0)
-                for band, top, bottom in zip(self.bands[role], tops,
-                                             np.vstack([np.zeros_like(year), tops[:-1]]),
-                                             strict=True):
-                    band.set_verts([np.column_stack([np.r_[year, year[::-1]],
-                                                     np.r_[top, bottom[::-1]]])])
-                for (line_role, col), line in self.lines.items():
-                    if line_role == role:
-                        line.set_data(year, df[col].to_numpy(dtype=float))
-            limits = []
-            for ax in self.line_axes:
-                top = max((np.nanmax(np.append(line.get_ydata(), 0.0)) for line in ax.lines),
-                          default=0.0)
-                headroom = HEADROOM if ax.get_legend() is None else LEGEND_HEADROOM
-                limits.append(nice_ceiling(top * headroom))
-                ax.set_ylim(0, limits[-1])
-            if limits != self._limits:  # an axis changed: redraw ticks and labels once
-                self._limits = limits
-                self.canvas.invalidate()
-            dynamic: list = []
-            for role, ax in self.share_axes.items():  # spines stay visible over the bands
-                dynamic += [*self.bands[role], ax.spines["left"], ax.spines["bottom"]]
-            dynamic += list(self.lines.values())
-            return self.canvas.png(dynamic)
-
-
-def render_charts(runs: list[tuple[str, pd.DataFrame]], horizon: float, lang: str) -> bytes:
-    """One-off PNG of the charts (the page keeps a :class:`ChartBoard` instead)."""
-    return ChartBoard(len(runs) > 1, horizon, lang).render(runs)
+    marks = marks or []
+    compare = len(runs) > 1
+    panels = [(f"shares_{r.role}", share_option(r, horizon, lang, projector, compare, marks))
+              for r in runs]
+    panels.append(("joint_rd", _line_option(
+        "joint_rd_ties", {"joint_rd_ties": lambda r: joint_rd_ties(r.frame, r.n_firms)}, runs,
+        horizon, lang, projector, tr("ties_unit", lang), (0, None), marks)))
+    panels[-1][1]["yAxis"]["minInterval"] = 1
+    panels.append(("participation", _line_option(
+        "participation_willingness",
+        {c: (lambda r, c=c: r.frame[c].to_numpy(dtype=float)) for c in WILLINGNESS_PANEL},
+        runs, horizon, lang, projector, units.unit_text("share", lang), (0, 1), marks)))
+    panels.append(("spending", _line_option(
+        "annual_public_cost",
+        {"annual_public_cost": lambda r: annual_spending(r.frame, r.steps_per_year)},
+        runs, horizon, lang, projector, units.unit_text("CNY million", lang), (0, None),
+        marks)))
+    return panels

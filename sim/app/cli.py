@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from pathlib import Path
 
 import typer
 
@@ -15,7 +16,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 PAGE_MODULE = "sim.app.page"
 MAX_PORT = 65535
-SESSION_CULL_TIMEOUT = "1h"
+SESSION_CULL_TIMEOUT = "1m"
 
 
 def _check_free(host: str, port: int) -> None:
@@ -34,13 +35,25 @@ def _check_free(host: str, port: int) -> None:
                              "choose another port with --port") from None
 
 
-def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool = True) -> None:
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool = True,
+          class_code: str | None = None, board: Path | None = None) -> None:
     """Run the Solara server for the classroom page until interrupted.
 
+    With ``class_code``, students can submit their policies to the class board (an SQLite
+    file, ``board`` or ``results/classboard.sqlite``) and the teacher's page is ``/?teacher``.
+
     Raises:
-        UsageError: the port is outside 1-65535 or in use, or the host is empty or unknown.
+        UsageError: the port is outside 1-65535 or in use, the host is empty or unknown, or
+            the class code is malformed.
 
     """
+    from sim.app.classboard import DEFAULT_BOARD, check_class_code
+    from sim.app.teacher import BOARD_ENV, CLASS_ENV
+
+    if class_code is not None:
+        check_class_code(class_code)
+    elif board is not None:
+        raise UsageError("--board: needs --class CODE (the board is kept per class)")
     if not 0 < port <= MAX_PORT:
         raise UsageError(f"--port {port}: expected a port number in 1-{MAX_PORT}")
     if not host.strip():
@@ -54,6 +67,9 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool =
 
     from sim.app import assets
 
+    if class_code is not None:
+        os.environ[CLASS_ENV] = class_code
+        os.environ[BOARD_ENV] = str(board or DEFAULT_BOARD)
     absent = assets.missing()
     if absent:
         print(f"warning: {len(absent)} front-end asset(s) are not installed for offline use; "
@@ -65,6 +81,9 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool =
     shown = "<this machine's address>" if host in ("0.0.0.0", "::") else host
     print(f"ieisim app: open http://{shown}:{port}/ in a browser (Ctrl-C stops)",
           file=sys.stderr, flush=True)
+    if class_code is not None:
+        print(f"ieisim app: class {class_code}: teacher's board at http://{shown}:{port}/?teacher"
+              f" (submissions in {os.environ[BOARD_ENV]})", file=sys.stderr, flush=True)
     solara_run.main(args=args, prog_name="ieisim app", standalone_mode=False)
 
 
@@ -74,9 +93,13 @@ def app(
                              "only; 0.0.0.0 lets the classroom's devices connect)."),
     dev: bool = typer.Option(False, "--dev", help="Solara development mode (slower first "
                              "render, more checks)."),
+    class_code: str = typer.Option(None, "--class", help="Class code: students can submit "
+                                   "their policies; the teacher's board is /?teacher."),
+    board: Path = typer.Option(None, "--board", help="SQLite file of the class board "
+                               "(default: results/classboard.sqlite)."),
 ) -> None:
-    """Serve the classroom web app (presets, sliders, live charts, network)."""
-    serve(host=host, port=port, production=not dev)
+    """Serve the classroom web app (presets, sliders, live charts, network, class board)."""
+    serve(host=host, port=port, production=not dev, class_code=class_code, board=board)
 
 
 def register(cli: typer.Typer) -> None:

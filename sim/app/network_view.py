@@ -1,9 +1,10 @@
-"""The cooperation network drawn with a layout that is computed once per model.
+"""The cooperation network as an ECharts graph (SVG in the browser) on a fixed layout.
 
 Colleges sit on an inner ring and enterprises on an outer ring (grouped by sector when the
 graph's nodes carry one), so a node never moves from step to step and the class watches the
 ties change colour as they climb the ladder. The layout is deterministic: it needs no random
-numbers, so it cannot disturb the model's streams.
+numbers, so it cannot disturb the model's streams. The chart keeps a square plot and its
+legend inside its own panel, at any width.
 """
 
 from __future__ import annotations
@@ -11,25 +12,24 @@ from __future__ import annotations
 import math
 from typing import Hashable
 
-import matplotlib
 import networkx as nx
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
-from matplotlib.lines import Line2D
 
-from sim.app.style import NO_TIE_COLOUR, RUNG_COLOURS, CachedCanvas, new_figure, rc
-from sim.app.text import rung_label
+from sim.app.charts import FONT_FAMILY, FONT_PX, TITLE_PX
+from sim.app.style import NO_TIE_COLOUR, RUNG_COLOURS
+from sim.app.text import rung_label, tr
 
 COLLEGE_RING = 0.35
 """Radius of the colleges' ring (the enterprises' ring has radius 1)."""
 ENTERPRISE_RING = 1.0
-COLLEGE_MARKER_SIZE = 140.0
-ENTERPRISE_MARKER_SIZE = 18.0
-PANEL_SIZE = 4.2
-"""Width and height of one network panel (inches)."""
-TIE_WIDTH = (0.6, 1.0, 1.6, 2.4)
-"""Line width of a tie at each rung: deeper ties are drawn thicker."""
+COLLEGE_SYMBOL_PX = {False: 20, True: 26}
+ENTERPRISE_SYMBOL_PX = {False: 8, True: 11}
+"""Node sizes (CSS px), normal and projector mode."""
+TIE_WIDTH = (1.0, 1.6, 2.6, 3.6)
+"""Line width (CSS px) of a tie at each rung: deeper ties are drawn thicker."""
+COLLEGE_COLOUR = "#333333"
+NETWORK_HEIGHT = {False: "min(70vh, 560px)", True: "min(80vh, 720px)"}
+"""Height of one network panel (CSS)."""
 
 
 def _ring(nodes: list[Hashable], radius: float) -> dict[Hashable, tuple[float, float]]:
@@ -67,68 +67,47 @@ def _highest_rung(graph: nx.Graph, node: Hashable) -> int:
     return max(rungs) if rungs else -1
 
 
-class NetworkPanel:
-    """One network drawn on ``ax``: nodes placed once, ties and colours updated each step."""
+def network_option(graph: nx.Graph, layout: NetworkLayout, title: str, lang: str,
+                   projector: bool = False) -> dict:
+    """ECharts option of one network: nodes at their fixed places, ties coloured by rung.
 
-    def __init__(self, ax: Axes, layout: NetworkLayout, title: str):
-        self.ax, self.layout = ax, layout
-        ax.set_title(title, fontsize=10)
-        ax.set_aspect("equal")
-        ax.axis("off")
-        lim = ENTERPRISE_RING * 1.08
-        ax.set_xlim(-lim, lim)
-        ax.set_ylim(-lim, lim)
-        self.ties = LineCollection([], alpha=0.8, zorder=1)
-        ax.add_collection(self.ties)
-        pts = layout.xy(layout.enterprises)
-        self.firms = ax.scatter(pts[:, 0], pts[:, 1], s=ENTERPRISE_MARKER_SIZE,
-                                c=[NO_TIE_COLOUR] * len(pts), zorder=2, edgecolors="white",
-                                linewidths=0.3)
-        pts = layout.xy(layout.colleges)
-        self.colleges = ax.scatter(pts[:, 0], pts[:, 1], s=COLLEGE_MARKER_SIZE, marker="s",
-                                   c="#333333", zorder=3, edgecolors="white", linewidths=0.8)
-
-    def update(self, graph: nx.Graph) -> list:
-        """Show the ties of ``graph`` now; return the artists that changed, in drawing order.
-
-        Ties are coloured and sized by rung, the deepest drawn on top.
-        """
-        edges = sorted(graph.edges(data=True), key=lambda e: e[2].get("rung", 0))
-        rungs = [d.get("rung", 0) for _, _, d in edges]
-        self.ties.set_segments([self.layout.xy([u, v]) for u, v, _ in edges])
-        self.ties.set_colors([RUNG_COLOURS[r] for r in rungs])
-        self.ties.set_linewidths([TIE_WIDTH[r] for r in rungs])
-        top = [_highest_rung(graph, n) for n in self.layout.enterprises]
-        self.firms.set_facecolors([RUNG_COLOURS[r] if r >= 0 else NO_TIE_COLOUR for r in top])
-        return [self.ties, self.firms, self.colleges]
-
-
-class NetworkBoard:
-    """The network figure of one page: a panel per running model, updated in place.
-
-    Args:
-        panels: ``(title, layout)`` of each panel, left to right.
-        lang: interface language of the legends.
-
+    Enterprises are coloured by their highest rung (grey without a tie); the legend names the
+    rungs, "no tie" and "college" (legend entries are the graph's node categories).
     """
-
-    def __init__(self, panels: list[tuple[str, NetworkLayout]], lang: str):
-        with matplotlib.rc_context(rc()):
-            self.fig = new_figure(PANEL_SIZE * len(panels), PANEL_SIZE)
-            self.fig.subplots_adjust(left=0.01, right=0.99, top=0.93, bottom=0.1, wspace=0.05)
-            axes = self.fig.subplots(1, len(panels), squeeze=False)[0]
-            self.panels = [NetworkPanel(ax, layout, title)
-                           for ax, (title, layout) in zip(axes, panels, strict=True)]
-            handles = [Line2D([], [], color=c, lw=2, label=rung_label(r, lang))
-                       for r, c in enumerate(RUNG_COLOURS)]
-            self.fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8,
-                            frameon=False)
-        self.canvas = CachedCanvas(self.fig)
-
-    def render(self, graphs: list[nx.Graph]) -> bytes:
-        """PNG of the panels showing ``graphs`` (one per panel, same order)."""
-        with matplotlib.rc_context(rc()):
-            dynamic = []
-            for panel, graph in zip(self.panels, graphs, strict=True):
-                dynamic += panel.update(graph)
-            return self.canvas.png(dynamic)
+    size = FONT_PX[projector]
+    text = {"fontSize": size, "fontFamily": FONT_FAMILY, "color": "#222"}
+    categories = [rung_label(r, lang) for r in range(len(RUNG_COLOURS))]
+    categories += [tr("no_ties", lang), tr("college", lang)]
+    colours = [*RUNG_COLOURS, NO_TIE_COLOUR, COLLEGE_COLOUR]
+    no_tie, college = len(RUNG_COLOURS), len(RUNG_COLOURS) + 1
+    nodes = []
+    for node in layout.colleges:
+        x, y = layout.positions[node]
+        nodes.append({"name": str(node), "x": x, "y": -y, "category": college,
+                      "symbol": "rect", "symbolSize": COLLEGE_SYMBOL_PX[projector]})
+    for node in layout.enterprises:
+        x, y = layout.positions[node]
+        top = _highest_rung(graph, node)
+        nodes.append({"name": str(node), "x": x, "y": -y, "category": top if top >= 0 else no_tie,
+                      "symbolSize": ENTERPRISE_SYMBOL_PX[projector]})
+    edges = sorted(graph.edges(data=True), key=lambda e: e[2].get("rung", 0))
+    links = [{"source": str(u), "target": str(v),
+              "lineStyle": {"color": RUNG_COLOURS[d.get("rung", 0)],
+                            "width": TIE_WIDTH[d.get("rung", 0)]}} for u, v, d in edges]
+    legend_rows = 2 if len(categories) * 110 > 440 else 1
+    return {
+        "animation": False,
+        "textStyle": text,
+        "title": {"text": title, "left": 4, "top": 2,
+                  "textStyle": {**text, "fontSize": TITLE_PX[projector], "fontWeight": "bold"}},
+        "legend": {"bottom": 4, "left": "center", "textStyle": text, "itemGap": 14,
+                   "data": categories},
+        "series": [{
+            "type": "graph", "layout": "none", "roam": False, "silent": True,
+            "categories": [{"name": n, "itemStyle": {"color": c}}
+                           for n, c in zip(categories, colours, strict=True)],
+            "data": nodes, "links": links, "lineStyle": {"opacity": 0.85},
+            "itemStyle": {"borderColor": "#ffffff", "borderWidth": 1},
+            "top": TITLE_PX[projector] + 16, "bottom": legend_rows * (size * 1.3 + 14) + 12,
+            "left": 12, "right": 12, "label": {"show": False}}],
+    }

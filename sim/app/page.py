@@ -7,12 +7,15 @@ classroom needs what ``SolaraViz`` cannot do: bilingual labels on every control,
 that set the sliders, and two models (policy and status-quo twin) stepped together.
 
 Every browser session builds its own :class:`~sim.app.session.ClassroomSession` with
-``solara.use_memo`` inside the component, so sessions never share a model. As in SolaraViz,
-slider and seed changes apply on Reset; a preset applies at once.
+``solara.use_memo`` inside the component, so sessions never share a model. A slider acts on
+the running model from the next step on (a policy shock, marked on the charts); the seed
+and the levers that shape the world when it is built apply on Reset; a preset sets every
+lever and restarts.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import time
 from typing import Any
@@ -24,19 +27,63 @@ import solara  # noqa: E402
 import solara.lab  # noqa: E402
 
 from sim import units  # noqa: E402
-from sim.app.charts import ChartBoard  # noqa: E402
+from sim.app.captions import captions  # noqa: E402
+from sim.app.charts import (  # noqa: E402
+    CHART_HEIGHT,
+    MIN_CHART_WIDTH_PX,
+    PolicyMark,
+    RunData,
+    chart_options,
+)
 from sim.app.controls import LeverPanel, SeedInput, SliderSpec  # noqa: E402
-from sim.app.network_view import NetworkBoard  # noqa: E402
+from sim.app.echart import SvgChart  # noqa: E402
+from sim.app.firm_ledger import SIZE_CLASSES, firm_ledger, ledger_option, typical_firm  # noqa: E402,E501
+from sim.app.fonts import FontStyle  # noqa: E402
+from sim.app.network_view import NETWORK_HEIGHT, network_option  # noqa: E402
 from sim.app.presets import PresetButtons, matching_preset, preset_label, preset_levers  # noqa: E402,E501
 from sim.app.readout import readout_html, readout_rows  # noqa: E402
 from sim.app.session import ClassroomSession  # noqa: E402
+from sim.app.teacher import SubmitPanel, TeacherPage, class_board, is_teacher  # noqa: E402
 from sim.app.text import LANGUAGE_NAMES, LANGUAGES, explanation, tr  # noqa: E402
-from sim.params import LEVERS  # noqa: E402
+from sim.ladder import PayoffTerms  # noqa: E402
+from sim.model import BUILD_TIME_LEVERS  # noqa: E402
+from sim.params import BY_NAME, LEVERS  # noqa: E402
 
 PLAY_INTERVAL_S = 0.4
 """Pause between steps while playing (seconds): slow enough for a class to follow."""
-SIDEBAR_WIDTH = "380px"
-READOUT_STYLE = "font-size: 0.85em; overflow-x: auto"
+SIDEBAR_WIDTH = "340px"
+READOUT_STYLE = "font-size: 0.95em; overflow-x: auto"
+PROJECTOR_SCALE = "125%"
+"""Root font size in projector mode (every rem/em-sized text grows with it)."""
+CHART_GRID_STYLE = ("display: grid; grid-template-columns: repeat(auto-fit, minmax("
+                    f"{MIN_CHART_WIDTH_PX}px, 1fr)); gap: 12px; width: 100%")
+WATCH = {"shares_policy_run": "watch_shares", "shares_status_quo_run": "watch_shares",
+         "joint_rd": "watch_joint_rd", "participation": "watch_participation",
+         "spending": "watch_spending"}
+"""The plain-words line shown with each chart panel."""
+
+
+def change_marks(session: ClassroomSession, lang: str) -> list[PolicyMark]:
+    """One labelled mark per step at which levers were moved (the last value of each lever)."""
+    by_step: dict[int, dict[str, Any]] = {}
+    for change in session.changes:
+        by_step.setdefault(change.step, {})[change.lever] = change.new
+    per_year = session.base.run.steps_per_year
+    return [PolicyMark(step / per_year, "; ".join(
+        f"{SliderSpec(BY_NAME[k]).label(lang)} → {v:g}" for k, v in values.items()))
+        for step, values in sorted(by_step.items())]
+
+
+def pending_text(levers: dict[str, Any], seed: int, session: ClassroomSession,
+                 lang: str) -> str:
+    """What waits for Reset (seed, world-building levers), or an empty string."""
+    names = [SliderSpec(BY_NAME[k]).label(lang) for k in BUILD_TIME_LEVERS
+             if levers[k] != session.policy.params[k]]
+    if seed != session.seed:
+        names.insert(0, tr("seed", lang))
+    if not names:
+        return ""
+    return tr("pending", lang, what=(", " if lang == LANGUAGES[0] else "、").join(names))
 
 
 def network_title(role: str, compare: bool, lang: str) -> str:
@@ -98,15 +145,29 @@ def LeverHelp(lang: str):
 
 @solara.component
 def Page():
+    """The app: the teacher's class board at ``/?teacher`` (with ``--class``), else a student."""
+    router = solara.use_router()
+    board = solara.use_memo(class_board, [])
+    lang = solara.use_reactive(LANGUAGES[0])
+    if board is not None and is_teacher(router.search):
+        solara.Title(tr("class_board", lang.value, code=board.class_code))
+        FontStyle(False)
+        TeacherPage(board, lang.value, lang.set)
+    else:
+        StudentPage(board, lang)
+
+
+@solara.component
+def StudentPage(board, lang: solara.Reactive[str]):
     """The classroom page; one :class:`ClassroomSession` per browser session."""
     session = solara.use_memo(ClassroomSession, [])
-    lang = solara.use_reactive(LANGUAGES[0])
     tick = solara.use_reactive(0)  # bumped after every step or reset: re-renders the views
     levers = solara.use_reactive(dict(session.levers))  # slider values, applied on Reset
     seed = solara.use_reactive(session.seed)
     playing = solara.use_reactive(False)
     compare = solara.use_reactive(session.compare)
     error = solara.use_reactive("")
+    projector = solara.use_reactive(False)
 
     def bump() -> None:
         tick.set(tick.value + 1)
@@ -129,6 +190,16 @@ def Page():
         levers.set(values)
         restart(values)
 
+    def do_lever(name: str, value: Any) -> None:
+        values = {**levers.value, name: value}
+        levers.set(values)
+        try:
+            session.apply_levers(values)
+            error.set("")
+        except ValueError as exc:  # ConfigError: a value outside its declared bounds
+            error.set(str(exc))
+        bump()
+
     def do_compare(on: bool) -> None:
         compare.set(on)
         session.set_compare(on)
@@ -148,59 +219,133 @@ def Page():
 
     lg = lang.value
     solara.Title(tr("title", lg))
-    with solara.Row(justify="space-between", style={"align-items": "center",
-                                                     "padding": "4px 12px"}):
-        solara.Text(tr("title", lg), style={"font-size": "1.3em", "font-weight": "bold"})
-        other = LANGUAGES[(LANGUAGES.index(lg) + 1) % len(LANGUAGES)]
-        solara.Button(LANGUAGE_NAMES[other], on_click=lambda: lang.set(other), outlined=True,
-                      classes=["ieisim-language"])
-    with solara.Row(style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
-        with solara.Column(style={"width": SIDEBAR_WIDTH, "min-width": SIDEBAR_WIDTH}):
-            with solara.Card(tr("run", lg), margin=0):
-                Controller(session.year, session.horizon_years, session.can_step(), playing,
-                           do_step, lambda: restart(levers.value), lg)
-                solara.Switch(label=tr("compare", lg), value=compare.value,
-                              on_value=do_compare, classes=["ieisim-compare"])
-            with solara.Card(margin=0):
-                PresetButtons(matching_preset(levers.value), do_preset, lg)
-            with solara.Card(tr("levers", lg), margin=0):
-                LeverPanel(levers.value,
-                           lambda name, v: levers.set({**levers.value, name: v}), lg)
-                SeedInput(seed.value, seed.set, lg)
-                if levers.value != session.levers or seed.value != session.seed:
-                    solara.Info(tr("pending", lg), dense=True)
-                if error.value:
-                    solara.Error(error.value)
-        with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}):
-            Views(session, tick.value, compare.value, lg)
-            with solara.Card(margin=0):
-                RunningPolicy(session.applied_levers(), session.seed, lg)
-                with solara.Details(summary=tr("explain", lg), expand=True):
-                    Prose(explanation(lg))
-                LeverHelp(lg)
+    FontStyle(projector.value)
+    with solara.Column(classes=["ieisim-root"] + (["ieisim-projector"] if projector.value
+                                                   else []), gap="8px"):
+        with solara.Row(justify="space-between", style={"align-items": "center",
+                                                         "padding": "4px 12px",
+                                                         "flex-wrap": "wrap"}):
+            solara.Text(tr("title", lg), style={"font-size": "1.3em", "font-weight": "bold"})
+            with solara.Row(gap="12px", style={"align-items": "center"}):
+                solara.Switch(label=tr("projector", lg), value=projector.value,
+                              on_value=projector.set, classes=["ieisim-projector-toggle"])
+                other = LANGUAGES[(LANGUAGES.index(lg) + 1) % len(LANGUAGES)]
+                solara.Button(LANGUAGE_NAMES[other], on_click=lambda: lang.set(other),
+                              outlined=True, classes=["ieisim-language"])
+        with solara.Row(style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
+            with solara.Column(style={"width": SIDEBAR_WIDTH, "min-width": SIDEBAR_WIDTH}):
+                with solara.Card(tr("run", lg), margin=0):
+                    Controller(session.year, session.horizon_years, session.can_step(),
+                               playing, do_step, lambda: restart(levers.value), lg)
+                    solara.Switch(label=tr("compare", lg), value=compare.value,
+                                  on_value=do_compare, classes=["ieisim-compare"])
+                with solara.Card(margin=0):
+                    PresetButtons(matching_preset(levers.value), do_preset, lg)
+                with solara.Card(tr("levers", lg), margin=0):
+                    solara.Text(tr("live_hint", lg), classes=["ieisim-live-hint"],
+                                style={"font-size": "0.9em"})
+                    LeverPanel(levers.value, do_lever, lg)
+                    SeedInput(seed.value, seed.set, lg)
+                    solara.Text(tr("seed_hint", lg), classes=["ieisim-seed-hint"],
+                                style={"font-size": "0.85em", "opacity": "0.8"})
+                    waiting = pending_text(levers.value, seed.value, session, lg)
+                    if waiting:
+                        solara.Info(waiting, dense=True)
+                    if error.value:
+                        solara.Error(error.value)
+                if board is not None:
+                    SubmitPanel(board, session, lg)
+                with solara.Card(margin=0):
+                    RunningPolicy(session.applied_levers(), session.seed, lg)
+                    with solara.Details(summary=tr("explain", lg)):
+                        Prose(explanation(lg))
+                    LeverHelp(lg)
+            with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}):
+                with solara.Card(margin=0, classes=["ieisim-story"]):
+                    solara.HTML(tag="div", unsafe_innerHTML=html.escape(tr("question", lg)),
+                                classes=["ieisim-question"],
+                                style="font-size: 1.6em; font-weight: bold")
+                    solara.HTML(tag="div", unsafe_innerHTML=html.escape(tr("first_click", lg)),
+                                classes=["ieisim-first-click"], style="font-size: 1.1em")
+                    Captions(session, tick.value, lg)
+                Views(session, tick.value, compare.value, lg, projector.value)
+
+
+def run_data(session: ClassroomSession) -> list[RunData]:
+    """The charts' input: each running model's series from year 0 and its world size."""
+    per_year = session.base.run.steps_per_year
+    return [RunData(role, session.series(model), model.firms.n, per_year)
+            for role, model in session.runs()]
 
 
 @solara.component
-def Views(session: ClassroomSession, tick: int, compare: bool, lang: str):
-    """Charts and network, redrawn only when a step, reset, mode or language changes."""
-    key = (session.generation, compare, lang)  # a new model, mode or language: new boards
-    chart_board = solara.use_memo(lambda: ChartBoard(compare, session.horizon_years, lang), key)
-    network_board = solara.use_memo(lambda: NetworkBoard(
-        [(network_title(role, compare, lang), session.layout(model))
-         for role, model in session.runs()], lang), key)
-    charts = solara.use_memo(lambda: chart_board.render(session.timeseries()), [tick, *key])
-    network = solara.use_memo(
-        lambda: network_board.render([model.network for _, model in session.runs()]),
-        [tick, *key])
+def Captions(session: ClassroomSession, tick: int, lang: str):
+    """The captions the rules choose from the running model's state (``sim.app.captions``)."""
+    texts = solara.use_memo(lambda: captions(session.caption_state(), lang),
+                            [tick, lang, session.generation])
+    for text in texts:
+        solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["ieisim-caption"],
+                    style="font-size: 1.1em; margin-top: 6px; padding-left: 8px; "
+                          "border-left: 4px solid #b8860b")
+
+
+@solara.component
+def LedgerPanel(session: ClassroomSession, tick: int, lang: str, projector: bool):
+    """A typical firm's ledger (small, medium, large) under the policy and the status quo."""
+    size = solara.use_reactive(SIZE_CLASSES[0])
+    quo_terms = solara.use_memo(lambda: PayoffTerms.from_scenario(
+        session.status_quo_scenario()), [session.generation])
+
+    def build() -> dict:
+        model = session.policy
+        firm = typical_firm(model, size.value)
+        return ledger_option(firm_ledger(model, firm), firm_ledger(model, firm, quo_terms),
+                             lang, projector)
+
+    option = solara.use_memo(build, [tick, size.value, lang, projector, session.generation])
+    with solara.Card(tr("ledger", lang), margin=0, classes=["ieisim-ledger"]):
+        solara.ToggleButtonsSingle(value=size, values=list(SIZE_CLASSES), classes=[
+            "ieisim-ledger-size"], children=[solara.Button(tr(f"size_{s}", lang), value=s)
+                                             for s in SIZE_CLASSES])
+        solara.Text(tr("ledger_help", lang), style={"font-size": "1em"})
+        SvgChart(option, tick, CHART_HEIGHT[projector], ["ieisim-chart", "ieisim-chart-ledger"])
+
+
+@solara.component
+def Views(session: ClassroomSession, tick: int, compare: bool, lang: str, projector: bool):
+    """Charts (SVG in the browser) and network, recomputed only after a change."""
+    panels = solara.use_memo(lambda: chart_options(
+        run_data(session), session.horizon_years, lang, projector, change_marks(session, lang)),
+        [tick, projector, session.generation, compare, lang])
+    networks = solara.use_memo(lambda: [
+        (role, network_option(model.network, session.layout(model),
+                              network_title(role, compare, lang), lang, projector))
+        for role, model in session.runs()], [tick, projector, session.generation, compare, lang])
+    # the version every chart draws (its data-rendered attribute): tests wait for it
+    solara.HTML(tag="span", unsafe_innerHTML=str(tick), classes=["ieisim-tick"],
+                style="display: none")
     with solara.Card(tr("charts", lang), margin=0):
-        solara.Image(charts, width="100%", classes=["ieisim-charts"])
+        if compare:
+            solara.Text(tr("dashed_status_quo", lang), classes=["ieisim-dashed-key"],
+                        style={"font-weight": "bold"})
+        with solara.Div(style=CHART_GRID_STYLE):
+            for name, option in panels:
+                with solara.Column(gap="2px", classes=["ieisim-panel", f"ieisim-panel-{name}"]):
+                    solara.Text(tr(WATCH[name], lang), classes=["ieisim-watch"],
+                                style={"font-size": "1em"})
+                    SvgChart(option, tick, CHART_HEIGHT[projector],
+                             ["ieisim-chart", f"ieisim-chart-{name}"])
         rows = readout_rows(session.timeseries(), lang)
         solara.Text(tr("readout", lang, year=session.year), style={"font-weight": "bold"})
         solara.HTML(tag="div", unsafe_innerHTML=readout_html(rows), classes=["ieisim-readout"],
                     style=READOUT_STYLE)
+    LedgerPanel(session, tick, lang, projector)
     with solara.Card(tr("network", lang), margin=0):
-        solara.Image(network, width="100%" if compare else "60%", classes=["ieisim-network"])
-        solara.Text(tr("network_caption", lang), style={"font-size": "0.85em"})
+        with solara.Div(style=CHART_GRID_STYLE):
+            for role, option in networks:
+                SvgChart(option, tick, NETWORK_HEIGHT[projector],
+                         ["ieisim-network", f"ieisim-network-{role}"])
+        solara.Text(tr("network_caption", lang), style={"font-size": "1em"})
 
 
 __all__ = ["Page"]

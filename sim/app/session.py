@@ -10,13 +10,15 @@ reads it; nothing here knows about widgets, which keeps it testable and benchmar
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from sim import metrics
 from sim.app.network_view import NetworkLayout
 from sim.app.presets import BASELINE, preset_levers
-from sim.model import CooperationModel
+from sim.model import BUILD_TIME_LEVERS, CooperationModel
 from sim.params import LEVERS, Scenario, load_scenario
 
 CLASSROOM_SCENARIO = "classroom"
@@ -26,6 +28,28 @@ CLASSROOM_SCENARIO = "classroom"
 def scenario_levers(scenario: Scenario) -> dict[str, Any]:
     """The twelve lever values of ``scenario`` by short name."""
     return {p.name: scenario[p.name] for p in LEVERS}
+
+
+def initial_record(model: CooperationModel) -> dict[str, float] | None:
+    """The step-0 row of ``model``'s reporters, or None when the model records one itself.
+
+    The app's first screen shows year 0; until the model keeps a step-0 row in its records,
+    the session takes it (the same reporters, ``sim.metrics.collect``) before the first step.
+    """
+    if model.records and model.records[0].get("step") == 0:
+        return None
+    return metrics.collect(model)
+
+
+@dataclass(frozen=True)
+class LeverChange:
+    """A lever moved while the model ran: effective from step ``step`` (year ``year``)."""
+
+    step: int
+    year: float
+    lever: str
+    old: Any
+    new: Any
 
 
 class ClassroomSession:
@@ -45,6 +69,8 @@ class ClassroomSession:
         self.policy: CooperationModel
         self.baseline: CooperationModel | None = None
         self.layouts: dict[int, NetworkLayout] = {}
+        self.initial: dict[int, dict[str, float] | None] = {}
+        self.changes: list[LeverChange] = []
         self.steps = 0
         self.generation = 0  # counts resets: views rebuild their figures for a new model
         self.reset(scenario_levers(self.base), self.base.run.seed, compare=False)
@@ -60,10 +86,13 @@ class ClassroomSession:
         scenario = self._scenario(levers, seed)
         with self._lock:
             self.levers = scenario_levers(scenario)
+            self.start_levers = dict(self.levers)
             self.seed = seed
             self.policy = CooperationModel(scenario, seed=seed)
             self.baseline = None
             self.layouts = {id(self.policy): NetworkLayout(self.policy.network)}
+            self.initial = {id(self.policy): initial_record(self.policy)}
+            self.changes = []
             self.steps = 0
             self.generation += 1
             if compare:
@@ -77,12 +106,37 @@ class ClassroomSession:
                 return
             if self.baseline is not None:
                 return
-            twin = CooperationModel(self._scenario(preset_levers(BASELINE), self.seed),
-                                    seed=self.seed)
+            twin = CooperationModel(self.status_quo_scenario(), seed=self.seed)
+            self.initial[id(twin)] = initial_record(twin)
             for _ in range(self.steps):
                 twin.step()
             self.baseline = twin
             self.layouts[id(twin)] = NetworkLayout(twin.network)
+
+    def apply_levers(self, levers: dict[str, Any]) -> dict[str, Any]:
+        """Change the running policy from the next step on; return what still waits for Reset.
+
+        Levers fixed when the world is built (``BUILD_TIME_LEVERS``) are not applied and come
+        back in the result when they differ from the running model's. The status-quo twin is
+        not touched. Each change is recorded in :attr:`changes` (for the charts' marks and a
+        replay).
+
+        Raises:
+            ConfigError: a lever value is out of its declared bounds (nothing changes).
+
+        """
+        with self._lock:
+            running = self.policy.params
+            pending = {k: v for k, v in levers.items()
+                       if k in BUILD_TIME_LEVERS and v != running[k]}
+            live = {k: v for k, v in levers.items() if k not in BUILD_TIME_LEVERS}
+            n_before = len(self.policy.policy_changes)
+            self.policy.set_levers(live)
+            for step, values in self.policy.policy_changes[n_before:]:
+                self.changes += [LeverChange(step, step / self.base.run.steps_per_year, k,
+                                             running[k], v) for k, v in values.items()]
+            self.levers = scenario_levers(self.policy.params)
+            return pending
 
     def can_step(self) -> bool:
         """Whether the horizon of the classroom scenario is still ahead."""
@@ -123,9 +177,45 @@ class ClassroomSession:
             return pairs
 
     def timeseries(self) -> list[tuple[str, pd.DataFrame]]:
-        """``(role, time series)`` of each running model, as in :meth:`runs`."""
+        """``(role, time series from year 0)`` of each running model, as in :meth:`runs`."""
         with self._lock:
-            return [(role, model.timeseries()) for role, model in self.runs()]
+            return [(role, self.series(model)) for role, model in self.runs()]
+
+    def series(self, model: CooperationModel) -> pd.DataFrame:
+        """The model's time series with the step-0 row first (see :func:`initial_record`)."""
+        frame = model.timeseries()
+        first = self.initial.get(id(model))
+        if first is None:
+            return frame
+        head = pd.DataFrame.from_records([first], columns=frame.columns)
+        return pd.concat([head, frame], ignore_index=True) if len(frame) else head
+
+    def caption_state(self):
+        """What the caption rules read (:class:`sim.app.captions.CaptionState`)."""
+        from sim.app.captions import CaptionState
+        from sim.app.firm_ledger import firm_ledger, typical_firm
+
+        with self._lock:
+            model = self.policy
+            latest = self.series(model).iloc[-1].to_dict()
+            net = firm_ledger(model, typical_firm(model, "medium")).net
+            per_year = self.base.run.steps_per_year
+            return CaptionState(self.year, dict(self.levers), preset_levers(BASELINE), latest,
+                                float(model.ledger.last_payout), net, 100.0 / model.firms.n,
+                                [(c.step / per_year, c.lever) for c in self.changes])
+
+    def status_quo_scenario(self) -> Scenario:
+        """The status quo's scenario with this session's seed (what the twin runs)."""
+        return self._scenario(preset_levers(BASELINE), self.seed)
+
+    def recipe(self):
+        """The running policy as a class-board recipe (:class:`sim.app.classboard.Recipe`)."""
+        from sim.app.classboard import Recipe
+
+        with self._lock:
+            return Recipe(self.base.to_dict(), self.seed, dict(self.start_levers),
+                          [(step, dict(v)) for step, v in self.policy.policy_changes],
+                          self.steps)
 
     def layout(self, model: CooperationModel) -> NetworkLayout:
         """The network layout computed once for ``model``."""
