@@ -47,8 +47,6 @@ from sim.model import CooperationModel
 from sim.params import LEVERS, load_scenario
 from sim.policies import PACKAGE_LABELS, PACKAGES, apply_package, package_levers
 
-PNG_MAGIC = b"\x89PNG"
-
 
 # ------------------------------------------------------------------ controls and presets
 def test_sliders_cover_every_lever_once_with_declared_bounds():
