@@ -137,8 +137,8 @@ def test_side_by_side_twin_is_the_status_quo_with_the_same_seed():
     for _ in range(5):
         alone.step()
     twin = dict(session.timeseries())["status_quo_run"]
-    assert twin["year"].iloc[0] == 0.0  # the session's step-0 row, then the model's records
-    np.testing.assert_allclose(twin.drop(columns="step").to_numpy(dtype=float)[1:],
+    assert twin["year"].iloc[0] == 0.0  # the model's step-0 row: the initial state
+    np.testing.assert_allclose(twin.drop(columns="step").to_numpy(dtype=float),
                                alone.timeseries().drop(columns="step").to_numpy(dtype=float),
                                equal_nan=True)
     session.set_compare(False)

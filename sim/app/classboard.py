@@ -102,20 +102,13 @@ def start_scenario(recipe: Recipe) -> Scenario:
 
 def replay(recipe: Recipe) -> pd.DataFrame:
     """The recipe's time series from year 0, rebuilt step by step with its timed changes."""
-    from sim.app.session import initial_record
-
     model = CooperationModel(start_scenario(recipe), seed=recipe.seed)
-    first = initial_record(model)
     for step in range(recipe.steps):
         for at, levers in recipe.changes:
             if at == step:
                 model.set_levers(levers)
         model.step()
-    frame = model.timeseries()
-    if first is None:
-        return frame
-    head = pd.DataFrame.from_records([first], columns=frame.columns)
-    return pd.concat([head, frame], ignore_index=True) if len(frame) else head
+    return model.timeseries()
 
 
 def plane_point(frame: pd.DataFrame) -> tuple[float, float, float]:

@@ -1,7 +1,7 @@
 """A typical firm's ledger: what each cooperation activity costs and brings it, per rung.
 
 The one adapter between the app and the model's payoff functions: every number here comes
-from :func:`sim.ladder.enterprise_payoff` and :func:`sim.ladder.policy_payments` evaluated
+from :func:`sim.ladder.enterprise_payoff` (with and without the policy payments) evaluated
 on the model's own :class:`~sim.ladder.TieContext` (``model.tie_context``); no formula is
 written a second time. The payoff is a sum of separate terms, so each item is the
 difference the payoff makes when that item's economic terms are set to zero (for example
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.ladder import RUNGS, PayoffTerms, enterprise_payoff, policy_payments
+from sim.ladder import RUNGS, PayoffTerms, enterprise_payoff
 from sim.model import CooperationModel
 
 SIZE_CLASSES = ("small", "medium", "large")
@@ -91,9 +91,10 @@ def firm_ledger(model: CooperationModel, firm: int, terms: PayoffTerms | None = 
         "rd_value": full - no_rd_value,
         "rd_outlay": no_rd_value - _payoff(rungs, ctx, terms, rd_value=0.0, rd_project_cost=0.0),
         "coordination": full - _payoff(rungs, ctx, terms, governance_cost=0.0),
-        "subsidies_and_credits": policy_payments(rungs, ctx, terms),
     }
     net = enterprise_payoff(rungs, ctx, terms)
+    # subsidies, tax credit and R&D co-funding: what the policy payments add to the payoff
+    items["subsidies_and_credits"] = net - full
     return FirmLedger(firm, college, int(model.firms.employees[firm]), items, net)
 
 

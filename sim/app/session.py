@@ -15,7 +15,6 @@ from typing import Any
 
 import pandas as pd
 
-from sim import metrics
 from sim.app.network_view import NetworkLayout
 from sim.app.presets import BASELINE, preset_levers
 from sim.model import BUILD_TIME_LEVERS, CooperationModel
@@ -28,17 +27,6 @@ CLASSROOM_SCENARIO = "classroom"
 def scenario_levers(scenario: Scenario) -> dict[str, Any]:
     """The twelve lever values of ``scenario`` by short name."""
     return {p.name: scenario[p.name] for p in LEVERS}
-
-
-def initial_record(model: CooperationModel) -> dict[str, float] | None:
-    """The step-0 row of ``model``'s reporters, or None when the model records one itself.
-
-    The app's first screen shows year 0; until the model keeps a step-0 row in its records,
-    the session takes it (the same reporters, ``sim.metrics.collect``) before the first step.
-    """
-    if model.records and model.records[0].get("step") == 0:
-        return None
-    return metrics.collect(model)
 
 
 @dataclass(frozen=True)
@@ -69,7 +57,6 @@ class ClassroomSession:
         self.policy: CooperationModel
         self.baseline: CooperationModel | None = None
         self.layouts: dict[int, NetworkLayout] = {}
-        self.initial: dict[int, dict[str, float] | None] = {}
         self.changes: list[LeverChange] = []
         self.steps = 0
         self.generation = 0  # counts resets: views rebuild their figures for a new model
@@ -91,7 +78,6 @@ class ClassroomSession:
             self.policy = CooperationModel(scenario, seed=seed)
             self.baseline = None
             self.layouts = {id(self.policy): NetworkLayout(self.policy.network)}
-            self.initial = {id(self.policy): initial_record(self.policy)}
             self.changes = []
             self.steps = 0
             self.generation += 1
@@ -107,7 +93,6 @@ class ClassroomSession:
             if self.baseline is not None:
                 return
             twin = CooperationModel(self.status_quo_scenario(), seed=self.seed)
-            self.initial[id(twin)] = initial_record(twin)
             for _ in range(self.steps):
                 twin.step()
             self.baseline = twin
@@ -182,13 +167,8 @@ class ClassroomSession:
             return [(role, self.series(model)) for role, model in self.runs()]
 
     def series(self, model: CooperationModel) -> pd.DataFrame:
-        """The model's time series with the step-0 row first (see :func:`initial_record`)."""
-        frame = model.timeseries()
-        first = self.initial.get(id(model))
-        if first is None:
-            return frame
-        head = pd.DataFrame.from_records([first], columns=frame.columns)
-        return pd.concat([head, frame], ignore_index=True) if len(frame) else head
+        """The model's time series, from its step-0 row (the initial state)."""
+        return model.timeseries()
 
     def caption_state(self):
         """What the caption rules read (:class:`sim.app.captions.CaptionState`)."""
