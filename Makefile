@@ -37,7 +37,7 @@ test: $(STAMP) lint
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check sim tests benchmarks
+	$(VENV)/bin/ruff check sim tests benchmarks calibration
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow and not browser"
