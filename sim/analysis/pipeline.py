@@ -39,6 +39,7 @@ METHODS_BY_DESIGN: Mapping[str, tuple[str, ...]] = {
     "lhs": ("pawn", "spearman"),
     "grid": ("anova", "spearman"),
     "scenarios": ("paired",),
+    "ofat": (),  # one factor at a time: dose-response figures, no global indices
 }
 """Methods run by default for each design (all a design supports)."""
 METHODS: tuple[str, ...] = ("sobol", "morris", "pawn", "anova", "spearman", "paired")
