@@ -32,8 +32,16 @@ from sim.figures.output import FigureRecord, save_figure, write_index
 from sim.figures.style import styled
 
 FIGURES_DIR = "figures"
-"""Sub-folder of DIR that receives the figures."""
+"""Sub-folder of DIR that receives the figures (English labels)."""
+FIGURES_DIRS = {"en": FIGURES_DIR, "zh": "figures_zh"}
+"""Sub-folder of DIR per label language: Chinese figures sit beside the English ones and
+never replace them."""
 _PARTIAL = ".figures.partial"
+
+
+def figures_dir(lang: str = "en") -> str:
+    """Sub-folder of DIR that receives the figures labelled in ``lang``."""
+    return FIGURES_DIRS[lang]
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,8 @@ def make_figures(folder: str | Path, lang: str = "en",
                  compare: str | Path | None = None) -> list[FigureRecord]:
     """Draw every figure ``folder`` supports into ``folder/figures/``; return the records.
 
+    Chinese figures (``lang="zh"``) go to ``folder/figures_zh/`` (:func:`figures_dir`).
+
     Args:
         folder: a run folder or a sweep folder.
         lang: label language, ``"en"`` or ``"zh"``.
@@ -118,7 +128,7 @@ def make_figures(folder: str | Path, lang: str = "en",
     labels = Labels(lang)
     with styled(lang):  # checks the font before anything is read or written
         planned, heading = plan(folder, labels, Path(compare) if compare is not None else None)
-        partial = folder / _PARTIAL
+        partial = folder / (_PARTIAL if lang == "en" else f".{figures_dir(lang)}.partial")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir()
         try:
@@ -139,7 +149,7 @@ def make_figures(folder: str | Path, lang: str = "en",
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
             raise
-    out = folder / FIGURES_DIR
+    out = folder / figures_dir(lang)
     shutil.rmtree(out, ignore_errors=True)
     partial.rename(out)
     return records
