@@ -251,9 +251,11 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
     if "morris" in ctx.methods:
         problem, effects, traj_len = ctx.mor
         levels = int(ctx.sweep.manifest.get("morris_levels") or morris.DEFAULT_LEVELS)
+        reps, _ = noise.replicate_matrix(ctx.sweep.runs, output, "point",
+                                         ctx.points["point"].tolist())
         r, info["morris"] = morris.morris_indices(
             output, ctx.x, _finite(values, output, "Morris analysis"), problem, effects,
-            traj_len, levels, settings)
+            traj_len, levels, settings, noise.complete_replicates(reps))
         rows += r
     sel = _given_data_rows(ctx, values)
     if "pawn" in ctx.methods:
@@ -267,7 +269,8 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
                                             settings.conf_level)
     if "paired" in ctx.methods:
         r, detail = scen.compare(ctx.sweep.runs, ctx.sweep.timeseries, [output], ctx.baseline,
-                                 ctx.scenarios, settings.conf_level)
+                                 ctx.scenarios, settings.conf_level,
+                                 settings.seed_for(output, "paired"))
         rows += r
         info["scenarios"] = {"baseline": ctx.baseline, "comparisons": detail[output]}
     info["methods"] = list(ctx.methods)
@@ -316,7 +319,10 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
         values = points[output].to_numpy(dtype=float)
         label, unit = _output_label(output)
         info: dict[str, Any] = {"label": label, "unit": unit, "summary": sweep.summaries[output],
-                                "methods": [], "noise": noise.decompose(sweep.runs, output, key)}
+                                "methods": [], "noise": noise.decompose(sweep.runs, output, key),
+                                "noise_check": noise.noise_check(
+                                    sweep.runs, output, "point", settings.resamples,
+                                    settings.rng_for(output, "noise-check"))}
         per_output[output] = info
         finite = values[np.isfinite(values)]
         if finite.size == 0 or noise.is_constant(finite):
@@ -332,14 +338,25 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
         info["target"] = _target(ctx, output, values)
         found.append((output, info["target"]))
         if cost.COST_OUTPUT in points and output != cost.COST_OUTPUT:
-            front = cost.frontier(points, output, ctx.names,
-                                  higher_is_better=output not in discovery.LOWER_IS_BETTER)
+            better = output not in discovery.LOWER_IS_BETTER
+            front = cost.frontier(points, output, ctx.names, higher_is_better=better)
+            order = points["point"].tolist()
+            o_reps, _ = noise.replicate_matrix(sweep.runs, output, "point", order)
+            c_reps, _ = noise.replicate_matrix(sweep.runs, cost.COST_OUTPUT, "point", order)
+            full = np.isfinite(o_reps).all(axis=1) & np.isfinite(c_reps).all(axis=1)
+            front = cost.frontier_uncertainty(front, o_reps[full], c_reps[full], order, better,
+                                              settings.conf_level, settings.resamples,
+                                              settings.rng_for(output, "frontier"))
             frontiers[output] = front
             info["frontier"] = cost.frontier_summary(front, output, len(points),
                                                      sweep.summaries[cost.COST_OUTPUT])
         if ctx.behaviours and sweep.design != "scenarios":
             info["robustness"] = _robustness(ctx, output, values)
 
+    if sweep.design == "scenarios" and "paired" in methods:
+        detail = {o: per_output[o]["scenarios"]["comparisons"] for o in outputs
+                  if per_output[o].get("scenarios")}
+        rows += scen.holm_family(detail, settings.conf_level)
     disc = discovery.discovery_frame([r for _, r in found], [o for o, _ in found])
     manifest = sweep.manifest
     grouped = bool((ctx.lay and ctx.lay.grouped) or (ctx.mor and ctx.mor[1] != ctx.names))
