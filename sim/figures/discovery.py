@@ -32,7 +32,8 @@ def _target_text(target: str, labels: Labels) -> str:
         name, op, threshold = parse_target(str(target))
     except UsageError:
         return str(target)
-    return f"{labels.metric(name, unit=False) if name else ''} {op} {threshold:.3g}".strip()
+    return (f"{labels.metric(name, unit=False) if name else ''} {labels.op(op)} "
+            f"{threshold:.3g}").strip()
 
 
 def _fmt(v: float) -> str:

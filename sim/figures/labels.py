@@ -38,6 +38,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "non_dominated": ("Non-dominated", "非劣政策"),
     "dominated": ("Dominated", "被支配政策"),
     "target": ("Target {op} {value:.3g}", "目标 {op} {value:.3g}"),
+    "at_centre": ("centre", "中心点"),
     "target_outside": ("{target}: not crossed in this range", "{target}:在此范围内未达到"),
     "box_title": ("{target}: box {box} of {n}, coverage {coverage:.2f}, density {density:.2f}",
                   "{target}:第 {box}/{n} 个区域,覆盖率 {coverage:.2f},密度 {density:.2f}"),
@@ -56,8 +57,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "ties_label": ("{n} ties", "{n} 条合作关系"),
     "final_year": ("year {year:g}", "第 {year:g} 年"),
     "small": ("Small (< 300 staff)", "小型(< 300 人)"),
-    "medium": ("Medium (300-999 staff)", "中型(300-999 人)"),
-    "large": ("Large (>= 1000 staff)", "大型(>= 1000 人)"),
+    "medium": ("Medium (300–999 staff)", "中型(300–999 人)"),
+    "large": ("Large (≥ 1000 staff)", "大型(≥ 1000 人)"),
+    "band_ci": ("line: replicate mean; band: {pct:g}% interval of the mean, {n} replicates",
+                "线:重复均值;带:均值的 {pct:g}% 区间,{n} 次重复"),
+    "threshold_key": ("Threshold: breakpoint, {pct:g}% interval shaded (only where narrower "
+                      "than a third of the range)",
+                      "阈值:断点,阴影为 {pct:g}% 区间(仅当窄于取值范围的三分之一时标出)"),
     "fiscal": ("Fiscal incentives (group)", "财税激励(组)"),
     "retention": ("Talent retention (group)", "人才留用(组)"),
     "evaluation": ("Evaluation reform (group)", "评价改革(组)"),
@@ -69,6 +75,10 @@ WORDS: dict[str, tuple[str, str]] = {
 """Figure words (English, Chinese) by key; some are format strings."""
 
 
+TYPOGRAPHIC_OPS = {">=": "≥", "<=": "≤", "!=": "≠"}
+"""ASCII comparison operators and the signs printed in titles and legends."""
+
+
 class Labels:
     """Labels in one language (``"en"`` or ``"zh"``)."""
 
@@ -77,8 +87,13 @@ class Labels:
         self._i = 0 if lang == "en" else 1
 
     def word(self, key: str, **fmt) -> str:
-        """A figure word from :data:`WORDS`, formatted with ``fmt``."""
+        """A figure word from :data:`WORDS`, formatted with ``fmt``.
+
+        An ``op`` argument (``>=``, ``<=``) is printed as its typographic sign.
+        """
         text = WORDS[key][self._i]
+        if isinstance(fmt.get("op"), str):
+            fmt["op"] = self.op(fmt["op"])
         return text.format(**fmt) if fmt else text
 
     def _with_unit(self, label: str, unit: str, wrap: bool = False) -> str:
@@ -116,6 +131,18 @@ class Labels:
             return self.word(name) if name in LEVER_GROUPS else name
         text = p.label if self.lang == "en" else p.label_zh
         return self._with_unit(text, p.unit, wrap) if unit else text
+
+    def unit_of_lever(self, name: str) -> str:
+        """The unit of lever ``name`` as an axis label ("" if unitless or unknown)."""
+        p = BY_NAME.get(name)
+        if p is None or p.unit.strip() in _UNITLESS:
+            return ""
+        return units.unit_text(p.unit, self.lang)
+
+    @staticmethod
+    def op(op: str) -> str:
+        """A comparison operator in typographic form (``>=`` -> ``≥``, ``<=`` -> ``≤``)."""
+        return TYPOGRAPHIC_OPS.get(op.strip(), op)
 
     def rung(self, name: str) -> str:
         """Display name of a rung (or "none")."""

@@ -22,7 +22,8 @@ from sim.analysis.cost import COST_OUTPUT
 from sim.analysis.discovery import LOWER_IS_BETTER
 from sim.analysis.loading import Sweep, load_sweep
 from sim.analysis.pipeline import COOPERATION_OUTPUTS
-from sim.figures import comparison, discovery, frontier, phase, sensitivity, timeseries
+from sim.experiment.design import ofat_layout
+from sim.figures import comparison, discovery, dose, frontier, phase, sensitivity, timeseries
 from sim.figures.build import Planned
 from sim.figures.folders import AnalysisFiles, read_analysis
 from sim.figures.labels import Labels
@@ -68,6 +69,26 @@ def _higher_is_better(output: str, target: tuple[str, float] | None) -> bool:
     return output not in LOWER_IS_BETTER
 
 
+def _plan_dose(sweep: Sweep, chosen: dict, src: str, labels: Labels) -> list[Planned]:
+    """Dose-response figures of a one-factor-at-a-time sweep: one per outcome and the cost."""
+    options = sweep.experiment.get("options") or {}
+    centres = list(options.get("centres") or [])
+    levels = int(options.get("levels") or 0)
+    layout = ofat_layout(sweep.factor_names, centres, levels)
+    shown = list(chosen) + ([COST_OUTPUT] if COST_OUTPUT in sweep.outputs else [])
+    planned = []
+    for output in shown:
+        def draw(o=output):
+            table = dose.dose_table(sweep.runs, layout, o)
+            return dose.dose_response(table, o, labels, centres, sweep.factor_names)
+        planned.append(Planned(
+            f"dose_response_{output}", f"Dose-response of {output}: replicate mean against "
+            f"each lever's value ({levels} levels, one lever at a time around "
+            f"{', '.join(centres)}), 95% t band of the mean; thresholds only where a "
+            "breakpoint's bootstrap interval is narrower than a third of the range", src, draw))
+    return planned
+
+
 def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
     """Read a sweep folder (and its analysis files) and list the figures it supports."""
     sweep = load_sweep(folder)
@@ -93,6 +114,8 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
             "cost per policy (replicate means), non-dominated policies highlighted", src,
             lambda: frontier.frontier(points, better, labels)))
     names = sweep.factor_names
+    if sweep.design == "ofat":
+        planned += _plan_dose(sweep, chosen, src, labels)
     if chosen and sweep.design == "grid" and len(names) >= 2:
         x, y = names[:2]
         rest = f", averaged over {', '.join(names[2:])}" if len(names) > 2 else ""
