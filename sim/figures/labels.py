@@ -39,6 +39,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "dominated": ("Dominated", "被支配政策"),
     "target": ("Target {op} {value:.3g}", "目标 {op} {value:.3g}"),
     "at_centre": ("centre", "中心点"),
+    "simultaneous": ("line: paired mean; band: simultaneous {pct:g}% band over all years;\n"
+                     "ticks on top: years whose band excludes 0",
+                     "线:配对均值;带:覆盖全部年份的 {pct:g}% 联合置信带;\n"
+                     "顶部刻度:置信带不含 0 的年份"),
+    "joint_rd_right": ("Joint R&D share (right axis)", "联合研发占比(右轴)"),
     "target_outside": ("{target}: not crossed in this range", "{target}:在此范围内未达到"),
     "box_title": ("{target}: box {box} of {n}, coverage {coverage:.2f}, density {density:.2f}",
                   "{target}:第 {box}/{n} 个区域,覆盖率 {coverage:.2f},密度 {density:.2f}"),

@@ -23,7 +23,16 @@ from sim.analysis.discovery import LOWER_IS_BETTER
 from sim.analysis.loading import Sweep, load_sweep
 from sim.analysis.pipeline import COOPERATION_OUTPUTS
 from sim.experiment.design import ofat_layout
-from sim.figures import comparison, discovery, dose, frontier, phase, sensitivity, timeseries
+from sim.figures import (
+    comparison,
+    discovery,
+    dose,
+    frontier,
+    phase,
+    scenario_time,
+    sensitivity,
+    timeseries,
+)
 from sim.figures.build import Planned
 from sim.figures.folders import AnalysisFiles, read_analysis
 from sim.figures.labels import Labels
@@ -69,6 +78,33 @@ def _higher_is_better(output: str, target: tuple[str, float] | None) -> bool:
     return output not in LOWER_IS_BETTER
 
 
+def _plan_over_time(sweep: Sweep, analysis: AnalysisFiles, src: str,
+                    labels: Labels) -> list[Planned]:
+    """Outcome bands over time per scenario, and paired differences with simultaneous bands."""
+    ts = sweep.timeseries
+    outputs = [o for o in scenario_time.TIME_OUTPUTS if o in ts]
+    if not outputs:
+        return []
+    scenarios = list(sweep.manifest.get("scenarios") or dict.fromkeys(ts["scenario"]))
+    baseline = str(analysis.setting("baseline") or DEFAULT_BASELINE)
+    if baseline not in scenarios:
+        baseline = scenarios[0]
+    others = [s for s in scenarios if s != baseline]
+    planned = [Planned(
+        "outcomes_over_time", "Participation, deep cooperation and yearly public cost over "
+        "time per scenario: replicate mean with the 95% t interval of the mean", src,
+        lambda: scenario_time.outcome_bands(ts, outputs, labels))]
+    if others and sweep.replicates >= 2:
+        for output in outputs:
+            planned.append(Planned(
+                f"difference_over_time_{output}", f"{output}: each scenario minus {baseline} "
+                "at the same seeds over time, with a simultaneous 95% band over all years "
+                "(whole-replicate max-|t| bootstrap)", src,
+                lambda o=output: scenario_time.difference_bands(ts, o, baseline, others,
+                                                                labels)))
+    return planned
+
+
 def _plan_dose(sweep: Sweep, chosen: dict, src: str, labels: Labels) -> list[Planned]:
     """Dose-response figures of a one-factor-at-a-time sweep: one per outcome and the cost."""
     options = sweep.experiment.get("options") or {}
@@ -105,6 +141,8 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
             "rung_shares_by_scenario", "Share of ties on each rung over time per scenario: "
             f"mean and {timeseries.BAND_PCT:g}% band across replicates", src,
             lambda: timeseries.rung_bands(ts, labels, by="scenario")))
+    if sweep.design == "scenarios" and ts is not None:
+        planned += _plan_over_time(sweep, analysis, src, labels)
 
     chosen = outcomes(sweep, analysis)
     if chosen and COST_OUTPUT in sweep.outputs:
