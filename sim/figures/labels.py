@@ -35,6 +35,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "second_order": ("Second-order index S2", "二阶指数 S2"),
     "mu_star": ("μ* (mean |elementary effect|)", "μ*(基本效应绝对值均值)"),
     "sigma": ("σ (std. of elementary effects)", "σ(基本效应标准差)"),
+    "per_range": ("{unit} per lever range", "{unit}/杠杆全范围"),
+    "per_range_unitless": ("per lever range", "每杠杆全范围"),
     "non_dominated": ("Non-dominated", "非劣政策"),
     "dominated": ("Dominated", "被支配政策"),
     "target": ("Target {op} {value:.3g}", "目标 {op} {value:.3g}"),

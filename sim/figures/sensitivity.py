@@ -36,7 +36,11 @@ MORRIS_LABEL_SHARE = 0.08
 """Morris points are numbered when mu* or sigma reaches this share of the panel's largest."""
 PAD_SHARE = 0.04
 """Room left below zero on the Morris axes, as a share of the axis range."""
-MORRIS_ROW_IN = 2.3
+MORRIS_RATIOS = (0.1, 0.5, 1.0)
+"""Reference lines sigma / mu* drawn on the Morris plot: below 0.1 a lever acts almost
+linearly and alone, above 1 its effect depends strongly on the other levers (or is
+non-monotone); Garcia Sanchez et al. (2014)."""
+MORRIS_ROW_IN = 2.5
 """Height of a row of Morris panels, inches."""
 _COLS = 3
 
@@ -128,12 +132,21 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
     Numbers follow ``levers`` (the same in every panel) and are keyed below the panels, so
     names never overlap the data; points near the origin (below
     :data:`MORRIS_LABEL_SHARE` of the panel's largest value) stay unnumbered.
-    Data columns: ``output, lever, number, mu_star, sigma, labelled``.
+    mu* carries its interval as a horizontal error bar (``conf_low``/``conf_high`` of the
+    mu_star rows); dotted and dashed lines mark sigma/mu* = 0.1, 0.5 and 1; axes are in the
+    output's unit per full lever range (elementary effects of SALib's Morris method are
+    taken on inputs scaled to 0-1).
+    Data columns: ``output, lever, number, mu_star, sigma, mu_star_low, mu_star_high,
+    labelled``.
     """
     rows = sens[(sens["method"] == MORRIS) & sens["index"].isin([MU_STAR, SIGMA])]
     data = (rows.pivot_table(index=["output", "lever"], columns="index", values="value",
                              sort=False)
             .reindex(columns=[MU_STAR, SIGMA]).reset_index())
+    mu = rows[rows["index"] == MU_STAR].set_index(["output", "lever"])
+    at = pd.MultiIndex.from_frame(data[["output", "lever"]])
+    data["mu_star_low"] = mu["conf_low"].reindex(at).to_numpy(dtype=float)
+    data["mu_star_high"] = mu["conf_high"].reindex(at).to_numpy(dtype=float)
     numbers = {lv: k + 1 for k, lv in enumerate(levers)}
     for lv in dict.fromkeys(data["lever"]):
         numbers.setdefault(lv, len(numbers) + 1)
@@ -145,8 +158,18 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
     fig, axes = panel_grid(len(outputs), max_cols=_COLS, row_height=MORRIS_ROW_IN)
     for i, (ax, out) in enumerate(zip(axes, outputs, strict=False)):
         d = data[data["output"] == out]
-        top = max(float(np.nanmax(d[[MU_STAR, SIGMA]].to_numpy(), initial=0.0)), 1e-12) * 1.12
-        ax.plot([0, top], [0, top], color=MUTED_COLOR, linewidth=0.6, linestyle="--")
+        top = max(float(np.nanmax(d[[MU_STAR, SIGMA, "mu_star_high"]].to_numpy(),
+                                   initial=0.0)), 1e-12) * 1.12
+        for ratio in MORRIS_RATIOS:  # sigma / mu* = ratio, labelled where it leaves the box
+            end = (top, ratio * top) if ratio <= 1 else (top / ratio, top)
+            ax.plot([0, end[0]], [0, end[1]], color=MUTED_COLOR, linewidth=0.6,
+                    linestyle=":" if ratio < 1 else "--", zorder=1)
+            ax.text(end[0], end[1], f"σ/μ* = {ratio:g}", fontsize=5.5, color=REFERENCE_COLOR,
+                    ha="right", va="bottom", rotation=0)
+        lo = (d[MU_STAR] - d["mu_star_low"]).fillna(0.0).clip(lower=0.0)
+        hi = (d["mu_star_high"] - d[MU_STAR]).fillna(0.0).clip(lower=0.0)
+        ax.errorbar(d[MU_STAR], d[SIGMA], xerr=[lo.to_numpy(), hi.to_numpy()], fmt="none",
+                    ecolor=REFERENCE_COLOR, elinewidth=0.5, capsize=1.2, zorder=2)
         ax.scatter(d[MU_STAR], d[SIGMA], s=10, color=SERIES_COLORS[2], zorder=3)
         pad = -PAD_SHARE * top  # points at zero stay whole
         ax.set_xlim(pad, top)
@@ -154,8 +177,10 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
         shown = d[d["labelled"]].sort_values(MU_STAR, ascending=False, kind="stable")
         annotate_apart(ax, shown[MU_STAR], shown[SIGMA], [str(n) for n in shown["number"]],
                        avoid=(d[MU_STAR], d[SIGMA]))
-        ax.set_xlabel(labels.word("mu_star"))
-        ax.set_ylabel(labels.word("sigma"))
+        unit = labels.unit(out)
+        per = labels.word("per_range", unit=unit) if unit else labels.word("per_range_unitless")
+        ax.set_xlabel(f"{labels.word('mu_star')}\n{per}")
+        ax.set_ylabel(f"{labels.word('sigma')}\n{per}")
         panel_title(ax, i, labels.metric(out, unit=False))
     used = sorted(set(data["number"]))
     by_number = {v: k for k, v in numbers.items()}
