@@ -149,8 +149,10 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
         better = {o: _higher_is_better(o, t) for o, t in chosen.items()}
         planned.append(Planned(
             "frontier", "Cost-effectiveness frontier: each outcome against mean yearly public "
-            "cost per policy (replicate means), non-dominated policies highlighted", src,
-            lambda: frontier.frontier(points, better, labels)))
+            "cost per policy (replicate means) with 95% whole-replicate bootstrap error bars; "
+            "non-dominated policies filled where distinguishable from the cheaper frontier "
+            "point (paired bootstrap), hollow where not", src,
+            lambda: frontier.frontier(points, better, labels, sweep.runs)))
     names = sweep.factor_names
     if sweep.design == "ofat":
         planned += _plan_dose(sweep, chosen, src, labels)
