@@ -51,6 +51,10 @@ WORDS: dict[str, tuple[str, str]] = {
                      "线:配对均值;带:覆盖全部年份的 {pct:g}% 联合置信带;\n"
                      "顶部刻度:置信带不含 0 的年份"),
     "joint_rd_right": ("Joint R&D share (right axis)", "联合研发占比(右轴)"),
+    "cost_isolines": ("dotted isolines: {unit}", "点线为等值线:{unit}"),
+    "contour_hidden": ("target contour hidden: replicate noise exceeds half of the "
+                       "variance of the cell means",
+                       "目标等值线未画出:重复噪声超过格点均值方差的一半"),
     "target_outside": ("{target}: not crossed in this range", "{target}:在此范围内未达到"),
     "box_title": ("{target}: box {box} of {n}, coverage {coverage:.2f}, density {density:.2f}",
                   "{target}:第 {box}/{n} 个区域,覆盖率 {coverage:.2f},密度 {density:.2f}"),

@@ -21,6 +21,7 @@ from pathlib import Path
 from sim.analysis.cost import COST_OUTPUT
 from sim.analysis.discovery import LOWER_IS_BETTER
 from sim.analysis.loading import Sweep, load_sweep
+from sim.analysis.noise import noise_check
 from sim.analysis.pipeline import COOPERATION_OUTPUTS
 from sim.experiment.design import ofat_layout
 from sim.figures import (
@@ -28,10 +29,12 @@ from sim.figures import (
     discovery,
     dose,
     frontier,
+    main_effects,
     phase,
     scenario_time,
     sensitivity,
     timeseries,
+    uncertainty,
 )
 from sim.figures.build import Planned
 from sim.figures.folders import AnalysisFiles, read_analysis
@@ -76,6 +79,17 @@ def _higher_is_better(output: str, target: tuple[str, float] | None) -> bool:
     if target is not None:
         return target[0].startswith(">")
     return output not in LOWER_IS_BETTER
+
+
+def noise_dominates(sweep: Sweep, output: str) -> bool:
+    """Whether replicate noise dominates ``output`` (no contour, no directional claim).
+
+    :func:`sim.analysis.noise.noise_check`'s ``suppress_claims``; with fewer than two
+    replicates noise cannot be measured and the answer is False.
+    """
+    check = noise_check(sweep.runs, output, "point", uncertainty.RESAMPLES,
+                        uncertainty.rng_for("noise", output))
+    return bool(check.get("suppress_claims"))
 
 
 def _plan_over_time(sweep: Sweep, analysis: AnalysisFiles, src: str,
@@ -159,10 +173,16 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
     if chosen and sweep.design == "grid" and len(names) >= 2:
         x, y = names[:2]
         rest = f", averaged over {', '.join(names[2:])}" if len(names) > 2 else ""
+        noisy = {o: noise_dominates(sweep, o) for o in chosen}
         planned.append(Planned(
             "phase", f"Phase diagrams of each outcome over {x} and {y}{rest}; the "
-            "analysis target as a dashed contour", src,
-            lambda: phase.phase_diagrams(points, x, y, chosen, labels)))
+            "analysis target as a dashed contour (hidden where replicate noise dominates), "
+            "public-cost isolines in grey", src,
+            lambda: phase.phase_diagrams(points, x, y, chosen, labels, noisy)))
+        planned.append(Planned(
+            "main_effects", "Main effects: each outcome's mean at each level of each lever "
+            "(averaged over the other levers), 95% t interval across replicates", src,
+            lambda: main_effects.main_effects(sweep.runs, names, list(chosen), labels)))
 
     sens = analysis.sensitivity
     if sens is not None and not sens.empty:
