@@ -51,6 +51,8 @@ WORDS: dict[str, tuple[str, str]] = {
                      "线:配对均值;带:覆盖全部年份的 {pct:g}% 联合置信带;\n"
                      "顶部刻度:置信带不含 0 的年份"),
     "joint_rd_right": ("Joint R&D share (right axis)", "联合研发占比(右轴)"),
+    "base_sample": ("Base sample size N", "基础样本量 N"),
+    "analytic": ("Analytic value", "解析值"),
     "cost_isolines": ("dotted isolines: {unit}", "点线为等值线:{unit}"),
     "contour_hidden": ("target contour hidden: replicate noise exceeds half of the "
                        "variance of the cell means",

@@ -14,7 +14,13 @@ from matplotlib.lines import Line2D
 
 from sim.figures.labels import Labels
 from sim.figures.layout import annotate_apart, legend_below, new_figure, panel_grid, panel_title
-from sim.figures.style import MUTED_COLOR, REFERENCE_COLOR, SEQUENTIAL_CMAP, SERIES_COLORS
+from sim.figures.style import (
+    HIGHLIGHT_COLOR,
+    MUTED_COLOR,
+    REFERENCE_COLOR,
+    SEQUENTIAL_CMAP,
+    SERIES_COLORS,
+)
 
 SOBOL, MORRIS = "sobol", "morris"
 """``method`` values of the Sobol' and Morris rows."""
@@ -56,13 +62,20 @@ def _ci(d: pd.DataFrame) -> np.ndarray:
     return np.vstack([lo.to_numpy(), hi.to_numpy()])
 
 
-def sobol_bars(sens: pd.DataFrame, labels: Labels, levers: list[str]):
+def sobol_bars(sens: pd.DataFrame, labels: Labels, levers: list[str],
+               analytic: dict[tuple[str, str], float] | None = None):
     """S1 and ST with confidence intervals as horizontal bars, one panel per outcome.
 
-    ``levers`` gives the bar order (top to bottom). Data: the S1/ST rows of ``sens``.
+    ``levers`` gives the bar order (top to bottom). ``analytic`` (``(lever, index) ->
+    value``, e.g. the Ishigami function's exact indices) adds a marker on each bar at the
+    analytic value. Data: the S1/ST rows of ``sens`` and an ``analytic`` column (NaN where
+    none).
     """
+    analytic = analytic or {}
     data = sens[(sens["method"] == SOBOL) & sens["index"].isin([FIRST, TOTAL])]
     data = data.reset_index(drop=True)
+    data["analytic"] = [analytic.get((lv, ix), np.nan)
+                        for lv, ix in zip(data["lever"], data["index"], strict=True)]
     outputs = _outputs(data)
     fig, axes = panel_grid(len(outputs), max_cols=_COLS, sharey=True,
                            row_height=1.0 + ROW_PER_LEVER_IN * len(levers))
@@ -81,6 +94,12 @@ def sobol_bars(sens: pd.DataFrame, labels: Labels, levers: list[str]):
                                    xerr=_ci(d), error_kw={"elinewidth": 0.6, "capsize": 1.5,
                                                           "ecolor": REFERENCE_COLOR},
                                    label=labels.word(word)))
+            if analytic:
+                exact = [analytic.get((lv, index), np.nan) for lv in levers]
+                mark = ax.scatter(exact, y + shift, marker="|", s=60, color=HIGHLIGHT_COLOR,
+                                  linewidths=1.4, zorder=4, label=labels.word("analytic"))
+                if k == 1:
+                    handles.append(mark)
         ax.axvline(0.0, color=REFERENCE_COLOR, linewidth=0.5)
         ax.set_yticks(y, [labels.lever(lv, unit=False) for lv in levers])
         ax.set_xlabel(labels.word("sobol_index"))

@@ -26,6 +26,7 @@ from sim.analysis.pipeline import COOPERATION_OUTPUTS
 from sim.experiment.design import ofat_layout
 from sim.figures import (
     comparison,
+    convergence,
     discovery,
     dose,
     frontier,
@@ -191,11 +192,24 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
         order = [lv for lv in levers if lv in named] + [lv for lv in named if lv not in levers]
         sobol = sens[(sens["method"] == sensitivity.SOBOL)
                      & sens["index"].isin([sensitivity.FIRST, sensitivity.TOTAL])]
+        analytic = (convergence.analytic_ishigami()
+                    if sweep.manifest.get("model") == "ishigami" else None)
         if not sobol.empty:
             planned.append(Planned(
                 "sobol_indices", "Sobol' first-order (S1) and total (ST) indices with "
-                "confidence intervals, one panel per outcome", a_src,
-                lambda: sensitivity.sobol_bars(sens, labels, order)))
+                "confidence intervals, one panel per outcome"
+                + ("; analytic values of the Ishigami function marked" if analytic else ""),
+                a_src, lambda: sensitivity.sobol_bars(sens, labels, order, analytic)))
+            outs = list(dict.fromkeys(sobol["output"]))
+            grouped = bool(analysis.setting("levers_are_groups"))
+            planned.append(Planned(
+                "sobol_convergence", "Convergence of the Sobol' indices: S1 and ST "
+                "recomputed on the first n = 4, 8, ..., N base samples with SALib's "
+                "bootstrap interval" + ("; analytic values dashed" if analytic else ""),
+                a_src, lambda: convergence.convergence_plot(
+                    convergence.convergence_table(sweep.manifest, sweep.factors, points,
+                                                  outs, groups=grouped),
+                    labels, analytic)))
         s2 = sens[(sens["method"] == sensitivity.SOBOL) & (sens["index"] == sensitivity.SECOND)]
         for output in dict.fromkeys(s2["output"]):
             planned.append(Planned(
