@@ -64,8 +64,10 @@ def frontier_table(points: pd.DataFrame, output: str, higher_is_better: bool,
                 o_reps[full], conf, rng=uncertainty.rng_for("frontier", output))
             data["public_cost_low"], data["public_cost_high"] = cost_ci
             data["value_low"], data["value_high"] = value_ci
+            # one family: every step along the frontier is a comparison (Bonferroni)
+            family = 1 - (1 - conf) / max(1, len(front) - 1)
             front = frontier_uncertainty(front.reset_index(drop=True), o_reps[full],
-                                         c_reps[full], order, higher_is_better, conf,
+                                         c_reps[full], order, higher_is_better, family,
                                          uncertainty.RESAMPLES,
                                          uncertainty.rng_for("frontier-steps", output))
             data["distinguishable"] = data["point"].isin(
