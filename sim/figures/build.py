@@ -108,6 +108,21 @@ def plan(folder: Path, labels: Labels, compare: Path | None = None) -> tuple[lis
     return plan_sweep(folder, labels), f"Figures of sweep `{folder.name}`"
 
 
+def manifest_kind(folder: Path) -> str:
+    """``run`` or ``sweep`` (from ``manifest.json``)."""
+    return str(read_manifest(folder)["kind"])
+
+
+def _write_tables(folder: Path, labels: Labels, out_dir: Path, kind: str) -> list[str]:
+    """The LaTeX tables of a sweep folder (none for a run folder), written to ``out_dir``."""
+    if kind != "sweep":
+        return []
+    from sim.figures.sweep import sweep_tables
+    from sim.figures.tables import write_tables
+
+    return write_tables(sweep_tables(folder, labels), out_dir)
+
+
 def make_figures(folder: str | Path, lang: str = "en",
                  compare: str | Path | None = None) -> list[FigureRecord]:
     """Draw every figure ``folder`` supports into ``folder/figures/``; return the records.
@@ -136,10 +151,13 @@ def make_figures(folder: str | Path, lang: str = "en",
             for p in planned:
                 fig, data = p.draw()
                 records.append(save_figure(fig, data, partial, p.name, p.title, p.source))
+            tex = _write_tables(folder, labels, partial, manifest_kind(folder))
             about = (f"Labels: {'Chinese' if lang == 'zh' else 'English'}. "
                      f"Source folder: `{folder.name}`" +
                      (f"; compared with `{Path(compare).name}`." if compare is not None
-                      else "."))
+                      else ".")
+                     + (f" LaTeX tables (booktabs): {', '.join(f'[{t}]({t})' for t in tex)}."
+                        if tex else ""))
             # as typed in the folder's parent, so the index reads the same on any machine
             other = (["--compare", os.path.relpath(compare, folder.resolve().parent)]
                      if compare is not None else [])

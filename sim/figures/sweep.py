@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from sim.analysis.cost import COST_OUTPUT
 from sim.analysis.discovery import LOWER_IS_BETTER
 from sim.analysis.loading import Sweep, load_sweep
@@ -34,6 +36,7 @@ from sim.figures import (
     phase,
     scenario_time,
     sensitivity,
+    tables,
     timeseries,
     uncertainty,
 )
@@ -238,3 +241,38 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
             "leads to each target, over the swept ranges (all boxes in discovery.csv)", a_src,
             lambda: discovery.discovery_ranges(disc, sweep.factors, labels)))
     return planned
+
+
+def sweep_tables(folder: Path, labels: Labels) -> dict[str, str]:
+    """LaTeX (booktabs) tables of a sweep's main results: ``name -> text``.
+
+    Sobol', Morris and paired differences from ``sensitivity.csv`` (when analysed), and the
+    non-dominated policies of the cost-effectiveness frontier (when the sweep records
+    ``public_cost``), from the same data as the figures.
+    """
+    sweep = load_sweep(folder)
+    analysis = read_analysis(folder)
+    out: dict[str, str] = {}
+
+    def name_of(code: str) -> str:
+        return labels.scenario(code) if code in sweep.manifest.get("scenarios", []) else (
+            labels.lever(code, unit=False))
+
+    if analysis.sensitivity is not None and not analysis.sensitivity.empty:
+        out.update(tables.sensitivity_tables(analysis.sensitivity, name_of,
+                                             lambda o: labels.metric(o)))
+    chosen = outcomes(sweep, analysis)
+    if chosen and COST_OUTPUT in sweep.outputs and sweep.design != "ofat":
+        points = sweep.point_table()
+        parts = [frontier.frontier_table(points, o, _higher_is_better(o, t), sweep.runs)
+                 .assign(output=o) for o, t in chosen.items()]
+        data = pd.concat(parts, ignore_index=True)
+
+        def policy(r) -> str:
+            if "scenario" in r and isinstance(r["scenario"], str):
+                return labels.scenario(r["scenario"])
+            return f"point {int(r['point'])}"
+
+        out["table_frontier"] = tables.frontier_latex(data, lambda o: labels.metric(o),
+                                                      policy)
+    return out
