@@ -202,7 +202,8 @@ def test_differences_over_time_have_simultaneous_bands_wider_than_pointwise(swee
     diff = pd.read_csv(folder / "figures" / "difference_over_time_public_cost.csv")
     rows = load_results(folder)
     assert "status_quo" not in set(diff["scenario"])
-    for row in diff.sample(10, random_state=2).itertuples():
+    assert len(diff) > 0
+    for row in diff.itertuples():
         at = rows[rows["year"] == row.year].pivot_table(index="replicate", columns="scenario",
                                                         values="public_cost")
         d = (at[row.scenario] - at["status_quo"]).to_numpy()
@@ -241,7 +242,7 @@ def test_morris_csv_carries_mu_star_intervals_and_the_plot_its_reference_lines(s
     np.testing.assert_allclose(merged["mu_star_low"], merged["conf_low"])
     np.testing.assert_allclose(merged["mu_star_high"], merged["conf_high"])
     with styled("en"):
-        fig, _ = morris_scatter(sens.fillna({"lever2": ""}), Labels("en"),
+        fig, _ = morris_scatter(sens, Labels("en"),
                                 ["intern_subsidy", "tax_credit", "consortium_strength"])
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert all(f"σ/μ* = {r:g}" in texts for r in MORRIS_RATIOS)
