@@ -15,8 +15,9 @@ def analyze_command(
                                      "outputs of the sweep)."),
     target: List[str] = typer.Option([], "--target", "-t", help="Target for scenario "
                                      "discovery, e.g. 'joint_rd_per_100_firms >= 5' "
-                                     "(repeatable; conditions on other outputs joined by 'and', e.g. "
-                                     "'joint_rd_per_100_firms >= 3 and public_cost <= 150'; "
+                                     "(repeatable; conditions on other outputs joined by "
+                                     "'and', e.g. 'joint_rd_per_100_firms >= 3 and "
+                                     "public_cost <= 150'; "
                                      "default: 75th percentile)."),
     method: List[str] = typer.Option([], "--method", "-m", help="Method to run (repeatable; "
                                      "default: all the design supports): sobol, morris, pawn, "
@@ -33,8 +34,9 @@ def analyze_command(
                                       "choice."),
     quiet: bool = typer.Option(False, "--quiet", help="Do not print the report's summary."),
 ) -> None:
-    """Sensitivity analysis of a sweep: writes sensitivity.csv, discovery.csv, analysis.json
-    and report.md into DIR.
+    """Sensitivity analysis of a sweep.
+
+    Writes sensitivity.csv, discovery.csv, analysis.json and report.md into DIR.
     """
     from sim.analysis import analyze, summary, write_analysis
 

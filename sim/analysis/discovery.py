@@ -2,9 +2,9 @@
 
 A target is ``output OP threshold`` with OP one of ``>=, >, <=, <`` (e.g.
 ``joint_rd_per_100_firms >= 5``), optionally combined with further conditions on other
-outputs joined by ``and`` (``joint_rd_per_100_firms >= 3 and public_cost <= 150``: a design
-point meets it when its replicate means meet every condition). Without a threshold the default is the 75th percentile of
-the design points' replicate means for ``>=`` (25th for ``public_cost``, where less is
+outputs joined by ``and`` (e.g. ``... >= 3 and public_cost <= 150``: a design point meets it
+when its replicate means meet every condition). Without a threshold the default is the 75th
+percentile of the design points' replicate means for ``>=`` (25th for ``public_cost``, where less is
 better and the default operator is ``<=``), stated in the report.
 
 ``ema_workbench.analysis.prim.Prim`` peels boxes over the factor columns of the design
@@ -89,9 +89,10 @@ _OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.le
 
 @dataclass(frozen=True)
 class Target:
-    """A target ``output op threshold`` (``and`` further ``conditions``: tuples
-    ``(output, op, threshold)`` on other outputs); ``default`` says the threshold was chosen
-    here.
+    """A target ``output op threshold``, possibly with further conditions.
+
+    ``conditions``: tuples ``(output, op, threshold)`` on other outputs, joined by ``and``;
+    ``default`` says the threshold was chosen here.
     """
 
     output: str
@@ -115,8 +116,9 @@ class Target:
 
     def met(self, values: np.ndarray, others: Mapping[str, np.ndarray] | None = None
             ) -> np.ndarray:
-        """Boolean array: which points meet the target (``others``: values of the outputs
-        named in ``conditions``, same order as ``values``).
+        """Boolean array: which points meet the target.
+
+        ``others``: values of the outputs named in ``conditions``, same order as ``values``.
         """
         ok = _OPS[self.op](values, self.threshold)
         for name, op, thr in self.conditions:
@@ -177,8 +179,9 @@ def named_outputs(text: str) -> list[str]:
 
 
 def make_target(output: str, values: np.ndarray, text: str | None) -> Target:
-    """The target for ``output``: from ``text`` (``">= 5"``, optionally ``"and other <= 150"``
-    conditions) or the default quantile.
+    """The target for ``output``: from ``text`` or the default quantile.
+
+    ``text``: ``">= 5"``, optionally followed by ``"and other <= 150"`` conditions.
     """
     if text is not None:
         parts = _AND.split(text.strip())
@@ -215,8 +218,10 @@ def _choose(trajectory: pd.DataFrame) -> int:
 
 
 def _qp_values(box, i: int) -> dict[str, float]:
-    """Quasi-p-value of each restriction of box ``i`` (the smaller of its two bounds'; Bryant
-    & Lempert 2010): the chance that dropping it would leave the density as high.
+    """Quasi-p-value of each restriction of box ``i``.
+
+    The smaller of its two bounds' (Bryant & Lempert 2010): the chance that dropping it would
+    leave the density as high.
     """
     _, table = box.inspect(i, style="data")[0]
     qp = table.filter(like="qp value").min(axis=1)
@@ -336,8 +341,9 @@ def discover(target: Target, x: pd.DataFrame, values: np.ndarray,
 
 
 def discovery_frame(results: list[dict[str, Any]], outputs: list[str]) -> pd.DataFrame:
-    """The ``discovery.csv`` table: one row per restricted factor per box (``lever`` empty
-    for a box that restricts nothing).
+    """The ``discovery.csv`` table: one row per restricted factor per box.
+
+    ``lever`` is empty for a box that restricts nothing.
     """
     rows = []
     for output, res in zip(outputs, results, strict=False):

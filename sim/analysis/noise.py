@@ -172,7 +172,8 @@ def noise_check(runs: pd.DataFrame, output: str, key: str, resamples: int,
             t = TARGET_NOISE_IN_MEANS
             suggested = max(boot["replicates"] + 1, math.ceil(
                 boot["replicates"] * boot["noise_var"] * (1 - t) / (t * signal)))
-    return {**boot, "suggested_replicates": suggested, "zero_share": zs, "zero_inflated": zs >= ZERO_INFLATED,
+    return {**boot, "suggested_replicates": suggested, "zero_share": zs,
+            "zero_inflated": zs >= ZERO_INFLATED,
             "checked": boot["replicates"] >= MIN_NOISE_REPLICATES,
             "suppress_claims": bool(share is not None and share > SUPPRESS_SHARE),
             "min_replicates": MIN_NOISE_REPLICATES, "suppress_share": SUPPRESS_SHARE}

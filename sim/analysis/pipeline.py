@@ -292,8 +292,9 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
 
 
 def _given_data_rows(ctx: _Context, values: np.ndarray) -> np.ndarray:
-    """Rows for given-data methods: finite values and, in a Saltelli sample, only the
-    independent A and B rows.
+    """Rows for given-data methods.
+
+    Finite values and, in a Saltelli sample, only the independent A and B rows.
     """
     sel = np.isfinite(values)
     if ctx.lay is not None:
@@ -415,7 +416,8 @@ def _robustness(ctx: _Context, output: str, values: np.ndarray) -> dict[str, Any
         problem, effects, traj_len = mor
         levels = int(sweep.manifest.get("morris_levels") or morris.DEFAULT_LEVELS)
         groups = problem.get("groups") or names
-        lever_groups = list(dict.fromkeys(g for g, n in zip(groups, names, strict=False) if n in levers))
+        lever_groups = list(dict.fromkeys(g for g, n in zip(groups, names, strict=False)
+                                          if n in levers))
         pick = [effects.index(g) for g in lever_groups]
         blocks = np.arange(len(values)).reshape(-1, traj_len)
         split_by = {b: x[:, col[b]][blocks].mean(axis=1) for b in behaviours}
