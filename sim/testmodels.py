@@ -142,8 +142,10 @@ class SyntheticPolicyModel:
         return (np.asarray(x, dtype=float) - lows) / (highs - lows)
 
     def replicates(self, x: np.ndarray, seeds: list[int]) -> dict[str, np.ndarray]:
-        """Every output for every (replicate seed, design point): arrays of shape
-        (len(seeds), len(x)), vectorised (a 200-point, 10-replicate sweep takes milliseconds).
+        """Every output for every (replicate seed, design point).
+
+        Arrays of shape (len(seeds), len(x)), vectorised (a 200-point, 10-replicate sweep
+        takes milliseconds).
         """
         u = self.scaled(x)
         eff = np.array([self.effects.get(n, 0.0) for n in self.names])

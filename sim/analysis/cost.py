@@ -63,13 +63,15 @@ def frontier(points: pd.DataFrame, outcome: str, factor_names: list[str],
 
 def frontier_summary(front: pd.DataFrame, outcome: str, n_points: int,
                      cost_rule: str) -> dict[str, Any]:
-    """JSON-friendly frontier: its rows, the points it was drawn from, how cost was summarised
-    (``cost_rule``: ``mean`` over the run or ``final`` value, see sim.analysis.loading).
+    """JSON-friendly frontier: its rows, the points it was drawn from, how cost was summarised.
+
+    ``cost_rule``: ``mean`` over the run or ``final`` value (see sim.analysis.loading).
     """
     kept = front[front["distinguishable"]] if "distinguishable" in front else front
     return {"outcome": outcome, "cost": COST_OUTPUT, "cost_unit": COST_UNIT,
             "cost_summary": cost_rule,
             "n_distinguishable": int(len(kept)),
+            "interval_level": front.attrs.get("simultaneous_conf"),
             "n_points": int(n_points), "n_frontier": int(len(front)),
             "rows": front.to_dict(orient="records")}
 
@@ -81,17 +83,22 @@ def frontier_uncertainty(front: pd.DataFrame, outcome_reps: np.ndarray, cost_rep
 
     Args:
         front: :func:`frontier`'s table (sorted by cost).
-        outcome_reps, cost_reps: (replicates x points) run summaries, complete replicates
-            only; replicate ``r`` of every point shares one seed.
+        outcome_reps: (replicates x points) run summaries of the outcome, complete
+            replicates only; replicate ``r`` of every point shares one seed.
+        cost_reps: the same for public cost.
         columns: the point ids of the matrices' columns.
         higher_is_better: direction of the outcome.
-        conf, resamples, rng: interval level, bootstrap resamples, seeded generator.
+        conf: family-wise interval level.
+        resamples: bootstrap resamples (at least 1,000 are drawn).
+        rng: seeded generator.
 
     Walking the frontier from its cheapest point, each point is compared with the last point
     kept: the differences in mean cost and mean outcome are recomputed on whole replicates
     drawn with replacement (the same draw for both points, so the noise they share cancels).
     A point is *distinguishable* (kept on the frontier) when the interval of its incremental
-    outcome excludes 0 on the better side; otherwise it is not distinguishable from the
+    outcome excludes 0 on the better side. Intervals are simultaneous over the frontier's
+    comparisons (Bonferroni: each at level ``1 - (1 - conf) / m`` for ``m`` comparisons), since
+    the frontier is itself chosen by the noisy means; otherwise it is not distinguishable from the
     cheaper point and the next point is compared with that one. The incremental ratio
     (outcome per CNY million a year) gets an interval only when the interval of the
     incremental cost excludes 0.
@@ -118,7 +125,8 @@ def frontier_uncertainty(front: pd.DataFrame, outcome_reps: np.ndarray, cost_rep
     out.loc[0, "distinguishable"] = True
     if reps < 2:
         return out
-    alpha = (1 - conf) / 2
+    alpha = (1 - conf) / 2 / max(1, len(out) - 1)
+    out.attrs["simultaneous_conf"] = 1 - 2 * alpha
     draws = rng.integers(0, reps, size=(max(resamples, 1000), reps))
     boot_o = outcome_reps[draws].mean(axis=1)  # (B, points)
     boot_c = cost_reps[draws].mean(axis=1)

@@ -98,7 +98,9 @@ def morris_indices(output: str, x: np.ndarray, y: np.ndarray, problem: dict[str,
         output: output name.
         x: design matrix (points x factors) in point order.
         y: replicate means in point order (finite).
-        problem, names, traj_len: from :func:`problem_for`.
+        problem: SALib problem from :func:`problem_for`.
+        names: effect names from :func:`problem_for`.
+        traj_len: trajectory length from :func:`problem_for`.
         levels: the sampler's number of grid levels.
         settings: resamples, confidence level, seeds.
         replicates: the runs' summaries as (replicates x points) in point order, complete
@@ -177,9 +179,12 @@ def morris_indices(output: str, x: np.ndarray, y: np.ndarray, problem: dict[str,
 
 
 def _direction(info: dict[str, Any], mu_bounds: tuple[float, float] | None) -> str:
-    """``raises``/``lowers`` (detectable, |mu/mu*| >= DIRECTION_CONSISTENT and mu's interval
+    """The direction of a lever's effect, only beyond noise.
+
+    ``raises``/``lowers`` (detectable, |mu/mu*| >= DIRECTION_CONSISTENT and mu's interval
     excludes 0), ``mixed`` (detectable otherwise), ``none`` (not beyond noise) or
-    ``not_checked`` (no replicates to measure noise)."""
+    ``not_checked`` (no replicates to measure noise).
+    """
     if info["detectable"] is None:
         return "not_checked"
     if not info["detectable"]:

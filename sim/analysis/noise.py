@@ -155,8 +155,9 @@ def noise_check(runs: pd.DataFrame, output: str, key: str, resamples: int,
         dict: the whole-replicate bootstrap (:func:`replicate_bootstrap`),
         ``zero_share`` and ``zero_inflated``, ``checked`` (at least
         :data:`MIN_NOISE_REPLICATES` complete replicates), ``suppress_claims`` (noise over
-        :data:`SUPPRESS_SHARE` of the variance of the means: no directional or ranking claim)
-        and ``min_replicates`` (the threshold).
+        :data:`SUPPRESS_SHARE` of the variance of the means: no directional or ranking claim),
+        ``suggested_replicates`` (to bring the share to :data:`TARGET_NOISE_IN_MEANS`, when
+        over :data:`NOISY_MEANS`) and ``min_replicates`` (the threshold).
 
     """
     matrix, _ = replicate_matrix(runs, output, key)
@@ -164,7 +165,15 @@ def noise_check(runs: pd.DataFrame, output: str, key: str, resamples: int,
     boot = replicate_bootstrap(full, max(resamples, 200), rng)
     zs = zero_share(runs, output)
     share = boot["noise_share_of_means"]
-    return {**boot, "zero_share": zs, "zero_inflated": zs >= ZERO_INFLATED,
+    suggested = None
+    if share is not None and share > NOISY_MEANS:
+        signal = boot["var_point_means"] - boot["noise_var"]
+        if signal > 0:
+            t = TARGET_NOISE_IN_MEANS
+            suggested = max(boot["replicates"] + 1, math.ceil(
+                boot["replicates"] * boot["noise_var"] * (1 - t) / (t * signal)))
+    return {**boot, "suggested_replicates": suggested, "zero_share": zs,
+            "zero_inflated": zs >= ZERO_INFLATED,
             "checked": boot["replicates"] >= MIN_NOISE_REPLICATES,
             "suppress_claims": bool(share is not None and share > SUPPRESS_SHARE),
             "min_replicates": MIN_NOISE_REPLICATES, "suppress_share": SUPPRESS_SHARE}

@@ -117,13 +117,13 @@ def _targets(texts: Iterable[str] | Mapping[str, str] | None,
     else:
         items = []
         for text in texts:
-            name, op, thr = discovery.parse_target(text, outputs)
+            name, rest = discovery.split_target(text, outputs)
             if name is None:
                 if len(outputs) != 1:
                     raise UsageError(f"--target {text!r}: name the output, e.g. "
-                                     f"'{outputs[0]} {op} {thr:g}'")
+                                     f"'{outputs[0]} {rest}'")
                 name = outputs[0]
-            items.append((name, f"{op} {thr!r}"))
+            items.append((name, rest))
     for name, _ in items:
         if name not in outputs:
             raise UsageError(f"target for {name!r}: not an analysed output "
@@ -158,7 +158,7 @@ def analyze(path: str | Path, outputs: list[str] | None = None,
             target: Iterable[str] | Mapping[str, str] | None = None,
             methods: Iterable[str] | None = None, *, seed: int | None = None,
             resamples: int | None = None, groups: bool | None = None,
-            baseline: str | None = None) -> AnalysisResult:
+            baseline: str | None = None, box: int | None = None) -> AnalysisResult:
     """Analyse a finished sweep folder.
 
     Args:
@@ -168,8 +168,13 @@ def analyze(path: str | Path, outputs: list[str] | None = None,
         target: target expressions such as ``"joint_rd_per_100_firms >= 5"`` (or a mapping
             output -> ``">= 5"``); outputs without one get the default quantile target.
         methods: methods to run (default: all the design supports).
-        seed, resamples, groups, baseline: override the experiment's ``[analysis]`` table
-            (see :mod:`sim.analysis.settings`).
+        seed: analysis seed (overrides the experiment's ``[analysis]`` table, as do the
+            next three; see :mod:`sim.analysis.settings`).
+        resamples: bootstrap resamples.
+        groups: indices for lever groups.
+        baseline: baseline scenario of a scenarios design.
+        box: point on the first PRIM box's coverage-density trade-off (peeling trajectory
+            index) to report instead of the automatic choice.
 
     Raises:
         UsageError: bad folder, unknown output, unsupported method, bad target, or a
@@ -188,11 +193,20 @@ def analyze(path: str | Path, outputs: list[str] | None = None,
                              baseline=baseline, targets=targets)
     load = analysed + ([cost.COST_OUTPUT] if cost.COST_OUTPUT in known and
                        cost.COST_OUTPUT not in analysed else [])
+    for expr in settings.targets.values():
+        for name in discovery.named_outputs(expr):
+            if name not in known:
+                raise UsageError(f"target {expr!r}: {name!r} is not an output of this sweep: "
+                                 f"choose from {', '.join(known)}")
+            if name not in load:
+                load.append(name)
     sweep = load_sweep(path, load)
     for name in settings.targets:
         if name not in analysed:
             raise UsageError(f"[analysis] target for {name!r}: not an analysed output")
-    return _run(sweep, analysed, run_methods, settings)
+    if box is not None and box < 0:
+        raise UsageError(f"--box {box}: expected an index >= 0 on the trade-off")
+    return _run(sweep, analysed, run_methods, settings, box)
 
 
 @dataclass
@@ -211,6 +225,7 @@ class _Context:
     mor: tuple | None = None
     scenarios: list[str] = field(default_factory=list)
     baseline: str | None = None
+    box: int | None = None
 
     @property
     def names(self) -> list[str]:
@@ -278,8 +293,9 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
 
 
 def _given_data_rows(ctx: _Context, values: np.ndarray) -> np.ndarray:
-    """Rows for given-data methods: finite values and, in a Saltelli sample, only the
-    independent A and B rows.
+    """Rows for given-data methods.
+
+    Finite values and, in a Saltelli sample, only the independent A and B rows.
     """
     sel = np.isfinite(values)
     if ctx.lay is not None:
@@ -292,18 +308,26 @@ def _given_data_rows(ctx: _Context, values: np.ndarray) -> np.ndarray:
 def _target(ctx: _Context, output: str, values: np.ndarray) -> dict[str, Any]:
     """Scenario discovery for the output's target (PRIM; for scenarios: which meet it)."""
     tgt = discovery.make_target(output, values, ctx.settings.targets.get(output))
+    for name in tgt.outputs[1:]:
+        if name not in ctx.points:
+            raise UsageError(f"target {tgt.expression!r}: {name!r} is not an analysed output "
+                             "of this sweep")
+    others = {n: ctx.points[n].to_numpy(dtype=float) for n in tgt.outputs[1:]}
     if ctx.sweep.design != "scenarios":
-        return discovery.discover(tgt, ctx.points[ctx.names], values)
-    met = ctx.points.loc[tgt.met(values), "scenario"].tolist()
+        return discovery.discover(tgt, ctx.points[ctx.names], values, others,
+                                  ctx.sweep.design, ctx.box)
+    met = ctx.points.loc[tgt.met(values, others), "scenario"].tolist()
     return {"target": tgt.expression, "threshold": tgt.threshold, "op": tgt.op,
             "default_threshold": tgt.default, "quantile": tgt.quantile,
-            "n_points": int(len(values)), "n_target": len(met), "status": "scenarios",
-            "scenarios_meeting": met, "boxes": []}
+            "n_points": int(len(values)), "n_target": len(met),
+            "base_rate": len(met) / len(values) if len(values) else None,
+            "status": "scenarios", "scenarios_meeting": met, "boxes": []}
 
 
 def _run(sweep: Sweep, outputs: list[str], methods: list[str],
-         settings: Settings) -> AnalysisResult:
+         settings: Settings, box: int | None = None) -> AnalysisResult:
     ctx = _context(sweep, methods, settings)
+    ctx.box = box
     points = ctx.points
     rows: list[dict] = []
     found: list[tuple[str, dict]] = []
@@ -369,6 +393,9 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
         "effects": (ctx.lay.names if ctx.lay else ctx.mor[1] if ctx.mor else ctx.names),
         "factors": [{"name": f["name"], "kind": f.get("kind"), "group": f.get("group"),
                      "low": f.get("low"), "high": f.get("high")} for f in sweep.factors],
+        "morris_levels": manifest.get("morris_levels"),
+        "study": {"scenario": (manifest.get("experiment") or {}).get("scenario"),
+                  "years": manifest.get("years")},
         "settings": settings.to_dict(), "outputs": per_output, "notes": notes,
         "summaries": dict(sweep.summaries),
     }
@@ -390,7 +417,8 @@ def _robustness(ctx: _Context, output: str, values: np.ndarray) -> dict[str, Any
         problem, effects, traj_len = mor
         levels = int(sweep.manifest.get("morris_levels") or morris.DEFAULT_LEVELS)
         groups = problem.get("groups") or names
-        lever_groups = list(dict.fromkeys(g for g, n in zip(groups, names, strict=False) if n in levers))
+        lever_groups = list(dict.fromkeys(g for g, n in zip(groups, names, strict=False)
+                                          if n in levers))
         pick = [effects.index(g) for g in lever_groups]
         blocks = np.arange(len(values)).reshape(-1, traj_len)
         split_by = {b: x[:, col[b]][blocks].mean(axis=1) for b in behaviours}

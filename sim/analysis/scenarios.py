@@ -127,8 +127,10 @@ def paired_levels(runs: pd.DataFrame, output: str, baseline: str,
 
 
 def time_to_effect(band: dict[str, list] | None) -> tuple[float | None, str]:
-    """First year from which the simultaneous band excludes 0 for good, and a status:
-    ``established``, ``not_established`` (it first appears at the horizon) or ``none``.
+    """First year from which the simultaneous band excludes 0 for good, and a status.
+
+    Status: ``established``, ``not_established`` (it first appears at the horizon) or
+    ``none``.
     """
     if band is None:
         return None, "none"
@@ -171,8 +173,10 @@ def fieller(num: np.ndarray, den: np.ndarray, conf: float) -> tuple[float, float
 
 
 def holm_family(detail: dict[str, dict[str, dict]], conf: float) -> list[dict]:
-    """Holm-adjust the p-values of every scenario x output comparison (in place: ``p_holm``
-    and ``established``); returns the ``p_holm`` table rows.
+    """Holm-adjust the p-values of every scenario x output comparison.
+
+    Sets ``p_holm``, ``established`` and ``family_size`` in place; returns the ``p_holm``
+    table rows.
     """
     from sim.analysis.elementary import holm
 
