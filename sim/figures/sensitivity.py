@@ -27,6 +27,8 @@ SOBOL, MORRIS = "sobol", "morris"
 FIRST, TOTAL, SECOND = "S1", "ST", "S2"
 """``index`` values of the Sobol' first-order, total and second-order rows."""
 MU_STAR, SIGMA = "mu_star", "sigma"
+P_NOISE = "p_noise_holm"
+"""``index`` of the Morris rows with mu*'s Holm-adjusted p against replicate noise."""
 """``index`` values of the Morris rows."""
 BAR_HEIGHT = 0.38
 """Height of one bar, in units of the spacing between levers."""
@@ -145,7 +147,8 @@ def sobol_second_order(sens: pd.DataFrame, labels: Labels, levers: list[str], ou
     return fig, data
 
 
-def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
+def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str],
+                   alpha: float = 0.05):
     """Morris mu* against sigma, one panel per outcome; points numbered by lever.
 
     Numbers follow ``levers`` (the same in every panel) and are keyed below the panels, so
@@ -155,8 +158,10 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
     mu_star rows); dotted and dashed lines mark sigma/mu* = 0.1, 0.5 and 1; axes are in the
     output's unit per full lever range (elementary effects of SALib's Morris method are
     taken on inputs scaled to 0-1).
+    Points whose mu* does not exceed replicate noise (the analysis' ``p_noise_holm`` above
+    ``alpha``) are hollow.
     Data columns: ``output, lever, number, mu_star, sigma, mu_star_low, mu_star_high,
-    labelled``.
+    p_noise_holm, detectable, labelled``.
     """
     rows = sens[(sens["method"] == MORRIS) & sens["index"].isin([MU_STAR, SIGMA])]
     data = (rows.pivot_table(index=["output", "lever"], columns="index", values="value",
@@ -166,6 +171,12 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
     at = pd.MultiIndex.from_frame(data[["output", "lever"]])
     data["mu_star_low"] = mu["conf_low"].reindex(at).to_numpy(dtype=float)
     data["mu_star_high"] = mu["conf_high"].reindex(at).to_numpy(dtype=float)
+    # the noise floor of the analysis (Holm-adjusted p of mu* against replicate noise)
+    noise = sens[(sens["method"] == MORRIS) & (sens["index"] == P_NOISE)]
+    data["p_noise_holm"] = (noise.set_index(["output", "lever"])["value"].reindex(at)
+                            .to_numpy(dtype=float) if not noise.empty else np.nan)
+    data["detectable"] = np.where(np.isfinite(data["p_noise_holm"]),
+                                  data["p_noise_holm"] <= alpha, True)
     numbers = {lv: k + 1 for k, lv in enumerate(levers)}
     for lv in dict.fromkeys(data["lever"]):
         numbers.setdefault(lv, len(numbers) + 1)
@@ -189,7 +200,10 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
         hi = (d["mu_star_high"] - d[MU_STAR]).fillna(0.0).clip(lower=0.0)
         ax.errorbar(d[MU_STAR], d[SIGMA], xerr=[lo.to_numpy(), hi.to_numpy()], fmt="none",
                     ecolor=REFERENCE_COLOR, elinewidth=0.5, capsize=1.2, zorder=2)
-        ax.scatter(d[MU_STAR], d[SIGMA], s=10, color=SERIES_COLORS[2], zorder=3)
+        det = d["detectable"].to_numpy(dtype=bool)
+        ax.scatter(d[MU_STAR][det], d[SIGMA][det], s=10, color=SERIES_COLORS[2], zorder=3)
+        ax.scatter(d[MU_STAR][~det], d[SIGMA][~det], s=10, facecolor="white",
+                   edgecolor=SERIES_COLORS[2], linewidth=0.7, zorder=3)
         pad = -PAD_SHARE * top  # points at zero stay whole
         ax.set_xlim(pad, top)
         ax.set_ylim(pad, top)
@@ -207,4 +221,11 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
     fig.legend(keys, [f"{n}  {labels.lever(by_number[n], unit=False)}" for n in used],
                loc="outside lower center", ncol=3, handlelength=0, handletextpad=0,
                columnspacing=1.5)
+    if not data["detectable"].all():
+        marks = [Line2D([], [], linestyle="none", marker="o", color=SERIES_COLORS[2]),
+                 Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
+                        color=SERIES_COLORS[2])]
+        fig.legend(marks, [labels.word("detectable", alpha=alpha),
+                           labels.word("not_detectable")], loc="outside upper center",
+                   ncol=2)
     return fig, data

@@ -223,7 +223,9 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
                 "morris", "Morris screening: mu* against sigma per outcome, levers "
                 "numbered (key below the panels; negligible ones near the origin "
                 "unnumbered)", a_src,
-                lambda: sensitivity.morris_scatter(sens, labels, levers)))
+                lambda: sensitivity.morris_scatter(
+                    sens, labels, levers,
+                    1 - float(analysis.setting("conf_level", DEFAULT_CONF_LEVEL)))))
         paired = sens[(sens["method"] == comparison.PAIRED)
                       & (sens["index"] == comparison.MEAN_DIFF)]
         if not paired.empty:
