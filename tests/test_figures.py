@@ -298,3 +298,16 @@ def test_point_labels_are_placed_apart_and_inside_the_axes():
         frame = ax.get_window_extent()
         corner = boxes[2]
         assert corner.x1 <= frame.x1 + 1 and corner.y1 <= frame.y1 + 1
+
+
+def test_titles_print_typographic_comparison_signs():
+    from sim.figures.discovery import _target_text
+
+    en = Labels("en")
+    assert en.word("target", op=">=", value=5) == "Target ≥ 5"
+    assert en.word("target", op="<=", value=5) == "Target ≤ 5"
+    assert "≥" in en.category("size_class", "large") and ">=" not in en.category(
+        "size_class", "large")
+    assert _target_text("joint_rd_per_100_firms >= 3", en).endswith("≥ 3")
+    combined = _target_text("joint_rd_per_100_firms >= 3 and public_cost <= 150", en)
+    assert "≥ 3" in combined and "≤ 150" in combined and ">=" not in combined

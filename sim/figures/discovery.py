@@ -30,8 +30,11 @@ def _target_text(target: str, labels: Labels) -> str:
     """``"joint_rd_per_100_firms >= 5"`` with the output's display label."""
     try:
         name, op, threshold = parse_target(str(target))
-    except UsageError:
-        return str(target)
+    except UsageError:  # e.g. a combined target "a >= 3 and b <= 150"
+        text = str(target)
+        for ascii_op in (">=", "<=", "!="):
+            text = text.replace(ascii_op, labels.op(ascii_op))
+        return text
     return (f"{labels.metric(name, unit=False) if name else ''} {labels.op(op)} "
             f"{threshold:.3g}").strip()
 
