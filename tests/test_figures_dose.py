@@ -105,3 +105,34 @@ def test_ofat_sweep_gets_a_dose_response_figure_per_outcome(ofat):
     sub = data[(data["lever"] == "intern_subsidy") & (data["centre"] == "status_quo")]
     assert sub["value"].tolist() == pytest.approx(list(np.linspace(0.0, 8.0, 4)))
     assert (data["low"] <= data["mean"]).all() and (data["mean"] <= data["high"]).all()
+
+
+def test_dose_lines_are_the_csv_numbers_and_thresholds_only_where_marked():
+    from sim.figures.dose import dose_response
+    from sim.figures.labels import Labels
+    from sim.figures.style import styled
+
+    rng = np.random.default_rng(8)
+    layout = ofat_layout(["intern_subsidy", "tax_credit"], ["status_quo"], 9)
+    rows = []
+    for p in layout.itertuples():
+        kink = 3.0 * max(0.0, X[p.level] - 0.5) if p.lever == "intern_subsidy" else 0.0
+        for r in range(20):
+            rows.append({"point": p.point, "replicate": r, "intern_subsidy": 0.0,
+                         "tax_credit": 0.0, p.lever: X[p.level],
+                         "y": kink + rng.normal(0, 0.05)})
+    table = dose_table(pd.DataFrame(rows), layout, "y")
+    with styled("en"):
+        fig, data = dose_response(table, "y", Labels("en"), ["status_quo"],
+                                  ["intern_subsidy", "tax_credit"])
+    for ax, lever in zip(fig.axes, ["intern_subsidy", "tax_credit"], strict=False):
+        d = data[data["lever"] == lever]
+        line = ax.get_lines()[0]
+        np.testing.assert_allclose(line.get_xdata(), d["value"])
+        np.testing.assert_allclose(line.get_ydata(), d["mean"])
+        dashed = [ln for ln in ax.get_lines()[1:] if ln.get_linestyle() == "--"]
+        assert len(dashed) == int(d["threshold"].iloc[0])
+        if d["threshold"].iloc[0]:
+            assert dashed[0].get_xdata()[0] == pytest.approx(d["breakpoint"].iloc[0])
+    assert data.groupby("lever")["threshold"].first().to_dict() == {
+        "intern_subsidy": True, "tax_credit": False}
