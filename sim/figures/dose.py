@@ -12,6 +12,8 @@ distinguishable from 0 -- otherwise the curve is shown without one. One panel pe
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 from matplotlib.lines import Line2D
 
@@ -20,10 +22,12 @@ from sim.figures.labels import Labels
 from sim.figures.layout import legend_below, panel_grid, panel_title
 from sim.figures.style import BAND_ALPHA, HIGHLIGHT_COLOR, MUTED_COLOR, series_style
 
-ROW_HEIGHT_IN = 1.75
+ROW_HEIGHT_IN = 1.7
 """Height of a row of dose-response panels, inches."""
-COLS = 4
+COLS = 3
 """Panels per row."""
+TITLE_WIDTH = 36
+"""Panel titles (lever labels) wrap at this many characters."""
 
 
 def dose_table(runs: pd.DataFrame, layout: pd.DataFrame, output: str,
@@ -86,7 +90,8 @@ def dose_response(table: pd.DataFrame, output: str, labels: Labels, centres: lis
         ax.set_xlabel(labels.unit_of_lever(lever), fontsize=6)
         if i % COLS == 0:
             ax.set_ylabel(labels.unit(output) or labels.metric(output))
-        panel_title(ax, i, labels.lever(lever, unit=False))
+        panel_title(ax, i, "\n".join(textwrap.wrap(labels.lever(lever, unit=False),
+                                                   TITLE_WIDTH)))
     handles.append(Line2D([], [], color=HIGHLIGHT_COLOR, linewidth=0.8, linestyle="--"))
     names.append(labels.word("threshold_key", pct=100 * conf))
     fig.suptitle(f"{labels.metric(output)}: "
