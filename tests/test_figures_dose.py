@@ -48,6 +48,13 @@ def test_no_threshold_is_drawn_on_a_curve_without_one(slope):
     assert drawn <= 2  # <= 5% of flat or straight curves get a threshold
 
 
+def test_a_kink_seen_in_too_few_replicates_is_not_a_threshold():
+    reps = _curve(np.random.default_rng(1), 5, kink=0.5, noise=0.01)
+    fit = uncertainty.breakpoint_fit(X, reps, rng=np.random.default_rng(2))
+    assert fit["breakpoint"] == pytest.approx(0.5, abs=0.05)
+    assert not fit["threshold"]  # 5 < MIN_BREAKPOINT_REPLICATES
+
+
 def test_too_little_data_gives_no_breakpoint():
     assert not uncertainty.breakpoint_fit(X[:3], np.ones((5, 3)))["threshold"]
     assert np.isnan(uncertainty.breakpoint_fit(X, np.ones((1, 9)))["breakpoint"])

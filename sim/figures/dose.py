@@ -93,7 +93,11 @@ def dose_response(table: pd.DataFrame, output: str, labels: Labels, centres: lis
         panel_title(ax, i, "\n".join(textwrap.wrap(labels.lever(lever, unit=False),
                                                    TITLE_WIDTH)))
     handles.append(Line2D([], [], color=HIGHLIGHT_COLOR, linewidth=0.8, linestyle="--"))
-    names.append(labels.word("threshold_key", pct=100 * conf))
+    if n_reps >= uncertainty.MIN_BREAKPOINT_REPLICATES:
+        names.append(labels.word("threshold_key", pct=100 * conf))
+    else:
+        names.append(labels.word("threshold_untested", n=n_reps,
+                                 need=uncertainty.MIN_BREAKPOINT_REPLICATES))
     fig.suptitle(f"{labels.metric(output)}: "
                  + labels.word("band_ci", pct=100 * conf, n=n_reps))
     legend_below(fig, handles, names)

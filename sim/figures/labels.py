@@ -84,6 +84,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "large": ("Large (≥ 1000 staff)", "大型(≥ 1000 人)"),
     "band_ci": ("line: replicate mean; band: {pct:g}% interval of the mean, {n} replicates",
                 "线:重复均值;带:均值的 {pct:g}% 区间,{n} 次重复"),
+    "threshold_untested": ("No thresholds assessed: {n} replicates (a breakpoint interval "
+                           "needs ≥ {need})",
+                           "未评估阈值:仅 {n} 次重复(断点区间需要 ≥ {need} 次)"),
     "threshold_key": ("Threshold: breakpoint, {pct:g}% interval shaded (only where narrower "
                       "than a third of the range)",
                       "阈值:断点,阴影为 {pct:g}% 区间(仅当窄于取值范围的三分之一时标出)"),

@@ -33,6 +33,10 @@ BOOTSTRAP_SEED = 20251202
 """Base seed of the figures' bootstrap draws (combined with the figure's names)."""
 BREAKPOINT_GRID = 64
 """Candidate breakpoints tried between the second-lowest and second-highest level."""
+MIN_BREAKPOINT_REPLICATES = 10
+"""Fewest complete replicates for a breakpoint interval: with fewer, a whole-replicate
+bootstrap has too few distinct resamples (3 replicates give 10) and its interval collapses
+to a point, so no threshold is drawn."""
 THRESHOLD_MAX_SHARE = 1.0 / 3.0
 """A breakpoint is drawn as a threshold only when its interval is narrower than this share
 of the swept range (and the change of slope is distinguishable from 0)."""
@@ -122,8 +126,9 @@ def breakpoint_fit(x, reps: np.ndarray, conf: float = CONF_LEVEL, resamples: int
     The knot k is the least-squares best of :data:`BREAKPOINT_GRID` candidates between the
     second-lowest and the second-highest level for ``a + b x + c max(0, x - k)``; the
     resamples draw whole replicates and refit. ``threshold`` is True only when the knot's
-    interval is narrower than :data:`THRESHOLD_MAX_SHARE` of the range and the interval of
-    the slope change excludes 0.
+    interval is narrower than :data:`THRESHOLD_MAX_SHARE` of the range, the interval of
+    the slope change excludes 0 and there are at least :data:`MIN_BREAKPOINT_REPLICATES`
+    complete replicates (with fewer, the fit is reported but never called a threshold).
 
     Returns:
         ``breakpoint, breakpoint_low, breakpoint_high, slope_change, slope_change_low,
@@ -151,7 +156,8 @@ def breakpoint_fit(x, reps: np.ndarray, conf: float = CONF_LEVEL, resamples: int
     slo, shi = np.nanquantile(bslope, [alpha, 1 - alpha])
     narrow = (khi - klo) < THRESHOLD_MAX_SHARE * (x[-1] - x[0])
     kink = bool(slo > 0 or shi < 0)
+    enough = n >= MIN_BREAKPOINT_REPLICATES
     return {"breakpoint": float(k[0]), "breakpoint_low": float(klo),
             "breakpoint_high": float(khi), "slope_change": float(dslope[0]),
             "slope_change_low": float(slo), "slope_change_high": float(shi),
-            "threshold": bool(narrow and kink)}
+            "threshold": bool(narrow and kink and enough)}
