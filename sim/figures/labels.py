@@ -54,9 +54,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "base_sample": ("Base sample size N", "基础样本量 N"),
     "analytic": ("Analytic value", "解析值"),
     "cost_isolines": ("dotted isolines: {unit}", "点线为等值线:{unit}"),
-    "contour_hidden": ("target contour hidden: replicate noise exceeds half of the "
-                       "variance of the cell means",
-                       "目标等值线未画出:重复噪声超过格点均值方差的一半"),
+    "contour_hidden": ("target contour hidden:\nreplicate noise > half of\n"
+                       "the variance of the means",
+                       "目标等值线未画出:\n重复噪声超过\n均值方差的一半"),
     "target_outside": ("{target}: not crossed in this range", "{target}:在此范围内未达到"),
     "box_title": ("{target}: box {box} of {n}, coverage {coverage:.2f}, density {density:.2f}",
                   "{target}:第 {box}/{n} 个区域,覆盖率 {coverage:.2f},密度 {density:.2f}"),

@@ -69,8 +69,8 @@ def _panel(ax, fig, table: pd.DataFrame, x: str, y: str, output: str, labels: La
     fig.colorbar(mesh, ax=ax, label=labels.unit(output) or labels.metric(output))
     _cost_isolines(ax, cost, x, y)
     if target is not None and noisy:
-        ax.text(0.98, 0.02, labels.word("contour_hidden"), fontsize=6, ha="right",
-                va="bottom", transform=ax.transAxes,
+        ax.text(0.98, 0.02, labels.word("contour_hidden"), fontsize=5.5, ha="right",
+                va="bottom", transform=ax.transAxes, in_layout=False,
                 bbox={"facecolor": "white", "alpha": 0.85, "linewidth": 0, "pad": 1.5})
     elif target is not None:
         op, value = target
