@@ -323,10 +323,11 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
         if key not in r or not math.isfinite(r[key]):
             return "n/a"
         lo, hi = r.get(f"{key}_low"), r.get(f"{key}_high")
+        value = _snap(r[key])
         if lo is None or not (math.isfinite(lo) and math.isfinite(hi)):
-            return f"{_f(r[key])} (cost difference not distinguishable from 0)" if (
-                key == "incremental_ratio") else _f(r[key])
-        return f"{_f(r[key])} [{_f(lo)}, {_f(hi)}]"
+            return f"{_f(value)} (cost difference not distinguishable from 0)" if (
+                key == "incremental_ratio") else _f(value)
+        return f"{_f(value)} [{_f(_snap(lo))}, {_f(_snap(hi))}]"
 
     for i, (_, r) in enumerate(shown.iterrows()):
         ident = r[label] if label == "scenario" else int(r[label])
