@@ -267,13 +267,15 @@ def _discovery(res: dict[str, Any]) -> list[str]:
     out = [head + " PRIM (EMA Workbench) finds these lever ranges (limits are sampled levels; "
            "coverage: share of the target points inside the box; density: share of the points "
            "inside that meet the target, against the base rate; each restriction with its "
-           f"quasi-p, significant at most {discovery.QP_MAX}; box 2 and later are conditional "
+           f"quasi-p, significant at most {_f(res.get('qp_threshold', discovery.QP_MAX), 2)} "
+           f"({discovery.QP_MAX} over the varied factors, Bonferroni); box 2 and later are "
+           "conditional "
            "on the earlier boxes: found among the points they leave):"]
     for b in res["boxes"]:
         parts = []
         for k, (lo, hi) in b["limits"].items():
             qp = b["qp_values"].get(k)
-            sig = qp is not None and qp <= discovery.QP_MAX
+            sig = bool(b.get("significant", {}).get(k))
             text = f"{methods.lever_label(k)} in [{_f(lo)}, {_f(hi)}] (quasi-p {_f(qp, 2)})"
             parts.append(text if sig else f"{text}, not significant")
         cond = " conditional on the earlier boxes," if b.get("conditional") else ""
