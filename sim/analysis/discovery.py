@@ -163,7 +163,7 @@ def split_target(text: str, outputs: list[str] | None = None) -> tuple[str | Non
     parts = _AND.split(text.strip())
     name, op, threshold = parse_target(parts[0], outputs)
     for extra in parts[1:]:
-        other, _, _ = parse_target(extra, outputs)
+        other, _, _ = parse_target(extra)  # checked against the sweep's outputs by analyze
         if other is None:
             raise UsageError(f"--target {text!r}: name the output in {extra.strip()!r}, e.g. "
                              f"'public_cost <= 150'")

@@ -410,7 +410,8 @@ def _diagnostics(output: str, info: dict[str, Any], table: pd.DataFrame) -> list
                    f"points' means ({nc['replicates']} complete replicates)"
                    + (": over half, so no directional or ranking claim is made from the means."
                       if nc["suppress_claims"] else ".")
-                   + (f" About {nc['suggested_replicates']} replicates would bring it to "
+                   + (f" To sharpen the indices, use more replicates: about "
+                      f"{nc['suggested_replicates']} would bring it to "
                       f"{_pct(noise.TARGET_NOISE_IN_MEANS)}." if nc.get("suggested_replicates")
                       else ""))
     if nc and not nc.get("checked"):
