@@ -73,7 +73,7 @@ def test_box_option_picks_a_point_on_the_trade_off(tmp_path, capsys):
 def test_prim_on_no_effect_finds_significant_limits_rarely_and_a_real_one_often(tmp_path):
     null_hits = real_hits = 0
     x = GRID
-    for s in range(200):
+    for s in range(200):  # ~400 PRIM searches: a few minutes
         for model, is_null in ((NO_EFFECT, True), (KNOWN_EFFECT, False)):
             out = model.replicates(x, [1000 * s + r for r in range(10)])
             means = out[OUTCOME].mean(axis=0)

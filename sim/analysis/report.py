@@ -267,13 +267,15 @@ def _discovery(res: dict[str, Any]) -> list[str]:
     out = [head + " PRIM (EMA Workbench) finds these lever ranges (limits are sampled levels; "
            "coverage: share of the target points inside the box; density: share of the points "
            "inside that meet the target, against the base rate; each restriction with its "
-           f"quasi-p, significant at most {discovery.QP_MAX}; box 2 and later are conditional "
+           f"quasi-p, significant at most {_f(res.get('qp_threshold', discovery.QP_MAX), 2)} "
+           f"({discovery.QP_MAX} over the varied factors, Bonferroni); box 2 and later are "
+           "conditional "
            "on the earlier boxes: found among the points they leave):"]
     for b in res["boxes"]:
         parts = []
         for k, (lo, hi) in b["limits"].items():
             qp = b["qp_values"].get(k)
-            sig = qp is not None and qp <= discovery.QP_MAX
+            sig = bool(b.get("significant", {}).get(k))
             text = f"{methods.lever_label(k)} in [{_f(lo)}, {_f(hi)}] (quasi-p {_f(qp, 2)})"
             parts.append(text if sig else f"{text}, not significant")
         cond = " conditional on the earlier boxes," if b.get("conditional") else ""
@@ -323,10 +325,11 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
         if key not in r or not math.isfinite(r[key]):
             return "n/a"
         lo, hi = r.get(f"{key}_low"), r.get(f"{key}_high")
+        value = _snap(r[key])
         if lo is None or not (math.isfinite(lo) and math.isfinite(hi)):
-            return f"{_f(r[key])} (cost difference not distinguishable from 0)" if (
-                key == "incremental_ratio") else _f(r[key])
-        return f"{_f(r[key])} [{_f(lo)}, {_f(hi)}]"
+            return f"{_f(value)} (cost difference not distinguishable from 0)" if (
+                key == "incremental_ratio") else _f(value)
+        return f"{_f(value)} [{_f(_snap(lo))}, {_f(_snap(hi))}]"
 
     for i, (_, r) in enumerate(shown.iterrows()):
         ident = r[label] if label == "scenario" else int(r[label])
@@ -407,7 +410,8 @@ def _diagnostics(output: str, info: dict[str, Any], table: pd.DataFrame) -> list
                    f"points' means ({nc['replicates']} complete replicates)"
                    + (": over half, so no directional or ranking claim is made from the means."
                       if nc["suppress_claims"] else ".")
-                   + (f" About {nc['suggested_replicates']} replicates would bring it to "
+                   + (f" To sharpen the indices, use more replicates: about "
+                      f"{nc['suggested_replicates']} would bring it to "
                       f"{_pct(noise.TARGET_NOISE_IN_MEANS)}." if nc.get("suggested_replicates")
                       else ""))
     if nc and not nc.get("checked"):
