@@ -129,3 +129,51 @@ def write_scenarios(folder: Path, effects: dict[str, float], replicates: int,
                 "n_runs": len(names) * replicates, "seed": 20251125, "scenarios": names}
     write_json(folder / "manifest.json", manifest)
     return folder
+
+
+def model_factors(model) -> list[dict]:
+    """Manifest factor dicts for a :class:`sim.testmodels.SyntheticPolicyModel`."""
+    return [factor(n, f.low, f.high) for n, f in model.factors.items()]
+
+
+def write_model_sweep(folder: Path, kind: str, model, n: int = 10, replicates: int = 10,
+                      x: np.ndarray | None = None, analysis: dict | None = None,
+                      seed0: int = 0) -> Path:
+    """A sweep of a synthetic policy model (sim.testmodels) with common random numbers:
+    replicate ``r`` of every point runs with seed ``seed0 + r``. ``kind`` may be ``grid``
+    when ``x`` is given.
+    """
+    folder = Path(folder)
+    (folder / "runs").mkdir(parents=True, exist_ok=True)
+    factors = model_factors(model)
+    x = design(kind, factors, n) if x is None else np.asarray(x, dtype=float)
+    seeds = [seed0 + r for r in range(replicates)]
+    out = model.replicates(x, seeds)
+    names = [f["name"] for f in factors]
+    rows = {k: [] for k in ["run_id", "point", "replicate", "seed", "step", "year"]
+            + names + list(out)}
+    run_id = 0
+    for p in range(len(x)):
+        for r in range(replicates):
+            for key, value in (("run_id", run_id), ("point", p), ("replicate", r),
+                               ("seed", seeds[r]), ("step", 0), ("year", 10.0)):
+                rows[key].append(value)
+            for i, name in enumerate(names):
+                rows[name].append(x[p, i])
+            for name, values in out.items():
+                rows[name].append(values[r, p])
+            run_id += 1
+    schema = result_schema(factors, list(out), with_scenario=False)
+    write_part(folder, {k: np.asarray(v) for k, v in rows.items()}, schema, "000000")
+    experiment = {"name": folder.name, "design": kind, "options": {}, "scenario": "status_quo"}
+    if analysis:
+        experiment["analysis"] = analysis
+    manifest = {"kind": "sweep", "schema_version": 1, "name": folder.name,
+                "experiment": experiment, "model": "synthetic", "design": kind,
+                "factors": factors, "outputs": list(out), "n_points": len(x),
+                "replicates": replicates, "n_runs": len(x) * replicates, "seed": 20251125,
+                "years": 10, "morris_levels": 4 if kind == "morris" else None,
+                "morris_trajectories": n if kind == "morris" else None, "scenarios": []}
+    write_json(folder / "manifest.json", manifest)
+    pd.DataFrame(x, columns=names).to_parquet(folder / "design.parquet")
+    return folder

@@ -171,7 +171,9 @@ def test_robustness_across_behaviour(tmp_path, design, n, threshold, measure):
     rob = result.info["outputs"]["y"]["robustness"]
     assert rob["by_factor"]["k"]["kendall_tau"] == 1.0 and rob["holds"] is True
     write_analysis(result)
-    assert "Among the policy levers: a (raises it)" in (steady / "report.md").read_text()
+    # one replicate: Morris directions cannot be checked against noise, and say so
+    word = "raises it" if design == "lhs" else "not checked against noise"
+    assert f"Among the policy levers: a ({word}" in (steady / "report.md").read_text()
     assert rob["reference_tau"] is not None
     if design == "morris":   # elementary effects of a linear function are exact in any half
         assert rob["reference_tau"] == 1.0

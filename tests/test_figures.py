@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 
 import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
 import pytest
-from figure_checks import check_figure_files
+from figure_checks import check_figure_files, check_pdf_fonts
 
 from sim.cli import main
 from sim.errors import UsageError
@@ -206,28 +207,67 @@ def test_labels_come_from_the_declarations():
 def test_chinese_labels_use_an_installed_cjk_font(runs, tmp_path):
     font = style.find_cjk_font()
     if font is None:
-        pytest.skip("no Chinese font installed (.ci/run installs fonts-noto-cjk)")
+        if os.environ.get("CI"):
+            pytest.fail("no Chinese TrueType font: .ci/run installs fonts-wqy-microhei")
+        pytest.skip("no Chinese TrueType font installed (apt-get install fonts-wqy-microhei)")
     folder = shutil.copytree(runs["status_quo"], tmp_path / "zh")
+    english = make_figures(folder)
+    before = {p.name: p.read_bytes() for p in (folder / "figures").iterdir()}
     make_figures(folder, lang="zh")
-    pdf = (folder / "figures" / "model_snapshot.pdf").read_bytes()
+    # the Chinese figures sit in their own folder; the English ones are untouched
+    zh = folder / "figures_zh"
+    assert {p.name: p.read_bytes() for p in (folder / "figures").iterdir()} == before
+    assert sorted(p.name for p in zh.iterdir()) == sorted(before)
+    assert len(english) == len(list(zh.glob("*.pdf")))
+    pdf = (zh / "model_snapshot.pdf").read_bytes()
     assert font.replace(" ", "").lower().encode() in pdf.lower()
-    assert "Chinese" in (folder / "figures" / "README.md").read_text(encoding="utf-8")
-    check_figure_files(folder / "figures", "breakdowns")
+    assert "Chinese" in (zh / "README.md").read_text(encoding="utf-8")
+    check_figure_files(zh, "breakdowns")
+    # the CJK font is embedded as TrueType (Type 42), never CFF or Type 3
+    fonts = check_pdf_fonts(zh / "model_snapshot.pdf")
+    assert any(font.replace(" ", "") in name for name, _, _ in fonts), fonts
+
+
+def test_cjk_fonts_with_cff_outlines_are_not_used(tmp_path):
+    from matplotlib import font_manager
+
+    assert style.has_truetype_outlines(font_manager.findfont("DejaVu Sans"))
+    assert not style.has_truetype_outlines(str(tmp_path / "missing.otf"))
+    cff = tmp_path / "cff.otf"
+    from fontTools.fontBuilder import FontBuilder
+
+    fb = FontBuilder(1000, isTTF=False)
+    fb.setupGlyphOrder([".notdef"])
+    fb.setupCharacterMap({})
+    fb.setupCFF("Probe", {"FullName": "Probe"}, {".notdef": _empty_charstring()}, {})
+    fb.setupHorizontalMetrics({".notdef": (500, 0)})
+    fb.setupHorizontalHeader()
+    fb.setupNameTable({"familyName": "Probe", "styleName": "Regular"})
+    fb.setupOS2()
+    fb.setupPost()
+    fb.save(str(cff))
+    assert not style.has_truetype_outlines(str(cff))
+
+
+def _empty_charstring():
+    from fontTools.misc.psCharStrings import T2CharString
+
+    return T2CharString(program=["endchar"])
 
 
 def test_missing_chinese_font_is_a_one_line_error_and_writes_nothing(runs, tmp_path,
                                                                      monkeypatch, capsys):
     monkeypatch.setattr(style, "find_cjk_font", lambda: None)
     folder = shutil.copytree(runs["status_quo"], tmp_path / "nofont")
-    with pytest.raises(UsageError, match="fonts-noto-cjk"):
+    with pytest.raises(UsageError, match="fonts-wqy-microhei"):
         make_figures(folder, lang="zh")
-    assert not (folder / "figures").exists()
+    assert not (folder / "figures_zh").exists()
     with pytest.raises(SystemExit) as exit_info:
         main(["figures", str(folder), "--lang", "zh"])
     assert exit_info.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: --lang zh needs a Chinese font") and "\n" not in err
-    assert not (folder / "figures").exists()
+    assert not (folder / "figures_zh").exists() and not (folder / "figures").exists()
 
 
 @pytest.mark.parametrize("args, message", [
@@ -279,3 +319,16 @@ def test_point_labels_are_placed_apart_and_inside_the_axes():
         frame = ax.get_window_extent()
         corner = boxes[2]
         assert corner.x1 <= frame.x1 + 1 and corner.y1 <= frame.y1 + 1
+
+
+def test_titles_print_typographic_comparison_signs():
+    from sim.figures.discovery import _target_text
+
+    en = Labels("en")
+    assert en.word("target", op=">=", value=5) == "Target ≥ 5"
+    assert en.word("target", op="<=", value=5) == "Target ≤ 5"
+    assert "≥" in en.category("size_class", "large") and ">=" not in en.category(
+        "size_class", "large")
+    assert _target_text("joint_rd_per_100_firms >= 3", en).endswith("≥ 3")
+    combined = _target_text("joint_rd_per_100_firms >= 3 and public_cost <= 150", en)
+    assert "≥ 3" in combined and "≤ 150" in combined and ">=" not in combined

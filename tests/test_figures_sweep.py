@@ -14,6 +14,7 @@ from sim.analysis.cost import frontier as cost_frontier
 from sim.analysis.loading import load_sweep
 from sim.errors import UsageError
 from sim.experiment import load_results, run_sweep
+from sim.figures import uncertainty
 from sim.figures.build import make_figures
 from sim.ladder import RUNGS
 
@@ -51,9 +52,10 @@ def sweeps(tmp_path_factory):
 
 
 @pytest.mark.parametrize("design, expected", [
-    ("scenarios", ["rung_shares_by_scenario", "frontier", "paired_differences"]),
-    ("grid", ["frontier", "phase"]),
-    ("sobol", ["frontier", "sobol_indices", "sobol_s2_"]),
+    ("scenarios", ["rung_shares_by_scenario", "frontier", "paired_differences",
+                   "outcomes_over_time", "difference_over_time_"]),
+    ("grid", ["frontier", "phase", "main_effects"]),
+    ("sobol", ["frontier", "sobol_indices", "sobol_s2_", "sobol_convergence"]),
     ("morris", ["frontier", "morris"]),
 ])
 def test_each_design_gets_its_figures(sweeps, design, expected):
@@ -169,6 +171,138 @@ def test_sweep_without_analysis_gets_the_figures_it_can_draw(sweeps, tmp_path):
                                                            "discovery.csv", "analysis.json",
                                                            "report.md"))
     names = [r.name for r in make_figures(folder)]
-    assert names == ["rung_shares_by_scenario", "frontier"]
+    assert names == ["rung_shares_by_scenario", "outcomes_over_time",
+                     *[f"difference_over_time_{o}" for o in ("enterprise_participation",
+                                                             "joint_rd_per_100_firms",
+                                                             "public_cost")], "frontier"]
+    # no analysis: only the frontier's table, no index tables
+    assert [p.name for p in (folder / "figures").glob("*.tex")] == ["table_frontier.tex"]
     with pytest.raises(UsageError, match="--compare works on run folders only"):
         make_figures(folder, compare=folder)
+
+
+def _line_data(fig):
+    return [(ln.get_xdata(), ln.get_ydata()) for ax in fig.axes for ln in ax.get_lines()]
+
+
+def test_outcome_bands_over_time_are_replicate_t_intervals(sweeps):
+    folder, _ = sweeps["scenarios"]
+    bands = pd.read_csv(folder / "figures" / "outcomes_over_time.csv")
+    rows = load_results(folder)
+    assert set(bands["output"]) == {"enterprise_participation", "joint_rd_per_100_firms",
+                                    "public_cost"}
+    for row in bands.sample(20, random_state=1).itertuples():
+        vals = rows[(rows["scenario"] == row.scenario) & (rows["year"] == row.year)][row.output]
+        mean, low, high, n = uncertainty.mean_interval(vals)
+        assert (row.mean, row.low, row.high, row.n) == pytest.approx((mean, low, high, n))
+
+
+def test_differences_over_time_have_simultaneous_bands_wider_than_pointwise(sweeps):
+    folder, _ = sweeps["scenarios"]
+    diff = pd.read_csv(folder / "figures" / "difference_over_time_public_cost.csv")
+    rows = load_results(folder)
+    assert "status_quo" not in set(diff["scenario"])
+    assert len(diff) > 0
+    for row in diff.itertuples():
+        at = rows[rows["year"] == row.year].pivot_table(index="replicate", columns="scenario",
+                                                        values="public_cost")
+        d = (at[row.scenario] - at["status_quo"]).to_numpy()
+        assert row.mean_diff == pytest.approx(d.mean())
+        _, low, high, _ = uncertainty.mean_interval(d)
+        # the simultaneous band covers the whole path: at least as wide as each year's t
+        assert row.low <= low + 1e-12 and row.high >= high - 1e-12
+        assert row.excludes_zero == (row.low > 0 or row.high < 0)
+
+
+def test_drawn_lines_are_the_csv_numbers(sweeps):
+    from sim.figures.labels import Labels
+    from sim.figures.scenario_time import outcome_bands
+    from sim.figures.style import styled
+
+    folder, _ = sweeps["scenarios"]
+    ts = load_sweep(folder).timeseries
+    with styled("en"):
+        fig, data = outcome_bands(ts, ["public_cost"], Labels("en"))
+    lines = _line_data(fig)
+    for (x, y), (_, d) in zip(lines, data.groupby("scenario", sort=False), strict=False):
+        np.testing.assert_allclose(x, d["year"])
+        np.testing.assert_allclose(y, d["mean"])
+
+
+def test_morris_csv_carries_mu_star_intervals_and_the_plot_its_reference_lines(sweeps):
+    from sim.figures.labels import Labels
+    from sim.figures.sensitivity import MORRIS_RATIOS, morris_scatter
+    from sim.figures.style import styled
+
+    folder, _ = sweeps["morris"]
+    sens = pd.read_csv(folder / "sensitivity.csv")
+    morris = pd.read_csv(folder / "figures" / "morris.csv")
+    mu = sens[(sens["method"] == "morris") & (sens["index"] == "mu_star")]
+    merged = morris.merge(mu, on=["output", "lever"])
+    np.testing.assert_allclose(merged["mu_star_low"], merged["conf_low"])
+    np.testing.assert_allclose(merged["mu_star_high"], merged["conf_high"])
+    with styled("en"):
+        fig, _ = morris_scatter(sens, Labels("en"),
+                                ["intern_subsidy", "tax_credit", "consortium_strength"])
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert all(f"σ/μ* = {r:g}" in texts for r in MORRIS_RATIOS)
+    assert "per lever range" in fig.axes[0].get_xlabel()
+
+
+def test_sobol_convergence_ends_at_the_analysis_estimate(sweeps):
+    folder, _ = sweeps["sobol"]
+    conv = pd.read_csv(folder / "figures" / "sobol_convergence.csv")
+    sens = pd.read_csv(folder / "sensitivity.csv")
+    assert sorted(conv["n"].unique()) == [4]
+    last = conv[conv["n"] == conv["n"].max()].merge(
+        sens[sens["method"] == "sobol"], on=["output", "lever", "index"])
+    np.testing.assert_allclose(last["value_x"], last["value_y"])
+    assert conv["analytic"].isna().all()  # no analytic values for the cooperation model
+
+
+def test_main_effects_and_phase_cost_isolines(sweeps):
+    folder, _ = sweeps["grid"]
+    main = pd.read_csv(folder / "figures" / "main_effects.csv")
+    runs = load_sweep(folder).runs
+    assert set(main["lever"]) == {"intern_subsidy", "retention_support"}
+    row = main.iloc[0]
+    per_rep = runs[runs[row["lever"]] == row["value"]].groupby("replicate")[
+        row["output"]].mean()
+    assert row["mean"] == pytest.approx(per_rep.mean())
+    phase = pd.read_csv(folder / "figures" / "phase.csv")
+    points = load_sweep(folder).point_table()
+    cells = phase.merge(points, on=["intern_subsidy", "retention_support"])
+    np.testing.assert_allclose(cells["public_cost_x"], cells["public_cost_y"])
+    assert phase["contour_shown"].dtype == bool
+
+
+def test_latex_tables_are_booktabs_and_match_the_analysis(sweeps):
+    folder, _ = sweeps["scenarios"]
+    tex = (folder / "figures" / "table_paired_differences.tex").read_text(encoding="utf-8")
+    for cmd in (r"\toprule", r"\midrule", r"\bottomrule", r"\label{tab:paired}"):
+        assert cmd in tex
+    sens = pd.read_csv(folder / "sensitivity.csv")
+    want = sens[(sens["method"] == "paired") & (sens["index"] == "mean_diff")]
+    body = tex.split(r"\midrule")[1].split(r"\bottomrule")[0].strip().splitlines()
+    assert len(body) == len(want)
+    assert f"{want['value'].iloc[0]:.3g}" in body[0]
+    assert "_" not in tex.replace(r"\_", "")  # code names escaped
+    assert "table_paired_differences.tex" in (folder / "figures" / "README.md").read_text()
+    folder, _ = sweeps["sobol"]
+    assert r"\label{tab:sobol}" in (folder / "figures" / "table_sobol.tex").read_text()
+
+
+def test_chinese_sweep_figures_go_to_their_own_folder(sweeps, tmp_path):
+    import shutil
+
+    from sim.figures import style
+
+    if style.find_cjk_font() is None:
+        pytest.skip("no Chinese TrueType font (apt-get install fonts-wqy-microhei)")
+    folder = shutil.copytree(sweeps["grid"][0], tmp_path / "zh")
+    before = sorted(p.name for p in (folder / "figures").iterdir())
+    make_figures(folder, lang="zh")
+    assert sorted(p.name for p in (folder / "figures").iterdir()) == before
+    assert sorted(p.name for p in (folder / "figures_zh").iterdir()) == before
+    for name in ("phase", "main_effects", "frontier"):
+        check_figure_files(folder / "figures_zh", name)

@@ -15,7 +15,10 @@ def analyze_command(
                                      "outputs of the sweep)."),
     target: List[str] = typer.Option([], "--target", "-t", help="Target for scenario "
                                      "discovery, e.g. 'joint_rd_per_100_firms >= 5' "
-                                     "(repeatable; default: 75th percentile)."),
+                                     "(repeatable; conditions on other outputs joined by "
+                                     "'and', e.g. 'joint_rd_per_100_firms >= 3 and "
+                                     "public_cost <= 150'; "
+                                     "default: 75th percentile)."),
     method: List[str] = typer.Option([], "--method", "-m", help="Method to run (repeatable; "
                                      "default: all the design supports): sobol, morris, pawn, "
                                      "spearman, paired."),
@@ -25,6 +28,10 @@ def analyze_command(
     resamples: Optional[int] = typer.Option(None, help="Bootstrap resamples (default 100)."),
     baseline: Optional[str] = typer.Option(None, help="Baseline scenario of a scenarios "
                                            "design (default: status_quo)."),
+    box: Optional[int] = typer.Option(None, "--box", help="Point N on the first PRIM box's "
+                                      "coverage-density trade-off (peeling trajectory index, "
+                                      "listed in analysis.json) instead of the automatic "
+                                      "choice."),
     quiet: bool = typer.Option(False, "--quiet", help="Do not print the report's summary."),
 ) -> None:
     """Sensitivity analysis of a sweep.
@@ -35,7 +42,7 @@ def analyze_command(
 
     result = analyze(directory, outputs=output or None, target=target or None,
                      methods=method or None, seed=seed, resamples=resamples, groups=groups,
-                     baseline=baseline)
+                     baseline=baseline, box=box)
     paths = write_analysis(result)
     if not quiet:
         typer.echo(summary(result) + "\n")

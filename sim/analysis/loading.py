@@ -33,7 +33,7 @@ FLOW_TOTALS: dict[str, str] = {"public_cost": "cumulative_public_cost"}
 total since the start (same money unit, not per year)."""
 FLOW_OUTPUTS: frozenset[str] = frozenset(FLOW_TOTALS)
 
-DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris", "scenarios")
+DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris", "ofat", "scenarios")
 """Designs a sweep manifest may name."""
 
 ID_COLUMNS: tuple[str, ...] = ("run_id", "point", "replicate", "seed", "step", "year")

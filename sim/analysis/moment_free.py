@@ -71,9 +71,9 @@ def pawn_indices(output: str, x: np.ndarray, y: np.ndarray, names: list[str],
     Args:
         output: output name.
         x: factor values (points x factors).
-        y: replicate means (finite), same rows as ``x``.
+        y: replicate means (finite), same rows.
         names: factor names.
-        bounds: factor ranges ``[low, high]``.
+        bounds: factor ranges.
         settings: resamples, confidence level, seeds.
 
     Returns:

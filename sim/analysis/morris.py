@@ -5,23 +5,30 @@ mean) and sigma (spread: interactions or non-linearity) on the replicate means i
 order. Effects are output changes per full range of the factor: SALib divides the change over
 one step by the step length ``levels / (2 (levels - 1))`` of the normalised range.
 
-Intervals: mu* uses SALib's bootstrap (value +/- half-width). For mu and sigma, SALib gives
-none, so whole trajectories are resampled with replacement (a seeded Generator) and SALib's
-estimator is re-run on each resample: percentile intervals.
+Intervals: BCa bootstrap over trajectories (at least 1,000 resamples; see
+:mod:`sim.analysis.elementary`) for mu*, mu and sigma, computed from the elementary effects
+of the replicate means (the same numbers SALib averages).
+
+Noise floor: with two or more replicates, each lever's mu* is tested against the mu* that
+replicate noise alone would give (elementary effects per replicate, common random numbers;
+:mod:`sim.analysis.elementary`), Holm-adjusted over the levers. A lever is *detectable* only
+when it passes; only then is its direction called ``raises``/``lowers`` (|mu/mu*| >=
+:data:`DIRECTION_CONSISTENT` and mu's interval excludes 0) or ``mixed``.
 
 Direction: ``mu / mu*`` lies in [-1, 1]; +1 means every elementary effect was positive.
-Convergence: the mu* ranking from the first half of the trajectories against all of them
-(Kendall's tau).
+Stability: the mu* ranking from two disjoint halves of the trajectories (Kendall's tau).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 from SALib.analyze import morris as salib_morris
 from scipy.stats import kendalltau
 
+from sim.analysis import elementary
 from sim.analysis.settings import Settings
 from sim.analysis.table import row
 from sim.errors import UsageError
@@ -83,57 +90,107 @@ def mu_star(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int,
 
 
 def morris_indices(output: str, x: np.ndarray, y: np.ndarray, problem: dict[str, Any],
-                   names: list[str], traj_len: int, levels: int,
-                   settings: Settings) -> tuple[list[dict], dict[str, Any]]:
-    """Morris measures of one output.
+                   names: list[str], traj_len: int, levels: int, settings: Settings,
+                   replicates: np.ndarray | None = None) -> tuple[list[dict], dict[str, Any]]:
+    """Morris measures of one output, with the replicate-noise floor.
 
     Args:
         output: output name.
         x: design matrix (points x factors) in point order.
         y: replicate means in point order (finite).
-        problem: the SALib problem, from :func:`problem_for`.
-        names: factor names, from :func:`problem_for`.
-        traj_len: points per trajectory, from :func:`problem_for`.
+        problem: SALib problem from :func:`problem_for`.
+        names: effect names from :func:`problem_for`.
+        traj_len: trajectory length from :func:`problem_for`.
         levels: the sampler's number of grid levels.
         settings: resamples, confidence level, seeds.
+        replicates: the runs' summaries as (replicates x points) in point order, complete
+            replicates only (for the noise floor; ``None`` or one row: not checked).
 
     Returns:
-        (table rows with indices ``mu_star``, ``mu``, ``sigma``, ``direction``; diagnostics
-        dict with ``trajectories``, ``kendall_tau_half`` and ``ci_width_mu_star_max``).
+        (table rows with indices ``mu_star``, ``mu``, ``sigma``, ``direction`` and, when
+        replicates allow, ``mu_star_noise_floor`` and ``p_noise_holm``; diagnostics dict
+        with ``trajectories``, ``replicates``, ``kendall_tau_halves``,
+        ``ci_width_mu_star_max`` and ``effects``: per effect ``mu_star``, ``noise_floor``,
+        ``p_noise``, ``p_noise_holm``, ``detectable`` (None: not checked) and ``direction``
+        (``raises``, ``lowers``, ``mixed``, ``none`` or ``not_checked``)).
 
     """
     si = _run(problem, x, y, levels, settings.resamples, settings.conf_level,
               settings.seed_for(output, "morris"))
     n_traj = len(y) // traj_len
+    groups = problem.get("groups")
+    ee = elementary.elementary_effects(x, y, problem["bounds"], traj_len, groups, names)
     rng = settings.rng_for(output, "morris-bootstrap")
-    boot_mu = np.empty((settings.resamples, len(names)))
-    boot_sigma = np.empty_like(boot_mu)
-    blocks = np.arange(len(y)).reshape(n_traj, traj_len)
-    for b in range(settings.resamples):
-        pick = blocks[rng.integers(0, n_traj, n_traj)].ravel()
-        sb = _run(problem, x[pick], y[pick], levels, _INNER_RESAMPLES, settings.conf_level,
-                  settings.seed_for(output, "morris-inner", str(b)))
-        boot_mu[b], boot_sigma[b] = sb["mu"], sb["sigma"]
-    alpha = (1 - settings.conf_level) / 2
+    conf = settings.conf_level
+    alpha = 1 - conf
+    test = None
+    if replicates is not None and replicates.shape[0] >= 2:
+        ee_r = elementary.elementary_effects(x, replicates, problem["bounds"], traj_len, groups,
+                                             names)
+        test = elementary.noise_test(ee_r)
+        test["p_noise_holm"] = elementary.holm(test["p_noise"])
     rows = []
+    effects: dict[str, Any] = {}
+    stats_of = {"mu_star": elementary.mu_star_stat, "mu": elementary.mu_stat,
+                "sigma": elementary.sigma_stat}
     for i, name in enumerate(names):
-        ms, msc = float(si["mu_star"][i]), float(si["mu_star_conf"][i])
-        rows.append(row(output, "morris", name, "mu_star", ms, max(0.0, ms - msc), ms + msc))
-        for key, boot in (("mu", boot_mu[:, i]), ("sigma", boot_sigma[:, i])):
+        ms = float(si["mu_star"][i])
+        e = ee[:, i]
+        bounds = {}
+        for key, fn in stats_of.items():
             value = float(si[key][i])
             if not np.isfinite(value):
                 continue  # SALib gives no sigma for groups
-            lo, hi = np.nanquantile(boot, [alpha, 1 - alpha])
+            lo, hi = elementary.bca_interval(e, fn, conf, settings.resamples, rng)
+            if key == "mu_star":
+                lo = max(0.0, lo)
+            bounds[key] = (lo, hi)
             rows.append(row(output, "morris", name, key, value, lo, hi))
         ratio = float(si["mu"][i]) / ms if ms > 0 else 0.0
         rows.append(row(output, "morris", name, "direction", ratio))
-    diag: dict[str, Any] = {"trajectories": n_traj, "kendall_tau_half": None,
-                            "ci_width_mu_star_max": float(2 * np.nanmax(si["mu_star_conf"]))}
+        info: dict[str, Any] = {"mu_star": ms, "mu": float(si["mu"][i]), "direction_ratio": ratio,
+                                "noise_floor": None, "p_noise": None, "p_noise_holm": None,
+                                "detectable": None}
+        if test is not None:
+            floor, p, ph = (float(test["noise_floor"][i]), float(test["p_noise"][i]),
+                            float(test["p_noise_holm"][i]))
+            info.update(noise_floor=floor, p_noise=p, p_noise_holm=ph,
+                        detectable=bool(np.isfinite(ph) and ph <= alpha))
+            rows.append(row(output, "morris", name, "mu_star_noise_floor", floor))
+            if np.isfinite(ph):
+                rows.append(row(output, "morris", name, "p_noise_holm", ph))
+        info["direction"] = _direction(info, bounds.get("mu"))
+        effects[name] = info
+    reps = 0 if replicates is None else int(replicates.shape[0])
+    diag: dict[str, Any] = {"trajectories": n_traj, "replicates": reps,
+                            "noise_checked": test is not None,
+                            "kendall_tau_halves": None,
+                            "ci_width_mu_star_max": float(max(
+                                (r["conf_high"] - r["conf_low"] for r in rows
+                                 if r["index"] == "mu_star"), default=0.0)),
+                            "effects": effects}
     half = n_traj // 2
     if n_traj >= MIN_TRAJECTORIES_FOR_CONVERGENCE and len(names) > 1:
-        cut = half * traj_len
-        sh = _run(problem, x[:cut], y[:cut], levels, _INNER_RESAMPLES, settings.conf_level,
-                  settings.seed_for(output, "morris-half"))
-        tau = kendalltau(si["mu_star"], sh["mu_star"]).statistic
-        diag["kendall_tau_half"] = None if not np.isfinite(tau) else float(tau)
+        first = elementary.mu_star_stat(ee[:half], axis=0)
+        second = elementary.mu_star_stat(ee[half:2 * half], axis=0)
+        tau = kendalltau(first, second).statistic
+        diag["kendall_tau_halves"] = None if not np.isfinite(tau) else float(tau)
     return rows, diag
+
+
+def _direction(info: dict[str, Any], mu_bounds: tuple[float, float] | None) -> str:
+    """The direction of a lever's effect, only beyond noise.
+
+    ``raises``/``lowers`` (detectable, |mu/mu*| >= DIRECTION_CONSISTENT and mu's interval
+    excludes 0), ``mixed`` (detectable otherwise), ``none`` (not beyond noise) or
+    ``not_checked`` (no replicates to measure noise).
+    """
+    if info["detectable"] is None:
+        return "not_checked"
+    if not info["detectable"]:
+        return "none"
+    ratio = info["direction_ratio"]
+    lo, hi = mu_bounds if mu_bounds else (math.nan, math.nan)
+    if abs(ratio) >= DIRECTION_CONSISTENT and (lo > 0 or hi < 0):
+        return "raises" if ratio > 0 else "lowers"
+    return "mixed"

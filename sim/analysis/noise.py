@@ -76,3 +76,104 @@ def decompose(runs: pd.DataFrame, output: str, key: str = "point") -> dict[str, 
         t = TARGET_NOISE_IN_MEANS
         out["suggested_replicates"] = max(reps + 1, math.ceil(within * (1 - t) / (t * between)))
     return out
+
+
+MIN_NOISE_REPLICATES = 10
+"""Fewest replicates for which the whole-replicate bootstrap checks claims against noise;
+with fewer, the report says which claims could not be checked."""
+SUPPRESS_SHARE = 0.5
+"""Noise share of the variance of the point means above which directional and ranking
+claims are suppressed."""
+ZERO_INFLATED = 0.25
+"""Share of runs exactly 0 at or above which an output is flagged as zero-inflated."""
+
+
+def replicate_matrix(runs: pd.DataFrame, output: str, key: str = "point",
+                     order: list | None = None) -> tuple[np.ndarray, list]:
+    """The runs' summaries as a (replicates x points) array, NaN where a run is missing.
+
+    Rows are replicates (sorted), columns the points in ``order`` (default: sorted keys).
+    Row ``r`` holds every point's run with replicate seed ``r``: common random numbers.
+    """
+    wide = runs.pivot_table(index="replicate", columns=key, values=output, aggfunc="mean",
+                            dropna=False)
+    if order is not None:
+        wide = wide.reindex(columns=order)
+    return wide.to_numpy(dtype=float), list(wide.columns)
+
+
+def complete_replicates(matrix: np.ndarray) -> np.ndarray:
+    """Only the replicates (rows) with a finite value at every point."""
+    return matrix[np.isfinite(matrix).all(axis=1)]
+
+
+def replicate_bootstrap(matrix: np.ndarray, resamples: int,
+                        rng: np.random.Generator) -> dict[str, Any]:
+    """Noise in the point means when whole replicates are resampled (common random numbers).
+
+    Each resample draws replicates with replacement and keeps all points of a drawn replicate
+    together, so noise shared by the points of one replicate (one seed) cancels from
+    differences between points while a pattern carried by a single replicate shows up. The
+    noise variance of the *centred* point means (each resample's means minus their average)
+    is averaged over points (times R/(R-1) for the bootstrap's bias) and compared with the
+    variance of the point means across points.
+
+    Returns:
+        ``replicates``, ``noise_var`` (noise variance of a centred point mean),
+        ``var_point_means`` and ``noise_share_of_means`` (noise_var / var_point_means, capped
+        at 1); ``None`` values when fewer than two complete replicates.
+
+    """
+    reps = matrix.shape[0]
+    out: dict[str, Any] = {"replicates": int(reps), "noise_var": None, "var_point_means": None,
+                           "noise_share_of_means": None}
+    if reps < 2 or matrix.shape[1] < 2:
+        return out
+    means = matrix.mean(axis=0)
+    var_means = float(np.var(means, ddof=1))
+    draws = rng.integers(0, reps, size=(resamples, reps))
+    boot = matrix[draws].mean(axis=1)  # (resamples, points)
+    boot -= boot.mean(axis=1, keepdims=True)
+    noise_var = float(np.var(boot, axis=0, ddof=1).mean()) * reps / (reps - 1)
+    out.update(noise_var=noise_var, var_point_means=var_means,
+               noise_share_of_means=(min(1.0, noise_var / var_means) if var_means > 0 else
+                                     (1.0 if noise_var > 0 else 0.0)))
+    return out
+
+
+def zero_share(runs: pd.DataFrame, output: str) -> float:
+    """Share of runs whose summary of ``output`` is exactly 0."""
+    values = runs[output].dropna().to_numpy(dtype=float)
+    return float(np.mean(values == 0.0)) if values.size else 0.0
+
+
+def noise_check(runs: pd.DataFrame, output: str, key: str, resamples: int,
+                rng: np.random.Generator) -> dict[str, Any]:
+    """Everything the report needs to decide whether claims about ``output`` exceed noise.
+
+    Returns:
+        dict: the whole-replicate bootstrap (:func:`replicate_bootstrap`),
+        ``zero_share`` and ``zero_inflated``, ``checked`` (at least
+        :data:`MIN_NOISE_REPLICATES` complete replicates), ``suppress_claims`` (noise over
+        :data:`SUPPRESS_SHARE` of the variance of the means: no directional or ranking claim),
+        ``suggested_replicates`` (to bring the share to :data:`TARGET_NOISE_IN_MEANS`, when
+        over :data:`NOISY_MEANS`) and ``min_replicates`` (the threshold).
+
+    """
+    matrix, _ = replicate_matrix(runs, output, key)
+    full = complete_replicates(matrix)
+    boot = replicate_bootstrap(full, max(resamples, 200), rng)
+    zs = zero_share(runs, output)
+    share = boot["noise_share_of_means"]
+    suggested = None
+    if share is not None and share > NOISY_MEANS:
+        signal = boot["var_point_means"] - boot["noise_var"]
+        if signal > 0:
+            t = TARGET_NOISE_IN_MEANS
+            suggested = max(boot["replicates"] + 1, math.ceil(
+                boot["replicates"] * boot["noise_var"] * (1 - t) / (t * signal)))
+    return {**boot, "suggested_replicates": suggested, "zero_share": zs,
+            "zero_inflated": zs >= ZERO_INFLATED,
+            "checked": boot["replicates"] >= MIN_NOISE_REPLICATES,
+            "suppress_claims": bool(share is not None and share > SUPPRESS_SHARE),
+            "min_replicates": MIN_NOISE_REPLICATES, "suppress_share": SUPPRESS_SHARE}

@@ -40,6 +40,7 @@ METHODS_BY_DESIGN: Mapping[str, tuple[str, ...]] = {
     "lhs": ("pawn", "spearman"),
     "grid": ("anova", "spearman"),
     "scenarios": ("paired",),
+    "ofat": (),  # one factor at a time: dose-response figures, no global indices
 }
 """Methods run by default for each design (all a design supports)."""
 METHODS: tuple[str, ...] = ("sobol", "morris", "pawn", "anova", "spearman", "paired")
@@ -117,13 +118,13 @@ def _targets(texts: Iterable[str] | Mapping[str, str] | None,
     else:
         items = []
         for text in texts:
-            name, op, thr = discovery.parse_target(text, outputs)
+            name, rest = discovery.split_target(text, outputs)
             if name is None:
                 if len(outputs) != 1:
                     raise UsageError(f"--target {text!r}: name the output, e.g. "
-                                     f"'{outputs[0]} {op} {thr:g}'")
+                                     f"'{outputs[0]} {rest}'")
                 name = outputs[0]
-            items.append((name, f"{op} {thr!r}"))
+            items.append((name, rest))
     for name, _ in items:
         if name not in outputs:
             raise UsageError(f"target for {name!r}: not an analysed output "
@@ -158,7 +159,7 @@ def analyze(path: str | Path, outputs: list[str] | None = None,
             target: Iterable[str] | Mapping[str, str] | None = None,
             methods: Iterable[str] | None = None, *, seed: int | None = None,
             resamples: int | None = None, groups: bool | None = None,
-            baseline: str | None = None) -> AnalysisResult:
+            baseline: str | None = None, box: int | None = None) -> AnalysisResult:
     """Analyse a finished sweep folder.
 
     Args:
@@ -168,11 +169,13 @@ def analyze(path: str | Path, outputs: list[str] | None = None,
         target: target expressions such as ``"joint_rd_per_100_firms >= 5"`` (or a mapping
             output -> ``">= 5"``); outputs without one get the default quantile target.
         methods: methods to run (default: all the design supports).
-        seed: overrides the experiment's ``[analysis]`` table (see
-            :mod:`sim.analysis.settings`), as do the next three.
+        seed: analysis seed (overrides the experiment's ``[analysis]`` table, as do the
+            next three; see :mod:`sim.analysis.settings`).
         resamples: bootstrap resamples.
-        groups: Sobol' indices of lever groups instead of single levers.
-        baseline: the scenario that paired differences compare against.
+        groups: indices for lever groups.
+        baseline: baseline scenario of a scenarios design.
+        box: point on the first PRIM box's coverage-density trade-off (peeling trajectory
+            index) to report instead of the automatic choice.
 
     Raises:
         UsageError: bad folder, unknown output, unsupported method, bad target, or a
@@ -191,11 +194,20 @@ def analyze(path: str | Path, outputs: list[str] | None = None,
                              baseline=baseline, targets=targets)
     load = analysed + ([cost.COST_OUTPUT] if cost.COST_OUTPUT in known and
                        cost.COST_OUTPUT not in analysed else [])
+    for expr in settings.targets.values():
+        for name in discovery.named_outputs(expr):
+            if name not in known:
+                raise UsageError(f"target {expr!r}: {name!r} is not an output of this sweep: "
+                                 f"choose from {', '.join(known)}")
+            if name not in load:
+                load.append(name)
     sweep = load_sweep(path, load)
     for name in settings.targets:
         if name not in analysed:
             raise UsageError(f"[analysis] target for {name!r}: not an analysed output")
-    return _run(sweep, analysed, run_methods, settings)
+    if box is not None and box < 0:
+        raise UsageError(f"--box {box}: expected an index >= 0 on the trade-off")
+    return _run(sweep, analysed, run_methods, settings, box)
 
 
 @dataclass
@@ -214,6 +226,7 @@ class _Context:
     mor: tuple | None = None
     scenarios: list[str] = field(default_factory=list)
     baseline: str | None = None
+    box: int | None = None
 
     @property
     def names(self) -> list[str]:
@@ -254,9 +267,11 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
     if "morris" in ctx.methods:
         problem, effects, traj_len = ctx.mor
         levels = int(ctx.sweep.manifest.get("morris_levels") or morris.DEFAULT_LEVELS)
+        reps, _ = noise.replicate_matrix(ctx.sweep.runs, output, "point",
+                                         ctx.points["point"].tolist())
         r, info["morris"] = morris.morris_indices(
             output, ctx.x, _finite(values, output, "Morris analysis"), problem, effects,
-            traj_len, levels, settings)
+            traj_len, levels, settings, noise.complete_replicates(reps))
         rows += r
     sel = _given_data_rows(ctx, values)
     if "pawn" in ctx.methods:
@@ -270,7 +285,8 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
                                             settings.conf_level)
     if "paired" in ctx.methods:
         r, detail = scen.compare(ctx.sweep.runs, ctx.sweep.timeseries, [output], ctx.baseline,
-                                 ctx.scenarios, settings.conf_level)
+                                 ctx.scenarios, settings.conf_level,
+                                 settings.seed_for(output, "paired"))
         rows += r
         info["scenarios"] = {"baseline": ctx.baseline, "comparisons": detail[output]}
     info["methods"] = list(ctx.methods)
@@ -293,18 +309,26 @@ def _given_data_rows(ctx: _Context, values: np.ndarray) -> np.ndarray:
 def _target(ctx: _Context, output: str, values: np.ndarray) -> dict[str, Any]:
     """Scenario discovery for the output's target (PRIM; for scenarios: which meet it)."""
     tgt = discovery.make_target(output, values, ctx.settings.targets.get(output))
+    for name in tgt.outputs[1:]:
+        if name not in ctx.points:
+            raise UsageError(f"target {tgt.expression!r}: {name!r} is not an analysed output "
+                             "of this sweep")
+    others = {n: ctx.points[n].to_numpy(dtype=float) for n in tgt.outputs[1:]}
     if ctx.sweep.design != "scenarios":
-        return discovery.discover(tgt, ctx.points[ctx.names], values)
-    met = ctx.points.loc[tgt.met(values), "scenario"].tolist()
+        return discovery.discover(tgt, ctx.points[ctx.names], values, others,
+                                  ctx.sweep.design, ctx.box)
+    met = ctx.points.loc[tgt.met(values, others), "scenario"].tolist()
     return {"target": tgt.expression, "threshold": tgt.threshold, "op": tgt.op,
             "default_threshold": tgt.default, "quantile": tgt.quantile,
-            "n_points": int(len(values)), "n_target": len(met), "status": "scenarios",
-            "scenarios_meeting": met, "boxes": []}
+            "n_points": int(len(values)), "n_target": len(met),
+            "base_rate": len(met) / len(values) if len(values) else None,
+            "status": "scenarios", "scenarios_meeting": met, "boxes": []}
 
 
 def _run(sweep: Sweep, outputs: list[str], methods: list[str],
-         settings: Settings) -> AnalysisResult:
+         settings: Settings, box: int | None = None) -> AnalysisResult:
     ctx = _context(sweep, methods, settings)
+    ctx.box = box
     points = ctx.points
     rows: list[dict] = []
     found: list[tuple[str, dict]] = []
@@ -320,7 +344,10 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
         values = points[output].to_numpy(dtype=float)
         label, unit = _output_label(output)
         info: dict[str, Any] = {"label": label, "unit": unit, "summary": sweep.summaries[output],
-                                "methods": [], "noise": noise.decompose(sweep.runs, output, key)}
+                                "methods": [], "noise": noise.decompose(sweep.runs, output, key),
+                                "noise_check": noise.noise_check(
+                                    sweep.runs, output, "point", settings.resamples,
+                                    settings.rng_for(output, "noise-check"))}
         per_output[output] = info
         finite = values[np.isfinite(values)]
         if finite.size == 0 or noise.is_constant(finite):
@@ -336,14 +363,25 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
         info["target"] = _target(ctx, output, values)
         found.append((output, info["target"]))
         if cost.COST_OUTPUT in points and output != cost.COST_OUTPUT:
-            front = cost.frontier(points, output, ctx.names,
-                                  higher_is_better=output not in discovery.LOWER_IS_BETTER)
+            better = output not in discovery.LOWER_IS_BETTER
+            front = cost.frontier(points, output, ctx.names, higher_is_better=better)
+            order = points["point"].tolist()
+            o_reps, _ = noise.replicate_matrix(sweep.runs, output, "point", order)
+            c_reps, _ = noise.replicate_matrix(sweep.runs, cost.COST_OUTPUT, "point", order)
+            full = np.isfinite(o_reps).all(axis=1) & np.isfinite(c_reps).all(axis=1)
+            front = cost.frontier_uncertainty(front, o_reps[full], c_reps[full], order, better,
+                                              settings.conf_level, settings.resamples,
+                                              settings.rng_for(output, "frontier"))
             frontiers[output] = front
             info["frontier"] = cost.frontier_summary(front, output, len(points),
                                                      sweep.summaries[cost.COST_OUTPUT])
         if ctx.behaviours and sweep.design != "scenarios":
             info["robustness"] = _robustness(ctx, output, values)
 
+    if sweep.design == "scenarios" and "paired" in methods:
+        detail = {o: per_output[o]["scenarios"]["comparisons"] for o in outputs
+                  if per_output[o].get("scenarios")}
+        rows += scen.holm_family(detail, settings.conf_level)
     disc = discovery.discovery_frame([r for _, r in found], [o for o, _ in found])
     manifest = sweep.manifest
     grouped = bool((ctx.lay and ctx.lay.grouped) or (ctx.mor and ctx.mor[1] != ctx.names))
@@ -356,6 +394,9 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
         "effects": (ctx.lay.names if ctx.lay else ctx.mor[1] if ctx.mor else ctx.names),
         "factors": [{"name": f["name"], "kind": f.get("kind"), "group": f.get("group"),
                      "low": f.get("low"), "high": f.get("high")} for f in sweep.factors],
+        "morris_levels": manifest.get("morris_levels"),
+        "study": {"scenario": (manifest.get("experiment") or {}).get("scenario"),
+                  "years": manifest.get("years")},
         "settings": settings.to_dict(), "outputs": per_output, "notes": notes,
         "summaries": dict(sweep.summaries),
     }

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis import cost, direction, discovery, morris, noise, sobol
+from sim.analysis import cost, direction, discovery, methods, noise, sobol
 
 TOP_INTERACTIONS = 3
 """Second-order pairs listed per output."""
@@ -70,31 +70,39 @@ def _pick(table: pd.DataFrame, method: str, index: str) -> pd.DataFrame:
     return table[(table["method"] == method) & (table["index"] == index)].set_index("lever")
 
 
-def _directions(table: pd.DataFrame) -> dict[str, str]:
+MORRIS_WORDS = {
+    "raises": "raises it",
+    "lowers": "lowers it",
+    "mixed": "mixed: raises it in some settings, lowers it in others",
+    "none": "no effect beyond replicate noise",
+    "not_checked": "not checked against noise (one replicate)",
+}
+"""Plain words for a Morris lever's direction (see sim.analysis.morris._direction)."""
+
+
+def _directions(table: pd.DataFrame, morris_info: dict[str, Any] | None = None
+                ) -> dict[str, str]:
     words: dict[str, str] = {}
     rho = _pick(table, "spearman", "rho")
     for lever, r in rho.iterrows():
         words[lever] = (f"{direction.direction_word(r['value'], r['conf_low'], r['conf_high'])}"
                         f" (rho {_ci(r)})")
     ratio = _pick(table, "morris", "direction")
-    mu_star = _pick(table, "morris", "mu_star")
+    effects = (morris_info or {}).get("effects") or {}
     for lever, r in ratio.iterrows():
         v = r["value"]
-        if lever in mu_star.index and mu_star.loc[lever, "conf_low"] <= 0:
-            word = "no detectable effect"
-        elif abs(v) >= morris.DIRECTION_CONSISTENT:
-            word = "raises it" if v > 0 else "lowers it"
-        elif v == 0:
-            word = "no effect seen"
-        else:
-            word = "mixed: raises it in some settings, lowers it in others"
+        kind = (effects.get(lever) or {}).get("direction", "not_checked")
+        word = MORRIS_WORDS[kind]
         words.setdefault(lever, f"{word} (mu/mu* = {_f(_snap(v), 2)})")
     return words
 
 
 def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]:
     lines: list[str] = []
-    dirs = _directions(table)
+    dirs = _directions(table, info.get("morris"))
+    if info.get("noise_check", {}).get("suppress_claims") and "morris" not in info["methods"]:
+        dirs = {k: "withheld: noise dominates the means" for k in dirs}
+    lab = methods.lever_label
     if "sobol" in info["methods"]:
         st, s1 = _pick(table, "sobol", "ST"), _pick(table, "sobol", "S1")
         pawn = _pick(table, "pawn", "pawn")
@@ -103,7 +111,7 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
                   "PAWN | direction |", "|---|---|---|---|---|---|"]
         for i, lever in enumerate(order, 1):
             pw = _ci(pawn.loc[lever]) if lever in pawn.index else "n/a"
-            lines.append(f"| {i} | {lever} | {_ci(st.loc[lever])} | {_ci(s1.loc[lever])} | "
+            lines.append(f"| {i} | {lab(lever)} | {_ci(st.loc[lever])} | {_ci(s1.loc[lever])} | "
                          f"{pw} | {dirs.get(lever, 'see single levers below')} |")
         single = [lv for lv in pawn.index if lv not in st.index]
         if single:
@@ -114,17 +122,25 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
                          if floor is not None else "") + "):", "",
                       "| factor | PAWN [95% CI] | direction |", "|---|---|---|"]
             for lever in pawn.loc[single].sort_values("value", ascending=False).index:
-                lines.append(f"| {lever} | {_ci(pawn.loc[lever])} | "
+                lines.append(f"| {lab(lever)} | {_ci(pawn.loc[lever])} | "
                              f"{dirs.get(lever, 'n/a')} |")
         return lines, "ST"
     if "morris" in info["methods"]:
         ms, sg = _pick(table, "morris", "mu_star"), _pick(table, "morris", "sigma")
+        effects = (info.get("morris") or {}).get("effects") or {}
         order = ms.sort_values("value", ascending=False).index.tolist()
-        lines += ["| rank | factor | mu* [95% CI] | sigma [95% CI] | direction |",
-                  "|---|---|---|---|---|"]
+        lines += ["| rank | lever | mu* [95% CI] | noise-only mu* | beyond noise (Holm p) | "
+                  "sigma [95% CI] | direction |", "|---|---|---|---|---|---|---|"]
         for i, lever in enumerate(order, 1):
             sig = _ci(sg.loc[lever]) if lever in sg.index else "n/a"
-            lines.append(f"| {i} | {lever} | {_ci(ms.loc[lever])} | {sig} | "
+            e = effects.get(lever) or {}
+            if e.get("detectable") is None:
+                beyond = "not checked"
+            else:
+                beyond = (f"{'yes' if e['detectable'] else 'no'} "
+                          f"(p = {_f(e['p_noise_holm'], 2)})")
+            lines.append(f"| {i} | {lab(lever)} | {_ci(ms.loc[lever])} | "
+                         f"{_f(e.get('noise_floor'))} | {beyond} | {sig} | "
                          f"{dirs.get(lever, 'n/a')} |")
         return lines, "mu*"
     if "pawn" in info["methods"]:
@@ -132,7 +148,7 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
         order = pawn.sort_values("value", ascending=False).index.tolist()
         lines += ["| rank | factor | PAWN [95% CI] | direction |", "|---|---|---|---|"]
         for i, lever in enumerate(order, 1):
-            lines.append(f"| {i} | {lever} | {_ci(pawn.loc[lever])} | "
+            lines.append(f"| {i} | {lab(lever)} | {_ci(pawn.loc[lever])} | "
                          f"{dirs.get(lever, 'n/a')} |")
         return lines, "PAWN"
     if "anova" in info["methods"]:
@@ -144,7 +160,9 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
             r = rho.loc[lever] if lever in rho.index else None
             word = (direction.direction_word(r["value"], r["conf_low"], r["conf_high"])
                     if r is not None else "n/a")
-            lines.append(f"| {i} | {lever} | {_ci(s1.loc[lever])} | "
+            if info.get("noise_check", {}).get("suppress_claims"):
+                word = "withheld: noise dominates the means"
+            lines.append(f"| {i} | {lab(lever)} | {_ci(s1.loc[lever])} | "
                          f"{_ci(r) if r is not None else 'n/a'} | {word} |")
         return lines, "S1"
     rho = _pick(table, "spearman", "rho")
@@ -153,7 +171,7 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
         lines += ["| rank | factor | Spearman rho [95% CI] | direction |", "|---|---|---|---|"]
         for i, lever in enumerate(order, 1):
             r = rho.loc[lever]
-            lines.append(f"| {i} | {lever} | {_ci(r)} | "
+            lines.append(f"| {i} | {lab(lever)} | {_ci(r)} | "
                          f"{direction.direction_word(r['value'], r['conf_low'], r['conf_high'])} |")
         return lines, "|rho|"
     return lines, ""
@@ -175,9 +193,24 @@ def _headline(table: pd.DataFrame, info: dict[str, Any], measure: str) -> str:
         return text
     if measure == "mu*":
         ms = _pick(table, "morris", "mu_star").sort_values("value", ascending=False)
-        return (f"{ms.index[0]} has the largest mean absolute elementary effect "
-                f"(mu* = {_ci(ms.iloc[0])}) and {ms.index[-1]} the smallest "
-                f"(mu* = {_ci(ms.iloc[-1])}).")
+        effects = (info.get("morris") or {}).get("effects") or {}
+        if not info.get("morris", {}).get("noise_checked"):
+            return (f"{methods.lever_label(ms.index[0])} has the largest mean absolute "
+                    f"elementary effect (mu* = {_ci(ms.iloc[0])}); with one replicate no "
+                    "lever could be checked against replicate noise.")
+        real = [lv for lv in ms.index if (effects.get(lv) or {}).get("detectable")]
+        none = [lv for lv in ms.index if lv not in real]
+        if not real:
+            return ("No lever's mu* exceeds what replicate noise alone produces: no lever is "
+                    "shown to move this output.")
+        text = (f"{len(real)} of {len(ms)} levers move this output beyond replicate noise, "
+                f"the largest being {methods.lever_label(real[0])} (mu* = "
+                f"{_ci(ms.loc[real[0]])}, noise-only level "
+                f"{_f(effects[real[0]]['noise_floor'])}).")
+        if none:
+            text += (" No effect beyond noise: " + ", ".join(f"`{lv}`" for lv in none)
+                     + "; their ranking is noise.")
+        return text
     if measure == "S1":
         s1 = _pick(table, "anova", "S1").sort_values("value", ascending=False)
         rest = table[(table["method"] == "anova") & (table["index"] == "interactions")]
@@ -213,13 +246,16 @@ def _interactions(table: pd.DataFrame) -> list[str]:
 def _discovery(res: dict[str, Any]) -> list[str]:
     how = (f" (default: the {int(100 * res['quantile'])}th percentile of the design points' "
            "means)" if res.get("default_threshold") else "")
+    base = res.get("base_rate")
     head = (f"Target `{res['target']}`{how}: met at {res['n_target']} of {res['n_points']} "
-            "design points.")
+            "design points" + (f" (base rate {_f(base, 2)})" if base is not None else "") + ".")
     status = res.get("status")
     if status == "scenarios":
         met = res.get("scenarios_meeting") or []
         return [head + (f" Scenarios meeting it: {', '.join(met)}." if met else
                         " No scenario meets it.")]
+    if status == "refused":
+        return [head + f" No scenario discovery: {res['reason']}."]
     if status == "none":
         return [head + " No sampled setting reaches it; no ranges can be given."]
     if status == "all":
@@ -228,19 +264,26 @@ def _discovery(res: dict[str, Any]) -> list[str]:
         return [head + " Too few varied design points for scenario discovery."]
     if not res["boxes"]:
         return [head + " PRIM found no box covering a useful share of them."]
-    out = [head + " PRIM (EMA Workbench) finds these lever ranges (coverage: share of the "
-           "target points inside the box; density: share of the points inside that meet the "
-           f"target; restrictions are listed when significant, quasi-p at most "
-           f"{discovery.QP_MAX}):"]
+    out = [head + " PRIM (EMA Workbench) finds these lever ranges (limits are sampled levels; "
+           "coverage: share of the target points inside the box; density: share of the points "
+           "inside that meet the target, against the base rate; each restriction with its "
+           f"quasi-p, significant at most {_f(res.get('qp_threshold', discovery.QP_MAX), 2)} "
+           f"({discovery.QP_MAX} over the varied factors, Bonferroni); box 2 and later are "
+           "conditional "
+           "on the earlier boxes: found among the points they leave):"]
     for b in res["boxes"]:
-        strong = {k: v for k, v in b["limits"].items()
-                  if (b["qp_values"].get(k) or 0.0) <= discovery.QP_MAX}
-        weak = [k for k in b["limits"] if k not in strong]
-        lims = "; ".join(f"{k} in [{_f(lo)}, {_f(hi)}]" for k, (lo, hi) in strong.items())
-        extra = (f"; plus {len(weak)} restriction(s) that are not significant "
-                 f"({', '.join(weak)}; in discovery.csv)" if weak else "")
-        out.append(f"- box {b['box']} (coverage {_f(b['coverage'], 2)}, density "
-                   f"{_f(b['density'], 2)}): {lims or 'no significant restriction'}{extra}.")
+        parts = []
+        for k, (lo, hi) in b["limits"].items():
+            qp = b["qp_values"].get(k)
+            sig = bool(b.get("significant", {}).get(k))
+            text = f"{methods.lever_label(k)} in [{_f(lo)}, {_f(hi)}] (quasi-p {_f(qp, 2)})"
+            parts.append(text if sig else f"{text}, not significant")
+        cond = " conditional on the earlier boxes," if b.get("conditional") else ""
+        chosen = (f" trade-off point {b['chosen']} chosen with --box" if b.get("user_choice")
+                  else f" trade-off point {b.get('chosen')}")
+        out.append(f"- box {b['box']} ({chosen.strip()};{cond} coverage "
+                   f"{_f(b['coverage'], 2)}, density {_f(b['density'], 2)}): "
+                   f"{'; '.join(parts) or 'no restriction'}.")
     return out
 
 
@@ -249,24 +292,57 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
     if front is None or front.empty:
         return []
     summary = info["frontier"]
+    nc = info.get("noise_check") or {}
+    reps = nc.get("replicates") or 0
+    checked = reps >= noise.MIN_NOISE_REPLICATES
+    kept = int(front["distinguishable"].sum()) if "distinguishable" in front else len(front)
     out = [f"Cost-effectiveness: {summary['n_frontier']} of {summary['n_points']} sampled "
-           f"policies are non-dominated (no other buys more {output} for less public money; "
-           f"cost = {cost.COST_OUTPUT}, {cost.COST_UNIT}, "
+           f"policies are non-dominated on the replicate means (cost = {cost.COST_OUTPUT}, "
+           f"{cost.COST_UNIT}, "
            + ("mean over the run" if summary["cost_summary"] == "mean" else "final value")
-           + ").", ""]
+           + f"); walking from the cheapest, {kept} of them differ from their cheaper "
+           "neighbour by more than replicate noise (paired bootstrap over whole replicates; "
+           "intervals simultaneous over the frontier's comparisons, each at "
+           f"{_pct(summary.get('interval_level'))})."]
+    if not checked:
+        out[-1] += (f" With {reps} replicate(s) (fewer than {noise.MIN_NOISE_REPLICATES}) "
+                    "these intervals could not be checked against noise: no policy beyond the "
+                    "cheapest is claimed to be on the frontier.")
+    out.append("")
     behaviours = {f["name"] for f in factors if f.get("kind") == "behaviour"}
-    extra = [c for c in front.columns if c not in ("point", "scenario", cost.COST_OUTPUT,
-                                                   output, "gain_per_cny_million")
-             and c not in behaviours]
     label = "scenario" if "scenario" in front else "point"
-    head = [label, cost.COST_OUTPUT, output, "gain per CNY million", *extra]
+    ratio_head = f"incremental {output} per CNY million a year [CI]"
+    extra = [c for c in front.columns if c in {f["name"] for f in factors}
+             and c not in behaviours]
+    head = [label, f"{cost.COST_OUTPUT} ({cost.COST_UNIT})", output,
+            "incremental cost [CI]", f"incremental {output} [CI]", ratio_head,
+            "distinguishable from the cheaper neighbour", *extra]
     out += ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     shown = front if len(front) <= FRONTIER_ROWS else front.iloc[
         [round(i * (len(front) - 1) / (FRONTIER_ROWS - 1)) for i in range(FRONTIER_ROWS)]]
-    for _, r in shown.iterrows():
+
+    def ci(r, key):
+        if key not in r or not math.isfinite(r[key]):
+            return "n/a"
+        lo, hi = r.get(f"{key}_low"), r.get(f"{key}_high")
+        value = _snap(r[key])
+        if lo is None or not (math.isfinite(lo) and math.isfinite(hi)):
+            return f"{_f(value)} (cost difference not distinguishable from 0)" if (
+                key == "incremental_ratio") else _f(value)
+        return f"{_f(value)} [{_f(_snap(lo))}, {_f(_snap(hi))}]"
+
+    for i, (_, r) in enumerate(shown.iterrows()):
         ident = r[label] if label == "scenario" else int(r[label])
+        if i == 0 and "distinguishable" in r:
+            word = "reference (cheapest)"
+        elif "distinguishable" in r:
+            word = "yes" if (r["distinguishable"] and checked) else (
+                "not checked" if not checked else "no")
+        else:
+            word = "n/a"
         cells = [str(ident), _f(r[cost.COST_OUTPUT]), _f(r[output]),
-                 _f(r["gain_per_cny_million"]), *(_f(r[c]) for c in extra)]
+                 ci(r, "incremental_cost"), ci(r, "incremental_effect"),
+                 ci(r, "incremental_ratio"), word, *(_f(r[c]) for c in extra)]
         out.append("| " + " | ".join(cells) + " |")
     if behaviours:
         out.append(f"\nBehavioural parameters ({', '.join(sorted(behaviours))}) vary across these "
@@ -274,7 +350,7 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
                    "may come from favourable behaviour rather than from its policy.")
     if len(front) > FRONTIER_ROWS:
         out.append(f"\n({FRONTIER_ROWS} of {len(front)} frontier points shown, evenly spread "
-                   "along cost; all are in analysis.json.)")
+                   "along cost; all are in analysis.json, with their lever values.)")
     return out
 
 
@@ -292,16 +368,9 @@ def _diagnostics(output: str, info: dict[str, Any], table: pd.DataFrame) -> list
                    "interval is too wide to decide, add replicates.")
     else:
         text = (f"Replicate noise is {_pct(nz['noise_share'])} of a single run's variance "
-                f"({nz['replicates']} replicates per point); it is "
-                f"{_pct(nz['noise_in_means'])} of the variance of the replicate means the "
-                "indices are computed on.")
+                f"({nz['replicates']} replicates per point).")
         if nz["noise_dominates"]:
             text += " Noise dominates single runs."
-        if nz["noisy_means"]:
-            rec = nz.get("suggested_replicates")
-            text += (" This is enough to blur the indices: use more replicates"
-                     + (f" (about {rec} would bring it to "
-                        f"{_pct(noise.TARGET_NOISE_IN_MEANS)})" if rec else "") + ".")
         out.append(text)
     conv = info.get("convergence")
     if conv:
@@ -327,11 +396,32 @@ def _diagnostics(output: str, info: dict[str, Any], table: pd.DataFrame) -> list
                    f"{int(100 * WIDE_CI)}%) for {len(wide)} of {len(ms)} factors: more "
                    "trajectories, or more replicates where noise is large, would sharpen them.")
     mo = info.get("morris")
-    if mo and mo.get("kendall_tau_half") is not None:
-        tau = mo["kendall_tau_half"]
-        out.append(f"Screening stability: the mu* ranking from half of the {mo['trajectories']} "
-                   f"trajectories agrees with the full one with Kendall tau = {_f(tau, 2)}"
-                   + (" (stable)." if tau >= STABLE_TAU else " (unstable: add trajectories)."))
+    if mo and mo.get("kendall_tau_halves") is not None:
+        tau = mo["kendall_tau_halves"]
+        out.append(f"Screening stability: the mu* rankings from two disjoint halves of the "
+                   f"{mo['trajectories']} trajectories agree with Kendall tau = {_f(tau, 2)}"
+                   + (" (stable)." if tau >= STABLE_TAU else
+                      " (unstable: the ranking of levers below the noise floor is noise; add "
+                      "trajectories to rank the others)."))
+    nc = info.get("noise_check") or {}
+    if nc.get("noise_share_of_means") is not None and not info.get("scenarios"):
+        out.append(f"Resampling whole replicates (all points of a replicate share a seed), "
+                   f"noise is {_pct(nc['noise_share_of_means'])} of the variance of the design "
+                   f"points' means ({nc['replicates']} complete replicates)"
+                   + (": over half, so no directional or ranking claim is made from the means."
+                      if nc["suppress_claims"] else ".")
+                   + (f" To sharpen the indices, use more replicates: about "
+                      f"{nc['suggested_replicates']} would bring it to "
+                      f"{_pct(noise.TARGET_NOISE_IN_MEANS)}." if nc.get("suggested_replicates")
+                      else ""))
+    if nc and not nc.get("checked"):
+        out.append(f"Only {nc.get('replicates')} complete replicate(s): claims resting on the "
+                   "whole-replicate bootstrap (noise share of the means, frontier neighbours) "
+                   f"need at least {noise.MIN_NOISE_REPLICATES} and could not be checked "
+                   "against noise.")
+    if nc.get("zero_inflated"):
+        out.append(f"Zero-inflated: {_pct(nc['zero_share'])} of runs are exactly 0, so means "
+                   "and indices rest on the few runs that are not.")
     return out
 
 
@@ -367,32 +457,51 @@ def _scenarios(info: dict[str, Any], output: str) -> list[str]:
     sc = info.get("scenarios")
     if not sc:
         return []
-    out = [f"Paired differences against `{sc['baseline']}` (same seeds per replicate; mean "
-           "[95% CI]):", "",
-           "| scenario | difference | relative change | effect size d_z | time to effect "
-           "(years) |", "|---|---|---|---|---|"]
+    first = next(iter(sc["comparisons"].values()), {})
+    out = [f"Paired differences against `{sc['baseline']}` (same seeds per replicate): the "
+           "absolute difference first, mean [95% CI]; *established* means the Holm-adjusted "
+           f"p over all {first.get('family_size', 'n/a')} scenario x output comparisons is "
+           "at most 0.05; relative changes only where the baseline is distinguishable from 0 "
+           "(Fieller interval); time to effect from a simultaneous band over time.", "",
+           "| scenario | difference [95% CI] | Holm p | established | relative change "
+           "[Fieller 95% CI] | effect size d_z | time to effect (years) |",
+           "|---|---|---|---|---|---|---|"]
     for name, c in sc["comparisons"].items():
         diff = (f"{_f(c['mean_diff'])} [{_f(c['conf_low'])}, {_f(c['conf_high'])}]")
-        rel = _pct(c["relative_change"]) if "relative_change" in c else "n/a"
+        if "relative_change" in c:
+            rel = (f"{_pct(c['relative_change'])} [{_pct(c['relative_change_low'])}, "
+                   f"{_pct(c['relative_change_high'])}]")
+        else:
+            rel = f"omitted: {c.get('relative_change_suppressed', 'n/a')}"
         if "effect_size_dz" in c:
             dz = _f(c["effect_size_dz"], 2)
         elif c["mean_diff"] == 0:
             dz = "none (identical in every replicate)"
         else:
             dz = "exact (the same difference in every replicate)"
-        tte = _f(c["time_to_effect_years"], 2) if c["time_to_effect_years"] is not None else (
-            "none")
-        out.append(f"| {name} | {diff} | {rel} | {dz} | {tte} |")
+        status = c.get("effect_over_time", "none")
+        if c["time_to_effect_years"] is not None:
+            tte = _f(c["time_to_effect_years"], 2)
+        elif status == "not_established":
+            tte = "not established (first appears at the horizon)"
+        else:
+            tte = "none"
+        est = "yes" if c.get("established") else "no"
+        out.append(f"| {name} | {diff} | {_f(c.get('p_holm'), 2)} | {est} | {rel} | {dz} | "
+                   f"{tte} |")
     return out
 
 
 def _effects(table: pd.DataFrame, info: dict[str, Any]) -> list[tuple[str, str]]:
     """(factor, direction words) of the factors with a detectable effect, strongest first."""
-    dirs = _directions(table)
+    dirs = _directions(table, info.get("morris"))
     if "sobol" in info["methods"]:
         main = _pick(table, "sobol", "ST")
     elif "morris" in info["methods"]:
         main = _pick(table, "morris", "mu_star")
+        effects = (info.get("morris") or {}).get("effects") or {}
+        if info.get("morris", {}).get("noise_checked"):
+            main = main[[bool((effects.get(lv) or {}).get("detectable")) for lv in main.index]]
     elif "anova" in info["methods"]:
         main = _pick(table, "anova", "S1")
     elif "pawn" in info["methods"]:
@@ -419,22 +528,44 @@ def _findings(result) -> list[str]:
         table = result.sensitivity[result.sensitivity["output"] == output]
         if oi.get("scenarios"):
             comps = oi["scenarios"]["comparisons"]
-            up = [n for n, c in comps.items() if c["conf_low"] > 0]
-            down = [n for n, c in comps.items() if c["conf_high"] < 0]
+            est = {n: c for n, c in comps.items() if c.get("established")}
+            up = [f"{n} (+{_f(c['mean_diff'])})" for n, c in est.items() if c["mean_diff"] > 0]
+            down = [f"{n} ({_f(c['mean_diff'])})" for n, c in est.items() if c["mean_diff"] < 0]
+            family = next((c.get("family_size") for c in comps.values()), None)
             text = (f"- `{output}`: raised by {', '.join(up) or 'no scenario'}; lowered by "
-                    f"{', '.join(down) or 'no scenario'} (against {oi['scenarios']['baseline']}).")
+                    f"{', '.join(down) or 'no scenario'} (absolute differences against "
+                    f"{oi['scenarios']['baseline']}; Holm-adjusted over {family} comparisons).")
             lines.append(text)
             continue
-        eff = _effects(table, oi)
-        if not eff:
-            lines.append(f"- `{output}`: no factor has an effect distinguishable from noise.")
+        nc = oi.get("noise_check") or {}
+        zero = (f" Zero-inflated: {_pct(nc['zero_share'])} of runs are exactly 0."
+                if nc.get("zero_inflated") else "")
+        morris_checked = (oi.get("morris") or {}).get("noise_checked")
+        if nc.get("suppress_claims") and "morris" not in oi["methods"]:
+            lines.append(f"- `{output}`: replicate noise is {_pct(nc['noise_share_of_means'])} "
+                         "of the variance of the design points' means (over "
+                         f"{_pct(noise.SUPPRESS_SHARE)}): no ranking or direction is claimed."
+                         + zero)
             continue
-        named = "; ".join(f"{lever} ({word.split(' (')[0]})" if word else lever
+        eff = _effects(table, oi)
+        unchecked = ""
+        if "morris" in oi["methods"] and not morris_checked:
+            unchecked = " Not checked against noise (one replicate)."
+        elif "morris" not in oi["methods"] and not nc.get("checked"):
+            unchecked = (f" Could not be checked against noise: {nc.get('replicates')} "
+                         f"replicate(s), fewer than {noise.MIN_NOISE_REPLICATES}; the ranking "
+                         "and directions are provisional.")
+        if not eff:
+            lines.append(f"- `{output}`: no lever has an effect distinguishable from noise."
+                         + unchecked + zero)
+            continue
+        named = "; ".join(f"{methods.lever_label(lever)} ({word.split(' (')[0]})" if word
+                          else methods.lever_label(lever)
                           for lever, word in eff[:TOP_FINDINGS])
         more = len(eff) - TOP_FINDINGS
         text = (f"- `{output}`: moved most by {named}"
                 + (f"; {more} more factor(s) with a smaller detectable effect."
-                   if more > 0 else "."))
+                   if more > 0 else ".") + unchecked + zero)
         kinds = {f["name"]: f.get("kind") for f in result.info["factors"]}
         if "behaviour" in kinds.values() and not result.info.get("levers_are_groups"):
             lever_eff = [(lv, w) for lv, w in eff if kinds.get(lv) not in ("behaviour", None)]
@@ -468,12 +599,13 @@ def _summaries(rules: dict[str, str]) -> str:
 
 
 def summary(result) -> str:
-    """The report's ``## Summary`` section.
+    """The report's ``## Summary`` section: per output, the effects beyond noise.
 
-    Per output, the factors (or scenarios) with an effect distinguishable from zero, strongest
-    first, with their direction.
+    The factors (or scenarios) with an effect distinguishable from replicate noise, strongest
+    first, with their direction, after the study's setting.
     """
-    return "\n".join(["## Summary", "", "Effects distinguishable from zero, strongest first "
+    return "\n".join(["## Summary", "", methods.setting(result.info), "",
+                      "Effects distinguishable from replicate noise, strongest first "
                       "(details in report.md):", ""] + _findings(result))
 
 
@@ -495,18 +627,17 @@ def _partial(info: dict[str, Any]) -> list[str]:
 def render(result) -> str:
     """The report as Markdown text."""
     info = result.info
-    st = result.settings
     n_runs, reps = info["n_runs"], info["replicates"]
     lines = [f"# Sensitivity analysis: {info.get('experiment') or result.path.name}", "",
              *_partial(info), "## Methods", "",
              f"The sweep ran the {info.get('model') or 'ieisim'} model on a {result.design} "
              f"design of {info['n_points']} design points with up to {reps} replicate(s) each "
              f"({n_runs} runs). Each run is reduced to one number per output: "
-             f"{_summaries(info['summaries'])}. Every index is computed on the replicate means "
-             f"of the design points, in the sampler's order, with {_SALIB} (methods: "
-             f"{', '.join(result.methods)}); intervals are {int(100 * st.conf_level)}% "
-             f"confidence intervals from {st.resamples} bootstrap resamples; analysis seed "
-             f"{st.seed}, so re-running the analysis gives the same numbers."]
+             f"{_summaries(info['summaries'])}; indices are computed on the replicate means "
+             "of the design points. " + " ".join(methods.paragraph(result))]
+    words = methods.glossary(result.methods, (info.get("morris_levels")))
+    if words:
+        lines += ["", "How to read the indices: " + " ".join(words)]
     if info.get("levers_are_groups"):
         lines.append("Indices are given for groups of levers (the sample was drawn by group).")
     lines += ["", summary(result), ""]
@@ -530,6 +661,11 @@ def render(result) -> str:
         if inter:
             lines += inter + [""]
         lines += _scenarios(oi, output) + ([""] if oi.get("scenarios") else [])
+        nc = oi.get("noise_check") or {}
+        if (ranking and nc.get("suppress_claims") and "morris" not in oi["methods"]):
+            lines += [f"Replicate noise is {_pct(nc['noise_share_of_means'])} of the variance "
+                      "of the design points' means, more than half: the ranking and directions "
+                      "above are not findings.", ""]
         lines += _discovery(oi["target"]) + [""]
         fr = _frontier(result.frontier.get(output), output, oi, info["factors"])
         if fr:

@@ -5,19 +5,28 @@ difference ``Y[s, r] - Y[baseline, r]`` removes the noise the scenarios share. F
 scenario and output (run summaries, see :mod:`sim.analysis.loading`):
 
 * ``mean_diff``: mean paired difference with a t interval (n - 1 degrees of freedom);
-* ``relative_change``: mean_diff / baseline mean (omitted when the baseline mean is 0),
-  interval scaled the same way;
+* ``p_value`` (paired t test) and ``p_holm``: Holm-adjusted over the whole family of
+  scenario x output comparisons of the analysis (set by :func:`holm_family`); a difference
+  is *established* only when ``p_holm`` is at most ``1 - conf``;
+* ``relative_change``: scenario mean / baseline mean - 1 with a Fieller interval (Fieller
+  1954, for the ratio of two correlated means); omitted when the baseline mean is not
+  distinguishable from 0 (the interval is then unbounded) -- absolute differences come
+  first;
 * ``effect_size_dz``: paired Cohen's d_z = mean_diff / sd(differences) with the normal
   approximation interval ``d_z +/- z sqrt(1/n + d_z^2 / (2n))``; omitted when the
   differences have no spread (the difference is then exact);
-* ``time_to_effect_years``: the first recorded year from which the interval of the paired
-  difference excludes 0 at every later recorded year, with the sign of the final
-  difference (needs the full time series and at least two replicates).
+* ``time_to_effect_years``: the first recorded year from which the *simultaneous* band of
+  the paired difference over time (max-|t| bootstrap over whole replicates, so the band
+  covers the whole path with the stated confidence) excludes 0 at every later recorded
+  year. An effect that first appears at the horizon is "not established"
+  (``effect_over_time = "not_established"``); the band is kept in ``band`` for figures
+  (needs the full time series and at least two replicates).
 """
 
 from __future__ import annotations
 
 import math
+import zlib
 from typing import Any
 
 import numpy as np
@@ -68,34 +77,128 @@ def paired(runs: pd.DataFrame, output: str, baseline: str, scenario: str) -> np.
     return (both[scenario] - both[baseline]).to_numpy(dtype=float)
 
 
-def time_to_effect(ts: pd.DataFrame, output: str, baseline: str, scenario: str,
-                   conf: float) -> float | None:
-    """First year from which the paired difference's interval excludes 0 for good."""
+BAND_RESAMPLES = 1000
+"""Whole-replicate bootstrap resamples for the simultaneous band over time."""
+
+
+def simultaneous_band(ts: pd.DataFrame, output: str, baseline: str, scenario: str,
+                      conf: float, rng: np.random.Generator) -> dict[str, list] | None:
+    """Paired difference over time with a simultaneous band (max-|t| over years).
+
+    Replicates are resampled whole (all years of a replicate together); the band's critical
+    value is the ``conf`` quantile of the largest |t| over the years, so the band covers the
+    whole path at once, not each year separately.
+
+    Returns:
+        ``{"year", "mean", "low", "high"}`` lists, or ``None`` without two replicates.
+
+    """
     data = ts[ts["scenario"].isin([baseline, scenario])]
-    wide = data.pivot_table(index=["year", "replicate"], columns="scenario", values=output,
-                            aggfunc="mean").dropna()
+    wide = data.pivot_table(index=["replicate", "year"], columns="scenario", values=output,
+                            aggfunc="mean")
     if wide.empty or scenario not in wide or baseline not in wide:
         return None
-    diff = (wide[scenario] - wide[baseline]).rename("d").reset_index()
-    years = sorted(diff["year"].unique())
-    signs = []
-    for year in years:
-        d = diff.loc[diff["year"] == year, "d"].to_numpy()
-        mean, sd, lo, hi = _interval(d, conf)
-        if len(d) < 2:
-            return None
-        signs.append(1 if lo > 0 else (-1 if hi < 0 else 0))
+    diff = (wide[scenario] - wide[baseline]).unstack("year").dropna()
+    d = diff.to_numpy(dtype=float)  # (replicates, years)
+    n = d.shape[0]
+    if n < 2:
+        return None
+    mean = d.mean(axis=0)
+    se = d.std(axis=0, ddof=1) / math.sqrt(n)
+    draws = rng.integers(0, n, size=(BAND_RESAMPLES, n))
+    boot = d[draws]
+    bmean = boot.mean(axis=1)
+    bse = boot.std(axis=1, ddof=1) / math.sqrt(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.abs(bmean - mean) / bse
+    t = np.where(np.isfinite(t), t, 0.0)
+    crit = float(np.quantile(t.max(axis=1), conf))
+    crit = max(crit, float(student_t.ppf(0.5 + conf / 2, n - 1)))
+    return {"year": [float(y) for y in diff.columns], "mean": mean.tolist(),
+            "low": (mean - crit * se).tolist(), "high": (mean + crit * se).tolist(),
+            "critical_value": crit}
+
+
+def paired_levels(runs: pd.DataFrame, output: str, baseline: str,
+                  scenario: str) -> tuple[np.ndarray, np.ndarray]:
+    """(scenario values, baseline values), one pair per replicate present in both."""
+    wide = runs.pivot_table(index="replicate", columns="scenario", values=output,
+                            aggfunc="mean")
+    both = wide[[baseline, scenario]].dropna()
+    return both[scenario].to_numpy(dtype=float), both[baseline].to_numpy(dtype=float)
+
+
+def time_to_effect(band: dict[str, list] | None) -> tuple[float | None, str]:
+    """First year from which the simultaneous band excludes 0 for good, and a status.
+
+    Status: ``established``, ``not_established`` (it first appears at the horizon) or
+    ``none``.
+    """
+    if band is None:
+        return None, "none"
+    signs = [1 if lo > 0 else (-1 if hi < 0 else 0) for lo, hi in zip(band["low"],
+                                                                      band["high"],
+                                                                      strict=True)]
     final = signs[-1]
     if final == 0:
-        return None
+        return None, "none"
     start = len(signs)
     while start > 0 and signs[start - 1] == final:
         start -= 1
-    return float(years[start])
+    if start == len(signs) - 1:
+        return None, "not_established"
+    return float(band["year"][start]), "established"
+
+
+def fieller(num: np.ndarray, den: np.ndarray, conf: float) -> tuple[float, float, float] | None:
+    """Ratio of two paired means ``mean(num) / mean(den)`` with its Fieller interval.
+
+    ``None`` when the denominator's mean is not distinguishable from 0 (the interval is
+    unbounded) or there are fewer than two pairs.
+    """
+    n = len(num)
+    if n < 2:
+        return None
+    mn, md = float(num.mean()), float(den.mean())
+    vn, vd = float(num.var(ddof=1)) / n, float(den.var(ddof=1)) / n
+    cov = float(np.cov(num, den, ddof=1)[0, 1]) / n
+    t = float(student_t.ppf(0.5 + conf / 2, n - 1))
+    if md == 0 or t * t * vd >= md * md:
+        return None
+    ratio = mn / md
+    g = t * t * vd / (md * md)
+    centre = ratio - g * cov / vd if vd > 0 else ratio
+    disc = vn - 2 * ratio * cov + ratio * ratio * vd - g * (vn - (cov * cov / vd if vd > 0
+                                                                  else 0.0))
+    half = t / abs(md) * math.sqrt(max(disc, 0.0))
+    return ratio, (centre - half) / (1 - g), (centre + half) / (1 - g)
+
+
+def holm_family(detail: dict[str, dict[str, dict]], conf: float) -> list[dict]:
+    """Holm-adjust the p-values of every scenario x output comparison.
+
+    Sets ``p_holm``, ``established`` and ``family_size`` in place; returns the ``p_holm``
+    table rows.
+    """
+    from sim.analysis.elementary import holm
+
+    keys = [(o, s) for o, comps in detail.items() for s in comps]
+    p = np.array([detail[o][s].get("p_value", math.nan) for o, s in keys], dtype=float)
+    adj = holm(p)
+    rows = []
+    for (o, s), a in zip(keys, adj, strict=True):
+        info = detail[o][s]
+        info["p_holm"] = None if not np.isfinite(a) else float(a)
+        info["established"] = bool(np.isfinite(a) and a <= 1 - conf)
+        info["family_size"] = len(keys)
+        if np.isfinite(a):
+            rows.append(row(o, "paired", s, "p_holm", float(a)))
+    return rows
 
 
 def compare(runs: pd.DataFrame, timeseries: pd.DataFrame | None, outputs: list[str],
-            baseline: str, scenarios: list[str], conf: float) -> tuple[list[dict], dict]:
+            baseline: str, scenarios: list[str], conf: float,
+            seed: int = 0) -> tuple[list[dict], dict]:
     """Paired comparisons of every scenario against ``baseline`` for every output.
 
     Returns:
@@ -122,22 +225,36 @@ def compare(runs: pd.DataFrame, timeseries: pd.DataFrame | None, outputs: list[s
                                     "baseline_mean": float(base_means[output])}
             rows.append(row(output, "paired", scn, "mean_diff", mean,
                             *((lo, hi) if n > 1 else (None, None))))
-            base = float(base_means[output])
-            if base != 0:
-                rel = mean / base
+            if n > 1:
+                info["p_value"] = (float(2 * student_t.sf(abs(mean) / (sd / math.sqrt(n)),
+                                                          n - 1)) if sd > 0 else
+                                   (0.0 if mean != 0 else 1.0))
+            num, den = paired_levels(runs, output, baseline, scn)
+            ratio = fieller(num, den, conf)
+            if ratio is not None:
+                rel, rlo, rhi = ratio[0] - 1, ratio[1] - 1, ratio[2] - 1
                 info["relative_change"] = rel
-                bounds = sorted((lo / base, hi / base)) if n > 1 else [None, None]
-                rows.append(row(output, "paired", scn, "relative_change", rel, *bounds))
+                info["relative_change_low"], info["relative_change_high"] = rlo, rhi
+                rows.append(row(output, "paired", scn, "relative_change", rel, rlo, rhi))
+            else:
+                info["relative_change_suppressed"] = (
+                    "baseline mean not distinguishable from 0" if n > 1 else
+                    "one replicate: no interval")
             if n > 1 and sd > 0:
                 dz = mean / sd
                 half = z * math.sqrt(1 / n + dz * dz / (2 * n))
                 info["effect_size_dz"] = dz
                 rows.append(row(output, "paired", scn, "effect_size_dz", dz, dz - half,
                                 dz + half))
-            tte = None
+            tte, status, band = None, "none", None
             if timeseries is not None and "scenario" in timeseries:
-                tte = time_to_effect(timeseries, output, baseline, scn, conf)
+                band = simultaneous_band(timeseries, output, baseline, scn, conf,
+                                         np.random.default_rng(
+                    [seed, zlib.crc32(output.encode()), zlib.crc32(scn.encode())]))
+                tte, status = time_to_effect(band)
             info["time_to_effect_years"] = tte
+            info["effect_over_time"] = status
+            info["band"] = band
             if tte is not None:
                 rows.append(row(output, "paired", scn, "time_to_effect_years", tte))
             detail[output][scn] = info

@@ -3,7 +3,8 @@
 ``grid`` is the full factorial over the listed values (first factor varies slowest);
 ``lhs`` a Latin hypercube (SALib ``latin``), ``sobol`` Saltelli's extension of the Sobol'
 sequence (SALib ``sobol``: ``N * (D + 2)`` points, ``N * (2D + 2)`` with second order),
-``morris`` Morris trajectories (SALib ``morris``: ``trajectories * (D + 1)`` points) and
+``morris`` Morris trajectories (SALib ``morris``: ``trajectories * (D + 1)`` points), ``ofat``
+one factor at a time (``centres * D * levels`` points, see :func:`ofat_layout`) and
 ``scenarios`` one point per scenario file. With ``groups = true``, Sobol' and Morris sample
 lever groups (SALib ``groups``): ``D`` above is then the number of groups. SALib's analyzers
 need the rows in exactly this order, so a point's index is its row here. The samplers draw from
@@ -52,7 +53,53 @@ def n_points(exp: Experiment) -> int:
         return exp.options["n"] * (2 * d + 2 if exp.options["second_order"] else d + 2)
     if exp.design == "morris":
         return exp.options["trajectories"] * (d + 1)
+    if exp.design == "ofat":
+        return len(exp.options["centres"]) * len(exp.factors) * exp.options["levels"]
     return len(exp.scenarios)
+
+
+def ofat_levels(low: float, high: float, levels: int) -> np.ndarray:
+    """The ``levels`` evenly spaced values from ``low`` to ``high`` (both included)."""
+    return np.linspace(float(low), float(high), int(levels))
+
+
+def ofat_layout(factors: list[str], centres: list[str], levels: int) -> pd.DataFrame:
+    """Which centre, factor and level each point of a one-factor-at-a-time design is.
+
+    Points run centre by centre, within a centre factor by factor (in factor order), within
+    a factor from the lowest level to the highest. Columns: ``point, centre, lever, level``
+    (``level`` 0 .. levels-1). Pure function of its arguments, so the figures and the
+    analysis rebuild it from the manifest (``experiment.options``).
+    """
+    rows = [(c, f, k) for c in centres for f in factors for k in range(int(levels))]
+    df = pd.DataFrame(rows, columns=["centre", "lever", "level"])
+    df.insert(0, "point", np.arange(len(df), dtype=np.int64))
+    return df
+
+
+def ofat_centre_values(exp: Experiment, centre: str) -> dict[str, float]:
+    """Factor values at ``centre``: the package's lever values, other factors the base's."""
+    from sim.params import BY_NAME
+    from sim.policies import package_levers
+
+    package = package_levers(centre)
+    base = exp.bases[exp.scenario]
+    return {f.name: package[f.name] if f.name in package else base[BY_NAME[f.name].key]
+            for f in exp.factors}
+
+
+def _ofat_design(exp: Experiment) -> pd.DataFrame:
+    names = list(exp.factor_names)
+    levels = exp.options["levels"]
+    rows = []
+    for centre in exp.options["centres"]:
+        at = ofat_centre_values(exp, centre)
+        for f in exp.factors:
+            for value in ofat_levels(f.low, f.high, levels):
+                row = dict(at)
+                row[f.name] = value
+                rows.append([row[n] for n in names])
+    return pd.DataFrame(rows, columns=names)
 
 
 def build_design(exp: Experiment) -> pd.DataFrame:
@@ -66,6 +113,12 @@ def build_design(exp: Experiment) -> pd.DataFrame:
     if exp.design == "grid":
         rows = list(itertools.product(*(f.values for f in exp.factors)))
         df = pd.DataFrame(rows, columns=names)
+        return _typed(exp, df)
+    if exp.design == "ofat":
+        df = _ofat_design(exp)
+        for f in exp.factors:
+            if f.dtype == "int":
+                df[f.name] = np.clip(np.rint(df[f.name]), f.low, f.high)
         return _typed(exp, df)
     problem = salib_problem(exp)
     rng = design_rng(exp.seed)

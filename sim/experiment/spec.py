@@ -11,7 +11,7 @@ File format (all keys but ``name`` and ``design`` optional)::
     description = "..."
     model = "cooperation"            # or "ishigami" (the built-in test function)
     scenario = "status_quo"          # base scenario: a name in configs/ or a path
-    design = "morris"                # grid | lhs | sobol | morris | scenarios
+    design = "morris"                # grid | lhs | sobol | morris | ofat | scenarios
     replicates = 3                   # runs per design point (seeds: sim.experiment.seeds)
     years = 10                       # horizon (default: the base scenario's run.years)
     seed = 20251125                  # master seed (default: the base scenario's run.seed)
@@ -33,6 +33,10 @@ File format (all keys but ``name`` and ``design`` optional)::
               # sobol and morris: groups = true samples lever groups (SALib ``groups``):
               # a lever's group is its declared group, any other factor is its own group
     [lhs]     samples = 100
+    [ofat]    levels = 9, centres = ["status_quo", "reform_package"]
+              # one factor at a time: each factor over ``levels`` evenly spaced values from
+              # low to high, the others at the centre's values (a policy package on the base
+              # scenario); every centre in turn (sim.experiment.design.ofat_layout)
     [analysis]                       # optional settings of `ieisim analyze` (not of the runs)
     targets = { joint_rd_per_100_firms = ">= 5" }    # also groups, baseline, resamples, ...
 """
@@ -60,20 +64,23 @@ from sim.params import (
 )
 
 MODELS = ("cooperation", "ishigami")
-DESIGNS = ("grid", "lhs", "sobol", "morris", "scenarios")
+DESIGNS = ("grid", "lhs", "sobol", "morris", "ofat", "scenarios")
 KEEP = ("final", "timeseries")
 _TOP_KEYS = ("name", "description", "model", "scenario", "design", "replicates", "years", "seed",
              "outputs", "keep", "every", "scenarios", "fixed", "factors", "sobol", "morris",
-             "lhs", "analysis")
+             "lhs", "ofat", "analysis")
 ANALYSIS_KEYS = ("groups", "targets", "baseline", "resamples", "conf_level", "seed")
 """Keys of an experiment's optional ``[analysis]`` table (read by :mod:`sim.analysis`, which
 validates their values); it does not change the runs, so it is not part of the digest."""
 _OPTION_KEYS = {"sobol": {"n": int, "second_order": bool, "groups": bool},
                 "morris": {"trajectories": int, "levels": int, "groups": bool},
-                "lhs": {"samples": int}}
+                "lhs": {"samples": int},
+                "ofat": {"levels": int, "centres": list}}
 _OPTION_DEFAULTS = {"sobol": {"second_order": False, "groups": False},
-                    "morris": {"levels": 4, "groups": False}}
-_REQUIRED_OPTIONS = {"sobol": ("n",), "morris": ("trajectories",), "lhs": ("samples",)}
+                    "morris": {"levels": 4, "groups": False},
+                    "ofat": {"centres": ["status_quo"]}}
+_REQUIRED_OPTIONS = {"sobol": ("n",), "morris": ("trajectories",), "lhs": ("samples",),
+                     "ofat": ("levels",)}
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MAX_REPLICATES = 100_000
 """Upper bound on replicates per point (a typo guard, not a model limit)."""
@@ -320,6 +327,24 @@ def _factor(model: str, name: str, spec: Any, design: str) -> Factor:
     return Factor(name, kind, group, float(low), float(high), None, dtype, unit)
 
 
+def _ofat_centres(model: str, centres: Any) -> list[str]:
+    """Check ``[ofat] centres``: a non-empty list of distinct policy package names."""
+    if model != "cooperation":
+        raise ConfigError("ofat: the one-factor design centres on policy packages, which need "
+                          "model = 'cooperation'")
+    from sim.policies import PACKAGES
+
+    if not isinstance(centres, list) or not centres:
+        raise ConfigError(f"ofat.centres = {centres!r}: expected a non-empty list of policy "
+                          f"packages ({', '.join(PACKAGES)})")
+    for c in centres:
+        if not isinstance(c, str) or c not in PACKAGES:
+            raise _unknown("ofat centre", str(c), PACKAGES)
+    if len(set(centres)) != len(centres):
+        raise ConfigError(f"ofat.centres = {centres!r}: names repeat")
+    return list(centres)
+
+
 def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) -> Experiment:
     """Validate a parsed experiment mapping (see the module docstring for the format)."""
     for key in data:
@@ -445,6 +470,9 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
             _int("morris.levels", options["levels"], 2)
         elif design == "lhs":
             _int("lhs.samples", options["samples"], 1)
+        elif design == "ofat":
+            _int("ofat.levels", options["levels"], 2)
+            options["centres"] = _ofat_centres(model, options["centres"])
 
     # horizon, seed, outputs
     years = None

@@ -34,7 +34,15 @@ from sim.figures.style import styled
 from sim.outputs import check_figures_folder, named_os_errors, staging_folder, swap_in
 
 FIGURES_DIR = "figures"
-"""Sub-folder of DIR that receives the figures."""
+"""Sub-folder of DIR that receives the figures (English labels)."""
+FIGURES_DIRS = {"en": FIGURES_DIR, "zh": "figures_zh"}
+"""Sub-folder of DIR per label language: Chinese figures sit beside the English ones and
+never replace them."""
+
+
+def figures_dir(lang: str = "en") -> str:
+    """Sub-folder of DIR that receives the figures labelled in ``lang``."""
+    return FIGURES_DIRS[lang]
 
 
 @dataclass(frozen=True)
@@ -101,9 +109,26 @@ def plan(folder: Path, labels: Labels, compare: Path | None = None) -> tuple[lis
     return plan_sweep(folder, labels), f"Figures of sweep `{folder.name}`"
 
 
+def manifest_kind(folder: Path) -> str:
+    """``run`` or ``sweep`` (from ``manifest.json``)."""
+    return str(read_manifest(folder)["kind"])
+
+
+def _write_tables(folder: Path, labels: Labels, out_dir: Path, kind: str) -> list[str]:
+    """The LaTeX tables of a sweep folder (none for a run folder), written to ``out_dir``."""
+    if kind != "sweep":
+        return []
+    from sim.figures.sweep import sweep_tables
+    from sim.figures.tables import write_tables
+
+    return write_tables(sweep_tables(folder, labels), out_dir)
+
+
 def make_figures(folder: str | Path, lang: str = "en",
                  compare: str | Path | None = None) -> list[FigureRecord]:
     """Draw every figure ``folder`` supports into ``folder/figures/``; return the records.
+
+    Chinese figures (``lang="zh"``) go to ``folder/figures_zh/`` (:func:`figures_dir`).
 
     Args:
         folder: a run folder or a sweep folder.
@@ -117,7 +142,7 @@ def make_figures(folder: str | Path, lang: str = "en",
     """
     folder = Path(folder)
     labels = Labels(lang)
-    out = folder / FIGURES_DIR
+    out = folder / figures_dir(lang)
     with styled(lang):  # checks the font before anything is read or written
         planned, heading = plan(folder, labels, Path(compare) if compare is not None else None)
         check_figures_folder(out)  # never replace a user's files
@@ -127,10 +152,13 @@ def make_figures(folder: str | Path, lang: str = "en",
             for p in planned:
                 fig, data = p.draw()
                 records.append(save_figure(fig, data, partial, p.name, p.title, p.source))
+            tex = _write_tables(folder, labels, partial, manifest_kind(folder))
             about = (f"Labels: {'Chinese' if lang == 'zh' else 'English'}. "
                      f"Source folder: `{folder.name}`" +
                      (f"; compared with `{Path(compare).name}`." if compare is not None
-                      else ".") + (f"\n\n**Partial data:** {note}." if note else ""))
+                      else ".") + (f"\n\n**Partial data:** {note}." if note else "")
+                     + (f" LaTeX tables (booktabs): {', '.join(f'[{t}]({t})' for t in tex)}."
+                        if tex else ""))
             # as typed where ieisim ran (e.g. `results/demo` from the project folder), else
             # in the folder's parent: either way the index reads the same on any machine
             base, shown, where = Path.cwd().resolve(), None, ""

@@ -16,7 +16,7 @@ from sim.analysis.discovery import parse_target
 from sim.errors import UsageError
 from sim.figures.labels import Labels
 from sim.figures.layout import legend_below, new_figure, panel_title
-from sim.figures.style import HIGHLIGHT_COLOR, MUTED_COLOR
+from sim.figures.style import HIGHLIGHT_COLOR, MUTED_COLOR, REFERENCE_COLOR
 
 BAR_HEIGHT = 0.55
 """Height of a range bar, in units of the spacing between levers."""
@@ -30,9 +30,13 @@ def _target_text(target: str, labels: Labels) -> str:
     """``"joint_rd_per_100_firms >= 5"`` with the output's display label."""
     try:
         name, op, threshold = parse_target(str(target))
-    except UsageError:
-        return str(target)
-    return f"{labels.metric(name, unit=False) if name else ''} {op} {threshold:.3g}".strip()
+    except UsageError:  # e.g. a combined target "a >= 3 and b <= 150"
+        text = str(target)
+        for ascii_op in (">=", "<=", "!="):
+            text = text.replace(ascii_op, labels.op(ascii_op))
+        return text
+    return (f"{labels.metric(name, unit=False) if name else ''} {labels.op(op)} "
+            f"{threshold:.3g}").strip()
 
 
 def _fmt(v: float) -> str:
@@ -59,8 +63,14 @@ def discovery_ranges(disc: pd.DataFrame, factors: list[dict], labels: Labels):
     span = (data["swept_high"] - data["swept_low"]).replace(0.0, np.nan)
     data["low_position"] = ((data["low"] - data["swept_low"]) / span).clip(0, 1)
     data["high_position"] = ((data["high"] - data["swept_low"]) / span).clip(0, 1)
+    # each restriction's quasi-p (Bryant & Lempert 2010): above 0.05 it is not significant
+    data["qp_value"] = (data["qp_value"].astype(float) if "qp_value" in data
+                        else np.nan)
+    data["significant"] = (data["significant"].astype(str).str.lower().isin(["true", "1"])
+                           if "significant" in data else True)
     data = data[["output", "target", "box", "n_boxes", "lever", "low", "high", "swept_low",
-                 "swept_high", "low_position", "high_position", "coverage", "density"]]
+                 "swept_high", "low_position", "high_position", "coverage", "density",
+                 "qp_value", "significant"]]
     data = data.reset_index(drop=True)
     targets = list(dict.fromkeys(data["target"]))
     counts = [int((data["target"] == t).sum()) for t in targets]
@@ -75,12 +85,19 @@ def discovery_ranges(disc: pd.DataFrame, factors: list[dict], labels: Labels):
         full = ax.barh(y, np.ones(len(d)), height=BAR_HEIGHT, color="white",
                        edgecolor=MUTED_COLOR, linewidth=0.6, hatch="////",
                        label=labels.word("full_range"))
-        found = ax.barh(y, d["high_position"] - d["low_position"], left=d["low_position"],
-                        height=BAR_HEIGHT, color=HIGHLIGHT_COLOR, edgecolor="black",
-                        linewidth=0.5, label=labels.word("found_range"))
-        handles = [full, found]
+        sig = d["significant"].to_numpy(dtype=bool)
+        found = ax.barh(y[sig], (d["high_position"] - d["low_position"])[sig],
+                        left=d["low_position"][sig], height=BAR_HEIGHT, color=HIGHLIGHT_COLOR,
+                        edgecolor="black", linewidth=0.5, label=labels.word("found_range"))
+        weak = ax.barh(y[~sig], (d["high_position"] - d["low_position"])[~sig],
+                       left=d["low_position"][~sig], height=BAR_HEIGHT, color=MUTED_COLOR,
+                       edgecolor=REFERENCE_COLOR, linewidth=0.5,
+                       label=labels.word("not_significant"))
+        handles = [full, found, weak]
         ax.set_yticks(y, [f"{labels.lever(r['lever'], unit=False)} "
-                          f"[{_fmt(r['low'])}, {_fmt(r['high'])}]" for _, r in d.iterrows()])
+                          f"[{_fmt(r['low'])}, {_fmt(r['high'])}]"
+                          + (f"  qp = {r['qp_value']:.2g}" if np.isfinite(r["qp_value"])
+                             else "") for _, r in d.iterrows()])
         ax.tick_params(axis="y", length=0)
         ax.set_ylim(-0.6, len(d) - 0.4)
         ax.set_xlim(0, 1)

@@ -35,15 +35,39 @@ WORDS: dict[str, tuple[str, str]] = {
     "second_order": ("Second-order index S2", "二阶指数 S2"),
     "mu_star": ("μ* (mean |elementary effect|)", "μ*(基本效应绝对值均值)"),
     "sigma": ("σ (std. of elementary effects)", "σ(基本效应标准差)"),
-    "non_dominated": ("Non-dominated", "非劣政策"),
+    "per_range": ("{unit} per lever range", "{unit}/杠杆全范围"),
+    "per_range_unitless": ("per lever range", "每杠杆全范围"),
+    "non_dominated": ("Non-dominated, distinguishable from the cheaper frontier point",
+                      "非劣且与更便宜的前沿点可区分"),
+    "not_distinguishable": ("Non-dominated, not distinguishable from noise",
+                            "非劣但与噪声不可区分"),
+    "zero_inflated": ("{pct:.0f}% of runs exactly 0 (zero-inflated)",
+                      "{pct:.0f}% 的运行结果恰为 0(零膨胀)"),
     "dominated": ("Dominated", "被支配政策"),
     "target": ("Target {op} {value:.3g}", "目标 {op} {value:.3g}"),
+    "at_centre": ("centre", "中心点"),
+    "simultaneous": ("line: paired mean; band: simultaneous {pct:g}% band over all years;\n"
+                     "ticks on top: years whose band excludes 0",
+                     "线:配对均值;带:覆盖全部年份的 {pct:g}% 联合置信带;\n"
+                     "顶部刻度:置信带不含 0 的年份"),
+    "joint_rd_right": ("Joint R&D share (right axis)", "联合研发占比(右轴)"),
+    "base_sample": ("Base sample size N", "基础样本量 N"),
+    "analytic": ("Analytic value", "解析值"),
+    "cost_isolines": ("dotted isolines: {unit}", "点线为等值线:{unit}"),
+    "contour_hidden": ("target contour hidden:\nreplicate noise > half of\n"
+                       "the variance of the means",
+                       "目标等值线未画出:\n重复噪声超过\n均值方差的一半"),
     "target_outside": ("{target}: not crossed in this range", "{target}:在此范围内未达到"),
     "box_title": ("{target}: box {box} of {n}, coverage {coverage:.2f}, density {density:.2f}",
                   "{target}:第 {box}/{n} 个区域,覆盖率 {coverage:.2f},密度 {density:.2f}"),
     "lever_position": ("Position in lever range (0 = low, 1 = high)",
                        "在杠杆取值范围中的位置(0 = 下限,1 = 上限)"),
     "full_range": ("Swept range", "扫描范围"),
+    "not_significant": ("Range found, not significant (quasi-p > 0.05)",
+                        "发现的范围,不显著(拟 p > 0.05)"),
+    "detectable": ("Above the noise floor (Holm p ≤ {alpha:g})",
+                   "高于噪声下限(Holm p ≤ {alpha:g})"),
+    "not_detectable": ("Not distinguishable from replicate noise", "与重复噪声不可区分"),
     "found_range": ("Range found", "发现的范围"),
     "colleges": ("Colleges", "院校"),
     "enterprises": ("Enterprises", "企业"),
@@ -56,8 +80,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "ties_label": ("{n} ties", "{n} 条合作关系"),
     "final_year": ("year {year:g}", "第 {year:g} 年"),
     "small": ("Small (< 300 staff)", "小型(< 300 人)"),
-    "medium": ("Medium (300-999 staff)", "中型(300-999 人)"),
-    "large": ("Large (>= 1000 staff)", "大型(>= 1000 人)"),
+    "medium": ("Medium (300–999 staff)", "中型(300–999 人)"),
+    "large": ("Large (≥ 1000 staff)", "大型(≥ 1000 人)"),
+    "band_ci": ("line: replicate mean; band: {pct:g}% interval of the mean, {n} replicates",
+                "线:重复均值;带:均值的 {pct:g}% 区间,{n} 次重复"),
+    "threshold_untested": ("No thresholds assessed: {n} replicates (a breakpoint interval "
+                           "needs ≥ {need})",
+                           "未评估阈值:仅 {n} 次重复(断点区间需要 ≥ {need} 次)"),
+    "threshold_key": ("Threshold: breakpoint, {pct:g}% interval shaded (only where narrower "
+                      "than a third of the range)",
+                      "阈值:断点,阴影为 {pct:g}% 区间(仅当窄于取值范围的三分之一时标出)"),
     "fiscal": ("Fiscal incentives (group)", "财税激励(组)"),
     "retention": ("Talent retention (group)", "人才留用(组)"),
     "evaluation": ("Evaluation reform (group)", "评价改革(组)"),
@@ -69,6 +101,10 @@ WORDS: dict[str, tuple[str, str]] = {
 """Figure words (English, Chinese) by key; some are format strings."""
 
 
+TYPOGRAPHIC_OPS = {">=": "≥", "<=": "≤", "!=": "≠"}
+"""ASCII comparison operators and the signs printed in titles and legends."""
+
+
 class Labels:
     """Labels in one language (``"en"`` or ``"zh"``)."""
 
@@ -77,8 +113,13 @@ class Labels:
         self._i = 0 if lang == "en" else 1
 
     def word(self, key: str, **fmt) -> str:
-        """A figure word from :data:`WORDS`, formatted with ``fmt``."""
+        """A figure word from :data:`WORDS`, formatted with ``fmt``.
+
+        An ``op`` argument (``>=``, ``<=``) is printed as its typographic sign.
+        """
         text = WORDS[key][self._i]
+        if isinstance(fmt.get("op"), str):
+            fmt["op"] = self.op(fmt["op"])
         return text.format(**fmt) if fmt else text
 
     def _with_unit(self, label: str, unit: str, wrap: bool = False) -> str:
@@ -116,6 +157,18 @@ class Labels:
             return self.word(name) if name in LEVER_GROUPS else name
         text = p.label if self.lang == "en" else p.label_zh
         return self._with_unit(text, p.unit, wrap) if unit else text
+
+    def unit_of_lever(self, name: str) -> str:
+        """The unit of lever ``name`` as an axis label ("" if unitless or unknown)."""
+        p = BY_NAME.get(name)
+        if p is None or p.unit.strip() in _UNITLESS:
+            return ""
+        return units.unit_text(p.unit, self.lang)
+
+    @staticmethod
+    def op(op: str) -> str:
+        """A comparison operator in typographic form (``>=`` -> ``≥``, ``<=`` -> ``≤``)."""
+        return TYPOGRAPHIC_OPS.get(op.strip(), op)
 
     def rung(self, name: str) -> str:
         """Display name of a rung (or "none")."""

@@ -14,13 +14,21 @@ from matplotlib.lines import Line2D
 
 from sim.figures.labels import Labels
 from sim.figures.layout import annotate_apart, legend_below, new_figure, panel_grid, panel_title
-from sim.figures.style import MUTED_COLOR, REFERENCE_COLOR, SEQUENTIAL_CMAP, SERIES_COLORS
+from sim.figures.style import (
+    HIGHLIGHT_COLOR,
+    MUTED_COLOR,
+    REFERENCE_COLOR,
+    SEQUENTIAL_CMAP,
+    SERIES_COLORS,
+)
 
 SOBOL, MORRIS = "sobol", "morris"
 """``method`` values of the Sobol' and Morris rows."""
 FIRST, TOTAL, SECOND = "S1", "ST", "S2"
 """``index`` values of the Sobol' first-order, total and second-order rows."""
 MU_STAR, SIGMA = "mu_star", "sigma"
+P_NOISE = "p_noise_holm"
+"""``index`` of the Morris rows with mu*'s Holm-adjusted p against replicate noise."""
 """``index`` values of the Morris rows."""
 BAR_HEIGHT = 0.38
 """Height of one bar, in units of the spacing between levers."""
@@ -36,7 +44,11 @@ MORRIS_LABEL_SHARE = 0.08
 """Morris points are numbered when mu* or sigma reaches this share of the panel's largest."""
 PAD_SHARE = 0.04
 """Room left below zero on the Morris axes, as a share of the axis range."""
-MORRIS_ROW_IN = 2.3
+MORRIS_RATIOS = (0.1, 0.5, 1.0)
+"""Reference lines sigma / mu* drawn on the Morris plot: below 0.1 a lever acts almost
+linearly and alone, above 1 its effect depends strongly on the other levers (or is
+non-monotone); Garcia Sanchez et al. (2014)."""
+MORRIS_ROW_IN = 2.5
 """Height of a row of Morris panels, inches."""
 _COLS = 3
 
@@ -52,13 +64,20 @@ def _ci(d: pd.DataFrame) -> np.ndarray:
     return np.vstack([lo.to_numpy(), hi.to_numpy()])
 
 
-def sobol_bars(sens: pd.DataFrame, labels: Labels, levers: list[str]):
+def sobol_bars(sens: pd.DataFrame, labels: Labels, levers: list[str],
+               analytic: dict[tuple[str, str], float] | None = None):
     """S1 and ST with confidence intervals as horizontal bars, one panel per outcome.
 
-    ``levers`` gives the bar order (top to bottom). Data: the S1/ST rows of ``sens``.
+    ``levers`` gives the bar order (top to bottom). ``analytic`` (``(lever, index) ->
+    value``, e.g. the Ishigami function's exact indices) adds a marker on each bar at the
+    analytic value. Data: the S1/ST rows of ``sens`` and an ``analytic`` column (NaN where
+    none).
     """
+    analytic = analytic or {}
     data = sens[(sens["method"] == SOBOL) & sens["index"].isin([FIRST, TOTAL])]
     data = data.reset_index(drop=True)
+    data["analytic"] = [analytic.get((lv, ix), np.nan)
+                        for lv, ix in zip(data["lever"], data["index"], strict=True)]
     outputs = _outputs(data)
     fig, axes = panel_grid(len(outputs), max_cols=_COLS, sharey=True,
                            row_height=1.0 + ROW_PER_LEVER_IN * len(levers))
@@ -77,6 +96,12 @@ def sobol_bars(sens: pd.DataFrame, labels: Labels, levers: list[str]):
                                    xerr=_ci(d), error_kw={"elinewidth": 0.6, "capsize": 1.5,
                                                           "ecolor": REFERENCE_COLOR},
                                    label=labels.word(word)))
+            if analytic:
+                exact = [analytic.get((lv, index), np.nan) for lv in levers]
+                mark = ax.scatter(exact, y + shift, marker="|", s=60, color=HIGHLIGHT_COLOR,
+                                  linewidths=1.4, zorder=4, label=labels.word("analytic"))
+                if k == 1:
+                    handles.append(mark)
         ax.axvline(0.0, color=REFERENCE_COLOR, linewidth=0.5)
         ax.set_yticks(y, [labels.lever(lv, unit=False) for lv in levers])
         ax.set_xlabel(labels.word("sobol_index"))
@@ -122,18 +147,36 @@ def sobol_second_order(sens: pd.DataFrame, labels: Labels, levers: list[str], ou
     return fig, data
 
 
-def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
+def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str],
+                   alpha: float = 0.05):
     """Morris mu* against sigma, one panel per outcome; points numbered by lever.
 
     Numbers follow ``levers`` (the same in every panel) and are keyed below the panels, so
     names never overlap the data; points near the origin (below
     :data:`MORRIS_LABEL_SHARE` of the panel's largest value) stay unnumbered.
-    Data columns: ``output, lever, number, mu_star, sigma, labelled``.
+    mu* carries its interval as a horizontal error bar (``conf_low``/``conf_high`` of the
+    mu_star rows); dotted and dashed lines mark sigma/mu* = 0.1, 0.5 and 1; axes are in the
+    output's unit per full lever range (elementary effects of SALib's Morris method are
+    taken on inputs scaled to 0-1).
+    Points whose mu* does not exceed replicate noise (the analysis' ``p_noise_holm`` above
+    ``alpha``) are hollow.
+    Data columns: ``output, lever, number, mu_star, sigma, mu_star_low, mu_star_high,
+    p_noise_holm, detectable, labelled``.
     """
     rows = sens[(sens["method"] == MORRIS) & sens["index"].isin([MU_STAR, SIGMA])]
     data = (rows.pivot_table(index=["output", "lever"], columns="index", values="value",
                              sort=False)
             .reindex(columns=[MU_STAR, SIGMA]).reset_index())
+    mu = rows[rows["index"] == MU_STAR].set_index(["output", "lever"])
+    at = pd.MultiIndex.from_frame(data[["output", "lever"]])
+    data["mu_star_low"] = mu["conf_low"].reindex(at).to_numpy(dtype=float)
+    data["mu_star_high"] = mu["conf_high"].reindex(at).to_numpy(dtype=float)
+    # the noise floor of the analysis (Holm-adjusted p of mu* against replicate noise)
+    noise = sens[(sens["method"] == MORRIS) & (sens["index"] == P_NOISE)]
+    data["p_noise_holm"] = (noise.set_index(["output", "lever"])["value"].reindex(at)
+                            .to_numpy(dtype=float) if not noise.empty else np.nan)
+    data["detectable"] = np.where(np.isfinite(data["p_noise_holm"]),
+                                  data["p_noise_holm"] <= alpha, True)
     numbers = {lv: k + 1 for k, lv in enumerate(levers)}
     for lv in dict.fromkeys(data["lever"]):
         numbers.setdefault(lv, len(numbers) + 1)
@@ -145,17 +188,32 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
     fig, axes = panel_grid(len(outputs), max_cols=_COLS, row_height=MORRIS_ROW_IN)
     for i, (ax, out) in enumerate(zip(axes, outputs, strict=False)):
         d = data[data["output"] == out]
-        top = max(float(np.nanmax(d[[MU_STAR, SIGMA]].to_numpy(), initial=0.0)), 1e-12) * 1.12
-        ax.plot([0, top], [0, top], color=MUTED_COLOR, linewidth=0.6, linestyle="--")
-        ax.scatter(d[MU_STAR], d[SIGMA], s=10, color=SERIES_COLORS[2], zorder=3)
+        top = max(float(np.nanmax(d[[MU_STAR, SIGMA, "mu_star_high"]].to_numpy(),
+                                   initial=0.0)), 1e-12) * 1.12
+        for ratio in MORRIS_RATIOS:  # sigma / mu* = ratio, labelled where it leaves the box
+            end = (top, ratio * top) if ratio <= 1 else (top / ratio, top)
+            ax.plot([0, end[0]], [0, end[1]], color=MUTED_COLOR, linewidth=0.6,
+                    linestyle=":" if ratio < 1 else "--", zorder=1)
+            ax.text(end[0], end[1], f"σ/μ* = {ratio:g}", fontsize=5.5, color=REFERENCE_COLOR,
+                    ha="right", va="bottom", rotation=0)
+        lo = (d[MU_STAR] - d["mu_star_low"]).fillna(0.0).clip(lower=0.0)
+        hi = (d["mu_star_high"] - d[MU_STAR]).fillna(0.0).clip(lower=0.0)
+        ax.errorbar(d[MU_STAR], d[SIGMA], xerr=[lo.to_numpy(), hi.to_numpy()], fmt="none",
+                    ecolor=REFERENCE_COLOR, elinewidth=0.5, capsize=1.2, zorder=2)
+        det = d["detectable"].to_numpy(dtype=bool)
+        ax.scatter(d[MU_STAR][det], d[SIGMA][det], s=10, color=SERIES_COLORS[2], zorder=3)
+        ax.scatter(d[MU_STAR][~det], d[SIGMA][~det], s=10, facecolor="white",
+                   edgecolor=SERIES_COLORS[2], linewidth=0.7, zorder=3)
         pad = -PAD_SHARE * top  # points at zero stay whole
         ax.set_xlim(pad, top)
         ax.set_ylim(pad, top)
         shown = d[d["labelled"]].sort_values(MU_STAR, ascending=False, kind="stable")
         annotate_apart(ax, shown[MU_STAR], shown[SIGMA], [str(n) for n in shown["number"]],
                        avoid=(d[MU_STAR], d[SIGMA]))
-        ax.set_xlabel(labels.word("mu_star"))
-        ax.set_ylabel(labels.word("sigma"))
+        unit = labels.unit(out)
+        per = labels.word("per_range", unit=unit) if unit else labels.word("per_range_unitless")
+        ax.set_xlabel(f"{labels.word('mu_star')}\n{per}")
+        ax.set_ylabel(f"{labels.word('sigma')}\n{per}")
         panel_title(ax, i, labels.metric(out, unit=False))
     used = sorted(set(data["number"]))
     by_number = {v: k for k, v in numbers.items()}
@@ -163,4 +221,11 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str]):
     fig.legend(keys, [f"{n}  {labels.lever(by_number[n], unit=False)}" for n in used],
                loc="outside lower center", ncol=3, handlelength=0, handletextpad=0,
                columnspacing=1.5)
+    if not data["detectable"].all():
+        marks = [Line2D([], [], linestyle="none", marker="o", color=SERIES_COLORS[2]),
+                 Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
+                        color=SERIES_COLORS[2])]
+        fig.legend(marks, [labels.word("detectable", alpha=alpha),
+                           labels.word("not_detectable")], loc="outside upper center",
+                   ncol=2)
     return fig, data

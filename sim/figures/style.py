@@ -9,9 +9,13 @@ that a greyscale print still separates them. PDFs embed TrueType fonts (``pdf.fo
 same file.
 
 With ``lang="zh"`` the labels are Chinese: :func:`find_cjk_font` looks for an installed
-font that has the Chinese glyphs (e.g. Debian's ``fonts-noto-cjk``) and, when none is
-installed, :func:`rc_params` raises :class:`~sim.errors.UsageError` saying how to install
-one instead of drawing boxes in place of the characters.
+font that has the Chinese glyphs *and TrueType (``glyf``) outlines* (e.g. Debian's
+``fonts-wqy-microhei``), so that the PDF embeds it as a Type 42 (CID TrueType) font that
+journal preflight accepts; fonts with CFF outlines (Noto Sans CJK, Source Han Sans) are
+skipped, because matplotlib embeds them with a font-type mismatch that ``pdffonts`` and
+preflight tools flag. When no such font is installed, :func:`rc_params` raises
+:class:`~sim.errors.UsageError` saying how to install one instead of drawing boxes in place
+of the characters.
 """
 
 from __future__ import annotations
@@ -55,15 +59,16 @@ BAND_ALPHA = 0.25
 LATIN_FONT = "DejaVu Sans"
 """Font for Latin text; ships with matplotlib, so it is always there."""
 CJK_FONT_CANDIDATES = (
-    "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC",
-    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
-    "Heiti SC", "Hiragino Sans GB", "Noto Sans CJK JP", "Noto Sans CJK TC",
+    "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "Noto Sans SC",
+    "Heiti SC", "Hiragino Sans GB", "PingFang SC",
 )
-"""Sans-serif fonts with simplified Chinese glyphs, best first."""
+"""Sans-serif fonts with simplified Chinese glyphs, best first (only those whose file has
+TrueType outlines are used; see :func:`has_truetype_outlines`)."""
 CJK_GLYPH_PROBE = "校企合作年份比例"
 """Characters a font must have to count as a Chinese font."""
-CJK_INSTALL_HINT = ("install a Chinese font, e.g. 'sudo apt-get install fonts-noto-cjk' on "
-                    "Debian/Ubuntu (Noto Sans CJK / Source Han Sans elsewhere), then rerun")
+CJK_INSTALL_HINT = ("install a Chinese TrueType font, e.g. 'sudo apt-get install "
+                    "fonts-wqy-microhei' on Debian/Ubuntu (WenQuanYi Micro Hei; CFF fonts such "
+                    "as Noto Sans CJK are not embedded cleanly), then rerun")
 """How to get a Chinese font, shown when none is installed."""
 
 
@@ -129,13 +134,31 @@ def _has_glyphs(path: str, text: str) -> bool:
     return all(ord(ch) in charmap for ch in text)
 
 
+def has_truetype_outlines(path: str) -> bool:
+    """Whether the font file ``path`` (first face of a collection) has ``glyf`` outlines.
+
+    Only such fonts embed as Type 42 (CID TrueType) in a PDF; CFF-outline OpenType fonts
+    draw a font-type mismatch warning in ``pdffonts`` and preflight checks.
+    """
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(path, fontNumber=0, lazy=True)
+    except Exception:  # noqa: BLE001 - unreadable or unsupported file: not usable
+        return False
+    try:
+        return "glyf" in font
+    finally:
+        font.close()
+
+
 def find_cjk_font() -> str | None:
-    """Family name of an installed font with simplified Chinese glyphs, or None.
+    """Family name of an installed TrueType font with simplified Chinese glyphs, or None.
 
     Looks through matplotlib's font list (and fonts installed after its cache was built)
     for the candidates in :data:`CJK_FONT_CANDIDATES`, then for any family with "CJK",
     "Hei" or "Han Sans" in its name, and keeps the first whose file really has the glyphs
-    of :data:`CJK_GLYPH_PROBE`.
+    of :data:`CJK_GLYPH_PROBE` and TrueType outlines (:func:`has_truetype_outlines`).
     """
     manager = font_manager.fontManager
     known = {f.fname for f in manager.ttflist}
@@ -149,7 +172,8 @@ def find_cjk_font() -> str | None:
     loose = sorted(n for n in by_name
                    if any(k in n for k in ("CJK SC", "CJK", "Hei", "Han Sans")))
     for name in (*CJK_FONT_CANDIDATES, *loose):
-        if any(_has_glyphs(path, CJK_GLYPH_PROBE) for path in by_name.get(name, ())):
+        if any(_has_glyphs(path, CJK_GLYPH_PROBE) and has_truetype_outlines(path)
+               for path in by_name.get(name, ())):
             return name
     return None
 

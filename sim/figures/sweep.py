@@ -18,11 +18,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from sim.analysis.cost import COST_OUTPUT
 from sim.analysis.discovery import LOWER_IS_BETTER
 from sim.analysis.loading import Sweep, load_sweep
+from sim.analysis.noise import noise_check
 from sim.analysis.pipeline import COOPERATION_OUTPUTS
-from sim.figures import comparison, discovery, frontier, phase, sensitivity, timeseries
+from sim.experiment.design import ofat_layout
+from sim.figures import (
+    comparison,
+    convergence,
+    discovery,
+    dose,
+    frontier,
+    main_effects,
+    phase,
+    scenario_time,
+    sensitivity,
+    tables,
+    timeseries,
+    uncertainty,
+)
 from sim.figures.build import Planned
 from sim.figures.folders import AnalysisFiles, read_analysis
 from sim.figures.labels import Labels
@@ -68,6 +85,64 @@ def _higher_is_better(output: str, target: tuple[str, float] | None) -> bool:
     return output not in LOWER_IS_BETTER
 
 
+def noise_dominates(sweep: Sweep, output: str) -> bool:
+    """Whether replicate noise dominates ``output`` (no contour, no directional claim).
+
+    :func:`sim.analysis.noise.noise_check`'s ``suppress_claims``; with fewer than two
+    replicates noise cannot be measured and the answer is False.
+    """
+    check = noise_check(sweep.runs, output, "point", uncertainty.RESAMPLES,
+                        uncertainty.rng_for("noise", output))
+    return bool(check.get("suppress_claims"))
+
+
+def _plan_over_time(sweep: Sweep, analysis: AnalysisFiles, src: str,
+                    labels: Labels) -> list[Planned]:
+    """Outcome bands over time per scenario, and paired differences with simultaneous bands."""
+    ts = sweep.timeseries
+    outputs = [o for o in scenario_time.TIME_OUTPUTS if o in ts]
+    if not outputs:
+        return []
+    scenarios = list(sweep.manifest.get("scenarios") or dict.fromkeys(ts["scenario"]))
+    baseline = str(analysis.setting("baseline") or DEFAULT_BASELINE)
+    if baseline not in scenarios:
+        baseline = scenarios[0]
+    others = [s for s in scenarios if s != baseline]
+    planned = [Planned(
+        "outcomes_over_time", "Participation, deep cooperation and yearly public cost over "
+        "time per scenario: replicate mean with the 95% t interval of the mean", src,
+        lambda: scenario_time.outcome_bands(ts, outputs, labels))]
+    if others and sweep.replicates >= 2:
+        for output in outputs:
+            planned.append(Planned(
+                f"difference_over_time_{output}", f"{output}: each scenario minus {baseline} "
+                "at the same seeds over time, with a simultaneous 95% band over all years "
+                "(whole-replicate max-|t| bootstrap)", src,
+                lambda o=output: scenario_time.difference_bands(ts, o, baseline, others,
+                                                                labels)))
+    return planned
+
+
+def _plan_dose(sweep: Sweep, chosen: dict, src: str, labels: Labels) -> list[Planned]:
+    """Dose-response figures of a one-factor-at-a-time sweep: one per outcome and the cost."""
+    options = sweep.experiment.get("options") or {}
+    centres = list(options.get("centres") or [])
+    levels = int(options.get("levels") or 0)
+    layout = ofat_layout(sweep.factor_names, centres, levels)
+    shown = list(chosen) + ([COST_OUTPUT] if COST_OUTPUT in sweep.outputs else [])
+    planned = []
+    for output in shown:
+        def draw(o=output):
+            table = dose.dose_table(sweep.runs, layout, o)
+            return dose.dose_response(table, o, labels, centres, sweep.factor_names)
+        planned.append(Planned(
+            f"dose_response_{output}", f"Dose-response of {output}: replicate mean against "
+            f"each lever's value ({levels} levels, one lever at a time around "
+            f"{', '.join(centres)}), 95% t band of the mean; thresholds only where a "
+            "breakpoint's bootstrap interval is narrower than a third of the range", src, draw))
+    return planned
+
+
 def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
     """Read a sweep folder (and its analysis files) and list the figures it supports."""
     sweep = load_sweep(folder)
@@ -84,22 +159,34 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
             "rung_shares_by_scenario", "Share of ties on each rung over time per scenario: "
             f"mean and {timeseries.BAND_PCT:g}% band across replicates", src,
             lambda: timeseries.rung_bands(ts, labels, by="scenario")))
+    if sweep.design == "scenarios" and ts is not None:
+        planned += _plan_over_time(sweep, analysis, src, labels)
 
     chosen = outcomes(sweep, analysis)
     if chosen and COST_OUTPUT in sweep.outputs:
         better = {o: _higher_is_better(o, t) for o, t in chosen.items()}
         planned.append(Planned(
             "frontier", "Cost-effectiveness frontier: each outcome against mean yearly public "
-            "cost per policy (replicate means), non-dominated policies highlighted", src,
-            lambda: frontier.frontier(points, better, labels)))
+            "cost per policy (replicate means) with 95% whole-replicate bootstrap error bars; "
+            "non-dominated policies filled where distinguishable from the cheaper frontier "
+            "point (paired bootstrap), hollow where not", src,
+            lambda: frontier.frontier(points, better, labels, sweep.runs)))
     names = sweep.factor_names
+    if sweep.design == "ofat":
+        planned += _plan_dose(sweep, chosen, src, labels)
     if chosen and sweep.design == "grid" and len(names) >= 2:
         x, y = names[:2]
         rest = f", averaged over {', '.join(names[2:])}" if len(names) > 2 else ""
+        noisy = {o: noise_dominates(sweep, o) for o in chosen}
         planned.append(Planned(
             "phase", f"Phase diagrams of each outcome over {x} and {y}{rest}; the "
-            "analysis target as a dashed contour", src,
-            lambda: phase.phase_diagrams(points, x, y, chosen, labels)))
+            "analysis target as a dashed contour (hidden where replicate noise dominates), "
+            "public-cost isolines in grey", src,
+            lambda: phase.phase_diagrams(points, x, y, chosen, labels, noisy)))
+        planned.append(Planned(
+            "main_effects", "Main effects: each outcome's mean at each level of each lever "
+            "(averaged over the other levers), 95% t interval across replicates", src,
+            lambda: main_effects.main_effects(sweep.runs, names, list(chosen), labels)))
 
     sens = analysis.sensitivity
     if sens is not None and not sens.empty:
@@ -108,11 +195,24 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
         order = [lv for lv in levers if lv in named] + [lv for lv in named if lv not in levers]
         sobol = sens[(sens["method"] == sensitivity.SOBOL)
                      & sens["index"].isin([sensitivity.FIRST, sensitivity.TOTAL])]
+        analytic = (convergence.analytic_ishigami()
+                    if sweep.manifest.get("model") == "ishigami" else None)
         if not sobol.empty:
             planned.append(Planned(
                 "sobol_indices", "Sobol' first-order (S1) and total (ST) indices with "
-                "confidence intervals, one panel per outcome", a_src,
-                lambda: sensitivity.sobol_bars(sens, labels, order)))
+                "confidence intervals, one panel per outcome"
+                + ("; analytic values of the Ishigami function marked" if analytic else ""),
+                a_src, lambda: sensitivity.sobol_bars(sens, labels, order, analytic)))
+            outs = list(dict.fromkeys(sobol["output"]))
+            grouped = bool(analysis.setting("levers_are_groups"))
+            planned.append(Planned(
+                "sobol_convergence", "Convergence of the Sobol' indices: S1 and ST "
+                "recomputed on the first n = 4, 8, ..., N base samples with SALib's "
+                "bootstrap interval" + ("; analytic values dashed" if analytic else ""),
+                a_src, lambda: convergence.convergence_plot(
+                    convergence.convergence_table(sweep.manifest, sweep.factors, points,
+                                                  outs, groups=grouped),
+                    labels, analytic)))
         s2 = sens[(sens["method"] == sensitivity.SOBOL) & (sens["index"] == sensitivity.SECOND)]
         for output in dict.fromkeys(s2["output"]):
             planned.append(Planned(
@@ -123,7 +223,9 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
                 "morris", "Morris screening: mu* against sigma per outcome, levers "
                 "numbered (key below the panels; negligible ones near the origin "
                 "unnumbered)", a_src,
-                lambda: sensitivity.morris_scatter(sens, labels, levers)))
+                lambda: sensitivity.morris_scatter(
+                    sens, labels, levers,
+                    1 - float(analysis.setting("conf_level", DEFAULT_CONF_LEVEL)))))
         paired = sens[(sens["method"] == comparison.PAIRED)
                       & (sens["index"] == comparison.MEAN_DIFF)]
         if not paired.empty:
@@ -141,3 +243,38 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
             "leads to each target, over the swept ranges (all boxes in discovery.csv)", a_src,
             lambda: discovery.discovery_ranges(disc, sweep.factors, labels)))
     return planned
+
+
+def sweep_tables(folder: Path, labels: Labels) -> dict[str, str]:
+    """LaTeX (booktabs) tables of a sweep's main results: ``name -> text``.
+
+    Sobol', Morris and paired differences from ``sensitivity.csv`` (when analysed), and the
+    non-dominated policies of the cost-effectiveness frontier (when the sweep records
+    ``public_cost``), from the same data as the figures.
+    """
+    sweep = load_sweep(folder)
+    analysis = read_analysis(folder)
+    out: dict[str, str] = {}
+
+    def name_of(code: str) -> str:
+        return labels.scenario(code) if code in sweep.manifest.get("scenarios", []) else (
+            labels.lever(code, unit=False))
+
+    if analysis.sensitivity is not None and not analysis.sensitivity.empty:
+        out.update(tables.sensitivity_tables(analysis.sensitivity, name_of,
+                                             lambda o: labels.metric(o)))
+    chosen = outcomes(sweep, analysis)
+    if chosen and COST_OUTPUT in sweep.outputs and sweep.design != "ofat":
+        points = sweep.point_table()
+        parts = [frontier.frontier_table(points, o, _higher_is_better(o, t), sweep.runs)
+                 .assign(output=o) for o, t in chosen.items()]
+        data = pd.concat(parts, ignore_index=True)
+
+        def policy(r) -> str:
+            if "scenario" in r and isinstance(r["scenario"], str):
+                return labels.scenario(r["scenario"])
+            return f"point {int(r['point'])}"
+
+        out["table_frontier"] = tables.frontier_latex(data, lambda o: labels.metric(o),
+                                                      policy)
+    return out

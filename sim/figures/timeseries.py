@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.figures.labels import Labels
@@ -65,6 +66,23 @@ def _stack(ax, years: np.ndarray, shares: pd.DataFrame, labels: Labels) -> list:
     return handles
 
 
+KEY_RUNG = "joint_rd"
+"""The rung drawn again on a right-hand axis of its own scale: joint R&D, the key rung, is
+a few percent of ties and would vanish as a sliver of a 0-1 axis."""
+
+
+def _key_rung_axis(ax, labels: Labels, show_label: bool):
+    """A right-hand axis for the share of the key rung, styled like its rung."""
+    right = ax.twinx()
+    right.spines["right"].set_visible(True)
+    right.spines["top"].set_visible(False)
+    st = RUNG_STYLE[KEY_RUNG]
+    right.tick_params(axis="y", colors=st.color, labelsize=6)
+    if show_label:
+        right.set_ylabel(labels.word("joint_rd_right"), color=st.color)
+    return right
+
+
 def rung_shares_run(runs: dict[str, pd.DataFrame], labels: Labels):
     """Stacked shares of ties on each rung over years, one panel per run.
 
@@ -77,13 +95,22 @@ def rung_shares_run(runs: dict[str, pd.DataFrame], labels: Labels):
     handles = []
     for i, (ax, (name, ts)) in enumerate(zip(axes, runs.items(), strict=False)):
         handles = _stack(ax, ts["year"].to_numpy(dtype=float), ts, labels)
+        right = _key_rung_axis(ax, labels, show_label=i == len(runs) - 1)
+        right.plot(ts["year"], ts[f"share_{KEY_RUNG}"], color="white", linewidth=2.4)
+        right.plot(ts["year"], ts[f"share_{KEY_RUNG}"], color=RUNG_STYLE[KEY_RUNG].color,
+                   linestyle=RUNG_STYLE[KEY_RUNG].linestyle, linewidth=1.2)
+        right.set_ylim(bottom=0)
         ax.set_ylim(0, 1)
         ax.set_xlim(ts["year"].min(), ts["year"].max())
         ax.set_xlabel(labels.word("year"))
         ax.set_ylabel(labels.word("share_of_ties"))
         if len(runs) > 1:
             panel_title(ax, i, labels.scenario(name))
-    legend_below(fig, handles, [h.get_label() for h in handles], ncol=4 if len(runs) > 1 else 2)
+    key_line = Line2D([], [], color=RUNG_STYLE[KEY_RUNG].color,
+                      linestyle=RUNG_STYLE[KEY_RUNG].linestyle)
+    handles = [*handles, key_line]
+    names = [h.get_label() for h in handles[:-1]] + [labels.word("joint_rd_right")]
+    legend_below(fig, handles, names, ncol=5 if len(runs) > 1 else 3)
     return fig, data
 
 
@@ -121,6 +148,16 @@ def rung_bands(results: pd.DataFrame, labels: Labels, by: str = "scenario"):
                               label=labels.rung(rung))
             handles.append(line)
         panel_title(ax, i, labels.scenario(str(g)))
+        d = data[(data[by] == g) & (data["rung"] == KEY_RUNG)]
+        right = _key_rung_axis(ax, labels, show_label=ax.get_subplotspec().is_last_col()
+                               or i == len(groups) - 1)
+        st = RUNG_STYLE[KEY_RUNG]
+        right.fill_between(d["year"], d["low"], d["high"], color=st.color, alpha=BAND_ALPHA / 2,
+                           linewidth=0, hatch=st.hatch)
+        right.plot(d["year"], d["mean"], color=st.color, linestyle=st.linestyle,
+                   linewidth=1.4)
+        right.set_ylim(0, max(float(data.loc[data["rung"] == KEY_RUNG, "high"].max()), 1e-3)
+                       * 1.1)
         ax.set_ylim(0, 1)
         if ax.get_subplotspec().is_first_col():
             ax.set_ylabel(labels.word("share_of_ties"))
@@ -129,5 +166,8 @@ def rung_bands(results: pd.DataFrame, labels: Labels, by: str = "scenario"):
     band = Patch(facecolor=REFERENCE_COLOR, alpha=BAND_ALPHA, linewidth=0,
                  label=labels.word("band", pct=BAND_PCT, n=n_rep))
     handles.append(band)
-    legend_below(fig, handles, [h.get_label() for h in handles], ncol=5 if len(groups) > 1 else 2)
+    handles.append(Line2D([], [], color=RUNG_STYLE[KEY_RUNG].color, linewidth=1.4,
+                          linestyle=RUNG_STYLE[KEY_RUNG].linestyle,
+                          label=labels.word("joint_rd_right")))
+    legend_below(fig, handles, [h.get_label() for h in handles], ncol=3 if len(groups) > 1 else 2)
     return fig, data

@@ -1,0 +1,188 @@
+"""Elementary effects per replicate: the Morris noise floor and BCa intervals.
+
+mu* (Morris 1991; Campolongo, Cariboni & Saltelli 2007) is a mean *absolute* elementary
+effect, so it is positive even when a lever does nothing and the output is pure replicate
+noise. Because replicate ``r`` of every design point shares one seed (common random
+numbers), each replicate gives its own elementary effect ``EE[r, t, i]`` (trajectory ``t``,
+lever ``i``); their spread over replicates is the noise in the effect of the replicate means
+``EE_bar[t, i] = mean_r EE[r, t, i]`` on which mu* is computed.
+
+* ``noise_floor`` (same unit as mu*): the mu* that replicate noise alone would give,
+  ``mean_t sqrt(2 s2[t, i] / (pi R)) / c4(R)`` (the mean absolute value of a normal
+  variable with the noise variance ``s2 / R`` of ``EE_bar``; ``c4`` removes the bias of a
+  standard deviation from ``R`` replicates).
+* ``p_noise``: the p-value of the hypothesis that lever ``i`` has no effect beyond noise: the
+  ratio ``R * sum_t EE_bar^2 / sum_t s2`` (each ``EE_bar`` has mean 0 and variance ``s2 / R``
+  under the hypothesis) against an F distribution with Satterthwaite degrees of freedom
+  (``(sum s2)^2 / sum s2^2`` trajectories, times ``R - 1`` for the denominator), so it holds
+  with as few as 2 replicates. Trajectories in which neither the effect nor its noise moves
+  (e.g. a zero-inflated output at 0 on both sides) carry no information and are left out.
+* ``detectable``: Holm-adjusted ``p_noise`` (over the levers of one output) at most
+  ``1 - conf_level``.
+
+Intervals for mu*, mu and sigma: bias-corrected and accelerated (BCa, Efron 1987) bootstrap
+over trajectories, at least :data:`MIN_BCA_RESAMPLES` resamples (``scipy.stats.bootstrap``).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+from scipy import stats
+from scipy.special import gammaln
+
+MIN_BCA_RESAMPLES = 1000
+"""Fewest bootstrap resamples for a BCa interval."""
+
+
+def c4(n: int) -> float:
+    """Bias factor of a sample standard deviation from ``n`` normal values (E[s] = c4 sigma)."""
+    if n < 2:
+        return math.nan
+    return math.sqrt(2.0 / (n - 1)) * math.exp(gammaln(n / 2) - gammaln((n - 1) / 2))
+
+
+def elementary_effects(x: np.ndarray, y: np.ndarray, bounds: list[list[float]],
+                       traj_len: int, groups: list[str] | None = None,
+                       effects: list[str] | None = None) -> np.ndarray:
+    """Elementary effects of each trajectory step, per replicate.
+
+    Args:
+        x: design (points x factors) in point order (whole trajectories of ``traj_len``).
+        y: outputs, shape (points,) or (replicates, points).
+        bounds: each factor's [low, high].
+        traj_len: points per trajectory.
+        groups: each factor's group name (grouped samples) or ``None``.
+        effects: effect names in output order (factor names, or group names).
+
+    Returns:
+        array (..., trajectories, effects): the change of the output per full range of the
+        factor (SALib's scaling: change over one step / the step as a share of the range).
+
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    lead = y.shape[:-1]
+    n_traj = x.shape[0] // traj_len
+    groups = groups or None
+    names = effects or (list(dict.fromkeys(groups)) if groups else
+                        [str(i) for i in range(x.shape[1])])
+    index = ({g: names.index(g) for g in names} if groups else None)
+    width = np.array([hi - lo for lo, hi in bounds], dtype=float)
+    out = np.full(lead + (n_traj, len(names)), np.nan)
+    for t in range(n_traj):
+        for j in range(traj_len - 1):
+            p = t * traj_len + j
+            step = (x[p + 1] - x[p]) / width
+            moved = np.flatnonzero(np.abs(step) > 1e-12)
+            if moved.size == 0:
+                continue
+            col = int(moved[0])
+            k = index[groups[col]] if groups else col
+            out[..., t, k] = (y[..., p + 1] - y[..., p]) / step[col]
+    return out
+
+
+def noise_test(ee: np.ndarray) -> dict[str, np.ndarray]:
+    """Noise floor and p-value of "no effect beyond replicate noise" for each effect.
+
+    Args:
+        ee: elementary effects per replicate, shape (replicates, trajectories, effects);
+            at least 2 replicates.
+
+    Returns:
+        dict of arrays over effects: ``noise_floor`` (mu* from noise alone), ``p_noise``,
+        ``df_num`` and ``df_den`` (Satterthwaite degrees of freedom).
+
+    """
+    reps = ee.shape[0]
+    mean = np.nanmean(ee, axis=0)  # (T, k)
+    s2 = np.nanvar(ee, axis=0, ddof=1)
+    k = ee.shape[2]
+    floor = np.full(k, np.nan)
+    p = np.full(k, np.nan)
+    df1 = np.full(k, np.nan)
+    df2 = np.full(k, np.nan)
+    for i in range(k):
+        m, v = mean[:, i], s2[:, i]
+        ok = np.isfinite(m) & np.isfinite(v)
+        m, v = m[ok], v[ok]
+        if m.size == 0:
+            continue
+        floor[i] = float(np.mean(np.sqrt(2.0 * v / (math.pi * reps)))) / c4(reps)
+        live = (v > 0) | (m != 0)
+        m, v = m[live], v[live]
+        if m.size == 0:
+            p[i] = 1.0
+            continue
+        if float(v.sum()) == 0.0:
+            p[i] = 0.0  # deterministic and non-zero: an exact effect
+            continue
+        dfn = float(v.sum() ** 2 / np.sum(v ** 2))
+        dfd = dfn * (reps - 1)
+        ratio = reps * float(np.sum(m ** 2)) / float(np.sum(v))
+        df1[i], df2[i] = dfn, dfd
+        p[i] = float(stats.f.sf(ratio, dfn, dfd))
+    return {"noise_floor": floor, "p_noise": p, "df_num": df1, "df_den": df2}
+
+
+def holm(p: np.ndarray) -> np.ndarray:
+    """Holm-adjusted p-values (Holm 1979), NaN kept as NaN."""
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(np.isfinite(p))
+    if ok.size == 0:
+        return out
+    order = ok[np.argsort(p[ok], kind="stable")]
+    m = order.size
+    running = 0.0
+    for rank, idx in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[idx]))
+        out[idx] = running
+    return out
+
+
+def bca_interval(samples: np.ndarray, statistic, conf: float, resamples: int,
+                 rng: np.random.Generator) -> tuple[float, float]:
+    """BCa bootstrap interval of ``statistic`` over the rows of ``samples`` (1-D)."""
+    samples = np.asarray(samples, dtype=float)
+    samples = samples[np.isfinite(samples)]
+    if samples.size < 3 or np.ptp(samples) == 0:
+        value = float(statistic(samples)) if samples.size else math.nan
+        return value, value
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = stats.bootstrap((samples,), statistic, n_resamples=max(MIN_BCA_RESAMPLES,
+                                                                      resamples),
+                              confidence_level=conf, method="BCa", random_state=rng,
+                              vectorized=True, axis=-1)
+    lo, hi = float(res.confidence_interval.low), float(res.confidence_interval.high)
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        boot = res.bootstrap_distribution
+        alpha = (1 - conf) / 2
+        lo, hi = (float(v) for v in np.nanquantile(boot, [alpha, 1 - alpha]))
+    return lo, hi
+
+
+def mu_star_stat(e, axis=-1):
+    """mu*: mean absolute elementary effect."""
+    return np.mean(np.abs(e), axis=axis)
+
+
+def mu_stat(e, axis=-1):
+    """mu: mean signed elementary effect."""
+    return np.mean(e, axis=axis)
+
+
+def sigma_stat(e, axis=-1):
+    """sigma: standard deviation of the elementary effects (SALib's, ddof=1)."""
+    return np.std(e, axis=axis, ddof=1)
+
+
+def summary_for(ee_mean: np.ndarray) -> dict[str, Any]:
+    """mu*, mu and sigma of effects (trajectories x effects) of the replicate means."""
+    return {"mu_star": mu_star_stat(ee_mean, axis=0), "mu": mu_stat(ee_mean, axis=0),
+            "sigma": sigma_stat(ee_mean, axis=0)}

@@ -1,0 +1,163 @@
+"""Replicate intervals the figures draw, computed in one place from a sweep's runs.
+
+The analysis (:mod:`sim.analysis`) writes indices and scenario comparisons; what a figure
+needs beyond them is computed here, from the per-run summaries or time series, so that every
+band and error bar of every figure follows the same rules:
+
+* :func:`mean_interval`: the replicate mean with a Student t interval (n - 1 degrees of
+  freedom) -- the band of a dose-response curve, a time series or a breakdown;
+* :func:`bootstrap_mean_interval`: the replicate mean with a percentile interval from
+  whole-replicate resamples -- used where the mean of a point's replicates is compared with
+  other points that share the same seeds (costs and outcomes of the frontier);
+* :func:`breakpoint_fit`: a hinge (broken-stick) fit of a dose-response curve and the
+  bootstrap interval of its breakpoint, resampling whole replicates (replicate r shares one
+  seed at every level, so its noise moves the whole curve together).
+
+Bootstrap draws come from a generator seeded by :func:`rng_for` (a fixed seed and the
+figure's names), so the same data give the same figure.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+
+import numpy as np
+from scipy.stats import t as student_t
+
+CONF_LEVEL = 0.95
+"""Confidence level of the figures' intervals (0-1)."""
+RESAMPLES = 1000
+"""Bootstrap resamples of whole replicates."""
+BOOTSTRAP_SEED = 20251202
+"""Base seed of the figures' bootstrap draws (combined with the figure's names)."""
+BREAKPOINT_GRID = 64
+"""Candidate breakpoints tried between the second-lowest and second-highest level."""
+MIN_BREAKPOINT_REPLICATES = 10
+"""Fewest complete replicates for a breakpoint interval: with fewer, a whole-replicate
+bootstrap has too few distinct resamples (3 replicates give 10) and its interval collapses
+to a point, so no threshold is drawn."""
+THRESHOLD_MAX_SHARE = 1.0 / 3.0
+"""A breakpoint is drawn as a threshold only when its interval is narrower than this share
+of the swept range (and the change of slope is distinguishable from 0)."""
+
+
+def rng_for(*names: object) -> np.random.Generator:
+    """A generator seeded by :data:`BOOTSTRAP_SEED` and ``names`` (deterministic)."""
+    key = zlib.crc32("/".join(str(n) for n in names).encode())
+    return np.random.default_rng([BOOTSTRAP_SEED, key])
+
+
+def mean_interval(values, conf: float = CONF_LEVEL) -> tuple[float, float, float, int]:
+    """``(mean, low, high, n)`` of the finite ``values``: t interval of the mean.
+
+    With one value the interval is the value itself (no spread can be estimated); with none
+    all three are NaN.
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    n = int(v.size)
+    if n == 0:
+        return math.nan, math.nan, math.nan, 0
+    mean = float(v.mean())
+    if n == 1:
+        return mean, mean, mean, 1
+    half = float(student_t.ppf(0.5 + conf / 2, n - 1)) * float(v.std(ddof=1)) / math.sqrt(n)
+    return mean, mean - half, mean + half, n
+
+
+def bootstrap_mean_interval(reps: np.ndarray, conf: float = CONF_LEVEL,
+                            resamples: int = RESAMPLES,
+                            rng: np.random.Generator | None = None) -> np.ndarray:
+    """Percentile intervals of column means, resampling whole rows (replicates).
+
+    ``reps`` is (replicates x columns); every column gets the same draws of rows, so the
+    intervals of columns that share seeds are paired. Returns a (2 x columns) array of
+    ``low, high``.
+    """
+    reps = np.asarray(reps, dtype=float)
+    n = reps.shape[0]
+    if n < 2:
+        m = reps.mean(axis=0)
+        return np.vstack([m, m])
+    rng = rng if rng is not None else rng_for("bootstrap")
+    draws = rng.integers(0, n, size=(resamples, n))
+    boot = reps[draws].mean(axis=1)
+    alpha = (1 - conf) / 2
+    return np.quantile(boot, [alpha, 1 - alpha], axis=0)
+
+
+def _hinge_projections(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
+    """Hat matrices (knots x levels x levels) of ``y ~ a + b x + c max(0, x - k)``."""
+    hats = []
+    for k in knots:
+        design = np.column_stack([np.ones_like(x), x, np.maximum(0.0, x - k)])
+        hats.append(design @ np.linalg.pinv(design))
+    return np.stack(hats)
+
+
+def _fit(hats: np.ndarray, knots: np.ndarray, x: np.ndarray, y: np.ndarray):
+    """Best knot and its slope change for each row of ``y`` (rows x levels)."""
+    fitted = np.einsum("kij,bj->bki", hats, y)  # (rows, knots, levels)
+    sse = ((fitted - y[:, None, :]) ** 2).sum(axis=2)
+    best = sse.argmin(axis=1)
+    k = knots[best]
+    # slope change: difference of the fitted slopes either side of the knot
+    fit = fitted[np.arange(len(y)), best]  # (rows, levels)
+    lo_x, hi_x = x[0], x[-1]
+    left = (np.array([np.interp(kk, x, f) for kk, f in zip(k, fit, strict=True)]) -
+            fit[:, 0]) / np.where(k > lo_x, k - lo_x, np.nan)
+    right = (fit[:, -1] - np.array([np.interp(kk, x, f) for kk, f in zip(k, fit, strict=True)])
+             ) / np.where(hi_x > k, hi_x - k, np.nan)
+    return k, right - left
+
+
+def breakpoint_fit(x, reps: np.ndarray, conf: float = CONF_LEVEL, resamples: int = RESAMPLES,
+                   rng: np.random.Generator | None = None) -> dict[str, float | bool]:
+    """Broken-stick fit of the replicate-mean curve and the bootstrap interval of its knot.
+
+    Args:
+        x: the lever's levels (ascending).
+        reps: (replicates x levels) run summaries; replicate r shares a seed at every level.
+        conf: interval level (0-1).
+        resamples: whole-replicate bootstrap resamples.
+        rng: generator of the draws (default: :func:`rng_for` ``("breakpoint")``).
+
+    The knot k is the least-squares best of :data:`BREAKPOINT_GRID` candidates between the
+    second-lowest and the second-highest level for ``a + b x + c max(0, x - k)``; the
+    resamples draw whole replicates and refit. ``threshold`` is True only when the knot's
+    interval is narrower than :data:`THRESHOLD_MAX_SHARE` of the range, the interval of
+    the slope change excludes 0 and there are at least :data:`MIN_BREAKPOINT_REPLICATES`
+    complete replicates (with fewer, the fit is reported but never called a threshold).
+
+    Returns:
+        ``breakpoint, breakpoint_low, breakpoint_high, slope_change, slope_change_low,
+        slope_change_high, threshold`` (NaN / False with fewer than 4 levels or 2 complete
+        replicates, or a flat curve).
+
+    """
+    x = np.asarray(x, dtype=float)
+    reps = np.asarray(reps, dtype=float)
+    reps = reps[np.isfinite(reps).all(axis=1)]
+    empty = {"breakpoint": math.nan, "breakpoint_low": math.nan, "breakpoint_high": math.nan,
+             "slope_change": math.nan, "slope_change_low": math.nan,
+             "slope_change_high": math.nan, "threshold": False}
+    if len(x) < 4 or reps.shape[0] < 2 or np.ptp(reps.mean(axis=0)) == 0:
+        return empty
+    knots = np.linspace(x[1], x[-2], BREAKPOINT_GRID)
+    hats = _hinge_projections(x, knots)
+    k, dslope = _fit(hats, knots, x, reps.mean(axis=0)[None, :])
+    rng = rng if rng is not None else rng_for("breakpoint")
+    n = reps.shape[0]
+    draws = rng.integers(0, n, size=(resamples, n))
+    bk, bslope = _fit(hats, knots, x, reps[draws].mean(axis=1))
+    alpha = (1 - conf) / 2
+    klo, khi = np.quantile(bk, [alpha, 1 - alpha])
+    slo, shi = np.nanquantile(bslope, [alpha, 1 - alpha])
+    narrow = (khi - klo) < THRESHOLD_MAX_SHARE * (x[-1] - x[0])
+    kink = bool(slo > 0 or shi < 0)
+    enough = n >= MIN_BREAKPOINT_REPLICATES
+    return {"breakpoint": float(k[0]), "breakpoint_low": float(klo),
+            "breakpoint_high": float(khi), "slope_change": float(dslope[0]),
+            "slope_change_low": float(slo), "slope_change_high": float(shi),
+            "threshold": bool(narrow and kink and enough)}

@@ -1,0 +1,75 @@
+"""Issue 11, claim 5: cost-effectiveness with paired (common-random-number) bootstrap
+intervals; a policy is on the frontier only when distinguishable from its cheaper neighbour."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from analysis_sweeps import write_model_sweep
+
+from sim.analysis import analyze
+from sim.analysis.cost import frontier, frontier_uncertainty
+from sim.analysis.report import render
+from sim.testmodels import KNOWN_EFFECT, NO_EFFECT
+
+OUTCOME = "joint_rd_per_100_firms"
+# three policies: nothing, lever1 at its top, lever2 at its top (lever2 does nothing)
+POLICIES = np.array([[0.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]])
+
+
+def _distinguishable(model, seed: int, reps: int = 10) -> pd.DataFrame:
+    out = model.replicates(POLICIES, [seed * 100 + r for r in range(reps)])
+    points = pd.DataFrame({"point": range(3), OUTCOME: out[OUTCOME].mean(axis=0),
+                           "public_cost": out["public_cost"].mean(axis=0)})
+    front = frontier(points, OUTCOME, [])
+    return frontier_uncertainty(front, out[OUTCOME], out["public_cost"], [0, 1, 2], True,
+                                0.95, 1000, np.random.default_rng(seed))
+
+
+@pytest.mark.slow
+def test_no_effect_puts_a_second_policy_on_the_frontier_at_most_5_percent_of_200_sweeps():
+    extra = [int(_distinguishable(NO_EFFECT, s)["distinguishable"].sum()) - 1
+             for s in range(200)]
+    assert np.mean(np.array(extra) > 0) <= 0.05
+
+
+@pytest.mark.slow
+def test_a_known_effect_is_on_the_frontier_in_80_percent_of_200_sweeps():
+    found = 0
+    for s in range(200):
+        front = _distinguishable(KNOWN_EFFECT, s)
+        found += bool(front.loc[front["point"] == 1, "distinguishable"].any())
+    assert found / 200 >= 0.8
+
+
+def test_incremental_intervals_are_paired_and_ratio_needs_a_cost_difference():
+    front = _distinguishable(KNOWN_EFFECT, 3, reps=20)
+    step = front[front["point"] == 1].iloc[0]
+    assert step["incremental_effect_low"] < 1.5 < step["incremental_effect_high"]
+    assert step["incremental_cost_low"] < 6.0 < step["incremental_cost_high"]
+    assert step["incremental_ratio_low"] < step["incremental_ratio"] < step[
+        "incremental_ratio_high"]
+    assert front.attrs["simultaneous_conf"] == pytest.approx(1 - 0.05 / (len(front) - 1))
+    # equal cost: no ratio interval
+    same = np.zeros((10, 2))
+    effect = np.column_stack([np.zeros(10), np.ones(10) + np.random.default_rng(0).normal(
+        0, 0.1, 10)])
+    pts = pd.DataFrame({"point": [0, 1], OUTCOME: effect.mean(0), "public_cost": [1.0, 1.0]})
+    f = frontier_uncertainty(frontier(pts, OUTCOME, []), effect, same + 1.0, [0, 1], True,
+                             0.95, 1000, np.random.default_rng(0))
+    assert len(f) == 1 or np.isnan(f["incremental_ratio_low"].iloc[1])
+
+
+def test_report_labels_the_column_and_marks_indistinguishable_points(tmp_path):
+    folder = write_model_sweep(tmp_path / "g", "grid", NO_EFFECT, replicates=10,
+                               x=POLICIES)
+    result = analyze(folder, outputs=[OUTCOME])
+    text = render(result)
+    assert f"incremental {OUTCOME} per CNY million a year" in text
+    front = result.frontier[OUTCOME]
+    for col in ("incremental_cost_low", "incremental_effect_high", "incremental_ratio",
+                "distinguishable", "compared_with"):
+        assert col in front
+    assert result.info["outputs"][OUTCOME]["frontier"]["n_distinguishable"] == int(
+        front["distinguishable"].sum())

@@ -1,0 +1,102 @@
+"""Issue 11, claims 6 and 7 on scenario comparisons: absolute differences first, relative
+change only with a bounded Fieller interval, Holm adjustment over scenario x output, and
+simultaneous bands over time ("not established" for an effect first seen at the horizon)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis import scenarios as scen
+from sim.testmodels import KNOWN_EFFECT, NO_EFFECT
+
+OUTCOME = "joint_rd_per_100_firms"
+YEARS = [float(y) for y in range(0, 6)]
+SCENARIOS = ["status_quo", "a", "b", "c", "d", "e"]
+
+
+def _runs(model, seed: int, reps: int = 10, effect_scenario: str | None = "a",
+          years=YEARS, onset: float = 0.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scenario runs of a synthetic model: scenario ``effect_scenario`` sets lever1 = 1 (the
+    others 0); the effect grows linearly in time from ``onset``. Replicate r shares seed r."""
+    x = np.zeros((len(SCENARIOS), 4))
+    if effect_scenario:
+        x[SCENARIOS.index(effect_scenario), 0] = 1.0
+    seeds = [seed * 1000 + r for r in range(reps)]
+    out = model.replicates(x, seeds)
+    base = NO_EFFECT.replicates(x, seeds)
+    rows = []
+    for p, name in enumerate(SCENARIOS):
+        for r in range(reps):
+            for year in years:
+                w = 0.0 if year <= onset else (year - onset) / (years[-1] - onset)
+                value = base[OUTCOME][r, p] + w * (out[OUTCOME][r, p] - base[OUTCOME][r, p])
+                rows.append({"point": p, "scenario": name, "replicate": r, "year": year,
+                             OUTCOME: value, "public_cost": out["public_cost"][r, p]})
+    ts = pd.DataFrame(rows)
+    final = ts[ts["year"] == years[-1]].reset_index(drop=True)
+    return final, ts
+
+
+def _established(model, seed: int) -> dict[str, bool]:
+    # 20 replicates, as the shipped scenarios experiment runs
+    runs, _ = _runs(model, seed, reps=20, years=[5.0])
+    _, detail = scen.compare(runs, None, [OUTCOME, "public_cost"], "status_quo", SCENARIOS,
+                             0.95, seed)
+    scen.holm_family(detail, 0.95)
+    return {f"{o}:{s}": c["established"] for o, d in detail.items() for s, c in d.items()}
+
+
+@pytest.mark.slow
+def test_no_effect_is_established_in_at_most_5_percent_of_200_sweeps():
+    any_hit = [any(_established(NO_EFFECT, s).values()) for s in range(200)]
+    assert np.mean(any_hit) <= 0.05
+
+
+@pytest.mark.slow
+def test_a_known_effect_is_established_in_80_percent_of_200_sweeps():
+    hits = [_established(KNOWN_EFFECT, s)[f"{OUTCOME}:a"] for s in range(200)]
+    assert np.mean(hits) >= 0.8
+
+
+@pytest.mark.slow
+def test_simultaneous_band_over_time_keeps_null_paths_inside_95_percent():
+    outside = 0
+    for s in range(200):
+        _, ts = _runs(NO_EFFECT, s, effect_scenario=None)
+        band = scen.simultaneous_band(ts, OUTCOME, "status_quo", "b", 0.95,
+                                      np.random.default_rng(s))
+        outside += any(lo > 0 or hi < 0 for lo, hi in zip(band["low"], band["high"],
+                                                          strict=True))
+    assert outside / 200 <= 0.05
+
+
+def test_an_effect_first_seen_at_the_horizon_is_not_established():
+    # a large effect that switches on only in the last year
+    _, ts = _runs(KNOWN_EFFECT, 1, reps=20, onset=4.0)
+    band = scen.simultaneous_band(ts, OUTCOME, "status_quo", "a", 0.95,
+                                  np.random.default_rng(0))
+    assert band["low"][-1] > 0
+    assert scen.time_to_effect(band) == (None, "not_established")
+
+
+def test_relative_change_needs_a_baseline_distinguishable_from_zero():
+    rng = np.random.default_rng(2)
+    near_zero = np.where(rng.random(10) < 0.8, 0.0, 0.1)  # a baseline of about 0.02
+    assert scen.fieller(near_zero + 5.0, near_zero, 0.95) is None
+    base = 10 + rng.normal(0, 1, 50)
+    ratio, lo, hi = scen.fieller(base * 1.2 + rng.normal(0, 0.1, 50), base, 0.95)
+    assert lo < 1.2 < hi and lo < ratio < hi
+
+
+def test_relative_change_coverage_over_200_sweeps():
+    rng = np.random.default_rng(7)
+    covered = 0
+    for _ in range(200):
+        shared = rng.normal(0, 1, 10)
+        base = 4 + shared + rng.normal(0, 0.5, 10)
+        new = 5 + shared + rng.normal(0, 0.5, 10)
+        _, lo, hi = scen.fieller(new, base, 0.95)
+        covered += lo <= 1.25 <= hi
+    assert covered / 200 >= 0.9
