@@ -24,6 +24,7 @@ import pandas as pd
 from sim.ladder import RUNGS
 from sim.params import Scenario, load_scenario
 from sim.sectors import SECTOR_NAMES, SIZE_CLASSES
+from sim.version import MODEL_VERSION
 
 RUN_SCHEMA_VERSION = 1
 
@@ -195,6 +196,7 @@ def run_scenario(scenario: Scenario | str | None = None, seed: int | None = None
     manifest = {
         "kind": "run",
         "schema_version": RUN_SCHEMA_VERSION,
+        "model_version": MODEL_VERSION,
         "scenario_name": scn.name,
         "scenario": scn.to_dict(),
         "scenario_digest": scn.digest(),

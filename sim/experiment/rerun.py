@@ -17,6 +17,7 @@ from sim.errors import IeisimError, UsageError
 from sim.experiment import store
 from sim.experiment.seeds import replicate_seed
 from sim.experiment.worker import RunContext, RunTask, run_one
+from sim.version import check_same_version
 
 
 class RunFailed(IeisimError):
@@ -94,6 +95,7 @@ def rerun(folder: str | Path, run_id: int) -> RerunResult:
 
     folder = Path(folder)
     manifest = store.load_manifest(folder)
+    check_same_version(manifest, f"rerun a run of the sweep in {folder}")
     task = task_of(folder, manifest, int(run_id))
     ctx = context_from_manifest(manifest)
     try:

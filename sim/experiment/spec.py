@@ -58,6 +58,7 @@ from sim.params import (
     read_toml,
     resolve_key,
 )
+from sim.version import MODEL_VERSION
 
 MODELS = ("cooperation", "ishigami")
 DESIGNS = ("grid", "lhs", "sobol", "morris", "scenarios")
@@ -161,12 +162,14 @@ class Experiment:
     def digest(self) -> str:
         """Hash of everything that determines the results (not the description or analysis).
 
-        Includes the resolved values of every base scenario, so editing a scenario file
-        the experiment uses also changes the hash.
+        Includes the model version (:data:`sim.version.MODEL_VERSION`) and the resolved
+        values of every base scenario, so a new model version or editing a scenario file the
+        experiment uses also changes the hash.
         """
         body = self.to_dict()
         body.pop("description")
         body.pop("analysis")
+        body["model_version"] = MODEL_VERSION
         body["bases"] = {k: dict(sorted(v.items())) for k, v in sorted(self.bases.items())}
         blob = json.dumps(body, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]

@@ -49,6 +49,7 @@ from sim.experiment.worker import (
     run_batch,
     run_one,
 )
+from sim.version import MODEL_VERSION, check_same_version
 
 TARGET_BATCH_SECONDS = 1.0
 """Aim for batches of about this much compute (s): long enough to amortise scheduling,
@@ -227,6 +228,7 @@ def new_manifest(plan: Plan) -> dict[str, Any]:
     opts = exp.options
     return {
         "kind": "sweep", "schema_version": store.SCHEMA_VERSION,
+        "model_version": MODEL_VERSION,
         "name": exp.name, "experiment": exp.to_dict(), "hash": exp.digest(),
         "source": exp.source_path, "model": exp.model, "runner": plan.ctx.runner,
         "design": exp.design, "factors": [f.to_dict() for f in exp.factors],
@@ -268,6 +270,8 @@ def check_folder(folder: Path, plan: Plan) -> dict[str, Any] | None:
                              "another --out")
         return None
     old = store.load_manifest(folder)
+    check_same_version(old, f"resume the sweep in {folder}",
+                       "; use --out for a new folder")
     new_hash = plan.experiment.digest()
     if old.get("hash") != new_hash:
         changed = _changed_keys(old.get("experiment", {}), plan.experiment.to_dict())
