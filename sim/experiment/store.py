@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.errors import UsageError
+from sim.errors import UsageError, excerpt
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -246,9 +246,13 @@ def _require_sweep(folder: Path) -> Path:
 def load_manifest(folder: str | Path) -> dict[str, Any]:
     """The sweep's ``manifest.json`` as a dict."""
     folder = _require_sweep(Path(folder))
-    data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    if data.get("kind") != "sweep":
-        raise UsageError(f"{folder}: manifest kind is {data.get('kind')!r}, not 'sweep'")
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise UsageError(f"{folder / MANIFEST}: not valid JSON ({type(exc).__name__})") from None
+    if not isinstance(data, dict) or data.get("kind") != "sweep":
+        kind = data.get("kind") if isinstance(data, dict) else None
+        raise UsageError(f"{folder}: manifest kind is {excerpt(kind)}, not 'sweep'")
     return data
 
 
