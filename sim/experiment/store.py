@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -28,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.errors import UsageError, excerpt
+from sim.experiment.lock import LOCK, writer_lock  # noqa: F401 - the folder's writer lock
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -37,50 +37,6 @@ SCHEMA_VERSION = 1
 """Version of the sweep folder layout (``manifest.json``'s ``schema_version``)."""
 TMP_PREFIX = ".tmp-"
 PART_GLOB = "part-*.parquet"
-
-
-LOCK = ".lock"
-
-
-@contextmanager
-def writer_lock(folder: Path, shard_tag: str | None = None):
-    """Hold the folder's writer lock while a sweep writes into it.
-
-    An unsharded sweep takes the folder's lock exclusively; a shard shares it with other
-    shards and takes its own lock exclusively, so two writers never run the same runs. The
-    locks (``flock``) are released by the kernel when the process dies, even by SIGKILL.
-
-    Raises:
-        UsageError: another sweep is writing the same runs into ``folder``.
-
-    """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - no flock (Windows): no protection
-        yield
-        return
-    handles = []
-    try:
-        main = open(Path(folder) / LOCK, "a+")
-        handles.append(main)
-        mode = fcntl.LOCK_EX if shard_tag is None else fcntl.LOCK_SH
-        try:
-            fcntl.flock(main, mode | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UsageError(f"{folder}: another sweep is writing into this folder; wait for "
-                             "it or stop it first") from None
-        if shard_tag is not None:
-            own = open(Path(folder) / f"{LOCK}-{shard_tag}", "a+")
-            handles.append(own)
-            try:
-                fcntl.flock(own, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise UsageError(f"{folder}: shard {shard_tag} is already running into this "
-                                 "folder") from None
-        yield
-    finally:
-        for fh in handles:
-            fh.close()
 
 
 def _fsync_replace(tmp: Path, final: Path) -> None:
