@@ -34,7 +34,7 @@ import pyarrow as pa
 
 from sim.errors import IeisimError, UsageError
 from sim.experiment import store
-from sim.experiment.design import build_design
+from sim.experiment.design import DEFAULT_MAX_RUNS, build_design, check_run_count, n_points
 from sim.experiment.executors import check_scheduler, default_workers, make_executor
 from sim.experiment.models import RUNNERS
 from sim.experiment.progress import SweepProgress
@@ -143,8 +143,13 @@ def parse_shard(shard: str | tuple[int, int] | None) -> tuple[int, int] | None:
 
 
 def make_plan(exp: Experiment, shard: tuple[int, int] | None = None,
-              runner: str | None = None) -> Plan:
-    """Design, seeds, worker context, result schema and the run ids of ``shard``."""
+              runner: str | None = None, max_runs: int = DEFAULT_MAX_RUNS) -> Plan:
+    """Design, seeds, worker context, result schema and the run ids of ``shard``.
+
+    The runs are counted first: a design of more than ``max_runs`` runs is refused before it
+    is built.
+    """
+    check_run_count(exp, max_runs)
     design = build_design(exp)
     ctx = RunContext(model=exp.model, runner=runner or RUNNERS[exp.model],
                      bases={k: dict(v) for k, v in exp.bases.items()}, years=exp.years,
@@ -360,7 +365,8 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
               workers: int | None = None, scheduler: str | None = None,
               shard: str | tuple[int, int] | None = None, quiet: bool = False,
               dry_run: bool = False, runner: str | None = None, dask_processes: bool = True,
-              echo: Callable[[str], Any] = print) -> SweepSummary:
+              echo: Callable[[str], Any] = print,
+              max_runs: int | None = None) -> SweepSummary:
     """Run (or resume) an experiment into a sweep folder.
 
     Args:
@@ -375,6 +381,9 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
         runner: ``"module:function"`` replacing the model's runner (same inputs and outputs).
         dask_processes: LocalCluster workers as processes (``False``: threads).
         echo: where the dry-run report and notes go.
+        max_runs: refuse an experiment of more runs than this (default
+            :data:`~sim.experiment.design.DEFAULT_MAX_RUNS`; counted before the design is
+            built; the dry run shows the count).
 
     Returns:
         A :class:`SweepSummary`; failed runs are in ``summary.failures`` and
@@ -387,7 +396,13 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
     check_scheduler(scheduler)
     shard_t = parse_shard(shard)
     folder = Path(out) if out is not None else Path("results") / exp.name
-    plan = make_plan(exp, shard_t, runner)
+    max_runs = DEFAULT_MAX_RUNS if max_runs is None else max_runs
+    if dry_run:
+        points = n_points(exp)
+        echo(f"experiment {exp.name}: {exp.model} model, {exp.design} design, "
+             f"{points:,} points x {exp.replicates} replicates = {points * exp.replicates:,} "
+             f"runs (--max-runs {max_runs:,})")
+    plan = make_plan(exp, shard_t, runner, max_runs)
     existing = check_folder(folder, plan)
     done_ids = store.finished_run_ids(folder) if existing else set()
     pending = plan.run_ids[~np.isin(plan.run_ids, np.fromiter(done_ids, dtype=np.int64,
@@ -398,8 +413,6 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
         n_workers = workers or default_workers()
         est = estimate(plan, pending, n_workers)
         shard_txt = f" (shard {shard_t[0]}/{shard_t[1]})" if shard_t else ""
-        echo(f"experiment {exp.name}: {exp.model} model, {exp.design} design, "
-             f"{len(plan.design)} points x {exp.replicates} replicates = {plan.n_runs} runs")
         echo(f"this invocation{shard_txt}: {len(plan.run_ids)} runs, {summary.skipped} "
              f"already on disk, {len(pending)} to run")
         if est["sampled"]:
