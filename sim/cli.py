@@ -41,6 +41,7 @@ def run(
     quiet: bool = typer.Option(False, "--quiet", help="No summary table."),
 ) -> None:
     """Run one scenario and write timeseries, enterprises, colleges, ties and a manifest."""
+    from sim.out_path import check_out_path
     from sim.params import load_scenario
     from sim.run import print_summary, run_scenario, write_run
 
@@ -50,6 +51,7 @@ def run(
     if years is not None:
         scn = scn.with_overrides({"run.years": years})
     out = out or Path("results") / f"run-{scn.name}-{scn.run.seed}"
+    check_out_path(out)  # before the run: /proc, '.', read-only folders are refused
     result = run_scenario(scn)
     write_run(result, out)
     if not quiet:

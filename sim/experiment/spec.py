@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from sim.errors import ConfigError
+from sim.errors import ConfigError, excerpt
 from sim.params import (
     BY_NAME,
     Scenario,
@@ -214,12 +214,13 @@ def load_experiment(source: str | Path | Mapping[str, Any]) -> Experiment:
 def _unknown(kind: str, key: str, allowed) -> ConfigError:
     hint = difflib.get_close_matches(key, list(allowed), n=1)
     extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-    return ConfigError(f"unknown {kind} {key!r}{extra}: allowed are {', '.join(allowed)}")
+    return ConfigError(f"unknown {kind} {excerpt(key)}{extra}: allowed are "
+                       f"{', '.join(allowed)}")
 
 
 def _int(key: str, value: Any, low: int, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{key} = {value!r}: expected a whole number")
+        raise ConfigError(f"{key} = {excerpt(value)}: expected a whole number")
     if value < low or (high is not None and value > high):
         rng = f">= {low}" if high is None else f"in [{low}, {high}]"
         raise ConfigError(f"{key} = {value}: expected a whole number {rng}")
@@ -228,7 +229,7 @@ def _int(key: str, value: Any, low: int, high: int | None = None) -> int:
 
 def _str(key: str, value: Any) -> str:
     if not isinstance(value, str):
-        raise ConfigError(f"{key} = {value!r}: expected a string")
+        raise ConfigError(f"{key} = {excerpt(value)}: expected a string")
     return value
 
 
@@ -259,8 +260,8 @@ def _model_outputs(model: str) -> tuple[str, ...]:
 def _factor(model: str, name: str, spec: Any, design: str) -> Factor:
     key = f"factors.{name}"
     if not isinstance(spec, Mapping):
-        raise ConfigError(f"{key} = {spec!r}: expected a table such as {{ low = 0, high = 1 }} "
-                          "or { values = [...] }")
+        raise ConfigError(f"{key} = {excerpt(spec)}: expected a table such as "
+                          "{ low = 0, high = 1 } or { values = [...] }")
     for k in spec:
         if k not in ("low", "high", "values"):
             raise _unknown(f"key in {key}", k, ("low", "high", "values"))
@@ -274,7 +275,7 @@ def _factor(model: str, name: str, spec: Any, design: str) -> Factor:
 
         def check(v):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                raise ConfigError(f"{key}: {v!r} is not a finite number")
+                raise ConfigError(f"{key}: {excerpt(v)} is not a finite number")
             if not decl_low <= v <= decl_high:
                 raise ConfigError(f"{key}: {v} is out of range: allowed [{decl_low}, "
                                   f"{decl_high}]")
@@ -301,15 +302,15 @@ def _factor(model: str, name: str, spec: Any, design: str) -> Factor:
     if "values" in spec:
         if design != "grid":
             raise ConfigError(f"{key}.values: only grid designs list values (design is "
-                              f"{design!r}); give low and high instead")
+                              f"{excerpt(design)}); give low and high instead")
         if "low" in spec or "high" in spec:
             raise ConfigError(f"{key}: give either values or low/high, not both")
         values = spec["values"]
         if not isinstance(values, list) or not values:
-            raise ConfigError(f"{key}.values = {values!r}: expected a non-empty list")
+            raise ConfigError(f"{key}.values = {excerpt(values)}: expected a non-empty list")
         checked = tuple(check(v) for v in values)
         if len(set(checked)) != len(checked):
-            raise ConfigError(f"{key}.values = {values!r}: values repeat")
+            raise ConfigError(f"{key}.values = {excerpt(values)}: values repeat")
         low, high = (min(checked), max(checked)) if dtype != "bool" else (0.0, 1.0)
         return Factor(name, kind, group, float(low), float(high), checked, dtype, unit)
     if design == "grid":
@@ -332,7 +333,7 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
         raise ConfigError("name: missing (the results folder is results/<name>)")
     name = _str("name", data["name"])
     if not _NAME_RE.match(name):
-        raise ConfigError(f"name = {name!r}: use letters, digits, '_', '-' or '.' only")
+        raise ConfigError(f"name = {excerpt(name)}: use letters, digits, '_', '-' or '.' only")
     description = _str("description", data.get("description", ""))
     model = _choice("model", data.get("model", "cooperation"), MODELS)
     if "design" not in data:
@@ -358,14 +359,14 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
                                   "instead")
             raw = data.get("scenarios")
             if not isinstance(raw, list) or not raw:
-                raise ConfigError(f"scenarios = {raw!r}: the scenarios design needs a "
+                raise ConfigError(f"scenarios = {excerpt(raw)}: the scenarios design needs a "
                                   "non-empty list of scenario names or files")
             names = []
             for item in raw:
                 _str("scenarios", item)
                 sname, values = _base_values(item)
                 if sname in bases:
-                    raise ConfigError(f"scenarios: {item!r} is listed twice")
+                    raise ConfigError(f"scenarios: {excerpt(item)} is listed twice")
                 bases[sname] = values
                 names.append(sname)
             scenarios = tuple(names)
@@ -373,7 +374,7 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
         else:
             if "scenarios" in data:
                 raise ConfigError(f"scenarios: only used by the scenarios design (design is "
-                                  f"{design!r})")
+                                  f"{excerpt(design)})")
             scenario, values = _base_values(_str("scenario", data.get("scenario",
                                                                       "status_quo")))
             bases[scenario] = values
@@ -399,7 +400,7 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
         try:
             bases[sname] = dict(Scenario(values, name=sname).with_overrides(fixed).values)
         except ConfigError as exc:
-            raise ConfigError(f"fixed on scenario {sname!r}: {exc}") from None
+            raise ConfigError(f"fixed on scenario {excerpt(sname)}: {exc}") from None
 
     # factors
     raw_factors = data.get("factors", {})
@@ -423,7 +424,7 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
     for table in _OPTION_KEYS:
         if table in data and table != design:
             raise ConfigError(f"[{table}]: options of the {table} design, but design is "
-                              f"{design!r}")
+                              f"{excerpt(design)}")
     if design in _OPTION_KEYS:
         raw_opt = data.get(design, {})
         if not isinstance(raw_opt, Mapping):
@@ -437,7 +438,8 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
         options = {**_OPTION_DEFAULTS.get(design, {}), **raw_opt}
         for key, kind in _OPTION_KEYS[design].items():
             if kind is bool and not isinstance(options[key], bool):
-                raise ConfigError(f"{design}.{key} = {options[key]!r}: expected true or false")
+                raise ConfigError(f"{design}.{key} = {excerpt(options[key])}: expected true "
+                                  "or false")
         if design == "sobol":
             n = _int("sobol.n", options["n"], 1)
             if n & (n - 1):
@@ -461,12 +463,13 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
     known = _model_outputs(model)
     raw_out = data.get("outputs", list(known))
     if not isinstance(raw_out, list) or not raw_out:
-        raise ConfigError(f"outputs = {raw_out!r}: expected a non-empty list of output names")
+        raise ConfigError(f"outputs = {excerpt(raw_out)}: expected a non-empty list of output "
+                          "names")
     for o in raw_out:
         if o not in known:
             raise _unknown("output", str(o), known)
     if len(set(raw_out)) != len(raw_out):
-        raise ConfigError(f"outputs = {raw_out!r}: names repeat")
+        raise ConfigError(f"outputs = {excerpt(raw_out)}: names repeat")
     keep = _choice("keep", data.get("keep", "final"), KEEP)
     every = _int("every", data.get("every", 1), 1)
     if keep == "final" and "every" in data:

@@ -49,6 +49,7 @@ from sim.experiment.worker import (
     run_batch,
     run_one,
 )
+from sim.out_path import check_out_path
 from sim.version import MODEL_VERSION, check_same_version
 
 TARGET_BATCH_SECONDS = 1.0
@@ -96,8 +97,10 @@ class Plan:
 
 @dataclass
 class SweepSummary:
-    """What a sweep invocation did (``seconds``: wall time of the run loop;
-    ``compute_seconds``: time spent inside runs, summed over workers).
+    """What a sweep invocation did.
+
+    ``seconds``: wall time of the run loop; ``compute_seconds``: time spent inside runs,
+    summed over workers.
     """
 
     folder: Path
@@ -397,6 +400,7 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
     shard_t = parse_shard(shard)
     folder = Path(out) if out is not None else Path("results") / exp.name
     max_runs = DEFAULT_MAX_RUNS if max_runs is None else max_runs
+    check_out_path(folder)
     if dry_run:
         points = n_points(exp)
         echo(f"experiment {exp.name}: {exp.model} model, {exp.design} design, "
