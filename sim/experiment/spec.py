@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from sim.errors import ConfigError, excerpt
+from sim.excerpt import shorten
 from sim.params import (
     BY_NAME,
     Scenario,
@@ -76,6 +77,8 @@ _OPTION_DEFAULTS = {"sobol": {"second_order": False, "groups": False},
                     "morris": {"levels": 4, "groups": False}}
 _REQUIRED_OPTIONS = {"sobol": ("n",), "morris": ("trajectories",), "lhs": ("samples",)}
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+MESSAGE_CHARS = 300
+"""Longest error message passed on from another module's check."""
 MAX_REPLICATES = 100_000
 """Upper bound on replicates per point (a typo guard, not a model limit)."""
 
@@ -324,6 +327,64 @@ def _factor(model: str, name: str, spec: Any, design: str) -> Factor:
     return Factor(name, kind, group, float(low), float(high), None, dtype, unit)
 
 
+def check_analysis(analysis: Mapping[str, Any], *, design: str, outputs: tuple[str, ...],
+                   scenarios: tuple[str, ...], options: Mapping[str, Any], seed: int) -> None:
+    """Validate an experiment's ``[analysis]`` table before any run starts.
+
+    The values are checked by the same code ``ieisim analyze`` uses
+    (:func:`sim.analysis.settings.settings_from`, :func:`sim.analysis.discovery.parse_target`),
+    and against the experiment: every target names one of its outputs, ``baseline`` is one of
+    its scenarios, ``groups = true`` has a grouped sample to read.
+
+    Raises:
+        ConfigError: one line naming the key and value.
+
+    """
+    if not analysis:
+        return
+    from sim.analysis.discovery import parse_target
+    from sim.analysis.settings import settings_from
+
+    try:
+        settings_from({"experiment": {"analysis": {k: v for k, v in analysis.items()
+                                                   if k != "targets"},
+                                      "options": dict(options)}, "seed": seed})
+    except ConfigError as exc:
+        text = shorten(str(exc), MESSAGE_CHARS)  # settings_from may repeat a huge value
+        raise ConfigError(text if text.startswith("[analysis]") else f"[analysis] {text}") \
+            from None
+    targets = analysis.get("targets", {})
+    if not isinstance(targets, Mapping):
+        raise ConfigError(f"[analysis] targets = {excerpt(targets)}: expected a table such as "
+                          "{ joint_rd_per_100_firms = \">= 5\" }")
+    for name, text in targets.items():
+        key = f"[analysis] targets.{shorten(name)}"
+        if name not in outputs:
+            raise ConfigError(f"{key}: not an output of this experiment (outputs: "
+                              f"{', '.join(outputs)})")
+        if not isinstance(text, str):
+            raise ConfigError(f"{key} = {excerpt(text)}: expected text such as \">= 5\"")
+        try:
+            named, _, _ = parse_target(text)
+        except ConfigError:
+            raise ConfigError(f"{key} = {excerpt(text)}: expected a comparison and a number, "
+                              "such as \">= 5\" or \"< 0.2\"") from None
+        if named is not None and named != name:
+            raise ConfigError(f"{key} = {excerpt(text)}: names another output ({named})")
+    if analysis.get("groups") is True and design in ("sobol", "morris") and \
+            not options.get("groups"):
+        raise ConfigError(f"[analysis] groups = true: the {design} sample is not grouped; set "
+                          f"groups = true in [{design}] as well")
+    baseline = analysis.get("baseline")
+    if baseline is not None:
+        if design != "scenarios":
+            raise ConfigError(f"[analysis] baseline = {excerpt(baseline)}: only used by the "
+                              f"scenarios design (design is {design!r})")
+        if baseline not in scenarios:
+            raise ConfigError(f"[analysis] baseline = {excerpt(baseline)}: not one of the "
+                              f"scenarios ({', '.join(scenarios)})")
+
+
 def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) -> Experiment:
     """Validate a parsed experiment mapping (see the module docstring for the format)."""
     for key in data:
@@ -481,6 +542,8 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
     for key in analysis:
         if key not in ANALYSIS_KEYS:
             raise _unknown("analysis key", key, ANALYSIS_KEYS)
+    check_analysis(analysis, design=design, outputs=tuple(raw_out), scenarios=scenarios,
+                   options=options, seed=seed)
 
     return Experiment(name=name, description=description, model=model, scenario=scenario,
                       design=design, replicates=replicates, years=years, seed=seed,
