@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.ladder import RUNGS
+from sim.memory import check_memory
 from sim.params import Scenario, load_scenario
 from sim.sectors import SECTOR_NAMES, SIZE_CLASSES
 from sim.version import MODEL_VERSION
@@ -36,7 +37,9 @@ def _prepare(scenario: Scenario | str | None, seed: int | None, years: int | Non
         overrides["run.seed"] = int(seed)
     if years is not None:
         overrides["run.years"] = int(years)
-    return scn.with_overrides(overrides) if overrides else scn
+    scn = scn.with_overrides(overrides) if overrides else scn
+    check_memory(scn.values, what=f"a run of {scn.name}")  # refuse worlds that cannot fit
+    return scn
 
 
 def simulate(scenario: Scenario | str | None = None, seed: int | None = None,

@@ -356,6 +356,23 @@ def estimate(plan: Plan, pending: np.ndarray, workers: int) -> dict[str, Any]:
     return {"sampled": len(picks), "per_run": per_run, "wall": per_run * waves}
 
 
+def check_sweep_memory(exp: Experiment, workers: int) -> None:
+    """Refuse a sweep whose largest world, run by ``workers`` processes at once, cannot fit.
+
+    The largest world of each base scenario sets every varied world parameter to its upper
+    bound (:func:`sim.memory.check_memory`).
+    """
+    from sim.memory import check_memory
+    from sim.params import BY_NAME
+
+    for name, base in exp.bases.items():
+        values = dict(base)
+        for f in exp.factors:
+            if f.kind == "world":
+                values[BY_NAME[f.name].key] = max(f.values) if f.values else f.high
+        check_memory(values, workers, what=f"the largest run of {exp.name!r} ({name})")
+
+
 def _fmt_seconds(s: float) -> str:
     if s < 120:
         return f"{s:.1f} s"
@@ -407,6 +424,8 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
              f"{points:,} points x {exp.replicates} replicates = {points * exp.replicates:,} "
              f"runs (--max-runs {max_runs:,})")
     plan = make_plan(exp, shard_t, runner, max_runs)
+    if exp.model == "cooperation" and scheduler is None:
+        check_sweep_memory(exp, min(workers or default_workers(), max(1, len(plan.run_ids))))
     existing = check_folder(folder, plan)
     done_ids = store.finished_run_ids(folder) if existing else set()
     pending = plan.run_ids[~np.isin(plan.run_ids, np.fromiter(done_ids, dtype=np.int64,
