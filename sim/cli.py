@@ -24,8 +24,15 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 _PLUGINS = ("sim.experiment.cli", "sim.analysis.cli", "sim.figures.cli", "sim.app.cli")
 
 
+ERROR_CHARS = 1000
+"""Longest error line printed (a message never repeats a huge offending value whole)."""
+
+
 def _err(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    from sim.excerpt import shorten
+
+    one_line = " ".join(str(message).split("\n"))
+    typer.echo(f"error: {shorten(one_line, ERROR_CHARS)}", err=True)
 
 
 @app.command()
