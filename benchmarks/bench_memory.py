@@ -7,6 +7,9 @@ the ratio estimate / measured for each world. Paste the fitted numbers into ``si
 when the model's state changes (e.g. a new model version).
 
     python benchmarks/bench_memory.py [--quick]
+
+``--quick`` measures six small worlds only: a check of the declared estimate (the ratios), too
+few worlds for a reliable fit.
 """
 
 from __future__ import annotations
