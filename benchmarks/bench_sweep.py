@@ -186,11 +186,11 @@ def main() -> None:
             capacity.append(parallel_capacity())
             times["bare"].append(timed(lambda: bare_loop(args.years, args.replicates)))
             compute: list[float] = []
-            times["serial"].append(timed(lambda: engine(args.years, args.replicates, 1, tmp,
-                                                        compute)))
+            times["serial"].append(timed(lambda c=compute: engine(args.years, args.replicates, 1,
+                                                                  tmp, c)))
             inside.append((times["serial"][-1] - compute[-1]) / compute[-1])
-            times["workers2"].append(timed(lambda: engine(args.years, args.replicates, 2, tmp,
-                                                          compute)))
+            times["workers2"].append(timed(lambda c=compute: engine(args.years, args.replicates,
+                                                                    2, tmp, c)))
             times["mesa1"].append(timed(lambda: mesa_batch(args.years, args.replicates, 1)))
             times["mesa2"].append(timed(lambda: mesa_batch(args.years, args.replicates, 2)))
         med = {k: statistics.median(v) for k, v in times.items()}

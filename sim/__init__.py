@@ -2,31 +2,48 @@
 
 The public Python API::
 
-    from sim import load_scenario, CooperationModel, run_scenario
+    from sim import load_scenario, CooperationModel, run_scenario, load_results
     result = run_scenario(load_scenario("reform_package"), years=10)
     result.timeseries  # tidy pandas DataFrame, one row per step
+    df = load_results("results/demo", columns=["tax_credit", "share_joint_rd"])  # a sweep
+
+Every name is imported on first use, so ``import sim`` (and the ``ieisim`` command's start-up)
+loads neither Mesa nor pandas.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import import_module
 
-try:
-    __version__ = version("ieisim")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+source"
-
-from sim.params import ConfigError, Scenario, load_scenario  # noqa: E402
+_EXPORTS = {
+    "ConfigError": "sim.params",
+    "Scenario": "sim.params",
+    "load_scenario": "sim.params",
+    "CooperationModel": "sim.model",
+    "run_scenario": "sim.run",
+    "simulate": "sim.run",
+    "load_results": "sim.experiment.store",
+}
+"""Public name -> the module that defines it (imported lazily by ``__getattr__``)."""
 
 __all__ = ["ConfigError", "Scenario", "load_scenario", "__version__", "CooperationModel",
-           "run_scenario", "simulate"]
+           "run_scenario", "simulate", "load_results"]
 
 
-def __getattr__(name):  # lazy: importing sim must not import mesa for the CLI's --help
-    if name == "CooperationModel":
-        from sim.model import CooperationModel
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
-        return CooperationModel
-    if name in ("run_scenario", "simulate"):
-        import sim.run
+    try:
+        return version("ieisim")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0.0.0+source"
 
-        return getattr(sim.run, name)
-    raise AttributeError(name)
+
+def __getattr__(name):
+    """Import a public name on first use (PEP 562): importing sim must stay instant."""
+    if name == "__version__":
+        value = _version()
+    elif name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name]), name)
+    else:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    globals()[name] = value
+    return value

@@ -1,6 +1,22 @@
-"""``python -m sim`` is the ``ieisim`` command."""
+"""``python -m sim`` and the ``ieisim`` console script.
 
-from sim.cli import main
+The command line is imported inside :func:`main`, so a Ctrl-C while Python is still loading
+it ends like one during a run: ``error: interrupted`` and exit code 130, no traceback.
+"""
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Import the command line and run it; Ctrl-C during start-up exits 130."""
+    try:
+        from sim.cli import main as cli_main
+
+        cli_main(argv)
+    except KeyboardInterrupt:  # before sim.cli.main's own handler is in place
+        sys.stderr.write("error: interrupted\n")
+        sys.exit(130)
+
 
 if __name__ == "__main__":
     main()

@@ -2,8 +2,9 @@
 
 Each area registers its own sub-commands (``sim.experiment.cli``, ``sim.analysis.cli``,
 ``sim.figures.cli``, ``sim.app.cli``) through a ``register(app)`` function. Named errors
-become one-line messages: bad input exits with code 2, a failed job with code 1, and no
-traceback is shown unless ``IEISIM_DEBUG=1``.
+become one-line messages: bad input and usage errors exit with code 2, a failed job with
+code 1, Ctrl-C with 130 and SIGTERM with 143 (:mod:`sim.errors`), and no traceback is shown
+unless ``IEISIM_DEBUG=1``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from typing import List, Optional
 
 import typer
 
-from sim.errors import ConfigError, IeisimError
+from sim.errors import (
+    EXIT_INTERRUPTED,
+    ConfigError,
+    IeisimError,
+    SignalRecord,
+    exit_code,
+    sigterm_as_interrupt,
+)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="ieisim: simulate school-enterprise cooperation under policy incentives.")
@@ -35,6 +43,33 @@ def _err(message: str) -> None:
     typer.echo(f"error: {shorten(one_line, ERROR_CHARS)}", err=True)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        import sim
+
+        typer.echo(f"ieisim {sim.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", is_eager=True,
+                                          callback=_show_version,
+                                          help="Print the version and exit.")) -> None:
+    """ieisim: simulate school-enterprise cooperation under policy incentives."""
+
+
+def mark_started() -> None:
+    """Tell a watching process that the command is past start-up and working.
+
+    When ``IEISIM_READY_FILE`` names a path, that file is created (empty) once imports and
+    input validation are done and the work begins; tests wait for it instead of sleeping
+    before they send a signal. Without the variable this does nothing.
+    """
+    path = os.environ.get("IEISIM_READY_FILE")
+    if path:
+        Path(path).touch()
+
+
 @app.command()
 def run(
     scenario: Optional[str] = typer.Argument(None, help="Scenario name or TOML path "
@@ -46,9 +81,12 @@ def run(
     out: Optional[Path] = typer.Option(None, help="Output folder (default: "
                                        "results/run-<scenario>-<seed>)."),
     quiet: bool = typer.Option(False, "--quiet", help="No summary table."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an earlier run folder "
+                                   "even if it also holds other files (never anything else)."),
 ) -> None:
     """Run one scenario and write timeseries, enterprises, colleges, ties and a manifest."""
     from sim.out_path import check_out_path
+    from sim.outputs import RUN, check_name, check_output, results_path
     from sim.params import load_scenario
     from sim.run import print_summary, run_scenario, write_run
 
@@ -57,10 +95,14 @@ def run(
         scn = scn.with_overrides({"run.seed": seed})
     if years is not None:
         scn = scn.with_overrides({"run.years": years})
-    out = out or Path("results") / f"run-{scn.name}-{scn.run.seed}"
-    check_out_path(out)  # before the run: /proc, '.', read-only folders are refused
+    if out is None:
+        check_name(scn.name, "scenario name (it names the default --out folder)")
+        out = results_path(f"run-{scn.name}-{scn.run.seed}")
+    check_out_path(out)  # system folders (/proc, /sys, /dev), read-only folders
+    check_output(out, RUN, overwrite)  # before the run: a refusal costs nothing
+    mark_started()
     result = run_scenario(scn)
-    write_run(result, out)
+    write_run(result, out, overwrite=overwrite)
     if not quiet:
         print_summary(result)
     typer.echo(f"results written to {out}")
@@ -85,6 +127,7 @@ def params(kind: Optional[str] = typer.Option(None, help="world, economy, behavi
     kinds = {"world", "economy", "behaviour", "lever", "run"}
     if kind is not None and kind not in kinds:
         raise ConfigError(f"--kind {kind!r}: expected one of {', '.join(sorted(kinds))}")
+    typer.echo(f"{'parameter':38s} {'default':>10} {'[low, high]'} unit")
     for row in parameter_table(kind):
         typer.echo(f"{row['key']:38s} {row['default']!s:>10} [{row['low']}, {row['high']}] "
                    f"{row['unit']}")
@@ -94,7 +137,7 @@ def params(kind: Optional[str] = typer.Option(None, help="world, economy, behavi
 def demo(out: Path = typer.Option(Path("results"), help="Parent folder for the results."),
          workers: Optional[int] = typer.Option(None, help="Worker processes (default: all "
                                                "cores).")) -> None:
-    """The README's demo: the demo study (sweep, analysis, figures) or a status-quo run."""
+    """The README's demo: sweep, analyse and draw the demo study (experiments/demo.toml)."""
     from sim.demo import run_demo
 
     run_demo(out, workers=workers)
@@ -114,41 +157,82 @@ def _register_plugins() -> None:
 _register_plugins()
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``ieisim`` console script."""
-    import click
+def _usage_error_classes() -> tuple[type, type]:
+    """Click's ``UsageError`` and ``ClickException`` as typer raises them.
 
+    typer >= 0.20 vendors its own copy of click, so ``import click`` would name other classes.
+    """
+    mro = typer.BadParameter.__mro__
+    return (next(c for c in mro if c.__name__ == "UsageError"),
+            next(c for c in mro if c.__name__ == "ClickException"))
+
+
+_USAGE_ERROR, _CLICK_EXCEPTION = _usage_error_classes()
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    """``text`` on one line, cut to ``limit`` characters."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _usage_message(exc: Exception) -> str:
+    """A click usage error as one line that says where to find the command's options."""
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "ieisim"
+    return f"{_one_line(exc.format_message()).rstrip('.')}; see '{command} --help'"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``ieisim`` console script.
+
+    Exit codes: 0 done, 1 a job failed, 2 bad input or usage, 130 interrupted (Ctrl-C), 143
+    terminated (SIGTERM).
+    """
     debug = os.environ.get("IEISIM_DEBUG") == "1"
+    usage_error, click_exception = _USAGE_ERROR, _CLICK_EXCEPTION
+    signals = SignalRecord()
     try:
-        rc = app(args=argv, standalone_mode=False)
-    except ConfigError as exc:
+        with sigterm_as_interrupt() as signals:  # SIGTERM cleans up like Ctrl-C, exits 143
+            rc = app(args=argv, prog_name="ieisim", standalone_mode=False)
+    except (ConfigError, IeisimError) as exc:  # codes: sim.errors
         if debug:
             raise
         _err(str(exc))
+        sys.exit(exit_code(exc))
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except usage_error as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `ieisim`: the help, not an error
+            typer.echo(exc.ctx.get_help())
+            sys.exit(0)
+        _err(_usage_message(exc))
         sys.exit(2)
-    except IeisimError as exc:
-        if debug:
-            raise
-        _err(str(exc))
-        sys.exit(1)
-    except click.exceptions.Exit as exc:
+    except click_exception as exc:
+        _err(_one_line(exc.format_message()))
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        _err("aborted")
-        sys.exit(130)
-    except KeyboardInterrupt:
+    except typer.Abort:
         _err("interrupted")
         sys.exit(130)
+    except KeyboardInterrupt as exc:
+        code = exit_code(exc)
+        _err("interrupted" if code == EXIT_INTERRUPTED else "terminated (SIGTERM)")
+        sys.exit(code)
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
         if debug:
             raise
-        _err(f"internal error: {type(exc).__name__}: {exc} (set IEISIM_DEBUG=1 for the "
-             "traceback)")
+        from sim.outputs import is_disk_full, os_error
+
+        if is_disk_full(exc):  # where no writer named the folder
+            named = os_error(exc, Path(exc.filename).parent if exc.filename else "the output "
+                             "folder")
+            _err(str(named))
+            sys.exit(exit_code(named))
+        _err(f"internal error: {type(exc).__name__}: {_one_line(exc)} (set IEISIM_DEBUG=1 "
+             "for the traceback)")
         sys.exit(1)
-    if isinstance(rc, int) and rc != 0:  # click returns 130 after Ctrl-C in non-standalone mode
-        if rc == 130:
-            _err("interrupted")
+    if isinstance(rc, int) and rc != 0:  # typer returns 130 after Ctrl-C in non-standalone mode
+        if rc == EXIT_INTERRUPTED:
+            rc = signals.exit_code
+            _err("interrupted" if rc == EXIT_INTERRUPTED else "terminated (SIGTERM)")
         sys.exit(rc)

@@ -42,4 +42,36 @@ def run_demo(out: Path, workers: int | None = None) -> Path:
     typer.echo(f"  sweep, analysis and figures: {folder}")
     typer.echo(f"  the report (which levers move cooperation to joint R&D): {folder / 'report.md'}")
     typer.echo(f"  figures: {folder / 'figures'} and {runs['status_quo'] / 'figures'}")
+    typer.echo("\n" + how_to_run_ieisim())
     return folder
+
+
+def how_to_run_ieisim(executable: str | None = None, path: str | None = None,
+                      cwd: str | Path | None = None) -> str:
+    """Tell the user how to type ``ieisim`` next: it is on PATH only inside an active venv.
+
+    Args:
+        executable: the running Python (default ``sys.executable``); the ``ieisim`` script
+            sits beside it.
+        path: the ``PATH`` to look in (default the environment's).
+        cwd: shown paths are relative to this folder when inside it (default the current one).
+
+    """
+    import os
+    import shutil
+    import sys
+
+    script = Path(executable or sys.executable).parent / "ieisim"
+    found = shutil.which("ieisim", path=path if path is not None else os.environ.get("PATH"))
+    if found and Path(found).resolve() == script.resolve():
+        return "Next: ieisim --help (e.g. ieisim run reform_package, ieisim sweep policy_sobol)"
+    base = Path(cwd or Path.cwd()).resolve()
+    try:
+        shown = Path(os.path.relpath(script.absolute(), base))
+        if shown.parts and shown.parts[0] == "..":
+            raise ValueError
+    except ValueError:
+        shown = script.absolute()
+    activate = shown.parent / "activate"
+    return (f"Next: ieisim is not on your PATH; run it as {shown} --help, or first "
+            f"'source {activate}' and then type ieisim --help")

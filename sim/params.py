@@ -612,11 +612,14 @@ class Scenario:
         accepted; anything else unknown is an error.
         """
         data = dict(data)
+        explicit = "name" in data
         meta_name = data.pop("name", name)
         description = data.pop("description", "")
         package = data.pop("package", None)
-        if not isinstance(meta_name, str):
-            raise ConfigError(f"name = {excerpt(meta_name)}: expected a string")
+        if explicit or not isinstance(meta_name, str):
+            from sim.outputs import check_name  # the name may become a folder name
+
+            check_name(meta_name)
         if not isinstance(description, str):
             raise ConfigError(f"description = {excerpt(description)}: expected a string")
         flat: dict[str, Any] = {}

@@ -1,8 +1,9 @@
 """One run: build the model, run it, collect tidy tables, write a run folder.
 
 ``simulate`` is what sweeps call (time series only, no I/O); ``run_scenario`` returns every
-table; ``write_run`` writes them atomically (a temporary folder renamed into place, so an
-interrupted write never leaves a half-written run folder).
+table; ``write_run`` writes them atomically (a temporary folder swapped into place, so an
+interrupted write never leaves a half-written run folder) and never replaces anything but an
+earlier run folder (:mod:`sim.outputs`).
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ from __future__ import annotations
 import json
 import os
 import platform
-import shutil
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,28 +213,31 @@ def run_scenario(scenario: Scenario | str | None = None, seed: int | None = None
                      ties_table(model), manifest)
 
 
-def write_run(result: RunResult, out_dir: str | os.PathLike) -> Path:
-    """Write a run folder atomically; an existing folder is replaced only when complete."""
+def write_run(result: RunResult, out_dir: str | os.PathLike, overwrite: bool = False) -> Path:
+    """Write a run folder atomically (see :mod:`sim.outputs` for the rules).
+
+    ``out_dir`` may be new, an empty folder, or the folder of an earlier run (its manifest
+    says ``kind: "run"``), replaced whole only once the new one is complete. An earlier run
+    folder that also holds other files is replaced only with ``overwrite``.
+
+    Raises:
+        UsageError: ``out_dir`` is a file, a link or a folder that is not an earlier run
+            (nothing is written).
+        DiskFull: no space left (the earlier folder, if any, is untouched).
+
+    """
+    from sim.outputs import RUN, check_output, named_os_errors, staging_folder, swap_in
+
     out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    check_output(out, RUN, overwrite)
+    with staging_folder(out) as tmp, named_os_errors(out.parent):
         result.timeseries.to_csv(tmp / "timeseries.csv", index=False)
         result.enterprises.to_csv(tmp / "enterprises.csv", index=False)
         result.colleges.to_csv(tmp / "colleges.csv", index=False)
         result.ties.to_csv(tmp / "ties.csv", index=False)
         (tmp / "manifest.json").write_text(json.dumps(result.manifest, indent=2, default=str))
-        if out.exists():
-            backup = out.with_name(f".{out.name}.old")
-            shutil.rmtree(backup, ignore_errors=True)
-            out.rename(backup)
-            tmp.rename(out)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        check_output(out, RUN, overwrite)  # nothing foreign appeared while we wrote
+        swap_in(tmp, out)
     return out
 
 

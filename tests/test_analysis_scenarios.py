@@ -126,3 +126,39 @@ def test_relative_change_and_a_single_replicate(sweep, tmp_path):
     info = single.info["outputs"]["joint_rd_per_100_firms"]
     assert info["scenarios"]["comparisons"]["reform_package"]["time_to_effect_years"] is None
     assert info["noise"]["noise_share"] is None
+
+
+def _drop_runs(folder, keep):
+    """Keep only the result rows for which ``keep(table)`` is true (a sweep cut short)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from sim.experiment import store
+
+    for part in store.part_files(folder):
+        table = pq.read_table(part)
+        store.write_table(part, table.filter(keep(table, pc)))
+
+
+def test_partly_finished_scenarios_sweep_is_analysed_and_says_what_is_missing(sweep, capsys):
+    # platforms_only never ran, reform_package has 9 of its 12 replicates
+    _drop_runs(sweep, lambda t, pc: pc.and_(
+        pc.not_equal(t["scenario"], "platforms_only"),
+        pc.or_(pc.not_equal(t["scenario"], "reform_package"), pc.less(t["replicate"], 9))))
+    main(["analyze", str(sweep), "--output", "joint_rd_per_100_firms", "--quiet"])
+    captured = capsys.readouterr()
+    missing = ("partial sweep: 15 of 36 runs have no results (failed or not yet run); missing "
+               "runs by scenario: scenario reform_package: 3 of 12; scenario platforms_only: "
+               "12 of 12")
+    assert f"warning: {missing}; the analysis uses the runs present" in captured.err
+    info = json.loads((sweep / "analysis.json").read_text())
+    assert info["partial"]["missing"] == 15
+    assert info["partial"]["missing_by_scenario"] == {"reform_package": 3, "platforms_only": 12}
+    report = (sweep / "report.md").read_text()
+    assert report.splitlines()[2].startswith(
+        "**Partial data: 15 of 36 runs are missing** (failed or not yet run); missing runs by "
+        "scenario: reform_package 3 of 12, platforms_only 12 of 12. ")
+    assert "scenario platforms_only: 12 of 12" in report  # and in the notes
+    comparisons = info["outputs"]["joint_rd_per_100_firms"]["scenarios"]["comparisons"]
+    assert list(comparisons) == ["reform_package"]  # what is there is analysed
+    assert comparisons["reform_package"]["n_pairs"] == 9

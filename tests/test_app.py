@@ -16,6 +16,7 @@ import ipyvuetify as v
 import numpy as np
 import pytest
 import solara
+from waiting import SAFETY_TIMEOUT_S
 
 from sim.app import assets
 from sim.app.charts import ChartBoard, nice_ceiling
@@ -150,6 +151,28 @@ def test_charts_change_after_a_step_and_show_both_runs_side_by_side():
     assert png.startswith(PNG_MAGIC)
 
 
+def test_chinese_charts_draw_every_glyph():
+    """The app finds a Chinese font as ``ieisim figures --lang zh`` does: no glyph is missing."""
+    import warnings
+
+    from sim.app.style import font_families
+    from sim.figures.style import find_cjk_font
+
+    if find_cjk_font() is None:
+        pytest.skip("no Chinese font installed (.ci/run installs fonts-noto-cjk)")
+    assert font_families()[1:] == [find_cjk_font()]
+    session = ClassroomSession()
+    session.set_compare(True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" is a UserWarning
+        assert ChartBoard(True, session.horizon_years, "zh").render(
+            session.timeseries()).startswith(PNG_MAGIC)
+        model = session.policy
+        board = NetworkBoard([(network_title("policy_run", True, "zh"), session.layout(model))],
+                             "zh")
+        assert board.render([model.network]).startswith(PNG_MAGIC)
+
+
 def test_network_layout_is_fixed_while_ties_change():
     session = ClassroomSession()
     model = session.policy
@@ -234,7 +257,7 @@ def test_page_steps_resets_presets_and_switches_language():
 # ------------------------------------------------------------------ CLI and assets
 def test_cli_rejects_a_bad_port_in_one_line():
     proc = subprocess.run([sys.executable, "-m", "sim", "app", "--port", "70000"],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=SAFETY_TIMEOUT_S)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == ["error: --port 70000: expected a port number "
                                                 "in 1-65535"]
@@ -248,7 +271,7 @@ def test_cli_rejects_a_port_in_use():
         busy.listen()
         port = busy.getsockname()[1]
         proc = subprocess.run([sys.executable, "-m", "sim", "app", "--port", str(port)],
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=SAFETY_TIMEOUT_S)
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"error: --port {port}: cannot listen on 127.0.0.1:{port}")
     assert len(proc.stderr.strip().splitlines()) == 1

@@ -6,12 +6,12 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from waiting import SAFETY_TIMEOUT_S, compute_for, wait_until
 
 from sim.cli import main
 from sim.experiment import load_failures, load_manifest, load_results, run_sweep, store
@@ -31,7 +31,7 @@ FAIL_ABOVE = 2.0
 
 def slow_ishigami(ctx, scenario, values, seed):
     """The Ishigami runner, slowed down so that a sweep can be killed while it runs."""
-    time.sleep(SLOW_SECONDS)
+    compute_for(SLOW_SECONDS)
     return run_ishigami(ctx, scenario, values, seed)
 
 
@@ -184,10 +184,8 @@ def test_resume_after_sigkill_equals_uninterrupted(serial, tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(ROOT)])}
     proc = subprocess.Popen([sys.executable, "-c", script, json.dumps(EXP), str(out), "2"],
                             env=env, start_new_session=True)
-    deadline = time.monotonic() + 60
     try:
-        while len(store.part_files(out)) < 3 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: len(store.part_files(out)) >= 3, "3 result parts", proc=proc)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -262,6 +260,13 @@ def test_rerun_reproduces_a_stored_row(tmp_path, capsys, monkeypatch):
     main(["rerun", str(out), "--run", "100", "--out", str(tmp_path / "r.csv")])
     assert "identical to the stored rows (3 rows)" in capsys.readouterr().out
     assert len(pd.read_csv(tmp_path / "r.csv")) == 3
+    (tmp_path / "mine.csv").write_text("mine\n")  # a user's file is not overwritten unasked
+    with pytest.raises(SystemExit) as exc:
+        main(["rerun", str(out), "--run", "100", "--out", str(tmp_path / "mine.csv")])
+    assert exc.value.code == 2 and (tmp_path / "mine.csv").read_text() == "mine\n"
+    main(["rerun", str(out), "--run", "100", "--out", str(tmp_path / "mine.csv"),
+          "--overwrite"])
+    assert len(pd.read_csv(tmp_path / "mine.csv")) == 3
 
 
 def test_killed_part_writer_leaves_no_partial_file(tmp_path):
@@ -288,7 +293,8 @@ def test_second_writer_on_the_same_runs_is_refused(tmp_path):
     assert run_sweep(EXP, out, workers=1, quiet=True, shard="2/2").done == 90
 
 
-def test_sigterm_stops_cleanly_with_one_line_error(tmp_path):
+@pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_signal_stops_cleanly_with_one_line_error_and_its_own_exit_code(tmp_path, sig, code):
     path = tmp_path / "ish.toml"
     path.write_text('name = "ish"\nmodel = "ishigami"\ndesign = "lhs"\nseed = 7\n'
                     "replicates = 3\n[lhs]\nsamples = 60\n[factors]\nx1 = {}\nx2 = {}\n"
@@ -300,19 +306,56 @@ def test_sigterm_stops_cleanly_with_one_line_error(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(ROOT)])}
     proc = subprocess.Popen([sys.executable, "-c", script, "sweep", str(path), "--out", str(out),
                              "--workers", "2", "--quiet"], env=env, stderr=subprocess.PIPE,
-                            text=True)
-    deadline = time.monotonic() + 60
-    while len(store.part_files(out)) < 3 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 1
+                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                                        signal.SIG_DFL))
+    wait_until(lambda: len(store.part_files(out)) >= 3, "3 result parts", proc=proc)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=SAFETY_TIMEOUT_S)
+    assert proc.returncode == code  # not 1, the code of failed runs
     assert err.strip().splitlines()[-1] == ("error: interrupted: finished runs are saved; run "
                                             "the same command again to resume")
     m = load_manifest(out)
     done = len(store.finished_run_ids(out))
     assert 0 < done < 180 and m["counts"]["done"] == done and m["finished"] is None
     assert m["invocations"][-1]["done"] == done
+
+
+def test_disk_full_names_the_folder_keeps_finished_runs_and_resumes(serial, tmp_path, capsys,
+                                                                     monkeypatch):
+    import errno
+
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "ish.toml"
+    path.write_text('name = "ish"\nmodel = "ishigami"\ndesign = "lhs"\nseed = 7\n'
+                    "replicates = 3\n[lhs]\nsamples = 60\n[factors]\nx1 = {}\nx2 = {}\n"
+                    "x3 = {}\n")
+    out = tmp_path / "full"
+    real = pq.write_table
+    parts = []
+
+    def full(table, where, *args, **kwargs):
+        if "part-" in str(where):
+            parts.append(where)
+            if len(parts) > 1:  # the device fills up while the second part is written
+                Path(where).write_bytes(b"PAR1")
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(where))
+        return real(table, where, *args, **kwargs)
+
+    monkeypatch.setattr(pq, "write_table", full)
+    with pytest.raises(SystemExit) as exc:
+        main(["sweep", str(path), "--workers", "1", "--quiet", "--out", str(out)])
+    assert exc.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"error: disk full: no space left to write into {out} (No space left on "
+                   "device); free some space; finished runs are saved; run the same command "
+                   "again to resume"]
+    assert [p.name for p in (out / store.RUNS).iterdir()] == [p.name for p in
+                                                              store.part_files(out)]
+    assert len(store.part_files(out)) == 1 and len(store.finished_run_ids(out)) >= 1
+    monkeypatch.setattr(pq, "write_table", real)  # space freed: the same command resumes
+    main(["sweep", str(path), "--workers", "1", "--quiet", "--out", str(out)])
+    pd.testing.assert_frame_equal(load_results(out), load_results(serial))
 
 
 def test_rerun_of_a_failed_run_shows_its_traceback(tmp_path, capsys, monkeypatch):
@@ -412,3 +455,39 @@ def test_rerun_refuses_a_damaged_manifest(tmp_path):
     (out / store.MANIFEST).write_bytes(b"\x00\xff" * 100)
     with pytest.raises(UsageError, match="manifest.json: not valid JSON"):
         rerun(out, 0)
+
+
+def test_sweep_never_writes_into_a_users_folder_or_file(tmp_path, capsys):
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "notes.txt").write_text("notes")
+    file = tmp_path / "file.csv"
+    file.write_text("a\n")
+    for out, fragment in ((user, "files ieisim did not write"), (file, "is not a folder")):
+        with pytest.raises(SystemExit) as exc:
+            main(["sweep", str(ROOT / "experiments" / "ishigami_check.toml"), "--out", str(out),
+                  "--workers", "1", "--quiet"])
+        assert exc.value.code == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and fragment in err[0]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["file.csv", "mine", "notes.txt"]
+
+
+def test_default_sweep_folder_is_inside_results_and_resumes_through_a_link(tmp_path,
+                                                                         monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    s = run_sweep({**EXP, "lhs": {"samples": 4}, "replicates": 1}, workers=1, quiet=True)
+    assert s.folder == Path("results") / "ish" and s.done == 4
+    (tmp_path / "link").symlink_to(tmp_path / "results" / "ish")  # e.g. onto scratch space
+    again = run_sweep({**EXP, "lhs": {"samples": 4}, "replicates": 1}, tmp_path / "link",
+                      workers=1, quiet=True)
+    assert again.done == 0 and again.skipped == 4
+
+
+def test_a_sweep_killed_before_its_manifest_starts_afresh(tmp_path):
+    out = tmp_path / "x"
+    (out / store.RUNS).mkdir(parents=True)
+    (out / store.LOCK).write_text("")
+    (out / store.DESIGN).write_bytes(b"PAR1 cut short")
+    s = run_sweep({**EXP, "lhs": {"samples": 4}, "replicates": 1}, out, workers=1, quiet=True)
+    assert s.done == 4 and load_manifest(out)["counts"]["done"] == 4

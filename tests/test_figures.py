@@ -62,6 +62,27 @@ def test_run_folder_gets_each_figure_as_pdf_png_csv_and_an_index(drawn):
         assert not (folder / ".figures.partial").exists()
 
 
+def test_the_index_command_works_where_ieisim_ran(runs, tmp_path, monkeypatch):
+    """The figures README names a command that works as typed (not `ieisim figures demo`)."""
+    project = tmp_path / "project"
+    folder = shutil.copytree(runs["status_quo"], project / "results" / "sq")
+    other = shutil.copytree(runs["reform_package"], project / "results" / "rp")
+    monkeypatch.chdir(project)
+    main(["figures", "results/sq", "--compare", "results/rp"])
+    index = (folder / "figures" / "README.md").read_text(encoding="utf-8")
+    command = "ieisim figures results/sq --compare results/rp"
+    assert f"Regenerate them with `{command}`." in index
+    main(command.split()[1:])  # as written, from where it ran
+    assert other.is_dir() and (folder / "figures" / "README.md").is_file()
+
+
+def test_the_index_says_where_to_run_the_command_outside_the_working_folder(drawn):
+    folder, _ = drawn["single"]
+    index = (folder / "figures" / "README.md").read_text(encoding="utf-8")
+    assert (f"Regenerate them with `ieisim figures {folder.name}` in the folder that holds "
+            f"`{folder.name}/`.") in index
+
+
 def test_compare_run_is_named_in_the_index(drawn, runs):
     folder, records = drawn["pair"]
     index = (folder / "figures" / "README.md").read_text(encoding="utf-8")

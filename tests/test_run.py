@@ -1,12 +1,16 @@
+import errno
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from waiting import SAFETY_TIMEOUT_S, wait_until
 
+from sim.errors import DiskFull, UsageError
 from sim.ladder import RUNGS
 from sim.params import load_scenario
 from sim.run import RunResult, run_scenario, simulate, write_run
@@ -97,11 +101,107 @@ def test_cli_bad_input_is_one_line_exit_2_nothing_written(args, fragment, tmp_pa
     assert not (tmp_path / "out").exists()
 
 
+def _snapshot(folder: Path) -> dict:
+    """Every entry under ``folder`` (itself included) with its mode and bytes."""
+    out = {".": oct(folder.stat().st_mode)}
+    for p in sorted(folder.rglob("*")):
+        out[str(p.relative_to(folder))] = (oct(p.stat().st_mode),
+                                           p.read_bytes() if p.is_file() else None)
+    return out
+
+
+def _one_line_exit_2(proc, fragment):
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], lines
+
+
+@pytest.mark.parametrize("overwrite", [[], ["--overwrite"]])
+def test_cli_run_never_empties_a_users_folder(tmp_path, overwrite):
+    user = tmp_path / "mine"
+    (user / "thesis").mkdir(parents=True)
+    (user / "notes.txt").write_text("notes")
+    (user / "thesis" / "ch1.tex").write_text("\\chapter{One}")
+    before = _snapshot(user)
+    proc = ieisim("run", "classroom", "--years", "1", "--quiet", "--out", str(user), *overwrite)
+    _one_line_exit_2(proc, "files ieisim did not write")
+    assert _snapshot(user) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+def test_cli_run_never_renames_a_users_file(tmp_path):
+    file = tmp_path / "results.csv"
+    file.write_text("a,b\n1,2\n")
+    proc = ieisim("run", "classroom", "--years", "1", "--quiet", "--out", str(file))
+    _one_line_exit_2(proc, "is not a folder")
+    assert file.read_text() == "a,b\n1,2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.csv"]  # no .results.csv.old
+
+
+def test_write_run_replaces_only_an_earlier_run(result, tmp_path):
+    out = write_run(result, tmp_path / "run")
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(UsageError, match=r"\(notes.txt\).*--overwrite"):
+        write_run(result, out)
+    assert (out / "notes.txt").read_text() == "mine"
+    write_run(result, out, overwrite=True)  # asked for exactly that
+    assert not (out / "notes.txt").exists() and (out / "manifest.json").is_file()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert (write_run(result, empty) / "ties.csv").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "run"]
+
+
+def test_write_run_disk_full_names_the_folder_and_keeps_the_earlier_run(result, tmp_path,
+                                                                       monkeypatch):
+    out = write_run(result, tmp_path / "run")
+    before = _snapshot(out)
+    real = pd.DataFrame.to_csv
+    calls = []
+
+    def full(self, path=None, *args, **kwargs):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    with pytest.raises(DiskFull, match=f"disk full: no space left to write into {tmp_path}"):
+        write_run(result, out)
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_scenario_name_cannot_write_outside_results(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "evil.toml").write_text('name = "../../sandbox2/data"\n[run]\nyears = 1\n')
+    proc = ieisim("run", "evil.toml", "--quiet", cwd=work)
+    _one_line_exit_2(proc, "evil.toml: name = '../../sandbox2/data': use letters")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+    assert sorted(p.name for p in work.iterdir()) == ["evil.toml"]
+
+
+def test_default_run_folder_is_inside_results(tmp_path):
+    proc = ieisim("run", "classroom", "--years", "1", "--seed", "4", "--quiet", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "results" / "run-classroom-4" / "manifest.json").is_file()
+    umask = os.umask(0)
+    os.umask(umask)
+    mode = (tmp_path / "results" / "run-classroom-4").stat().st_mode & 0o777
+    assert mode == 0o777 & ~umask  # an ordinary folder, not a private temporary one (0700)
+    again = ieisim("run", "classroom", "--years", "1", "--seed", "4", "--quiet", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr  # an earlier run is replaced
+    assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["run-classroom-4"]
+
+
 def test_cli_lists_scenarios_and_parameters():
     proc = ieisim("scenarios")
     assert proc.returncode == 0 and "reform_package" in proc.stdout
     proc = ieisim("params", "--kind", "lever")
-    assert proc.returncode == 0 and len(proc.stdout.strip().splitlines()) == 12
+    header, *rows = proc.stdout.strip().splitlines()
+    assert proc.returncode == 0 and len(rows) == 12
+    assert header.split()[:2] == ["parameter", "default"] and "unit" in header
     proc = ieisim("params", "--kind", "levers")
     assert proc.returncode == 2 and "--kind 'levers'" in proc.stderr
 
@@ -124,17 +224,69 @@ def test_wheel_ships_scenarios_and_experiments_as_package_data(tmp_path):
     assert not any(n.startswith("configs/") for n in names)
 
 
-def test_ctrl_c_stops_a_run_with_one_line_exit_130_and_nothing_written(tmp_path):
-    import signal
-    import time
+def _restore_sigint():
+    """Child processes get Python's Ctrl-C handling even when pytest's parent ignores SIGINT."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
+
+def test_ctrl_c_stops_a_run_with_one_line_exit_130_and_nothing_written(tmp_path):
     out = tmp_path / "run"
+    ready = tmp_path / "started"
     proc = subprocess.Popen([sys.executable, "-m", "sim", "run", "national", "--out", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    time.sleep(4)
+                            env={**os.environ, "IEISIM_READY_FILE": str(ready)},
+                            preexec_fn=_restore_sigint)
+    wait_until(ready.exists, "the run to start", proc=proc)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=SAFETY_TIMEOUT_S)
     assert proc.returncode == 130
     assert err.strip() == "error: interrupted"
-    assert not out.exists() and not list(tmp_path.iterdir())
+    assert sorted(tmp_path.iterdir()) == [ready]
+
+
+INTERRUPT_WHILE_IMPORTING = """
+import builtins, os, signal, sys
+real_import = builtins.__import__
+target = sys.argv[1]
+def interrupting_import(name, *args, **kwargs):
+    if name == target and not getattr(builtins, "_interrupted", False):
+        builtins._interrupted = True
+        os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, delivered while this import runs
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = interrupting_import
+sys.argv = ["ieisim", *sys.argv[2:]]
+import runpy
+runpy.run_module("sim", run_name="__main__", alter_sys=True)
+"""
+"""``python -m sim ARGS`` with a Ctrl-C arriving while the CLI imports module ``argv[1]``."""
+
+
+@pytest.mark.parametrize("module", ["typer", "sim.errors", "sim.params"])
+def test_ctrl_c_during_start_up_is_one_line_exit_130(module):
+    proc = subprocess.run([sys.executable, "-c", INTERRUPT_WHILE_IMPORTING, module, "scenarios"],
+                          capture_output=True, text=True, timeout=SAFETY_TIMEOUT_S,
+                          preexec_fn=_restore_sigint, cwd=ROOT)
+    assert (proc.returncode, proc.stderr, proc.stdout) == (130, "error: interrupted\n", "")
+
+
+@pytest.mark.parametrize("sig, code, message", [
+    ("SIGTERM", 143, "error: terminated (SIGTERM)"), ("SIGINT", 130, "error: interrupted")])
+def test_a_signal_during_a_run_exits_with_its_code_and_writes_nothing(tmp_path, monkeypatch,
+                                                                      capsys, sig, code,
+                                                                      message):
+    import signal
+
+    import sim.run
+    from sim.cli import main
+
+    def stopped(scenario, *args, **kwargs):  # the signal arrives while the model runs
+        os.kill(os.getpid(), getattr(signal, sig))
+        signal.sigtimedwait([], 0)  # the handler runs here
+        raise AssertionError("the signal did not stop the run")
+
+    monkeypatch.setattr(sim.run, "run_scenario", stopped)
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "classroom", "--quiet", "--out", str(tmp_path / "r")])
+    assert exc.value.code == code
+    assert capsys.readouterr().err.strip() == message
+    assert list(tmp_path.iterdir()) == []

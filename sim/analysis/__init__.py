@@ -10,10 +10,28 @@ and ``report.md`` into the sweep folder. Modules: ``loading`` (sweep folder -> r
 ``scenarios`` (paired comparisons), ``robustness``, ``report``, ``writing``, ``cli``.
 """
 
-from sim.analysis.pipeline import METHODS, METHODS_BY_DESIGN, AnalysisResult, analyze
-from sim.analysis.report import summary
-from sim.analysis.table import COLUMNS
-from sim.analysis.writing import write_analysis
+from importlib import import_module
+
+_EXPORTS = {
+    "METHODS": "pipeline",
+    "METHODS_BY_DESIGN": "pipeline",
+    "AnalysisResult": "pipeline",
+    "analyze": "pipeline",
+    "summary": "report",
+    "COLUMNS": "table",
+    "write_analysis": "writing",
+}
+"""Public name -> the submodule defining it, imported on first use: ``ieisim --help`` must not
+load scipy.stats and SALib (issue 12, item 15)."""
 
 __all__ = ["COLUMNS", "METHODS", "METHODS_BY_DESIGN", "AnalysisResult", "analyze", "summary",
            "write_analysis"]
+
+
+def __getattr__(name):
+    """Import a public name on first use (PEP 562)."""
+    if name in _EXPORTS:
+        value = getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

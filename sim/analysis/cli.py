@@ -27,8 +27,9 @@ def analyze_command(
                                            "design (default: status_quo)."),
     quiet: bool = typer.Option(False, "--quiet", help="Do not print the report's summary."),
 ) -> None:
-    """Sensitivity analysis of a sweep: writes sensitivity.csv, discovery.csv, analysis.json
-    and report.md into DIR.
+    """Sensitivity analysis of a sweep.
+
+    Writes sensitivity.csv, discovery.csv, analysis.json and report.md into DIR.
     """
     from sim.analysis import analyze, summary, write_analysis
 
@@ -41,6 +42,10 @@ def analyze_command(
     if not quiet:
         typer.echo(summary(result) + "\n")
     typer.echo(f"analysis written to {directory}: " + ", ".join(p.name for p in paths))
+    partial = result.info.get("partial")
+    if partial:  # said plainly, also with --quiet (the report says it too)
+        typer.echo(f"warning: {partial['description']}; the analysis uses the runs present",
+                   err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -63,8 +63,9 @@ def frontier(points: pd.DataFrame, outcome: str, factor_names: list[str],
 
 def frontier_summary(front: pd.DataFrame, outcome: str, n_points: int,
                      cost_rule: str) -> dict[str, Any]:
-    """JSON-friendly frontier: its rows, the points it was drawn from, how cost was summarised
-    (``cost_rule``: ``mean`` over the run or ``final`` value, see sim.analysis.loading).
+    """JSON-friendly frontier: its rows, the points it was drawn from, how cost was summarised.
+
+    ``cost_rule``: ``mean`` over the run or ``final`` value, see sim.analysis.loading.
     """
     return {"outcome": outcome, "cost": COST_OUTPUT, "cost_unit": COST_UNIT,
             "cost_summary": cost_rule,

@@ -134,8 +134,9 @@ def _choose(trajectory: pd.DataFrame) -> int:
 
 
 def _qp_values(box, i: int) -> dict[str, float]:
-    """Quasi-p-value of each restriction of box ``i`` (the smaller of its two bounds'; Bryant
-    & Lempert 2010): the chance that dropping it would leave the density as high.
+    """Quasi-p-value of each restriction of box ``i`` (Bryant & Lempert 2010).
+
+    The smaller of its two bounds': the chance that dropping it would leave the density as high.
     """
     _, table = box.inspect(i, style="data")[0]
     qp = table.filter(like="qp value").min(axis=1)
@@ -199,8 +200,9 @@ def discover(target: Target, x: pd.DataFrame, values: np.ndarray) -> dict[str, A
 
 
 def discovery_frame(results: list[dict[str, Any]], outputs: list[str]) -> pd.DataFrame:
-    """The ``discovery.csv`` table: one row per restricted factor per box (``lever`` empty
-    for a box that restricts nothing).
+    """The ``discovery.csv`` table: one row per restricted factor per box.
+
+    ``lever`` is empty for a box that restricts nothing.
     """
     rows = []
     for output, res in zip(outputs, results, strict=False):

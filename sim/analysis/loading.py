@@ -130,8 +130,9 @@ def _read_results(path: Path, columns: list[str]) -> pd.DataFrame:
 
 def _summarise(rows: pd.DataFrame, keys: list[str],
                rules: dict[str, str]) -> pd.DataFrame:
-    """One row per run with each output reduced by its rule (``final``, ``mean`` from the
-    running total, or ``mean`` over the recorded steps).
+    """One row per run with each output reduced by its rule.
+
+    Rules: ``final``, ``mean`` from the running total, or ``mean`` over the recorded steps.
     """
     rows = rows.sort_values(["run_id", "step"], kind="stable")
     by_run = rows.groupby("run_id", sort=True)

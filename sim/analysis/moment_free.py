@@ -70,8 +70,10 @@ def pawn_indices(output: str, x: np.ndarray, y: np.ndarray, names: list[str],
 
     Args:
         output: output name.
-        x: factor values (points x factors); y: replicate means (finite), same rows.
-        names, bounds: factor names and ranges.
+        x: factor values (points x factors).
+        y: replicate means (finite), same rows as ``x``.
+        names: factor names.
+        bounds: factor ranges ``[low, high]``.
         settings: resamples, confidence level, seeds.
 
     Returns:

@@ -91,7 +91,9 @@ def morris_indices(output: str, x: np.ndarray, y: np.ndarray, problem: dict[str,
         output: output name.
         x: design matrix (points x factors) in point order.
         y: replicate means in point order (finite).
-        problem, names, traj_len: from :func:`problem_for`.
+        problem: the SALib problem, from :func:`problem_for`.
+        names: factor names, from :func:`problem_for`.
+        traj_len: points per trajectory, from :func:`problem_for`.
         levels: the sampler's number of grid levels.
         settings: resamples, confidence level, seeds.
 

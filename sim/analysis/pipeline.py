@@ -32,6 +32,7 @@ from sim.analysis.loading import Sweep, load_sweep, missing_points, read_manifes
 from sim.analysis.settings import Settings, settings_from
 from sim.analysis.table import frame
 from sim.errors import UsageError
+from sim.experiment.store import completeness
 from sim.version import MODEL_VERSION, changed_columns, manifest_version
 
 METHODS_BY_DESIGN: Mapping[str, tuple[str, ...]] = {
@@ -168,8 +169,11 @@ def analyze(path: str | Path, outputs: list[str] | None = None,
         target: target expressions such as ``"joint_rd_per_100_firms >= 5"`` (or a mapping
             output -> ``">= 5"``); outputs without one get the default quantile target.
         methods: methods to run (default: all the design supports).
-        seed, resamples, groups, baseline: override the experiment's ``[analysis]`` table
-            (see :mod:`sim.analysis.settings`).
+        seed: overrides the experiment's ``[analysis]`` table (see
+            :mod:`sim.analysis.settings`), as do the next three.
+        resamples: bootstrap resamples.
+        groups: Sobol' indices of lever groups instead of single levers.
+        baseline: the scenario that paired differences compare against.
 
     Raises:
         UsageError: bad folder, unknown output, unsupported method, bad target, or a
@@ -297,8 +301,9 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
 
 
 def _given_data_rows(ctx: _Context, values: np.ndarray) -> np.ndarray:
-    """Rows for given-data methods: finite values and, in a Saltelli sample, only the
-    independent A and B rows.
+    """Rows for given-data methods.
+
+    Finite values and, in a Saltelli sample, only the independent A and B rows.
     """
     sel = np.isfinite(values)
     if ctx.lay is not None:
@@ -329,10 +334,10 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
     frontiers: dict[str, pd.DataFrame] = {}
     per_output: dict[str, Any] = {}
     notes: list[str] = []
-    expected = int(sweep.manifest.get("n_runs") or 0)
-    if expected and len(sweep.runs) < expected:
-        notes.append(f"{expected - len(sweep.runs)} of {expected} runs have no results (failed "
-                     "or not yet run); design points are averaged over the replicates present")
+    have = completeness(sweep.path)  # which runs are missing, said plainly (report, terminal)
+    if have.partial:
+        notes.append(have.describe() + "; the analysis uses the runs present and design "
+                     "points are averaged over the replicates present")
     key = "scenario" if sweep.design == "scenarios" else "point"
     for output in outputs:
         values = points[output].to_numpy(dtype=float)
@@ -377,6 +382,8 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
         "settings": settings.to_dict(), "outputs": per_output, "notes": notes,
         "summaries": dict(sweep.summaries),
     }
+    if have.partial:
+        info_all["partial"] = have.to_dict()
     if sweep.design == "scenarios":
         info_all["baseline"] = ctx.baseline
         info_all["scenarios"] = ctx.scenarios
@@ -395,7 +402,8 @@ def _robustness(ctx: _Context, output: str, values: np.ndarray) -> dict[str, Any
         problem, effects, traj_len = mor
         levels = int(sweep.manifest.get("morris_levels") or morris.DEFAULT_LEVELS)
         groups = problem.get("groups") or names
-        lever_groups = list(dict.fromkeys(g for g, n in zip(groups, names, strict=False) if n in levers))
+        lever_groups = list(dict.fromkeys(g for g, n in zip(groups, names, strict=False)
+                                          if n in levers))
         pick = [effects.index(g) for g in lever_groups]
         blocks = np.arange(len(values)).reshape(-1, traj_len)
         split_by = {b: x[:, col[b]][blocks].mean(axis=1) for b in behaviours}

@@ -468,11 +468,28 @@ def _summaries(rules: dict[str, str]) -> str:
 
 
 def summary(result) -> str:
-    """The report's ``## Summary`` section: per output, the factors (or scenarios) with an
-    effect distinguishable from zero, strongest first, with their direction.
+    """The report's ``## Summary`` section.
+
+    Per output, the factors (or scenarios) with an effect distinguishable from zero, strongest
+    first, with their direction.
     """
     return "\n".join(["## Summary", "", "Effects distinguishable from zero, strongest first "
                       "(details in report.md):", ""] + _findings(result))
+
+
+def _partial(info: dict[str, Any]) -> list[str]:
+    """A warning at the top of the report when runs are missing (see the Notes)."""
+    part = info.get("partial")
+    if not part:
+        return []
+    by = part.get("missing_by_scenario") or part.get("missing_by_point") or {}
+    what = "scenario" if "missing_by_scenario" in part else "design point"
+    shown = ", ".join(f"{k} {v} of {part.get('replicates', '?')}" for k, v in list(by.items())[:8])
+    where = (f"; missing runs by {what}: {shown}" + (", ..." if len(by) > 8 else "")
+             if by else "")
+    return [f"**Partial data: {part['missing']} of {part['n_runs']} runs are missing** (failed "
+            f"or not yet run){where}. Numbers below use the runs present; run the same "
+            "`ieisim sweep` command again to complete the sweep.", ""]
 
 
 def render(result) -> str:
@@ -481,7 +498,7 @@ def render(result) -> str:
     st = result.settings
     n_runs, reps = info["n_runs"], info["replicates"]
     lines = [f"# Sensitivity analysis: {info.get('experiment') or result.path.name}", "",
-             "## Methods", "",
+             *_partial(info), "## Methods", "",
              f"The sweep ran the {info.get('model') or 'ieisim'} model on a {result.design} "
              f"design of {info['n_points']} design points with up to {reps} replicate(s) each "
              f"({n_runs} runs). Each run is reduced to one number per output: "

@@ -88,7 +88,8 @@ def lever_ranking_robustness(levers: list[str], split_by: dict[str, np.ndarray],
         holds = bool(np.isfinite(tau) and tau >= HOLDS_TAU and top_low == top_high)
         verdicts.append(holds)
         entry.update(low=dict(zip(levers, map(float, ranks["low"]), strict=False)),
-                     high=dict(zip(levers, map(float, ranks["high"]), strict=False)), top_low=top_low,
+                     high=dict(zip(levers, map(float, ranks["high"]), strict=False)),
+                     top_low=top_low,
                      top_high=top_high, kendall_tau=tau if np.isfinite(tau) else None,
                      holds=holds)
     out["holds"] = all(verdicts) if verdicts else None

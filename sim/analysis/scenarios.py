@@ -62,6 +62,8 @@ def paired(runs: pd.DataFrame, output: str, baseline: str, scenario: str) -> np.
     """Paired differences scenario - baseline, one per replicate present in both."""
     wide = runs.pivot_table(index="replicate", columns="scenario", values=output,
                             aggfunc="mean")
+    if baseline not in wide or scenario not in wide:  # a partial sweep: no runs of one yet
+        return np.empty(0)
     both = wide[[baseline, scenario]].dropna()
     return (both[scenario] - both[baseline]).to_numpy(dtype=float)
 

@@ -57,8 +57,10 @@ class SobolLayout:
 
 
 def groups_of(manifest: dict[str, Any], factors: list[dict[str, Any]]) -> list[str]:
-    """Each factor's SALib group: the manifest's ``groups`` list when the sweep sampled by
-    group, else a lever's declared group and any other factor its own (the engine's rule).
+    """Each factor's SALib group.
+
+    The manifest's ``groups`` list when the sweep sampled by group, else a lever's declared
+    group and any other factor its own (the engine's rule).
     """
     listed = manifest.get("groups")
     if isinstance(listed, list) and len(listed) == len(factors):

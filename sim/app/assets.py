@@ -139,9 +139,9 @@ def _unpack(tarball: Path, target: Path) -> None:
         if not inner.is_dir():  # a few old packages use another top folder
             (inner,) = [p for p in staging.iterdir() if p.is_dir()]
         (inner / _MARKER).write_text(tarball.name + "\n", encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        inner.rename(target)
+        from sim.outputs import swap_in
+
+        swap_in(inner, target)  # the old copy stays until the new one is in place
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -20,14 +19,19 @@ DPI = 90
 """Resolution of the PNGs sent to the browser (sharp enough, small enough to step fast)."""
 PNG_COMPRESSION = 1
 """zlib level of the PNGs: fast to encode; size matters little on a classroom network."""
-_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "SimHei")
 
 
 @lru_cache(maxsize=1)
 def font_families() -> list[str]:
-    """DejaVu Sans, then the first installed CJK font as fallback for Chinese labels."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return ["DejaVu Sans"] + [f for f in _CJK_FAMILIES if f in installed][:1]
+    """DejaVu Sans, then an installed Chinese font as fallback for Chinese labels.
+
+    The Chinese font is found as ``ieisim figures --lang zh`` finds it
+    (:func:`sim.figures.style.find_cjk_font`: checks the font file has the glyphs).
+    """
+    from sim.figures.style import LATIN_FONT, find_cjk_font
+
+    cjk = find_cjk_font()
+    return [LATIN_FONT] + ([cjk] if cjk else [])
 
 
 def rc() -> dict:

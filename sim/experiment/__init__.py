@@ -14,16 +14,31 @@ Modules: :mod:`~sim.experiment.spec` (experiment files), :mod:`~sim.experiment.d
 :mod:`~sim.experiment.cli`.
 """
 
-from sim.experiment.design import build_design
-from sim.experiment.spec import Experiment, load_experiment
-from sim.experiment.store import (
-                                  design_matrix,
-                                  load_failures,
-                                  load_manifest,
-                                  load_results,
-                                  merge_sweeps,
-)
-from sim.experiment.sweep import SweepSummary, run_sweep
+from importlib import import_module
+
+_EXPORTS = {
+    "build_design": "design",
+    "Experiment": "spec",
+    "load_experiment": "spec",
+    "design_matrix": "store",
+    "load_failures": "store",
+    "load_manifest": "store",
+    "load_results": "store",
+    "merge_sweeps": "store",
+    "SweepSummary": "sweep",
+    "run_sweep": "sweep",
+}
+"""Public name -> the submodule defining it, imported on first use: ``ieisim --help`` must not
+load pandas and scipy (issue 12, item 15)."""
 
 __all__ = ["Experiment", "SweepSummary", "build_design", "design_matrix", "load_experiment",
            "load_failures", "load_manifest", "load_results", "merge_sweeps", "run_sweep"]
+
+
+def __getattr__(name):
+    """Import a public name on first use (PEP 562)."""
+    if name in _EXPORTS:
+        value = getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

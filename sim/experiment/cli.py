@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from sim.errors import IeisimError
+from sim.errors import IeisimError, Interrupted, Terminated
 
 FAILURES_SHOWN = 5
 """Failed runs listed in the summary (the rest are in failures.jsonl)."""
@@ -38,9 +38,9 @@ def sweep(
         summary = run_sweep(experiment, out, workers=workers, scheduler=scheduler, shard=shard,
                             quiet=quiet, dry_run=dry_run, echo=typer.echo,
                             max_runs=max_runs)
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: finished runs are on disk
-        raise IeisimError("interrupted: finished runs are saved; run the same command again "
-                          "to resume") from None
+    except KeyboardInterrupt as exc:  # Ctrl-C (exit 130) or SIGTERM (143): runs are on disk
+        raise Interrupted("interrupted: finished runs are saved; run the same command again "
+                          "to resume", terminated=isinstance(exc, Terminated)) from None
     if dry_run:
         return
     typer.echo(summary.line())
@@ -59,11 +59,18 @@ def sweep(
 def rerun(
     folder: Path = typer.Argument(..., help="A sweep folder."),
     run: int = typer.Option(..., "--run", help="The run_id to re-run."),
-    out: Optional[Path] = typer.Option(None, help="Also write the re-run's rows as CSV."),
+    out: Optional[Path] = typer.Option(None, help="Also write the re-run's rows as CSV (a new "
+                                       "file)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace the --out file if it "
+                                   "exists."),
 ) -> None:
     """Re-run one run of a sweep alone and compare it with the stored rows."""
     from sim.experiment.rerun import RunFailed
     from sim.experiment.rerun import rerun as do_rerun
+    from sim.outputs import check_new_file
+
+    if out is not None:
+        check_new_file(out, overwrite)  # before the run: a refusal costs nothing
 
     try:
         res = do_rerun(folder, run)
@@ -82,7 +89,9 @@ def rerun(
         stored = "" if res.stored is None else f"   (stored {float(res.stored.iloc[-1][c])!r})"
         typer.echo(f"  {c:28s} {float(last[c])!r}{stored}")
     if out is not None:
-        res.rows.to_csv(out, index=False)
+        from sim.outputs import write_new_file
+
+        write_new_file(out, res.rows.to_csv(index=False).encode("utf-8"), overwrite)
         typer.echo(f"rows written to {out}")
     if res.identical is None:
         typer.echo("the run is not on disk (failed or pending): nothing to compare")

@@ -53,10 +53,10 @@ class SerialExecutor:
 
 
 def start_method() -> str:
-    """The start method of worker processes.
+    """``fork`` when safe, else ``forkserver`` or ``spawn``.
 
-    ``fork`` when this process runs a single Python thread on a platform that has it
-    (workers start at once, modules already imported), else ``forkserver`` or ``spawn``.
+    Safe: this process runs a single Python thread on a platform that has ``fork`` (workers
+    start at once, modules already imported).
     """
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:

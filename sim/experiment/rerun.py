@@ -31,8 +31,9 @@ class RunFailed(IeisimError):
 
 @dataclass
 class RerunResult:
-    """A re-run's rows, the stored rows (``None`` if the run is not on disk) and whether
-    every value is identical.
+    """A re-run's rows, the stored rows and whether every value is identical.
+
+    ``stored`` is ``None`` if the run is not on disk.
     """
 
     task: RunTask

@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -49,20 +51,31 @@ def _tmp_name(final: Path) -> Path:
     return final.with_name(f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}-{final.name}")
 
 
+@contextmanager
+def _temporary(final: Path):
+    """A temporary name beside ``final``, removed if writing it fails (e.g. disk full)."""
+    tmp = _tmp_name(final)
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_json(path: Path, obj: Any) -> None:
     """Write ``obj`` as indented JSON, atomically."""
     path = Path(path)
-    tmp = _tmp_name(path)
-    tmp.write_text(json.dumps(obj, indent=2, default=str) + "\n", encoding="utf-8")
-    _fsync_replace(tmp, path)
+    with _temporary(path) as tmp:
+        tmp.write_text(json.dumps(obj, indent=2, default=str) + "\n", encoding="utf-8")
+        _fsync_replace(tmp, path)
 
 
 def write_table(path: Path, table: pa.Table) -> None:
     """Write a Parquet file atomically (temporary name, fsync, rename)."""
     path = Path(path)
-    tmp = _tmp_name(path)
-    pq.write_table(table, tmp)
-    _fsync_replace(tmp, path)
+    with _temporary(path) as tmp:
+        pq.write_table(table, tmp)
+        _fsync_replace(tmp, path)
 
 
 def result_schema(factors: Iterable[dict], outputs: Iterable[str],
@@ -171,6 +184,7 @@ def load_failures(folder: str | Path, unresolved_only: bool = True) -> list[dict
     """Failure records of a sweep folder.
 
     Args:
+        folder: the sweep folder.
         unresolved_only: keep only the latest failure of each run that has no rows on disk
             (a run that failed and then succeeded on resume is not reported).
 
@@ -270,9 +284,9 @@ def load_results(folder: str | Path, columns: Iterable[str] | None = None,
 
 
 def merge_sweeps(sources: Iterable[str | Path], out: str | Path) -> Path:
-    """Combine sweep folders of one experiment into ``out`` (e.g. shards run on machines
-    without a shared file system, each with its own ``--out``).
+    """Combine sweep folders of one experiment into ``out``.
 
+    For shards run on machines without a shared file system, each with its own ``--out``.
     Parts are copied atomically (names already in ``out`` are skipped, so merging again is
     harmless), failure records appended, and the manifest's counts recomputed. The merged
     folder reads like one sweep; rows of a run present in several sources are read once.
@@ -298,9 +312,9 @@ def merge_sweeps(sources: Iterable[str | Path], out: str | Path) -> Path:
     (out / RUNS).mkdir(parents=True, exist_ok=True)
     if target is None:
         first = sources[0]
-        tmp = _tmp_name(out / DESIGN)
-        shutil.copyfile(first / DESIGN, tmp)
-        _fsync_replace(tmp, out / DESIGN)
+        with _temporary(out / DESIGN) as tmp:
+            shutil.copyfile(first / DESIGN, tmp)
+            _fsync_replace(tmp, out / DESIGN)
         target = dict(manifests[0], invocations=[])
     for src, manifest in zip(sources, manifests, strict=False):
         if src.resolve() == out.resolve():
@@ -308,9 +322,9 @@ def merge_sweeps(sources: Iterable[str | Path], out: str | Path) -> Path:
         for part in part_files(src):
             dest = out / RUNS / part.name
             if not dest.exists():
-                tmp = _tmp_name(dest)
-                shutil.copyfile(part, tmp)
-                _fsync_replace(tmp, dest)
+                with _temporary(dest) as tmp:
+                    shutil.copyfile(part, tmp)
+                    _fsync_replace(tmp, dest)
         append_failures(out, load_failures(src, unresolved_only=False))
         target["invocations"] = target.get("invocations", []) + manifest.get("invocations", [])
     done = len(finished_run_ids(out))
@@ -322,3 +336,89 @@ def merge_sweeps(sources: Iterable[str | Path], out: str | Path) -> Path:
                           if done == n_runs else None)
     write_json(out / MANIFEST, target)
     return out
+
+
+SHOWN_MISSING = 8
+"""Missing scenarios or points named in a message (the rest are counted)."""
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """Which runs of a sweep have rows on disk.
+
+    Attributes:
+        n_runs: runs of the whole experiment (design points x replicates).
+        done: runs with rows on disk.
+        missing_points: design point -> replicates missing there (points with any missing).
+        scenarios: scenario name of each design point (scenarios design), else empty.
+        replicates: replicates per design point.
+
+    """
+
+    n_runs: int
+    done: int
+    missing_points: dict[int, int]
+    scenarios: tuple[str, ...] = ()
+    replicates: int = 1
+
+    @property
+    def missing(self) -> int:
+        """Runs with no rows on disk (failed or not yet run)."""
+        return self.n_runs - self.done
+
+    @property
+    def partial(self) -> bool:
+        """True when some runs are missing."""
+        return self.missing > 0
+
+    def describe(self) -> str:
+        """One plain sentence: how many runs are missing and where (empty if complete)."""
+        if not self.partial:
+            return ""
+        where = []
+        items = sorted(self.missing_points.items())
+        for point, k in items[:SHOWN_MISSING]:
+            name = (f"scenario {self.scenarios[point]}" if point < len(self.scenarios)
+                    else f"point {point}")
+            where.append(f"{name}: {k} of {self.replicates}")
+        if len(items) > SHOWN_MISSING:
+            where.append(f"and {len(items) - SHOWN_MISSING} more "
+                         f"{'scenarios' if self.scenarios else 'points'}")
+        by = "scenario" if self.scenarios else "design point"
+        text = (f"partial sweep: {self.missing} of {self.n_runs} runs have no results "
+                "(failed or not yet run)")
+        return text + (f"; missing runs by {by}: {'; '.join(where)}" if where else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (for ``analysis.json``)."""
+        by = {(self.scenarios[p] if p < len(self.scenarios) else str(p)): k
+              for p, k in sorted(self.missing_points.items())}
+        key = "missing_by_" + ("scenario" if self.scenarios else "point")
+        return {"n_runs": self.n_runs, "done": self.done, "missing": self.missing,
+                "replicates": self.replicates, "description": self.describe(), key: by}
+
+
+def completeness(folder: str | Path) -> Completeness:
+    """Count the runs of a sweep folder on disk against its manifest's design.
+
+    Reads only the ``point`` and ``replicate`` columns of the parts, and the scenario names
+    from the manifest (scenarios design: one design point per scenario, in order).
+    """
+    folder = Path(folder)
+    manifest = load_manifest(folder)
+    n_points = int(manifest.get("n_points") or 0)
+    reps = int(manifest.get("replicates") or 1)
+    keys = [np.empty(0, dtype=np.int64)]
+    for path in part_files(folder):
+        t = pq.read_table(path, columns=["point", "replicate"])
+        point = t.column("point").to_numpy()
+        rep = t.column("replicate").to_numpy()
+        ok = (point >= 0) & (point < n_points) & (rep >= 0) & (rep < reps)
+        keys.append(np.unique(point[ok].astype(np.int64) * reps + rep[ok]))
+    runs = np.unique(np.concatenate(keys))
+    have = np.bincount(runs // reps, minlength=n_points)[:n_points]
+    missing = {int(p): int(reps - have[p]) for p in range(n_points) if have[p] < reps}
+    scenarios = tuple(manifest.get("scenarios") or ()) if manifest.get("design") == \
+        "scenarios" else ()
+    n_runs = int(manifest.get("n_runs") or n_points * reps)
+    return Completeness(n_runs, int(have.sum()), missing, scenarios, reps)

@@ -17,11 +17,10 @@ from __future__ import annotations
 import importlib
 import math
 import platform
-import signal
 import subprocess
+import sys
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
@@ -32,7 +31,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from sim.errors import IeisimError, UsageError
+from sim.errors import IeisimError, UsageError, sigterm_as_interrupt
 from sim.experiment import store
 from sim.experiment.design import DEFAULT_MAX_RUNS, build_design, check_run_count, n_points
 from sim.experiment.executors import check_scheduler, default_workers, make_executor
@@ -50,6 +49,14 @@ from sim.experiment.worker import (
     run_one,
 )
 from sim.out_path import check_out_path
+from sim.outputs import (
+    REPLACE,
+    SWEEP,
+    check_output,
+    is_write_error,
+    os_error,
+    results_path,
+)
 from sim.version import MODEL_VERSION, check_same_version
 
 TARGET_BATCH_SECONDS = 1.0
@@ -62,6 +69,8 @@ MAX_BATCH_RUNS = 2000
 """Upper bound on runs per batch (bounds the memory of one batch's rows)."""
 FAILURES_KEPT = 100
 """Failed runs listed in the summary object (all of them are in failures.jsonl)."""
+SAVED = "finished runs are saved; run the same command again to resume"
+"""What a stopped sweep keeps, for its error messages."""
 DRY_RUN_SAMPLES = 3
 """Runs timed by ``--dry-run`` to estimate the wall time."""
 _VERSIONED = ("ieisim", "mesa", "numpy", "pandas", "pyarrow", "SALib", "dask", "distributed")
@@ -263,19 +272,28 @@ def _changed_keys(old: Mapping, new: Mapping) -> list[str]:
     return [k for k in keys if old.get(k) != new.get(k) and k != "description"]
 
 
+def _unfinished_start(folder: Path) -> bool:
+    """Whether ``folder`` was left by a sweep killed before it wrote its manifest.
+
+    Such a folder holds only the lock, an empty ``runs/`` and maybe the design; the sweep
+    starts afresh in it.
+    """
+    if not folder.is_dir() or folder.is_symlink() or (folder / store.MANIFEST).exists():
+        return False
+    names = {p.name for p in folder.iterdir()}
+    runs = folder / store.RUNS
+    if store.RUNS not in names or not runs.is_dir() or any(runs.iterdir()):
+        return False
+    return all(n in (store.RUNS, store.DESIGN) or n.startswith((store.LOCK, store.TMP_PREFIX))
+               for n in names)
+
+
 def check_folder(folder: Path, plan: Plan) -> dict[str, Any] | None:
     """Return the existing manifest (resume) or ``None`` (new folder); refuse a mismatch."""
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out {folder}: exists and is not a folder")
-    manifest_path = folder / store.MANIFEST
-    if not manifest_path.is_file():
-        leftovers = [p for p in folder.iterdir() if not p.name.startswith(".")
-                     and not (p.name == store.RUNS and not any(p.iterdir()))] \
-            if folder.is_dir() else []
-        if leftovers:
-            raise UsageError(f"{folder}: exists, is not empty and holds no sweep; choose "
-                             "another --out")
+    if _unfinished_start(folder):
+        return None
+    if check_output(folder, SWEEP, resume=True) != REPLACE:  # refuses what is not a sweep
         return None
     old = store.load_manifest(folder)
     check_same_version(old, f"resume the sweep in {folder}",
@@ -307,23 +325,6 @@ def finalize_manifest(folder: Path, record: dict[str, Any]) -> dict[str, Any]:
     manifest.setdefault("invocations", []).append(record)
     store.write_json(Path(folder) / store.MANIFEST, manifest)
     return manifest
-
-
-@contextmanager
-def _sigterm_as_interrupt():
-    """Let SIGTERM (e.g. a batch system's time limit) stop the sweep like Ctrl-C."""
-    def handler(signum, frame):
-        raise KeyboardInterrupt
-
-    try:
-        old = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old)
 
 
 def _preload(model: str) -> tuple[str, ...]:
@@ -415,7 +416,7 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
         raise UsageError(f"--workers {workers}: expected a whole number >= 1")
     check_scheduler(scheduler)
     shard_t = parse_shard(shard)
-    folder = Path(out) if out is not None else Path("results") / exp.name
+    folder = Path(out) if out is not None else results_path(exp.name)
     max_runs = DEFAULT_MAX_RUNS if max_runs is None else max_runs
     check_out_path(folder)
     if dry_run:
@@ -469,7 +470,7 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
         batcher = Batcher(plan, pending, executor.slots, executor.workers)
         t0 = time.perf_counter()
         seq = 0
-        with _sigterm_as_interrupt(), SweepProgress(len(pending), exp.name, quiet) as bar:
+        with sigterm_as_interrupt(), SweepProgress(len(pending), exp.name, quiet) as bar:
             for batch, res in executor.imap_unordered(run_batch, batcher):
                 if isinstance(res, BaseException):
                     res = BatchResult(None, [failure_record(t, f"{type(res).__name__}: {res}",
@@ -490,15 +491,25 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
         summary.seconds = time.perf_counter() - t0
         if shard_t is None:  # exclusive lock: no other writer in the folder
             store.compact_parts(folder, plan.schema)
+    except OSError as exc:  # disk full, permissions: name the folder and what is kept
+        if not is_write_error(exc):
+            raise  # e.g. a lost connection to a Dask scheduler
+        raise os_error(exc, folder, SAVED) from None
     finally:
+        failing = sys.exc_info()[1]
         executor.close()
         if lock is not None:
-            if (folder / store.MANIFEST).is_file():
-                finalize_manifest(folder, {
-                    "started": started, "ended": _now(), "executor": summary.executor,
-                    "shard": None if shard_t is None else f"{shard_t[0]}/{shard_t[1]}",
-                    "done": summary.done, "failed": summary.failed})
-            lock.__exit__(None, None, None)
+            try:
+                if (folder / store.MANIFEST).is_file():
+                    finalize_manifest(folder, {
+                        "started": started, "ended": _now(), "executor": summary.executor,
+                        "shard": None if shard_t is None else f"{shard_t[0]}/{shard_t[1]}",
+                        "done": summary.done, "failed": summary.failed})
+            except OSError as exc:  # e.g. the disk is still full: a resume recounts anyway
+                if failing is None:
+                    raise os_error(exc, folder, SAVED) from None
+            finally:
+                lock.__exit__(None, None, None)
     return summary
 
 

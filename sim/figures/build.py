@@ -13,13 +13,14 @@ What is drawn follows from what the folder holds:
   ranges and paired differences against the baseline scenario.
 
 Everything is read and checked before anything is written; figures are drawn into a
-temporary folder that then replaces ``DIR/figures/`` whole.
+temporary folder that then replaces ``DIR/figures/`` whole, in one atomic swap
+(:mod:`sim.outputs`); a ``figures/`` folder holding files ieisim did not write is refused.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -30,10 +31,10 @@ from sim.figures.folders import RunFolder, read_manifest, read_run
 from sim.figures.labels import Labels
 from sim.figures.output import FigureRecord, save_figure, write_index
 from sim.figures.style import styled
+from sim.outputs import check_figures_folder, named_os_errors, staging_folder, swap_in
 
 FIGURES_DIR = "figures"
 """Sub-folder of DIR that receives the figures."""
-_PARTIAL = ".figures.partial"
 
 
 @dataclass(frozen=True)
@@ -116,12 +117,12 @@ def make_figures(folder: str | Path, lang: str = "en",
     """
     folder = Path(folder)
     labels = Labels(lang)
+    out = folder / FIGURES_DIR
     with styled(lang):  # checks the font before anything is read or written
         planned, heading = plan(folder, labels, Path(compare) if compare is not None else None)
-        partial = folder / _PARTIAL
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir()
-        try:
+        check_figures_folder(out)  # never replace a user's files
+        note = partial_note(folder)
+        with staging_folder(out) as partial, named_os_errors(folder):
             records = []
             for p in planned:
                 fig, data = p.draw()
@@ -129,18 +130,30 @@ def make_figures(folder: str | Path, lang: str = "en",
             about = (f"Labels: {'Chinese' if lang == 'zh' else 'English'}. "
                      f"Source folder: `{folder.name}`" +
                      (f"; compared with `{Path(compare).name}`." if compare is not None
-                      else "."))
-            # as typed in the folder's parent, so the index reads the same on any machine
-            other = (["--compare", os.path.relpath(compare, folder.resolve().parent)]
+                      else ".") + (f"\n\n**Partial data:** {note}." if note else ""))
+            # as typed where ieisim ran (e.g. `results/demo` from the project folder), else
+            # in the folder's parent: either way the index reads the same on any machine
+            base, shown, where = Path.cwd().resolve(), None, ""
+            with contextlib.suppress(ValueError):
+                shown = folder.resolve().relative_to(base).as_posix()
+            if shown is None:
+                base, shown = folder.resolve().parent, folder.name
+                where = f" in the folder that holds `{folder.name}/`"
+            other = (["--compare", os.path.relpath(compare, base)]
                      if compare is not None else [])
-            command = " ".join(["ieisim figures", folder.name, *other]
+            command = " ".join(["ieisim figures", shown, *other]
                                + (["--lang", lang] if lang != "en" else []))
-            write_index(records, partial, heading, about, command)
-        except BaseException:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise
-    out = folder / FIGURES_DIR
-    shutil.rmtree(out, ignore_errors=True)
-    partial.rename(out)
+            write_index(records, partial, heading, about, command, where)
+            swap_in(partial, out)  # the old figures stay until the new ones are complete
     return records
 
+
+def partial_note(folder: str | Path) -> str:
+    """For a sweep folder with missing runs, the sentence saying which; else ``""``."""
+    from sim.experiment.store import completeness
+    from sim.outputs import read_kind
+
+    folder = Path(folder)
+    if read_kind(folder) != "sweep":
+        return ""
+    return completeness(folder).describe()

@@ -18,12 +18,15 @@ def figures(
                                            "the status quo)."),
 ) -> None:
     """Write every figure the folder supports to FOLDER/figures/ (PDF, PNG, CSV, README.md)."""
-    from sim.figures.build import FIGURES_DIR, make_figures
+    from sim.figures.build import FIGURES_DIR, make_figures, partial_note
 
     records = make_figures(folder, lang=lang, compare=compare)
     for r in records:
         typer.echo(f"{r.name:28s} {r.title}")
     typer.echo(f"{len(records)} figures written to {Path(folder) / FIGURES_DIR}")
+    note = partial_note(folder)
+    if note:
+        typer.echo(f"warning: the figures show partial data: {note}", err=True)
 
 
 def register(app: typer.Typer) -> None:

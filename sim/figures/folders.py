@@ -10,6 +10,7 @@ analysis does.
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,24 +137,27 @@ def read_analysis(path: str | Path) -> AnalysisFiles:
     """Read ``sensitivity.csv``, ``discovery.csv`` and ``analysis.json`` where present.
 
     Raises:
-        UsageError: a file is present but unreadable.
+        UsageError: a file is present but unreadable, or the files come from different
+            analyses (``analysis.json`` records the others' digests).
 
     """
+    from sim.analysis.writing import read_analysis_set
+
     path = Path(path)
+    raw = read_analysis_set(path)  # bytes read once, checked to come from one analysis
     found: dict[str, Any] = {}
     for key, name in (("sensitivity", "sensitivity.csv"), ("discovery", "discovery.csv")):
-        file = path / name
-        if file.is_file():
+        if name in raw:
             try:
-                found[key] = pd.read_csv(file, keep_default_na=False, na_values=[""])
+                found[key] = pd.read_csv(io.BytesIO(raw[name]), keep_default_na=False,
+                                         na_values=[""])
             except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-                raise UsageError(f"{file}: unreadable CSV: {exc}") from None
-    file = path / "analysis.json"
-    if file.is_file():
+                raise UsageError(f"{path / name}: unreadable CSV: {exc}") from None
+    if "analysis.json" in raw:
         try:
-            found["settings"] = json.loads(file.read_text(encoding="utf-8"))
+            found["settings"] = json.loads(raw["analysis.json"].decode("utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{file}: invalid JSON: {exc}") from None
+            raise UsageError(f"{path / 'analysis.json'}: invalid JSON: {exc}") from None
     if "sensitivity" in found and "lever2" in found["sensitivity"]:
         found["sensitivity"]["lever2"] = found["sensitivity"]["lever2"].astype(object).fillna("")
     return AnalysisFiles(**found)

@@ -1,5 +1,7 @@
-"""Figure layout in the ieisim style: column-wide figures, panel grids, titles, legends that
-never cover data, and point labels placed apart from each other.
+"""Figure layout in the ieisim style.
+
+Column-wide figures, panel grids, titles, legends that never cover data, and point labels
+placed apart from each other.
 
 Sizes come from :mod:`sim.figures.style`; call these inside :func:`~sim.figures.style.styled`.
 """
@@ -77,9 +79,11 @@ _MARKER_PT = 2.0
 
 def annotate_apart(ax, xs, ys, texts, fontsize: float = SMALL_FONT_SIZE_PT - 1,
                    colors=None, avoid=None) -> None:
-    """Label points with ``texts`` beside them, each placed inside the axes where it overlaps
-    no earlier label nor any marker at the points ``avoid`` (``(xs, ys)``; default the
-    labelled points), falling back to the first candidate offset when none fits.
+    """Label points with ``texts`` beside them, apart from each other and from markers.
+
+    Each label is placed inside the axes where it overlaps no earlier label nor any marker at
+    the points ``avoid`` (``(xs, ys)``; default the labelled points), falling back to the
+    first candidate offset when none fits.
 
     Positions come from the laid-out figure, so call this after the data are drawn and the
     limits set. Labels are kept out of the layout computation, so they do not move it.

@@ -99,7 +99,8 @@ def network_snapshot(runs: dict[str, dict[str, pd.DataFrame]], labels: Labels):
                                         facecolor=REFERENCE_COLOR, edgecolor="white",
                                         linewidth=0.5, zorder=11,
                                         label=labels.word("colleges"))
-        rows += [(name, "enterprise", n, "", x, y, np.nan, np.nan) for n, (x, y) in zip(tied, ent, strict=False)]
+        rows += [(name, "enterprise", n, "", x, y, np.nan, np.nan)
+                 for n, (x, y) in zip(tied, ent, strict=False)]
         rows += [(name, "college", n, "", x, y, np.nan, np.nan)
                  for n, (x, y) in zip(col_ids, col, strict=False)]
         n_firms = t["enterprise"].nunique()

@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.figures.style import PNG_DPI
+from sim.outputs import FIGURES_RECORD
 
 FORMATS = ("pdf", "png", "csv")
 """Files written for each figure, by extension."""
@@ -52,18 +53,21 @@ def save_figure(fig: Figure, data: pd.DataFrame, out_dir: Path, name: str, title
 
 
 def write_index(records: list[FigureRecord], out_dir: Path, heading: str, about: str,
-                command: str) -> Path:
+                command: str, where: str = "") -> Path:
     """Write ``README.md`` in ``out_dir`` listing each figure, what it shows and its data.
 
-    ``command`` is the command line that regenerates the figures.
+    ``command`` is the command line that regenerates the figures, ``where`` (e.g. " in the
+    folder that holds `demo/`") says where to run it when that is not the usual place.
     """
     lines = [f"# {heading}", "", about, "",
              "Each figure is a vector PDF and a 300-dpi PNG; the CSV beside it holds exactly "
-             f"the numbers plotted. Regenerate them with `{command}`.", "",
+             f"the numbers plotted. Regenerate them with `{command}`{where}.", "",
              "| Figure | Shows | Data from |", "|---|---|---|"]
     for r in records:
         files = ", ".join(f"[{f.rsplit('.', 1)[1]}]({f})" for f in r.files())
         lines.append(f"| `{r.name}` ({files}) | {r.title} | {r.source} |")
+    written = " ".join(f for r in records for f in r.files())
+    lines += ["", f"<!-- {FIGURES_RECORD} {written} -->"]  # what 'ieisim figures' may replace
     path = Path(out_dir) / "README.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
