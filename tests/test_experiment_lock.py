@@ -4,10 +4,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from waiting import SAFETY_TIMEOUT_S, wait_until
 
 from sim.errors import UsageError
 from sim.experiment import load_manifest, load_results, run_sweep, store
@@ -21,24 +21,12 @@ ROOT = TESTS.parent
 EXP = {"name": "ish", "model": "ishigami", "design": "lhs", "lhs": {"samples": 20},
        "replicates": 2, "seed": 7, "factors": {"x1": {}, "x2": {}, "x3": {}}}
 GATE = "IEISIM_TEST_GATE"
-DEADLINE = 120.0
-"""Seconds after which a condition that never comes fails the test (not a wait)."""
 
 
 def gated_ishigami(ctx, scenario, values, seed):
     """The Ishigami runner, held until the file named by $IEISIM_TEST_GATE exists."""
-    gate = Path(os.environ[GATE])
-    while not gate.exists():
-        time.sleep(0.005)
+    wait_until(Path(os.environ[GATE]).exists, "the test to open the gate")
     return run_ishigami(ctx, scenario, values, seed)
-
-
-def _wait_for(condition, what):
-    end = time.monotonic() + DEADLINE
-    while not condition():
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
 
 
 def _children(pid: int) -> set[int]:
@@ -81,24 +69,25 @@ def test_kill_9_of_the_sweep_kills_its_workers_and_the_same_command_resumes(tmp_
                             text=True)
     orphans: set[int] = set()
     try:
-        _wait_for(lambda: (out / store.MANIFEST).is_file(), "the sweep to start writing")
-        _wait_for(lambda: len(_children(proc.pid)) >= 2, "two workers")
+        wait_until(lambda: (out / store.MANIFEST).is_file(), "the sweep to start writing",
+                   proc=proc)
+        wait_until(lambda: len(_children(proc.pid)) >= 2, "two workers", proc=proc)
         first = _children(proc.pid)
         os.kill(min(first), signal.SIGKILL)  # a worker dies: the pool is replaced
-        _wait_for(lambda: _children(proc.pid) - first, "a replacement worker")
+        wait_until(lambda: _children(proc.pid) - first, "a replacement worker", proc=proc)
         orphans = _children(proc.pid)
         proc.kill()  # kill -9 of the sweep while its (replacement) workers run
         proc.wait()
         assert proc.returncode == -signal.SIGKILL
         gate.touch()
         again = subprocess.run(_sweep_cmd(exp_file, out), env=env, capture_output=True,
-                               text=True, timeout=DEADLINE)
+                               text=True, timeout=SAFETY_TIMEOUT_S)
         assert again.returncode == 0, again.stderr  # the same command resumes
         assert load_manifest(out)["counts"] == {"runs": 40, "done": 40, "failed": 0,
                                                 "pending": 0}
         assert sorted(load_results(out)["run_id"]) == list(range(40))
         # and the workers died with their parent
-        _wait_for(lambda: not any(_alive(p) for p in orphans), "the orphaned workers to end")
+        wait_until(lambda: not any(_alive(p) for p in orphans), "the orphaned workers to end")
     finally:
         if proc.poll() is None:
             proc.kill()
