@@ -115,6 +115,11 @@ def die_with_parent(sweep_pid: int) -> None:
     the sweep). Elsewhere a daemon thread polls the sweep's pid. Either way a ``kill -9`` of
     the sweep leaves no worker behind to compute for nobody (or hold the folder's lock).
     """
+    import signal
+
+    # a worker forked inside the CLI inherits its SIGTERM handler (stop like Ctrl-C); the pool
+    # ends a worker with SIGTERM (e.g. after another worker died), so it must simply exit
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     armed = _parent_death_signal()
     if not _sweep_alive(sweep_pid):  # the sweep died before the signal was armed
         os._exit(1)
