@@ -32,8 +32,15 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 _PLUGINS = ("sim.experiment.cli", "sim.analysis.cli", "sim.figures.cli", "sim.app.cli")
 
 
+ERROR_CHARS = 1000
+"""Longest error line printed (a message never repeats a huge offending value whole)."""
+
+
 def _err(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    from sim.excerpt import shorten
+
+    one_line = " ".join(str(message).split("\n"))
+    typer.echo(f"error: {shorten(one_line, ERROR_CHARS)}", err=True)
 
 
 def _show_version(value: bool) -> None:
@@ -78,6 +85,7 @@ def run(
                                    "even if it also holds other files (never anything else)."),
 ) -> None:
     """Run one scenario and write timeseries, enterprises, colleges, ties and a manifest."""
+    from sim.out_path import check_out_path
     from sim.outputs import RUN, check_name, check_output, results_path
     from sim.params import load_scenario
     from sim.run import print_summary, run_scenario, write_run
@@ -90,6 +98,7 @@ def run(
     if out is None:
         check_name(scn.name, "scenario name (it names the default --out folder)")
         out = results_path(f"run-{scn.name}-{scn.run.seed}")
+    check_out_path(out)  # system folders (/proc, /sys, /dev), read-only folders
     check_output(out, RUN, overwrite)  # before the run: a refusal costs nothing
     mark_started()
     result = run_scenario(scn)

@@ -14,6 +14,8 @@ This module imports nothing from ieisim, so every other module can use it withou
 import signal
 from contextlib import contextmanager
 
+from sim.excerpt import excerpt  # noqa: F401 - re-exported: messages quote short excerpts
+
 
 class ConfigError(ValueError):
     """A scenario, override or experiment value is invalid; the message is one line."""
@@ -107,4 +109,4 @@ def sigterm_as_interrupt():
 
 __all__ = ["ConfigError", "DiskFull", "EXIT_BAD_INPUT", "EXIT_DONE", "EXIT_FAILED",
            "EXIT_INTERRUPTED", "EXIT_TERMINATED", "IeisimError", "Interrupted", "SignalRecord",
-           "Terminated", "UsageError", "exit_code", "sigterm_as_interrupt"]
+           "Terminated", "UsageError", "excerpt", "exit_code", "sigterm_as_interrupt"]

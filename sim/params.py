@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 from sim.errors import ConfigError
+from sim.excerpt import excerpt, shorten
 from sim.packages import PACKAGES
 
 SECTIONS = ("world", "economy", "behaviour", "policy", "run")
@@ -80,21 +81,21 @@ class Param:
         """Return ``value`` coerced to the declared type, or raise :class:`ConfigError`."""
         if self.dtype is bool:
             if not isinstance(value, bool):
-                raise ConfigError(f"{self.key} = {value!r}: expected true or false")
+                raise ConfigError(f"{self.key} = {excerpt(value)}: expected true or false")
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(
-                f"{self.key} = {value!r}: expected a number ({self.dtype.__name__}) "
+                f"{self.key} = {excerpt(value)}: expected a number ({self.dtype.__name__}) "
                 f"in [{_fmt(self.low)}, {_fmt(self.high)}] {self.unit}"
             )
         if self.dtype is int:
             if isinstance(value, float) and not value.is_integer():
-                raise ConfigError(f"{self.key} = {value!r}: expected a whole number")
+                raise ConfigError(f"{self.key} = {excerpt(value)}: expected a whole number")
             value = int(value)
         else:
             value = float(value)
             if not math.isfinite(value):
-                raise ConfigError(f"{self.key} = {value!r}: expected a finite number")
+                raise ConfigError(f"{self.key} = {excerpt(value)}: expected a finite number")
         if not (self.low <= value <= self.high):
             raise ConfigError(
                 f"{self.key} = {_fmt(value)} is out of range: allowed [{_fmt(self.low)}, "
@@ -679,11 +680,11 @@ def resolve_key(key: str) -> Param:
     if "." in key:
         section = key.split(".", 1)[0]
         if section not in SECTIONS:
-            raise ConfigError(f"unknown section {section!r} in {key!r}: sections are "
-                              f"{', '.join(SECTIONS)}")
+            raise ConfigError(f"unknown section {excerpt(section)} in {excerpt(key)}: sections "
+                              f"are {', '.join(SECTIONS)}")
     hint = difflib.get_close_matches(key, list(PARAMS) + list(BY_NAME), n=1)
     extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-    raise ConfigError(f"unknown parameter {key!r}{extra}")
+    raise ConfigError(f"unknown parameter {excerpt(key)}{extra}")
 
 
 class _Section:
@@ -777,16 +778,16 @@ class Scenario:
 
             check_name(meta_name)
         if not isinstance(description, str):
-            raise ConfigError(f"description = {description!r}: expected a string")
+            raise ConfigError(f"description = {excerpt(description)}: expected a string")
         flat: dict[str, Any] = {}
         for section, body in data.items():
             if section not in SECTIONS:
                 hint = difflib.get_close_matches(section, SECTIONS, n=1)
                 extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-                raise ConfigError(f"unknown section {section!r}{extra}: sections are "
+                raise ConfigError(f"unknown section {excerpt(section)}{extra}: sections are "
                                   f"{', '.join(SECTIONS)}")
             if not isinstance(body, Mapping):
-                raise ConfigError(f"section {section!r} must be a table of key = value")
+                raise ConfigError(f"section {excerpt(section)} must be a table of key = value")
             for key, value in body.items():
                 flat[f"{section}.{key}"] = value
         base = cls.default()
@@ -801,7 +802,7 @@ class Scenario:
         for key, value in (overrides or {}).items():
             p = resolve_key(key)
             if "." in key and key != p.key:
-                raise ConfigError(f"unknown parameter {key!r}")
+                raise ConfigError(f"unknown parameter {excerpt(key)}")
             values[p.key] = p.check(value)
         _check_consistency(values)
         return Scenario(values, name=name or self.name,
@@ -882,7 +883,7 @@ def find_shipped(name_or_path: str | Path, folder: Path, kind: str) -> Path:
     path = Path(s)
     if path.suffix == ".toml" or "/" in s or path.exists():
         if not path.is_file():
-            raise ConfigError(f"{kind} file {s!r} not found")
+            raise ConfigError(f"{kind} file {excerpt(s, PATH_CHARS)} not found")
         return path
     candidate = folder / f"{s}.toml"
     if candidate.is_file():
@@ -890,7 +891,8 @@ def find_shipped(name_or_path: str | Path, folder: Path, kind: str) -> Path:
     names = sorted(p.stem for p in folder.glob("*.toml"))
     hint = difflib.get_close_matches(s, names, n=1)
     extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-    raise ConfigError(f"unknown {kind} {s!r}{extra}: shipped {kind}s are {', '.join(names)}")
+    raise ConfigError(f"unknown {kind} {excerpt(s, PATH_CHARS)}{extra}: shipped {kind}s are "
+                      f"{', '.join(names)}")
 
 
 def find_scenario(name_or_path: str | Path) -> Path:
@@ -898,16 +900,40 @@ def find_scenario(name_or_path: str | Path) -> Path:
     return find_shipped(name_or_path, configs_dir(), "scenario")
 
 
+MAX_TOML_BYTES = 1_000_000
+"""Largest scenario or experiment file read (1 MB; the shipped ones are a few kB)."""
+PATH_CHARS = 200
+"""Longest excerpt of a file name shown in an error message."""
+
+
 def read_toml(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML file, turning syntax errors into a one-line :class:`ConfigError`."""
+    """Parse a TOML file; every problem is a one-line :class:`ConfigError`.
+
+    Refused: files over :data:`MAX_TOML_BYTES`, binary (not UTF-8 text) files, invalid TOML
+    and nesting too deep to parse.
+    """
     path = Path(path)
+    name = shorten(str(path), PATH_CHARS)
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+            raw = fh.read(MAX_TOML_BYTES + 1)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ConfigError(f"{name}: cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_TOML_BYTES:
+        raise ConfigError(f"{name}: larger than {MAX_TOML_BYTES // 1_000_000} MB: refusing to "
+                          "read it as a scenario or experiment file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{name}: not a text file (byte {exc.start} is not UTF-8)") from None
+    if "\x00" in text:
+        raise ConfigError(f"{name}: not a text file (it contains NUL bytes)")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{name}: invalid TOML: {shorten(str(exc), 200)}") from None
+    except RecursionError:
+        raise ConfigError(f"{name}: invalid TOML: nested too deeply") from None
 
 
 def parse_set_option(item: str) -> tuple[str, Any]:
@@ -917,13 +943,14 @@ def parse_set_option(item: str) -> tuple[str, Any]:
     valid TOML is an error.
     """
     if "=" not in item:
-        raise ConfigError(f"--set {item!r}: expected section.key=value")
+        raise ConfigError(f"--set {excerpt(item)}: expected section.key=value")
     key, raw = item.split("=", 1)
     key = key.strip()
     try:
         value = tomllib.loads(f"v = {raw.strip()}")["v"]
     except tomllib.TOMLDecodeError:
-        raise ConfigError(f"--set {key}={raw}: value is not a TOML number, boolean or "
+        raise ConfigError(f"--set {excerpt(f'{key}={raw}')}: value is not a TOML number, "
+                          "boolean or "
                           f"string") from None
     return key, value
 

@@ -21,9 +21,11 @@ import numpy as np
 import pandas as pd
 
 from sim.ladder import RUNGS
+from sim.memory import check_memory
 from sim.params import Scenario, load_scenario
 from sim.population import OWNERSHIPS
 from sim.sectors import SECTOR_NAMES, SIZE_CLASSES
+from sim.version import MODEL_VERSION
 
 RUN_SCHEMA_VERSION = 2
 
@@ -35,7 +37,9 @@ def _prepare(scenario: Scenario | str | None, seed: int | None, years: int | Non
         overrides["run.seed"] = int(seed)
     if years is not None:
         overrides["run.years"] = int(years)
-    return scn.with_overrides(overrides) if overrides else scn
+    scn = scn.with_overrides(overrides) if overrides else scn
+    check_memory(scn.values, what=f"a run of {scn.name}")  # refuse worlds that cannot fit
+    return scn
 
 
 def simulate(scenario: Scenario | str | None = None, seed: int | None = None,
@@ -200,6 +204,7 @@ def run_scenario(scenario: Scenario | str | None = None, seed: int | None = None
     manifest = {
         "kind": "run",
         "schema_version": RUN_SCHEMA_VERSION,
+        "model_version": MODEL_VERSION,
         "scenario_name": scn.name,
         "scenario": scn.to_dict(),
         "scenario_digest": scn.digest(),

@@ -183,3 +183,59 @@ def test_grouped_sobol_samples_lever_groups():
                                         "retention_support": {}, "trust_gain": {}}})
     assert exp.groups == ("fiscal", "fiscal", "retention", "trust_gain")
     assert n_points(exp) == 8 * (3 + 2) == len(build_design(exp))
+
+
+ISH_A = {"name": "a", "model": "ishigami", "design": "lhs", "lhs": {"samples": 10},
+       "factors": {"x1": {}, "x2": {}}}
+
+
+@pytest.mark.parametrize("table, message", [
+    ({"resamples": "lots"}, r"\[analysis\] resamples = 'lots': expected an integer >= 10"),
+    ({"resamples": 3}, r"\[analysis\] resamples = 3"),
+    ({"conf_level": 1.5}, r"\[analysis\] conf_level = 1.5"),
+    ({"seed": "x"}, r"\[analysis\] analysis seed = 'x'"),
+    ({"groups": "yes"}, r"\[analysis\] groups = 'yes'"),
+    ({"targets": {"z": ">= 1"}}, r"\[analysis\] targets.z: not an output of this experiment"),
+    ({"targets": {"y": "lots"}}, r"\[analysis\] targets.y = 'lots': expected a comparison"),
+    ({"targets": {"y": ">= nan"}}, r"\[analysis\] targets.y = '>= nan'"),
+    ({"targets": {"y": 5}}, r"\[analysis\] targets.y = 5: expected text"),
+    ({"targets": ["y >= 1"]}, r"\[analysis\] targets = \['y >= 1'\]: expected a table"),
+    ({"baseline": "status_quo"}, r"\[analysis\] baseline = 'status_quo': only used by the "
+                                 "scenarios design"),
+    ({"resamples": [1] * 100_000}, r"\[analysis\] resamples = "),
+])
+def test_analysis_table_is_validated_before_the_sweep(tmp_path, table, message):
+    from sim.experiment import run_sweep
+
+    with pytest.raises(ConfigError, match=message) as err:
+        run_sweep({**ISH_A, "analysis": table}, tmp_path / "o", quiet=True, workers=1)
+    assert len(str(err.value)) < 400
+    assert not (tmp_path / "o").exists()
+
+
+def test_analysis_targets_and_groups_match_the_experiment():
+    ok = parse_experiment({**ISH_A, "analysis": {"targets": {"y": ">= 5"}, "resamples": 50}})
+    assert ok.analysis["targets"] == {"y": ">= 5"}
+    with pytest.raises(ConfigError, match="names another output"):
+        parse_experiment({**ISH_A, "outputs": ["y"], "analysis": {"targets": {"y": "x >= 1"}}})
+    with pytest.raises(ConfigError, match=r"the sobol sample is not grouped; set groups = "
+                                          r"true in \[sobol\]"):
+        parse_experiment({"name": "g", "design": "sobol", "sobol": {"n": 8},
+                          "factors": {"tax_credit": {}, "intern_subsidy": {}},
+                          "analysis": {"groups": True}})
+    with pytest.raises(ConfigError, match="baseline = 'nope': not one of the scenarios"):
+        parse_experiment({"name": "s", "design": "scenarios",
+                          "scenarios": ["status_quo", "classroom"],
+                          "analysis": {"baseline": "nope"}})
+
+
+def test_cli_refuses_a_bad_analysis_table_before_running(tmp_path, capsys):
+    path = tmp_path / "a.toml"
+    path.write_text('name = "a"\nmodel = "ishigami"\ndesign = "lhs"\n[lhs]\nsamples = 10\n'
+                    '[factors]\nx1 = {}\n[analysis]\nresamples = "lots"\n')
+    with pytest.raises(SystemExit) as exc:
+        main(["sweep", str(path), "--out", str(tmp_path / "o"), "--quiet"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err == ("error: a.toml: [analysis] resamples = 'lots': expected an integer >= 10\n")
+    assert not (tmp_path / "o").exists()

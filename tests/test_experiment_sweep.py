@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from waiting import SAFETY_TIMEOUT_S, compute_for, wait_until
 
 from sim.cli import main
 from sim.experiment import load_failures, load_manifest, load_results, run_sweep, store
-from sim.experiment.models import run_ishigami
+from sim.experiment.models import RUNNERS, run_ishigami
 from sim.experiment.rerun import rerun
 from sim.experiment.seeds import replicate_seed
 
@@ -248,7 +249,8 @@ def test_dry_run_counts_and_writes_nothing(tmp_path, capsys, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ish.toml"]
 
 
-def test_rerun_reproduces_a_stored_row(tmp_path, capsys):
+def test_rerun_reproduces_a_stored_row(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(RUNNERS, "ishigami", f"{__name__}:seeded_noise")  # a registered model
     out = tmp_path / "n"
     run_sweep({**EXP, "name": "n"}, out, workers=2, quiet=True,
               runner=f"{__name__}:seeded_noise")
@@ -356,7 +358,8 @@ def test_disk_full_names_the_folder_keeps_finished_runs_and_resumes(serial, tmp_
     pd.testing.assert_frame_equal(load_results(out), load_results(serial))
 
 
-def test_rerun_of_a_failed_run_shows_its_traceback(tmp_path, capsys):
+def test_rerun_of_a_failed_run_shows_its_traceback(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(RUNNERS, "ishigami", f"{__name__}:flaky_ishigami")
     out = tmp_path / "f"
     run_sweep(EXP, out, workers=1, quiet=True, runner=f"{__name__}:flaky_ishigami")
     failed = load_failures(out)[0]["run_id"]
@@ -415,6 +418,43 @@ def test_many_parts_are_compacted_without_changing_the_table(serial, tmp_path, m
     parts = store.part_files(out)
     assert [p.name.startswith("part-c") for p in parts] == [True, True]  # 180 rows / 100
     pd.testing.assert_frame_equal(load_results(out), load_results(serial))
+
+
+@pytest.mark.parametrize("edit, what", [
+    ({"model": "this"}, "model 'this' is not one of ieisim's models"),
+    ({"model": "builtins"}, "model 'builtins' is not one of ieisim's models"),
+    ({"runner": "builtins:print"}, "runner 'builtins:print' is not the runner of model"),
+    ({"runner": "venv.__main__:main"}, "runner 'venv.__main__:main' is not the runner"),
+    ({"model": ["x"] * 100_000}, "model \\['x', 'x', 'x', 'x', ...\\] is not"),
+])
+def test_rerun_refuses_a_manifest_naming_code_outside_the_registry(tmp_path, edit, what):
+    out = tmp_path / "r"
+    run_sweep({**EXP, "replicates": 1}, out, workers=1, quiet=True)
+    manifest = json.loads((out / store.MANIFEST).read_text())
+    manifest.update(edit)
+    (out / store.MANIFEST).write_text(json.dumps(manifest))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    res = subprocess.run([sys.executable, "-m", "sim", "rerun", str(out), "--run", "0"],
+                         capture_output=True, text=True, env=env)
+    assert res.returncode == 2 and res.stdout == ""
+    assert res.stderr.count("\n") == 1 and len(res.stderr) < 300
+    assert re.search(what, res.stderr), res.stderr
+    assert "refusing to run it" in res.stderr
+
+
+def test_rerun_refuses_a_damaged_manifest(tmp_path):
+    from sim.errors import UsageError
+
+    out = tmp_path / "d"
+    run_sweep({**EXP, "replicates": 1}, out, workers=1, quiet=True)
+    manifest = json.loads((out / store.MANIFEST).read_text())
+    del manifest["bases"]
+    (out / store.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(UsageError, match="manifest.json: damaged"):
+        rerun(out, 0)
+    (out / store.MANIFEST).write_bytes(b"\x00\xff" * 100)
+    with pytest.raises(UsageError, match="manifest.json: not valid JSON"):
+        rerun(out, 0)
 
 
 def test_sweep_never_writes_into_a_users_folder_or_file(tmp_path, capsys):

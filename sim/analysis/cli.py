@@ -44,6 +44,8 @@ def analyze_command(
                      methods=method or None, seed=seed, resamples=resamples, groups=groups,
                      baseline=baseline, box=box)
     paths = write_analysis(result)
+    if result.info.get("skipped_outputs"):  # an older model version's sweep
+        typer.echo(f"note: {result.info['notes'][-1]}", err=True)
     if not quiet:
         typer.echo(summary(result) + "\n")
     typer.echo(f"analysis written to {directory}: " + ", ".join(p.name for p in paths))

@@ -33,6 +33,7 @@ from sim.analysis.settings import Settings, settings_from
 from sim.analysis.table import frame
 from sim.errors import UsageError
 from sim.experiment.store import completeness
+from sim.version import MODEL_VERSION, changed_columns, manifest_version
 
 METHODS_BY_DESIGN: Mapping[str, tuple[str, ...]] = {
     "sobol": ("sobol", "pawn", "spearman"),
@@ -184,10 +185,20 @@ def analyze(path: str | Path, outputs: list[str] | None = None,
     """
     path = Path(path)
     manifest = read_manifest(path)  # validate everything before loading rows
+    made_by = manifest_version(manifest)
+    stale = {o: m for o, m in changed_columns(made_by).items()
+             if o in (manifest.get("outputs") or [])}
+    for o in outputs or []:
+        if o in stale:
+            raise UsageError(f"--output {o}: this sweep was made by model version {made_by!r}; "
+                             f"the meaning of {o} changed since (now: {stale[o]}); see "
+                             "docs/schema.md")
     chosen = outputs or _default_outputs(manifest)
+    if chosen:
+        chosen = [o for o in chosen if o not in stale]
     design = manifest["design"]
     run_methods = _methods(design, methods)
-    known = list(manifest.get("outputs") or [])
+    known = [o for o in manifest.get("outputs") or [] if o not in stale]
     analysed = list(dict.fromkeys(chosen or known))
     targets = _targets(target, [o for o in analysed if o in known] or analysed)
     settings = settings_from(manifest, seed=seed, resamples=resamples, groups=groups,
@@ -207,7 +218,19 @@ def analyze(path: str | Path, outputs: list[str] | None = None,
             raise UsageError(f"[analysis] target for {name!r}: not an analysed output")
     if box is not None and box < 0:
         raise UsageError(f"--box {box}: expected an index >= 0 on the trade-off")
-    return _run(sweep, analysed, run_methods, settings, box)
+    result = _run(sweep, analysed, run_methods, settings, box)
+    result.info["model_version"] = made_by
+    if stale:
+        result.info["skipped_outputs"] = sorted(stale)
+        result.info["notes"].append(version_note(made_by, stale))
+    return result
+
+
+def version_note(made_by: str, stale: Mapping[str, str]) -> str:
+    """The note naming the outputs of an older sweep left out because their meaning changed."""
+    return (f"this sweep was made by model version {made_by} (this is version "
+            f"{MODEL_VERSION}): not analysed, because their meaning changed since: "
+            f"{', '.join(sorted(stale))} (see docs/schema.md)")
 
 
 @dataclass

@@ -35,6 +35,33 @@ def _check_free(host: str, port: int) -> None:
                              "choose another port with --port") from None
 
 
+def network_warning(host: str) -> str | None:
+    """The warning printed when ``host`` serves other machines than this one, else ``None``.
+
+    Loopback addresses and ``localhost`` serve this machine only; anything else (``0.0.0.0``,
+    ``::``, a LAN address or host name) lets anyone on the network open the page.
+    """
+    import ipaddress
+
+    name = host.strip().strip("[]")
+    if name.lower() == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(name).is_loopback:
+            return None
+    except ValueError:  # a host name: loopback only if every address it has is
+        try:
+            infos = socket.getaddrinfo(name, None)
+            if infos and all(ipaddress.ip_address(i[4][0].split("%")[0]).is_loopback
+                             for i in infos):
+                return None
+        except (socket.gaierror, ValueError):
+            pass
+    return (f"warning: --host {host} serves every device on this network: anyone who can "
+            "reach this machine can open the page (no password); use the default "
+            f"{DEFAULT_HOST} to serve this machine only")
+
+
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool = True,
           class_code: str | None = None, board: Path | None = None) -> None:
     """Run the Solara server for the classroom page until interrupted.
@@ -59,6 +86,9 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool =
     if not host.strip():
         raise UsageError("--host: expected a host name or address, e.g. 127.0.0.1")
     _check_free(host, port)
+    warning = network_warning(host)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
     os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "false")
     # a closed tab's models are freed after this long (solara's default keeps them 24 h)

@@ -27,13 +27,17 @@ def sweep(
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate, time a few runs, print "
                                  "the run count and estimated wall time; write nothing."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar (batch jobs, CI)."),
+    max_runs: Optional[int] = typer.Option(None, "--max-runs", help="Refuse an experiment of "
+                                           "more runs than this (default 1,000,000; counted "
+                                           "before the design is built)."),
 ) -> None:
     """Run an experiment (resumes if its results folder exists)."""
     from sim.experiment.sweep import run_sweep
 
     try:
         summary = run_sweep(experiment, out, workers=workers, scheduler=scheduler, shard=shard,
-                            quiet=quiet, dry_run=dry_run, echo=typer.echo)
+                            quiet=quiet, dry_run=dry_run, echo=typer.echo,
+                            max_runs=max_runs)
     except KeyboardInterrupt as exc:  # Ctrl-C (exit 130) or SIGTERM (143): runs are on disk
         raise Interrupted("interrupted: finished runs are saved; run the same command again "
                           "to resume", terminated=isinstance(exc, Terminated)) from None

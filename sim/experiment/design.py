@@ -16,6 +16,7 @@ equally likely); the matrix holds the values actually run.
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 
 import numpy as np
@@ -43,10 +44,10 @@ def salib_problem(exp: Experiment) -> dict:
 
 
 def n_points(exp: Experiment) -> int:
-    """Number of design points without building the matrix."""
+    """Number of design points without building the matrix (an exact Python integer)."""
     d = len(exp.factors) if exp.groups is None else len(set(exp.groups))
     if exp.design == "grid":
-        return int(np.prod([len(f.values) for f in exp.factors]))
+        return math.prod(len(f.values) for f in exp.factors)  # exact: no integer overflow
     if exp.design == "lhs":
         return exp.options["samples"]
     if exp.design == "sobol":
@@ -100,6 +101,35 @@ def _ofat_design(exp: Experiment) -> pd.DataFrame:
                 row[f.name] = value
                 rows.append([row[n] for n in names])
     return pd.DataFrame(rows, columns=names)
+
+
+DEFAULT_MAX_RUNS = 1_000_000
+"""Most runs a sweep accepts unless told otherwise (``--max-runs``): a typo guard (a million
+runs of the status quo take about 50 CPU-hours; the design matrix alone of 10^9 points would
+not fit in memory)."""
+
+
+def check_run_count(exp: Experiment, max_runs: int = DEFAULT_MAX_RUNS) -> int:
+    """Count the runs of ``exp`` (points x replicates) before any design is built.
+
+    Returns:
+        The number of runs.
+
+    Raises:
+        UsageError: more than ``max_runs`` runs, or ``max_runs`` is not a whole number >= 1.
+
+    """
+    from sim.errors import UsageError
+
+    if isinstance(max_runs, bool) or not isinstance(max_runs, int) or max_runs < 1:
+        raise UsageError(f"--max-runs {max_runs!r}: expected a whole number >= 1")
+    points = n_points(exp)
+    runs = points * exp.replicates
+    if runs > max_runs:
+        raise UsageError(f"the {exp.design} design of {exp.name!r} has {runs:,} runs ({points:,} "
+                         f"points x {exp.replicates} replicates), more than --max-runs "
+                         f"{max_runs:,}; shrink the design or raise --max-runs")
+    return runs
 
 
 def build_design(exp: Experiment) -> pd.DataFrame:

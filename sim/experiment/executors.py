@@ -64,6 +64,69 @@ def start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
+PR_SET_PDEATHSIG = 1
+"""Linux ``prctl`` option: the signal a process receives when its parent thread exits."""
+PARENT_WATCH_SECONDS = 1.0
+"""Where no parent-death signal exists: how often a worker checks that its sweep still runs."""
+
+
+def _parent_death_signal() -> bool:
+    """Ask the kernel to SIGKILL this process when its parent exits (Linux).
+
+    Returns ``False`` where the platform has no such request.
+    """
+    import ctypes
+    import ctypes.util
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _sweep_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - a pid reused by another user's process
+        return True
+    return True
+
+
+def _watch_parent(pid: int) -> None:  # pragma: no cover - platforms without prctl
+    import time
+
+    while _sweep_alive(pid):
+        time.sleep(PARENT_WATCH_SECONDS)
+    os._exit(1)
+
+
+def die_with_parent(sweep_pid: int) -> None:
+    """Worker initializer: end this worker when the sweep process that started it ends.
+
+    On Linux the kernel sends SIGKILL when the worker's parent exits (``prctl
+    PR_SET_PDEATHSIG``; with ``forkserver`` the parent is the fork server, which exits with
+    the sweep). Elsewhere a daemon thread polls the sweep's pid. Either way a ``kill -9`` of
+    the sweep leaves no worker behind to compute for nobody (or hold the folder's lock).
+    """
+    import signal
+
+    # a worker forked inside the CLI inherits its SIGTERM handler (stop like Ctrl-C); the pool
+    # ends a worker with SIGTERM (e.g. after another worker died), so it must simply exit
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    armed = _parent_death_signal()
+    if not _sweep_alive(sweep_pid):  # the sweep died before the signal was armed
+        os._exit(1)
+    if not armed:  # pragma: no cover - not Linux
+        threading.Thread(target=_watch_parent, args=(sweep_pid,), daemon=True).start()
+
+
 class ProcessExecutor:
     """A pool of local worker processes.
 
@@ -87,7 +150,8 @@ class ProcessExecutor:
         if self.method == "fork":
             for module in self._preload:  # workers inherit them instead of importing
                 importlib.import_module(module)
-        pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx)
+        pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx,
+                                      initializer=die_with_parent, initargs=(os.getpid(),))
         if self.method == "fork":
             pool.submit(int).result()  # with fork, the first submit starts every worker
         return pool

@@ -13,10 +13,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.dataset as ds
 
-from sim.errors import IeisimError, UsageError
+from sim.errors import IeisimError, UsageError, excerpt
 from sim.experiment import store
+from sim.experiment.models import RUNNERS
 from sim.experiment.seeds import replicate_seed
 from sim.experiment.worker import RunContext, RunTask, run_one
+from sim.version import check_same_version
 
 
 class RunFailed(IeisimError):
@@ -46,14 +48,37 @@ class RerunResult:
         return self.rows.reset_index(drop=True).equals(self.stored.reset_index(drop=True))
 
 
-def context_from_manifest(manifest: dict) -> RunContext:
-    """The worker context of a sweep, rebuilt from its manifest."""
-    return RunContext(model=manifest["model"], runner=manifest["runner"],
-                      bases=manifest["bases"], years=manifest["years"],
-                      keep_final=manifest["keep"] == "final", every=manifest["every"],
-                      outputs=tuple(manifest["outputs"]),
-                      factors=tuple(f["name"] for f in manifest["factors"]),
-                      with_scenario=manifest["design"] == "scenarios")
+def context_from_manifest(manifest: dict, folder: Path | str = "") -> RunContext:
+    """The worker context of a sweep, rebuilt from its manifest.
+
+    The runner comes from the fixed registry :data:`sim.experiment.models.RUNNERS`, looked up
+    by the manifest's ``model``: a manifest is data and never names code to execute.
+
+    Raises:
+        UsageError: the manifest names a model outside the registry, a runner other than
+            that model's, or lacks a field.
+
+    """
+    where = f"{Path(folder) / store.MANIFEST}" if folder else store.MANIFEST
+    model = manifest.get("model")
+    if not isinstance(model, str) or model not in RUNNERS:
+        raise UsageError(f"{where}: model {excerpt(model)} is not one of ieisim's models "
+                         f"({', '.join(RUNNERS)}): refusing to run it")
+    runner = RUNNERS[model]
+    stored = manifest.get("runner", runner)
+    if stored != runner:
+        raise UsageError(f"{where}: runner {excerpt(stored)} is not the runner of model "
+                         f"{model!r} ({runner}): refusing to run it")
+    try:
+        return RunContext(model=model, runner=runner,
+                          bases={str(k): dict(v) for k, v in manifest["bases"].items()},
+                          years=manifest["years"], keep_final=manifest["keep"] == "final",
+                          every=int(manifest["every"]), outputs=tuple(manifest["outputs"]),
+                          factors=tuple(f["name"] for f in manifest["factors"]),
+                          with_scenario=manifest["design"] == "scenarios")
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise UsageError(f"{where}: damaged ({type(exc).__name__}: {excerpt(str(exc))})") \
+            from None
 
 
 def task_of(folder: Path, manifest: dict, run_id: int) -> RunTask:
@@ -95,8 +120,9 @@ def rerun(folder: str | Path, run_id: int) -> RerunResult:
 
     folder = Path(folder)
     manifest = store.load_manifest(folder)
+    check_same_version(manifest, f"rerun a run of the sweep in {folder}")
+    ctx = context_from_manifest(manifest, folder)  # refuses a model outside the registry
     task = task_of(folder, manifest, int(run_id))
-    ctx = context_from_manifest(manifest)
     try:
         cols = run_one(ctx, task)
     except Exception as exc:  # noqa: BLE001 - reported with its traceback

@@ -52,7 +52,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from sim.errors import ConfigError
+from sim.errors import ConfigError, excerpt
+from sim.excerpt import shorten
 from sim.params import (
     BY_NAME,
     Scenario,
@@ -62,6 +63,7 @@ from sim.params import (
     read_toml,
     resolve_key,
 )
+from sim.version import MODEL_VERSION, VERSIONED_MODELS
 
 MODELS = ("cooperation", "ishigami")
 DESIGNS = ("grid", "lhs", "sobol", "morris", "ofat", "scenarios")
@@ -82,6 +84,8 @@ _OPTION_DEFAULTS = {"sobol": {"second_order": False, "groups": False},
 _REQUIRED_OPTIONS = {"sobol": ("n",), "morris": ("trajectories",), "lhs": ("samples",),
                      "ofat": ("levels",)}
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+MESSAGE_CHARS = 300
+"""Longest error message passed on from another module's check."""
 MAX_REPLICATES = 100_000
 """Upper bound on replicates per point (a typo guard, not a model limit)."""
 
@@ -168,12 +172,15 @@ class Experiment:
     def digest(self) -> str:
         """Hash of everything that determines the results (not the description or analysis).
 
-        Includes the resolved values of every base scenario, so editing a scenario file
-        the experiment uses also changes the hash.
+        Includes the model version (:data:`sim.version.MODEL_VERSION`) and the resolved
+        values of every base scenario, so a new model version or editing a scenario file the
+        experiment uses also changes the hash.
         """
         body = self.to_dict()
         body.pop("description")
         body.pop("analysis")
+        if self.model in VERSIONED_MODELS:  # a test function never changes meaning
+            body["model_version"] = MODEL_VERSION
         body["bases"] = {k: dict(sorted(v.items())) for k, v in sorted(self.bases.items())}
         blob = json.dumps(body, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
@@ -218,12 +225,13 @@ def load_experiment(source: str | Path | Mapping[str, Any]) -> Experiment:
 def _unknown(kind: str, key: str, allowed) -> ConfigError:
     hint = difflib.get_close_matches(key, list(allowed), n=1)
     extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-    return ConfigError(f"unknown {kind} {key!r}{extra}: allowed are {', '.join(allowed)}")
+    return ConfigError(f"unknown {kind} {excerpt(key)}{extra}: allowed are "
+                       f"{', '.join(allowed)}")
 
 
 def _int(key: str, value: Any, low: int, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{key} = {value!r}: expected a whole number")
+        raise ConfigError(f"{key} = {excerpt(value)}: expected a whole number")
     if value < low or (high is not None and value > high):
         rng = f">= {low}" if high is None else f"in [{low}, {high}]"
         raise ConfigError(f"{key} = {value}: expected a whole number {rng}")
@@ -232,7 +240,7 @@ def _int(key: str, value: Any, low: int, high: int | None = None) -> int:
 
 def _str(key: str, value: Any) -> str:
     if not isinstance(value, str):
-        raise ConfigError(f"{key} = {value!r}: expected a string")
+        raise ConfigError(f"{key} = {excerpt(value)}: expected a string")
     return value
 
 
@@ -263,8 +271,8 @@ def _model_outputs(model: str) -> tuple[str, ...]:
 def _factor(model: str, name: str, spec: Any, design: str) -> Factor:
     key = f"factors.{name}"
     if not isinstance(spec, Mapping):
-        raise ConfigError(f"{key} = {spec!r}: expected a table such as {{ low = 0, high = 1 }} "
-                          "or { values = [...] }")
+        raise ConfigError(f"{key} = {excerpt(spec)}: expected a table such as "
+                          "{ low = 0, high = 1 } or { values = [...] }")
     for k in spec:
         if k not in ("low", "high", "values"):
             raise _unknown(f"key in {key}", k, ("low", "high", "values"))
@@ -278,7 +286,7 @@ def _factor(model: str, name: str, spec: Any, design: str) -> Factor:
 
         def check(v):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                raise ConfigError(f"{key}: {v!r} is not a finite number")
+                raise ConfigError(f"{key}: {excerpt(v)} is not a finite number")
             if not decl_low <= v <= decl_high:
                 raise ConfigError(f"{key}: {v} is out of range: allowed [{decl_low}, "
                                   f"{decl_high}]")
@@ -305,15 +313,15 @@ def _factor(model: str, name: str, spec: Any, design: str) -> Factor:
     if "values" in spec:
         if design != "grid":
             raise ConfigError(f"{key}.values: only grid designs list values (design is "
-                              f"{design!r}); give low and high instead")
+                              f"{excerpt(design)}); give low and high instead")
         if "low" in spec or "high" in spec:
             raise ConfigError(f"{key}: give either values or low/high, not both")
         values = spec["values"]
         if not isinstance(values, list) or not values:
-            raise ConfigError(f"{key}.values = {values!r}: expected a non-empty list")
+            raise ConfigError(f"{key}.values = {excerpt(values)}: expected a non-empty list")
         checked = tuple(check(v) for v in values)
         if len(set(checked)) != len(checked):
-            raise ConfigError(f"{key}.values = {values!r}: values repeat")
+            raise ConfigError(f"{key}.values = {excerpt(values)}: values repeat")
         low, high = (min(checked), max(checked)) if dtype != "bool" else (0.0, 1.0)
         return Factor(name, kind, group, float(low), float(high), checked, dtype, unit)
     if design == "grid":
@@ -345,6 +353,64 @@ def _ofat_centres(model: str, centres: Any) -> list[str]:
     return list(centres)
 
 
+def check_analysis(analysis: Mapping[str, Any], *, design: str, outputs: tuple[str, ...],
+                   scenarios: tuple[str, ...], options: Mapping[str, Any], seed: int) -> None:
+    """Validate an experiment's ``[analysis]`` table before any run starts.
+
+    The values are checked by the same code ``ieisim analyze`` uses
+    (:func:`sim.analysis.settings.settings_from`, :func:`sim.analysis.discovery.parse_target`),
+    and against the experiment: every target names one of its outputs, ``baseline`` is one of
+    its scenarios, ``groups = true`` has a grouped sample to read.
+
+    Raises:
+        ConfigError: one line naming the key and value.
+
+    """
+    if not analysis:
+        return
+    from sim.analysis.discovery import parse_target
+    from sim.analysis.settings import settings_from
+
+    try:
+        settings_from({"experiment": {"analysis": {k: v for k, v in analysis.items()
+                                                   if k != "targets"},
+                                      "options": dict(options)}, "seed": seed})
+    except ConfigError as exc:
+        text = shorten(str(exc), MESSAGE_CHARS)  # settings_from may repeat a huge value
+        raise ConfigError(text if text.startswith("[analysis]") else f"[analysis] {text}") \
+            from None
+    targets = analysis.get("targets", {})
+    if not isinstance(targets, Mapping):
+        raise ConfigError(f"[analysis] targets = {excerpt(targets)}: expected a table such as "
+                          "{ joint_rd_per_100_firms = \">= 5\" }")
+    for name, text in targets.items():
+        key = f"[analysis] targets.{shorten(name)}"
+        if name not in outputs:
+            raise ConfigError(f"{key}: not an output of this experiment (outputs: "
+                              f"{', '.join(outputs)})")
+        if not isinstance(text, str):
+            raise ConfigError(f"{key} = {excerpt(text)}: expected text such as \">= 5\"")
+        try:
+            named, _, _ = parse_target(text)
+        except ConfigError:
+            raise ConfigError(f"{key} = {excerpt(text)}: expected a comparison and a number, "
+                              "such as \">= 5\" or \"< 0.2\"") from None
+        if named is not None and named != name:
+            raise ConfigError(f"{key} = {excerpt(text)}: names another output ({named})")
+    if analysis.get("groups") is True and design in ("sobol", "morris") and \
+            not options.get("groups"):
+        raise ConfigError(f"[analysis] groups = true: the {design} sample is not grouped; set "
+                          f"groups = true in [{design}] as well")
+    baseline = analysis.get("baseline")
+    if baseline is not None:
+        if design != "scenarios":
+            raise ConfigError(f"[analysis] baseline = {excerpt(baseline)}: only used by the "
+                              f"scenarios design (design is {design!r})")
+        if baseline not in scenarios:
+            raise ConfigError(f"[analysis] baseline = {excerpt(baseline)}: not one of the "
+                              f"scenarios ({', '.join(scenarios)})")
+
+
 def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) -> Experiment:
     """Validate a parsed experiment mapping (see the module docstring for the format)."""
     for key in data:
@@ -354,7 +420,7 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
         raise ConfigError("name: missing (the results folder is results/<name>)")
     name = _str("name", data["name"])
     if not _NAME_RE.match(name):
-        raise ConfigError(f"name = {name!r}: use letters, digits, '_', '-' or '.' only")
+        raise ConfigError(f"name = {excerpt(name)}: use letters, digits, '_', '-' or '.' only")
     description = _str("description", data.get("description", ""))
     model = _choice("model", data.get("model", "cooperation"), MODELS)
     if "design" not in data:
@@ -380,14 +446,14 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
                                   "instead")
             raw = data.get("scenarios")
             if not isinstance(raw, list) or not raw:
-                raise ConfigError(f"scenarios = {raw!r}: the scenarios design needs a "
+                raise ConfigError(f"scenarios = {excerpt(raw)}: the scenarios design needs a "
                                   "non-empty list of scenario names or files")
             names = []
             for item in raw:
                 _str("scenarios", item)
                 sname, values = _base_values(item)
                 if sname in bases:
-                    raise ConfigError(f"scenarios: {item!r} is listed twice")
+                    raise ConfigError(f"scenarios: {excerpt(item)} is listed twice")
                 bases[sname] = values
                 names.append(sname)
             scenarios = tuple(names)
@@ -395,7 +461,7 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
         else:
             if "scenarios" in data:
                 raise ConfigError(f"scenarios: only used by the scenarios design (design is "
-                                  f"{design!r})")
+                                  f"{excerpt(design)})")
             scenario, values = _base_values(_str("scenario", data.get("scenario",
                                                                       "status_quo")))
             bases[scenario] = values
@@ -421,7 +487,7 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
         try:
             bases[sname] = dict(Scenario(values, name=sname).with_overrides(fixed).values)
         except ConfigError as exc:
-            raise ConfigError(f"fixed on scenario {sname!r}: {exc}") from None
+            raise ConfigError(f"fixed on scenario {excerpt(sname)}: {exc}") from None
 
     # factors
     raw_factors = data.get("factors", {})
@@ -445,7 +511,7 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
     for table in _OPTION_KEYS:
         if table in data and table != design:
             raise ConfigError(f"[{table}]: options of the {table} design, but design is "
-                              f"{design!r}")
+                              f"{excerpt(design)}")
     if design in _OPTION_KEYS:
         raw_opt = data.get(design, {})
         if not isinstance(raw_opt, Mapping):
@@ -459,7 +525,8 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
         options = {**_OPTION_DEFAULTS.get(design, {}), **raw_opt}
         for key, kind in _OPTION_KEYS[design].items():
             if kind is bool and not isinstance(options[key], bool):
-                raise ConfigError(f"{design}.{key} = {options[key]!r}: expected true or false")
+                raise ConfigError(f"{design}.{key} = {excerpt(options[key])}: expected true "
+                                  "or false")
         if design == "sobol":
             n = _int("sobol.n", options["n"], 1)
             if n & (n - 1):
@@ -486,12 +553,13 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
     known = _model_outputs(model)
     raw_out = data.get("outputs", list(known))
     if not isinstance(raw_out, list) or not raw_out:
-        raise ConfigError(f"outputs = {raw_out!r}: expected a non-empty list of output names")
+        raise ConfigError(f"outputs = {excerpt(raw_out)}: expected a non-empty list of output "
+                          "names")
     for o in raw_out:
         if o not in known:
             raise _unknown("output", str(o), known)
     if len(set(raw_out)) != len(raw_out):
-        raise ConfigError(f"outputs = {raw_out!r}: names repeat")
+        raise ConfigError(f"outputs = {excerpt(raw_out)}: names repeat")
     keep = _choice("keep", data.get("keep", "final"), KEEP)
     every = _int("every", data.get("every", 1), 1)
     if keep == "final" and "every" in data:
@@ -503,6 +571,8 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
     for key in analysis:
         if key not in ANALYSIS_KEYS:
             raise _unknown("analysis key", key, ANALYSIS_KEYS)
+    check_analysis(analysis, design=design, outputs=tuple(raw_out), scenarios=scenarios,
+                   options=options, seed=seed)
 
     return Experiment(name=name, description=description, model=model, scenario=scenario,
                       design=design, replicates=replicates, years=years, seed=seed,

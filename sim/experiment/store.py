@@ -28,7 +28,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.errors import UsageError
+from sim.errors import UsageError, excerpt
+from sim.experiment.lock import LOCK, writer_lock  # noqa: F401 - the folder's writer lock
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -38,50 +39,6 @@ SCHEMA_VERSION = 2
 """Version of the sweep folder layout (``manifest.json``'s ``schema_version``)."""
 TMP_PREFIX = ".tmp-"
 PART_GLOB = "part-*.parquet"
-
-
-LOCK = ".lock"
-
-
-@contextmanager
-def writer_lock(folder: Path, shard_tag: str | None = None):
-    """Hold the folder's writer lock while a sweep writes into it.
-
-    An unsharded sweep takes the folder's lock exclusively; a shard shares it with other
-    shards and takes its own lock exclusively, so two writers never run the same runs. The
-    locks (``flock``) are released by the kernel when the process dies, even by SIGKILL.
-
-    Raises:
-        UsageError: another sweep is writing the same runs into ``folder``.
-
-    """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - no flock (Windows): no protection
-        yield
-        return
-    handles = []
-    try:
-        main = open(Path(folder) / LOCK, "a+")
-        handles.append(main)
-        mode = fcntl.LOCK_EX if shard_tag is None else fcntl.LOCK_SH
-        try:
-            fcntl.flock(main, mode | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UsageError(f"{folder}: another sweep is writing into this folder; wait for "
-                             "it or stop it first") from None
-        if shard_tag is not None:
-            own = open(Path(folder) / f"{LOCK}-{shard_tag}", "a+")
-            handles.append(own)
-            try:
-                fcntl.flock(own, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise UsageError(f"{folder}: shard {shard_tag} is already running into this "
-                                 "folder") from None
-        yield
-    finally:
-        for fh in handles:
-            fh.close()
 
 
 def _fsync_replace(tmp: Path, final: Path) -> None:
@@ -259,9 +216,13 @@ def _require_sweep(folder: Path) -> Path:
 def load_manifest(folder: str | Path) -> dict[str, Any]:
     """The sweep's ``manifest.json`` as a dict."""
     folder = _require_sweep(Path(folder))
-    data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    if data.get("kind") != "sweep":
-        raise UsageError(f"{folder}: manifest kind is {data.get('kind')!r}, not 'sweep'")
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise UsageError(f"{folder / MANIFEST}: not valid JSON ({type(exc).__name__})") from None
+    if not isinstance(data, dict) or data.get("kind") != "sweep":
+        kind = data.get("kind") if isinstance(data, dict) else None
+        raise UsageError(f"{folder}: manifest kind is {excerpt(kind)}, not 'sweep'")
     return data
 
 

@@ -33,7 +33,7 @@ import pyarrow as pa
 
 from sim.errors import IeisimError, UsageError, sigterm_as_interrupt
 from sim.experiment import store
-from sim.experiment.design import build_design
+from sim.experiment.design import DEFAULT_MAX_RUNS, build_design, check_run_count, n_points
 from sim.experiment.executors import check_scheduler, default_workers, make_executor
 from sim.experiment.models import RUNNERS
 from sim.experiment.progress import SweepProgress
@@ -48,6 +48,7 @@ from sim.experiment.worker import (
     run_batch,
     run_one,
 )
+from sim.out_path import check_out_path
 from sim.outputs import (
     REPLACE,
     SWEEP,
@@ -56,6 +57,7 @@ from sim.outputs import (
     os_error,
     results_path,
 )
+from sim.version import MODEL_VERSION, check_same_version
 
 TARGET_BATCH_SECONDS = 1.0
 """Aim for batches of about this much compute (s): long enough to amortise scheduling,
@@ -153,8 +155,13 @@ def parse_shard(shard: str | tuple[int, int] | None) -> tuple[int, int] | None:
 
 
 def make_plan(exp: Experiment, shard: tuple[int, int] | None = None,
-              runner: str | None = None) -> Plan:
-    """Design, seeds, worker context, result schema and the run ids of ``shard``."""
+              runner: str | None = None, max_runs: int = DEFAULT_MAX_RUNS) -> Plan:
+    """Design, seeds, worker context, result schema and the run ids of ``shard``.
+
+    The runs are counted first: a design of more than ``max_runs`` runs is refused before it
+    is built.
+    """
+    check_run_count(exp, max_runs)
     design = build_design(exp)
     ctx = RunContext(model=exp.model, runner=runner or RUNNERS[exp.model],
                      bases={k: dict(v) for k, v in exp.bases.items()}, years=exp.years,
@@ -238,6 +245,7 @@ def new_manifest(plan: Plan) -> dict[str, Any]:
     opts = exp.options
     return {
         "kind": "sweep", "schema_version": store.SCHEMA_VERSION,
+        "model_version": MODEL_VERSION,
         "name": exp.name, "experiment": exp.to_dict(), "hash": exp.digest(),
         "source": exp.source_path, "model": exp.model, "runner": plan.ctx.runner,
         "design": exp.design, "factors": [f.to_dict() for f in exp.factors],
@@ -288,6 +296,8 @@ def check_folder(folder: Path, plan: Plan) -> dict[str, Any] | None:
     if check_output(folder, SWEEP, resume=True) != REPLACE:  # refuses what is not a sweep
         return None
     old = store.load_manifest(folder)
+    check_same_version(old, f"resume the sweep in {folder}",
+                       "; use --out for a new folder")
     new_hash = plan.experiment.digest()
     if old.get("hash") != new_hash:
         changed = _changed_keys(old.get("experiment", {}), plan.experiment.to_dict())
@@ -347,6 +357,23 @@ def estimate(plan: Plan, pending: np.ndarray, workers: int) -> dict[str, Any]:
     return {"sampled": len(picks), "per_run": per_run, "wall": per_run * waves}
 
 
+def check_sweep_memory(exp: Experiment, workers: int) -> None:
+    """Refuse a sweep whose largest world, run by ``workers`` processes at once, cannot fit.
+
+    The largest world of each base scenario sets every varied world parameter to its upper
+    bound (:func:`sim.memory.check_memory`).
+    """
+    from sim.memory import check_memory
+    from sim.params import BY_NAME
+
+    for name, base in exp.bases.items():
+        values = dict(base)
+        for f in exp.factors:
+            if f.kind == "world":
+                values[BY_NAME[f.name].key] = max(f.values) if f.values else f.high
+        check_memory(values, workers, what=f"the largest run of {exp.name!r} ({name})")
+
+
 def _fmt_seconds(s: float) -> str:
     if s < 120:
         return f"{s:.1f} s"
@@ -359,7 +386,8 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
               workers: int | None = None, scheduler: str | None = None,
               shard: str | tuple[int, int] | None = None, quiet: bool = False,
               dry_run: bool = False, runner: str | None = None, dask_processes: bool = True,
-              echo: Callable[[str], Any] = print) -> SweepSummary:
+              echo: Callable[[str], Any] = print,
+              max_runs: int | None = None) -> SweepSummary:
     """Run (or resume) an experiment into a sweep folder.
 
     Args:
@@ -374,6 +402,9 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
         runner: ``"module:function"`` replacing the model's runner (same inputs and outputs).
         dask_processes: LocalCluster workers as processes (``False``: threads).
         echo: where the dry-run report and notes go.
+        max_runs: refuse an experiment of more runs than this (default
+            :data:`~sim.experiment.design.DEFAULT_MAX_RUNS`; counted before the design is
+            built; the dry run shows the count).
 
     Returns:
         A :class:`SweepSummary`; failed runs are in ``summary.failures`` and
@@ -386,7 +417,16 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
     check_scheduler(scheduler)
     shard_t = parse_shard(shard)
     folder = Path(out) if out is not None else results_path(exp.name)
-    plan = make_plan(exp, shard_t, runner)
+    max_runs = DEFAULT_MAX_RUNS if max_runs is None else max_runs
+    check_out_path(folder)
+    if dry_run:
+        points = n_points(exp)
+        echo(f"experiment {exp.name}: {exp.model} model, {exp.design} design, "
+             f"{points:,} points x {exp.replicates} replicates = {points * exp.replicates:,} "
+             f"runs (--max-runs {max_runs:,})")
+    plan = make_plan(exp, shard_t, runner, max_runs)
+    if exp.model == "cooperation" and scheduler is None:
+        check_sweep_memory(exp, min(workers or default_workers(), max(1, len(plan.run_ids))))
     existing = check_folder(folder, plan)
     done_ids = store.finished_run_ids(folder) if existing else set()
     pending = plan.run_ids[~np.isin(plan.run_ids, np.fromiter(done_ids, dtype=np.int64,
@@ -397,8 +437,6 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
         n_workers = workers or default_workers()
         est = estimate(plan, pending, n_workers)
         shard_txt = f" (shard {shard_t[0]}/{shard_t[1]})" if shard_t else ""
-        echo(f"experiment {exp.name}: {exp.model} model, {exp.design} design, "
-             f"{len(plan.design)} points x {exp.replicates} replicates = {plan.n_runs} runs")
         echo(f"this invocation{shard_txt}: {len(plan.run_ids)} runs, {summary.skipped} "
              f"already on disk, {len(pending)} to run")
         if est["sampled"]:
