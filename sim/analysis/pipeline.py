@@ -337,6 +337,9 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
     if expected and len(sweep.runs) < expected:
         notes.append(f"{expected - len(sweep.runs)} of {expected} runs have no results (failed "
                      "or not yet run); design points are averaged over the replicates present")
+    if box is not None and sweep.design in discovery.REFUSED_DESIGNS:
+        notes.append(f"--box {box} was not used: "
+                     f"{discovery.REFUSED_DESIGNS[sweep.design]}")
     key = "scenario" if sweep.design == "scenarios" else "point"
     for output in outputs:
         values = points[output].to_numpy(dtype=float)
