@@ -31,6 +31,7 @@ from sim.analysis import scenarios as scen
 from sim.analysis.loading import Sweep, load_sweep, missing_points, read_manifest
 from sim.analysis.settings import Settings, settings_from
 from sim.analysis.table import frame
+from sim.analysis.table import row as table_row
 from sim.errors import UsageError
 
 METHODS_BY_DESIGN: Mapping[str, tuple[str, ...]] = {
@@ -278,6 +279,12 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
         rows += r
     if "anova" in ctx.methods:
         rows += anova.main_effects(output, ctx.points, ctx.sweep.runs, ctx.names, settings)
+        floors = anova.noise_floors(ctx.points, output, ctx.names,
+                                    info["noise_check"].get("noise_var"))
+        if floors is not None:
+            info["anova"] = {"noise_floor": floors}
+            rows += [table_row(output, "anova", n, "S1_noise_floor", v)
+                     for n, v in floors.items()]
     if "spearman" in ctx.methods:
         rows += direction.rank_correlations(output, ctx.x[sel], values[sel], ctx.names,
                                             settings.conf_level)
