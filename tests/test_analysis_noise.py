@@ -85,3 +85,13 @@ def test_replicate_matrix_keeps_replicates_as_rows():
     m, cols = noise.replicate_matrix(runs, "y")
     assert cols == [0, 1] and m.shape == (2, 2) and m[1, 0] == 2.0
     assert noise.complete_replicates(m).tolist() == [[1.0, 3.0]]
+
+
+def test_grid_main_effect_counts_only_above_its_noise_floor(tmp_path):
+    folder = write_model_sweep(tmp_path / "g", "grid", KNOWN_EFFECT, replicates=10, x=GRID)
+    result = analyze(folder, outputs=[OUTCOME])
+    floors = result.info["outputs"][OUTCOME]["anova"]["noise_floor"]
+    s1 = result.sensitivity.query("method == 'anova' and index == 'S1'").set_index("lever")
+    assert s1.loc["lever1", "conf_low"] > floors["lever1"]
+    block = summary(result).split(f"`{OUTCOME}`")[1].split("\n")[0]
+    assert "`lever1`" in block and "`lever2`" not in block

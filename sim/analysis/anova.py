@@ -77,3 +77,24 @@ def main_effects(output: str, points: pd.DataFrame, runs: pd.DataFrame, names: l
             rows.append(row(output, "anova", name, index, values[i], values[i] - half,
                             values[i] + half))
     return rows
+
+
+def noise_floors(points: pd.DataFrame, output: str, names: list[str],
+                 noise_var: float | None) -> dict[str, float] | None:
+    """The main effect S1 that replicate noise alone gives each factor of the grid.
+
+    ``noise_var`` is the noise variance of a centred point mean (whole-replicate bootstrap,
+    :func:`sim.analysis.noise.replicate_bootstrap`). Noise of that size in ``P`` point means
+    adds about ``noise_var * (L_i - 1) / P`` to the variance of the conditional means of a
+    factor with ``L_i`` levels, so S1 below ``noise_var * (L_i - 1) / (P * Var(Y))`` is
+    indistinguishable from no effect; a factor counts as having an effect only when its S1
+    interval lies above it. ``None`` without a noise estimate.
+    """
+    if noise_var is None:
+        return None
+    y = points[output].to_numpy(dtype=float)
+    y = y[np.isfinite(y)]
+    total = float(np.var(y))
+    if total == 0 or y.size == 0:
+        return {n: 0.0 for n in names}
+    return {n: float(noise_var * (points[n].nunique() - 1) / (y.size * total)) for n in names}

@@ -31,6 +31,7 @@ from sim.analysis import scenarios as scen
 from sim.analysis.loading import Sweep, load_sweep, missing_points, read_manifest
 from sim.analysis.settings import Settings, settings_from
 from sim.analysis.table import frame
+from sim.analysis.table import row as table_row
 from sim.errors import UsageError
 from sim.experiment.store import completeness
 from sim.version import MODEL_VERSION, changed_columns, manifest_version
@@ -303,6 +304,12 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
         rows += r
     if "anova" in ctx.methods:
         rows += anova.main_effects(output, ctx.points, ctx.sweep.runs, ctx.names, settings)
+        floors = anova.noise_floors(ctx.points, output, ctx.names,
+                                    info["noise_check"].get("noise_var"))
+        if floors is not None:
+            info["anova"] = {"noise_floor": floors}
+            rows += [table_row(output, "anova", n, "S1_noise_floor", v)
+                     for n, v in floors.items()]
     if "spearman" in ctx.methods:
         rows += direction.rank_correlations(output, ctx.x[sel], values[sel], ctx.names,
                                             settings.conf_level)
@@ -362,6 +369,9 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
     if have.partial:
         notes.append(have.describe() + "; the analysis uses the runs present and design "
                      "points are averaged over the replicates present")
+    if box is not None and sweep.design in discovery.REFUSED_DESIGNS:
+        notes.append(f"--box {box} was not used: "
+                     f"{discovery.REFUSED_DESIGNS[sweep.design]}")
     key = "scenario" if sweep.design == "scenarios" else "point"
     for output in outputs:
         values = points[output].to_numpy(dtype=float)

@@ -303,7 +303,8 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
            + f"); walking from the cheapest, {kept} of them differ from their cheaper "
            "neighbour by more than replicate noise (paired bootstrap over whole replicates; "
            "intervals simultaneous over the frontier's comparisons, each at "
-           f"{_pct(summary.get('interval_level'))})."]
+           + (f"{100 * summary['interval_level']:.3g}%" if summary.get("interval_level")
+              else "n/a") + ")."]
     if not checked:
         out[-1] += (f" With {reps} replicate(s) (fewer than {noise.MIN_NOISE_REPLICATES}) "
                     "these intervals could not be checked against noise: no policy beyond the "
@@ -504,6 +505,8 @@ def _effects(table: pd.DataFrame, info: dict[str, Any]) -> list[tuple[str, str]]
             main = main[[bool((effects.get(lv) or {}).get("detectable")) for lv in main.index]]
     elif "anova" in info["methods"]:
         main = _pick(table, "anova", "S1")
+        floors = (info.get("anova") or {}).get("noise_floor") or {}
+        main = main[[r["conf_low"] > floors.get(lv, 0.0) for lv, r in main.iterrows()]]
     elif "pawn" in info["methods"]:
         main = _pick(table, "pawn", "pawn")
         floor = info.get("pawn", {}).get("noise_floor", 0.0)
