@@ -124,7 +124,7 @@ _DECLARATIONS: list[Param] = [
     _p("world", "n_colleges", 10, 1, 5000, "colleges", "Higher vocational colleges", "高职院校数",
        "Number of College agents in the region.",
        "configs cite their own sources; default: a prefecture-level city region", dtype=int),
-    _p("world", "n_enterprises", 300, 2, 500_000, "enterprises", "Enterprises", "企业数",
+    _p("world", "n_enterprises", 300, 4, 500_000, "enterprises", "Enterprises", "企业数",
        "Number of Enterprise agents that could cooperate with the colleges.",
        "configs cite their own sources", dtype=int),
     _p("world", "enterprise_scale", 1.0, 1.0, 10_000.0, "real enterprises per agent",

@@ -77,7 +77,7 @@ def test_a_sweep_counts_its_workers_and_its_largest_world(tmp_path, monkeypatch)
 
 
 TINY = {"n_colleges": 1, "students_per_college": 3, "teachers_per_college": 2,
-        "n_enterprises": 2}
+        "n_enterprises": 4}
 
 
 def _measured_and_estimated(world):

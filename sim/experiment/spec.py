@@ -358,7 +358,7 @@ def check_analysis(analysis: Mapping[str, Any], *, design: str, outputs: tuple[s
     """Validate an experiment's ``[analysis]`` table before any run starts.
 
     The values are checked by the same code ``ieisim analyze`` uses
-    (:func:`sim.analysis.settings.settings_from`, :func:`sim.analysis.discovery.parse_target`),
+    (:func:`sim.analysis.settings.settings_from`, :func:`sim.analysis.discovery.split_target`),
     and against the experiment: every target names one of its outputs, ``baseline`` is one of
     its scenarios, ``groups = true`` has a grouped sample to read.
 
@@ -368,7 +368,7 @@ def check_analysis(analysis: Mapping[str, Any], *, design: str, outputs: tuple[s
     """
     if not analysis:
         return
-    from sim.analysis.discovery import parse_target
+    from sim.analysis.discovery import named_outputs, split_target
     from sim.analysis.settings import settings_from
 
     try:
@@ -391,12 +391,18 @@ def check_analysis(analysis: Mapping[str, Any], *, design: str, outputs: tuple[s
         if not isinstance(text, str):
             raise ConfigError(f"{key} = {excerpt(text)}: expected text such as \">= 5\"")
         try:
-            named, _, _ = parse_target(text)
+            named, _ = split_target(text)
+            others = named_outputs(text)
         except ConfigError:
             raise ConfigError(f"{key} = {excerpt(text)}: expected a comparison and a number, "
-                              "such as \">= 5\" or \"< 0.2\"") from None
+                              "such as \">= 5\" or \"< 0.2\", optionally with \"and "
+                              "OUTPUT <= NUMBER\" conditions") from None
         if named is not None and named != name:
             raise ConfigError(f"{key} = {excerpt(text)}: names another output ({named})")
+        for other in others:
+            if other not in outputs:
+                raise ConfigError(f"{key} = {excerpt(text)}: {other!r} is not an output of "
+                                  f"this experiment (outputs: {', '.join(outputs)})")
     if analysis.get("groups") is True and design in ("sobol", "morris") and \
             not options.get("groups"):
         raise ConfigError(f"[analysis] groups = true: the {design} sample is not grouped; set "
