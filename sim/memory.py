@@ -24,15 +24,15 @@ from typing import Any, Mapping
 
 from sim.errors import UsageError
 
-BASE_BYTES = 182_900_000
+BASE_BYTES = 182_000_000
 """Peak of a run process with an empty world: Python, numpy, pandas, Mesa and the model (B)."""
-BYTES_PER_STUDENT = 503
+BYTES_PER_STUDENT = 306
 """Memory per student agent (B)."""
-BYTES_PER_TEACHER = 488
+BYTES_PER_TEACHER = 598
 """Memory per teacher agent (B)."""
-BYTES_PER_ENTERPRISE = 920
+BYTES_PER_ENTERPRISE = 972
 """Memory per enterprise agent, its ties included (B)."""
-BYTES_PER_COLLEGE = 33_800
+BYTES_PER_COLLEGE = 76_300
 """Memory per college agent with its per-college tables (B)."""
 MACHINE_SHARE = 0.9
 """Share of the machine's memory a sweep or run may plan to use (the rest: system, parent)."""

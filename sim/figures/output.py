@@ -66,8 +66,9 @@ def write_index(records: list[FigureRecord], out_dir: Path, heading: str, about:
     for r in records:
         files = ", ".join(f"[{f.rsplit('.', 1)[1]}]({f})" for f in r.files())
         lines.append(f"| `{r.name}` ({files}) | {r.title} | {r.source} |")
-    written = " ".join(f for r in records for f in r.files())
-    lines += ["", f"<!-- {FIGURES_RECORD} {written} -->"]  # what 'ieisim figures' may replace
+    # what 'ieisim figures' may replace: every file it wrote here (figures, data, tables)
+    written = " ".join(sorted(p.name for p in Path(out_dir).iterdir() if p.name != "README.md"))
+    lines += ["", f"<!-- {FIGURES_RECORD} {written} -->"]
     path = Path(out_dir) / "README.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
