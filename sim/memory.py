@@ -8,10 +8,10 @@ with ``MemoryError`` (or being killed by the system) after minutes.
 
 The estimate is linear in the agent counts: the peak resident memory of one run process
 (interpreter and imports included) is ``BASE_BYTES`` plus bytes per student, teacher,
-enterprise and college agent. The coefficients were fitted (least squares, within 3% on all
-11 worlds measured) to ``resource.getrusage`` peaks of one-year status-quo runs of 6,000 to
-650,000 agents on 2026-12-02 (Python 3.12, the model as on main before the rebuild of
-issue 9); the test
+enterprise and college agent. The coefficients were fitted (least squares;
+``benchmarks/bench_memory.py``) to the VmHWM peaks of one-year status-quo runs of the 9 worlds
+of that benchmark (6,000 to 650,000 agents) on 2026-12-02 (Python 3.12, model version 2);
+the test
 ``tests/test_memory.py`` checks the estimate against measured peaks at three world sizes.
 Refit them (``benchmarks/bench_memory.py``) when the model's state changes.
 """
