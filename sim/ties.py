@@ -1,9 +1,10 @@
-"""Tie decisions: what a tie is worth to each side, and who starts, deepens or ends one.
+"""Tie decisions: what a tie is worth to each side, and who starts, changes or ends one.
 
-Phase ``decide_ties`` of :data:`sim.model.PHASES` (new ties, climbs agreed by both sides,
-firms' reviews) and the year-end trust update. Payoffs are the pure functions of
-:mod:`sim.ladder`; this module gathers their inputs (:func:`tie_context`) and draws the
-choices from the ``contacts``, ``entry``, ``climb`` and ``review`` streams.
+Phase ``decide_ties`` of :data:`sim.model.PHASES` (new ties; activities entered by both
+sides' consent and left by either side, each on its own payoff) and the year-end trust
+update. Payoffs are the pure functions of :mod:`sim.ladder`; this module gathers their
+inputs (:func:`tie_context`) and draws the choices from the ``contacts``, ``entry``,
+``proposal``, ``climb`` and ``review`` streams.
 """
 
 from __future__ import annotations
@@ -19,12 +20,19 @@ from sim.decisions import (
 )
 from sim.ladder import (
     APPRENTICE,
+    INTERNSHIP,
     JOINT_RD,
+    JOINT_TRAINING,
+    N_ACTIVITIES,
+    TECH_SERVICE,
+    Prerequisites,
     TieContext,
+    activity_feasible,
+    bit,
     capability_match,
-    climb_feasible,
     college_utility,
     enterprise_payoff,
+    holds,
     rd_size_factor,
 )
 from sim.learning import teaching_quality
@@ -42,6 +50,16 @@ def slots(m: "CooperationModel", firms: np.ndarray) -> np.ndarray:
     """Student places per year a tie of each given firm offers (real students)."""
     lo, hi = SLOTS_PER_100_EMPLOYEES_BOUNDS
     return m.params.economy.interns_per_tie * np.clip(m.firms.employees[firms] / 100.0, lo, hi)
+
+
+def hosts_students(portfolio: np.ndarray) -> np.ndarray:
+    """Whether ties holding ``portfolio`` offer student places (internship or apprenticeship)."""
+    return holds(portfolio, INTERNSHIP) | holds(portfolio, JOINT_TRAINING)
+
+
+OPENINGS = (INTERNSHIP, TECH_SERVICE, JOINT_RD)
+"""Activities a new tie can open with: internship places, or directly technical service or
+joint R&D where the pair is capable (activities needing trust come later)."""
 
 
 def uptake(m: "CooperationModel") -> float:
@@ -73,6 +91,7 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
     students_cell = np.bincount(s.college[final] * N_SECTORS + s.sector[final],
                                 minlength=n_cells) * scale
     rows = m.ties.active_rows()
+    rows = rows[hosts_students(m.ties.activities[rows])]
     slots_cell = np.bincount(
         m.ties.college[rows] * N_SECTORS + m.firms.sector[m.ties.firm[rows]],
         weights=slots(m, m.ties.firm[rows]), minlength=n_cells)
@@ -155,15 +174,24 @@ def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None
         return
     cols, firms = np.array(pairs_c), np.array(pairs_f)
     ctx = tie_context(m, cols, firms, extra_slots=True)
-    gain_e = enterprise_payoff(0, ctx, m.terms)
-    if not initial:
-        gain_e = gain_e - switching_cost(m, cols, firms)
-    u_c = college_utility(0, m.college_terms)
+    pre = Prerequisites.from_scenario(p)
+    trust = np.full(cols.size, float(b.initial_trust))
     beta = b.choice_intensity
-    p_accept = accept_probability(u_c, beta) * accept_probability(gain_e, beta)
-    accepted = m.streams.entry.random(cols.size) < p_accept
-    for i, j in zip(cols[accepted], firms[accepted], strict=True):
-        m.ties.start(int(i), int(j), float(b.initial_trust))
+    # The firm picks an opening activity or no tie (multinomial logit on payoff less the
+    # search cost); the college accepts the opening on its own valuation.
+    cost = 0.0 if initial else switching_cost(m, cols, firms)
+    options = np.column_stack([np.zeros(cols.size)] + [
+        enterprise_payoff(bit(a), ctx, m.terms) - cost for a in OPENINGS])
+    available = np.column_stack([np.ones(cols.size, bool)] + [
+        activity_feasible(a, trust, ctx.capability, pre) for a in OPENINGS])
+    probs = logit_choice_probabilities(options, beta, available)
+    u = m.streams.entry.random((cols.size, 2))
+    pick = (u[:, :1] > np.cumsum(probs, axis=1)).sum(axis=1).clip(0, len(OPENINGS))
+    opening = np.array([0] + [bit(a) for a in OPENINGS])[pick]
+    p_college = accept_probability(college_utility(opening, m.college_terms), beta)
+    accepted = (pick > 0) & (u[:, 1] < p_college)
+    for i, j, o in zip(cols[accepted], firms[accepted], opening[accepted], strict=True):
+        m.ties.start(int(i), int(j), float(b.initial_trust), int(o))
 
 
 def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) -> np.ndarray:
@@ -175,18 +203,19 @@ def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) 
 
 
 def change_ties(m: "CooperationModel") -> None:
-    """Deepening and reviews of the active ties, as competing events in continuous time.
+    """Activities entered and left, as competing events in continuous time.
 
-    Deepening of a feasible tie is proposed at ``upgrade_proposal_rate`` a year; the firm
-    accepts with ``p_e = σ(β (U_e(r+1) − U_e(r) − c'))`` and the college with
-    ``p_c = σ(β (U_c(r+1) − U_c(r)))``, so the tie climbs at ``rate_up = rate p_e p_c``.
-    Firms review a tie at ``review_rate`` a year and keep, step down or end it by multinomial
-    logit; keeping changes nothing, so the tie changes at ``rate_change = review_rate (1 −
-    p_keep)``. In a step the first event happens with probability ``1 − exp(−(rate_up +
-    rate_change) dt)`` and is a climb, an end or a step down in proportion to its rate: no
-    order between climbs and reviews within a step, and no dependence on the step length.
-    The proposals of the step (a Poisson number per tie) and both sides' answers to them are
-    drawn as well and recorded as revealed willingness (``model.upgrade_decisions``).
+    Each activity ``a`` a tie lacks but may hold (:func:`sim.ladder.activity_feasible`) is
+    proposed at ``upgrade_proposal_rate`` a year; the firm agrees with
+    ``p_e = σ(β (U_e(P + a) − U_e(P) − c'))`` and the college with
+    ``p_c = σ(β (U_c(P + a) − U_c(P)))``, so ``a`` is entered at ``rate p_e p_c``. Each side
+    reviews the tie at ``review_rate`` a year and keeps it, leaves one activity or ends the
+    tie by multinomial logit on its own payoff of each resulting portfolio; keeping changes
+    nothing, so a side's review changes the tie at ``review_rate (1 − p_keep)``. In a step the
+    first event happens with probability ``1 − exp(−total rate · dt)`` and is each event in
+    proportion to its rate: no order between events within a step, and no dependence on the
+    step length. The proposals of the step (a Poisson number per feasible activity) and both
+    sides' answers are recorded as revealed willingness (``model.upgrade_decisions``).
     """
     b = m.params.behaviour
     rows = m.ties.active_rows()
@@ -194,46 +223,67 @@ def change_ties(m: "CooperationModel") -> None:
         m.upgrade_decisions["college"].append((0, 0))
         m.upgrade_decisions["enterprise"].append((0, 0))
         return
+    n = rows.size
     cols, firms = m.ties.college[rows], m.ties.firm[rows]
     ctx = tie_context(m, cols, firms)
-    rung = m.ties.rung[rows]
+    pre = Prerequisites.from_scenario(m.params)
+    port = m.ties.activities[rows]
+    trust = m.ties.trust[rows]
     beta = b.choice_intensity
-    # Deepening.
-    feasible = climb_feasible(rung, m.ties.trust[rows], ctx.capability, b.trust_step,
-                              b.rd_capability_threshold)
-    up = np.minimum(rung + 1, JOINT_RD)
-    payoff_now = enterprise_payoff(rung, ctx, m.terms)
-    gain_e = (enterprise_payoff(up, ctx, m.terms) - payoff_now
-              - switching_cost(m, cols, firms) * ~hosts_professor(m, cols, firms))
-    gain_c = college_utility(up, m.college_terms) - college_utility(rung, m.college_terms)
-    p_e, p_c = accept_probability(gain_e, beta), accept_probability(gain_c, beta)
-    rate_up = np.where(feasible, b.upgrade_proposal_rate * p_e * p_c, 0.0)
+    pay_e = enterprise_payoff(port, ctx, m.terms)
+    pay_c = college_utility(port, m.college_terms)
+    search = switching_cost(m, cols, firms) * ~hosts_professor(m, cols, firms)
+    bits = np.array([bit(a) for a in range(N_ACTIVITIES)])
+    held = (port[:, None] & bits[None, :]) != 0
+    n_held = held.sum(axis=1)
+    # Entering: proposals and both sides' consent, per activity.
+    feasible = np.column_stack([activity_feasible(a, trust, ctx.capability, pre)
+                                for a in range(N_ACTIVITIES)]) & ~held
+    with_a = port[:, None] | bits[None, :]
+    p_e = np.column_stack([accept_probability(
+        enterprise_payoff(with_a[:, a], ctx, m.terms) - pay_e - search, beta)
+        for a in range(N_ACTIVITIES)])
+    p_c = np.column_stack([accept_probability(
+        college_utility(with_a[:, a], m.college_terms) - pay_c, beta)
+        for a in range(N_ACTIVITIES)])
+    rate_enter = np.where(feasible, b.upgrade_proposal_rate * p_e * p_c, 0.0)
     n_prop = np.where(feasible, m.streams.proposal.poisson(b.upgrade_proposal_rate * m.dt,
-                                                           size=rows.size), 0)
-    which = np.repeat(np.arange(rows.size), n_prop)
-    answers = m.streams.climb.random((which.size, 2))
-    m.upgrade_decisions["college"].append((int((answers[:, 1] < p_c[which]).sum()),
-                                           int(which.size)))
-    m.upgrade_decisions["enterprise"].append((int((answers[:, 0] < p_e[which]).sum()),
-                                              int(which.size)))
-    # Reviews: end (payoff 0), step down, keep.
-    options = np.column_stack([np.zeros(rows.size),
-                               enterprise_payoff(np.maximum(rung - 1, 0), ctx, m.terms),
-                               payoff_now])
-    available = np.column_stack([np.ones(rows.size, bool), rung > 0, np.ones(rows.size, bool)])
-    probs = logit_choice_probabilities(options, beta, available)
-    rate_end = b.review_rate * probs[:, 0]
-    rate_down = b.review_rate * probs[:, 1]
-    total = rate_up + rate_end + rate_down
-    u = m.streams.review.random((rows.size, 2))
+                                                           size=(n, N_ACTIVITIES)), 0)
+    flat = np.repeat(np.arange(n * N_ACTIVITIES), n_prop.ravel())
+    answers = m.streams.climb.random((flat.size, 2))
+    m.upgrade_decisions["college"].append((int((answers[:, 1] < p_c.ravel()[flat]).sum()),
+                                           int(flat.size)))
+    m.upgrade_decisions["enterprise"].append((int((answers[:, 0] < p_e.ravel()[flat]).sum()),
+                                              int(flat.size)))
+    # Leaving: each side's review (keep, end the tie, or leave one of several activities).
+    without = port[:, None] & ~bits[None, :]
+    can_drop = held & (n_held[:, None] > 1)
+    available = np.column_stack([np.ones(n, bool), np.ones(n, bool), can_drop])
+    rates = [rate_enter]
+    for side_pay, value in ((pay_e, lambda q: enterprise_payoff(q, ctx, m.terms)),
+                            (pay_c, lambda q: college_utility(q, m.college_terms))):
+        options = np.column_stack([side_pay, np.zeros(n)]
+                                  + [value(without[:, a]) for a in range(N_ACTIVITIES)])
+        probs = logit_choice_probabilities(options, beta, available)
+        rates.append(b.review_rate * probs[:, 1:])
+    # Columns: enter a (5) | firm ends, firm leaves a (5) | college ends, college leaves a (5).
+    rate = np.column_stack(rates)
+    total = rate.sum(axis=1)
+    u = m.streams.review.random((n, 2))
     happens = u[:, 0] < event_probability(total, m.dt)
-    pick = u[:, 1] * total
-    climb = happens & (pick < rate_up)
-    end = happens & ~climb & (pick < rate_up + rate_end)
-    down = happens & ~climb & ~end
-    m.ties.rung[rows[climb]] += 1
-    m.ties.rung[rows[down]] -= 1
-    m.ties.active[rows[end]] = False
+    event = (u[:, 1:] * total[:, None] > np.cumsum(rate, axis=1)).sum(axis=1)
+    event = np.minimum(event, rate.shape[1] - 1)
+    new = port.copy()
+    k = N_ACTIVITIES
+    enter = happens & (event < k)
+    new[enter] |= bits[event[enter]]
+    for start in (k, 2 * k + 1):  # the firm's, then the college's review
+        ends = happens & (event == start)
+        new[ends] = 0
+        leave = happens & (event > start) & (event <= start + k)
+        new[leave] &= ~bits[event[leave] - start - 1]
+    changed = new != port
+    m.ties.set_activities(rows[changed], new[changed])
 
 
 def update_trust(m: "CooperationModel", rows: np.ndarray) -> None:
@@ -255,8 +305,8 @@ def update_trust(m: "CooperationModel", rows: np.ndarray) -> None:
     learned = (trust + gain * (1.0 - trust) * np.clip(1.0 + surprise, 0.0, 1.0)
                - b.trust_shortfall_loss * trust * np.clip(-surprise, 0.0, 1.0))
     idle = trust * (1.0 - b.trust_decay)
-    # Experts are exchanged on every tie at rung >= 1 (judged at year end, whatever the step).
-    exchanged = m.ties.exchanged[rows] | (m.ties.rung[rows] > 0)
+    # Exchanges: students hosted, or activities beyond placements run (sim.budget).
+    exchanged = m.ties.exchanged[rows]
     m.ties.trust[rows] = np.clip(np.where(exchanged, learned, idle), 0.0, 1.0)
     m.ties.age[rows] += 1.0
     m.ties.net[:] = 0.0

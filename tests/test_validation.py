@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sim.decisions import stationary_ties
-from sim.ladder import PayoffTerms, enterprise_payoff
+from sim.ladder import PayoffTerms, enterprise_payoff, ladder
 from sim.model import CooperationModel
 from sim.params import load_scenario
 from sim.run import simulate
@@ -86,7 +86,7 @@ def test_subsidy_lowers_firms_net_cost_of_the_same_interns():
     rows = m.ties.active_rows()
     ctx = m.tie_context(m.ties.college[rows], m.ties.firm[rows])
     richer = PayoffTerms.from_scenario(base.with_overrides({"intern_subsidy": 6.0}))
-    gain = enterprise_payoff(0, ctx, richer) - enterprise_payoff(0, ctx, m.terms)
+    gain = enterprise_payoff(ladder(0), ctx, richer) - enterprise_payoff(ladder(0), ctx, m.terms)
     interns = ctx.slots * ctx.fill
     assert gain == pytest.approx((6.0 - base.policy.intern_subsidy) * interns * ctx.payout)
     assert (gain > 0).all()
