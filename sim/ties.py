@@ -124,19 +124,24 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
 
 
 def switching_cost(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray) -> np.ndarray:
-    """One-off search and transaction cost of a new tie or a climb (CNY thousand)."""
+    """One-off search and transaction cost of a new tie or a new activity (CNY thousand)."""
     same_city = m.colleges.city[colleges] == m.firms.city[firms]
     return m.params.economy.search_cost * (1.0 - m.params.policy.consortium_strength * same_city)
 
 
 def decide_ties(m: "CooperationModel") -> None:
-    """New ties; then climbs agreed by both sides and firms' reviews (competing events)."""
+    """New ties; then activities entered and left (competing events)."""
+    m.new_tie_rows = np.zeros(0, dtype=np.int64)
     new_ties(m)
     change_ties(m)
 
 
 def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None:
-    """Colleges contact firms; a contact becomes an internship tie if both sides accept.
+    """Colleges contact firms; a contact becomes a tie if both sides accept its opening.
+
+    The firm picks an opening activity (internship places, technical service or joint R&D,
+    where feasible at a new tie's trust) or no tie by multinomial logit on its payoff less the
+    search cost; the college accepts the opening on its own valuation.
 
     Each college makes a Poisson number of contacts with mean ``contacts_per_college * dt``
     (an annual rate); world building passes a fixed ``initial_contacts`` per college instead.
@@ -190,8 +195,10 @@ def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None
     opening = np.array([0] + [bit(a) for a in OPENINGS])[pick]
     p_college = accept_probability(college_utility(opening, m.college_terms), beta)
     accepted = (pick > 0) & (u[:, 1] < p_college)
-    for i, j, o in zip(cols[accepted], firms[accepted], opening[accepted], strict=True):
-        m.ties.start(int(i), int(j), float(b.initial_trust), int(o))
+    started = [m.ties.start(int(i), int(j), float(b.initial_trust), int(o))
+               for i, j, o in zip(cols[accepted], firms[accepted], opening[accepted],
+                                  strict=True)]
+    m.new_tie_rows = np.concatenate([m.new_tie_rows, np.array(started, dtype=np.int64)])
 
 
 def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) -> np.ndarray:
@@ -211,11 +218,13 @@ def change_ties(m: "CooperationModel") -> None:
     ``p_c = σ(β (U_c(P + a) − U_c(P)))``, so ``a`` is entered at ``rate p_e p_c``. Each side
     reviews the tie at ``review_rate`` a year and keeps it, leaves one activity or ends the
     tie by multinomial logit on its own payoff of each resulting portfolio; keeping changes
-    nothing, so a side's review changes the tie at ``review_rate (1 − p_keep)``. In a step the
-    first event happens with probability ``1 − exp(−total rate · dt)`` and is each event in
-    proportion to its rate: no order between events within a step, and no dependence on the
-    step length. The proposals of the step (a Poisson number per feasible activity) and both
-    sides' answers are recorded as revealed willingness (``model.upgrade_decisions``).
+    nothing, so a side's review changes the tie at ``review_rate (1 − p_keep)``. Within a step
+    events follow in continuous time: the next event comes after an exponential wait at the
+    total rate and is each event in proportion to its rate; then the rates of the new
+    portfolio apply for the time left (a tie started in the step is exposed from a uniform
+    moment of it). So nothing depends on the step length. The proposals of the step (a
+    Poisson number per feasible activity) and both sides' answers are recorded as revealed
+    willingness (``model.upgrade_decisions``).
     """
     b = m.params.behaviour
     rows = m.ties.active_rows()
@@ -229,14 +238,71 @@ def change_ties(m: "CooperationModel") -> None:
     pre = Prerequisites.from_scenario(m.params)
     port = m.ties.activities[rows]
     trust = m.ties.trust[rows]
+    search = switching_cost(m, cols, firms) * ~hosts_professor(m, cols, firms)
+    rate, p_e, p_c, feasible = activity_event_rates(m, ctx, port, trust, search, pre)
+    # Revealed willingness: a Poisson number of proposals per feasible activity in the step.
+    n_prop = np.where(feasible, m.streams.proposal.poisson(b.upgrade_proposal_rate * m.dt,
+                                                           size=(n, N_ACTIVITIES)), 0)
+    flat = np.repeat(np.arange(n * N_ACTIVITIES), n_prop.ravel())
+    answers = m.streams.climb.random((flat.size, 2))
+    m.upgrade_decisions["college"].append((int((answers[:, 1] < p_c.ravel()[flat]).sum()),
+                                           int(flat.size)))
+    m.upgrade_decisions["enterprise"].append((int((answers[:, 0] < p_e.ravel()[flat]).sum()),
+                                              int(flat.size)))
+    # Events in continuous time within the step: a tie that arrived in this step is exposed
+    # from a uniform moment of it (Poisson arrivals); after each event its rates are
+    # recomputed for the time left (the context of the step held fixed).
+    new = port.copy()
+    left = np.full(n, m.dt)
+    fresh = np.isin(rows, m.new_tie_rows)
+    left[fresh] *= m.streams.review.random(int(fresh.sum()))
+    idx = np.arange(n)
+    for round_ in range(MAX_EVENTS_PER_STEP):
+        if idx.size == 0:
+            break
+        if round_ > 0:
+            sub = take_context(ctx, idx)
+            rate = activity_event_rates(m, sub, new[idx], trust[idx], search[idx], pre)[0]
+        total = rate.sum(axis=1)
+        u = m.streams.review.random((idx.size, 2))
+        happens = u[:, 0] < event_probability(total, left[idx])
+        wait = -np.log1p(-u[:, 0]) / np.where(total > 0, total, 1.0)
+        event = (u[:, 1:] * total[:, None] > np.cumsum(rate, axis=1)).sum(axis=1)
+        event = np.minimum(event, rate.shape[1] - 1)
+        new[idx] = apply_event(new[idx], event, happens)
+        left[idx] = np.where(happens, left[idx] - wait, 0.0)
+        idx = idx[happens & (new[idx] != 0)]
+    changed = new != port
+    m.ties.set_activities(rows[changed], new[changed])
+
+
+MAX_EVENTS_PER_STEP = 50
+"""Numerical safeguard: at most this many events per tie in one step (never reached at the
+declared rates and step lengths; the time left then is dropped)."""
+
+
+def take_context(ctx: TieContext, idx: np.ndarray) -> TieContext:
+    """The context of the ties at positions ``idx``."""
+    return TieContext(**{f: getattr(ctx, f)[idx] for f in ctx.__dataclass_fields__})
+
+
+def activity_event_rates(m: "CooperationModel", ctx: TieContext, port: np.ndarray,
+                         trust: np.ndarray, search: np.ndarray, pre: Prerequisites):
+    """Yearly rates of every event that can change each tie's portfolio ``port``.
+
+    Returns ``(rate, p_e, p_c, feasible)``: ``rate`` has columns enter activity a (5) |
+    the firm ends the tie, the firm leaves a (5) | the college ends it, the college leaves a
+    (5); ``p_e``, ``p_c`` are both sides' answers to a proposal of each activity and
+    ``feasible`` says which activities may be proposed.
+    """
+    b = m.params.behaviour
     beta = b.choice_intensity
+    n = port.size
     pay_e = enterprise_payoff(port, ctx, m.terms)
     pay_c = college_utility(port, m.college_terms)
-    search = switching_cost(m, cols, firms) * ~hosts_professor(m, cols, firms)
     bits = np.array([bit(a) for a in range(N_ACTIVITIES)])
     held = (port[:, None] & bits[None, :]) != 0
-    n_held = held.sum(axis=1)
-    # Entering: proposals and both sides' consent, per activity.
+    # Entering: a proposal of each activity and both sides' consent on its own payoff.
     feasible = np.column_stack([activity_feasible(a, trust, ctx.capability, pre)
                                 for a in range(N_ACTIVITIES)]) & ~held
     with_a = port[:, None] | bits[None, :]
@@ -246,35 +312,25 @@ def change_ties(m: "CooperationModel") -> None:
     p_c = np.column_stack([accept_probability(
         college_utility(with_a[:, a], m.college_terms) - pay_c, beta)
         for a in range(N_ACTIVITIES)])
-    rate_enter = np.where(feasible, b.upgrade_proposal_rate * p_e * p_c, 0.0)
-    n_prop = np.where(feasible, m.streams.proposal.poisson(b.upgrade_proposal_rate * m.dt,
-                                                           size=(n, N_ACTIVITIES)), 0)
-    flat = np.repeat(np.arange(n * N_ACTIVITIES), n_prop.ravel())
-    answers = m.streams.climb.random((flat.size, 2))
-    m.upgrade_decisions["college"].append((int((answers[:, 1] < p_c.ravel()[flat]).sum()),
-                                           int(flat.size)))
-    m.upgrade_decisions["enterprise"].append((int((answers[:, 0] < p_e.ravel()[flat]).sum()),
-                                              int(flat.size)))
+    rates = [np.where(feasible, b.upgrade_proposal_rate * p_e * p_c, 0.0)]
     # Leaving: each side's review (keep, end the tie, or leave one of several activities).
     without = port[:, None] & ~bits[None, :]
-    can_drop = held & (n_held[:, None] > 1)
+    can_drop = held & (held.sum(axis=1)[:, None] > 1)
     available = np.column_stack([np.ones(n, bool), np.ones(n, bool), can_drop])
-    rates = [rate_enter]
     for side_pay, value in ((pay_e, lambda q: enterprise_payoff(q, ctx, m.terms)),
                             (pay_c, lambda q: college_utility(q, m.college_terms))):
         options = np.column_stack([side_pay, np.zeros(n)]
                                   + [value(without[:, a]) for a in range(N_ACTIVITIES)])
         probs = logit_choice_probabilities(options, beta, available)
         rates.append(b.review_rate * probs[:, 1:])
-    # Columns: enter a (5) | firm ends, firm leaves a (5) | college ends, college leaves a (5).
-    rate = np.column_stack(rates)
-    total = rate.sum(axis=1)
-    u = m.streams.review.random((n, 2))
-    happens = u[:, 0] < event_probability(total, m.dt)
-    event = (u[:, 1:] * total[:, None] > np.cumsum(rate, axis=1)).sum(axis=1)
-    event = np.minimum(event, rate.shape[1] - 1)
-    new = port.copy()
+    return np.column_stack(rates), p_e, p_c, feasible
+
+
+def apply_event(port: np.ndarray, event: np.ndarray, happens: np.ndarray) -> np.ndarray:
+    """Portfolios after each tie's event (columns of :func:`activity_event_rates`)."""
     k = N_ACTIVITIES
+    bits = np.array([bit(a) for a in range(k)])
+    new = port.copy()
     enter = happens & (event < k)
     new[enter] |= bits[event[enter]]
     for start in (k, 2 * k + 1):  # the firm's, then the college's review
@@ -282,14 +338,13 @@ def change_ties(m: "CooperationModel") -> None:
         new[ends] = 0
         leave = happens & (event > start) & (event <= start + k)
         new[leave] &= ~bits[event[leave] - start - 1]
-    changed = new != port
-    m.ties.set_activities(rows[changed], new[changed])
+    return new
 
 
 def update_trust(m: "CooperationModel", rows: np.ndarray) -> None:
     """Year-end trust from experience: realised against expected value of the year's exchange.
 
-    With an exchange (students hosted or experts exchanged), the surprise is
+    With an exchange (students hosted; expert exchange, R&D or service held), the surprise is
     ``r = (realised - expected) / (|expected| + trust_value_scale)`` and
     ``trust += gain (1 - trust) clip(1 + r, 0, 1) - trust_shortfall_loss trust clip(-r, 0, 1)``
     (``gain = trust_gain`` x (1 + ``professor_trust_bonus``) where the firm's staff teach as

@@ -192,6 +192,7 @@ HOMOGENEOUS = {
     "economy.recruit_value": 0.0, "economy.public_budget": 100000.0,
     "policy.industry_professor_quota": 0.0, "policy.major_adjustment_rate": 0.0,
     "policy.intern_subsidy": 3.0, "run.years": 40,
+    "behaviour.rd_trust_needed": 0.9, "behaviour.service_trust_needed": 0.9,
 }
 
 
@@ -207,8 +208,10 @@ def test_decision_core_converges_to_its_analytic_fixed_point():
     search = e.search_cost * (1.0 - p.consortium_strength)
     logistic = lambda x: 1.0 / (1.0 + math.exp(-x))  # noqa: E731
     accept = logistic(beta * u_college) * logistic(beta * (u_firm - search))
-    # Reviews that keep a tie change nothing: ties end at review_rate x P(end) a year.
-    end = 1.0 - math.exp(-b.review_rate * logistic(-beta * u_firm) * dt)
+    # Reviews that keep a tie change nothing: each side ends a tie at review_rate x P(end)
+    # a year (binary logit of keeping an internship-only tie against ending it).
+    end = 1.0 - math.exp(-b.review_rate * (logistic(-beta * u_firm) + logistic(-beta * u_college))
+                         * dt)
     expected = stationary_ties(b.contacts_per_college * dt, accept, end)
     burn_in = 20
     means = []
