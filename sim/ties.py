@@ -185,8 +185,11 @@ def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None
     # The firm picks an opening activity or no tie (multinomial logit on payoff less the
     # search cost); the college accepts the opening on its own valuation.
     cost = 0.0 if initial else switching_cost(m, cols, firms)
-    options = np.column_stack([np.zeros(cols.size)] + [
-        enterprise_payoff(bit(a), ctx, m.terms) - cost for a in OPENINGS])
+    wide = TieContext(**{f: getattr(ctx, f)[:, None] for f in ctx.__dataclass_fields__})
+    openings = np.array([bit(a) for a in OPENINGS])[None, :]
+    options = np.column_stack([np.zeros(cols.size),
+                               enterprise_payoff(openings, wide, m.terms) - np.asarray(cost)[
+                                   ..., None]])
     available = np.column_stack([np.ones(cols.size, bool)] + [
         activity_feasible(a, trust, ctx.capability, pre) for a in OPENINGS])
     probs = logit_choice_probabilities(options, beta, available)
@@ -298,29 +301,25 @@ def activity_event_rates(m: "CooperationModel", ctx: TieContext, port: np.ndarra
     b = m.params.behaviour
     beta = b.choice_intensity
     n = port.size
-    pay_e = enterprise_payoff(port, ctx, m.terms)
-    pay_c = college_utility(port, m.college_terms)
-    bits = np.array([bit(a) for a in range(N_ACTIVITIES)])
+    k = N_ACTIVITIES
+    bits = np.array([bit(a) for a in range(k)])
     held = (port[:, None] & bits[None, :]) != 0
+    # Every portfolio in reach, evaluated at once (ties x [now, + each a, − each a]).
+    reach = np.column_stack([port, port[:, None] | bits[None, :], port[:, None] & ~bits[None, :]])
+    wide = TieContext(**{f: getattr(ctx, f)[:, None] for f in ctx.__dataclass_fields__})
+    u_e = enterprise_payoff(reach, wide, m.terms)
+    u_c = college_utility(reach, m.college_terms)
     # Entering: a proposal of each activity and both sides' consent on its own payoff.
     feasible = np.column_stack([activity_feasible(a, trust, ctx.capability, pre)
-                                for a in range(N_ACTIVITIES)]) & ~held
-    with_a = port[:, None] | bits[None, :]
-    p_e = np.column_stack([accept_probability(
-        enterprise_payoff(with_a[:, a], ctx, m.terms) - pay_e - search, beta)
-        for a in range(N_ACTIVITIES)])
-    p_c = np.column_stack([accept_probability(
-        college_utility(with_a[:, a], m.college_terms) - pay_c, beta)
-        for a in range(N_ACTIVITIES)])
+                                for a in range(k)]) & ~held
+    p_e = accept_probability(u_e[:, 1:k + 1] - u_e[:, :1] - search[:, None], beta)
+    p_c = accept_probability(u_c[:, 1:k + 1] - u_c[:, :1], beta)
     rates = [np.where(feasible, b.upgrade_proposal_rate * p_e * p_c, 0.0)]
     # Leaving: each side's review (keep, end the tie, or leave one of several activities).
-    without = port[:, None] & ~bits[None, :]
     can_drop = held & (held.sum(axis=1)[:, None] > 1)
     available = np.column_stack([np.ones(n, bool), np.ones(n, bool), can_drop])
-    for side_pay, value in ((pay_e, lambda q: enterprise_payoff(q, ctx, m.terms)),
-                            (pay_c, lambda q: college_utility(q, m.college_terms))):
-        options = np.column_stack([side_pay, np.zeros(n)]
-                                  + [value(without[:, a]) for a in range(N_ACTIVITIES)])
+    for u in (u_e, u_c):
+        options = np.column_stack([u[:, 0], np.zeros(n), u[:, k + 1:]])
         probs = logit_choice_probabilities(options, beta, available)
         rates.append(b.review_rate * probs[:, 1:])
     return np.column_stack(rates), p_e, p_c, feasible
