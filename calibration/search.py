@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.ladder import EXPERT_EXCHANGE, JOINT_RD, JOINT_TRAINING, enterprise_payoff
+from sim.ladder import EXPERT_EXCHANGE, JOINT_RD, JOINT_TRAINING, enterprise_payoff, ladder
 from sim.model import CooperationModel
 from sim.params import BY_NAME, load_scenario
 
@@ -71,14 +71,14 @@ def firm_statistics(m: CooperationModel) -> dict[str, float]:
     ctx = m.tie_context(m.ties.college[rows], firms)
     # Internships: expected net of the internship activity of each hosting firm.
     host = rung < JOINT_TRAINING
-    intern_net = enterprise_payoff(np.zeros(rows.size, int), ctx, m.terms)
+    intern_net = enterprise_payoff(ladder(np.zeros(rows.size, int)), ctx, m.terms)
     per_firm = pd.Series(intern_net[host]).groupby(firms[host]).sum()
     out["intern_mean_net"] = float(per_firm.mean()) if per_firm.size else np.nan
     out["intern_loss_share"] = float((per_firm < 0).mean()) if per_firm.size else np.nan
     # Apprenticeship: joint training's payoff over expert exchange, per apprenticing firm.
     app = rung >= JOINT_TRAINING
-    app_net = (enterprise_payoff(np.full(rows.size, JOINT_TRAINING), ctx, m.terms)
-               - enterprise_payoff(np.full(rows.size, EXPERT_EXCHANGE), ctx, m.terms))
+    app_net = (enterprise_payoff(ladder(np.full(rows.size, JOINT_TRAINING)), ctx, m.terms)
+               - enterprise_payoff(ladder(np.full(rows.size, EXPERT_EXCHANGE)), ctx, m.terms))
     per_firm = pd.Series(app_net[app]).groupby(firms[app]).sum()
     out["apprentice_mean_net"] = float(per_firm.mean()) if per_firm.size else np.nan
     out["apprentice_profit_share"] = float((per_firm > 0).mean()) if per_firm.size else np.nan

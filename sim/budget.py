@@ -21,7 +21,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.ladder import JOINT_RD, cash_flow, qualifying_investment
+from sim.ladder import (
+    INTERNSHIP,
+    JOINT_RD,
+    JOINT_TRAINING,
+    bit,
+    cash_flow,
+    college_income,
+    holds,
+    qualifying_investment,
+)
 from sim.ties import tie_context
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -177,7 +186,7 @@ def claim_public_money(m: "CooperationModel") -> None:
     ledger.claim("shared_bases", pol.shared_base_investment * w.n_cities * dt)
     rows = m.ties.active_rows()
     n_rows = m.ties.college.size
-    rung = m.ties.rung[rows]
+    port = m.ties.activities[rows]
     firms = m.ties.firm[rows]
     weight = m.firms.weight[firms]  # real ties each agent tie stands for
     app_real = m.placements.per_tie(n_rows, True)[rows]  # real students: never times weight
@@ -185,26 +194,32 @@ def claim_public_money(m: "CooperationModel") -> None:
     ctx = tie_context(m, m.ties.college[rows], firms)
     paid = ledger.last_payout
     # Qualifying investment per real firm: the apprentices are spread over the agent's firms.
-    with_app = qualifying_investment(rung, app_real, ctx, m.terms, paid)
-    tie_only = qualifying_investment(rung, np.zeros_like(app_real), ctx, m.terms, paid)
+    with_app = qualifying_investment(port, app_real, ctx, m.terms, paid)
+    tie_only = qualifying_investment(port, np.zeros_like(app_real), ctx, m.terms, paid)
     np.add.at(m.qualifying_year, firms, ((with_app - tie_only) / weight + tie_only) * dt)
-    n_rd_real = float(weight[rung >= JOINT_RD].sum())
+    n_rd_real = float(weight[holds(port, JOINT_RD)].sum())
     ledger.claim("rd_cofunding", pol.rd_cofunding * eco.rd_project_cost * n_rd_real * dt
                  * MONEY_K_TO_M)
-    rd_income = eco.rd_project_cost * eco.rd_college_share * (rung >= JOINT_RD) * weight
-    income = eco.expert_exchange_value * (rung >= 1) * weight + rd_income
+    ct = m.college_terms
+    income = college_income(port, ct.expert_income, ct.rd_income, ct.service_income) * weight
+    service = college_income(port, 0.0, ct.rd_income, ct.service_income) * weight
     funding = np.bincount(m.ties.college[rows], weights=pol.contribution_evaluation
                           * income * dt * MONEY_K_TO_M, minlength=m.colleges.n)
     ledger.claim("contribution_funding", float(funding.sum()))
     m.funding_claimed = funding
-    m.service_income_year += np.bincount(m.ties.college[rows], weights=rd_income * dt
+    # Research and social-service funding earned through ties: the college's share of R&D
+    # projects and technical-service fees (paid by firms, not the public budget).
+    m.service_income_year += np.bincount(m.ties.college[rows], weights=service * dt
                                          * MONEY_K_TO_M, minlength=m.colleges.n)
     # The firm's cash flow of this step per tie (CNY thousand), realised (the payout paid)
     # and as it expected it (its expected payout), on the exchanges that took place: trust.
-    m.ties.net[rows] += cash_flow(rung, int_real, app_real, ctx, m.terms, paid) * dt
-    m.ties.expected[rows] += cash_flow(rung, int_real, app_real, ctx, m.terms,
+    m.ties.net[rows] += cash_flow(port, int_real, app_real, ctx, m.terms, paid) * dt
+    m.ties.expected[rows] += cash_flow(port, int_real, app_real, ctx, m.terms,
                                        ctx.payout) * dt
-    m.ties.exchanged[rows] |= int_real + app_real > 0
+    # An exchange took place if students were hosted or an activity beyond placements
+    # (expert exchange, joint R&D, technical service) ran.
+    beyond = port & ~(bit(INTERNSHIP) | bit(JOINT_TRAINING))
+    m.ties.exchanged[rows] |= (int_real + app_real > 0) | (beyond != 0)
 
 
 def settle_tax_credit(m: "CooperationModel") -> None:

@@ -16,14 +16,16 @@ from sim.agents.student import APTITUDE_RANGE, ENTRY_SKILL
 from sim.budget import MONEY_K_TO_M
 from sim.decisions import adapt, peer_average, poaching_hazard
 from sim.ladder import (
+    INTERNSHIP,
     JOINT_RD,
     JOINT_TRAINING,
     hire_value,
+    holds,
     rd_value,
     recruit_value,
 )
 from sim.sectors import FIRM_SHARES, N_SECTORS
-from sim.ties import final_year, slots, tie_context, update_trust, uptake
+from sim.ties import final_year, hosts_students, slots, tie_context, update_trust, uptake
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
@@ -71,12 +73,15 @@ def place_students(m: "CooperationModel") -> None:
 
     Each tie offers ``slots`` real places a year (a whole number, the fraction drawn); in each
     (college, major) cell the real students of its final-year slots are shuffled and fill the
-    places; a student at a tie of joint training or above becomes an apprentice with
-    probability ``uptake``. So placement rates are smooth at every ``student_scale``.
+    places; a student at a tie with apprenticeship places becomes an apprentice with
+    probability ``uptake`` (always, at a tie without internship places, which offers only
+    ``uptake`` of its places). Ties without student places host nobody. So placement rates
+    are smooth at every ``student_scale``.
     """
     s = m.students
     final = final_year(m)
     rows = m.ties.active_rows()
+    rows = rows[hosts_students(m.ties.activities[rows])]
     m.placements = Placements()
     m.placed_real = 0.0
     if rows.size == 0 or final.size == 0:
@@ -86,10 +91,13 @@ def place_students(m: "CooperationModel") -> None:
     per = real_per_slot(scale)
     cell_of_tie = m.ties.college[rows] * N_SECTORS + m.firms.sector[m.ties.firm[rows]]
     cell_of_student = s.college[final] * N_SECTORS + s.sector[final]
-    raw = slots(m, m.ties.firm[rows]) * per / scale  # places in units of drawn students
+    share_apprentice = uptake(m)
+    # A tie with apprenticeship but no internship places offers only its apprentice places.
+    only_app = ~holds(m.ties.activities[rows], INTERNSHIP)
+    raw = (slots(m, m.ties.firm[rows]) * np.where(only_app, share_apprentice, 1.0)
+           * per / scale)  # places in units of drawn students
     capacity = np.floor(raw).astype(np.int64)
     capacity += rng.random(rows.size) < raw - capacity
-    share_apprentice = uptake(m)
     order = np.argsort(cell_of_tie, kind="stable")
     cells, starts = np.unique(cell_of_tie[order], return_index=True)
     ends = np.append(starts[1:], order.size)
@@ -112,8 +120,9 @@ def place_students(m: "CooperationModel") -> None:
     if not out_slot:
         return
     slot, tie = np.concatenate(out_slot), np.concatenate(out_tie)
-    deep = m.ties.rung[tie] >= JOINT_TRAINING
-    apprentice = deep & (rng.random(slot.size) < share_apprentice)
+    port = m.ties.activities[tie]
+    apprentice = holds(port, JOINT_TRAINING) & ((rng.random(slot.size) < share_apprentice)
+                                                | ~holds(port, INTERNSHIP))
     key = (slot * m.ties.college.size + tie) * 2 + apprentice
     uniq, count = np.unique(key, return_counts=True)
     m.placements = Placements(slot=uniq // 2 // m.ties.college.size,
@@ -191,13 +200,13 @@ def graduate(m: "CooperationModel") -> None:
         n_rows = m.ties.college.size
         n_int, n_app = pl.per_tie(n_rows, False)[hosted], pl.per_tie(n_rows, True)[hosted]
         ctx = tie_context(m, m.ties.college[hosted], m.ties.firm[hosted])
-        m.ties.expected[hosted] += recruit_value(n_int, n_app, m.ties.rung[hosted], ctx, m.terms,
-                                                 discounted=False)
+        m.ties.expected[hosted] += recruit_value(n_int, n_app, m.ties.activities[hosted], ctx,
+                                                 m.terms, discounted=False)
     # Joint R&D outcomes of the year, against the expected success chance.
     rows = m.ties.active_rows()
-    rd_rows = rows[m.ties.rung[rows] >= JOINT_RD]
+    rd_rows = rows[holds(m.ties.activities[rows], JOINT_RD)]
     if rd_rows.size:
-        rung = m.ties.rung[rd_rows]
+        rung = m.ties.activities[rd_rows]
         ctx = tie_context(m, m.ties.college[rd_rows], m.ties.firm[rd_rows])
         success = m.streams.rd.random(rd_rows.size) < ctx.capability
         m.ties.net[rd_rows] += rd_value(rung, ctx, m.terms, success, discounted=False)

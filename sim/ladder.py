@@ -1,6 +1,11 @@
-"""The cooperation ladder: rungs and the payoffs of each side, as pure functions.
+"""Cooperation as a portfolio of activities, and the payoffs of each side, as pure functions.
 
-Rungs are cumulative: a tie at ``joint_training`` also hosts interns and exchanges experts.
+A tie holds a set of activities (a bit mask, :data:`ACTIVITIES`), each entered and left on
+its own payoff: internship places, expert exchange, apprenticeship / joint training, joint
+R&D and technical service. Its ``rung`` is its deepest activity (:func:`deepest`), which
+keeps the rung reporters of the first version; technical service counts at the depth of
+joint R&D (both are knowledge-based cooperation, the "rare but present" deep forms).
+``ladder(r)`` is the portfolio of the first version's cumulative rung ``r``.
 
 =====  ===================  ==========================================================
 rung   name                 what the tie does (paper section)
@@ -33,6 +38,45 @@ RUNG_LABELS: dict[str, tuple[str, str]] = {
 """Display names (English, Chinese) of each rung, for figures and the app."""
 INTERNSHIP, EXPERT_EXCHANGE, JOINT_TRAINING, JOINT_RD = range(4)
 TOP_RUNG = JOINT_RD
+
+ACTIVITIES: tuple[str, ...] = ("internship", "expert_exchange", "joint_training", "joint_rd",
+                               "technical_service")
+"""Activities a tie may hold; activity ``a`` is bit ``1 << a`` of a tie's portfolio."""
+TECH_SERVICE = 4
+N_ACTIVITIES = len(ACTIVITIES)
+ACTIVITY_DEPTH = np.array([INTERNSHIP, EXPERT_EXCHANGE, JOINT_TRAINING, JOINT_RD, JOINT_RD])
+"""Rung each activity counts as (technical service at the depth of joint R&D)."""
+
+
+def bit(activity: int) -> int:
+    """Portfolio bit of ``activity``."""
+    return 1 << int(activity)
+
+
+def holds(portfolio: int | np.ndarray, activity: int) -> np.ndarray:
+    """Whether each portfolio holds ``activity``."""
+    return (np.asarray(portfolio) & bit(activity)) != 0
+
+
+def ladder(rung: int | np.ndarray) -> np.ndarray:
+    """Portfolio of the cumulative rung ``rung`` (internship up to ``rung``)."""
+    return (1 << (np.asarray(rung) + 1)) - 1
+
+
+def deepest(portfolio: int | np.ndarray) -> np.ndarray:
+    """Rung of each portfolio: the depth of its deepest activity (0 for an empty one)."""
+    portfolio = np.asarray(portfolio)
+    out = np.zeros(portfolio.shape, dtype=np.int64)
+    for a in range(N_ACTIVITIES):
+        out = np.where(holds(portfolio, a), np.maximum(out, ACTIVITY_DEPTH[a]), out)
+    return out
+
+
+def n_deep(portfolio: int | np.ndarray) -> np.ndarray:
+    """Number of activities beyond internship a portfolio holds (each costs coordination)."""
+    portfolio = np.asarray(portfolio)
+    return sum(holds(portfolio, a).astype(np.int64) for a in range(1, N_ACTIVITIES))
+
 
 # Placement types of a student: an intern (rungs 0-1) or an apprentice (rungs 2-3).
 INTERN, APPRENTICE = 0, 1
@@ -142,6 +186,8 @@ class PayoffTerms:
     lag_intern: float
     lag_apprentice: float
     lag_rd: float
+    service_fee: float
+    service_value: float
 
     @classmethod
     def from_scenario(cls, scn) -> "PayoffTerms":
@@ -152,15 +198,21 @@ class PayoffTerms:
                    e.expert_exchange_value, e.rd_project_cost, e.rd_value, e.governance_cost,
                    p.intern_subsidy, p.tax_credit, p.rd_cofunding, p.retention_support,
                    p.credit_conversion, b.cheap_labour_risk, partner_hire_prob(scn),
-                   b.benefit_lag_intern, b.benefit_lag_apprentice, b.benefit_lag_rd)
+                   b.benefit_lag_intern, b.benefit_lag_apprentice, b.benefit_lag_rd,
+                   e.service_fee, e.service_value)
 
 
-def placements(rung: int | np.ndarray, ctx: TieContext) -> tuple[np.ndarray, np.ndarray]:
-    """Expected interns and apprentices per year (real students) of ties at ``rung``."""
-    rung = np.asarray(rung)
+def placements(portfolio: int | np.ndarray, ctx: TieContext) -> tuple[np.ndarray, np.ndarray]:
+    """Expected interns and apprentices per year (real students) of ties holding ``portfolio``.
+
+    A tie with apprenticeship places fills ``uptake`` of its places with apprentices; the rest
+    are interns if it holds internship places. A tie with neither hosts no student.
+    """
     filled = ctx.slots * ctx.fill
-    apprentices = np.where(rung >= JOINT_TRAINING, filled * ctx.uptake, 0.0)
-    return filled - apprentices, apprentices
+    app = holds(portfolio, JOINT_TRAINING)
+    apprentices = np.where(app, filled * ctx.uptake, 0.0)
+    interns = np.where(holds(portfolio, INTERNSHIP), filled - apprentices, 0.0)
+    return interns, apprentices
 
 
 def apprentice_net_cost(t: PayoffTerms, cost_cut: np.ndarray | float = 0.0) -> np.ndarray:
@@ -181,34 +233,35 @@ def rd_outlay(t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
     return t.rd_project_cost * (1.0 - t.rd_cofunding * np.asarray(payout, dtype=float))
 
 
-def qualifying_investment(rung: int | np.ndarray, apprentices: np.ndarray, ctx: TieContext,
-                          t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+def qualifying_investment(portfolio: int | np.ndarray, apprentices: np.ndarray,
+                          ctx: TieContext, t: PayoffTerms,
+                          payout: np.ndarray | float) -> np.ndarray:
     """A certified firm's own investment in cooperation, for the tax credit (CNY thousand/yr).
 
-    Once certified (joint training or above): apprentices' training cost not recovered by
+    Once certified (it trains apprentices): apprentices' training cost not recovered by
     their work, the staff time it lends (expert exchange cost) and its R&D outlay after
     co-funding. Public money the firm receives is not its investment, so a credit share
     below 1 can never make training pay by itself (2019 integration-enterprise measures).
+    Technical service is a purchase, not an investment in education.
     """
-    rung = np.asarray(rung)
     own = (apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut)
-           + np.where(rung >= EXPERT_EXCHANGE, t.expert_exchange_cost, 0.0)
-           + np.where(rung >= JOINT_RD, rd_outlay(t, payout), 0.0))
-    return np.where(rung >= JOINT_TRAINING, own, 0.0)
+           + np.where(holds(portfolio, EXPERT_EXCHANGE), t.expert_exchange_cost, 0.0)
+           + np.where(holds(portfolio, JOINT_RD), rd_outlay(t, payout), 0.0))
+    return np.where(holds(portfolio, JOINT_TRAINING), own, 0.0)
 
 
-def tax_credit(rung: int | np.ndarray, apprentices: np.ndarray, ctx: TieContext,
+def tax_credit(portfolio: int | np.ndarray, apprentices: np.ndarray, ctx: TieContext,
                t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
     """Integration tax credit of a tie-year before pro-rating (CNY thousand per year).
 
     ``min(tax_credit x qualifying investment, surcharge room)``: never above the education
     surcharges the firm owes in the year (``ctx.credit_room``; see :mod:`sim.budget`).
     """
-    return np.minimum(t.tax_credit * qualifying_investment(rung, apprentices, ctx, t, payout),
-                      ctx.credit_room)
+    return np.minimum(t.tax_credit * qualifying_investment(portfolio, apprentices, ctx, t,
+                                                           payout), ctx.credit_room)
 
 
-def public_payments(rung: int | np.ndarray, interns: np.ndarray, apprentices: np.ndarray,
+def public_payments(portfolio: int | np.ndarray, interns: np.ndarray, apprentices: np.ndarray,
                     ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
     """Subsidy and tax credit paid to the firm for a tie-year (CNY thousand per year).
 
@@ -216,28 +269,40 @@ def public_payments(rung: int | np.ndarray, interns: np.ndarray, apprentices: np
     (decisions) or the payout actually paid (realised flows).
     """
     return np.asarray(payout) * (t.intern_subsidy * (interns + apprentices)
-                                 + tax_credit(rung, apprentices, ctx, t, payout))
+                                 + tax_credit(portfolio, apprentices, ctx, t, payout))
 
 
-def cash_flow(rung: int | np.ndarray, interns: np.ndarray, apprentices: np.ndarray,
+def service_value(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
+    """Value to the firm of a year of the college's technical service (CNY thousand).
+
+    service value x capability match x size factor: testing, process improvement and
+    troubleshooting are worth more from a capable college to a larger firm; they are used in
+    the year they are bought, so no benefit lag.
+    """
+    return np.where(holds(portfolio, TECH_SERVICE),
+                    t.service_value * ctx.capability * ctx.rd_scale, 0.0)
+
+
+def cash_flow(portfolio: int | np.ndarray, interns: np.ndarray, apprentices: np.ndarray,
               ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
     """The firm's running net cash flow of a tie-year (CNY thousand per year).
 
-    expert exchange value - its cost (rung >= 1) - R&D outlay after co-funding at ``payout``
-    (rung 3) - training cost - governance cost + public payments at ``payout``. The same
-    function gives the expected flow firms decide on (expected placements, expected payout)
-    and the realised flow that is paid and reported (placements that took place, the payout
-    actually paid).
+    [expert exchange] (value - cost) - [joint R&D] R&D outlay after co-funding at ``payout``
+    + [technical service] (service value - fee) - training cost - governance cost per
+    activity beyond internship + public payments at ``payout``. The same function gives the
+    expected flow firms decide on (expected placements, expected payout) and the realised
+    flow that is paid and reported (placements that took place, the payout actually paid).
     """
-    rung = np.asarray(rung)
-    expert = np.where(rung >= EXPERT_EXCHANGE,
+    expert = np.where(holds(portfolio, EXPERT_EXCHANGE),
                       t.expert_exchange_value * ctx.expert_quality - t.expert_exchange_cost, 0.0)
-    rd = np.where(rung >= JOINT_RD, rd_outlay(t, payout), 0.0)
+    rd = np.where(holds(portfolio, JOINT_RD), rd_outlay(t, payout), 0.0)
+    service = (service_value(portfolio, ctx, t)
+               - np.where(holds(portfolio, TECH_SERVICE), t.service_fee, 0.0))
     training_cost = (interns * t.intern_net_cost
                      + apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut))
-    governance = rung * t.governance_cost * (1.0 - ctx.governance_cut)
-    return (expert - rd - training_cost - governance
-            + public_payments(rung, interns, apprentices, ctx, t, payout))
+    governance = n_deep(portfolio) * t.governance_cost * (1.0 - ctx.governance_cut)
+    return (expert - rd + service - training_cost - governance
+            + public_payments(portfolio, interns, apprentices, ctx, t, payout))
 
 
 def hire_value(skill: np.ndarray | float, apprentice: np.ndarray | bool,
@@ -250,7 +315,7 @@ def hire_value(skill: np.ndarray | float, apprentice: np.ndarray | bool,
             * np.where(apprentice, 1.0 + t.firm_specific_premium, 1.0))
 
 
-def recruit_value(interns: np.ndarray, apprentices: np.ndarray, rung: int | np.ndarray,
+def recruit_value(interns: np.ndarray, apprentices: np.ndarray, portfolio: int | np.ndarray,
                   ctx: TieContext, t: PayoffTerms, *, discounted: bool = True) -> np.ndarray:
     """Expected value of the recruits a tie-year yields (CNY thousand).
 
@@ -259,8 +324,8 @@ def recruit_value(interns: np.ndarray, apprentices: np.ndarray, rung: int | np.n
     each stream times its horizon factor when ``discounted`` (the firm's decision); without
     discounting it is the value the firm expects to see at graduation (for trust).
     """
-    rung = np.asarray(rung)
-    quality = ctx.quality * (1.0 - t.cheap_labour_risk * t.credit_conversion * (rung >= 2))
+    trains = holds(portfolio, JOINT_TRAINING)
+    quality = ctx.quality * (1.0 - t.cheap_labour_risk * t.credit_conversion * trains)
     ret_app = 1.0 - (1.0 - ctx.retention) * (1.0 - t.retention_support * ctx.payout)
     h_int = horizon_factor(t.lag_intern, ctx.payback_years) if discounted else 1.0
     h_app = horizon_factor(t.lag_apprentice, ctx.payback_years) if discounted else 1.0
@@ -270,50 +335,52 @@ def recruit_value(interns: np.ndarray, apprentices: np.ndarray, rung: int | np.n
         * hire_value(quality, True, t))
 
 
-def rd_value(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
+def rd_value(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
              success: np.ndarray | None = None, *, discounted: bool = True) -> np.ndarray:
     """Value of a year of joint R&D (CNY thousand): R&D value x success x size factor.
 
     ``success`` is the realised outcome (0/1); without it the expected success chance
     (``ctx.capability``) is used; ``discounted`` applies the firm's horizon factor.
     """
-    rung = np.asarray(rung)
     chance = ctx.capability if success is None else success
     h_rd = horizon_factor(t.lag_rd, ctx.payback_years) if discounted else 1.0
-    return np.where(rung >= JOINT_RD, t.rd_value * chance * ctx.rd_scale * h_rd, 0.0)
+    return np.where(holds(portfolio, JOINT_RD), t.rd_value * chance * ctx.rd_scale * h_rd, 0.0)
 
 
-def enterprise_payoff(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
+def enterprise_payoff(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
                       *, with_policy: bool = True) -> np.ndarray:
-    """Expected net benefit to the firm of holding each tie at ``rung`` for a year (CNY thousand).
+    """Expected net benefit to the firm of holding each tie's ``portfolio`` for a year (CNY k).
 
     benefit = recruits x retention x recruit value x quality x horizon factor
               (+ firm-specific premium for apprentices)
-            + [rung >= 1] expert exchange value
-            + [rung == 3] R&D value x capability (success chance) x size x horizon factor
+            + [expert exchange] expert exchange value
+            + [joint R&D] R&D value x capability (success chance) x size x horizon factor
+            + [technical service] service value x capability x size
     cost    = interns x intern net cost + apprentices x apprentice net cost
-            + [rung >= 1] expert exchange cost
-            + [rung == 3] R&D cost x (1 - co-funding x payout)
-            + rung x governance cost x (1 - consortium cut)
+            + [expert exchange] expert exchange cost
+            + [joint R&D] R&D cost x (1 - co-funding x payout)
+            + [technical service] service fee
+            + activities beyond internship x governance cost x (1 - consortium cut)
     policy  = payout x (subsidy x placed students
-                        + [rung >= 2] min(tax credit x own investment, surcharge room))
+                        + [apprenticeship] min(tax credit x own investment, surcharge room))
 
+    The payoff is a sum over activities, so an activity's own payoff is the difference the
+    portfolio makes with and without it (apprenticeship and internship share the places).
     ``with_policy=False`` drops the policy payments (used to measure deadweight).
-    Service agreements (``retention_support``) raise the retention of apprentices only.
     Written once: :func:`recruit_value` + :func:`rd_value` + :func:`cash_flow`, the same
     functions that give the realised flows (called on realised quantities).
     """
-    rung = np.asarray(rung)
-    interns, apprentices = placements(rung, ctx)
+    interns, apprentices = placements(portfolio, ctx)
     payout = ctx.payout if with_policy else 0.0
-    return (recruit_value(interns, apprentices, rung, ctx, t) + rd_value(rung, ctx, t)
-            + cash_flow(rung, interns, apprentices, ctx, t, payout))
+    return (recruit_value(interns, apprentices, portfolio, ctx, t)
+            + rd_value(portfolio, ctx, t)
+            + cash_flow(portfolio, interns, apprentices, ctx, t, payout))
 
 
-def policy_payments(rung: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
-    """Expected subsidy and tax credit to the firm for a tie at ``rung`` (CNY thousand/yr)."""
-    interns, apprentices = placements(rung, ctx)
-    return public_payments(rung, interns, apprentices, ctx, t, ctx.payout)
+def policy_payments(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
+    """Expected subsidy and tax credit to the firm for ties holding ``portfolio`` (CNY k/yr)."""
+    interns, apprentices = placements(portfolio, ctx)
+    return public_payments(portfolio, interns, apprentices, ctx, t, ctx.payout)
 
 
 @dataclass(frozen=True)
@@ -327,6 +394,7 @@ class CollegeTerms:
     contribution_evaluation: float
     expert_income: float
     rd_income: float
+    service_income: float = 0.0
 
     @classmethod
     def from_scenario(cls, scn, practice_reward: float) -> "CollegeTerms":
@@ -334,36 +402,81 @@ class CollegeTerms:
         b, e, p = scn.behaviour, scn.economy, scn.policy
         return cls(b.college_tie_value, b.college_depth_value, b.college_depth_cost,
                    practice_reward, p.contribution_evaluation, e.expert_exchange_value,
-                   e.rd_project_cost * e.rd_college_share)
+                   e.rd_project_cost * e.rd_college_share, e.service_fee)
 
 
-def college_utility(rung: int | np.ndarray, c: CollegeTerms) -> np.ndarray:
-    """A college's valuation of a tie at ``rung`` under its evaluation system.
+def college_income(portfolio: int | np.ndarray, expert_income: float, rd_income: float,
+                   service_income: float) -> np.ndarray:
+    """A college's yearly income from a tie's activities (CNY thousand).
 
-    U = tie value x (1 - contribution weight, for internship-only ties)
-        + rung x (depth value - depth cost x (1 - practice reward))
-        + contribution weight x technical-service income
-    Colleges count partners (enthusiastic at any depth, paper 3.1); deeper ties cost teacher
-    time that a paper-only evaluation does not reward (4.3); contribution-oriented evaluation
-    (4.5) rewards technical-service income and discounts internship-only ties.
+    Expert exchange (teachers' technical service at the firm), its share of a joint R&D
+    project's cost and the technical-service fee. The last two are its research and
+    social-service funding (科研社会服务经费) earned through the tie.
     """
-    rung = np.asarray(rung)
-    shallow = np.where(rung == INTERNSHIP, c.contribution_evaluation, 0.0)
-    income = (np.where(rung >= EXPERT_EXCHANGE, c.expert_income, 0.0)
-              + np.where(rung >= JOINT_RD, c.rd_income, 0.0))
-    return (c.tie_value * (1.0 - shallow)
-            + rung * (c.depth_value - c.depth_cost * (1.0 - c.practice_reward))
+    return (np.where(holds(portfolio, EXPERT_EXCHANGE), expert_income, 0.0)
+            + np.where(holds(portfolio, JOINT_RD), rd_income, 0.0)
+            + np.where(holds(portfolio, TECH_SERVICE), service_income, 0.0))
+
+
+def college_utility(portfolio: int | np.ndarray, c: CollegeTerms) -> np.ndarray:
+    """A college's valuation of a tie holding ``portfolio`` under its evaluation system.
+
+    U = [any activity] tie value x (1 - contribution weight, for internship-only ties)
+        + activities beyond internship x (depth value - depth cost x (1 - practice reward))
+        + contribution weight x income of the activities (:func:`college_income`)
+    Colleges count partners (enthusiastic at any depth, paper 3.1); deeper activities cost
+    teacher time that a paper-only evaluation does not reward (4.3); contribution-oriented
+    evaluation (4.5) rewards service income and discounts internship-only ties.
+    """
+    portfolio = np.asarray(portfolio)
+    shallow = np.where(portfolio == bit(INTERNSHIP), c.contribution_evaluation, 0.0)
+    income = college_income(portfolio, c.expert_income, c.rd_income, c.service_income)
+    return ((portfolio != 0) * c.tie_value * (1.0 - shallow)
+            + n_deep(portfolio) * (c.depth_value - c.depth_cost * (1.0 - c.practice_reward))
             + c.contribution_evaluation * income)
 
 
-def climb_feasible(rung: np.ndarray, trust: np.ndarray, capability: np.ndarray,
-                   trust_step: float, rd_threshold: float) -> np.ndarray:
-    """Whether each tie may climb one rung: enough trust, and capability for joint R&D.
+@dataclass(frozen=True)
+class Prerequisites:
+    """What an activity needs besides both sides' consent (declared in :mod:`sim.params`).
 
-    Climbing to rung k needs ``trust >= k * trust_step``; joint R&D also needs
-    ``capability >= rd_threshold``.
+    Attributes:
+        trust_step: trust per rung for expert exchange (1x) and apprenticeship (2x).
+        rd_trust: trust needed for joint R&D.
+        service_trust: trust needed for technical service.
+        rd_capability: capability match needed for joint R&D.
+        service_capability: capability match needed for technical service.
+
     """
-    rung = np.asarray(rung)
-    target = rung + 1
-    ok = (rung < TOP_RUNG) & (trust >= target * trust_step)
-    return ok & ((target < JOINT_RD) | (capability >= rd_threshold))
+
+    trust_step: float
+    rd_trust: float
+    service_trust: float
+    rd_capability: float
+    service_capability: float
+
+    @classmethod
+    def from_scenario(cls, scn) -> "Prerequisites":
+        """Collect the prerequisites from a :class:`sim.params.Scenario`."""
+        b = scn.behaviour
+        return cls(b.trust_step, b.rd_trust_needed, b.service_trust_needed,
+                   b.rd_capability_threshold, b.service_capability_threshold)
+
+
+def activity_feasible(activity: int, trust: np.ndarray, capability: np.ndarray,
+                      pre: Prerequisites) -> np.ndarray:
+    """Whether a tie may hold ``activity``: only the prerequisites that are real.
+
+    Internship places need nothing; expert exchange needs ``trust >= trust_step`` and
+    apprenticeship ``trust >= 2 trust_step`` (firms entrust students' training to partners
+    they know); joint R&D and technical service need capability on both sides (the match
+    :func:`capability_match`) and enough trust, but no past apprenticeship or exchange.
+    """
+    trust, capability = np.asarray(trust, dtype=float), np.asarray(capability, dtype=float)
+    if activity == INTERNSHIP:
+        return np.ones(trust.shape, dtype=bool)
+    if activity in (EXPERT_EXCHANGE, JOINT_TRAINING):
+        return trust >= activity * pre.trust_step
+    if activity == JOINT_RD:
+        return (trust >= pre.rd_trust) & (capability >= pre.rd_capability)
+    return (trust >= pre.service_trust) & (capability >= pre.service_capability)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.decisions import relax, saturating
-from sim.ladder import APPRENTICE, INTERN, JOINT_RD, training_quality
+from sim.ladder import APPRENTICE, INTERN, JOINT_RD, holds, training_quality
 from sim.sectors import DEMAND_GROWTH, DRIFT_MULTIPLIER, N_SECTORS, contrasted
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -123,7 +123,7 @@ def students_learn(m: "CooperationModel") -> None:
         real = p.world.student_scale
         share_int = pl.per_slot(s.n, ~pl.apprentice)[idx] / real
         share_app = pl.per_slot(s.n, pl.apprentice)[idx] / real
-        share_rd = pl.per_slot(s.n, m.ties.rung[pl.tie] >= JOINT_RD)[idx] / real
+        share_rd = pl.per_slot(s.n, holds(m.ties.activities[pl.tie], JOINT_RD))[idx] / real
         school = target[:, 0].copy()
         quality = training_quality(p)
         app_quality = quality[APPRENTICE] * (1.0 - b.cheap_labour_risk * pol.credit_conversion)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.ladder import JOINT_RD, RUNGS, enterprise_payoff, policy_payments
+from sim.ladder import JOINT_RD, RUNGS, enterprise_payoff, holds, policy_payments
 from sim.population import service_funding_10m_share
 from sim.sectors import SIZE_CLASSES
 from sim.ties import tie_context
@@ -30,8 +30,9 @@ OUTPUT_INFO = MappingProxyType({
                               "专家互聘层级占比"),
     "share_joint_training": ("Share of ties at joint training", "share of active ties",
                              "联合培养层级占比"),
-    "share_joint_rd": ("Share of ties at joint R&D", "share of active ties", "联合研发层级占比"),
-    "joint_rd_per_100_firms": ("Joint R&D ties per 100 firms", "ties per 100 enterprises",
+    "share_joint_rd": ("Share of ties at joint R&D or technical service", "share of active ties",
+                       "联合研发/技术服务层级占比"),
+    "joint_rd_per_100_firms": ("Ties holding joint R&D per 100 firms", "ties per 100 enterprises",
                                "每百家企业联合研发数"),
     "mean_rung": ("Mean rung of ties", "rung (0 internship - 3 joint R&D)", "平均合作层级"),
     "enterprise_participation": ("Enterprise participation", "share of enterprises",
@@ -89,20 +90,20 @@ def deadweight_share(model: "CooperationModel") -> float:
     if rows.size == 0:
         return 0.0
     ctx = tie_context(model, model.ties.college[rows], model.ties.firm[rows])
-    rung = model.ties.rung[rows]
-    payments = policy_payments(rung, ctx, model.terms)
+    port = model.ties.activities[rows]
+    payments = policy_payments(port, ctx, model.terms)
     total = payments.sum()
     if total <= 0:
         return 0.0
-    anyway = enterprise_payoff(rung, ctx, model.terms, with_policy=False) >= 0
+    anyway = enterprise_payoff(port, ctx, model.terms, with_policy=False) >= 0
     return float(payments[anyway].sum() / total)
 
 
 def rd_ties_per_100_firms_by_size(model: "CooperationModel") -> np.ndarray:
-    """Ties at joint R&D per 100 firms of each size class (0 for a class without firms)."""
+    """Ties holding joint R&D per 100 firms of each size class (0 for a class without firms)."""
     rows = model.ties.active_rows()
     cls = model.firms.size_class()
-    rd_firms = model.ties.firm[rows[model.ties.rung[rows] >= JOINT_RD]]
+    rd_firms = model.ties.firm[rows[holds(model.ties.activities[rows], JOINT_RD)]]
     ties = np.bincount(cls[rd_firms], minlength=len(SIZE_CLASSES)).astype(float)
     firms = np.bincount(cls, minlength=len(SIZE_CLASSES))
     return 100.0 * np.divide(ties, firms, out=np.zeros(len(SIZE_CLASSES)), where=firms > 0)
@@ -112,7 +113,7 @@ def collect(model: "CooperationModel") -> dict[str, float]:
     """All reporters of the current state, with ``step`` and ``year``."""
     shares = rung_shares(model)
     rows = model.ties.active_rows()
-    n_rd = int((model.ties.rung[rows] == len(RUNGS) - 1).sum())
+    n_rd = int(holds(model.ties.activities[rows], JOINT_RD).sum())
     participating = np.unique(model.ties.firm[rows]).size
     cw, ew = willingness(model, "college"), willingness(model, "enterprise")
     t = model.teachers

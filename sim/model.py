@@ -10,7 +10,7 @@ module                 concern         phases
 :mod:`sim.world`       world building  (once, before the first step)
 :mod:`sim.learning`    technology      advance_technology, teachers_work, students_learn
 :mod:`sim.labour`      labour market   place_students, graduate, adjust_majors, enrol
-:mod:`sim.ties`        tie decisions   decide_ties (entry, climbs, reviews; trust)
+:mod:`sim.ties`        tie decisions   decide_ties (entry, activities, reviews; trust)
 :mod:`sim.budget`      public money    claim_public_money, close_fiscal_year, settle
 :mod:`sim.metrics`     reporters       recorded after the phases
 =====================  ==============  ===================================================
@@ -61,7 +61,7 @@ PHASES: tuple[Phase, ...] = (
     Phase("students_learn", learning.students_learn, EVERY_STEP,
           "skills grow with teaching quality, equipment and placements"),
     Phase("decide_ties", ties.decide_ties, EVERY_STEP,
-          "new ties, climbs agreed by both sides, firms' reviews (logit on payoffs)"),
+          "new ties; activities entered by both sides, left by either (logit on payoffs)"),
     Phase("hire_professors", professors.hire_professors_phase, EVERY_STEP,
           "professors of ended ties leave; colleges fill funded posts from partner firms"),
     Phase("claim_public_money", budget.claim_public_money, EVERY_STEP,

@@ -11,6 +11,8 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
+from sim.ladder import INTERNSHIP, bit, deepest
+
 
 def college_node(i: int) -> tuple[str, int]:
     """Graph node of college ``i``."""
@@ -23,7 +25,10 @@ def enterprise_node(j: int) -> tuple[str, int]:
 
 
 class TieTable:
-    """Arrays of ties: college, enterprise, rung, trust, age (years) and active flag.
+    """Arrays of ties: college, enterprise, activities, rung, trust, age (years), active flag.
+
+    ``activities`` is each tie's portfolio (a bit mask over :data:`sim.ladder.ACTIVITIES`);
+    ``rung`` is its deepest activity, kept in step by :meth:`set_activities`.
 
     Over the current academic year, ``net`` holds the firm's realised value of the tie and
     ``expected`` the value it expected of the exchanges that took place (CNY thousand);
@@ -38,6 +43,7 @@ class TieTable:
         self.college = np.zeros(capacity, dtype=np.int64)
         self.firm = np.zeros(capacity, dtype=np.int64)
         self.rung = np.zeros(capacity, dtype=np.int64)
+        self.activities = np.zeros(capacity, dtype=np.int64)
         self.trust = np.zeros(capacity)
         self.age = np.zeros(capacity)
         self.active = np.zeros(capacity, dtype=bool)
@@ -48,8 +54,8 @@ class TieTable:
         self._index: dict[tuple[int, int], int] = {}
 
     def _grow(self) -> None:
-        for name in ("college", "firm", "rung", "trust", "age", "active", "net", "expected",
-                     "exchanged"):
+        for name in ("college", "firm", "rung", "activities", "trust", "age", "active", "net",
+                     "expected", "exchanged"):
             arr = getattr(self, name)
             new = np.zeros(arr.size * 2, dtype=arr.dtype)
             new[: arr.size] = arr
@@ -64,8 +70,9 @@ class TieTable:
         k = self.index_of(college, firm)
         return k is not None and bool(self.active[k])
 
-    def start(self, college: int, firm: int, trust: float) -> int:
-        """Start an internship tie between the pair; return its row."""
+    def start(self, college: int, firm: int, trust: float,
+              portfolio: int = bit(INTERNSHIP)) -> int:
+        """Start a tie holding ``portfolio`` (internship places by default); return its row."""
         k = self.index_of(college, firm)
         if k is None:
             if self.n == self.college.size:
@@ -74,7 +81,8 @@ class TieTable:
             self.n += 1
             self._index[(int(college), int(firm))] = k
             self.college[k], self.firm[k] = college, firm
-        self.rung[k] = 0
+        self.activities[k] = portfolio
+        self.rung[k] = int(deepest(portfolio))
         self.trust[k] = trust
         self.age[k] = 0.0
         self.net[k] = 0.0
@@ -82,6 +90,14 @@ class TieTable:
         self.exchanged[k] = False
         self.active[k] = True
         return k
+
+    def set_activities(self, rows: np.ndarray, portfolio: np.ndarray) -> None:
+        """Give ``rows`` new portfolios; their rung follows, and an empty portfolio ends a tie."""
+        rows = np.asarray(rows, dtype=np.int64)
+        portfolio = np.asarray(portfolio, dtype=np.int64)
+        self.activities[rows] = portfolio
+        self.rung[rows] = deepest(portfolio)
+        self.active[rows[portfolio == 0]] = False
 
     def partners_by_college(self, n_colleges: int) -> list[np.ndarray]:
         """Enterprises with an active tie, for each college."""

@@ -268,6 +268,20 @@ _DECLARATIONS: list[Param] = [
        "College's share of R&D project money", "院校获得的研发经费比例",
        "Share of a joint R&D project's cost paid to the college as technical-service income.",
        _U),
+    _p("economy", "service_fee", 100.0, 10.0, 1000.0,
+       "CNY thousand per tie per year", "Fee of technical service", "技术服务费",
+       "What a firm pays a college a year for technical service (testing, process "
+       "improvement, troubleshooting); the college's technical-service income.",
+       "assumption: horizontal projects of vocational colleges run at tens to a few hundred "
+       "thousand CNY; 206 of ~1,486 colleges above CNY 10 M of research and social-service "
+       "funding (2021) bounds the total; wide range"),
+    _p("economy", "service_value", 40.0, 10.0, 2000.0,
+       "CNY thousand per tie per year", "Value of technical service at full capability",
+       "技术服务价值(能力完全匹配)",
+       "Value to the firm of a year of a college's technical service when capabilities fully "
+       "match; scaled by the capability match and the firm's size factor.",
+       "assumption: set so that service pays only to capable, larger firms (value x match x "
+       "size factor above the fee), keeping it rare in the status quo; wide range"),
     _p("economy", "vacancies_per_graduate", 1.0, 0.2, 3.0, "vacancies per graduate",
        "Graduate jobs per graduate", "岗位与毕业生之比",
        "Graduate-level vacancies in the region per graduate of its colleges (all sectors); "
@@ -390,6 +404,24 @@ _DECLARATIONS: list[Param] = [
        "Capability needed for joint R&D", "联合研发能力门槛",
        "Minimum match between the college's R&D capability and the firm's absorptive "
        "capacity for joint R&D to be feasible.", _U),
+    _p("behaviour", "rd_trust_needed", 0.75, 0.0, 0.9, "trust units",
+       "Trust needed for joint R&D", "联合研发所需信任",
+       "Trust a tie needs to hold joint R&D; no past apprenticeship is needed.",
+       "assumption: joint R&D shares unfinished knowledge, so it needs a tie with a record "
+       "(default: status-quo R&D 'rare but present', 0.5-5 ties per 100 firms, issue 9); "
+       "at or below initial_trust a capable pair starts R&D directly; 0-0.9 for "
+       "sensitivity"),
+    _p("behaviour", "service_trust_needed", 0.0, 0.0, 0.9, "trust units",
+       "Trust needed for technical service", "技术服务所需信任",
+       "Trust a tie needs to hold technical service.",
+       "assumption: a service contract is a market purchase with a deliverable, so no prior "
+       "relationship is needed; up to 0.9 for sensitivity"),
+    _p("behaviour", "service_capability_threshold", 0.3, 0.0, 1.0, "capability match",
+       "Capability needed for technical service", "技术服务能力门槛",
+       "Minimum match between the college's capability and the firm's absorptive capacity "
+       "for technical service to be feasible.",
+       "assumption: routine testing and troubleshooting need less capability than joint R&D "
+       "(rd_capability_threshold); full range for sensitivity"),
     _p("behaviour", "teacher_effort_sensitivity", 4.0, 0.0, 20.0, "per unit of reward",
        "Teachers' response to evaluation", "教师对评价的响应",
        "Logit sensitivity of teachers' effort split (papers vs practice) to evaluation rewards.",
@@ -432,8 +464,8 @@ _DECLARATIONS: list[Param] = [
        "evaluation.", _U),
     _p("behaviour", "review_rate", 0.6, 0.05, 4.0, "reviews per tie per year",
        "How often firms review a tie", "企业复核合作频率",
-       "Rate at which a firm reconsiders keeping, stepping down or ending a tie (contracts "
-       "bind in between).", _U),
+       "Rate at which each side reconsiders the activities of a tie: keeping them, leaving "
+       "one, or (the firm) ending the tie (contracts bind in between).", _U),
     _p("behaviour", "initial_trust", 0.1, 0.0, 1.0, "trust units", "Trust of a new tie",
        "新合作初始信任", "Trust a new tie starts with; consortia add to it within a city.", _U),
     _p("behaviour", "initial_trust_spread", 0.44, 0.0, 1.0, "trust units",
@@ -496,8 +528,8 @@ _DECLARATIONS: list[Param] = [
        "built from before rates replaced steps; 0-10 years spans a new region to a mature one"),
     _p("behaviour", "upgrade_proposal_rate", 2.0, 0.1, 12.0, "proposals per tie per year",
        "How often deepening is proposed", "深化合作提议频率",
-       "Rate at which the partners of a tie consider adding the next rung (both then decide "
-       "on its payoff).",
+       "Rate at which the partners of a tie consider adding each activity it lacks (both "
+       "then decide on its own payoff).",
        "assumption: about once a semester, when colleges plan the next term's teaching and "
        "placements; 0.1-12 spans a rare decision to monthly talks"),
     _p("behaviour", "skill_requirement", 0.45, 0.0, 1.0, "skill relative to frontier",

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.ladder import RUNGS
+from sim.ladder import JOINT_RD, RUNGS, holds
 from sim.memory import check_memory
 from sim.params import Scenario, load_scenario
 from sim.population import OWNERSHIPS
@@ -137,7 +137,7 @@ def colleges_table(model) -> pd.DataFrame:
             "research_service_funding": float(funding[i]),
             "n_ties": int(mine.size),
             "mean_rung": float(rungs.mean()) if mine.size else 0.0,
-            "joint_rd_ties": int((rungs == len(RUNGS) - 1).sum()),
+            "joint_rd_ties": int(holds(model.ties.activities[mine], JOINT_RD).sum()),
             "dual_qualified_share": float(dq[ft].mean()) if ft.any() else 0.0,
             "industry_professors": int(((t.college == i) & t.professor).sum()),
             "graduate_match_rate": float(np.nanmean(c.match_rate[i]))

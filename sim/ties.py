@@ -1,9 +1,10 @@
-"""Tie decisions: what a tie is worth to each side, and who starts, deepens or ends one.
+"""Tie decisions: what a tie is worth to each side, and who starts, changes or ends one.
 
-Phase ``decide_ties`` of :data:`sim.model.PHASES` (new ties, climbs agreed by both sides,
-firms' reviews) and the year-end trust update. Payoffs are the pure functions of
-:mod:`sim.ladder`; this module gathers their inputs (:func:`tie_context`) and draws the
-choices from the ``contacts``, ``entry``, ``climb`` and ``review`` streams.
+Phase ``decide_ties`` of :data:`sim.model.PHASES` (new ties; activities entered by both
+sides' consent and left by either side, each on its own payoff) and the year-end trust
+update. Payoffs are the pure functions of :mod:`sim.ladder`; this module gathers their
+inputs (:func:`tie_context`) and draws the choices from the ``contacts``, ``entry``,
+``proposal``, ``climb`` and ``review`` streams.
 """
 
 from __future__ import annotations
@@ -19,12 +20,19 @@ from sim.decisions import (
 )
 from sim.ladder import (
     APPRENTICE,
+    INTERNSHIP,
     JOINT_RD,
+    JOINT_TRAINING,
+    N_ACTIVITIES,
+    TECH_SERVICE,
+    Prerequisites,
     TieContext,
+    activity_feasible,
+    bit,
     capability_match,
-    climb_feasible,
     college_utility,
     enterprise_payoff,
+    holds,
     rd_size_factor,
 )
 from sim.learning import teaching_quality
@@ -42,6 +50,16 @@ def slots(m: "CooperationModel", firms: np.ndarray) -> np.ndarray:
     """Student places per year a tie of each given firm offers (real students)."""
     lo, hi = SLOTS_PER_100_EMPLOYEES_BOUNDS
     return m.params.economy.interns_per_tie * np.clip(m.firms.employees[firms] / 100.0, lo, hi)
+
+
+def hosts_students(portfolio: np.ndarray) -> np.ndarray:
+    """Whether ties holding ``portfolio`` offer student places (internship or apprenticeship)."""
+    return holds(portfolio, INTERNSHIP) | holds(portfolio, JOINT_TRAINING)
+
+
+OPENINGS = (INTERNSHIP, TECH_SERVICE, JOINT_RD)
+"""Activities a new tie can open with: internship places, or directly technical service or
+joint R&D where the pair is capable (activities needing trust come later)."""
 
 
 def uptake(m: "CooperationModel") -> float:
@@ -73,6 +91,7 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
     students_cell = np.bincount(s.college[final] * N_SECTORS + s.sector[final],
                                 minlength=n_cells) * scale
     rows = m.ties.active_rows()
+    rows = rows[hosts_students(m.ties.activities[rows])]
     slots_cell = np.bincount(
         m.ties.college[rows] * N_SECTORS + m.firms.sector[m.ties.firm[rows]],
         weights=slots(m, m.ties.firm[rows]), minlength=n_cells)
@@ -105,19 +124,24 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
 
 
 def switching_cost(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray) -> np.ndarray:
-    """One-off search and transaction cost of a new tie or a climb (CNY thousand)."""
+    """One-off search and transaction cost of a new tie or a new activity (CNY thousand)."""
     same_city = m.colleges.city[colleges] == m.firms.city[firms]
     return m.params.economy.search_cost * (1.0 - m.params.policy.consortium_strength * same_city)
 
 
 def decide_ties(m: "CooperationModel") -> None:
-    """New ties; then climbs agreed by both sides and firms' reviews (competing events)."""
+    """New ties; then activities entered and left (competing events)."""
+    m.new_tie_rows = np.zeros(0, dtype=np.int64)
     new_ties(m)
     change_ties(m)
 
 
 def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None:
-    """Colleges contact firms; a contact becomes an internship tie if both sides accept.
+    """Colleges contact firms; a contact becomes a tie if both sides accept its opening.
+
+    The firm picks an opening activity (internship places, technical service or joint R&D,
+    where feasible at a new tie's trust) or no tie by multinomial logit on its payoff less the
+    search cost; the college accepts the opening on its own valuation.
 
     Each college makes a Poisson number of contacts with mean ``contacts_per_college * dt``
     (an annual rate); world building passes a fixed ``initial_contacts`` per college instead.
@@ -155,15 +179,29 @@ def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None
         return
     cols, firms = np.array(pairs_c), np.array(pairs_f)
     ctx = tie_context(m, cols, firms, extra_slots=True)
-    gain_e = enterprise_payoff(0, ctx, m.terms)
-    if not initial:
-        gain_e = gain_e - switching_cost(m, cols, firms)
-    u_c = college_utility(0, m.college_terms)
+    pre = Prerequisites.from_scenario(p)
+    trust = np.full(cols.size, float(b.initial_trust))
     beta = b.choice_intensity
-    p_accept = accept_probability(u_c, beta) * accept_probability(gain_e, beta)
-    accepted = m.streams.entry.random(cols.size) < p_accept
-    for i, j in zip(cols[accepted], firms[accepted], strict=True):
-        m.ties.start(int(i), int(j), float(b.initial_trust))
+    # The firm picks an opening activity or no tie (multinomial logit on payoff less the
+    # search cost); the college accepts the opening on its own valuation.
+    cost = 0.0 if initial else switching_cost(m, cols, firms)
+    wide = TieContext(**{f: getattr(ctx, f)[:, None] for f in ctx.__dataclass_fields__})
+    openings = np.array([bit(a) for a in OPENINGS])[None, :]
+    options = np.column_stack([np.zeros(cols.size),
+                               enterprise_payoff(openings, wide, m.terms) - np.asarray(cost)[
+                                   ..., None]])
+    available = np.column_stack([np.ones(cols.size, bool)] + [
+        activity_feasible(a, trust, ctx.capability, pre) for a in OPENINGS])
+    probs = logit_choice_probabilities(options, beta, available)
+    u = m.streams.entry.random((cols.size, 2))
+    pick = (u[:, :1] > np.cumsum(probs, axis=1)).sum(axis=1).clip(0, len(OPENINGS))
+    opening = np.array([0] + [bit(a) for a in OPENINGS])[pick]
+    p_college = accept_probability(college_utility(opening, m.college_terms), beta)
+    accepted = (pick > 0) & (u[:, 1] < p_college)
+    started = [m.ties.start(int(i), int(j), float(b.initial_trust), int(o))
+               for i, j, o in zip(cols[accepted], firms[accepted], opening[accepted],
+                                  strict=True)]
+    m.new_tie_rows = np.concatenate([m.new_tie_rows, np.array(started, dtype=np.int64)])
 
 
 def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) -> np.ndarray:
@@ -175,18 +213,21 @@ def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) 
 
 
 def change_ties(m: "CooperationModel") -> None:
-    """Deepening and reviews of the active ties, as competing events in continuous time.
+    """Activities entered and left, as competing events in continuous time.
 
-    Deepening of a feasible tie is proposed at ``upgrade_proposal_rate`` a year; the firm
-    accepts with ``p_e = σ(β (U_e(r+1) − U_e(r) − c'))`` and the college with
-    ``p_c = σ(β (U_c(r+1) − U_c(r)))``, so the tie climbs at ``rate_up = rate p_e p_c``.
-    Firms review a tie at ``review_rate`` a year and keep, step down or end it by multinomial
-    logit; keeping changes nothing, so the tie changes at ``rate_change = review_rate (1 −
-    p_keep)``. In a step the first event happens with probability ``1 − exp(−(rate_up +
-    rate_change) dt)`` and is a climb, an end or a step down in proportion to its rate: no
-    order between climbs and reviews within a step, and no dependence on the step length.
-    The proposals of the step (a Poisson number per tie) and both sides' answers to them are
-    drawn as well and recorded as revealed willingness (``model.upgrade_decisions``).
+    Each activity ``a`` a tie lacks but may hold (:func:`sim.ladder.activity_feasible`) is
+    proposed at ``upgrade_proposal_rate`` a year; the firm agrees with
+    ``p_e = σ(β (U_e(P + a) − U_e(P) − c'))`` and the college with
+    ``p_c = σ(β (U_c(P + a) − U_c(P)))``, so ``a`` is entered at ``rate p_e p_c``. Each side
+    reviews the tie at ``review_rate`` a year and keeps it, leaves one activity or ends the
+    tie by multinomial logit on its own payoff of each resulting portfolio; keeping changes
+    nothing, so a side's review changes the tie at ``review_rate (1 − p_keep)``. Within a step
+    events follow in continuous time: the next event comes after an exponential wait at the
+    total rate and is each event in proportion to its rate; then the rates of the new
+    portfolio apply for the time left (a tie started in the step is exposed from a uniform
+    moment of it). So nothing depends on the step length. The proposals of the step (a
+    Poisson number per feasible activity) and both sides' answers are recorded as revealed
+    willingness (``model.upgrade_decisions``).
     """
     b = m.params.behaviour
     rows = m.ties.active_rows()
@@ -194,52 +235,115 @@ def change_ties(m: "CooperationModel") -> None:
         m.upgrade_decisions["college"].append((0, 0))
         m.upgrade_decisions["enterprise"].append((0, 0))
         return
+    n = rows.size
     cols, firms = m.ties.college[rows], m.ties.firm[rows]
     ctx = tie_context(m, cols, firms)
-    rung = m.ties.rung[rows]
-    beta = b.choice_intensity
-    # Deepening.
-    feasible = climb_feasible(rung, m.ties.trust[rows], ctx.capability, b.trust_step,
-                              b.rd_capability_threshold)
-    up = np.minimum(rung + 1, JOINT_RD)
-    payoff_now = enterprise_payoff(rung, ctx, m.terms)
-    gain_e = (enterprise_payoff(up, ctx, m.terms) - payoff_now
-              - switching_cost(m, cols, firms) * ~hosts_professor(m, cols, firms))
-    gain_c = college_utility(up, m.college_terms) - college_utility(rung, m.college_terms)
-    p_e, p_c = accept_probability(gain_e, beta), accept_probability(gain_c, beta)
-    rate_up = np.where(feasible, b.upgrade_proposal_rate * p_e * p_c, 0.0)
+    pre = Prerequisites.from_scenario(m.params)
+    port = m.ties.activities[rows]
+    trust = m.ties.trust[rows]
+    search = switching_cost(m, cols, firms) * ~hosts_professor(m, cols, firms)
+    rate, p_e, p_c, feasible = activity_event_rates(m, ctx, port, trust, search, pre)
+    # Revealed willingness: a Poisson number of proposals per feasible activity in the step.
     n_prop = np.where(feasible, m.streams.proposal.poisson(b.upgrade_proposal_rate * m.dt,
-                                                           size=rows.size), 0)
-    which = np.repeat(np.arange(rows.size), n_prop)
-    answers = m.streams.climb.random((which.size, 2))
-    m.upgrade_decisions["college"].append((int((answers[:, 1] < p_c[which]).sum()),
-                                           int(which.size)))
-    m.upgrade_decisions["enterprise"].append((int((answers[:, 0] < p_e[which]).sum()),
-                                              int(which.size)))
-    # Reviews: end (payoff 0), step down, keep.
-    options = np.column_stack([np.zeros(rows.size),
-                               enterprise_payoff(np.maximum(rung - 1, 0), ctx, m.terms),
-                               payoff_now])
-    available = np.column_stack([np.ones(rows.size, bool), rung > 0, np.ones(rows.size, bool)])
-    probs = logit_choice_probabilities(options, beta, available)
-    rate_end = b.review_rate * probs[:, 0]
-    rate_down = b.review_rate * probs[:, 1]
-    total = rate_up + rate_end + rate_down
-    u = m.streams.review.random((rows.size, 2))
-    happens = u[:, 0] < event_probability(total, m.dt)
-    pick = u[:, 1] * total
-    climb = happens & (pick < rate_up)
-    end = happens & ~climb & (pick < rate_up + rate_end)
-    down = happens & ~climb & ~end
-    m.ties.rung[rows[climb]] += 1
-    m.ties.rung[rows[down]] -= 1
-    m.ties.active[rows[end]] = False
+                                                           size=(n, N_ACTIVITIES)), 0)
+    flat = np.repeat(np.arange(n * N_ACTIVITIES), n_prop.ravel())
+    answers = m.streams.climb.random((flat.size, 2))
+    m.upgrade_decisions["college"].append((int((answers[:, 1] < p_c.ravel()[flat]).sum()),
+                                           int(flat.size)))
+    m.upgrade_decisions["enterprise"].append((int((answers[:, 0] < p_e.ravel()[flat]).sum()),
+                                              int(flat.size)))
+    # Events in continuous time within the step: a tie that arrived in this step is exposed
+    # from a uniform moment of it (Poisson arrivals); after each event its rates are
+    # recomputed for the time left (the context of the step held fixed).
+    new = port.copy()
+    left = np.full(n, m.dt)
+    fresh = np.isin(rows, m.new_tie_rows)
+    left[fresh] *= m.streams.review.random(int(fresh.sum()))
+    idx = np.arange(n)
+    for round_ in range(MAX_EVENTS_PER_STEP):
+        if idx.size == 0:
+            break
+        if round_ > 0:
+            sub = take_context(ctx, idx)
+            rate = activity_event_rates(m, sub, new[idx], trust[idx], search[idx], pre)[0]
+        total = rate.sum(axis=1)
+        u = m.streams.review.random((idx.size, 2))
+        happens = u[:, 0] < event_probability(total, left[idx])
+        wait = -np.log1p(-u[:, 0]) / np.where(total > 0, total, 1.0)
+        event = (u[:, 1:] * total[:, None] > np.cumsum(rate, axis=1)).sum(axis=1)
+        event = np.minimum(event, rate.shape[1] - 1)
+        new[idx] = apply_event(new[idx], event, happens)
+        left[idx] = np.where(happens, left[idx] - wait, 0.0)
+        idx = idx[happens & (new[idx] != 0)]
+    changed = new != port
+    m.ties.set_activities(rows[changed], new[changed])
+
+
+MAX_EVENTS_PER_STEP = 50
+"""Numerical safeguard: at most this many events per tie in one step (never reached at the
+declared rates and step lengths; the time left then is dropped)."""
+
+
+def take_context(ctx: TieContext, idx: np.ndarray) -> TieContext:
+    """The context of the ties at positions ``idx``."""
+    return TieContext(**{f: getattr(ctx, f)[idx] for f in ctx.__dataclass_fields__})
+
+
+def activity_event_rates(m: "CooperationModel", ctx: TieContext, port: np.ndarray,
+                         trust: np.ndarray, search: np.ndarray, pre: Prerequisites):
+    """Yearly rates of every event that can change each tie's portfolio ``port``.
+
+    Returns ``(rate, p_e, p_c, feasible)``: ``rate`` has columns enter activity a (5) |
+    the firm ends the tie, the firm leaves a (5) | the college ends it, the college leaves a
+    (5); ``p_e``, ``p_c`` are both sides' answers to a proposal of each activity and
+    ``feasible`` says which activities may be proposed.
+    """
+    b = m.params.behaviour
+    beta = b.choice_intensity
+    n = port.size
+    k = N_ACTIVITIES
+    bits = np.array([bit(a) for a in range(k)])
+    held = (port[:, None] & bits[None, :]) != 0
+    # Every portfolio in reach, evaluated at once (ties x [now, + each a, − each a]).
+    reach = np.column_stack([port, port[:, None] | bits[None, :], port[:, None] & ~bits[None, :]])
+    wide = TieContext(**{f: getattr(ctx, f)[:, None] for f in ctx.__dataclass_fields__})
+    u_e = enterprise_payoff(reach, wide, m.terms)
+    u_c = college_utility(reach, m.college_terms)
+    # Entering: a proposal of each activity and both sides' consent on its own payoff.
+    feasible = np.column_stack([activity_feasible(a, trust, ctx.capability, pre)
+                                for a in range(k)]) & ~held
+    p_e = accept_probability(u_e[:, 1:k + 1] - u_e[:, :1] - search[:, None], beta)
+    p_c = accept_probability(u_c[:, 1:k + 1] - u_c[:, :1], beta)
+    rates = [np.where(feasible, b.upgrade_proposal_rate * p_e * p_c, 0.0)]
+    # Leaving: each side's review (keep, end the tie, or leave one of several activities).
+    can_drop = held & (held.sum(axis=1)[:, None] > 1)
+    available = np.column_stack([np.ones(n, bool), np.ones(n, bool), can_drop])
+    for u in (u_e, u_c):
+        options = np.column_stack([u[:, 0], np.zeros(n), u[:, k + 1:]])
+        probs = logit_choice_probabilities(options, beta, available)
+        rates.append(b.review_rate * probs[:, 1:])
+    return np.column_stack(rates), p_e, p_c, feasible
+
+
+def apply_event(port: np.ndarray, event: np.ndarray, happens: np.ndarray) -> np.ndarray:
+    """Portfolios after each tie's event (columns of :func:`activity_event_rates`)."""
+    k = N_ACTIVITIES
+    bits = np.array([bit(a) for a in range(k)])
+    new = port.copy()
+    enter = happens & (event < k)
+    new[enter] |= bits[event[enter]]
+    for start in (k, 2 * k + 1):  # the firm's, then the college's review
+        ends = happens & (event == start)
+        new[ends] = 0
+        leave = happens & (event > start) & (event <= start + k)
+        new[leave] &= ~bits[event[leave] - start - 1]
+    return new
 
 
 def update_trust(m: "CooperationModel", rows: np.ndarray) -> None:
     """Year-end trust from experience: realised against expected value of the year's exchange.
 
-    With an exchange (students hosted or experts exchanged), the surprise is
+    With an exchange (students hosted; expert exchange, R&D or service held), the surprise is
     ``r = (realised - expected) / (|expected| + trust_value_scale)`` and
     ``trust += gain (1 - trust) clip(1 + r, 0, 1) - trust_shortfall_loss trust clip(-r, 0, 1)``
     (``gain = trust_gain`` x (1 + ``professor_trust_bonus``) where the firm's staff teach as
@@ -255,8 +359,8 @@ def update_trust(m: "CooperationModel", rows: np.ndarray) -> None:
     learned = (trust + gain * (1.0 - trust) * np.clip(1.0 + surprise, 0.0, 1.0)
                - b.trust_shortfall_loss * trust * np.clip(-surprise, 0.0, 1.0))
     idle = trust * (1.0 - b.trust_decay)
-    # Experts are exchanged on every tie at rung >= 1 (judged at year end, whatever the step).
-    exchanged = m.ties.exchanged[rows] | (m.ties.rung[rows] > 0)
+    # Exchanges: students hosted, or activities beyond placements run (sim.budget).
+    exchanged = m.ties.exchanged[rows]
     m.ties.trust[rows] = np.clip(np.where(exchanged, learned, idle), 0.0, 1.0)
     m.ties.age[rows] += 1.0
     m.ties.net[:] = 0.0

@@ -83,6 +83,7 @@ def build_world(m: "CooperationModel") -> None:
     m.teacher_agents = [Teacher(m, k) for k in range(m.teachers.n)]
     m.quality_cache = None
     m.upgrade_decisions = {"college": [], "enterprise": []}
+    m.new_tie_rows = np.zeros(0, dtype=np.int64)  # ties started in this step (sim.ties)
     m.obsolescence = np.ones(N_SECTORS)
     m.placements = labour.Placements()
     m.placed_real = 0.0

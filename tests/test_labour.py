@@ -28,8 +28,9 @@ def test_teaching_quality_is_recomputed_after_majors_move_teachers():
 
 def test_placements_are_real_counts_within_each_ties_places():
     from sim.labour import final_year, place_students
+    from sim.ladder import INTERNSHIP, holds
     from sim.sectors import N_SECTORS
-    from sim.ties import slots
+    from sim.ties import hosts_students, slots, uptake
 
     m = CooperationModel(load_scenario("status_quo"), seed=5)
     place_students(m)
@@ -38,7 +39,14 @@ def test_placements_are_real_counts_within_each_ties_places():
     np.testing.assert_allclose(pl.count, np.round(pl.count))  # whole students (scale 20)
     hosted = np.bincount(pl.tie, weights=pl.count, minlength=m.ties.college.size)
     rows = m.ties.active_rows()
-    assert (hosted[rows] <= np.ceil(slots(m, m.ties.firm[rows])) + 1e-9).all()
+    # Ties without student places (only R&D, service or exchange) host nobody; a tie with
+    # apprenticeship but no internship places offers only its apprentice places.
+    port = m.ties.activities[rows]
+    assert (hosted[rows[~hosts_students(port)]] == 0).all()
+    rows = rows[hosts_students(port)]
+    only_app = ~holds(m.ties.activities[rows], INTERNSHIP)
+    places = slots(m, m.ties.firm[rows]) * np.where(only_app, uptake(m), 1.0)
+    assert (hosted[rows] <= np.ceil(places) + 1e-9).all()
     # Nobody is placed twice: a cell places at most the real students it has.
     final = final_year(m)
     cell_students = np.bincount(s.college[final] * N_SECTORS + s.sector[final],
@@ -47,7 +55,7 @@ def test_placements_are_real_counts_within_each_ties_places():
                               weights=pl.count, minlength=m.colleges.n * N_SECTORS)
     assert (cell_placed <= cell_students + 1e-9).all()
     # Students outnumber places here, so every tie fills its whole places.
-    full = np.floor(slots(m, m.ties.firm[rows]))
+    full = np.floor(places)
     assert (hosted[rows] >= full - 1e-9).all()
     assert m.placed_real == pytest.approx(pl.count.sum())
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from sim.ladder import JOINT_RD, PayoffTerms, TieContext, enterprise_payoff
+from sim.ladder import ladder as lad
 from sim.model import CooperationModel
 from sim.params import load_scenario
 from sim.professors import funded_posts
@@ -126,7 +127,7 @@ def test_firms_expect_the_pro_rated_co_funding():
     full = TieContext(**{k: np.array([v]) for k, v in base.items()})
     half = replace(full, payout=np.array([0.5]))
     t0 = replace(t, intern_subsidy=0.0)
-    gap = enterprise_payoff(JOINT_RD, full, t0) - enterprise_payoff(JOINT_RD, half, t0)
+    gap = enterprise_payoff(lad(JOINT_RD), full, t0) - enterprise_payoff(lad(JOINT_RD), half, t0)
     assert gap == pytest.approx(0.5 * 0.5 * t.rd_project_cost, rel=1e-9)
 
 

@@ -1,7 +1,9 @@
-"""Tie decisions (sim/ties.py): trust from experience."""
+"""Tie decisions (sim/ties.py): trust from experience, cooperation as a portfolio."""
 
+import numpy as np
 import pytest
 
+from sim.ladder import JOINT_RD, JOINT_TRAINING, TECH_SERVICE, bit, holds
 from sim.model import CooperationModel
 from sim.params import load_scenario
 from sim.ties import update_trust
@@ -66,3 +68,82 @@ def test_trust_no_longer_grows_on_ties_without_exchange(monkeypatch):
     assert sum(b.size for b, _ in seen) > 0, "the run must have idle ties"
     for before, after in seen:
         assert (after < before + 1e-12).all()
+
+
+# ------------------------------------------------------------ cooperation as a portfolio
+def _run(overrides, years=2, seed=3, patch=None):
+    scn = load_scenario("status_quo", {"run.years": years, **overrides})
+    m = CooperationModel(scn, seed=seed)
+    if patch is not None:
+        patch(m)
+    return m.run()
+
+
+def _holding(m, activity):
+    rows = m.ties.active_rows()
+    return rows[holds(m.ties.activities[rows], activity)]
+
+
+def test_capable_pairs_reach_rd_without_apprenticeship():
+    """R&D needs capability and trust, not a past apprenticeship: a capable firm and college
+    open a tie with R&D directly when R&D pays and the trust it needs is that of a new tie."""
+    m = _run({"rd_trust_needed": 0.1, "initial_trust": 0.1, "rd_value": 5000.0}, years=1)
+    rd = _holding(m, JOINT_RD)
+    assert rd.size > 0
+    no_training = rd[~holds(m.ties.activities[rd], JOINT_TRAINING)]
+    assert no_training.size > 0
+    direct = m.ties.activities[m.ties.active_rows()] == bit(JOINT_RD)
+    assert direct.any()  # opened with R&D alone
+    # Capable pairs (capability drifts with teaching after entry, so most, not all).
+    ctx = m.tie_context(m.ties.college[rd], m.ties.firm[rd])
+    assert np.mean(ctx.capability >= m.params.behaviour.rd_capability_threshold) > 0.8
+    assert (m.ties.rung[rd] == JOINT_RD).all()  # the rung reporter: deepest activity
+
+
+def test_rd_and_service_impossible_without_capability(monkeypatch):
+    import sim.ties
+
+    monkeypatch.setattr(sim.ties, "capability_match", lambda c, a: np.zeros(np.shape(a)))
+    m = _run({"rd_trust_needed": 0.0, "service_trust_needed": 0.0, "rd_value": 5000.0,
+              "service_value": 2000.0, "rd_capability_threshold": 0.01,
+              "service_capability_threshold": 0.01}, years=2)
+    assert _holding(m, JOINT_RD).size == 0
+    assert _holding(m, TECH_SERVICE).size == 0
+    assert m.ties.active_rows().size > 0
+
+
+def _service_everywhere(m):
+    rows = m.ties.active_rows()
+    m.ties.set_activities(rows, m.ties.activities[rows] | bit(TECH_SERVICE))
+
+
+def test_entering_and_leaving_follow_the_activitys_own_payoff():
+    sharp = {"choice_intensity": 1.0, "service_trust_needed": 0.0,
+             "service_capability_threshold": 0.0, "review_rate": 4.0}
+    pays = _run({**sharp, "service_value": 2000.0, "service_fee": 10.0})
+    loses = _run({**sharp, "service_value": 10.0, "service_fee": 1000.0})
+    assert _holding(pays, TECH_SERVICE).size > 10
+    assert _holding(loses, TECH_SERVICE).size == 0  # never entered at a sure loss
+    # Ties made to hold service leave it when it loses money, keep it when it pays.
+    kept = _run({**sharp, "service_value": 2000.0, "service_fee": 10.0},
+                patch=_service_everywhere)
+    left = _run({**sharp, "service_value": 10.0, "service_fee": 1000.0},
+                patch=_service_everywhere)
+    share_left = _holding(left, TECH_SERVICE).size / left.ties.active_rows().size
+    assert share_left < 0.02  # a review at 4 a year leaves few ties unreviewed in 2 years
+    share_kept = _holding(kept, TECH_SERVICE).size / kept.ties.active_rows().size
+    assert share_kept > 0.5
+
+
+def test_service_income_is_research_and_service_funding():
+    """Technical-service fees flow into colleges' research and social-service funding."""
+    base = {"service_trust_needed": 0.0, "service_capability_threshold": 0.0,
+            "service_value": 2000.0, "service_fee": 1000.0, "choice_intensity": 1.0}
+    m = _run(base, years=2)
+    n_service = np.bincount(m.ties.college[_holding(m, TECH_SERVICE)],
+                            minlength=m.colleges.n)
+    assert n_service.sum() > 0
+    assert (m.colleges.service_income[n_service > 0] > 0).all()
+    none = _run({**base, "service_value": 10.0}, years=2)
+    assert (m.colleges.research_funding().sum()
+            > none.colleges.research_funding().sum() + 1.0)

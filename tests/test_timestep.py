@@ -3,13 +3,14 @@
 Every event has an annual rate and a per-step probability ``1 - exp(-rate * dt)``; learning
 is the exact solution over a step. So the year-end outputs of 12 and 2 steps a year agree:
 for each output, the 90% interval of the paired difference (same seeds, >= 30 of them) lies
-within +-10% of the 2-step value or +-0.02, whichever is wider.
+within +-10% of the 2-step value or +-0.02 (2 for counts per 100 firms), whichever is wider.
 
-Joint R&D ties are rare events (a handful of ties among a region's firms): at 30 seeds the
-replicate noise of their counts (per 100 firms, and by size class) is wider than that
-tolerance, so for them the test can only show that no difference exceeds the tolerance
-beyond replicate noise (the interval reaches into the tolerance band). They are listed in
-``UNDERPOWERED``; the strict equivalence holds for every other output.
+R&D ties by size class are rare events (17-43 firm agents per class in a run): at 30 seeds the
+replicate noise of their counts per 100 firms of a class (about +-1.2 medium, +-4.4 large) is
+wider than that tolerance, so for them the test can only show that no difference exceeds the
+tolerance beyond replicate noise (the interval reaches into the tolerance band). They are
+listed in ``UNDERPOWERED``; the strict equivalence holds for every other output, the pooled
+``joint_rd_per_100_firms`` included.
 """
 
 import math
@@ -24,7 +25,9 @@ from sim.run import simulate
 
 SEEDS = range(100, 130)
 EXCLUDED: dict[str, str] = {}  # output -> why it may depend on the step (none today)
-UNDERPOWERED = {o for o in OUTPUTS if o.startswith(("joint_rd_per_100", "rd_ties_per_100"))}
+UNDERPOWERED = {f"rd_ties_per_100_firms_{c}" for c in ("micro", "small", "medium", "large")}
+PER_100_FLOOR = 2.0
+"""The +-0.02 floor of a share, expressed for outputs counted per 100 firms."""
 Z90 = 1.6449
 
 
@@ -62,7 +65,8 @@ def test_year_end_outputs_agree_at_12_and_2_steps_a_year():
         assert len(pairs) >= 25, f"{out}: too few defined pairs"
         d = pairs[:, 1] - pairs[:, 0]
         half = Z90 * d.std(ddof=1) / math.sqrt(d.size)
-        tol = max(0.1 * abs(pairs[:, 0].mean()), 0.02)
+        floor = PER_100_FLOOR if "per_100_firms" in out else 0.02
+        tol = max(0.1 * abs(pairs[:, 0].mean()), floor)
         strict = out not in UNDERPOWERED
         if strict and (d.mean() - half < -tol or d.mean() + half > tol):
             failures.append(f"{out}: 12-2 = {d.mean():+.3f} +- {half:.3f}, tolerance {tol:.3f}")

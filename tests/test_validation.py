@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sim.decisions import stationary_ties
-from sim.ladder import PayoffTerms, enterprise_payoff
+from sim.ladder import PayoffTerms, enterprise_payoff, ladder
 from sim.model import CooperationModel
 from sim.params import load_scenario
 from sim.run import simulate
@@ -86,7 +86,7 @@ def test_subsidy_lowers_firms_net_cost_of_the_same_interns():
     rows = m.ties.active_rows()
     ctx = m.tie_context(m.ties.college[rows], m.ties.firm[rows])
     richer = PayoffTerms.from_scenario(base.with_overrides({"intern_subsidy": 6.0}))
-    gain = enterprise_payoff(0, ctx, richer) - enterprise_payoff(0, ctx, m.terms)
+    gain = enterprise_payoff(ladder(0), ctx, richer) - enterprise_payoff(ladder(0), ctx, m.terms)
     interns = ctx.slots * ctx.fill
     assert gain == pytest.approx((6.0 - base.policy.intern_subsidy) * interns * ctx.payout)
     assert (gain > 0).all()
@@ -192,6 +192,7 @@ HOMOGENEOUS = {
     "economy.recruit_value": 0.0, "economy.public_budget": 100000.0,
     "policy.industry_professor_quota": 0.0, "policy.major_adjustment_rate": 0.0,
     "policy.intern_subsidy": 3.0, "run.years": 40,
+    "behaviour.rd_trust_needed": 0.9, "behaviour.service_trust_needed": 0.9,
 }
 
 
@@ -207,8 +208,10 @@ def test_decision_core_converges_to_its_analytic_fixed_point():
     search = e.search_cost * (1.0 - p.consortium_strength)
     logistic = lambda x: 1.0 / (1.0 + math.exp(-x))  # noqa: E731
     accept = logistic(beta * u_college) * logistic(beta * (u_firm - search))
-    # Reviews that keep a tie change nothing: ties end at review_rate x P(end) a year.
-    end = 1.0 - math.exp(-b.review_rate * logistic(-beta * u_firm) * dt)
+    # Reviews that keep a tie change nothing: each side ends a tie at review_rate x P(end)
+    # a year (binary logit of keeping an internship-only tie against ending it).
+    end = 1.0 - math.exp(-b.review_rate * (logistic(-beta * u_firm) + logistic(-beta * u_college))
+                         * dt)
     expected = stationary_ties(b.contacts_per_college * dt, accept, end)
     burn_in = 20
     means = []
