@@ -26,6 +26,10 @@ VERSIONS = ("1", "2")
 
 COLUMN_CHANGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "2": MappingProxyType({
+        "share_joint_rd": "share of active ties whose deepest activity is joint R&D or "
+                          "technical service (version 1: joint R&D on a sequential ladder)",
+        "mean_rung": "mean deepest activity of active ties, technical service counting as "
+                     "joint R&D (version 1: mean rung of a sequential ladder)",
         "college_willingness": "share of feasible changes of a tie's activities the college "
                                "accepted (version 1: of feasible one-rung upgrades on a "
                                "sequential ladder)",
