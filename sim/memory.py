@@ -1,20 +1,20 @@
 """Memory a run needs, estimated from its world size, so that impossible worlds are refused.
 
 Every world size inside the declared bounds is valid, but not every one fits in a machine:
-5,000 colleges x 100,000 student agents x 500,000 enterprises would need about 250 GB. A run
+5,000 colleges x 100,000 student agents x 500,000 enterprises would need about 140 GB. A run
 (``ieisim run``) or a sweep (``ieisim sweep``, one run per worker at a time) whose estimate
 exceeds the machine's memory is refused in one line with the estimate, instead of failing
 with ``MemoryError`` (or being killed by the system) after minutes.
 
 The estimate is linear in the agent counts: the peak resident memory of one run process
 (interpreter and imports included) is ``BASE_BYTES`` plus bytes per student, teacher,
-enterprise and college agent. The coefficients were fitted (least squares, within 3% on all
-11 worlds measured) to ``resource.getrusage`` peaks of one-year status-quo runs of 6,000 to
-650,000 agents on 2026-12-02 (Python 3.12, model version 1). On model version 2 they give
-0.98-1.24 times the measured peak over the 9 worlds of ``benchmarks/bench_memory.py``
-(over-estimates, the safe side for a refusal); a least-squares refit on those 9 worlds
-identified the per-college cost poorly and failed the three-world check, so the version-1
-fit stays until a refit over more worlds; the test
+enterprise and college agent. For model version 2 (students as arrays) the coefficients come
+from the VmHWM peaks of one-year status-quo runs measured on 2026-12-02 (Python 3.12) with
+``benchmarks/bench_memory.py``: bytes per student and per college from the growth of the
+worlds with 135,000 students and with 150 colleges x 10,000 firms (a least-squares fit over
+the benchmark's 9 worlds put almost all of the second world's growth on its 150 colleges and
+over-estimated it by 60%), per enterprise from the 100,000-firm world, per teacher from the
+fit. The test
 ``tests/test_memory.py`` checks the estimate against measured peaks at three world sizes.
 Refit them (``benchmarks/bench_memory.py``) when the model's state changes.
 """
@@ -27,15 +27,15 @@ from typing import Any, Mapping
 
 from sim.errors import UsageError
 
-BASE_BYTES = 182_900_000
+BASE_BYTES = 182_000_000
 """Peak of a run process with an empty world: Python, numpy, pandas, Mesa and the model (B)."""
-BYTES_PER_STUDENT = 503
+BYTES_PER_STUDENT = 274
 """Memory per student agent (B)."""
-BYTES_PER_TEACHER = 488
+BYTES_PER_TEACHER = 598
 """Memory per teacher agent (B)."""
-BYTES_PER_ENTERPRISE = 920
+BYTES_PER_ENTERPRISE = 940
 """Memory per enterprise agent, its ties included (B)."""
-BYTES_PER_COLLEGE = 33_800
+BYTES_PER_COLLEGE = 5_000
 """Memory per college agent with its per-college tables (B)."""
 MACHINE_SHARE = 0.9
 """Share of the machine's memory a sweep or run may plan to use (the rest: system, parent)."""
