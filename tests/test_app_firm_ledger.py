@@ -16,7 +16,7 @@ from sim.app.firm_ledger import (
     typical_firm,
 )
 from sim.app.session import ClassroomSession
-from sim.ladder import RUNGS, enterprise_payoff
+from sim.ladder import RUNGS, enterprise_payoff, ladder
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def test_items_add_up_to_the_models_payoff(model):
         rungs = np.arange(len(RUNGS))
         college = partner_college(model, firm)
         ctx = model.tie_context(np.full(4, college), np.full(4, firm))
-        np.testing.assert_allclose(ledger.net, enterprise_payoff(rungs, ctx, model.terms))
+        np.testing.assert_allclose(ledger.net, enterprise_payoff(ladder(rungs), ctx, model.terms))
     sizes = [model.firms.employees[typical_firm(model, s)] for s in SIZE_CLASSES]
     assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
 

@@ -26,7 +26,8 @@ from sim.version import (
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"name": "tiny", "scenario": "classroom", "design": "lhs", "lhs": {"samples": 2},
-        "replicates": 1, "years": 1, "seed": 3, "outputs": ["mean_rung", "public_cost"],
+        "replicates": 1, "years": 1, "seed": 3,
+        "outputs": ["enterprise_participation", "public_cost"],
         "factors": {"tax_credit": {}}}
 
 
@@ -62,7 +63,7 @@ def test_version_two_and_legacy_default():
 def test_changed_columns_between_versions():
     assert changed_columns("2") == {}
     assert set(changed_columns("1")) == set(COLUMN_CHANGES["2"])
-    assert "public_cost" in changed_columns("1") and "mean_rung" not in changed_columns("1")
+    assert "public_cost" in changed_columns("1") and "n_ties" not in changed_columns("1")
 
 
 def test_sweep_and_run_manifests_carry_the_version(sweep, tmp_path):
@@ -91,7 +92,7 @@ def test_resume_across_versions_is_refused_in_one_line(sweep, tmp_path, stored):
         run_sweep(TINY, old, workers=1, quiet=True)
     exp = tmp_path / "tiny.toml"
     exp.write_text('name = "tiny"\nscenario = "classroom"\ndesign = "lhs"\nreplicates = 1\n'
-                   'years = 1\nseed = 3\noutputs = ["mean_rung", "public_cost"]\n'
+                   'years = 1\nseed = 3\noutputs = ["enterprise_participation", "public_cost"]\n'
                    '[lhs]\nsamples = 2\n[factors]\ntax_credit = {}\n')
     res = _cli("sweep", exp, "--out", old, "--quiet", "--workers", "1")
     assert res.returncode == 2
@@ -114,7 +115,7 @@ def test_rerun_across_versions_is_refused(sweep, tmp_path):
 
 
 def _old_cooperation_sweep(folder: Path) -> Path:
-    outputs = {"mean_rung": lambda x, t: x["a"] + 0.1 * x["b"],
+    outputs = {"enterprise_participation": lambda x, t: x["a"] + 0.1 * x["b"],
                "public_cost": lambda x, t: 2 * x["b"],
                "college_willingness": lambda x, t: x["a"]}
     write_sweep(folder, "lhs", [factor("a"), factor("b")], outputs, n=60, replicates=2,
@@ -129,8 +130,8 @@ def _old_cooperation_sweep(folder: Path) -> Path:
 def test_analyze_an_older_sweep_skips_columns_whose_meaning_changed(tmp_path):
     folder = _old_cooperation_sweep(tmp_path / "v1")
     result = analyze(folder, methods=["spearman"])
-    assert result.outputs == ["mean_rung"]
-    assert set(result.sensitivity["output"]) == {"mean_rung"}
+    assert result.outputs == ["enterprise_participation"]
+    assert set(result.sensitivity["output"]) == {"enterprise_participation"}
     assert result.info["model_version"] == "1"
     assert result.info["skipped_outputs"] == ["college_willingness", "public_cost"]
     assert any("college_willingness, public_cost" in n for n in result.info["notes"])
@@ -146,7 +147,7 @@ def test_analyze_a_current_sweep_keeps_every_column(tmp_path):
     folder = _old_cooperation_sweep(tmp_path / "v2")
     _set_version(folder, MODEL_VERSION)
     result = analyze(folder, methods=["spearman"])
-    assert set(result.outputs) == {"mean_rung", "public_cost"}  # the default outputs
+    assert set(result.outputs) == {"enterprise_participation", "public_cost"}  # the default outputs
     assert "skipped_outputs" not in result.info
 
 

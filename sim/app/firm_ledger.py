@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.ladder import RUNGS, PayoffTerms, enterprise_payoff
+from sim.ladder import RUNGS, PayoffTerms, enterprise_payoff, ladder
 from sim.model import CooperationModel
 
 SIZE_CLASSES = ("small", "medium", "large")
@@ -73,7 +73,7 @@ def firm_ledger(model: CooperationModel, firm: int, terms: PayoffTerms | None = 
     """
     terms = terms or model.terms
     college = partner_college(model, firm) if college is None else college
-    rungs = np.arange(len(RUNGS))
+    rungs = ladder(np.arange(len(RUNGS)))  # the portfolio of each rung: its activities so far
     ctx = model.tie_context(np.full(rungs.size, college), np.full(rungs.size, firm))
     full = _payoff(rungs, ctx, terms)
     no_poaching = dataclasses.replace(ctx, retention=np.ones_like(ctx.retention))
