@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 import typer
 
@@ -70,6 +72,27 @@ def mark_started() -> None:
         Path(path).touch()
 
 
+@contextmanager
+def ctrl_c_recorded() -> Iterator[list[int]]:
+    """Ctrl-C raises KeyboardInterrupt in the block and is also recorded in the yielded list.
+
+    Python drops an exception raised inside a finalizer (``__del__``, a weakref callback), so
+    a Ctrl-C that lands there would be lost and the run would go on; the record lets the
+    caller stop all the same. The handler is set explicitly, whatever an import changed.
+    """
+    seen: list[int] = []
+
+    def handler(signum, frame):
+        seen.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield seen
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @app.command()
 def run(
     scenario: Optional[str] = typer.Argument(None, help="Scenario name or TOML path "
@@ -100,8 +123,11 @@ def run(
         out = results_path(f"run-{scn.name}-{scn.run.seed}")
     check_out_path(out)  # system folders (/proc, /sys, /dev), read-only folders
     check_output(out, RUN, overwrite)  # before the run: a refusal costs nothing
-    mark_started()
-    result = run_scenario(scn)
+    with ctrl_c_recorded() as ctrl_c:
+        mark_started()
+        result = run_scenario(scn)
+    if ctrl_c:  # a Ctrl-C that a finalizer swallowed during the run still stops it
+        raise KeyboardInterrupt
     write_run(result, out, overwrite=overwrite)
     if not quiet:
         print_summary(result)

@@ -290,3 +290,30 @@ def test_a_signal_during_a_run_exits_with_its_code_and_writes_nothing(tmp_path, 
     assert exc.value.code == code
     assert capsys.readouterr().err.strip() == message
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the lost one
+def test_a_ctrl_c_lost_in_a_finalizer_still_stops_the_run(tmp_path, monkeypatch, capsys):
+    # Python drops an exception raised in __del__; the CLI's record of Ctrl-C stops the run
+    import gc
+    import signal
+
+    import sim.run
+    from sim.cli import main
+
+    class Finalizer:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGINT)
+            signal.sigtimedwait([], 0)  # the handler runs here, inside the finalizer
+
+    def run_with_a_lost_ctrl_c(scenario, *args, **kwargs):
+        Finalizer()
+        gc.collect()
+        return None  # the run "finished": only the record knows about the Ctrl-C
+
+    monkeypatch.setattr(sim.run, "run_scenario", run_with_a_lost_ctrl_c)
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "classroom", "--quiet", "--out", str(tmp_path / "r")])
+    assert exc.value.code == 130
+    assert capsys.readouterr().err.strip().endswith("error: interrupted")
+    assert list(tmp_path.iterdir()) == []
