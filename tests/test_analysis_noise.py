@@ -11,6 +11,7 @@ from analysis_sweeps import write_model_sweep
 
 from sim.analysis import analyze, noise
 from sim.analysis.report import render, summary
+from sim.metrics import OUTPUT_INFO
 from sim.testmodels import KNOWN_EFFECT, NO_EFFECT, SYNTHETIC_FACTORS, SyntheticPolicyModel
 
 OUTCOME = "joint_rd_per_100_firms"
@@ -62,8 +63,8 @@ def test_zero_inflated_grid_with_few_replicates_makes_no_directional_claim(tmp_p
     block = summary(result).split(f"`{OUTCOME}`")[1].split("\n")[0]
     if nc["suppress_claims"]:
         assert "no ranking or direction is claimed" in block
-        assert "raises it" not in text.split("## Joint R&D")[1].split("##")[0].replace(
-            "withheld", "")
+        section = text.split(f"## {OUTPUT_INFO[OUTCOME][0]}")[1].split("##")[0]
+        assert "raises it" not in section.replace("withheld", "")
     else:
         assert "Could not be checked against noise" in block
 
@@ -73,7 +74,7 @@ def test_noise_dominated_means_withhold_directions(tmp_path):
     result = analyze(folder, outputs=[OUTCOME])
     nc = result.info["outputs"][OUTCOME]["noise_check"]
     assert nc["checked"] and nc["suppress_claims"]
-    section = render(result).split("## Joint R&D")[1].split("\n## ")[0]
+    section = render(result).split(f"## {OUTPUT_INFO[OUTCOME][0]}")[1].split("\n## ")[0]
     assert "withheld: noise dominates the means" in section
     assert "raises it" not in section and "lowers it" not in section
     assert "no ranking or direction is claimed" in summary(result)

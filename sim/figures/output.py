@@ -67,7 +67,10 @@ def write_index(records: list[FigureRecord], out_dir: Path, heading: str, about:
         files = ", ".join(f"[{f.rsplit('.', 1)[1]}]({f})" for f in r.files())
         lines.append(f"| `{r.name}` ({files}) | {r.title} | {r.source} |")
     # what 'ieisim figures' may replace: every file it wrote here (figures, data, tables)
-    written = " ".join(sorted(p.name for p in Path(out_dir).iterdir() if p.name != "README.md"))
+    listed = [f for r in records for f in r.files()]
+    others = sorted(p.name for p in Path(out_dir).iterdir()
+                    if p.name not in listed and p.name != "README.md")
+    written = " ".join(listed + others)
     lines += ["", f"<!-- {FIGURES_RECORD} {written} -->"]
     path = Path(out_dir) / "README.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
