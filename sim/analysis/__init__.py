@@ -10,7 +10,7 @@ and ``report.md`` into the sweep folder. Modules: ``loading`` (sweep folder -> r
 ``scenarios`` (paired comparisons), ``robustness``, ``report``, ``writing``, ``cli``.
 """
 
-from importlib import import_module
+from sim.lazy import lazy_exports
 
 _EXPORTS = {
     "METHODS": "pipeline",
@@ -28,10 +28,4 @@ __all__ = ["COLUMNS", "METHODS", "METHODS_BY_DESIGN", "AnalysisResult", "analyze
            "write_analysis"]
 
 
-def __getattr__(name):
-    """Import a public name on first use (PEP 562)."""
-    if name in _EXPORTS:
-        value = getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -14,7 +14,7 @@ Modules: :mod:`~sim.experiment.spec` (experiment files), :mod:`~sim.experiment.d
 :mod:`~sim.experiment.cli`.
 """
 
-from importlib import import_module
+from sim.lazy import lazy_exports
 
 _EXPORTS = {
     "build_design": "design",
@@ -35,10 +35,4 @@ __all__ = ["Experiment", "SweepSummary", "build_design", "design_matrix", "load_
            "load_failures", "load_manifest", "load_results", "merge_sweeps", "run_sweep"]
 
 
-def __getattr__(name):
-    """Import a public name on first use (PEP 562)."""
-    if name in _EXPORTS:
-        value = getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)
