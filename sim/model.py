@@ -29,7 +29,7 @@ from typing import Any, Callable, Mapping
 import mesa
 import numpy as np
 
-from sim import budget, labour, learning, metrics, professors, ties
+from sim import budget, labour, learning, metrics, professors, ties, views
 from sim.budget import Ledger
 from sim.decisions import practice_reward
 from sim.ladder import CollegeTerms, PayoffTerms, TieContext
@@ -100,6 +100,9 @@ class CooperationModel(mesa.Model):
         upgrade_decisions: per side (``college``, ``enterprise``), one ``(accepted,
             feasible)`` pair of one-rung upgrades per step (revealed willingness).
         phase_seconds: wall-clock seconds spent in each phase so far (for benchmarks).
+        record_steps: ``None`` (record the reporters after every step) or a predicate of
+            the step number saying after which steps to record them (a sweep that keeps
+            some steps computes only those; reporters read the state and change nothing).
 
     """
 
@@ -118,6 +121,7 @@ class CooperationModel(mesa.Model):
         self.ledger = Ledger(params.economy.public_budget)
         self.records: list[dict[str, float]] = []
         self.phase_seconds = {ph.name: 0.0 for ph in PHASES}
+        self.record_steps: Callable[[int], bool] | None = None
         build_world(self)
         self.records.append(metrics.collect(self))  # step 0: the initial state
 
@@ -179,21 +183,38 @@ class CooperationModel(mesa.Model):
 
     @property
     def network(self):
-        """The networkx graph of the active ties (edges: rung, trust, age), synced when read."""
-        self.ties.sync_graph(self.graph)
-        return self.graph
+        """The networkx graph of the active ties (edges: rung, trust, age), made when read."""
+        return views.network(self)
 
     @property
     def agents(self):
-        """All Mesa agents; student views are created (or dropped) on this request."""
-        self.students.sync_views(self)
+        """All Mesa agents; the views of the rows are created (or dropped) on this request."""
+        views.sync_views(self)
         return super().agents
 
     @property
     def agents_by_type(self):
-        """Mesa agents by type; student views are created (or dropped) on this request."""
-        self.students.sync_views(self)
+        """Mesa agents by type; the views of the rows are created (or dropped) on this request."""
+        views.sync_views(self)
         return super().agents_by_type
+
+    @property
+    def enterprise_agents(self) -> list:
+        """Enterprise views, one per row of ``model.firms`` (made on first request)."""
+        views.sync_views(self)
+        return self._enterprise_views
+
+    @property
+    def college_agents(self) -> list:
+        """College views, one per row of ``model.colleges`` (made on first request)."""
+        views.sync_views(self)
+        return self._college_views
+
+    @property
+    def teacher_agents(self) -> list:
+        """Teacher views, one per row of ``model.teachers`` (made on request)."""
+        views.sync_views(self)
+        return self._teacher_views
 
     def highest_rung_of_firms(self) -> np.ndarray:
         """Highest active rung of each enterprise (-1 without an active tie)."""
@@ -241,4 +262,5 @@ class CooperationModel(mesa.Model):
                 self.phase_seconds[phase.name] += clock() - t0
         self.steps_done += 1
         self.year = self.steps_done * self.dt
-        self.records.append(metrics.collect(self))
+        if self.record_steps is None or self.record_steps(self.steps_done):
+            self.records.append(metrics.collect(self))

@@ -11,7 +11,10 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from sim.ladder import INTERNSHIP, bit, deepest
+from sim.ladder import INTERNSHIP, N_ACTIVITIES, bit, deepest
+
+RUNG_OF_PORTFOLIO = deepest(np.arange(1 << N_ACTIVITIES))
+"""Rung of every portfolio (indexed by its bit mask): :func:`sim.ladder.deepest`, tabulated."""
 
 
 def college_node(i: int) -> tuple[str, int]:
@@ -82,7 +85,7 @@ class TieTable:
             self._index[(int(college), int(firm))] = k
             self.college[k], self.firm[k] = college, firm
         self.activities[k] = portfolio
-        self.rung[k] = int(deepest(portfolio))
+        self.rung[k] = RUNG_OF_PORTFOLIO[portfolio]
         self.trust[k] = trust
         self.age[k] = 0.0
         self.net[k] = 0.0
@@ -96,7 +99,7 @@ class TieTable:
         rows = np.asarray(rows, dtype=np.int64)
         portfolio = np.asarray(portfolio, dtype=np.int64)
         self.activities[rows] = portfolio
-        self.rung[rows] = deepest(portfolio)
+        self.rung[rows] = RUNG_OF_PORTFOLIO[portfolio]
         self.active[rows[portfolio == 0]] = False
 
     def partners_by_college(self, n_colleges: int) -> list[np.ndarray]:

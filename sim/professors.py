@@ -99,13 +99,11 @@ def hire_professors(model) -> int:
 
 
 def hire_professors_phase(model) -> None:
-    """Model phase: run the professor market and keep the Teacher views in step with it."""
-    from sim.agents import Teacher
+    """Model phase: run the professor market; teaching quality is recomputed if staff changed.
 
+    The Teacher views follow when read (:func:`sim.views.sync_views`).
+    """
     before = model.teachers.n
     hire_professors(model)
-    if model.teachers.n != before or len(model.teacher_agents) != model.teachers.n:
-        for agent in model.teacher_agents:
-            agent.remove()
-        model.teacher_agents = [Teacher(model, k) for k in range(model.teachers.n)]
+    if model.teachers.n != before:
         model.quality_cache = None

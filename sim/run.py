@@ -57,12 +57,11 @@ def simulate(scenario: Scenario | str | None = None, seed: int | None = None,
 
     scn = _prepare(scenario, seed, years)
     model = CooperationModel(scn)
+    last = int(round(scn.run.years * scn.run.steps_per_year))
+    if every > 1:  # reporters only at the steps kept (they read the state, change nothing)
+        model.record_steps = lambda step: step % every == 0 or step == last
     model.run()
-    ts = model.timeseries()
-    if every > 1:
-        keep = (ts["step"] % every == 0) | (ts.index == ts.index[-1])
-        ts = ts[keep].reset_index(drop=True)
-    return ts
+    return model.timeseries()
 
 
 @dataclass

@@ -10,25 +10,20 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from sim import labour, ties
 from sim.agents import (
-    College,
     CollegePopulation,
-    Enterprise,
     EnterprisePopulation,
     StudentPopulation,
-    Teacher,
     TeacherPopulation,
 )
-from sim.agents.college import TIERS
 from sim.budget import TaxCreditAccounts, education_surcharge_due
 from sim.decisions import poaching_hazard
 from sim.labour import draw_majors, entrants
-from sim.network import TieTable, college_node, enterprise_node
-from sim.sectors import N_SECTORS, SECTOR_NAMES
+from sim.network import TieTable
+from sim.sectors import N_SECTORS
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
@@ -50,18 +45,9 @@ def build_world(m: "CooperationModel") -> None:
     m.frontier = np.ones(N_SECTORS)
     m.sb_effect = np.zeros(p.world.n_cities)
     m.ties = TieTable(capacity=4 * p.world.n_colleges * max(p.behaviour.contacts_per_college, 4))
-    m.graph = nx.Graph()  # the view behind model.network, synced when read
-    m.graph.add_nodes_from(
-        (college_node(i), {"kind": "college", "city": int(m.colleges.city[i]),
-                           "tier": TIERS[m.colleges.tier[i]]})
-        for i in range(m.colleges.n))
-    m.graph.add_nodes_from(
-        (enterprise_node(j), {"kind": "enterprise", "city": int(m.firms.city[j]),
-                              "sector": SECTOR_NAMES[m.firms.sector[j]],
-                              "employees": int(m.firms.employees[j])})
-        for j in range(m.firms.n))
-    m.enterprise_agents = [Enterprise(m, j) for j in range(m.firms.n)]
-    m.college_agents = [College(m, i) for i in range(m.colleges.n)]
+    m.graph = None  # the view behind model.network, made when read (sim.views)
+    # Mesa agents (views of the rows) are made when read too (sim.views.sync_views).
+    m._enterprise_views = m._college_views = m._teacher_views = None
     # Students: fill every slot, cohorts spread over programme years.
     w = p.world
     m.students = StudentPopulation(w.n_colleges, w.students_per_college)
@@ -80,7 +66,6 @@ def build_world(m: "CooperationModel") -> None:
     m.firms.belief_retention = 1.0 - poaching_hazard(
         m.nontrain_share[m.firms.city, m.firms.sector], b.poach_base, b.poach_free_rider)
     m.teachers = TeacherPopulation(p, m.colleges, m.firms, rng)
-    m.teacher_agents = [Teacher(m, k) for k in range(m.teachers.n)]
     m.quality_cache = None
     m.upgrade_decisions = {"college": [], "enterprise": []}
     m.new_tie_rows = np.zeros(0, dtype=np.int64)  # ties started in this step (sim.ties)
