@@ -11,6 +11,14 @@ import sys
 from pathlib import Path
 
 BASELINE = Path(__file__).with_name("data") / "baseline.json"
+RUN_HASHES = Path(__file__).with_name("data") / "run_hashes.json"
+HASH_CASES = {  # name -> (scenario, seed, years): every table of these runs, hashed
+    "status_quo_1": ("status_quo", 1, 10),
+    "status_quo_2": ("status_quo", 2, 10),
+    "reform_package_3": ("reform_package", 3, 10),
+    "classroom_7": ("classroom", 7, 15),
+}
+RUN_TABLES = ("timeseries", "enterprises", "colleges", "ties")
 CASES = {  # name -> (scenario, seed, years)
     "status_quo": ("status_quo", 20251125, 10),
     "reform_package": ("reform_package", 20251125, 10),
@@ -29,6 +37,20 @@ def compute() -> dict:
     return out
 
 
+def run_hashes() -> dict:
+    """SHA-256 of each run table as ``ieisim run`` writes it (CSV), for each hash case."""
+    import hashlib
+
+    from sim.run import run_scenario
+
+    out = {}
+    for name, (scenario, seed, years) in HASH_CASES.items():
+        result = run_scenario(scenario, seed=seed, years=years)
+        out[name] = {t: hashlib.sha256(getattr(result, t).to_csv(index=False).encode())
+                     .hexdigest() for t in RUN_TABLES}
+    return out
+
+
 def main() -> int:
     """Write the baseline file and print what changed."""
     new = compute()
@@ -41,6 +63,8 @@ def main() -> int:
     BASELINE.parent.mkdir(parents=True, exist_ok=True)
     BASELINE.write_text(json.dumps(new, indent=2, sort_keys=True) + "\n")
     print(f"wrote {BASELINE}")
+    RUN_HASHES.write_text(json.dumps(run_hashes(), indent=2, sort_keys=True) + "\n")
+    print(f"wrote {RUN_HASHES}")
     return 0
 
 
