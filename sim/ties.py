@@ -36,6 +36,7 @@ from sim.ladder import (
     rd_size_factor,
 )
 from sim.learning import teaching_quality
+from sim.partner_search import search_partners
 from sim.sectors import N_SECTORS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -156,28 +157,10 @@ def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None
         counts = rng.poisson(b.contacts_per_college * m.dt, size=m.colleges.n)
     if not counts.any():
         return
-    pairs_c, pairs_f = [], []
     partners = m.ties.partners_by_college(m.colleges.n)
-    # Real firms an agent stands for, times how visible a firm's size makes it (sim.population).
-    visibility = m.firms.weight * m.firms.employees ** b.contact_size_elasticity
-    for i in range(m.colleges.n):
-        k = int(counts[i])
-        if k == 0:
-            continue
-        eligible = m.colleges.offers[i][m.firms.sector]
-        weight = np.where(m.firms.city == m.colleges.city[i], 1.0,
-                          1.0 - b.distance_penalty) * eligible * visibility
-        weight[partners[i]] = 0.0
-        n_pos = int(np.count_nonzero(weight))
-        if n_pos == 0:
-            continue
-        chosen = rng.choice(m.firms.n, size=min(k, n_pos), replace=False,
-                            p=weight / weight.sum())
-        pairs_c.extend([i] * chosen.size)
-        pairs_f.extend(chosen.tolist())
-    if not pairs_c:
+    cols, firms = search_partners(m, counts, partners, rng)  # (sim.partner_search)
+    if cols.size == 0:
         return
-    cols, firms = np.array(pairs_c), np.array(pairs_f)
     ctx = tie_context(m, cols, firms, extra_slots=True)
     pre = Prerequisites.from_scenario(p)
     trust = np.full(cols.size, float(b.initial_trust))
