@@ -67,8 +67,7 @@ def firm_cells(city: np.ndarray, sector: np.ndarray, visibility: np.ndarray,
     order = np.argsort(cell, kind="stable")
     start = np.searchsorted(cell[order], np.arange(n_cells + 1))
     vis = np.asarray(visibility, dtype=float)[order]
-    totals = np.add.reduceat(vis, start[:-1]) if vis.size else np.zeros(n_cells)
-    totals = np.where(start[1:] > start[:-1], totals, 0.0)  # reduceat repeats at empty cells
+    totals = np.bincount(cell, weights=np.asarray(visibility, dtype=float), minlength=n_cells)
     within = np.zeros(vis.size)
     for c in np.flatnonzero(totals > 0):
         seg = slice(start[c], start[c + 1])

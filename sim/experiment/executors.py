@@ -207,10 +207,17 @@ class ProcessExecutor:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+def import_modules(modules: tuple[str, ...]) -> None:
+    """Import ``modules`` (run on every Dask worker to preload the model)."""
+    for module in modules:
+        importlib.import_module(module)
+
+
 class DaskExecutor:
     """Batches on a Dask distributed cluster: an existing scheduler or a LocalCluster."""
 
-    def __init__(self, scheduler: str, workers: int, processes: bool = True):
+    def __init__(self, scheduler: str, workers: int, processes: bool = True,
+                 preload: tuple[str, ...] = ()):
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - a declared dependency
@@ -230,6 +237,8 @@ class DaskExecutor:
                 raise IeisimError(f"cannot connect to the Dask scheduler at {scheduler}: "
                                   f"{exc}") from None
             self.description = f"Dask scheduler {scheduler}"
+        if preload:  # every worker imports the model once, before the first batch arrives
+            self._client.run(import_modules, tuple(preload))
         nthreads = sum(self._client.nthreads().values()) or workers
         self.workers = nthreads
         self.slots = max(1, nthreads) * IN_FLIGHT_PER_WORKER
@@ -285,7 +294,7 @@ def make_executor(workers: int | None = None, scheduler: str | None = None,
     check_scheduler(scheduler)
     n = workers or default_workers()
     if scheduler is not None:
-        return DaskExecutor(scheduler, n, processes=dask_processes)
+        return DaskExecutor(scheduler, n, processes=dask_processes, preload=preload)
     if n == 1:
         return SerialExecutor()
     return ProcessExecutor(n, preload)

@@ -329,8 +329,8 @@ def finalize_manifest(folder: Path, record: dict[str, Any]) -> dict[str, Any]:
 
 def _preload(model: str) -> tuple[str, ...]:
     mods = ["sim.experiment.worker", "sim.experiment.models"]
-    if model == "cooperation":
-        mods.append("sim.run")
+    if model == "cooperation":  # sim.run imports the model lazily: preload it too (Mesa)
+        mods += ["sim.run", "sim.model"]
     return tuple(mods)
 
 

@@ -1,0 +1,111 @@
+"""Partner search over (city, sector) cells: the contact distribution of the pass over every
+firm, and year-10 outputs within declared margins of that version."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from partner_search_reference import OUTPUTS, REFERENCE, SEEDS, year10
+from scipy import stats
+
+from sim.model import CooperationModel
+from sim.params import load_scenario
+from sim.partner_search import exact_weights, firm_cells, search_partners
+
+MARGIN_STANDARD_ERRORS = 4.0
+"""Declared margin: a year-10 mean over the 20 seeds may move by at most this many standard
+errors of the difference of two 20-seed means (a new draw of the contacts stream is a new
+replicate, not a new behaviour)."""
+
+
+@pytest.fixture(scope="module")
+def model():
+    return CooperationModel(load_scenario("status_quo"), seed=1)
+
+
+def draw_many(m, counts, partners, n, seed=0):
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        out.append(search_partners(m, counts, partners, rng))
+    return out
+
+
+def test_single_contacts_follow_the_exact_weights_without_partners(model):
+    m = model
+    counts = np.zeros(m.colleges.n, dtype=int)
+    counts[1] = 1
+    partners = m.ties.partners_by_college(m.colleges.n)
+    hits = np.zeros(m.firms.n)
+    for cols, firms in draw_many(m, counts, partners, 8_000):
+        assert cols.tolist() == [1]
+        hits[firms] += 1
+    w = exact_weights(m, 1, partners[1])
+    assert hits[w == 0].sum() == 0  # never a partner, never an ineligible sector
+    p = w[w > 0] / w.sum()
+    chi2 = ((hits[w > 0] - hits.sum() * p) ** 2 / (hits.sum() * p)).sum()
+    assert stats.chi2.sf(chi2, p.size - 1) > 1e-4
+
+
+def test_several_contacts_are_distinct_and_match_successive_sampling(model):
+    m = model
+    counts = np.zeros(m.colleges.n, dtype=int)
+    counts[[0, 2]] = 4
+    partners = m.ties.partners_by_college(m.colleges.n)
+    mine = np.zeros(m.firms.n)
+    for cols, firms in draw_many(m, counts, partners, 4_000, seed=1):
+        assert cols.tolist() == [0] * 4 + [2] * 4
+        assert len(set(firms[:4].tolist())) == 4 and len(set(firms[4:].tolist())) == 4
+        assert not np.isin(firms[:4], partners[0]).any()
+        mine[firms[:4]] += 1
+    # Inclusion frequencies against numpy's successive sampling over the exact weights.
+    w = exact_weights(m, 0, partners[0])
+    rng = np.random.default_rng(2)
+    ref = np.zeros(m.firms.n)
+    for _ in range(4_000):
+        ref[rng.choice(m.firms.n, size=4, replace=False, p=w / w.sum())] += 1
+    sd = np.sqrt((mine + ref) / 2 + 1.0)
+    assert np.abs(mine - ref).max() < 5 * sd.max()
+    assert np.corrcoef(mine, ref)[0, 1] > 0.97
+
+
+def test_a_college_with_almost_every_firm_as_partner_still_finds_the_rest(model):
+    m = model
+    w = exact_weights(m, 0, np.zeros(0, dtype=int))
+    reachable = np.flatnonzero(w > 0)
+    left = reachable[:3]
+    partners = [np.zeros(0, dtype=int)] * m.colleges.n
+    partners[0] = reachable[3:]  # all but three reachable firms already partners
+    counts = np.zeros(m.colleges.n, dtype=int)
+    counts[0] = 5
+    cols, firms = search_partners(m, counts, partners, np.random.default_rng(3))
+    assert sorted(firms.tolist()) == sorted(left.tolist())  # min(k, firms left), as before
+
+
+def test_cells_hold_every_firm_once_with_their_visibility():
+    city = np.array([2, 0, 2, 1, 0])
+    sector = np.array([1, 1, 1, 0, 1])
+    vis = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    cells = firm_cells(city, sector, vis, n_cities=3)
+    assert sorted(cells.order.tolist()) == list(range(5))
+    n_sec = cells.visibility.size // 3
+    assert cells.visibility[0 * n_sec + 1] == 7.0  # city 0, sector 1: firms 1 and 4
+    assert cells.visibility[2 * n_sec + 1] == 4.0
+    assert cells.visibility.sum() == vis.sum()
+    assert np.all(np.diff(cells.position_cdf) > 0)
+
+
+@pytest.mark.slow
+def test_year10_outputs_stay_within_declared_margins_of_the_previous_version():
+    ref = json.loads(REFERENCE.read_text())["values"]
+    new = {str(s): year10(s) for s in SEEDS}
+    moved = {}
+    for k in OUTPUTS:
+        a = np.array([ref[str(s)][k] for s in SEEDS])
+        b = np.array([new[str(s)][k] for s in SEEDS])
+        a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+        se = math.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)
+        if abs(b.mean() - a.mean()) > MARGIN_STANDARD_ERRORS * se + 1e-12:
+            moved[k] = (a.mean(), b.mean(), se)
+    assert not moved, f"year-10 means moved beyond the declared margin: {moved}"
