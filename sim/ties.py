@@ -190,9 +190,9 @@ def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None
 def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) -> np.ndarray:
     """Whether each (college, firm) pair has an industry professor from the firm."""
     t = m.teachers
-    hosts = set(zip(t.college[t.professor].tolist(), t.firm[t.professor].tolist(), strict=True))
-    return np.array([(int(c), int(f)) in hosts for c, f in zip(cols, firms, strict=True)],
-                    dtype=bool)
+    n = m.firms.n  # a (college, firm) pair as one integer
+    hosts = t.college[t.professor] * n + t.firm[t.professor]
+    return np.isin(np.asarray(cols, dtype=np.int64) * n + np.asarray(firms, dtype=np.int64), hosts)
 
 
 def change_ties(m: "CooperationModel") -> None:
