@@ -98,9 +98,22 @@ def rd_capability(m: "CooperationModel", cell: np.ndarray, size: int) -> np.ndar
     out = np.zeros(size)
     order = np.lexsort((score, cell))
     cells, starts, counts = np.unique(cell[order], return_index=True, return_counts=True)
-    for c, a, k in zip(cells, starts, counts, strict=True):
-        top = score[order[a + int(RD_TEAM_QUANTILE * k): a + k]]
-        out[c] = top.mean() if top.size else score[order[a:a + k]].mean()
+    # The team: the top of each cell's sorted scores (the whole cell if the top is empty).
+    lo = starts + (RD_TEAM_QUANTILE * counts).astype(np.int64)
+    hi = starts + counts
+    lo = np.where(hi > lo, lo, starts)
+    ranked = score[order]
+    # Short teams summed together, value by value in order as numpy's mean sums fewer than
+    # 8 values; longer ones one by one with mean (pairwise sums): every value the same.
+    n_team = hi - lo
+    short = n_team < 8
+    total = ranked[lo]
+    for j in range(1, 8):
+        more = short & (n_team > j)
+        total[more] += ranked[lo[more] + j]
+    out[cells[short]] = total[short] / n_team[short]
+    for c, a, b in zip(cells[~short], lo[~short], hi[~short], strict=True):
+        out[c] = ranked[a:b].mean()
     return out
 
 
