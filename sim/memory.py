@@ -14,7 +14,9 @@ from the VmHWM peaks of one-year status-quo runs measured on 2026-12-02 (Python 
 worlds with 135,000 students and with 150 colleges x 10,000 firms (a least-squares fit over
 the benchmark's 9 worlds put almost all of the second world's growth on its 150 colleges and
 over-estimated it by 60%), per enterprise from the 100,000-firm world, per teacher from the
-fit. The test
+fit. On 2026-12-02 (Mesa agents and the networkx graph made only when read, sim/views.py)
+the bytes per teacher and per enterprise were refitted with the same benchmark (least squares
+over its 9 worlds: 250 and 253 B; the others unchanged). The test
 ``tests/test_memory.py`` checks the estimate against measured peaks at three world sizes.
 Refit them (``benchmarks/bench_memory.py``) when the model's state changes.
 """
@@ -31,10 +33,11 @@ BASE_BYTES = 182_000_000
 """Peak of a run process with an empty world: Python, numpy, pandas, Mesa and the model (B)."""
 BYTES_PER_STUDENT = 274
 """Memory per student agent (B)."""
-BYTES_PER_TEACHER = 598
-"""Memory per teacher agent (B)."""
-BYTES_PER_ENTERPRISE = 940
-"""Memory per enterprise agent, its ties included (B)."""
+BYTES_PER_TEACHER = 250
+"""Memory per teacher agent (B); refitted 2026-12-02 when Mesa views became on demand."""
+BYTES_PER_ENTERPRISE = 253
+"""Memory per enterprise agent, its ties included (B); refitted 2026-12-02 (no Mesa agent or
+networkx node per firm in a headless run: 940 B before)."""
 BYTES_PER_COLLEGE = 5_000
 """Memory per college agent with its per-college tables (B)."""
 MACHINE_SHARE = 0.9
