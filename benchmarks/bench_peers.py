@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this tree's sim, in the contenders' processes too
 TAX_CREDIT = (0.0, 0.25, 0.5)
 INTERN_SUBSIDY = (0.0, 4.0)
 MASTER_SEED = 4242
@@ -86,15 +87,6 @@ def contender(name: str, years: int, replicates: int, out: Path) -> None:
     """Run the contender ``name`` (in this process and its workers); write its outputs."""
     todo = runs(replicates)
     results: dict[str, dict] = {}
-    if name in ("ieisim", "dask"):
-        toml = out.with_suffix(".toml")
-        toml.write_text(experiment_toml(years, replicates))
-        cmd = [sys.executable, "-m", "sim", "sweep", str(toml), "--out",
-               str(out.with_suffix(".sweep")), "--workers", str(WORKERS), "--quiet"]
-        if name == "dask":
-            cmd += ["--scheduler", "local"]
-        subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-        return  # outputs read by the parent from the results folder (not timed)
     if name == "bare":
         import concurrent.futures as cf
 
@@ -216,10 +208,18 @@ def same(a: dict, b: dict) -> bool:
 def timed_contender(name: str, years: int, replicates: int, tmp: Path, rep: int) -> dict:
     """Run one contender in a fresh process: wall and CPU seconds (its process tree)."""
     out = tmp / f"{name}-{rep}.json"
+    if name in ("ieisim", "dask"):  # the CLI itself, as a user types it
+        toml = out.with_suffix(".toml")
+        toml.write_text(experiment_toml(years, replicates))
+        cmd = [sys.executable, "-m", "sim", "sweep", str(toml), "--out",
+               str(out.with_suffix(".sweep")), "--workers", str(WORKERS), "--quiet"]
+        cmd += ["--scheduler", "local"] if name == "dask" else []
+    else:
+        cmd = [sys.executable, __file__, "--contender", name, "--years", str(years),
+               "--replicates", str(replicates), "--out", str(out)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, __file__, "--contender", name, "--years", str(years),
-                    "--replicates", str(replicates), "--out", str(out)], check=True, cwd=ROOT,
+    subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
                    env={**os.environ, "TQDM_DISABLE": "1"})  # no progress bars
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -239,7 +239,6 @@ def main() -> int:
     ap.add_argument("--contender", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT))
     if args.contender:
         contender(args.contender, args.years, args.replicates, Path(args.out))
         return 0
