@@ -35,8 +35,9 @@ def main() -> int:
     import sim
 
     rows = {str(s): year10(s) for s in SEEDS}
-    REFERENCE.write_text(json.dumps({"tree": str(Path(sim.__file__).parent.parent),
-                                     "world": WORLD, "values": rows}, indent=1) + "\n")
+    tree = str(Path(sim.__file__).parent.parent)  # edit to name the version (commit) used
+    REFERENCE.write_text(json.dumps({"tree": tree, "world": WORLD, "values": rows}, indent=1)
+                         + "\n")
     print(f"wrote {REFERENCE}")
     return 0
 
