@@ -18,6 +18,7 @@ import pandas as pd
 
 from sim.analysis import (
     anova,
+    calibration_uncertainty,
     cost,
     direction,
     discovery,
@@ -435,6 +436,10 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
     }
     if have.partial:
         info_all["partial"] = have.to_dict()
+    calibration = calibration_uncertainty.analyse(sweep.runs, manifest, outputs, settings,
+                                                  ctx.baseline, ctx.scenarios)
+    if calibration is not None:  # the sweep drew calibrated parameters from a posterior
+        info_all["calibration_uncertainty"] = calibration
     if sweep.design == "scenarios":
         info_all["baseline"] = ctx.baseline
         info_all["scenarios"] = ctx.scenarios

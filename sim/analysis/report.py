@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis import cost, direction, discovery, methods, noise, sobol
+from sim.analysis import calibration_uncertainty, cost, direction, discovery, methods, noise, sobol
 
 TOP_INTERACTIONS = 3
 """Second-order pairs listed per output."""
@@ -677,6 +677,7 @@ def render(result) -> str:
         if rob:
             lines += rob + [""]
         lines += ["Diagnostics: " + " ".join(_diagnostics(output, oi, table)), ""]
+    lines += calibration_uncertainty.report_lines(info)
     if info["notes"]:
         lines += ["## Notes", ""] + [f"- {n}" for n in info["notes"]] + [""]
     return "\n".join(lines)
