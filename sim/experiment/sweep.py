@@ -425,9 +425,12 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
     check_out_path(folder)
     if dry_run:
         points = n_points(exp)
+        unc = exp.uncertainty
+        crossed = (f" ({unc['draws']} posterior draws x {unc['seeds_per_draw']} seeds)"
+                   if unc else "")
         echo(f"experiment {exp.name}: {exp.model} model, {exp.design} design, "
-             f"{points:,} points x {exp.replicates} replicates = {points * exp.replicates:,} "
-             f"runs (--max-runs {max_runs:,})")
+             f"{points:,} points x {exp.replicates} replicates{crossed} = "
+             f"{points * exp.replicates:,} runs (--max-runs {max_runs:,})")
     plan = make_plan(exp, shard_t, runner, max_runs)
     if exp.model == "cooperation" and scheduler is None:
         check_sweep_memory(exp, min(workers or default_workers(), max(1, len(plan.run_ids))))
