@@ -313,6 +313,8 @@ def report_lines(info: Mapping[str, Any]) -> list[str]:
                 continue
             few = few or r["draws"] < FEW_DRAWS
             verdict = ("yes (p = " + _g(r["p_value"]) + ")" if r["calibration_detected"]
+                       else "no: the effect does not vary" if r["noise_var"] == 0
+                       and r["calibration_var"] == 0
                        else "no: not distinguishable from noise")
             lines.append(
                 f"| `{name}` | {_g(r['mean'])} [{_g(r['conf_low'])}, {_g(r['conf_high'])}] | "
@@ -348,4 +350,26 @@ def report_lines(info: Mapping[str, Any]) -> list[str]:
         if few:
             lines += [f"Fewer than {FEW_DRAWS} complete draws: the intervals rest on few "
                       "draws.", ""]
+    return lines
+
+
+def summary_lines(info: Mapping[str, Any]) -> list[str]:
+    """One line per output for the report's summary (and the terminal); empty without one."""
+    cu = info.get("calibration_uncertainty")
+    if not cu or not cu.get("outputs"):
+        return []
+    lines = [f"Calibration uncertainty ({cu['draws']} posterior draws x "
+             f"{cu['seeds_per_draw']} seeds; details in report.md):", ""]
+    for output, block in cu["outputs"].items():
+        moved = [n for n, r in block["effects"].items() if r["calibration_detected"]]
+        what = (f"moves {', '.join(f'`{n}`' for n in moved)} beyond replicate noise" if moved
+                else "moves no effect beyond replicate noise")
+        rk = block.get("ranking")
+        rank = ""
+        if rk:
+            rank = ("; the ranking of effects changes across the posterior" if
+                    rk["verdict"] == "changes" else
+                    f"; the ranking is not shown to depend on it ({_pct(rk['same_top_share'])} "
+                    "of draws agree on the first)")
+        lines.append(f"- `{output}`: {what}{rank}.")
     return lines

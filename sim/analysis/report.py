@@ -607,9 +607,11 @@ def summary(result) -> str:
     The factors (or scenarios) with an effect distinguishable from replicate noise, strongest
     first, with their direction, after the study's setting.
     """
+    calibration = calibration_uncertainty.summary_lines(result.info)
     return "\n".join(["## Summary", "", methods.setting(result.info), "",
                       "Effects distinguishable from replicate noise, strongest first "
-                      "(details in report.md):", ""] + _findings(result))
+                      "(details in report.md):", ""] + _findings(result)
+                     + ([""] + calibration if calibration else []))
 
 
 def _partial(info: dict[str, Any]) -> list[str]:
