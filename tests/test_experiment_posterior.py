@@ -171,6 +171,10 @@ def _bad_posteriors(tmp_path: Path) -> dict[str, tuple[dict, str]]:
     cases["one seed"] = (_exp(good, replicates=1), "replicates = 1: with [uncertainty]")
     cases["unknown key"] = (_exp(good, uncertainty={"posterior": str(good), "drawz": 20}),
                             "unknown key 'drawz'")
+    cases["test function"] = ({"name": "i", "model": "ishigami", "design": "lhs",
+                               "lhs": {"samples": 4}, "replicates": 2, "factors": {"x1": {}},
+                               "uncertainty": {"posterior": str(good)}},
+                              "needs model = 'cooperation'")
     return cases
 
 
@@ -214,3 +218,31 @@ def test_cli_refuses_a_bad_posterior_with_exit_2_and_writes_nothing(tmp_path):
     assert "model version '0'" in res.stderr and "Traceback" not in res.stderr
     assert not out.exists()
     assert json.loads((post / "calibration.json").read_text())["model_version"] == "0"
+
+
+def test_cooperation_runs_use_their_draw_and_rerun_to_the_same_rows(tmp_path, monkeypatch):
+    from sim.experiment import models
+    from sim.experiment.rerun import rerun
+
+    post = write_posterior(tmp_path / "p", {"trust_step": [0.1, 0.45]}, [0.5, 0.5])
+    seen = []
+    real = models.cooperation_scenario
+
+    def spy(ctx, scenario, values):
+        scn = real(ctx, scenario, values)
+        seen.append((values["trust_step"], scn["trust_step"]))
+        return scn
+
+    monkeypatch.setattr(models, "cooperation_scenario", spy)
+    exp = {"name": "coop", "design": "grid", "replicates": 2, "years": 1, "seed": 3,
+           "outputs": ["mean_rung", "public_cost"], "fixed": {"n_enterprises": 40},
+           "factors": {"tax_credit": {"values": [0.3]}},
+           "uncertainty": {"posterior": str(post), "draws": 2, "allow_few": True}}
+    out = tmp_path / "coop"
+    s = run_sweep(exp, out, workers=1, quiet=True)
+    assert s.done == 4 and s.failed == 0
+    unc = load_manifest(out)["experiment"]["uncertainty"]
+    assert [v for v, _ in seen] == [unc["values"][r // 2]["trust_step"] for r in range(4)]
+    assert all(a == b for a, b in seen)  # the model ran with the drawn value
+    again = rerun(out, 3)
+    assert again.task.draw == 1 and again.identical

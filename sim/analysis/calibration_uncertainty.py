@@ -291,7 +291,8 @@ def report_lines(info: Mapping[str, Any]) -> list[str]:
     conf = info.get("settings", {}).get("conf_level", 0.95)
     lines = ["## Calibration uncertainty", "",
              f"Calibrated parameters ({', '.join(cu['params'])}) were drawn from the posterior "
-             f"`{cu['posterior']}` (content digest {cu['digest']}): {cu['draws']} draws x "
+             f"`{cu['posterior']}` (calibrated on `{cu.get('calibration_scenario')}`, "
+             f"content digest {cu['digest']}): {cu['draws']} draws x "
              f"{cu['seeds_per_draw']} seeds, the same draw-seed pairs at every design point. "
              "For each effect, the variance of a single run's effect is split into calibration "
              "uncertainty (between draws) and replicate noise (between the seeds of a draw); "
