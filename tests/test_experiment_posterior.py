@@ -246,3 +246,18 @@ def test_cooperation_runs_use_their_draw_and_rerun_to_the_same_rows(tmp_path, mo
     assert all(a == b for a, b in seen)  # the model ran with the drawn value
     again = rerun(out, 3)
     assert again.task.draw == 1 and again.identical
+
+
+def test_a_shipped_posterior_is_found_by_name_and_seeds_default_to_two(tmp_path, monkeypatch):
+    from sim.experiment import posterior
+
+    shipped = tmp_path / "posteriors"
+    write_posterior(shipped / "status_quo_test")
+    (shipped / "not_a_posterior").mkdir()
+    monkeypatch.setattr(posterior, "posteriors_dir", lambda: shipped)
+    assert posterior.list_posteriors() == ["status_quo_test"]
+    exp = parse_experiment(_exp("status_quo_test", replicates=None))
+    assert exp.uncertainty["posterior"] == "status_quo_test"
+    assert exp.uncertainty["seeds_per_draw"] == 2 and exp.replicates == 2 * MIN_DRAWS
+    with pytest.raises(ConfigError, match="shipped posteriors are status_quo_test"):
+        parse_experiment(_exp("status_quo_tset"))

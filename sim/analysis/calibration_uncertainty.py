@@ -298,7 +298,10 @@ def report_lines(info: Mapping[str, Any]) -> list[str]:
              "uncertainty (between draws) and replicate noise (between the seeds of a draw); "
              f"intervals are {100 * conf:.0f}% (draws resampled). Calibration is said to move "
              "an effect only when the variance between draws exceeds what noise gives (F "
-             "test).", ""]
+             "test). The indices and replicate-noise diagnostics above treat every "
+             "(draw, seed) pair as a replicate: they are averaged over the posterior, and "
+             "their \"noise\" includes calibration uncertainty, which this section "
+             "separates.", ""]
     if cu.get("note"):
         return lines + [cu["note"] + ".", ""]
     what = "difference from the baseline" if cu["effect_kind"] == "scenario_difference" else \

@@ -444,7 +444,8 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
     if "design" not in data:
         raise ConfigError(f"design: missing (one of {', '.join(DESIGNS)})")
     design = _choice("design", data["design"], DESIGNS)
-    replicates = _int("replicates", data.get("replicates", 1), 1, MAX_REPLICATES)
+    replicates = _int("replicates", data.get("replicates", 2 if "uncertainty" in data else 1),
+                      1, MAX_REPLICATES)  # with a posterior: seeds per draw, at least 2
 
     # base scenario(s)
     bases: dict[str, dict[str, Any]] = {}
