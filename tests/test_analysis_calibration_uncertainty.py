@@ -176,3 +176,22 @@ def test_analyze_reports_scenario_differences_and_nothing_without_a_posterior(tm
     result = analyze(plain, outputs=[OUTCOME])
     assert "calibration_uncertainty" not in result.info
     assert "## Calibration uncertainty" not in render(result)
+
+
+def test_morris_mu_star_is_split_per_replicate_too(tmp_path):
+    post = write_posterior(tmp_path / "p")
+    out = tmp_path / "morris"
+    exp = {"name": "m", "design": "morris", "morris": {"trajectories": 6}, "replicates": 2,
+           "years": 1, "seed": 2, "outputs": [OUTCOME, "public_cost"],
+           "factors": {"tax_credit": {}, "intern_subsidy": {}, "rd_cofunding": {}},
+           "uncertainty": {"posterior": str(post), "draws": MIN_DRAWS}}
+    run_sweep(exp, out, workers=1, quiet=True, runner=RUNNER)
+    result = analyze(out, outputs=[OUTCOME])
+    block = result.info["calibration_uncertainty"]["outputs"][OUTCOME]
+    mu = block["morris"]["effects"]
+    assert set(mu) == {"tax_credit", "intern_subsidy", "rd_cofunding"}
+    # the synthetic runner ignores rd_cofunding: its mu* is exactly 0 in every replicate
+    assert mu["rd_cofunding"]["mean"] == 0 and mu["rd_cofunding"]["noise_var"] == 0
+    assert mu["tax_credit"]["mean"] > mu["rd_cofunding"]["mean"]
+    assert block["morris"]["ranking"]["order"][-1] == "rd_cofunding"
+    assert "Morris mu* of single replicates" in render(result)

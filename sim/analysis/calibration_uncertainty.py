@@ -21,6 +21,11 @@ made only when the F test of the draws (``F = S var(draw means) / noise_var`` on
 and ``D (S - 1)`` degrees of freedom) rejects "no variance between draws" at the analysis'
 level; otherwise the spread between draws is said to be indistinguishable from noise.
 
+Morris designs also get each lever's (or group's) ``mu*`` replicate by replicate, split and
+ranked the same way (``mu*`` of a single replicate carries that replicate's noise, so its
+level is higher than that of the pooled ``mu*``; the split between draws and seeds is what
+is read).
+
 Ranking of levers (or scenarios) across the posterior: each draw ranks the effects by size
 (absolute main effects; signed scenario differences) from its seeds' mean; the share of
 draws that rank them as the pooled posterior mean does, and that agree on the first, are
@@ -234,15 +239,45 @@ def ranking(e: np.ndarray, names: list[str], signed: bool, conf: float, resample
             "tau_difference_high": float(hi), "verdict": verdict}
 
 
+def morris_by_replicate(runs: pd.DataFrame, output: str, points: list, replicates: int,
+                        morris_problem: tuple, seed: int) -> np.ndarray:
+    """``mu*`` of every Morris effect in every replicate: (effects x replicates).
+
+    NaN where the replicate misses a point. ``morris_problem`` = (SALib problem, effect
+    names, design matrix in point order, levels).
+    """
+    from sim.analysis import morris
+
+    problem, names, x, levels = morris_problem
+    m = _matrix(runs, output, "point", points, replicates)
+    out = np.full((len(names), replicates), np.nan)
+    for r in range(replicates):
+        if np.isfinite(m[r]).all():
+            out[:, r] = morris.mu_star(problem, x, m[r], levels, seed)
+    return out
+
+
 def analyse(runs: pd.DataFrame, manifest: Mapping[str, Any], outputs: list[str],
             settings: Settings, baseline: str | None = None,
-            scenarios: list[str] | None = None) -> dict[str, Any] | None:
+            scenarios: list[str] | None = None,
+            morris_problem: tuple | None = None) -> dict[str, Any] | None:
     """The calibration-uncertainty section of ``analysis.json`` (``None`` without a posterior).
+
+    Args:
+        runs: one row per run (see :func:`effects_by_replicate`).
+        manifest: the sweep's manifest.
+        outputs: outputs analysed.
+        settings: confidence level, resamples, seeds.
+        baseline: baseline scenario (scenarios design).
+        scenarios: scenario names (scenarios design).
+        morris_problem: (SALib problem, effect names, design matrix, levels) of a Morris
+            design, to split ``mu*`` as well.
 
     Returns:
         ``posterior`` (digest, params, draws, seeds per draw), ``effect_kind``
         (``scenario_difference`` or ``main_effect``) and per output: ``effects`` (name ->
-        :func:`decompose`) and ``ranking`` (:func:`ranking`).
+        :func:`decompose`), ``ranking`` (:func:`ranking`) and, for Morris designs,
+        ``morris`` (``effects`` and ``ranking`` of ``mu*``).
 
     """
     unc = uncertainty_of(manifest)
@@ -271,6 +306,17 @@ def analyse(runs: pd.DataFrame, manifest: Mapping[str, Any], outputs: list[str],
                         for i, n in enumerate(names)},
             "ranking": ranking(cube, names, kind == "scenario_difference",
                                settings.conf_level, resamples, rng)}
+        if design == "morris" and morris_problem is not None:
+            mu = by_draw(morris_by_replicate(runs, output, points, draws * seeds,
+                                             morris_problem,
+                                             settings.seed_for(output, "calibration-morris")),
+                         draws, seeds)
+            effects = morris_problem[1]
+            per_output[output]["morris"] = {
+                "effects": {n: decompose(mu[i], settings.conf_level, resamples, rng)
+                            for i, n in enumerate(effects)},
+                "ranking": ranking(mu, list(effects), True, settings.conf_level, resamples,
+                                   rng)}
     return {**head, "effect_kind": kind, "outputs": per_output}
 
 
@@ -307,53 +353,62 @@ def report_lines(info: Mapping[str, Any]) -> list[str]:
     what = "difference from the baseline" if cu["effect_kind"] == "scenario_difference" else \
         "main effect (low to high bound)"
     for output, block in cu["outputs"].items():
-        lines += [f"### `{output}`", "",
-                  f"| effect | {what} | calibration share | calibration var | noise var | "
-                  "beyond noise? |", "|---|---|---|---|---|---|"]
-        few = False
-        for name, r in block["effects"].items():
-            if r["mean"] is None:
-                lines.append(f"| `{name}` | n/a (fewer than 2 complete draws) | | | | |")
-                continue
-            few = few or r["draws"] < FEW_DRAWS
-            verdict = ("yes (p = " + _g(r["p_value"]) + ")" if r["calibration_detected"]
-                       else "no: the effect does not vary" if r["noise_var"] == 0
-                       and r["calibration_var"] == 0
-                       else "no: not distinguishable from noise")
-            lines.append(
-                f"| `{name}` | {_g(r['mean'])} [{_g(r['conf_low'])}, {_g(r['conf_high'])}] | "
-                f"{_pct(r['calibration_share'])} [{_pct(r['calibration_share_low'])}, "
-                f"{_pct(r['calibration_share_high'])}] | {_g(r['calibration_var'])} | "
-                f"{_g(r['noise_var'])} | {verdict} |")
-        lines.append("")
-        moved = [n for n, r in block["effects"].items() if r["calibration_detected"]]
-        if moved:
-            ranges = "; ".join(
-                f"`{n}` {_g(block['effects'][n]['posterior_range'][0])} to "
-                f"{_g(block['effects'][n]['posterior_range'][1])}" for n in moved)
-            lines += [f"Calibration uncertainty moves {', '.join(f'`{n}`' for n in moved)} "
-                      f"beyond replicate noise; over the posterior the effect lies about "
-                      f"({100 * conf:.0f}%, noise removed): {ranges}.", ""]
+        lines += [f"### `{output}`", ""]
+        lines += _block_lines(block, what, conf)
+        if block.get("morris"):
+            lines += ["Morris mu* of single replicates (a replicate's mu* includes its noise):",
+                      ""] + _block_lines(block["morris"], "mu*", conf)
+    return lines
+
+
+def _block_lines(block: Mapping[str, Any], what: str, conf: float) -> list[str]:
+    """Table, calibration claims and ranking of one set of effects."""
+    lines = [f"| effect | {what} | calibration share | calibration var | noise var | "
+             "beyond noise? |", "|---|---|---|---|---|---|"]
+    few = False
+    for name, r in block["effects"].items():
+        if r["mean"] is None:
+            lines.append(f"| `{name}` | n/a (fewer than 2 complete draws) | | | | |")
+            continue
+        few = few or r["draws"] < FEW_DRAWS
+        verdict = ("yes (p = " + _g(r["p_value"]) + ")" if r["calibration_detected"]
+                   else "no: the effect does not vary" if r["noise_var"] == 0
+                   and r["calibration_var"] == 0
+                   else "no: not distinguishable from noise")
+        lines.append(
+            f"| `{name}` | {_g(r['mean'])} [{_g(r['conf_low'])}, {_g(r['conf_high'])}] | "
+            f"{_pct(r['calibration_share'])} [{_pct(r['calibration_share_low'])}, "
+            f"{_pct(r['calibration_share_high'])}] | {_g(r['calibration_var'])} | "
+            f"{_g(r['noise_var'])} | {verdict} |")
+    lines.append("")
+    moved = [n for n, r in block["effects"].items() if r["calibration_detected"]]
+    if moved:
+        ranges = "; ".join(
+            f"`{n}` {_g(block['effects'][n]['posterior_range'][0])} to "
+            f"{_g(block['effects'][n]['posterior_range'][1])}" for n in moved)
+        lines += [f"Calibration uncertainty moves {', '.join(f'`{n}`' for n in moved)} "
+                  f"beyond replicate noise; over the posterior the effect lies about "
+                  f"({100 * conf:.0f}%, noise removed): {ranges}.", ""]
+    else:
+        lines += ["No effect varies between posterior draws beyond replicate noise.", ""]
+    rk = block.get("ranking")
+    if rk:
+        if rk["verdict"] == "changes":
+            words = ("the calibration changes the ranking: draws agree less with each "
+                     "other than seeds of one draw do")
         else:
-            lines += ["No effect varies between posterior draws beyond replicate noise.", ""]
-        rk = block.get("ranking")
-        if rk:
-            if rk["verdict"] == "changes":
-                words = ("the calibration changes the ranking: draws agree less with each "
-                         "other than seeds of one draw do")
-            else:
-                words = ("draws disagree no more than seeds of one draw do: the ranking is "
-                         "not shown to depend on the calibration")
-            lines += [f"Ranking across the posterior ({' > '.join(rk['order'])}): "
-                      f"{_pct(rk['same_ranking_share'])} of draws give the same ranking, "
-                      f"{_pct(rk['same_top_share'])} the same first; Kendall's tau within "
-                      f"draws {_g(rk['tau_within'])}, between draws {_g(rk['tau_between'])} "
-                      f"(difference {_g(rk['tau_difference'])} "
-                      f"[{_g(rk['tau_difference_low'])}, {_g(rk['tau_difference_high'])}]): "
-                      f"{words}.", ""]
-        if few:
-            lines += [f"Fewer than {FEW_DRAWS} complete draws: the intervals rest on few "
-                      "draws.", ""]
+            words = ("draws disagree no more than seeds of one draw do: the ranking is "
+                     "not shown to depend on the calibration")
+        lines += [f"Ranking across the posterior ({' > '.join(rk['order'])}): "
+                  f"{_pct(rk['same_ranking_share'])} of draws give the same ranking, "
+                  f"{_pct(rk['same_top_share'])} the same first; Kendall's tau within "
+                  f"draws {_g(rk['tau_within'])}, between draws {_g(rk['tau_between'])} "
+                  f"(difference {_g(rk['tau_difference'])} "
+                  f"[{_g(rk['tau_difference_low'])}, {_g(rk['tau_difference_high'])}]): "
+                  f"{words}.", ""]
+    if few:
+        lines += [f"Fewer than {FEW_DRAWS} complete draws: the intervals rest on few "
+                  "draws.", ""]
     return lines
 
 

@@ -436,8 +436,12 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
     }
     if have.partial:
         info_all["partial"] = have.to_dict()
+    mor = None
+    if ctx.mor is not None:  # Morris: also split each replicate's mu*
+        levels = int(manifest.get("morris_levels") or morris.DEFAULT_LEVELS)
+        mor = (ctx.mor[0], ctx.mor[1], ctx.x, levels)
     calibration = calibration_uncertainty.analyse(sweep.runs, manifest, outputs, settings,
-                                                  ctx.baseline, ctx.scenarios)
+                                                  ctx.baseline, ctx.scenarios, mor)
     if calibration is not None:  # the sweep drew calibrated parameters from a posterior
         info_all["calibration_uncertainty"] = calibration
     if sweep.design == "scenarios":
