@@ -45,6 +45,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 from scipy.stats import f as f_dist
+from scipy.stats import norm
 from scipy.stats import t as student_t
 
 from sim.analysis.settings import Settings
@@ -78,7 +79,8 @@ def effects_by_replicate(runs: pd.DataFrame, output: str, design: str,
         runs: one row per run (``point``, ``replicate``, ``scenario`` for scenarios, output).
         output: output column.
         design: the sweep's design.
-        factors: the manifest's factor dicts (``name``, ``low``, ``high``).
+        factors: the manifest's factor dicts (``name``, ``low``, ``high``); a factor held at
+            one value has no effect to compute and is left out.
         points: design points in order (factor designs) -- the columns of the matrix.
         replicates: replicates per point (draws x seeds per draw).
         baseline: baseline scenario (scenarios design).
@@ -96,7 +98,10 @@ def effects_by_replicate(runs: pd.DataFrame, output: str, design: str,
         return names, (m[:, cols] - m[:, [base]]).T
     m = _matrix(runs, output, "point", points, replicates)
     table = runs.drop_duplicates("point").set_index("point").reindex(points)
+    factors = [f for f in factors if float(f["high"]) > float(f["low"])]  # varied ones
     names = [f["name"] for f in factors]
+    if not names:
+        return [], np.empty((0, replicates))
     u = np.column_stack([(table[f["name"]].to_numpy(dtype=float) - float(f["low"]))
                          / (float(f["high"]) - float(f["low"])) for f in factors])
     design_matrix = np.column_stack([np.ones(len(points)), u])
@@ -156,7 +161,7 @@ def decompose(e: np.ndarray, conf: float, resamples: int,
         w, c, _ = _components(e[rng.integers(0, d, d)])
         boot[b] = (w, c, c / (w + c) if w + c > 0 else 0.0)
     lo, hi = np.quantile(boot, [(1 - conf) / 2, (1 + conf) / 2], axis=0)
-    z = float(student_t.ppf(0.5 + conf / 2, 10 ** 6))
+    z = float(norm.ppf(0.5 + conf / 2))
     out.update(mean=mean, conf_low=mean - half, conf_high=mean + half,
                established=bool(mean - half > 0 or mean + half < 0),
                noise_var=within, noise_var_low=float(lo[0]), noise_var_high=float(hi[0]),
