@@ -49,6 +49,7 @@ from scipy.stats import norm
 from scipy.stats import t as student_t
 
 from sim.analysis.settings import Settings
+from sim.errors import UsageError
 
 MIN_RESAMPLES = 1000
 """Draw-bootstrap resamples at least (cheap: a few small arrays per resample)."""
@@ -289,7 +290,14 @@ def analyse(runs: pd.DataFrame, manifest: Mapping[str, Any], outputs: list[str],
     if not unc:
         return None
     design = manifest["design"]
-    draws, seeds = int(unc["draws"]), int(unc["seeds_per_draw"])
+    try:
+        draws, seeds = int(unc["draws"]), int(unc["seeds_per_draw"])
+    except (KeyError, TypeError, ValueError):
+        raise UsageError("manifest.json: experiment.uncertainty is damaged (no whole draws "
+                         "and seeds_per_draw)") from None
+    if draws < 1 or seeds < 1:
+        raise UsageError(f"manifest.json: experiment.uncertainty has {draws} draws x {seeds} "
+                         "seeds")
     head = {"posterior": unc.get("posterior"), "digest": unc.get("digest"),
             "params": list(unc.get("params") or []), "draws": draws, "seeds_per_draw": seeds,
             "calibration_scenario": unc.get("scenario")}
