@@ -137,6 +137,8 @@ def test_analyze_reports_calibration_uncertainty_of_main_effects(tmp_path):
     effects = block["outputs"][OUTCOME]["effects"]
     assert set(effects) == {"tax_credit", "intern_subsidy"}
     assert effects["tax_credit"]["calibration_detected"]  # tax_credit's effect moves with it
+    assert effects["tax_credit"]["family_size"] == 2  # Holm over both effects of the output
+    assert effects["tax_credit"]["p_holm"] == pytest.approx(2 * effects["tax_credit"]["p_value"])
     # claimed for a lever the parameter does not move in <= 5% of seeds (slow test below)
     assert not effects["intern_subsidy"]["calibration_detected"]
     assert effects["tax_credit"]["calibration_share"] > effects["intern_subsidy"][

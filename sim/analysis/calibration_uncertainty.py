@@ -18,8 +18,10 @@ draw means - ``noise_var``) / ``S``, clipped at 0 (the spread of the true effect
 posterior), ``calibration_share`` = calibration / (calibration + noise). Intervals resample
 whole draws (with their seeds). The claim "calibration uncertainty moves this effect" is
 made only when the F test of the draws (``F = S var(draw means) / noise_var`` on ``D - 1``
-and ``D (S - 1)`` degrees of freedom) rejects "no variance between draws" at the analysis'
-level; otherwise the spread between draws is said to be indistinguishable from noise.
+and ``D (S - 1)`` degrees of freedom), Holm-adjusted over every effect of every output
+analysed (Morris ``mu*`` a family of its own), rejects "no variance between draws" at the
+analysis' level; otherwise the spread between draws is said to be indistinguishable from
+noise.
 
 Morris designs also get each lever's (or group's) ``mu*`` replicate by replicate, split and
 ranked the same way (``mu*`` of a single replicate carries that replicate's noise, so its
@@ -330,7 +332,28 @@ def analyse(runs: pd.DataFrame, manifest: Mapping[str, Any], outputs: list[str],
                             for i, n in enumerate(effects)},
                 "ranking": ranking(mu, list(effects), True, settings.conf_level, resamples,
                                    rng)}
+    for block in ("effects", "morris"):
+        _holm_family([(o, b[block] if block == "effects" else b[block]["effects"])
+                      for o, b in per_output.items() if block in b], settings.conf_level)
     return {**head, "effect_kind": kind, "outputs": per_output}
+
+
+def _holm_family(family: list[tuple[str, dict[str, dict]]], conf: float) -> None:
+    """Holm-adjust the F tests of a family (every output's effects) and decide the claims.
+
+    Sets ``p_holm``, ``family_size`` and ``calibration_detected`` (``p_holm <= 1 - conf``)
+    in place: with several outputs and levers, calibration is claimed for an effect only
+    when it survives the adjustment for all the effects tested.
+    """
+    from sim.analysis.elementary import holm
+
+    cells = [r for _, effects in family for r in effects.values()]
+    adjusted = holm(np.array([math.nan if r["p_value"] is None else r["p_value"]
+                              for r in cells], dtype=float))
+    for r, a in zip(cells, adjusted, strict=True):
+        r["p_holm"] = None if not math.isfinite(a) else float(a)
+        r["family_size"] = len(cells)
+        r["calibration_detected"] = bool(math.isfinite(a) and a <= 1 - conf)
 
 
 # ----------------------------------------------------------------------------- report words
@@ -357,8 +380,9 @@ def report_lines(info: Mapping[str, Any]) -> list[str]:
              "uncertainty (between draws) and replicate noise (between the seeds of a draw); "
              f"intervals are {100 * conf:.0f}% (draws resampled). Calibration is said to move "
              "an effect only when the variance between draws exceeds what noise gives (F "
-             "test). The indices and replicate-noise diagnostics above treat every "
-             "(draw, seed) pair as a replicate: they are averaged over the posterior, and "
+             "test, Holm-adjusted over all effects and outputs). The indices and "
+             "replicate-noise diagnostics above treat every (draw, seed) pair as a "
+             "replicate: they are averaged over the posterior, and "
              "their \"noise\" includes calibration uncertainty, which this section "
              "separates.", ""]
     if cu.get("note"):
@@ -384,7 +408,8 @@ def _block_lines(block: Mapping[str, Any], what: str, conf: float) -> list[str]:
             lines.append(f"| `{name}` | n/a (fewer than 2 complete draws) | | | | |")
             continue
         few = few or r["draws"] < FEW_DRAWS
-        verdict = ("yes (p = " + _g(r["p_value"]) + ")" if r["calibration_detected"]
+        verdict = ("yes (Holm p = " + _g(r.get("p_holm", r["p_value"])) + ")"
+                   if r["calibration_detected"]
                    else "no: the effect does not vary" if r["noise_var"] == 0
                    and r["calibration_var"] == 0
                    else "no: not distinguishable from noise")
