@@ -18,6 +18,7 @@ import pandas as pd
 
 from sim.analysis import (
     anova,
+    calibration_uncertainty,
     cost,
     direction,
     discovery,
@@ -435,6 +436,14 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
     }
     if have.partial:
         info_all["partial"] = have.to_dict()
+    mor = None
+    if ctx.mor is not None:  # Morris: also split each replicate's mu*
+        levels = int(manifest.get("morris_levels") or morris.DEFAULT_LEVELS)
+        mor = (ctx.mor[0], ctx.mor[1], ctx.x, levels)
+    calibration = calibration_uncertainty.analyse(sweep.runs, manifest, outputs, settings,
+                                                  ctx.baseline, ctx.scenarios, mor)
+    if calibration is not None:  # the sweep drew calibrated parameters from a posterior
+        info_all["calibration_uncertainty"] = calibration
     if sweep.design == "scenarios":
         info_all["baseline"] = ctx.baseline
         info_all["scenarios"] = ctx.scenarios

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis import cost, direction, discovery, methods, noise, sobol
+from sim.analysis import calibration_uncertainty, cost, direction, discovery, methods, noise, sobol
 
 TOP_INTERACTIONS = 3
 """Second-order pairs listed per output."""
@@ -607,9 +607,11 @@ def summary(result) -> str:
     The factors (or scenarios) with an effect distinguishable from replicate noise, strongest
     first, with their direction, after the study's setting.
     """
+    calibration = calibration_uncertainty.summary_lines(result.info)
     return "\n".join(["## Summary", "", methods.setting(result.info), "",
                       "Effects distinguishable from replicate noise, strongest first "
-                      "(details in report.md):", ""] + _findings(result))
+                      "(details in report.md):", ""] + _findings(result)
+                     + ([""] + calibration if calibration else []))
 
 
 def _partial(info: dict[str, Any]) -> list[str]:
@@ -677,6 +679,7 @@ def render(result) -> str:
         if rob:
             lines += rob + [""]
         lines += ["Diagnostics: " + " ".join(_diagnostics(output, oi, table)), ""]
+    lines += calibration_uncertainty.report_lines(info)
     if info["notes"]:
         lines += ["## Notes", ""] + [f"- {n}" for n in info["notes"]] + [""]
     return "\n".join(lines)

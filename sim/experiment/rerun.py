@@ -16,6 +16,7 @@ import pyarrow.dataset as ds
 from sim.errors import IeisimError, UsageError, excerpt
 from sim.experiment import store
 from sim.experiment.models import RUNNERS
+from sim.experiment.posterior import with_draw
 from sim.experiment.seeds import replicate_seed
 from sim.experiment.worker import RunContext, RunTask, run_one
 from sim.version import check_same_version
@@ -75,7 +76,8 @@ def context_from_manifest(manifest: dict, folder: Path | str = "") -> RunContext
                           years=manifest["years"], keep_final=manifest["keep"] == "final",
                           every=int(manifest["every"]), outputs=tuple(manifest["outputs"]),
                           factors=tuple(f["name"] for f in manifest["factors"]),
-                          with_scenario=manifest["design"] == "scenarios")
+                          with_scenario=manifest["design"] == "scenarios",
+                          with_draw=bool(_uncertainty(manifest)))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UsageError(f"{where}: damaged ({type(exc).__name__}: {excerpt(str(exc))})") \
             from None
@@ -93,8 +95,14 @@ def task_of(folder: Path, manifest: dict, run_id: int) -> RunTask:
     else:
         scenario = manifest["experiment"]["scenario"]
         values = {f["name"]: row[f["name"]].item() for f in manifest["factors"]}
+    draw, values = with_draw(_uncertainty(manifest), replicate, values)
     return RunTask(run_id, point, replicate, replicate_seed(manifest["seed"], replicate),
-                   scenario, values)
+                   scenario, values, draw)
+
+
+def _uncertainty(manifest: dict) -> dict:
+    """The sweep's resolved ``[uncertainty]`` block (empty without a posterior)."""
+    return dict((manifest.get("experiment") or {}).get("uncertainty") or {})
 
 
 def stored_rows(folder: Path, run_id: int) -> pd.DataFrame | None:

@@ -39,6 +39,10 @@ File format (all keys but ``name`` and ``design`` optional)::
               # scenario); every centre in turn (sim.experiment.design.ofat_layout)
     [analysis]                       # optional settings of `ieisim analyze` (not of the runs)
     targets = { joint_rd_per_100_firms = ">= 5" }    # also groups, baseline, resamples, ...
+    [uncertainty]                    # optional: draw calibrated parameters from a posterior
+    posterior = "DIR"                # a calibration folder or a shipped posterior name
+    draws = 20                       # >= 20 (allow_few = true: >= 2); each draw runs with
+                                     # `replicates` (>= 2) seeds (sim.experiment.posterior)
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ DESIGNS = ("grid", "lhs", "sobol", "morris", "ofat", "scenarios")
 KEEP = ("final", "timeseries")
 _TOP_KEYS = ("name", "description", "model", "scenario", "design", "replicates", "years", "seed",
              "outputs", "keep", "every", "scenarios", "fixed", "factors", "sobol", "morris",
-             "lhs", "ofat", "analysis")
+             "lhs", "ofat", "analysis", "uncertainty")
 ANALYSIS_KEYS = ("groups", "targets", "baseline", "resamples", "conf_level", "seed")
 """Keys of an experiment's optional ``[analysis]`` table (read by :mod:`sim.analysis`, which
 validates their values); it does not change the runs, so it is not part of the digest."""
@@ -143,6 +147,9 @@ class Experiment:
     bases: Mapping[str, Mapping[str, Any]] = field(repr=False)
     source_path: str | None = None
     analysis: Mapping[str, Any] = field(default_factory=dict)
+    uncertainty: Mapping[str, Any] = field(default_factory=dict)
+    """Resolved ``[uncertainty]`` block (:func:`sim.experiment.posterior.parse_uncertainty`),
+    empty without a posterior; ``replicates`` then counts draws x seeds per draw."""
 
     @property
     def groups(self) -> tuple[str, ...] | None:
@@ -167,7 +174,8 @@ class Experiment:
                 "outputs": list(self.outputs), "keep": self.keep, "every": self.every,
                 "factors": [f.to_dict() for f in self.factors], "fixed": dict(self.fixed),
                 "scenarios": list(self.scenarios), "options": dict(self.options),
-                "analysis": dict(self.analysis)}
+                "analysis": dict(self.analysis),
+                **({"uncertainty": dict(self.uncertainty)} if self.uncertainty else {})}
 
     def digest(self) -> str:
         """Hash of everything that determines the results (not the description or analysis).
@@ -182,6 +190,10 @@ class Experiment:
         if self.model in VERSIONED_MODELS:  # a test function never changes meaning
             body["model_version"] = MODEL_VERSION
         body["bases"] = {k: dict(sorted(v.items())) for k, v in sorted(self.bases.items())}
+        if self.uncertainty:  # the posterior's content, not where its folder is
+            from sim.experiment.posterior import digest_part
+
+            body["uncertainty"] = digest_part(self.uncertainty)
         blob = json.dumps(body, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -432,7 +444,8 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
     if "design" not in data:
         raise ConfigError(f"design: missing (one of {', '.join(DESIGNS)})")
     design = _choice("design", data["design"], DESIGNS)
-    replicates = _int("replicates", data.get("replicates", 1), 1, MAX_REPLICATES)
+    replicates = _int("replicates", data.get("replicates", 2 if "uncertainty" in data else 1),
+                      1, MAX_REPLICATES)  # with a posterior: seeds per draw, at least 2
 
     # base scenario(s)
     bases: dict[str, dict[str, Any]] = {}
@@ -580,8 +593,19 @@ def parse_experiment(data: Mapping[str, Any], source_path: str | None = None) ->
     check_analysis(analysis, design=design, outputs=tuple(raw_out), scenarios=scenarios,
                    options=options, seed=seed)
 
+    uncertainty: dict[str, Any] = {}
+    if "uncertainty" in data:  # draws x seeds per draw replace the replicates of each point
+        from sim.experiment.posterior import check_runs_per_point, parse_uncertainty
+
+        uncertainty = parse_uncertainty(data["uncertainty"], replicates=replicates,
+                                        factors=tuple(f.name for f in factors), fixed=fixed,
+                                        bases=bases, model=model, seed=seed)
+        check_runs_per_point(uncertainty["draws"], replicates, MAX_REPLICATES)
+        replicates = uncertainty["draws"] * replicates
+
     return Experiment(name=name, description=description, model=model, scenario=scenario,
                       design=design, replicates=replicates, years=years, seed=seed,
                       outputs=tuple(raw_out), keep=keep, every=every, factors=factors,
                       fixed=fixed, scenarios=scenarios, options=options, bases=bases,
-                      source_path=source_path, analysis=dict(analysis))
+                      source_path=source_path, analysis=dict(analysis),
+                      uncertainty=uncertainty)

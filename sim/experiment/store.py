@@ -79,12 +79,14 @@ def write_table(path: Path, table: pa.Table) -> None:
 
 
 def result_schema(factors: Iterable[dict], outputs: Iterable[str],
-                  with_scenario: bool) -> pa.Schema:
-    """The Parquet schema of the result rows of a sweep."""
+                  with_scenario: bool, with_draw: bool = False) -> pa.Schema:
+    """The Parquet schema of the result rows of a sweep (``draw``: posterior draw index)."""
     fields = [pa.field(k, pa.int64()) for k in ("run_id", "point", "replicate", "seed", "step")]
     fields.append(pa.field("year", pa.float64()))
     if with_scenario:
         fields.append(pa.field("scenario", pa.string()))
+    if with_draw:
+        fields.append(pa.field("draw", pa.int64()))
     types = {"float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
     fields += [pa.field(f["name"], types[f["dtype"]]) for f in factors]
     fields += [pa.field(o, pa.float64()) for o in outputs]
@@ -246,14 +248,16 @@ def load_results(folder: str | Path, columns: Iterable[str] | None = None,
 
     Returns:
         Columns ``run_id, point, replicate, seed, step, year``, ``scenario`` (scenarios
-        design), one per factor and one per output; rows in the same order whatever the
+        design), ``draw`` (posterior draw, with ``[uncertainty]``), one per factor and one
+        per output; rows in the same order whatever the
         executor, the number of workers or the order in which runs finished.
 
     """
     folder = _require_sweep(Path(folder))
     manifest = load_manifest(folder)
     schema = result_schema(manifest["factors"], manifest["outputs"],
-                           manifest["design"] == "scenarios")
+                           manifest["design"] == "scenarios",
+                           bool((manifest.get("experiment") or {}).get("uncertainty")))
     if columns is None:
         wanted = list(schema.names)
     else:

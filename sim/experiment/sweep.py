@@ -36,6 +36,7 @@ from sim.experiment import store
 from sim.experiment.design import DEFAULT_MAX_RUNS, build_design, check_run_count, n_points
 from sim.experiment.executors import check_scheduler, default_workers, make_executor
 from sim.experiment.models import RUNNERS
+from sim.experiment.posterior import with_draw
 from sim.experiment.progress import SweepProgress
 from sim.experiment.seeds import replicate_seeds
 from sim.experiment.spec import Experiment, load_experiment
@@ -101,7 +102,9 @@ class Plan:
         else:
             scenario = self.experiment.scenario
             values = {k: self.design[k].iat[point].item() for k in self.ctx.factors}
-        return RunTask(int(run_id), point, replicate, self.seeds[replicate], scenario, values)
+        draw, values = with_draw(self.experiment.uncertainty, replicate, values)
+        return RunTask(int(run_id), point, replicate, self.seeds[replicate], scenario, values,
+                       draw)
 
 
 @dataclass
@@ -166,9 +169,10 @@ def make_plan(exp: Experiment, shard: tuple[int, int] | None = None,
     ctx = RunContext(model=exp.model, runner=runner or RUNNERS[exp.model],
                      bases={k: dict(v) for k, v in exp.bases.items()}, years=exp.years,
                      keep_final=exp.keep == "final", every=exp.every, outputs=exp.outputs,
-                     factors=exp.factor_names, with_scenario=exp.design == "scenarios")
+                     factors=exp.factor_names, with_scenario=exp.design == "scenarios",
+                     with_draw=bool(exp.uncertainty))
     schema = store.result_schema([f.to_dict() for f in exp.factors], exp.outputs,
-                                 ctx.with_scenario)
+                                 ctx.with_scenario, ctx.with_draw)
     ids = np.arange(len(design) * exp.replicates, dtype=np.int64)
     if shard is not None:
         i, n = shard
@@ -421,9 +425,12 @@ def run_sweep(experiment: str | Path | Mapping | Experiment, out: str | Path | N
     check_out_path(folder)
     if dry_run:
         points = n_points(exp)
+        unc = exp.uncertainty
+        crossed = (f" ({unc['draws']} posterior draws x {unc['seeds_per_draw']} seeds)"
+                   if unc else "")
         echo(f"experiment {exp.name}: {exp.model} model, {exp.design} design, "
-             f"{points:,} points x {exp.replicates} replicates = {points * exp.replicates:,} "
-             f"runs (--max-runs {max_runs:,})")
+             f"{points:,} points x {exp.replicates} replicates{crossed} = "
+             f"{points * exp.replicates:,} runs (--max-runs {max_runs:,})")
     plan = make_plan(exp, shard_t, runner, max_runs)
     if exp.model == "cooperation" and scheduler is None:
         check_sweep_memory(exp, min(workers or default_workers(), max(1, len(plan.run_ids))))

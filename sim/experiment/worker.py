@@ -36,6 +36,7 @@ class RunContext:
         outputs: output columns kept.
         factors: factor names (result columns), in design order.
         with_scenario: add a ``scenario`` column (scenarios design).
+        with_draw: add a ``draw`` column, the posterior draw of the run (``[uncertainty]``).
 
     """
 
@@ -48,11 +49,16 @@ class RunContext:
     outputs: tuple[str, ...]
     factors: tuple[str, ...]
     with_scenario: bool
+    with_draw: bool = False
 
 
 @dataclass(frozen=True)
 class RunTask:
-    """One run: its identity, seed, scenario and factor values (Python scalars)."""
+    """One run: its identity, seed, scenario and factor values (Python scalars).
+
+    With a calibrated posterior, ``values`` also hold the draw's parameters and ``draw`` its
+    index (:func:`sim.experiment.posterior.with_draw`).
+    """
 
     run_id: int
     point: int
@@ -60,6 +66,7 @@ class RunTask:
     seed: int
     scenario: str
     values: Mapping[str, Any]
+    draw: int | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,8 @@ def run_one(ctx: RunContext, task: RunTask) -> dict[str, np.ndarray]:
     }
     if ctx.with_scenario:
         cols["scenario"] = np.full(n, task.scenario, dtype=object)
+    if ctx.with_draw:
+        cols["draw"] = np.full(n, task.draw, dtype=np.int64)
     for name in ctx.factors:
         cols[name] = np.full(n, task.values[name])
     for name in ctx.outputs:
