@@ -182,3 +182,41 @@ KNOWN_EFFECT = SyntheticPolicyModel(SYNTHETIC_FACTORS, effects={"lever1": 1.5},
 """``lever1`` raises joint R&D by 1.5 ties per 100 firms over its range (run noise sd 1, the
 size of the cooperation model's larger lever effects) and public cost by CNY 6 million a
 year; the other levers do nothing."""
+
+
+# ---------------------------------------------------------------------------------------------
+# A model with a known posterior, for checking the calibration (ABC-SMC) end to end.
+# ---------------------------------------------------------------------------------------------
+
+NORMAL_MEAN_N = 10
+"""Observations per synthetic dataset of the normal-mean model."""
+NORMAL_MEAN_SD = 1.0
+"""Known standard deviation of each observation (dimensionless)."""
+NORMAL_MEAN_FACTORS: Mapping[str, TestFactor] = {
+    "theta": TestFactor("theta", -5.0, 5.0, "unknown mean of the observations"),
+}
+"""The single parameter, uniform prior on [-5, 5] (dimensionless)."""
+NORMAL_MEAN_STATISTICS: tuple[str, ...] = ("sample_mean",)
+"""Statistics of one run: the mean of ``NORMAL_MEAN_N`` draws (sufficient for ``theta``)."""
+
+
+def simulate_normal_mean(values: Mapping[str, float], seed: int) -> dict[str, float]:
+    """One run: the mean of ``NORMAL_MEAN_N`` draws from N(theta, NORMAL_MEAN_SD^2)."""
+    rng = np.random.default_rng(seed)
+    theta = float(values.get("theta", 0.0))
+    return {"sample_mean": float(np.mean(rng.normal(theta, NORMAL_MEAN_SD, NORMAL_MEAN_N)))}
+
+
+def normal_mean_posterior_interval(sample_mean: float, level: float = 0.9,
+                                   low: float = -5.0, high: float = 5.0) -> tuple[float, float]:
+    """Exact central credible interval of ``theta`` given an observed sample mean.
+
+    With a uniform prior on ``[low, high]`` the posterior is N(sample_mean, sd^2 / n)
+    truncated to the prior's range.
+    """
+    from scipy.stats import truncnorm
+
+    scale = NORMAL_MEAN_SD / math.sqrt(NORMAL_MEAN_N)
+    a, b = (low - sample_mean) / scale, (high - sample_mean) / scale
+    dist = truncnorm(a, b, loc=sample_mean, scale=scale)
+    return float(dist.ppf((1 - level) / 2)), float(dist.ppf((1 + level) / 2))
