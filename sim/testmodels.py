@@ -196,15 +196,18 @@ NORMAL_MEAN_FACTORS: Mapping[str, TestFactor] = {
     "theta": TestFactor("theta", -5.0, 5.0, "unknown mean of the observations"),
 }
 """The single parameter, uniform prior on [-5, 5] (dimensionless)."""
-NORMAL_MEAN_STATISTICS: tuple[str, ...] = ("sample_mean",)
-"""Statistics of one run: the mean of ``NORMAL_MEAN_N`` draws (sufficient for ``theta``)."""
+NORMAL_MEAN_STATISTICS: tuple[str, ...] = ("sample_mean", "sample_sd")
+"""Statistics of one run: the mean of ``NORMAL_MEAN_N`` draws (sufficient for ``theta``) and
+their standard deviation (uninformative about ``theta``: a second statistic for checks of
+the distance's scaling)."""
 
 
 def simulate_normal_mean(values: Mapping[str, float], seed: int) -> dict[str, float]:
-    """One run: the mean of ``NORMAL_MEAN_N`` draws from N(theta, NORMAL_MEAN_SD^2)."""
+    """One run: mean and sd of ``NORMAL_MEAN_N`` draws from N(theta, NORMAL_MEAN_SD^2)."""
     rng = np.random.default_rng(seed)
     theta = float(values.get("theta", 0.0))
-    return {"sample_mean": float(np.mean(rng.normal(theta, NORMAL_MEAN_SD, NORMAL_MEAN_N)))}
+    y = rng.normal(theta, NORMAL_MEAN_SD, NORMAL_MEAN_N)
+    return {"sample_mean": float(np.mean(y)), "sample_sd": float(np.std(y, ddof=1))}
 
 
 def normal_mean_posterior_interval(sample_mean: float, level: float = 0.9,
