@@ -152,8 +152,8 @@ def stop_reason(eps: list[float], acceptance: float, runs: int, settings: Settin
     return None
 
 
-def fixed_scale_epsilon(history, t: int, distance, alpha: float) -> float:
-    """Weighted ``alpha`` quantile of generation ``t``'s distances with tolerance scales.
+def fixed_scale_epsilon(particles, distance, alpha: float) -> float:
+    """Weighted ``alpha`` quantile of accepted ``particles``' distances with tolerance scales.
 
     The adaptive scales change between generations, so pyabc's epsilon is not comparable
     across generations; this one is (distance in units of the targets' tolerances), and the
@@ -161,10 +161,10 @@ def fixed_scale_epsilon(history, t: int, distance, alpha: float) -> float:
     """
     from sim.calibration.posterior import weighted_quantile
 
-    w, stats = history.get_weighted_sum_stats(t=t)
     tol = {d["key"]: d["tolerance"] for d in distance.targets}
-    d = np.array([distance.distance(s, tol) for s in stats])
-    return float(weighted_quantile(d, np.asarray(w, float), alpha))
+    d = np.array([distance.distance(p.sum_stat, tol) for p in particles])
+    w = np.array([p.weight for p in particles], float)
+    return float(weighted_quantile(d, w, alpha))
 
 
 def run_abc(folder: Path, targets: TargetSet, priors: tuple[Prior, ...], scenario,
@@ -235,9 +235,10 @@ def run_abc(folder: Path, targets: TargetSet, priors: tuple[Prior, ...], scenari
             state["runs"] = runs0 + sampler.runs_started
             break
         acc = float(ret["acceptance_rate"])
-        w = abc.history.get_weighted_distances(t=t)["w"].to_numpy(float)
+        particles = sampler.last_sample.accepted_particles  # weights normalised by pyabc
+        w = np.array([p.weight for p in particles], float)
         ess = float(w.sum() ** 2 / np.sum(w ** 2))
-        fit_eps = fixed_scale_epsilon(abc.history, t, distance, settings.alpha)
+        fit_eps = fixed_scale_epsilon(particles, distance, settings.alpha)
         state["scales"] = {str(k): v for k, v in distance.scales.items()}
         state["epsilons"][str(t)] = current_eps
         state["epsilons"][f"next{t + 1}"] = float(eps(t + 1))

@@ -74,6 +74,7 @@ class ExecutorSampler(pyabc.sampler.Sampler):
     Attributes:
         max_runs: runs this sampler may still start (the budget); ``None`` for no limit.
         runs_started: runs computed so far, discarded ones included (for runs per second).
+        last_sample: the last generation's sample (its accepted particles, as stored).
 
     """
 
@@ -84,6 +85,7 @@ class ExecutorSampler(pyabc.sampler.Sampler):
         self.batch_size = max(1, int(batch_size))
         self.max_runs: int | None = None
         self.runs_started = 0
+        self.last_sample = None
 
     def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf,
                                 all_accepted=False, ana_vars=None):
@@ -126,4 +128,5 @@ class ExecutorSampler(pyabc.sampler.Sampler):
         self.nr_evaluations_ = last + 1
         if sample.n_accepted < n:
             sample.ok = False
+        self.last_sample = sample
         return sample
