@@ -9,6 +9,7 @@ import pytest
 from sim.calibration.posterior import strong_pairs, summarise_parameters, weighted_quantile
 from sim.calibration.priors import prior_for
 from sim.calibration.run import calibrate
+from sim.errors import UsageError
 
 TARGETS = """name = "normal_mean_check"
 model = "normal_mean"
@@ -71,3 +72,13 @@ def test_an_impossible_target_makes_the_report_say_the_fit_is_poor(tmp_path, val
     assert list(post.columns) == ["theta", "weight"]
     if poor:
         assert post["theta"].median() > 4.0  # pushed against the prior's edge
+        return
+    from sim.calibration.figures import make_calibration_figures
+
+    names = [r.name for r in make_calibration_figures(out)]
+    assert names == ["posterior_marginals", "posterior_pairs", "predictive_checks"]
+    checks = pd.read_csv(out / "figures" / "predictive_checks.csv")
+    assert list(checks["target"]) == ["mean", "spread"] and checks["met"].all()
+    (out / "figures" / "mine.txt").write_text("x")  # never replaced: refused
+    with pytest.raises(UsageError, match="did not write"):
+        make_calibration_figures(out)
