@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from sim.calibration.fit import DB_NAME, STATE_NAME, Settings, read_state, target_keys
-from sim.errors import ConfigError, UsageError
+from sim.errors import ConfigError, IeisimError, UsageError
 from sim.outputs import MANIFEST, FolderKind
 
 CALIBRATION = FolderKind(
@@ -159,6 +159,9 @@ def _fit_and_write(out, targets, priors, scn, settings, trajectories, info, exec
     if resumed:
         echo(f"resuming the calibration in {out}")
     result = run_abc(out, targets, priors, scn, settings, executor, echo)
+    if result["generations"] == 0:
+        raise IeisimError(f"no generation finished ({result['stop_reason']}); nothing to "
+                          f"report yet: run again with a larger --budget to resume in {out}")
     write_results(out, targets, priors, info, result, screening)
     echo(f"stopped: {result['stop_reason']}; {result['runs']} runs in "
          f"{result['wall_seconds']:.0f} s; results written to {out}")
