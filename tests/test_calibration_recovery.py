@@ -26,7 +26,7 @@ STATISTICS = ("mean_rung", "share_internship", "dual_qualified_share")
 def test_self_generated_targets_are_recovered(tmp_path):
     scn = load_scenario("status_quo").with_overrides(TINY)
     obs = []
-    for seed in range(500, 508):
+    for seed in range(500, 510):
         m = CooperationModel(scn, seed=seed)
         m.run()
         obs.append([m.records[-1][k] for k in STATISTICS])
@@ -36,7 +36,7 @@ def test_self_generated_targets_are_recovered(tmp_path):
          "source": "self-generated at the declared defaults"}
         for k, mu, sd in zip(STATISTICS, obs.mean(0), obs.std(0, ddof=1), strict=True)]})
     priors = select_priors(",".join(PARAMS))
-    run_abc(tmp_path, targets, priors, scn, Settings(population=30, max_generations=3, seed=2),
+    run_abc(tmp_path, targets, priors, scn, Settings(population=30, max_generations=4, seed=2),
             make_executor(1), lambda s: None)
     post = posterior_frame(read_history(tmp_path / "abc.db"), priors)
     for s in summarise_parameters(post, priors):
