@@ -119,7 +119,7 @@ def test_kill_between_generations_then_resume_gives_the_uninterrupted_posterior(
     ([10, 5, 4.9, 4.0], 0.5, 100, None, 4, None),
     ([10, 5], 0.005, 100, None, 2, "acceptance"),
     ([10, 5], 0.5, 1000, 1000, 2, "budget"),
-    ([10, 5], 0.5, 100, None, 30, "30 generations"),
+    ([10, 5], 0.5, 100, None, 30, "most generations (30)"),
 ])
 def test_stop_rule(eps, acc, runs, budget, gens, says):
     reason = stop_reason(eps, acc, runs, Settings(budget=budget), gens)

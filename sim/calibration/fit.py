@@ -148,7 +148,7 @@ def stop_reason(eps: list[float], acceptance: float, runs: int, settings: Settin
     if threshold == 0.0:
         return "every accepted run meets every fitted target (epsilon 0)"
     if generations >= settings.max_generations:
-        return f"{settings.max_generations} generations"
+        return f"the most generations ({settings.max_generations})"
     return None
 
 
