@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.ladder import EXPERT_EXCHANGE, JOINT_RD, JOINT_TRAINING, enterprise_payoff, ladder
+from sim.calibration.statistics import firm_statistics
 from sim.model import CooperationModel
 from sim.params import BY_NAME, load_scenario
 
@@ -59,42 +59,6 @@ PATTERNS = (
     Pattern("partner_order", 1.0, 1.0, "2025 survey: medium >= large > small and micro"),
     Pattern("costly_by_size", 1.0, 1.0, "Yang & Yue 2018: costly cooperation among larger"),
 )
-
-
-def firm_statistics(m: CooperationModel) -> dict[str, float]:
-    """Pattern statistics of one model at the end of its run (one seed)."""
-    rows = m.ties.active_rows()
-    rung = m.ties.rung[rows]
-    firms = m.ties.firm[rows]
-    cls = m.firms.size_cls
-    out: dict[str, float] = {}
-    ctx = m.tie_context(m.ties.college[rows], firms)
-    # Internships: expected net of the internship activity of each hosting firm.
-    host = rung < JOINT_TRAINING
-    intern_net = enterprise_payoff(ladder(np.zeros(rows.size, int)), ctx, m.terms)
-    per_firm = pd.Series(intern_net[host]).groupby(firms[host]).sum()
-    out["intern_mean_net"] = float(per_firm.mean()) if per_firm.size else np.nan
-    out["intern_loss_share"] = float((per_firm < 0).mean()) if per_firm.size else np.nan
-    # Apprenticeship: joint training's payoff over expert exchange, per apprenticing firm.
-    app = rung >= JOINT_TRAINING
-    app_net = (enterprise_payoff(ladder(np.full(rows.size, JOINT_TRAINING)), ctx, m.terms)
-               - enterprise_payoff(ladder(np.full(rows.size, EXPERT_EXCHANGE)), ctx, m.terms))
-    per_firm = pd.Series(app_net[app]).groupby(firms[app]).sum()
-    out["apprentice_mean_net"] = float(per_firm.mean()) if per_firm.size else np.nan
-    out["apprentice_profit_share"] = float((per_firm > 0).mean()) if per_firm.size else np.nan
-    out["rd_ties_per_100_firms"] = 100.0 * float((rung >= JOINT_RD).sum()) / m.firms.n
-    # Colleges with at least one partner per size class: medium >= large > small and micro.
-    has = np.zeros((m.colleges.n, 3), bool)
-    grp = np.minimum(np.maximum(cls[firms] - 1, 0), 2)  # 0 small & micro, 1 medium, 2 large
-    has[m.ties.college[rows], grp] = True
-    share = has.mean(axis=0)
-    out.update({"partner_small_micro": share[0], "partner_medium": share[1],
-                "partner_large": share[2]})
-    # Costly cooperation (joint training or deeper) by size class.
-    top = m.highest_rung_of_firms()
-    costly = np.array([np.mean(top[cls == c] >= JOINT_TRAINING) for c in range(4)])
-    out.update({f"costly_{c}": float(v) for c, v in enumerate(costly)})
-    return out
 
 
 def point_statistics(scn, seeds, years: int = 10) -> dict[str, float]:

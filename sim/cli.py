@@ -31,7 +31,8 @@ from sim.errors import (
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="ieisim: simulate school-enterprise cooperation under policy incentives.")
 
-_PLUGINS = ("sim.experiment.cli", "sim.analysis.cli", "sim.figures.cli", "sim.app.cli")
+_PLUGINS = ("sim.experiment.cli", "sim.analysis.cli", "sim.figures.cli", "sim.app.cli",
+            "sim.calibration.cli")
 
 
 ERROR_CHARS = 1000

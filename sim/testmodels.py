@@ -236,3 +236,44 @@ CALIBRATED = SyntheticPolicyModel(SYNTHETIC_FACTORS, effects={"lever1": 1.5, "le
 """``lever1``'s effect (1.5 ties per 100 firms at ``trust_step`` = 0.25) grows by 1 per 0.1 of
 ``trust_step``; ``lever2``'s (1.0) does not depend on it. A base of 10 keeps the outcome off
 its floor at 0, so the effects add exactly. Run noise sd 1, replicate shock sd 0.5."""
+
+
+# ---------------------------------------------------------------------------------------------
+# A model with a known posterior, for checking the calibration (ABC-SMC) end to end.
+# ---------------------------------------------------------------------------------------------
+
+NORMAL_MEAN_N = 10
+"""Observations per synthetic dataset of the normal-mean model."""
+NORMAL_MEAN_SD = 1.0
+"""Known standard deviation of each observation (dimensionless)."""
+NORMAL_MEAN_FACTORS: Mapping[str, TestFactor] = {
+    "theta": TestFactor("theta", -5.0, 5.0, "unknown mean of the observations"),
+}
+"""The single parameter, uniform prior on [-5, 5] (dimensionless)."""
+NORMAL_MEAN_STATISTICS: tuple[str, ...] = ("sample_mean", "sample_sd")
+"""Statistics of one run: the mean of ``NORMAL_MEAN_N`` draws (sufficient for ``theta``) and
+their standard deviation (uninformative about ``theta``: a second statistic for checks of
+the distance's scaling)."""
+
+
+def simulate_normal_mean(values: Mapping[str, float], seed: int) -> dict[str, float]:
+    """One run: mean and sd of ``NORMAL_MEAN_N`` draws from N(theta, NORMAL_MEAN_SD^2)."""
+    rng = np.random.default_rng(seed)
+    theta = float(values.get("theta", 0.0))
+    y = rng.normal(theta, NORMAL_MEAN_SD, NORMAL_MEAN_N)
+    return {"sample_mean": float(np.mean(y)), "sample_sd": float(np.std(y, ddof=1))}
+
+
+def normal_mean_posterior_interval(sample_mean: float, level: float = 0.9,
+                                   low: float = -5.0, high: float = 5.0) -> tuple[float, float]:
+    """Exact central credible interval of ``theta`` given an observed sample mean.
+
+    With a uniform prior on ``[low, high]`` the posterior is N(sample_mean, sd^2 / n)
+    truncated to the prior's range.
+    """
+    from scipy.stats import truncnorm
+
+    scale = NORMAL_MEAN_SD / math.sqrt(NORMAL_MEAN_N)
+    a, b = (low - sample_mean) / scale, (high - sample_mean) / scale
+    dist = truncnorm(a, b, loc=sample_mean, scale=scale)
+    return float(dist.ppf((1 - level) / 2)), float(dist.ppf((1 + level) / 2))

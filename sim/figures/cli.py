@@ -19,6 +19,15 @@ def figures(
                                            "the status quo)."),
 ) -> None:
     """Write every figure the folder supports to FOLDER/figures/ (PDF, PNG, CSV, README.md)."""
+    from sim.outputs import read_kind
+
+    if read_kind(Path(folder)) == "calibration":  # posterior marginals, pairs, predictive
+        from sim.calibration.figures import make_calibration_figures
+
+        for r in make_calibration_figures(folder):
+            typer.echo(f"{r.name:28s} {r.title}")
+        typer.echo(f"figures written to {Path(folder) / 'figures'}")
+        return
     from sim.figures.build import figures_dir, make_figures, partial_note
 
     records = make_figures(folder, lang=lang, compare=compare)

@@ -1,0 +1,63 @@
+"""One ABC particle: a parameter set, one model run with its own seed, its statistics.
+
+:class:`RunModel` is the pyabc model: called with pyabc's sampled values, it converts them to
+the parameters' own units (:mod:`sim.calibration.priors`), draws the run's seed from the
+sampler's per-call stream (:mod:`sim.calibration.sampler`), runs the cooperation model (or
+the test model) and returns every target's statistic (fitted and held out) plus the seed
+(``_seed``). Replicate noise is therefore part of the likelihood-free fit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+
+from sim.calibration.priors import Prior, to_natural
+
+SEED_KEY = "_seed"
+"""The run's seed, stored beside the statistics in the pyabc database."""
+MAX_SEED = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class RunModel:
+    """The model pyabc calls: parameter values -> statistics of one run.
+
+    Attributes:
+        model: ``ieisim`` or ``normal_mean`` (the test model).
+        scenario: the base scenario (``ieisim``), with ``run.years`` set to the targets' year.
+        priors: the fitted parameters.
+        wanted: statistic name -> year it is read at.
+        final_year: the run's last year.
+
+    """
+
+    model: str
+    scenario: Any
+    priors: tuple[Prior, ...]
+    wanted: tuple[tuple[str, int], ...]
+    final_year: int
+
+    def __call__(self, abc_values: Mapping[str, float]) -> dict[str, float]:
+        """Statistics of one run at these parameter values (pyabc's model interface)."""
+        seed = int(np.random.randint(0, MAX_SEED))  # noqa: NPY002 - seeded per call by the sampler
+        return self.simulate(to_natural(self.priors, abc_values), seed)
+
+    def simulate(self, values: Mapping[str, float], seed: int) -> dict[str, float]:
+        """Statistics of one run at ``values`` (short names, own units) with ``seed``."""
+        if self.model == "normal_mean":
+            from sim.testmodels import simulate_normal_mean
+
+            out = simulate_normal_mean(values, seed)
+        else:
+            from sim.calibration.statistics import run_statistics
+            from sim.model import CooperationModel
+
+            scn = self.scenario.with_overrides(dict(values))
+            m = CooperationModel(scn, seed=seed)
+            m.run()
+            out = run_statistics(m, dict(self.wanted), self.final_year)
+        out[SEED_KEY] = float(seed)
+        return out

@@ -1,0 +1,227 @@
+"""Statistics of one model run that calibration targets can name (the registry).
+
+A target (:mod:`sim.calibration.targets`) names one statistic from :data:`STATISTICS`. Three
+kinds exist:
+
+* ``reporter``: a model reporter (:data:`sim.metrics.OUTPUTS`) at the end of a given year
+  (the target's ``year``), e.g. ``share_internship`` at year 10;
+* ``final``: a statistic of the final state of the run (firms, colleges and ties at the end
+  of the last year), computed the way the pattern's source measured it as far as the model
+  allows (:func:`firm_statistics`): shares of firms or colleges, ratios and orders between
+  size classes;
+* ``quantile``: a quantile of a per-college quantity at the end of the run.
+
+Every statistic is a number per run (one seed); replicate noise is part of the fit because
+each ABC particle is one run with its own seed. Indicators (``partner_order``,
+``costly_by_size``) are 0 or 1 per run.
+
+The firm-level pattern statistics were written for the search of issue 9, item 10
+(``calibration/search.py``, which imports them from here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model import CooperationModel
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """A named statistic of one run.
+
+    Attributes:
+        name: registry name (what a target's ``statistic`` says).
+        kind: ``reporter`` (a reporter at a year), ``final`` (end-of-run state) or
+            ``quantile`` (a quantile over colleges at the end of the run).
+        unit: unit of the value.
+        description: what it measures, in plain words.
+
+    """
+
+    name: str
+    kind: str
+    unit: str
+    description: str
+
+
+def firm_statistics(m: "CooperationModel") -> dict[str, float]:
+    """Pattern statistics of one model at the end of its run (one seed).
+
+    Returns (units in brackets): ``intern_mean_net`` (CNY thousand per hosting firm and
+    year: mean expected net of the internship activity), ``intern_loss_share`` (share of
+    hosting firms losing on it), ``apprentice_mean_net`` (CNY thousand: joint training's
+    payoff over expert exchange per apprenticing firm), ``apprentice_profit_share``,
+    ``rd_ties_per_100_firms`` (ties at joint R&D per 100 firms), ``partner_small_micro``,
+    ``partner_medium``, ``partner_large`` (share of colleges with at least one partner of
+    that size class) and ``costly_0`` .. ``costly_3`` (share of firms of size class 0-3 whose
+    deepest tie is joint training or deeper). NaN where no firm qualifies.
+    """
+    import pandas as pd
+
+    from sim.ladder import EXPERT_EXCHANGE, JOINT_RD, JOINT_TRAINING, enterprise_payoff, ladder
+
+    rows = m.ties.active_rows()
+    rung = m.ties.rung[rows]
+    firms = m.ties.firm[rows]
+    cls = m.firms.size_cls
+    out: dict[str, float] = {}
+    ctx = m.tie_context(m.ties.college[rows], firms)
+    # Internships: expected net of the internship activity of each hosting firm.
+    host = rung < JOINT_TRAINING
+    intern_net = enterprise_payoff(ladder(np.zeros(rows.size, int)), ctx, m.terms)
+    per_firm = pd.Series(intern_net[host]).groupby(firms[host]).sum()
+    out["intern_mean_net"] = float(per_firm.mean()) if per_firm.size else np.nan
+    out["intern_loss_share"] = float((per_firm < 0).mean()) if per_firm.size else np.nan
+    # Apprenticeship: joint training's payoff over expert exchange, per apprenticing firm.
+    app = rung >= JOINT_TRAINING
+    app_net = (enterprise_payoff(ladder(np.full(rows.size, JOINT_TRAINING)), ctx, m.terms)
+               - enterprise_payoff(ladder(np.full(rows.size, EXPERT_EXCHANGE)), ctx, m.terms))
+    per_firm = pd.Series(app_net[app]).groupby(firms[app]).sum()
+    out["apprentice_mean_net"] = float(per_firm.mean()) if per_firm.size else np.nan
+    out["apprentice_profit_share"] = float((per_firm > 0).mean()) if per_firm.size else np.nan
+    out["rd_ties_per_100_firms"] = 100.0 * float((rung >= JOINT_RD).sum()) / m.firms.n
+    # Colleges with at least one partner per size class: medium >= large > small and micro.
+    has = np.zeros((m.colleges.n, 3), bool)
+    grp = np.minimum(np.maximum(cls[firms] - 1, 0), 2)  # 0 small & micro, 1 medium, 2 large
+    has[m.ties.college[rows], grp] = True
+    share = has.mean(axis=0)
+    out.update({"partner_small_micro": float(share[0]), "partner_medium": float(share[1]),
+                "partner_large": float(share[2])})
+    # Costly cooperation (joint training or deeper) by size class.
+    top = m.highest_rung_of_firms()
+    costly = [np.mean(top[cls == c] >= JOINT_TRAINING) if np.any(cls == c) else np.nan
+              for c in range(4)]
+    out.update({f"costly_{c}": float(v) for c, v in enumerate(costly)})
+    return out
+
+
+def pattern_indicators(stats: Mapping[str, float]) -> dict[str, float]:
+    """The order patterns of issue 9, item 10, as 0/1 indicators of one run's statistics.
+
+    ``partner_order``: colleges with a medium partner >= with a large one > with a small or
+    micro one (2025 survey of 1,207 college leaders). ``costly_by_size``: costly cooperation
+    more frequent among the largest than the smallest firms and among medium than small
+    (Yang & Yue 2018). NaN inputs make the indicator 0.
+    """
+    p = stats
+    order = p["partner_medium"] >= p["partner_large"] > p["partner_small_micro"]
+    costly = p["costly_3"] > p["costly_0"] and p["costly_2"] >= p["costly_1"]
+    return {"partner_order": float(bool(order)), "costly_by_size": float(bool(costly))}
+
+
+def _final_statistics() -> dict[str, Statistic]:
+    f = "final"
+    rows = [
+        ("intern_mean_net", "CNY thousand per hosting firm and year",
+         "mean expected net of the internship activity per hosting firm"),
+        ("intern_loss_share", "share of hosting firms", "hosting firms losing on interns"),
+        ("apprentice_mean_net", "CNY thousand per apprenticing firm and year",
+         "mean payoff of joint training over expert exchange per apprenticing firm"),
+        ("apprentice_profit_share", "share of apprenticing firms",
+         "apprenticing firms for which joint training pays"),
+        ("rd_ties_per_100_firms", "ties per 100 enterprises",
+         "ties at joint R&D or technical service per 100 firms"),
+        ("partner_small_micro", "share of colleges", "colleges with a small or micro partner"),
+        ("partner_medium", "share of colleges", "colleges with a medium partner"),
+        ("partner_large", "share of colleges", "colleges with a large partner"),
+        *[(f"costly_{c}", f"share of size-class-{c} firms",
+           f"firms of size class {c} (0 micro .. 3 large) at joint training or deeper")
+          for c in range(4)],
+        ("partner_order", "indicator (0/1)",
+         "colleges with a partner ordered medium >= large > small and micro"),
+        ("costly_by_size", "indicator (0/1)", "costly cooperation more frequent among larger "
+         "firms"),
+        ("partner_medium_over_large", "ratio",
+         "colleges with a medium partner divided by those with a large partner"),
+    ]
+    return {n: Statistic(n, f, u, d) for n, u, d in rows}
+
+
+def _reporter_statistics() -> dict[str, Statistic]:
+    from sim.metrics import OUTPUT_INFO
+
+    return {n: Statistic(n, "reporter", info[1], info[0]) for n, info in OUTPUT_INFO.items()}
+
+
+QUANTILES: Mapping[str, tuple[str, float, str]] = MappingProxyType({
+    "service_funding_q90": ("service_funding", 0.9, "CNY million per year"),
+    "service_funding_median": ("service_funding", 0.5, "CNY million per year"),
+})
+"""Quantile statistics: name -> (per-college quantity, quantile, unit)."""
+
+
+def _quantile_statistics() -> dict[str, Statistic]:
+    return {n: Statistic(n, "quantile", unit, f"{q:.0%} quantile of colleges' research and "
+                         "social-service funding")
+            for n, (_, q, unit) in QUANTILES.items()}
+
+
+def registry() -> dict[str, Statistic]:
+    """Every statistic a target may name, by name."""
+    return {**_reporter_statistics(), **_final_statistics(), **_quantile_statistics()}
+
+
+def college_funding(m: "CooperationModel") -> np.ndarray:
+    """Each college's research and social-service funding in the last year (CNY million)."""
+    return np.asarray(m.colleges.research_funding(), float)
+
+
+def final_statistics(m: "CooperationModel") -> dict[str, float]:
+    """Every ``final`` statistic of a finished run."""
+    out = firm_statistics(m)
+    out.update(pattern_indicators(out))
+    large = out["partner_large"]
+    out["partner_medium_over_large"] = out["partner_medium"] / large if large > 0 else np.nan
+    return out
+
+
+def run_statistics(m: "CooperationModel", wanted: Mapping[str, int],
+                   final_year: int) -> dict[str, float]:
+    """The statistics ``wanted`` (name -> year) of a finished run.
+
+    Args:
+        m: the model after ``run()``.
+        wanted: statistic name -> the year it is read at (reporters; others: the final year).
+        final_year: the run's last year.
+
+    Returns:
+        name -> value (NaN where undefined). Keys are ``name`` for statistics read at the
+        final year and ``name@year`` for reporters read at another year.
+
+    """
+    reg = registry()
+    out: dict[str, float] = {}
+    final: dict[str, float] | None = None
+    by_year: dict[int, dict[str, Any]] = {}
+    for rec in m.records:  # the last record of each year is its year-end state
+        by_year[int(np.ceil(float(rec["year"]) - 1e-9))] = rec
+    for name, year in wanted.items():
+        kind = reg[name].kind
+        key = stat_key(name, year, final_year)
+        if kind == "reporter":
+            out[key] = float(by_year.get(year, {}).get(name, np.nan))
+        elif kind == "quantile":
+            quantity, q, _ = QUANTILES[name]
+            values = college_funding(m)
+            out[key] = float(np.quantile(values, q)) if values.size else np.nan
+        else:
+            if final is None:
+                final = final_statistics(m)
+            out[key] = float(final[name])
+    return out
+
+
+def stat_key(name: str, year: int, final_year: int) -> str:
+    """Column name of a statistic read at ``year``: ``name``, or ``name@year`` before the end."""
+    return name if year == final_year else f"{name}@{year}"
+
+
+STATISTIC_FUNCTIONS: Mapping[str, Callable] = MappingProxyType({
+    "firm_statistics": firm_statistics, "final_statistics": final_statistics})
+"""The functions behind the ``final`` statistics (for readers of this module)."""
