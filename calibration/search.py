@@ -24,15 +24,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.ladder import EXPERT_EXCHANGE, JOINT_RD, JOINT_TRAINING, enterprise_payoff, ladder
+from sim.ladder import JOINT_RD, JOINT_TRAINING
 from sim.model import CooperationModel
 from sim.params import BY_NAME, load_scenario
 
 FACTORS = ("intern_net_cost", "partner_hire_intern", "recruit_value", "apprentice_gross_cost",
            "productive_recovery", "research_grant_per_capacity", "college_capacity_sigma",
-           "contact_size_elasticity", "contacts_per_college", "firm_heterogeneity")
-"""Parameters searched (levers stay at the status quo): those the defaults' misses depend on
-(host firms' losses on interns and apprentices, colleges' funding, who partners with whom)."""
+           "contact_size_elasticity", "contacts_per_college", "firm_heterogeneity",
+           "supervision_capacity", "supervision_cost", "partner_hire_apprentice",
+           "firm_specific_premium", "dual_qualified_skill", "governance_cost")
+"""Parameters searched (levers stay at the status quo): those the patterns depend on (host
+firms' gains and losses on interns and apprentices and how many they take, colleges'
+funding, who partners with whom, teachers' practice)."""
 
 
 @dataclass(frozen=True)
@@ -62,26 +65,25 @@ PATTERNS = (
 
 
 def firm_statistics(m: CooperationModel) -> dict[str, float]:
-    """Pattern statistics of one model at the end of its run (one seed)."""
+    """Pattern statistics of one model at the end of its run (one seed).
+
+    Host firms' profit or loss is what the surveys measured: each firm's *realised* ledger of
+    the last academic year's interns (apprentices) (``model.host_ledger``, the payoff functions
+    called on realised quantities: students hosted, recruits kept, payout paid), so a firm
+    whose interns all left loses and one whose interns stayed gains. Counts are returned so
+    the shares can be pooled over seeds (as one survey of many host firms).
+    """
     rows = m.ties.active_rows()
     rung = m.ties.rung[rows]
     firms = m.ties.firm[rows]
     cls = m.firms.size_cls
     out: dict[str, float] = {}
-    ctx = m.tie_context(m.ties.college[rows], firms)
-    # Internships: expected net of the internship activity of each hosting firm.
-    host = rung < JOINT_TRAINING
-    intern_net = enterprise_payoff(ladder(np.zeros(rows.size, int)), ctx, m.terms)
-    per_firm = pd.Series(intern_net[host]).groupby(firms[host]).sum()
-    out["intern_mean_net"] = float(per_firm.mean()) if per_firm.size else np.nan
-    out["intern_loss_share"] = float((per_firm < 0).mean()) if per_firm.size else np.nan
-    # Apprenticeship: joint training's payoff over expert exchange, per apprenticing firm.
-    app = rung >= JOINT_TRAINING
-    app_net = (enterprise_payoff(ladder(np.full(rows.size, JOINT_TRAINING)), ctx, m.terms)
-               - enterprise_payoff(ladder(np.full(rows.size, EXPERT_EXCHANGE)), ctx, m.terms))
-    per_firm = pd.Series(app_net[app]).groupby(firms[app]).sum()
-    out["apprentice_mean_net"] = float(per_firm.mean()) if per_firm.size else np.nan
-    out["apprentice_profit_share"] = float((per_firm > 0).mean()) if per_firm.size else np.nan
+    for name, app in (("intern", False), ("apprentice", True)):
+        _, net = m.host_ledger.per_firm(app)
+        out[f"{name}_firms"] = float(net.size)
+        out[f"{name}_net_sum"] = float(net.sum())
+        out[f"{name}_losing"] = float((net < 0).sum())
+        out[f"{name}_profiting"] = float((net > 0).sum())
     out["rd_ties_per_100_firms"] = 100.0 * float((rung >= JOINT_RD).sum()) / m.firms.n
     # Colleges with at least one partner per size class: medium >= large > small and micro.
     has = np.zeros((m.colleges.n, 3), bool)
@@ -111,6 +113,13 @@ def point_statistics(scn, seeds, years: int = 10) -> dict[str, float]:
         rows.append(stats)
     df = pd.DataFrame(rows)
     mean = df.mean(numeric_only=True).to_dict()
+    # Host firms pooled over seeds, as one survey of many firms.
+    for name in ("intern", "apprentice"):
+        n = df[f"{name}_firms"].sum()
+        mean[f"{name}_firms"] = float(n)
+        mean[f"{name}_mean_net"] = float(df[f"{name}_net_sum"].sum() / n) if n else np.nan
+        mean[f"{name}_loss_share"] = float(df[f"{name}_losing"].sum() / n) if n else np.nan
+        mean[f"{name}_profit_share"] = float(df[f"{name}_profiting"].sum() / n) if n else np.nan
     gap = df["willingness_gap"].dropna()
     half = 1.96 * gap.std(ddof=1) / np.sqrt(gap.size) if gap.size > 1 else np.inf
     mean["willingness_gap_low"] = float(gap.mean() - half)
@@ -124,6 +133,28 @@ def point_statistics(scn, seeds, years: int = 10) -> dict[str, float]:
 def met(stats: dict[str, float]) -> dict[str, bool]:
     """Which patterns a point's statistics meet."""
     return {p.name: bool(p.low <= stats.get(p.name, np.nan) <= p.high) for p in PATTERNS}
+
+
+MISS_SCALE = {"intern_mean_net": 10.0, "apprentice_mean_net": 10.0, "willingness_gap_low": 0.1}
+"""Scale of a miss for the patterns with an open interval (CNY thousand, or share)."""
+
+
+def miss_distance(stats: dict[str, float]) -> float:
+    """Total distance of the statistics outside their accepted ranges (0 when all are met).
+
+    Each pattern's miss is measured in units of its interval's width (or of ``MISS_SCALE``
+    for open intervals; 1 for the order patterns); a missing statistic counts 1.
+    """
+    total = 0.0
+    for p in PATTERNS:
+        x = stats.get(p.name, np.nan)
+        if not np.isfinite(x):
+            total += 1.0
+            continue
+        width = p.high - p.low if np.isfinite(p.high - p.low) and p.high > p.low else \
+            MISS_SCALE.get(p.name, 1.0)
+        total += max(p.low - x, x - p.high, 0.0) / width
+    return float(total)
 
 
 def latin_hypercube(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -143,6 +174,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--include-defaults", action="store_true",
                     help="evaluate the shipped defaults as point 0")
+    ap.add_argument("--refine", type=Path, default=None,
+                    help="a points.csv of an earlier search: draw the points around its best "
+                         "--top points instead of over the whole ranges")
+    ap.add_argument("--top", type=int, default=3)
+    ap.add_argument("--radius", type=float, default=0.15,
+                    help="half-width of the box around each refined point, as a share of "
+                         "each factor's declared range (clipped to the range)")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
     if args.out.exists():
@@ -154,13 +192,25 @@ def main(argv: list[str] | None = None) -> int:
     base = load_scenario("status_quo")
     rng = np.random.default_rng(args.seed)
     unit = latin_hypercube(args.points, len(FACTORS), rng)
+    low = np.array([BY_NAME[f].low for f in FACTORS], dtype=float)
+    high = np.array([BY_NAME[f].high for f in FACTORS], dtype=float)
+    if args.refine is not None:
+        if not args.refine.is_file():
+            print(f"error: --refine {args.refine} is not a file", file=sys.stderr)
+            return 2
+        prev = pd.read_csv(args.refine).sort_values(["patterns_met", "distance"],
+                                                    ascending=[False, True])
+        centres = prev[list(FACTORS)].to_numpy(float)[:max(1, args.top)]
+        centre = centres[np.arange(args.points) % len(centres)]
+        unit = (centre - low) / (high - low) + args.radius * (2.0 * unit - 1.0)
+        unit = np.clip(unit, 0.0, 1.0)
     points = [{}] if args.include_defaults else []
     for row in unit:
         point = {}
         for f, x in zip(FACTORS, row, strict=True):
             d = BY_NAME[f]
-            value = d.low + x * (d.high - d.low)
-            point[f] = int(round(value)) if d.dtype is int else value
+            value = d.low + x * (d.high - d.low)  # inside the declared range only
+            point[f] = int(round(value)) if d.dtype is int else float(value)
         points.append(point)
     records = []
     for i, over in enumerate(points):
@@ -168,14 +218,19 @@ def main(argv: list[str] | None = None) -> int:
         ok = met(stats)
         records.append({"point": i, **{f: over.get(f, BY_NAME[f].default) for f in FACTORS},
                         **stats, "patterns_met": sum(ok.values()),
+                        "distance": miss_distance(stats),
                         "missed": ",".join(k for k, v in ok.items() if not v)})
-        print(f"point {i}: {sum(ok.values())}/{len(PATTERNS)} met; missed "
-              f"{records[-1]['missed'] or '-'}", flush=True)
+        print(f"point {i}: {sum(ok.values())}/{len(PATTERNS)} met (distance "
+              f"{records[-1]['distance']:.3f}); missed {records[-1]['missed'] or '-'}",
+              flush=True)
     args.out.mkdir(parents=True)
     df = pd.DataFrame(records)
     df.to_csv(args.out / "points.csv", index=False)
-    best = df.sort_values("patterns_met", ascending=False).iloc[0]
-    print(f"best point {int(best['point'])}: {int(best['patterns_met'])}/{len(PATTERNS)}")
+    best = df.sort_values(["patterns_met", "distance"], ascending=[False, True]).iloc[0]
+    print(f"best point {int(best['point'])}: {int(best['patterns_met'])}/{len(PATTERNS)} "
+          f"(distance {best['distance']:.3f})")
+    for f in FACTORS:
+        print(f"  {f} = {best[f]!r}")
     return 0
 
 

@@ -125,8 +125,9 @@ class TieContext:
     """Per-tie inputs of the enterprise payoff (arrays of equal length, one per tie).
 
     Attributes:
-        slots: student places the tie offers per year (real students).
-        fill: share of the slots filled by the college's students (0-1).
+        capacity: students the firm can supervise per year at this tie (real students): its
+            supervision capacity shared among its ties that host students.
+        fill: share of the places offered that the college's students fill (0-1).
         uptake: share of students who accept an apprenticeship slot (0-1).
         vacancy_factor: share of expected recruits the firm has vacancies for (0-1).
         retention: firm's expected one-year retention of its recruits, without agreements.
@@ -143,7 +144,7 @@ class TieContext:
 
     """
 
-    slots: np.ndarray
+    capacity: np.ndarray
     fill: np.ndarray
     uptake: np.ndarray
     vacancy_factor: np.ndarray
@@ -188,6 +189,7 @@ class PayoffTerms:
     lag_rd: float
     service_fee: float
     service_value: float
+    supervision_cost: float
 
     @classmethod
     def from_scenario(cls, scn) -> "PayoffTerms":
@@ -199,16 +201,72 @@ class PayoffTerms:
                    p.intern_subsidy, p.tax_credit, p.rd_cofunding, p.retention_support,
                    p.credit_conversion, b.cheap_labour_risk, partner_hire_prob(scn),
                    b.benefit_lag_intern, b.benefit_lag_apprentice, b.benefit_lag_rd,
-                   e.service_fee, e.service_value)
+                   e.service_fee, e.service_value, e.supervision_cost)
 
 
-def placements(portfolio: int | np.ndarray, ctx: TieContext) -> tuple[np.ndarray, np.ndarray]:
+def supervision_cost(students: np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
+    """Cost of supervising ``students`` a year at a tie (CNY thousand per year).
+
+    ``supervision cost x n^2 / (2 x capacity)``: the marginal cost of a student rises in
+    proportion to the students hosted and reaches ``supervision_cost`` at capacity (mentors'
+    time diverted from production). A tie without capacity chooses no student
+    (:func:`intake`), so its cost is 0.
+    """
+    n = np.asarray(students, dtype=float)
+    cap = np.broadcast_to(np.asarray(ctx.capacity, dtype=float), np.broadcast(n, ctx.capacity
+                                                                             ).shape)
+    return np.divide(t.supervision_cost * n * n, 2.0 * cap, out=np.zeros(cap.shape),
+                     where=cap > 0)
+
+
+def student_values(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Expected net value of the first intern and the first apprentice of a tie (CNY k/yr).
+
+    Recruit value (discounted, :func:`recruit_value` of one student) + public payments the
+    student brings (:func:`public_payments`, at the expected payout) - net training cost;
+    supervision cost is left out (it is what makes further students worth less).
+    """
+    zero = np.zeros(np.broadcast(np.asarray(portfolio), ctx.fill).shape)
+    one = zero + 1.0
+    base = public_payments(portfolio, zero, zero, ctx, t, ctx.payout)
+    v_int = (recruit_value(one, zero, portfolio, ctx, t)
+             + public_payments(portfolio, one, zero, ctx, t, ctx.payout) - base
+             - t.intern_net_cost)
+    v_app = (recruit_value(zero, one, portfolio, ctx, t)
+             + public_payments(portfolio, zero, one, ctx, t, ctx.payout) - base
+             - apprentice_net_cost(t, ctx.apprentice_cost_cut))
+    return v_int, v_app
+
+
+def intake(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
+    """Student places a tie offers a year: the firm's choice (real students).
+
+    A hosted student is worth ``v`` (:func:`student_values`; with apprenticeship places a
+    share ``uptake`` of them are apprentices, so ``v`` is the mix; without internship places
+    only apprentices) and costs ``supervision cost x n / capacity`` at the margin, so the
+    payoff-maximising intake is ``n* = clip(capacity x v / supervision cost, 0, capacity)``:
+    more when students are worth more (a subsidy, better recruits), never above capacity,
+    none when a student is worth nothing.
+    """
+    v_int, v_app = student_values(portfolio, ctx, t)
+    app = holds(portfolio, JOINT_TRAINING)
+    interns = holds(portfolio, INTERNSHIP)
+    v = np.where(app, np.where(interns, ctx.uptake * v_app + (1.0 - ctx.uptake) * v_int, v_app),
+                 np.where(interns, v_int, 0.0))
+    cap = np.asarray(ctx.capacity, dtype=float)
+    return np.clip(cap * v / t.supervision_cost, 0.0, cap)
+
+
+def placements(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Expected interns and apprentices per year (real students) of ties holding ``portfolio``.
 
-    A tie with apprenticeship places fills ``uptake`` of its places with apprentices; the rest
-    are interns if it holds internship places. A tie with neither hosts no student.
+    The tie offers its chosen :func:`intake`, of which ``fill`` is filled; with apprenticeship
+    places ``uptake`` of the students become apprentices, the rest interns if it holds
+    internship places. A tie with neither hosts no student.
     """
-    filled = ctx.slots * ctx.fill
+    filled = intake(portfolio, ctx, t) * ctx.fill
     app = holds(portfolio, JOINT_TRAINING)
     apprentices = np.where(app, filled * ctx.uptake, 0.0)
     interns = np.where(holds(portfolio, INTERNSHIP), filled - apprentices, 0.0)
@@ -288,7 +346,8 @@ def cash_flow(portfolio: int | np.ndarray, interns: np.ndarray, apprentices: np.
     """The firm's running net cash flow of a tie-year (CNY thousand per year).
 
     [expert exchange] (value - cost) - [joint R&D] R&D outlay after co-funding at ``payout``
-    + [technical service] (service value - fee) - training cost - governance cost per
+    + [technical service] (service value - fee) - training cost (net cost per student and
+    :func:`supervision_cost`) - governance cost per
     activity beyond internship + public payments at ``payout``. The same function gives the
     expected flow firms decide on (expected placements, expected payout) and the realised
     flow that is paid and reported (placements that took place, the payout actually paid).
@@ -299,7 +358,8 @@ def cash_flow(portfolio: int | np.ndarray, interns: np.ndarray, apprentices: np.
     service = (service_value(portfolio, ctx, t)
                - np.where(holds(portfolio, TECH_SERVICE), t.service_fee, 0.0))
     training_cost = (interns * t.intern_net_cost
-                     + apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut))
+                     + apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut)
+                     + supervision_cost(interns + apprentices, ctx, t))
     governance = n_deep(portfolio) * t.governance_cost * (1.0 - ctx.governance_cut)
     return (expert - rd + service - training_cost - governance
             + public_payments(portfolio, interns, apprentices, ctx, t, payout))
@@ -357,6 +417,7 @@ def enterprise_payoff(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTer
             + [joint R&D] R&D value x capability (success chance) x size x horizon factor
             + [technical service] service value x capability x size
     cost    = interns x intern net cost + apprentices x apprentice net cost
+            + supervision cost x (interns + apprentices)^2 / (2 x capacity)
             + [expert exchange] expert exchange cost
             + [joint R&D] R&D cost x (1 - co-funding x payout)
             + [technical service] service fee
@@ -369,8 +430,9 @@ def enterprise_payoff(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTer
     ``with_policy=False`` drops the policy payments (used to measure deadweight).
     Written once: :func:`recruit_value` + :func:`rd_value` + :func:`cash_flow`, the same
     functions that give the realised flows (called on realised quantities).
+    Interns and apprentices are the firm's chosen :func:`intake` times the fill.
     """
-    interns, apprentices = placements(portfolio, ctx)
+    interns, apprentices = placements(portfolio, ctx, t)
     payout = ctx.payout if with_policy else 0.0
     return (recruit_value(interns, apprentices, portfolio, ctx, t)
             + rd_value(portfolio, ctx, t)
@@ -379,7 +441,7 @@ def enterprise_payoff(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTer
 
 def policy_payments(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
     """Expected subsidy and tax credit to the firm for ties holding ``portfolio`` (CNY k/yr)."""
-    interns, apprentices = placements(portfolio, ctx)
+    interns, apprentices = placements(portfolio, ctx, t)
     return public_payments(portfolio, interns, apprentices, ctx, t, ctx.payout)
 
 

@@ -240,10 +240,22 @@ _DECLARATIONS: list[Param] = [
     _p("economy", "hire_rate", 0.08, 0.01, 0.3, "hires per employee per year", "Hiring rate",
        "招聘率", "Vacancies per employee per year for graduate-level jobs.",
        "unsourced; typical labour turnover 5-15% a year"),
-    _p("economy", "interns_per_tie", 4.0, 1.0, 30.0, "students per tie per year",
-       "Students placed per tie", "每个合作关系安置学生数",
-       "Students a cooperation tie places per year, per 100 employees of the firm (capped).",
-       _U),
+    _p("economy", "supervision_capacity", 4.0, 1.0, 10.0,
+       "students per 100 employees per year", "Supervision capacity", "带教能力",
+       "Students a firm can supervise in a year per 100 employees (its staff able to mentor), "
+       "shared among its ties that host students; no tie hosts more than its share.",
+       "MOE et al. 2021, Provisions on vocational school student internships: placement "
+       "interns at most 10% of a host's staff (the upper bound); the default (the first "
+       "version's slot rule, 4 per 100) and the lower bound are assumptions"),
+    _p("economy", "supervision_cost", 10.0, 1.0, 60.0, "CNY thousand per student-year",
+       "Marginal supervision cost at capacity", "满负荷时的边际带教成本",
+       "Cost of supervising one more student when the firm's mentors are at capacity; the "
+       "marginal cost rises in proportion to the students hosted (cost = supervision cost x "
+       "n^2 / (2 x capacity)), so each extra student is worth less than the one before and "
+       "a firm takes students until their marginal value equals this cost.",
+       "assumption: mentors' time diverted from production rises with the students each "
+       "mentor takes (Ran & Shi 2020: break-even in month 4 of a placement); a mentor-month "
+       "is a few CNY thousand; wide range"),
     _p("economy", "teacher_replacement_cost", 150.0, 20.0, 500.0,
        "CNY thousand per teacher-year", "Cost of replacing a teacher's time", "教师顶岗替代成本",
        "Public cost of a teacher-year spent in enterprise practice (replacement teaching).",

@@ -30,7 +30,7 @@ def test_placements_are_real_counts_within_each_ties_places():
     from sim.labour import final_year, place_students
     from sim.ladder import INTERNSHIP, holds
     from sim.sectors import N_SECTORS
-    from sim.ties import hosts_students, slots, uptake
+    from sim.ties import hosts_students, uptake
 
     m = CooperationModel(load_scenario("status_quo"), seed=5)
     place_students(m)
@@ -45,7 +45,7 @@ def test_placements_are_real_counts_within_each_ties_places():
     assert (hosted[rows[~hosts_students(port)]] == 0).all()
     rows = rows[hosts_students(port)]
     only_app = ~holds(m.ties.activities[rows], INTERNSHIP)
-    places = slots(m, m.ties.firm[rows]) * np.where(only_app, uptake(m), 1.0)
+    places = m.ties.places[rows] * np.where(only_app, uptake(m), 1.0)
     assert (hosted[rows] <= np.ceil(places) + 1e-9).all()
     # Nobody is placed twice: a cell places at most the real students it has.
     final = final_year(m)

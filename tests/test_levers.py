@@ -120,7 +120,7 @@ def test_bound_graduates_match_less_well(region):
 
 def test_firms_expect_the_pro_rated_co_funding():
     t = PayoffTerms.from_scenario(load_scenario().with_overrides({"rd_cofunding": 0.5}))
-    base = dict(slots=4.0, fill=1.0, uptake=0.5, vacancy_factor=1.0, retention=0.6,
+    base = dict(capacity=4.0, fill=1.0, uptake=0.5, vacancy_factor=1.0, retention=0.6,
                 quality=0.5, capability=0.6, rd_scale=1.0, expert_quality=1.0,
                 payback_years=3.0, payout=1.0, apprentice_cost_cut=0.0, governance_cut=0.0,
                 credit_room=0.0)

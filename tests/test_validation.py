@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sim.decisions import stationary_ties
-from sim.ladder import PayoffTerms, enterprise_payoff, ladder
+from sim.ladder import PayoffTerms, cash_flow, enterprise_payoff, intake, ladder
 from sim.model import CooperationModel
 from sim.params import load_scenario
 from sim.run import simulate
@@ -86,10 +86,13 @@ def test_subsidy_lowers_firms_net_cost_of_the_same_interns():
     rows = m.ties.active_rows()
     ctx = m.tie_context(m.ties.college[rows], m.ties.firm[rows])
     richer = PayoffTerms.from_scenario(base.with_overrides({"intern_subsidy": 6.0}))
-    gain = enterprise_payoff(ladder(0), ctx, richer) - enterprise_payoff(ladder(0), ctx, m.terms)
-    interns = ctx.slots * ctx.fill
+    interns = m.placements.per_tie(m.ties.college.size, False)[rows]
+    assert interns.sum() > 0
+    gain = (cash_flow(ladder(0), interns, 0.0 * interns, ctx, richer, ctx.payout)
+            - cash_flow(ladder(0), interns, 0.0 * interns, ctx, m.terms, ctx.payout))
     assert gain == pytest.approx((6.0 - base.policy.intern_subsidy) * interns * ctx.payout)
-    assert (gain > 0).all()
+    # and the firms choose at least as many interns (sim.ladder.intake)
+    assert (intake(ladder(0), ctx, richer) >= intake(ladder(0), ctx, m.terms)).all()
 
 
 def test_consortium_cuts_search_costs_within_a_city():
