@@ -26,13 +26,15 @@ import pandas as pd
 
 from sim.ladder import JOINT_RD, JOINT_TRAINING
 from sim.model import CooperationModel
+from sim.errors import ConfigError
 from sim.params import BY_NAME, load_scenario
 
 FACTORS = ("intern_net_cost", "partner_hire_intern", "recruit_value", "apprentice_gross_cost",
            "productive_recovery", "research_grant_per_capacity", "college_capacity_sigma",
            "contact_size_elasticity", "contacts_per_college", "firm_heterogeneity",
            "supervision_capacity", "supervision_cost", "partner_hire_apprentice",
-           "firm_specific_premium", "dual_qualified_skill", "governance_cost")
+           "firm_specific_premium", "dual_qualified_skill", "governance_cost",
+           "choice_intensity")
 """Parameters searched (levers stay at the status quo): those the patterns depend on (host
 firms' gains and losses on interns and apprentices and how many they take, colleges'
 funding, who partners with whom, teachers' practice)."""
@@ -178,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="a points.csv of an earlier search: draw the points around its best "
                          "--top points instead of over the whole ranges")
     ap.add_argument("--top", type=int, default=3)
+    ap.add_argument("--centre", nargs="*", default=None, metavar="NAME=VALUE",
+                    help="refine around this one point (factors not named stay at their "
+                         "defaults) instead of a --refine file")
     ap.add_argument("--radius", type=float, default=0.15,
                     help="half-width of the box around each refined point, as a share of "
                          "each factor's declared range (clipped to the range)")
@@ -194,13 +199,28 @@ def main(argv: list[str] | None = None) -> int:
     unit = latin_hypercube(args.points, len(FACTORS), rng)
     low = np.array([BY_NAME[f].low for f in FACTORS], dtype=float)
     high = np.array([BY_NAME[f].high for f in FACTORS], dtype=float)
-    if args.refine is not None:
+    centres = None
+    if args.centre is not None:
+        given = {}
+        for item in args.centre:
+            name, _, value = item.partition("=")
+            if name not in FACTORS:
+                print(f"error: --centre {name!r} is not a searched factor", file=sys.stderr)
+                return 2
+            try:
+                given[name] = BY_NAME[name].check(float(value))
+            except (ValueError, ConfigError) as exc:
+                print(f"error: --centre {item}: {exc}", file=sys.stderr)
+                return 2
+        centres = np.array([[given.get(f, BY_NAME[f].default) for f in FACTORS]], dtype=float)
+    elif args.refine is not None:
         if not args.refine.is_file():
             print(f"error: --refine {args.refine} is not a file", file=sys.stderr)
             return 2
         prev = pd.read_csv(args.refine).sort_values(["patterns_met", "distance"],
                                                     ascending=[False, True])
         centres = prev[list(FACTORS)].to_numpy(float)[:max(1, args.top)]
+    if centres is not None:
         centre = centres[np.arange(args.points) % len(centres)]
         unit = (centre - low) / (high - low) + args.radius * (2.0 * unit - 1.0)
         unit = np.clip(unit, 0.0, 1.0)
@@ -213,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             point[f] = int(round(value)) if d.dtype is int else float(value)
         points.append(point)
     records = []
+    args.out.mkdir(parents=True)
     for i, over in enumerate(points):
         stats = point_statistics(base.with_overrides(over), range(args.seeds), args.years)
         ok = met(stats)
@@ -220,12 +241,11 @@ def main(argv: list[str] | None = None) -> int:
                         **stats, "patterns_met": sum(ok.values()),
                         "distance": miss_distance(stats),
                         "missed": ",".join(k for k, v in ok.items() if not v)})
+        pd.DataFrame(records).to_csv(args.out / "points.csv", index=False)  # so far
         print(f"point {i}: {sum(ok.values())}/{len(PATTERNS)} met (distance "
               f"{records[-1]['distance']:.3f}); missed {records[-1]['missed'] or '-'}",
               flush=True)
-    args.out.mkdir(parents=True)
     df = pd.DataFrame(records)
-    df.to_csv(args.out / "points.csv", index=False)
     best = df.sort_values(["patterns_met", "distance"], ascending=[False, True]).iloc[0]
     print(f"best point {int(best['point'])}: {int(best['patterns_met'])}/{len(PATTERNS)} "
           f"(distance {best['distance']:.3f})")

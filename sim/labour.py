@@ -21,6 +21,7 @@ from sim.ladder import (
     JOINT_TRAINING,
     bit,
     cash_flow,
+    coordination_cost,
     hire_value,
     holds,
     intake,
@@ -265,7 +266,9 @@ class HostLedger:
     what the firm gained or lost on its interns (apprentices) over the year: the realised
     value of those it hired and kept, plus the cash flow they made (:func:`sim.ladder.cash_flow`
     with and without them: net training and supervision cost, subsidy, and for apprentices
-    the tax credit and the coordination cost of apprenticeship), at the payout paid.
+    the tax credit on their training cost and the coordination cost of apprenticeship,
+    :func:`sim.ladder.coordination_cost`), at the payout paid. Credit a certified firm earns
+    on its other investments (expert exchange, R&D) is not part of the apprentices' ledger.
     """
 
     def __init__(self, tie=None, firm=None, interns=None, apprentices=None, intern_net=None,
@@ -305,8 +308,8 @@ def host_ledger(m: "CooperationModel", hosted: np.ndarray, n_int: np.ndarray,
     port = m.ties.activities[hosted] | np.where(n_app > 0, bit(JOINT_TRAINING), 0)
     full = cash_flow(port, n_int, n_app, ctx, t, paid)
     without_int = cash_flow(port, np.zeros_like(n_int), n_app, ctx, t, paid)
-    without_app = cash_flow(port & ~bit(JOINT_TRAINING), n_int, np.zeros_like(n_app), ctx,
-                            t, paid)
+    without_app = (cash_flow(port, n_int, np.zeros_like(n_app), ctx, t, paid)
+                   + coordination_cost(bit(JOINT_TRAINING), ctx, t) * (n_app > 0))
     n_rows = m.ties.college.size
     kept_int = np.bincount(pl.tie, weights=value * ~pl.apprentice, minlength=n_rows)[hosted]
     kept_app = np.bincount(pl.tie, weights=value * pl.apprentice, minlength=n_rows)[hosted]

@@ -360,9 +360,17 @@ def cash_flow(portfolio: int | np.ndarray, interns: np.ndarray, apprentices: np.
     training_cost = (interns * t.intern_net_cost
                      + apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut)
                      + supervision_cost(interns + apprentices, ctx, t))
-    governance = n_deep(portfolio) * t.governance_cost * (1.0 - ctx.governance_cut)
-    return (expert - rd + service - training_cost - governance
+    return (expert - rd + service - training_cost - coordination_cost(portfolio, ctx, t)
             + public_payments(portfolio, interns, apprentices, ctx, t, payout))
+
+
+def coordination_cost(portfolio: int | np.ndarray, ctx: TieContext,
+                      t: PayoffTerms) -> np.ndarray:
+    """Yearly cost of coordinating a tie's activities beyond internship (CNY thousand).
+
+    ``activities beyond internship x governance cost x (1 - consortium cut)``.
+    """
+    return n_deep(portfolio) * t.governance_cost * (1.0 - ctx.governance_cut)
 
 
 def hire_value(skill: np.ndarray | float, apprentice: np.ndarray | bool,
