@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
                          "defaults) instead of a --refine file")
     ap.add_argument("--radius", type=float, default=0.15,
                     help="half-width of the box around each refined point, as a share of "
-                         "each factor's declared range (clipped to the range)")
+                         "the point's value (of the range at 0), clipped to the range")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
     if args.out.exists():
@@ -222,9 +222,14 @@ def main(argv: list[str] | None = None) -> int:
         centres = prev[list(FACTORS)].to_numpy(float)[:max(1, args.top)]
     if centres is not None:
         centre = centres[np.arange(args.points) % len(centres)]
-        unit = (centre - low) / (high - low) + args.radius * (2.0 * unit - 1.0)
-        unit = np.clip(unit, 0.0, 1.0)
+        # A box of +-radius around each centre, relative to the centre's value (declared
+        # ranges span orders of magnitude), or to the range for a centre at 0; clipped.
+        span = np.where(centre != 0, np.abs(centre), high - low)
+        value = centre + args.radius * span * (2.0 * unit - 1.0)
+        unit = np.clip((value - low) / (high - low), 0.0, 1.0)
     points = [{}] if args.include_defaults else []
+    if centres is not None:  # the centres themselves first, then the points around them
+        unit = np.vstack([(centres - low) / (high - low), unit])
     for row in unit:
         point = {}
         for f, x in zip(FACTORS, row, strict=True):

@@ -39,8 +39,11 @@ def test_firm_statistics_of_a_run_are_shares_where_they_should_be():
     m = CooperationModel(load_scenario("classroom").with_overrides({"run.years": 2}), seed=1)
     m.run()
     st = search.firm_statistics(m)
-    for k in ("intern_loss_share", "partner_medium", "costly_3"):
+    for k in ("partner_medium", "costly_3"):
         assert np.isnan(st[k]) or 0.0 <= st[k] <= 1.0
+    # host firms counted from the realised ledger: losing and profiting firms are host firms
+    for k in ("intern", "apprentice"):
+        assert 0 <= st[f"{k}_losing"] + st[f"{k}_profiting"] <= st[f"{k}_firms"]
     assert st["rd_ties_per_100_firms"] >= 0
 
 
