@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.errors import ConfigError
 from sim.ladder import JOINT_RD, JOINT_TRAINING
 from sim.model import CooperationModel
-from sim.errors import ConfigError
 from sim.params import BY_NAME, load_scenario
 
 FACTORS = ("intern_net_cost", "partner_hire_intern", "recruit_value", "apprentice_gross_cost",
@@ -107,13 +107,26 @@ def point_statistics(scn, seeds, years: int = 10) -> dict[str, float]:
     for seed in seeds:
         m = CooperationModel(scn.with_overrides({"run.years": years}), seed=seed)
         m.run()
-        last = m.records[-1]
-        stats = firm_statistics(m)
-        for k in ("share_internship", "willingness_gap", "dual_qualified_share",
-                  "service_funding_10m_share"):
-            stats[k] = last[k]
-        rows.append(stats)
-    df = pd.DataFrame(rows)
+        rows.append(run_statistics(m))
+    return summarise(pd.DataFrame(rows))
+
+
+def run_statistics(m: CooperationModel) -> dict[str, float]:
+    """:func:`firm_statistics` plus the reporters the patterns use, at the end of a run."""
+    stats = firm_statistics(m)
+    last = m.records[-1]
+    for k in ("share_internship", "willingness_gap", "dual_qualified_share",
+              "service_funding_10m_share"):
+        stats[k] = last[k]
+    return stats
+
+
+def summarise(df: pd.DataFrame) -> dict[str, float]:
+    """Pattern statistics over seeds from one row of :func:`firm_statistics` per seed.
+
+    Means across seeds; host firms pooled over seeds (as one survey of many firms); the
+    willingness gap with the lower end of its 95% interval; the order patterns.
+    """
     mean = df.mean(numeric_only=True).to_dict()
     # Host firms pooled over seeds, as one survey of many firms.
     for name in ("intern", "apprentice"):
@@ -141,6 +154,17 @@ MISS_SCALE = {"intern_mean_net": 10.0, "apprentice_mean_net": 10.0, "willingness
 """Scale of a miss for the patterns with an open interval (CNY thousand, or share)."""
 
 
+ORDER_SCALE = 0.1
+"""A 0.1 gap in the wrong direction of an order pattern counts as one interval width."""
+ORDER_MARGINS = {
+    "partner_order": lambda st: max(st["partner_large"] - st["partner_medium"], 0.0)
+    + max(st["partner_small_micro"] - st["partner_large"], 0.0) + 0.01,
+    "costly_by_size": lambda st: max(st["costly_0"] - st["costly_3"], 0.0)
+    + max(st["costly_1"] - st["costly_2"], 0.0) + 0.01,
+}
+"""How far each order pattern is from holding (0.01 for a tie that a strict order forbids)."""
+
+
 def miss_distance(stats: dict[str, float]) -> float:
     """Total distance of the statistics outside their accepted ranges (0 when all are met).
 
@@ -150,6 +174,9 @@ def miss_distance(stats: dict[str, float]) -> float:
     total = 0.0
     for p in PATTERNS:
         x = stats.get(p.name, np.nan)
+        if p.name in ORDER_MARGINS and np.isfinite(x) and x < p.low:
+            total += ORDER_MARGINS[p.name](stats) / ORDER_SCALE  # how far the order is off
+            continue
         if not np.isfinite(x):
             total += 1.0
             continue

@@ -209,10 +209,12 @@ _DECLARATIONS: list[Param] = [
        "for a graduate of average skill.",
        "Mühlemann & Wolter 2014 (IZA J Labor Policy): saved hiring costs are several months' "
        "wages; CNY value unsourced"),
-    _p("economy", "firm_specific_premium", 0.5, 0.0, 2.0, "share of recruit value",
+    _p("economy", "firm_specific_premium", 0.2, 0.0, 2.0, "share of recruit value",
        "Premium for firm-trained recruits", "企业定向培养溢价",
        "Extra value of a recruit the firm trained itself (apprenticeship) over a market hire.",
-       "unsourced; human-capital theory (Acemoglu & Pischke 1998)"),
+       "assumption; human-capital theory (Acemoglu & Pischke 1998); calibrated "
+       "(calibration/search.py, issue 9 item 10): Ran 2022, apprenticeship loss-making on "
+       "average with about 1/3 of pilot firms profiting"),
     _p("economy", "expert_exchange_cost", 12.0, 0.0, 60.0, "CNY thousand per tie per year",
        "Cost of an expert exchange", "专家互聘成本",
        "Staff time the firm lends as industry professors and for hosting practising teachers.",
@@ -240,13 +242,14 @@ _DECLARATIONS: list[Param] = [
     _p("economy", "hire_rate", 0.08, 0.01, 0.3, "hires per employee per year", "Hiring rate",
        "招聘率", "Vacancies per employee per year for graduate-level jobs.",
        "unsourced; typical labour turnover 5-15% a year"),
-    _p("economy", "supervision_capacity", 4.0, 1.0, 10.0,
+    _p("economy", "supervision_capacity", 6.0, 1.0, 10.0,
        "students per 100 employees per year", "Supervision capacity", "带教能力",
        "Students a firm can supervise in a year per 100 employees (its staff able to mentor), "
        "shared among its ties that host students; no tie hosts more than its share.",
        "MOE et al. 2021, Provisions on vocational school student internships: placement "
        "interns at most 10% of a host's staff (the upper bound); the default (the first "
-       "version's slot rule, 4 per 100) and the lower bound are assumptions"),
+       "version's slot rule) and the lower bound are assumptions; default 6 per 100 "
+       "calibrated (calibration/search.py, issue 9 item 10)"),
     _p("economy", "supervision_cost", 10.0, 1.0, 60.0, "CNY thousand per student-year",
        "Marginal supervision cost at capacity", "满负荷时的边际带教成本",
        "Cost of supervising one more student when the firm's mentors are at capacity; the "
@@ -346,11 +349,12 @@ _DECLARATIONS: list[Param] = [
        "Education surcharge (3%) plus local education surcharge (2%) of the VAT paid: the "
        "most a certified firm can offset with the integration tax credit in a year.",
        "State Council 1986 (education surcharge 3%); MOF 财综〔2010〕98号 (local 2%)"),
-    _p("economy", "research_grant_per_capacity", 2.5, 0.0, 50.0,
+    _p("economy", "research_grant_per_capacity", 3.5, 0.0, 50.0,
        "CNY million per college per year", "Research funding per unit capacity",
        "单位能力科研经费", "Vertical research grants and non-degree training income of a "
        "college of median capacity; technical-service income from its ties adds to it.",
-       "calibrated to the Quality Annual Report 2022 (206 of ~1,486 colleges above CNY 10 M)"),
+       "calibrated to the Quality Annual Report 2022 (206 of ~1,486 colleges above CNY 10 M; "
+       "calibration/search.py, issue 9 item 10)"),
     _p("economy", "professor_value", 30.0, 0.0, 200.0, "CNY thousand per professor per year",
        "Value of an industry professor to a college", "产业教授对院校的价值",
        "Teaching value to a college of an industry professor's current practice (evaluation "
@@ -547,11 +551,12 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "skill_requirement", 0.45, 0.0, 1.0, "skill relative to frontier",
        "Skill needed for a matched job", "岗位技能门槛",
        "Skill (relative to the sector frontier) a graduate needs for a job in the sector.", _U),
-    _p("behaviour", "partner_hire_intern", 0.25, 0.05, 0.6, "probability",
+    _p("behaviour", "partner_hire_intern", 0.32, 0.05, 0.6, "probability",
        "Host firm hires a qualified intern", "实习企业录用合格实习生的概率",
        "Probability that the host firm offers a job to a qualified intern (internships are a "
        "screening device).", "assumption; Ran & Shi (2020): low retention of interns limits "
-       "host firms' gain"),
+       "host firms' gain; calibrated (calibration/search.py, issue 9 item 10): 40-60% of "
+       "host firms lose on their interns"),
     _p("behaviour", "partner_hire_apprentice", 0.75, 0.3, 1.0, "probability",
        "Host firm hires a qualified apprentice", "学徒企业录用合格学徒的概率",
        "Probability that the training firm offers a job to a qualified apprentice (order "
@@ -585,13 +590,13 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "rd_exposure", 0.8, 0.0, 1.0, "skill relative to frontier",
        "Innovation skill from an R&D placement", "研发岗位培养的创新技能",
        "Innovation skill a student placed with a joint-R&D firm trains toward.", "assumption"),
-    _p("behaviour", "contact_size_elasticity", 1.0, 0.0, 2.0, "dimensionless",
+    _p("behaviour", "contact_size_elasticity", 1.8, 0.0, 2.0, "dimensionless",
        "Colleges approach larger firms more", "院校偏向接触大企业的程度",
        "Colleges approach a firm with probability proportional to the real firms its agent "
        "stands for times employees^this (1: in proportion to the jobs firms offer), so the "
        "oversampling of rare size classes does not bias who partners with whom.",
-       "assumption; calibrated by the share of colleges with partners per size class "
-       "(2025 survey of 1,207 college leaders)"),
+       "assumption; calibrated (calibration/search.py, issue 9 item 10) by the share of "
+       "colleges with partners per size class (2025 survey of 1,207 college leaders)"),
     _p("behaviour", "professor_search_rate", 1.0, 0.1, 6.0, "searches per open post per year",
        "Search for industry professors", "产业教授聘任速度",
        "Rate at which a college looks among its partner firms for an expert to fill an open "

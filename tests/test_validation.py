@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sim.decisions import stationary_ties
-from sim.ladder import PayoffTerms, cash_flow, enterprise_payoff, intake, ladder
+from sim.ladder import PayoffTerms, cash_flow, intake, ladder
 from sim.model import CooperationModel
 from sim.params import load_scenario
 from sim.run import simulate
