@@ -228,14 +228,12 @@ def student_values(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms
     supervision cost is left out (it is what makes further students worth less).
     """
     zero = np.zeros(np.broadcast(np.asarray(portfolio), ctx.fill).shape)
-    one = zero + 1.0
-    base = public_payments(portfolio, zero, zero, ctx, t, ctx.payout)
-    v_int = (recruit_value(one, zero, portfolio, ctx, t)
-             + public_payments(portfolio, one, zero, ctx, t, ctx.payout) - base
-             - t.intern_net_cost)
-    v_app = (recruit_value(zero, one, portfolio, ctx, t)
-             + public_payments(portfolio, zero, one, ctx, t, ctx.payout) - base
-             - apprentice_net_cost(t, ctx.apprentice_cost_cut))
+    r_int, r_app = recruit_value_per_student(portfolio, ctx, t)
+    subsidy = placement_subsidy(1.0, t, ctx.payout)
+    credit = ctx.payout * (tax_credit(portfolio, zero + 1.0, ctx, t, ctx.payout)
+                           - tax_credit(portfolio, zero, ctx, t, ctx.payout))
+    v_int = r_int + subsidy - t.intern_net_cost
+    v_app = r_app + subsidy + credit - apprentice_net_cost(t, ctx.apprentice_cost_cut)
     return v_int, v_app
 
 
@@ -326,8 +324,14 @@ def public_payments(portfolio: int | np.ndarray, interns: np.ndarray, apprentice
     ``payout x (subsidy x placed students + tax credit)``; called with the expected payout
     (decisions) or the payout actually paid (realised flows).
     """
-    return np.asarray(payout) * (t.intern_subsidy * (interns + apprentices)
-                                 + tax_credit(portfolio, apprentices, ctx, t, payout))
+    return placement_subsidy(interns + apprentices, t, payout) + np.asarray(payout) * tax_credit(
+        portfolio, apprentices, ctx, t, payout)
+
+
+def placement_subsidy(students: np.ndarray | float, t: PayoffTerms,
+                      payout: np.ndarray | float) -> np.ndarray:
+    """Subsidy for placed students (CNY thousand per year): ``payout x subsidy x students``."""
+    return np.asarray(payout) * t.intern_subsidy * np.asarray(students)
 
 
 def service_value(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
@@ -392,15 +396,25 @@ def recruit_value(interns: np.ndarray, apprentices: np.ndarray, portfolio: int |
     each stream times its horizon factor when ``discounted`` (the firm's decision); without
     discounting it is the value the firm expects to see at graduation (for trust).
     """
+    per_intern, per_apprentice = recruit_value_per_student(portfolio, ctx, t,
+                                                           discounted=discounted)
+    return interns * per_intern + apprentices * per_apprentice
+
+
+def recruit_value_per_student(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
+                              *, discounted: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Expected recruit value of one intern and of one apprentice (terms of
+    :func:`recruit_value`, which is linear in the students)."""
     trains = holds(portfolio, JOINT_TRAINING)
     quality = ctx.quality * (1.0 - t.cheap_labour_risk * t.credit_conversion * trains)
     ret_app = 1.0 - (1.0 - ctx.retention) * (1.0 - t.retention_support * ctx.payout)
     h_int = horizon_factor(t.lag_intern, ctx.payback_years) if discounted else 1.0
     h_app = horizon_factor(t.lag_apprentice, ctx.payback_years) if discounted else 1.0
-    return ctx.vacancy_factor * (
-        interns * t.hire_prob[INTERN] * ctx.retention * h_int * hire_value(quality, False, t)
-        + apprentices * t.hire_prob[APPRENTICE] * ret_app * h_app
-        * hire_value(quality, True, t))
+    per_intern = (ctx.vacancy_factor * t.hire_prob[INTERN] * ctx.retention * h_int
+                  * hire_value(quality, False, t))
+    per_apprentice = (ctx.vacancy_factor * t.hire_prob[APPRENTICE] * ret_app * h_app
+                      * hire_value(quality, True, t))
+    return per_intern, per_apprentice
 
 
 def rd_value(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
