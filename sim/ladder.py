@@ -403,8 +403,10 @@ def recruit_value(interns: np.ndarray, apprentices: np.ndarray, portfolio: int |
 
 def recruit_value_per_student(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
                               *, discounted: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Expected recruit value of one intern and of one apprentice (terms of
-    :func:`recruit_value`, which is linear in the students)."""
+    """Expected recruit value of one intern and of one apprentice (CNY thousand).
+
+    The terms of :func:`recruit_value`, which is linear in the students.
+    """
     trains = holds(portfolio, JOINT_TRAINING)
     quality = ctx.quality * (1.0 - t.cheap_labour_risk * t.credit_conversion * trains)
     ret_app = 1.0 - (1.0 - ctx.retention) * (1.0 - t.retention_support * ctx.payout)
