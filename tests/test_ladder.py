@@ -77,8 +77,9 @@ def test_apprentice_net_cost_follows_bibb(terms):
 
 
 def test_placements_split_interns_and_apprentices(terms):
-    i0, a0 = placements(lad(0), ctx(), binding(terms))
-    i2, a2 = placements(lad(JOINT_TRAINING), ctx(), binding(terms))
+    good = ctx(quality=1.0, retention=1.0)  # students worth taking: capacity binds
+    i0, a0 = placements(lad(0), good, binding(terms))
+    i2, a2 = placements(lad(JOINT_TRAINING), good, binding(terms))
     assert (i0, a0) == (4.0, 0.0)
     assert (i2, a2) == (2.0, 2.0)
 

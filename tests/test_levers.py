@@ -99,7 +99,9 @@ def region():
 
 
 def test_tax_credit_paid_never_exceeds_surcharges_due(region):
-    scn = region.with_overrides({"tax_credit": 0.5, "public_budget": 1e5})
+    # apprentices made worth training, so that certified firms earn credit
+    scn = region.with_overrides({"tax_credit": 0.5, "public_budget": 1e5,
+                                 "firm_specific_premium": 2.0, "recruit_value": 100.0})
     m = CooperationModel(scn, seed=6)
     m.run(3)
     due_total = float((m.surcharge_due * m.firms.weight).sum()) * 1e-3 * 3

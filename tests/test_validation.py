@@ -11,6 +11,7 @@ import pytest
 
 from sim.decisions import stationary_ties
 from sim.ladder import PayoffTerms, cash_flow, intake, ladder
+from sim.labour import place_students
 from sim.model import CooperationModel
 from sim.params import load_scenario
 from sim.run import simulate
@@ -83,6 +84,7 @@ def test_practice_requirement_is_logged_but_partly_gamed():
 def test_subsidy_lowers_firms_net_cost_of_the_same_interns():
     base = load_scenario("status_quo")
     m = CooperationModel(base, seed=3).run(1)
+    place_students(m)  # this season's placements
     rows = m.ties.active_rows()
     ctx = m.tie_context(m.ties.college[rows], m.ties.firm[rows])
     richer = PayoffTerms.from_scenario(base.with_overrides({"intern_subsidy": 6.0}))
@@ -206,7 +208,11 @@ def test_decision_core_converges_to_its_analytic_fixed_point():
     b, e, p = scn.behaviour, scn.economy, scn.policy
     beta = b.choice_intensity
     dt = 1.0 / scn.run.steps_per_year
-    u_firm = 4.0 * (p.intern_subsidy - e.intern_net_cost)   # 4 interns per tie of 100 staff
+    # A student is worth v = subsidy - net cost; the firm takes n* = C v / s of them (C its
+    # supervision capacity, one tie per firm here) and gains v n* - s n*^2 / (2C) = C v^2 / 2s.
+    v = p.intern_subsidy - e.intern_net_cost
+    capacity = e.supervision_capacity * 100 / 100.0  # firms of 100 staff
+    u_firm = capacity * v * v / (2.0 * e.supervision_cost)
     u_college = b.college_tie_value * (1.0 - p.contribution_evaluation)
     search = e.search_cost * (1.0 - p.consortium_strength)
     logistic = lambda x: 1.0 / (1.0 + math.exp(-x))  # noqa: E731
