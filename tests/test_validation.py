@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from sim.decisions import stationary_ties
-from sim.ladder import PayoffTerms, cash_flow, intake, ladder
 from sim.labour import place_students
+from sim.ladder import PayoffTerms, cash_flow, intake, ladder
 from sim.model import CooperationModel
 from sim.params import load_scenario
 from sim.run import simulate

@@ -71,7 +71,8 @@ def partner_college(model: CooperationModel, firm: int) -> int:
 
 def _payoff(rungs, ctx, terms: PayoffTerms, students, **zero) -> np.ndarray:
     """The payoff without policy payments at fixed ``students`` (interns, apprentices), with
-    the ``zero`` terms set: the same functions as :func:`sim.ladder.enterprise_payoff`."""
+    the ``zero`` terms set: the same functions as :func:`sim.ladder.enterprise_payoff`.
+    """
     t = dataclasses.replace(terms, **zero)
     interns, apprentices = students
     return (recruit_value(interns, apprentices, rungs, ctx, t) + rd_value(rungs, ctx, t)
