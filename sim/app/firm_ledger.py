@@ -70,8 +70,9 @@ def partner_college(model: CooperationModel, firm: int) -> int:
 
 
 def _payoff(rungs, ctx, terms: PayoffTerms, students, **zero) -> np.ndarray:
-    """The payoff without policy payments at fixed ``students`` (interns, apprentices), with
-    the ``zero`` terms set: the same functions as :func:`sim.ladder.enterprise_payoff`.
+    """The payoff without policy payments at fixed ``students`` (interns, apprentices).
+
+    The ``zero`` terms are set; the same functions as :func:`sim.ladder.enterprise_payoff`.
     """
     t = dataclasses.replace(terms, **zero)
     interns, apprentices = students
