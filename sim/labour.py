@@ -268,7 +268,8 @@ class HostLedger:
     with and without them: net training and supervision cost, subsidy, and for apprentices
     the tax credit on their training cost and the coordination cost of apprenticeship,
     :func:`sim.ladder.coordination_cost`), at the payout paid. Credit a certified firm earns
-    on its other investments (expert exchange, R&D) is not part of the apprentices' ledger.
+    on its other investments (expert exchange, R&D) once certified is not part of the
+    apprentices' ledger (:func:`sim.ladder.qualifying_investment`).
     """
 
     def __init__(self, tie=None, firm=None, interns=None, apprentices=None, intern_net=None,
@@ -308,7 +309,10 @@ def host_ledger(m: "CooperationModel", hosted: np.ndarray, n_int: np.ndarray,
     port = m.ties.activities[hosted] | np.where(n_app > 0, bit(JOINT_TRAINING), 0)
     full = cash_flow(port, n_int, n_app, ctx, t, paid)
     without_int = cash_flow(port, np.zeros_like(n_int), n_app, ctx, t, paid)
-    without_app = (cash_flow(port, n_int, np.zeros_like(n_app), ctx, t, paid)
+    # Without the apprentices but as certified as with them: the credit on the firm's other
+    # investments stays out of the apprentices' ledger.
+    without_app = (cash_flow(port, n_int, np.zeros_like(n_app), ctx, t, paid,
+                             certified=n_app > 0)
                    + coordination_cost(bit(JOINT_TRAINING), ctx, t) * (n_app > 0))
     n_rows = m.ties.college.size
     kept_int = np.bincount(pl.tie, weights=value * ~pl.apprentice, minlength=n_rows)[hosted]

@@ -291,41 +291,50 @@ def rd_outlay(t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
 
 def qualifying_investment(portfolio: int | np.ndarray, apprentices: np.ndarray,
                           ctx: TieContext, t: PayoffTerms,
-                          payout: np.ndarray | float) -> np.ndarray:
+                          payout: np.ndarray | float,
+                          certified: np.ndarray | None = None) -> np.ndarray:
     """A certified firm's own investment in cooperation, for the tax credit (CNY thousand/yr).
 
-    Once certified (it trains apprentices): apprentices' training cost not recovered by
-    their work, the staff time it lends (expert exchange cost) and its R&D outlay after
+    Once certified (it holds apprenticeship places and trains apprentices: ``certified``
+    defaults to ``apprentices > 0``): apprentices' training cost not recovered by their
+    work, the staff time it lends (expert exchange cost) and its R&D outlay after
     co-funding. Public money the firm receives is not its investment, so a credit share
     below 1 can never make training pay by itself (2019 integration-enterprise measures).
-    Technical service is a purchase, not an investment in education.
+    A tie holding apprenticeship places but training nobody is not certified. Technical
+    service is a purchase, not an investment in education.
     """
+    apprentices = np.asarray(apprentices, dtype=float)
+    trains = apprentices > 0 if certified is None else np.asarray(certified)
     own = (apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut)
            + np.where(holds(portfolio, EXPERT_EXCHANGE), t.expert_exchange_cost, 0.0)
            + np.where(holds(portfolio, JOINT_RD), rd_outlay(t, payout), 0.0))
-    return np.where(holds(portfolio, JOINT_TRAINING), own, 0.0)
+    return np.where(holds(portfolio, JOINT_TRAINING) & trains, own, 0.0)
 
 
 def tax_credit(portfolio: int | np.ndarray, apprentices: np.ndarray, ctx: TieContext,
-               t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+               t: PayoffTerms, payout: np.ndarray | float,
+               certified: np.ndarray | None = None) -> np.ndarray:
     """Integration tax credit of a tie-year before pro-rating (CNY thousand per year).
 
     ``min(tax_credit x qualifying investment, surcharge room)``: never above the education
     surcharges the firm owes in the year (``ctx.credit_room``; see :mod:`sim.budget`).
+    ``certified`` as in :func:`qualifying_investment`.
     """
     return np.minimum(t.tax_credit * qualifying_investment(portfolio, apprentices, ctx, t,
-                                                           payout), ctx.credit_room)
+                                                           payout, certified), ctx.credit_room)
 
 
 def public_payments(portfolio: int | np.ndarray, interns: np.ndarray, apprentices: np.ndarray,
-                    ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+                    ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float,
+                    certified: np.ndarray | None = None) -> np.ndarray:
     """Subsidy and tax credit paid to the firm for a tie-year (CNY thousand per year).
 
     ``payout x (subsidy x placed students + tax credit)``; called with the expected payout
-    (decisions) or the payout actually paid (realised flows).
+    (decisions) or the payout actually paid (realised flows). ``certified`` as in
+    :func:`qualifying_investment`.
     """
     return placement_subsidy(interns + apprentices, t, payout) + np.asarray(payout) * tax_credit(
-        portfolio, apprentices, ctx, t, payout)
+        portfolio, apprentices, ctx, t, payout, certified)
 
 
 def placement_subsidy(students: np.ndarray | float, t: PayoffTerms,
@@ -346,7 +355,8 @@ def service_value(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) 
 
 
 def cash_flow(portfolio: int | np.ndarray, interns: np.ndarray, apprentices: np.ndarray,
-              ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+              ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float,
+              certified: np.ndarray | None = None) -> np.ndarray:
     """The firm's running net cash flow of a tie-year (CNY thousand per year).
 
     [expert exchange] (value - cost) - [joint R&D] R&D outlay after co-funding at ``payout``
@@ -365,7 +375,7 @@ def cash_flow(portfolio: int | np.ndarray, interns: np.ndarray, apprentices: np.
                      + apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut)
                      + supervision_cost(interns + apprentices, ctx, t))
     return (expert - rd + service - training_cost - coordination_cost(portfolio, ctx, t)
-            + public_payments(portfolio, interns, apprentices, ctx, t, payout))
+            + public_payments(portfolio, interns, apprentices, ctx, t, payout, certified))
 
 
 def coordination_cost(portfolio: int | np.ndarray, ctx: TieContext,
