@@ -274,7 +274,8 @@ def placements(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms
 def apprentice_net_cost(t: PayoffTerms, cost_cut: np.ndarray | float = 0.0) -> np.ndarray:
     """Net cost of one apprentice-year to the firm: gross cost not recovered by their work.
 
-    BIBB (2007): 76% of the gross cost is recovered, so the default net cost is 24% of gross.
+    ``gross cost x (1 - productive recovery)``; BIBB (2007) found 76% recovered (the default
+    is calibrated near it).
     Shared training bases cut it by ``cost_cut``.
     """
     return t.apprentice_gross_cost * (1.0 - t.productive_recovery) * (1.0 - np.asarray(cost_cut))
