@@ -224,14 +224,16 @@ def student_values(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms
     """Expected net value of the first intern and the first apprentice of a tie (CNY k/yr).
 
     Recruit value (discounted, :func:`recruit_value` of one student) + public payments the
-    student brings (:func:`public_payments`, at the expected payout) - net training cost;
-    supervision cost is left out (it is what makes further students worth less).
+    student brings (subsidy; for the first apprentice the tax credit its training certifies,
+    at the expected payout) - net training cost; supervision cost is left out (it is what
+    makes further students worth less).
     """
-    zero = np.zeros(np.broadcast(np.asarray(portfolio), ctx.fill).shape)
+    one = np.ones(np.broadcast(np.asarray(portfolio), ctx.fill).shape)
     r_int, r_app = recruit_value_per_student(portfolio, ctx, t)
     subsidy = placement_subsidy(1.0, t, ctx.payout)
-    credit = ctx.payout * (tax_credit(portfolio, zero + 1.0, ctx, t, ctx.payout)
-                           - tax_credit(portfolio, zero, ctx, t, ctx.payout))
+    # Without apprentices a tie is not certified (no credit), so the first apprentice brings
+    # the whole credit of the tie (:func:`qualifying_investment`).
+    credit = ctx.payout * tax_credit(portfolio, one, ctx, t, ctx.payout)
     v_int = r_int + subsidy - t.intern_net_cost
     v_app = r_app + subsidy + credit - apprentice_net_cost(t, ctx.apprentice_cost_cut)
     return v_int, v_app

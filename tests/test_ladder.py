@@ -24,9 +24,11 @@ from sim.ladder import (
     intake,
     placements,
     policy_payments,
+    qualifying_investment,
     recruit_value,
     student_values,
     supervision_cost,
+    tax_credit,
 )
 from sim.ladder import (
     ladder as lad,
@@ -118,8 +120,9 @@ def test_tax_credit_never_makes_training_pay_by_itself(terms):
 
 def test_tax_credit_is_capped_by_the_surcharge_room(terms):
     t = replace(terms, tax_credit=0.5)
-    capped = policy_payments(lad(JOINT_RD), ctx(credit_room=7.0), t)
-    free = policy_payments(lad(JOINT_RD), ctx(credit_room=0.0), t)
+    good = dict(quality=1.0, retention=1.0)  # the same students either way
+    capped = policy_payments(lad(JOINT_RD), ctx(credit_room=7.0, **good), t)
+    free = policy_payments(lad(JOINT_RD), ctx(credit_room=0.0, **good), t)
     assert capped - free == pytest.approx(7.0)
 
 
@@ -266,3 +269,13 @@ def test_supervision_cost_is_convex_and_reaches_its_marginal_value_at_capacity(c
     marginal = (supervision_cost(np.array([4.0]), c, chosen)
                 - supervision_cost(np.array([4.0 - eps]), c, chosen)) / eps
     assert marginal[0] == pytest.approx(chosen.supervision_cost, rel=1e-4)
+
+
+def test_apprenticeship_places_without_apprentices_earn_no_credit(terms):
+    """Certification needs apprentices actually trained, not only the activity held."""
+    t = replace(terms, tax_credit=0.5)
+    c = ctx()
+    none = qualifying_investment(lad(JOINT_RD), np.array([0.0]), c, t, 1.0)
+    some = qualifying_investment(lad(JOINT_RD), np.array([2.0]), c, t, 1.0)
+    assert none == 0.0 and some > 2.0 * apprentice_net_cost(t)
+    assert tax_credit(lad(JOINT_RD), np.array([0.0]), c, t, 1.0) == 0.0
