@@ -21,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats as st
 
 from sim.model import CooperationModel
 from sim.params import load_scenario
@@ -40,6 +39,8 @@ PER_SEED = ("share_internship", "rd_ties_per_100_firms", "willingness_gap",
 
 def t_interval(x: np.ndarray) -> tuple[float, float, float]:
     """Mean and 95% t interval across seeds."""
+    from scipy import stats as st
+
     x = np.asarray(x, dtype=float)
     m = float(x.mean())
     if x.size < 2:
