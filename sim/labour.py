@@ -90,12 +90,13 @@ def place_students(m: "CooperationModel") -> None:
     rows = rows[hosts_students(m.ties.activities[rows])]
     m.placements = Placements()
     m.placed_real = 0.0
-    m.ties.places[:] = 0.0
     if rows.size == 0 or final.size == 0:
+        m.ties.places[:] = 0.0
         return
     # The firms choose this season's places on the context of last season's offers.
     chosen = intake(m.ties.activities[rows],
                     tie_context(m, m.ties.college[rows], m.ties.firm[rows]), m.terms)
+    m.ties.places[:] = 0.0
     m.ties.places[rows] = chosen
     rng = m.streams.placement
     scale = m.params.world.student_scale
