@@ -25,14 +25,19 @@ import numpy as np
 import pandas as pd
 
 from sim.calibration.statistics import firm_statistics
+from sim.errors import ConfigError
 from sim.model import CooperationModel
 from sim.params import BY_NAME, load_scenario
 
 FACTORS = ("intern_net_cost", "partner_hire_intern", "recruit_value", "apprentice_gross_cost",
            "productive_recovery", "research_grant_per_capacity", "college_capacity_sigma",
-           "contact_size_elasticity", "contacts_per_college", "firm_heterogeneity")
-"""Parameters searched (levers stay at the status quo): those the defaults' misses depend on
-(host firms' losses on interns and apprentices, colleges' funding, who partners with whom)."""
+           "contact_size_elasticity", "contacts_per_college", "firm_heterogeneity",
+           "supervision_capacity", "supervision_cost", "partner_hire_apprentice",
+           "firm_specific_premium", "dual_qualified_skill", "governance_cost",
+           "choice_intensity")
+"""Parameters searched (levers stay at the status quo): those the patterns depend on (host
+firms' gains and losses on interns and apprentices and how many they take, colleges'
+funding, who partners with whom, teachers' practice)."""
 
 
 @dataclass(frozen=True)
@@ -67,14 +72,34 @@ def point_statistics(scn, seeds, years: int = 10) -> dict[str, float]:
     for seed in seeds:
         m = CooperationModel(scn.with_overrides({"run.years": years}), seed=seed)
         m.run()
-        last = m.records[-1]
-        stats = firm_statistics(m)
-        for k in ("share_internship", "willingness_gap", "dual_qualified_share",
-                  "service_funding_10m_share"):
-            stats[k] = last[k]
-        rows.append(stats)
-    df = pd.DataFrame(rows)
+        rows.append(run_statistics(m))
+    return summarise(pd.DataFrame(rows))
+
+
+def run_statistics(m: CooperationModel) -> dict[str, float]:
+    """:func:`firm_statistics` plus the reporters the patterns use, at the end of a run."""
+    stats = firm_statistics(m)
+    last = m.records[-1]
+    for k in ("share_internship", "willingness_gap", "dual_qualified_share",
+              "service_funding_10m_share"):
+        stats[k] = last[k]
+    return stats
+
+
+def summarise(df: pd.DataFrame) -> dict[str, float]:
+    """Pattern statistics over seeds from one row of :func:`firm_statistics` per seed.
+
+    Means across seeds; host firms pooled over seeds (as one survey of many firms); the
+    willingness gap with the lower end of its 95% interval; the order patterns.
+    """
     mean = df.mean(numeric_only=True).to_dict()
+    # Host firms pooled over seeds, as one survey of many firms.
+    for name in ("intern", "apprentice"):
+        n = df[f"{name}_firms"].sum()
+        mean[f"{name}_firms"] = float(n)
+        mean[f"{name}_mean_net"] = float(df[f"{name}_net_sum"].sum() / n) if n else np.nan
+        mean[f"{name}_loss_share"] = float(df[f"{name}_losing"].sum() / n) if n else np.nan
+        mean[f"{name}_profit_share"] = float(df[f"{name}_profiting"].sum() / n) if n else np.nan
     gap = df["willingness_gap"].dropna()
     half = 1.96 * gap.std(ddof=1) / np.sqrt(gap.size) if gap.size > 1 else np.inf
     mean["willingness_gap_low"] = float(gap.mean() - half)
@@ -88,6 +113,42 @@ def point_statistics(scn, seeds, years: int = 10) -> dict[str, float]:
 def met(stats: dict[str, float]) -> dict[str, bool]:
     """Which patterns a point's statistics meet."""
     return {p.name: bool(p.low <= stats.get(p.name, np.nan) <= p.high) for p in PATTERNS}
+
+
+MISS_SCALE = {"intern_mean_net": 10.0, "apprentice_mean_net": 10.0, "willingness_gap_low": 0.1}
+"""Scale of a miss for the patterns with an open interval (CNY thousand, or share)."""
+
+
+ORDER_SCALE = 0.1
+"""A 0.1 gap in the wrong direction of an order pattern counts as one interval width."""
+ORDER_MARGINS = {
+    "partner_order": lambda st: max(st["partner_large"] - st["partner_medium"], 0.0)
+    + max(st["partner_small_micro"] - st["partner_large"], 0.0) + 0.01,
+    "costly_by_size": lambda st: max(st["costly_0"] - st["costly_3"], 0.0)
+    + max(st["costly_1"] - st["costly_2"], 0.0) + 0.01,
+}
+"""How far each order pattern is from holding (0.01 for a tie that a strict order forbids)."""
+
+
+def miss_distance(stats: dict[str, float]) -> float:
+    """Total distance of the statistics outside their accepted ranges (0 when all are met).
+
+    Each pattern's miss is measured in units of its interval's width (or of ``MISS_SCALE``
+    for open intervals; 1 for the order patterns); a missing statistic counts 1.
+    """
+    total = 0.0
+    for p in PATTERNS:
+        x = stats.get(p.name, np.nan)
+        if p.name in ORDER_MARGINS and np.isfinite(x) and x < p.low:
+            total += ORDER_MARGINS[p.name](stats) / ORDER_SCALE  # how far the order is off
+            continue
+        if not np.isfinite(x):
+            total += 1.0
+            continue
+        width = p.high - p.low if np.isfinite(p.high - p.low) and p.high > p.low else \
+            MISS_SCALE.get(p.name, 1.0)
+        total += max(p.low - x, x - p.high, 0.0) / width
+    return float(total)
 
 
 def latin_hypercube(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -107,6 +168,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--include-defaults", action="store_true",
                     help="evaluate the shipped defaults as point 0")
+    ap.add_argument("--refine", type=Path, default=None,
+                    help="a points.csv of an earlier search: draw the points around its best "
+                         "--top points instead of over the whole ranges")
+    ap.add_argument("--top", type=int, default=3)
+    ap.add_argument("--centre", nargs="*", default=None, metavar="NAME=VALUE",
+                    help="refine around this one point (factors not named stay at their "
+                         "defaults) instead of a --refine file")
+    ap.add_argument("--radius", type=float, default=0.15,
+                    help="half-width of the box around each refined point, as a share of "
+                         "the point's value (of the range at 0), clipped to the range")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
     if args.out.exists():
@@ -118,28 +189,65 @@ def main(argv: list[str] | None = None) -> int:
     base = load_scenario("status_quo")
     rng = np.random.default_rng(args.seed)
     unit = latin_hypercube(args.points, len(FACTORS), rng)
+    low = np.array([BY_NAME[f].low for f in FACTORS], dtype=float)
+    high = np.array([BY_NAME[f].high for f in FACTORS], dtype=float)
+    centres = None
+    if args.centre is not None:
+        given = {}
+        for item in args.centre:
+            name, _, value = item.partition("=")
+            if name not in FACTORS:
+                print(f"error: --centre {name!r} is not a searched factor", file=sys.stderr)
+                return 2
+            try:
+                given[name] = BY_NAME[name].check(float(value))
+            except (ValueError, ConfigError) as exc:
+                print(f"error: --centre {item}: {exc}", file=sys.stderr)
+                return 2
+        centres = np.array([[given.get(f, BY_NAME[f].default) for f in FACTORS]], dtype=float)
+    elif args.refine is not None:
+        if not args.refine.is_file():
+            print(f"error: --refine {args.refine} is not a file", file=sys.stderr)
+            return 2
+        prev = pd.read_csv(args.refine).sort_values(["patterns_met", "distance"],
+                                                    ascending=[False, True])
+        centres = prev[list(FACTORS)].to_numpy(float)[:max(1, args.top)]
+    if centres is not None:
+        centre = centres[np.arange(args.points) % len(centres)]
+        # A box of +-radius around each centre, relative to the centre's value (declared
+        # ranges span orders of magnitude), or to the range for a centre at 0; clipped.
+        span = np.where(centre != 0, np.abs(centre), high - low)
+        value = centre + args.radius * span * (2.0 * unit - 1.0)
+        unit = np.clip((value - low) / (high - low), 0.0, 1.0)
     points = [{}] if args.include_defaults else []
+    if centres is not None:  # the centres themselves first, then the points around them
+        unit = np.vstack([(centres - low) / (high - low), unit])
     for row in unit:
         point = {}
         for f, x in zip(FACTORS, row, strict=True):
             d = BY_NAME[f]
-            value = d.low + x * (d.high - d.low)
-            point[f] = int(round(value)) if d.dtype is int else value
+            value = d.low + x * (d.high - d.low)  # inside the declared range only
+            point[f] = int(round(value)) if d.dtype is int else float(value)
         points.append(point)
     records = []
+    args.out.mkdir(parents=True)
     for i, over in enumerate(points):
         stats = point_statistics(base.with_overrides(over), range(args.seeds), args.years)
         ok = met(stats)
         records.append({"point": i, **{f: over.get(f, BY_NAME[f].default) for f in FACTORS},
                         **stats, "patterns_met": sum(ok.values()),
+                        "distance": miss_distance(stats),
                         "missed": ",".join(k for k, v in ok.items() if not v)})
-        print(f"point {i}: {sum(ok.values())}/{len(PATTERNS)} met; missed "
-              f"{records[-1]['missed'] or '-'}", flush=True)
-    args.out.mkdir(parents=True)
+        pd.DataFrame(records).to_csv(args.out / "points.csv", index=False)  # so far
+        print(f"point {i}: {sum(ok.values())}/{len(PATTERNS)} met (distance "
+              f"{records[-1]['distance']:.3f}); missed {records[-1]['missed'] or '-'}",
+              flush=True)
     df = pd.DataFrame(records)
-    df.to_csv(args.out / "points.csv", index=False)
-    best = df.sort_values("patterns_met", ascending=False).iloc[0]
-    print(f"best point {int(best['point'])}: {int(best['patterns_met'])}/{len(PATTERNS)}")
+    best = df.sort_values(["patterns_met", "distance"], ascending=[False, True]).iloc[0]
+    print(f"best point {int(best['point'])}: {int(best['patterns_met'])}/{len(PATTERNS)} "
+          f"(distance {best['distance']:.3f})")
+    for f in FACTORS:
+        print(f"  {f} = {best[f]!r}")
     return 0
 
 

@@ -195,7 +195,8 @@ def claim_public_money(m: "CooperationModel") -> None:
     paid = ledger.last_payout
     # Qualifying investment per real firm: the apprentices are spread over the agent's firms.
     with_app = qualifying_investment(port, app_real, ctx, m.terms, paid)
-    tie_only = qualifying_investment(port, np.zeros_like(app_real), ctx, m.terms, paid)
+    tie_only = qualifying_investment(port, np.zeros_like(app_real), ctx, m.terms, paid,
+                                     certified=app_real > 0)
     np.add.at(m.qualifying_year, firms, ((with_app - tie_only) / weight + tie_only) * dt)
     n_rd_real = float(weight[holds(port, JOINT_RD)].sum())
     ledger.claim("rd_cofunding", pol.rd_cofunding * eco.rd_project_cost * n_rd_real * dt

@@ -19,13 +19,17 @@ from sim.ladder import (
     INTERNSHIP,
     JOINT_RD,
     JOINT_TRAINING,
+    bit,
+    cash_flow,
+    coordination_cost,
     hire_value,
     holds,
+    intake,
     rd_value,
     recruit_value,
 )
 from sim.sectors import FIRM_SHARES, N_SECTORS
-from sim.ties import final_year, hosts_students, slots, tie_context, update_trust, uptake
+from sim.ties import final_year, hosts_students, tie_context, update_trust, uptake
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
@@ -71,7 +75,9 @@ def real_per_slot(scale: float) -> int:
 def place_students(m: "CooperationModel") -> None:
     """Place final-year students with the ties of their college and major, as real counts.
 
-    Each tie offers ``slots`` real places a year (a whole number, the fraction drawn); in each
+    Each tie offers the places its firm chooses (:func:`sim.ladder.intake`: marginal value of
+    a student against rising supervision cost, within capacity; real students, a whole
+    number of drawn students with the fraction drawn); in each
     (college, major) cell the real students of its final-year slots are shuffled and fill the
     places; a student at a tie with apprenticeship places becomes an apprentice with
     probability ``uptake`` (always, at a tie without internship places, which offers only
@@ -85,7 +91,13 @@ def place_students(m: "CooperationModel") -> None:
     m.placements = Placements()
     m.placed_real = 0.0
     if rows.size == 0 or final.size == 0:
+        m.ties.places[:] = 0.0
         return
+    # The firms choose this season's places on the context of last season's offers.
+    chosen = intake(m.ties.activities[rows],
+                    tie_context(m, m.ties.college[rows], m.ties.firm[rows]), m.terms)
+    m.ties.places[:] = 0.0
+    m.ties.places[rows] = chosen
     rng = m.streams.placement
     scale = m.params.world.student_scale
     per = real_per_slot(scale)
@@ -94,8 +106,7 @@ def place_students(m: "CooperationModel") -> None:
     share_apprentice = uptake(m)
     # A tie with apprenticeship but no internship places offers only its apprentice places.
     only_app = ~holds(m.ties.activities[rows], INTERNSHIP)
-    raw = (slots(m, m.ties.firm[rows]) * np.where(only_app, share_apprentice, 1.0)
-           * per / scale)  # places in units of drawn students
+    raw = chosen * np.where(only_app, share_apprentice, 1.0) * per / scale  # drawn students
     capacity = np.floor(raw).astype(np.int64)
     capacity += rng.random(rows.size) < raw - capacity
     order = np.argsort(cell_of_tie, kind="stable")
@@ -196,12 +207,14 @@ def graduate(m: "CooperationModel") -> None:
     value = hire_value(s.composite(pl.slot), pl.apprentice, m.terms) * stays * unit
     np.add.at(m.ties.net, pl.tie, value)
     hosted = np.unique(pl.tie)
+    m.host_ledger = HostLedger()
     if hosted.size:
         n_rows = m.ties.college.size
         n_int, n_app = pl.per_tie(n_rows, False)[hosted], pl.per_tie(n_rows, True)[hosted]
         ctx = tie_context(m, m.ties.college[hosted], m.ties.firm[hosted])
         m.ties.expected[hosted] += recruit_value(n_int, n_app, m.ties.activities[hosted], ctx,
                                                  m.terms, discounted=False)
+        m.host_ledger = host_ledger(m, hosted, n_int, n_app, ctx, value)
     # Joint R&D outcomes of the year, against the expected success chance.
     rows = m.ties.active_rows()
     rd_rows = rows[holds(m.ties.activities[rows], JOINT_RD)]
@@ -244,6 +257,70 @@ def graduate(m: "CooperationModel") -> None:
     m.placements = Placements()
     m.graduated_total += int(final.size)
     update_nontraining(m)
+
+
+class HostLedger:
+    """Each host tie's realised ledger of the academic year's students (CNY thousand).
+
+    Attributes (one element per tie that hosted students): ``tie`` (row), ``firm``,
+    ``interns`` and ``apprentices`` (real students), ``intern_net`` and ``apprentice_net``:
+    what the firm gained or lost on its interns (apprentices) over the year: the realised
+    value of those it hired and kept, plus the cash flow they made (:func:`sim.ladder.cash_flow`
+    with and without them: net training and supervision cost, subsidy, and for apprentices
+    the tax credit on their training cost and the coordination cost of apprenticeship,
+    :func:`sim.ladder.coordination_cost`), at the payout paid. Credit a certified firm earns
+    on its other investments (expert exchange, R&D) once certified is not part of the
+    apprentices' ledger (:func:`sim.ladder.qualifying_investment`).
+    """
+
+    def __init__(self, tie=None, firm=None, interns=None, apprentices=None, intern_net=None,
+                 apprentice_net=None):
+        empty = np.zeros(0)
+        self.tie = np.zeros(0, np.int64) if tie is None else tie
+        self.firm = np.zeros(0, np.int64) if firm is None else firm
+        self.interns = empty if interns is None else interns
+        self.apprentices = empty if apprentices is None else apprentices
+        self.intern_net = empty if intern_net is None else intern_net
+        self.apprentice_net = empty if apprentice_net is None else apprentice_net
+
+    def per_firm(self, apprentices: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Firms that hosted interns (apprentices) and each one's realised net on them.
+
+        Summed over the firm's ties: the firm's profit or loss on the students it hosted in
+        the year, as a survey of host firms asks it (Ran & Shi 2020; Ran 2022).
+        """
+        count = self.apprentices if apprentices else self.interns
+        net = self.apprentice_net if apprentices else self.intern_net
+        sel = count > 0
+        firms, inv = np.unique(self.firm[sel], return_inverse=True)
+        return firms, np.bincount(inv, weights=net[sel], minlength=firms.size)
+
+
+def host_ledger(m: "CooperationModel", hosted: np.ndarray, n_int: np.ndarray,
+                n_app: np.ndarray, ctx, value: np.ndarray) -> HostLedger:
+    """Realised ledger of the year's interns and apprentices of each host tie.
+
+    Written with the payoff functions of :mod:`sim.ladder` called on realised quantities:
+    the students hosted, the recruits kept (``value``: realised value of each placement row's
+    retained recruits) and the payout actually paid. Each type's cash flow is the difference
+    the type makes to the tie's cash flow (supervision cost is shared, so at the margin).
+    """
+    pl, t = m.placements, m.terms
+    paid = m.ledger.last_payout
+    port = m.ties.activities[hosted] | np.where(n_app > 0, bit(JOINT_TRAINING), 0)
+    full = cash_flow(port, n_int, n_app, ctx, t, paid)
+    without_int = cash_flow(port, np.zeros_like(n_int), n_app, ctx, t, paid)
+    # Without the apprentices but as certified as with them: the credit on the firm's other
+    # investments stays out of the apprentices' ledger.
+    without_app = (cash_flow(port, n_int, np.zeros_like(n_app), ctx, t, paid,
+                             certified=n_app > 0)
+                   + coordination_cost(bit(JOINT_TRAINING), ctx, t) * (n_app > 0))
+    n_rows = m.ties.college.size
+    kept_int = np.bincount(pl.tie, weights=value * ~pl.apprentice, minlength=n_rows)[hosted]
+    kept_app = np.bincount(pl.tie, weights=value * pl.apprentice, minlength=n_rows)[hosted]
+    return HostLedger(tie=hosted, firm=m.ties.firm[hosted], interns=n_int, apprentices=n_app,
+                      intern_net=kept_int + full - without_int,
+                      apprentice_net=kept_app + full - without_app)
 
 
 def update_nontraining(m: "CooperationModel") -> None:

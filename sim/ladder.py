@@ -125,8 +125,9 @@ class TieContext:
     """Per-tie inputs of the enterprise payoff (arrays of equal length, one per tie).
 
     Attributes:
-        slots: student places the tie offers per year (real students).
-        fill: share of the slots filled by the college's students (0-1).
+        capacity: students the firm can supervise per year at this tie (real students): its
+            supervision capacity shared among its ties that host students.
+        fill: share of the places offered that the college's students fill (0-1).
         uptake: share of students who accept an apprenticeship slot (0-1).
         vacancy_factor: share of expected recruits the firm has vacancies for (0-1).
         retention: firm's expected one-year retention of its recruits, without agreements.
@@ -143,7 +144,7 @@ class TieContext:
 
     """
 
-    slots: np.ndarray
+    capacity: np.ndarray
     fill: np.ndarray
     uptake: np.ndarray
     vacancy_factor: np.ndarray
@@ -188,6 +189,7 @@ class PayoffTerms:
     lag_rd: float
     service_fee: float
     service_value: float
+    supervision_cost: float
 
     @classmethod
     def from_scenario(cls, scn) -> "PayoffTerms":
@@ -199,16 +201,72 @@ class PayoffTerms:
                    p.intern_subsidy, p.tax_credit, p.rd_cofunding, p.retention_support,
                    p.credit_conversion, b.cheap_labour_risk, partner_hire_prob(scn),
                    b.benefit_lag_intern, b.benefit_lag_apprentice, b.benefit_lag_rd,
-                   e.service_fee, e.service_value)
+                   e.service_fee, e.service_value, e.supervision_cost)
 
 
-def placements(portfolio: int | np.ndarray, ctx: TieContext) -> tuple[np.ndarray, np.ndarray]:
+def supervision_cost(students: np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
+    """Cost of supervising ``students`` a year at a tie (CNY thousand per year).
+
+    ``supervision cost x n^2 / (2 x capacity)``: the marginal cost of a student rises in
+    proportion to the students hosted and reaches ``supervision_cost`` at capacity (mentors'
+    time diverted from production). A tie without capacity chooses no student
+    (:func:`intake`), so its cost is 0.
+    """
+    n = np.asarray(students, dtype=float)
+    cap = np.broadcast_to(np.asarray(ctx.capacity, dtype=float), np.broadcast(n, ctx.capacity
+                                                                             ).shape)
+    return np.divide(t.supervision_cost * n * n, 2.0 * cap, out=np.zeros(cap.shape),
+                     where=cap > 0)
+
+
+def student_values(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Expected net value of the first intern and the first apprentice of a tie (CNY k/yr).
+
+    Recruit value (discounted, :func:`recruit_value` of one student) + public payments the
+    student brings (subsidy; for the first apprentice the tax credit its training certifies,
+    at the expected payout) - net training cost; supervision cost is left out (it is what
+    makes further students worth less).
+    """
+    one = np.ones(np.broadcast(np.asarray(portfolio), ctx.fill).shape)
+    r_int, r_app = recruit_value_per_student(portfolio, ctx, t)
+    subsidy = placement_subsidy(1.0, t, ctx.payout)
+    # Without apprentices a tie is not certified (no credit), so the first apprentice brings
+    # the whole credit of the tie (:func:`qualifying_investment`).
+    credit = ctx.payout * tax_credit(portfolio, one, ctx, t, ctx.payout)
+    v_int = r_int + subsidy - t.intern_net_cost
+    v_app = r_app + subsidy + credit - apprentice_net_cost(t, ctx.apprentice_cost_cut)
+    return v_int, v_app
+
+
+def intake(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
+    """Student places a tie offers a year: the firm's choice (real students).
+
+    A hosted student is worth ``v`` (:func:`student_values`; with apprenticeship places a
+    share ``uptake`` of them are apprentices, so ``v`` is the mix; without internship places
+    only apprentices) and costs ``supervision cost x n / capacity`` at the margin, so the
+    payoff-maximising intake is ``n* = clip(capacity x v / supervision cost, 0, capacity)``:
+    more when students are worth more (a subsidy, better recruits), never above capacity,
+    none when a student is worth nothing.
+    """
+    v_int, v_app = student_values(portfolio, ctx, t)
+    app = holds(portfolio, JOINT_TRAINING)
+    interns = holds(portfolio, INTERNSHIP)
+    v = np.where(app, np.where(interns, ctx.uptake * v_app + (1.0 - ctx.uptake) * v_int, v_app),
+                 np.where(interns, v_int, 0.0))
+    cap = np.asarray(ctx.capacity, dtype=float)
+    return np.clip(cap * v / t.supervision_cost, 0.0, cap)
+
+
+def placements(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Expected interns and apprentices per year (real students) of ties holding ``portfolio``.
 
-    A tie with apprenticeship places fills ``uptake`` of its places with apprentices; the rest
-    are interns if it holds internship places. A tie with neither hosts no student.
+    The tie offers its chosen :func:`intake`, of which ``fill`` is filled; with apprenticeship
+    places ``uptake`` of the students become apprentices, the rest interns if it holds
+    internship places. A tie with neither hosts no student.
     """
-    filled = ctx.slots * ctx.fill
+    filled = intake(portfolio, ctx, t) * ctx.fill
     app = holds(portfolio, JOINT_TRAINING)
     apprentices = np.where(app, filled * ctx.uptake, 0.0)
     interns = np.where(holds(portfolio, INTERNSHIP), filled - apprentices, 0.0)
@@ -218,7 +276,8 @@ def placements(portfolio: int | np.ndarray, ctx: TieContext) -> tuple[np.ndarray
 def apprentice_net_cost(t: PayoffTerms, cost_cut: np.ndarray | float = 0.0) -> np.ndarray:
     """Net cost of one apprentice-year to the firm: gross cost not recovered by their work.
 
-    BIBB (2007): 76% of the gross cost is recovered, so the default net cost is 24% of gross.
+    ``gross cost x (1 - productive recovery)``; BIBB (2007) found 76% recovered (the default
+    is calibrated near it).
     Shared training bases cut it by ``cost_cut``.
     """
     return t.apprentice_gross_cost * (1.0 - t.productive_recovery) * (1.0 - np.asarray(cost_cut))
@@ -235,41 +294,56 @@ def rd_outlay(t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
 
 def qualifying_investment(portfolio: int | np.ndarray, apprentices: np.ndarray,
                           ctx: TieContext, t: PayoffTerms,
-                          payout: np.ndarray | float) -> np.ndarray:
+                          payout: np.ndarray | float,
+                          certified: np.ndarray | None = None) -> np.ndarray:
     """A certified firm's own investment in cooperation, for the tax credit (CNY thousand/yr).
 
-    Once certified (it trains apprentices): apprentices' training cost not recovered by
-    their work, the staff time it lends (expert exchange cost) and its R&D outlay after
+    Once certified (it holds apprenticeship places and trains apprentices: ``certified``
+    defaults to ``apprentices > 0``): apprentices' training cost not recovered by their
+    work, the staff time it lends (expert exchange cost) and its R&D outlay after
     co-funding. Public money the firm receives is not its investment, so a credit share
     below 1 can never make training pay by itself (2019 integration-enterprise measures).
-    Technical service is a purchase, not an investment in education.
+    A tie holding apprenticeship places but training nobody is not certified. Technical
+    service is a purchase, not an investment in education.
     """
+    apprentices = np.asarray(apprentices, dtype=float)
+    trains = apprentices > 0 if certified is None else np.asarray(certified)
     own = (apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut)
            + np.where(holds(portfolio, EXPERT_EXCHANGE), t.expert_exchange_cost, 0.0)
            + np.where(holds(portfolio, JOINT_RD), rd_outlay(t, payout), 0.0))
-    return np.where(holds(portfolio, JOINT_TRAINING), own, 0.0)
+    return np.where(holds(portfolio, JOINT_TRAINING) & trains, own, 0.0)
 
 
 def tax_credit(portfolio: int | np.ndarray, apprentices: np.ndarray, ctx: TieContext,
-               t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+               t: PayoffTerms, payout: np.ndarray | float,
+               certified: np.ndarray | None = None) -> np.ndarray:
     """Integration tax credit of a tie-year before pro-rating (CNY thousand per year).
 
     ``min(tax_credit x qualifying investment, surcharge room)``: never above the education
     surcharges the firm owes in the year (``ctx.credit_room``; see :mod:`sim.budget`).
+    ``certified`` as in :func:`qualifying_investment`.
     """
     return np.minimum(t.tax_credit * qualifying_investment(portfolio, apprentices, ctx, t,
-                                                           payout), ctx.credit_room)
+                                                           payout, certified), ctx.credit_room)
 
 
 def public_payments(portfolio: int | np.ndarray, interns: np.ndarray, apprentices: np.ndarray,
-                    ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+                    ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float,
+                    certified: np.ndarray | None = None) -> np.ndarray:
     """Subsidy and tax credit paid to the firm for a tie-year (CNY thousand per year).
 
     ``payout x (subsidy x placed students + tax credit)``; called with the expected payout
-    (decisions) or the payout actually paid (realised flows).
+    (decisions) or the payout actually paid (realised flows). ``certified`` as in
+    :func:`qualifying_investment`.
     """
-    return np.asarray(payout) * (t.intern_subsidy * (interns + apprentices)
-                                 + tax_credit(portfolio, apprentices, ctx, t, payout))
+    return placement_subsidy(interns + apprentices, t, payout) + np.asarray(payout) * tax_credit(
+        portfolio, apprentices, ctx, t, payout, certified)
+
+
+def placement_subsidy(students: np.ndarray | float, t: PayoffTerms,
+                      payout: np.ndarray | float) -> np.ndarray:
+    """Subsidy for placed students (CNY thousand per year): ``payout x subsidy x students``."""
+    return np.asarray(payout) * t.intern_subsidy * np.asarray(students)
 
 
 def service_value(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
@@ -284,11 +358,13 @@ def service_value(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) 
 
 
 def cash_flow(portfolio: int | np.ndarray, interns: np.ndarray, apprentices: np.ndarray,
-              ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
+              ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float,
+              certified: np.ndarray | None = None) -> np.ndarray:
     """The firm's running net cash flow of a tie-year (CNY thousand per year).
 
     [expert exchange] (value - cost) - [joint R&D] R&D outlay after co-funding at ``payout``
-    + [technical service] (service value - fee) - training cost - governance cost per
+    + [technical service] (service value - fee) - training cost (net cost per student and
+    :func:`supervision_cost`) - governance cost per
     activity beyond internship + public payments at ``payout``. The same function gives the
     expected flow firms decide on (expected placements, expected payout) and the realised
     flow that is paid and reported (placements that took place, the payout actually paid).
@@ -299,10 +375,19 @@ def cash_flow(portfolio: int | np.ndarray, interns: np.ndarray, apprentices: np.
     service = (service_value(portfolio, ctx, t)
                - np.where(holds(portfolio, TECH_SERVICE), t.service_fee, 0.0))
     training_cost = (interns * t.intern_net_cost
-                     + apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut))
-    governance = n_deep(portfolio) * t.governance_cost * (1.0 - ctx.governance_cut)
-    return (expert - rd + service - training_cost - governance
-            + public_payments(portfolio, interns, apprentices, ctx, t, payout))
+                     + apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut)
+                     + supervision_cost(interns + apprentices, ctx, t))
+    return (expert - rd + service - training_cost - coordination_cost(portfolio, ctx, t)
+            + public_payments(portfolio, interns, apprentices, ctx, t, payout, certified))
+
+
+def coordination_cost(portfolio: int | np.ndarray, ctx: TieContext,
+                      t: PayoffTerms) -> np.ndarray:
+    """Yearly cost of coordinating a tie's activities beyond internship (CNY thousand).
+
+    ``activities beyond internship x governance cost x (1 - consortium cut)``.
+    """
+    return n_deep(portfolio) * t.governance_cost * (1.0 - ctx.governance_cut)
 
 
 def hire_value(skill: np.ndarray | float, apprentice: np.ndarray | bool,
@@ -324,15 +409,27 @@ def recruit_value(interns: np.ndarray, apprentices: np.ndarray, portfolio: int |
     each stream times its horizon factor when ``discounted`` (the firm's decision); without
     discounting it is the value the firm expects to see at graduation (for trust).
     """
+    per_intern, per_apprentice = recruit_value_per_student(portfolio, ctx, t,
+                                                           discounted=discounted)
+    return interns * per_intern + apprentices * per_apprentice
+
+
+def recruit_value_per_student(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
+                              *, discounted: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Expected recruit value of one intern and of one apprentice (CNY thousand).
+
+    The terms of :func:`recruit_value`, which is linear in the students.
+    """
     trains = holds(portfolio, JOINT_TRAINING)
     quality = ctx.quality * (1.0 - t.cheap_labour_risk * t.credit_conversion * trains)
     ret_app = 1.0 - (1.0 - ctx.retention) * (1.0 - t.retention_support * ctx.payout)
     h_int = horizon_factor(t.lag_intern, ctx.payback_years) if discounted else 1.0
     h_app = horizon_factor(t.lag_apprentice, ctx.payback_years) if discounted else 1.0
-    return ctx.vacancy_factor * (
-        interns * t.hire_prob[INTERN] * ctx.retention * h_int * hire_value(quality, False, t)
-        + apprentices * t.hire_prob[APPRENTICE] * ret_app * h_app
-        * hire_value(quality, True, t))
+    per_intern = (ctx.vacancy_factor * t.hire_prob[INTERN] * ctx.retention * h_int
+                  * hire_value(quality, False, t))
+    per_apprentice = (ctx.vacancy_factor * t.hire_prob[APPRENTICE] * ret_app * h_app
+                      * hire_value(quality, True, t))
+    return per_intern, per_apprentice
 
 
 def rd_value(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
@@ -357,6 +454,7 @@ def enterprise_payoff(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTer
             + [joint R&D] R&D value x capability (success chance) x size x horizon factor
             + [technical service] service value x capability x size
     cost    = interns x intern net cost + apprentices x apprentice net cost
+            + supervision cost x (interns + apprentices)^2 / (2 x capacity)
             + [expert exchange] expert exchange cost
             + [joint R&D] R&D cost x (1 - co-funding x payout)
             + [technical service] service fee
@@ -369,8 +467,9 @@ def enterprise_payoff(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTer
     ``with_policy=False`` drops the policy payments (used to measure deadweight).
     Written once: :func:`recruit_value` + :func:`rd_value` + :func:`cash_flow`, the same
     functions that give the realised flows (called on realised quantities).
+    Interns and apprentices are the firm's chosen :func:`intake` times the fill.
     """
-    interns, apprentices = placements(portfolio, ctx)
+    interns, apprentices = placements(portfolio, ctx, t)
     payout = ctx.payout if with_policy else 0.0
     return (recruit_value(interns, apprentices, portfolio, ctx, t)
             + rd_value(portfolio, ctx, t)
@@ -379,7 +478,7 @@ def enterprise_payoff(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTer
 
 def policy_payments(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
     """Expected subsidy and tax credit to the firm for ties holding ``portfolio`` (CNY k/yr)."""
-    interns, apprentices = placements(portfolio, ctx)
+    interns, apprentices = placements(portfolio, ctx, t)
     return public_payments(portfolio, interns, apprentices, ctx, t, ctx.payout)
 
 

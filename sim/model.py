@@ -236,9 +236,9 @@ class CooperationModel(mesa.Model):
         """Teaching quality per college and sector (see :mod:`sim.learning`)."""
         return learning.teaching_quality(self)
 
-    def slots(self, firms: np.ndarray) -> np.ndarray:
-        """Student places per year a tie of each given firm offers (real students)."""
-        return ties.slots(self, firms)
+    def supervision_capacity(self, firms: np.ndarray) -> np.ndarray:
+        """Students each given firm can supervise a year (real students, all its ties)."""
+        return ties.supervision_capacity(self, firms)
 
     def switching_cost(self, colleges: np.ndarray, firms: np.ndarray) -> np.ndarray:
         """One-off search and transaction cost of a new tie or a climb (CNY thousand)."""

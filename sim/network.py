@@ -36,6 +36,8 @@ class TieTable:
     Over the current academic year, ``net`` holds the firm's realised value of the tie and
     ``expected`` the value it expected of the exchanges that took place (CNY thousand);
     ``exchanged`` says whether any took place (students hosted, experts exchanged).
+    ``places`` holds the student places each tie offered in this year's placement season (the
+    firm's chosen intake, real students; :func:`sim.ladder.intake`).
 
     A pair keeps its row when the tie ends (``active`` becomes False) and reuses it when the
     pair cooperates again (trust then restarts).
@@ -53,12 +55,13 @@ class TieTable:
         self.net = np.zeros(capacity)  # firm's realised value of the tie this academic year
         self.expected = np.zeros(capacity)  # value the firm expected of the same exchange
         self.exchanged = np.zeros(capacity, dtype=bool)  # hosted students this academic year
+        self.places = np.zeros(capacity)  # places offered in this year's placement season
         self.n = 0
         self._index: dict[tuple[int, int], int] = {}
 
     def _grow(self) -> None:
         for name in ("college", "firm", "rung", "activities", "trust", "age", "active", "net",
-                     "expected", "exchanged"):
+                     "expected", "exchanged", "places"):
             arr = getattr(self, name)
             new = np.zeros(arr.size * 2, dtype=arr.dtype)
             new[: arr.size] = arr
@@ -91,6 +94,7 @@ class TieTable:
         self.net[k] = 0.0
         self.expected[k] = 0.0
         self.exchanged[k] = False
+        self.places[k] = 0.0
         self.active[k] = True
         return k
 

@@ -111,6 +111,7 @@ def _fmt(x: Any) -> str:
 
 
 _U = "unsourced: no published estimate; wide range for sensitivity analysis"
+_CAL = "; default calibrated to the status-quo patterns (calibration/search.py, issue 9 item 10)"
 
 
 def _p(section, name, default, low, high, unit, label, label_zh, help, source, kind=None,
@@ -180,39 +181,44 @@ _DECLARATIONS: list[Param] = [
        "agent carries its class's scale factor, so totals keep the census mix.",
        "model design (stratified sampling with weights); 0.7 gives 24 large and 43 medium "
        "firms among 300 agents"),
-    _p("world", "college_capacity_sigma", 1.0, 0.0, 2.5, "log-normal sd",
+    _p("world", "college_capacity_sigma", 1.06, 0.0, 2.5, "log-normal sd",
        "Spread of colleges' research capacity", "院校科研服务能力离散度",
        "Log-normal spread of colleges' research and technical-service capacity (heavy tail).",
-       "calibrated to 206 of ~1,486 colleges above CNY 10 M of research and social-service "
-       "funding (Quality Annual Report 2022); leader ~2x the second"),
+       ("calibrated to 206 of ~1,486 colleges above CNY 10 M of research and social-service "
+       "funding (Quality Annual Report 2022); leader ~2x the second") + _CAL),
     _p("world", "college_capacity_elite_shift", 0.7, 0.0, 2.0, "log units",
        "Capacity advantage of Double High colleges", "双高院校科研服务能力优势",
        "Shift of log capacity of Double High colleges.",
        "Quality Annual Report 2022: the 189 Double High colleges earned ~CNY 14 M each of "
        "technical-service income, well above the average college; shift assumption"),
     # --------------------------------------------------------------- economy
-    _p("economy", "intern_net_cost", 2.0, 0.0, 30.0, "CNY thousand per intern per year",
+    _p("economy", "intern_net_cost", 1.92, 0.0, 30.0, "CNY thousand per intern per year",
        "Net cost of an intern", "实习生净成本",
        "Supervision and training cost of an intern minus the value of the intern's work.",
-       "unsourced; internships are short and cheaper than apprenticeships (BIBB 2007 logic)"),
-    _p("economy", "apprentice_gross_cost", 50.0, 10.0, 150.0,
+       "unsourced; internships are short and cheaper than apprenticeships (BIBB 2007 logic)"
+       + _CAL),
+    _p("economy", "apprentice_gross_cost", 54.3, 10.0, 150.0,
        "CNY thousand per apprentice per year", "Gross cost of an apprentice", "学徒总成本",
        "Apprentice wage, trainers' time, materials and equipment per apprentice-year.",
-       "BIBB 2007 (Schönfeld et al. 2010): gross EUR 15,300; scaled to Chinese wages, unsourced"),
-    _p("economy", "productive_recovery", 0.76, 0.2, 1.0, "share of gross cost",
+       "BIBB 2007 (Schönfeld et al. 2010): gross EUR 15,300; scaled to Chinese wages, unsourced"
+       + _CAL),
+    _p("economy", "productive_recovery", 0.796, 0.2, 1.0, "share of gross cost",
        "Cost recovered by apprentices' work", "学徒产出回收比例",
        "Share of an apprentice's gross cost recovered by their productive work.",
-       "BIBB 2007: 76% of gross cost recovered by apprentices' productive contribution"),
-    _p("economy", "recruit_value", 40.0, 0.0, 150.0, "CNY thousand per retained recruit",
+       "BIBB 2007: 76% of gross cost recovered by apprentices' productive contribution"
+       + _CAL),
+    _p("economy", "recruit_value", 38.7, 0.0, 150.0, "CNY thousand per retained recruit",
        "Value of a retained well-matched recruit", "留用匹配毕业生的价值",
        "Saved hiring and induction costs plus productivity of a matched graduate who stays, "
        "for a graduate of average skill.",
-       "Mühlemann & Wolter 2014 (IZA J Labor Policy): saved hiring costs are several months' "
-       "wages; CNY value unsourced"),
-    _p("economy", "firm_specific_premium", 0.5, 0.0, 2.0, "share of recruit value",
+       ("Mühlemann & Wolter 2014 (IZA J Labor Policy): saved hiring costs are several months' "
+       "wages; CNY value unsourced") + _CAL),
+    _p("economy", "firm_specific_premium", 0.095, 0.0, 2.0, "share of recruit value",
        "Premium for firm-trained recruits", "企业定向培养溢价",
        "Extra value of a recruit the firm trained itself (apprenticeship) over a market hire.",
-       "unsourced; human-capital theory (Acemoglu & Pischke 1998)"),
+       "assumption; human-capital theory (Acemoglu & Pischke 1998); calibrated "
+       "(calibration/search.py, issue 9 item 10): Ran 2022, apprenticeship loss-making on "
+       "average with about 1/3 of pilot firms profiting"),
     _p("economy", "expert_exchange_cost", 12.0, 0.0, 60.0, "CNY thousand per tie per year",
        "Cost of an expert exchange", "专家互聘成本",
        "Staff time the firm lends as industry professors and for hosting practising teachers.",
@@ -240,10 +246,23 @@ _DECLARATIONS: list[Param] = [
     _p("economy", "hire_rate", 0.08, 0.01, 0.3, "hires per employee per year", "Hiring rate",
        "招聘率", "Vacancies per employee per year for graduate-level jobs.",
        "unsourced; typical labour turnover 5-15% a year"),
-    _p("economy", "interns_per_tie", 4.0, 1.0, 30.0, "students per tie per year",
-       "Students placed per tie", "每个合作关系安置学生数",
-       "Students a cooperation tie places per year, per 100 employees of the firm (capped).",
-       _U),
+    _p("economy", "supervision_capacity", 5.89, 1.0, 10.0,
+       "students per 100 employees per year", "Supervision capacity", "带教能力",
+       "Students a firm can supervise in a year per 100 employees (its staff able to mentor), "
+       "shared among its ties that host students; no tie hosts more than its share.",
+       "MOE et al. 2021, Provisions on vocational school student internships: placement "
+       "interns at most 10% of a host's staff (the upper bound); the default (the first "
+       "version's slot rule) and the lower bound are assumptions; default 6 per 100 "
+       "calibrated (calibration/search.py, issue 9 item 10)"),
+    _p("economy", "supervision_cost", 11.1, 1.0, 60.0, "CNY thousand per student-year",
+       "Marginal supervision cost at capacity", "满负荷时的边际带教成本",
+       "Cost of supervising one more student when the firm's mentors are at capacity; the "
+       "marginal cost rises in proportion to the students hosted (cost = supervision cost x "
+       "n^2 / (2 x capacity)), so each extra student is worth less than the one before and "
+       "a firm takes students until their marginal value equals this cost.",
+       ("assumption: mentors' time diverted from production rises with the students each "
+       "mentor takes (Ran & Shi 2020: break-even in month 4 of a placement); a mentor-month "
+       "is a few CNY thousand; wide range") + _CAL),
     _p("economy", "teacher_replacement_cost", 150.0, 20.0, 500.0,
        "CNY thousand per teacher-year", "Cost of replacing a teacher's time", "教师顶岗替代成本",
        "Public cost of a teacher-year spent in enterprise practice (replacement teaching).",
@@ -260,10 +279,10 @@ _DECLARATIONS: list[Param] = [
     _p("economy", "major_adjustment_cost", 10.0, 0.0, 50.0, "CNY thousand per student place moved",
        "Cost of moving a student place", "专业调整成本",
        "Public cost of re-equipping one student place moved to another major.", _U),
-    _p("economy", "governance_cost", 6.0, 0.0, 40.0, "CNY thousand per rung per year",
+    _p("economy", "governance_cost", 5.44, 0.0, 40.0, "CNY thousand per rung per year",
        "Coordination cost per rung", "每级协调成本",
        "Yearly cost of coordinating a tie across rigid school and firm hierarchies, per rung "
-       "above internship; consortia cut it.", "paper 3.3 (rigid governance); value " + _U),
+       "above internship; consortia cut it.", ("paper 3.3 (rigid governance); value " + _U) + _CAL),
     _p("economy", "rd_college_share", 0.4, 0.0, 1.0, "share of project cost",
        "College's share of R&D project money", "院校获得的研发经费比例",
        "Share of a joint R&D project's cost paid to the college as technical-service income.",
@@ -334,11 +353,12 @@ _DECLARATIONS: list[Param] = [
        "Education surcharge (3%) plus local education surcharge (2%) of the VAT paid: the "
        "most a certified firm can offset with the integration tax credit in a year.",
        "State Council 1986 (education surcharge 3%); MOF 财综〔2010〕98号 (local 2%)"),
-    _p("economy", "research_grant_per_capacity", 2.5, 0.0, 50.0,
+    _p("economy", "research_grant_per_capacity", 3.65, 0.0, 50.0,
        "CNY million per college per year", "Research funding per unit capacity",
        "单位能力科研经费", "Vertical research grants and non-degree training income of a "
        "college of median capacity; technical-service income from its ties adds to it.",
-       "calibrated to the Quality Annual Report 2022 (206 of ~1,486 colleges above CNY 10 M)"),
+       "calibrated to the Quality Annual Report 2022 (206 of ~1,486 colleges above CNY 10 M; "
+       "calibration/search.py, issue 9 item 10)"),
     _p("economy", "professor_value", 30.0, 0.0, 200.0, "CNY thousand per professor per year",
        "Value of an industry professor to a college", "产业教授对院校的价值",
        "Teaching value to a college of an industry professor's current practice (evaluation "
@@ -362,10 +382,10 @@ _DECLARATIONS: list[Param] = [
        "own multiplier). Skills, curricula and equipment age against it.",
        "paper 2.1-2.2 (new quality productive forces); value unsourced"),
     # ------------------------------------------------------------- behaviour
-    _p("behaviour", "choice_intensity", 0.15, 0.005, 1.0, "per CNY thousand",
+    _p("behaviour", "choice_intensity", 0.143, 0.005, 1.0, "per CNY thousand",
        "Choice intensity (logit)", "选择强度",
        "Logit sensitivity of enterprises to differences in expected net benefit; 0 would be "
-       "random choice.", "McFadden (1974) logit; value " + _U),
+       "random choice.", ("McFadden (1974) logit; value " + _U) + _CAL),
     _p("behaviour", "belief_learning_rate", 0.3, 0.0, 1.0, "per year",
        "Learning rate of expectations", "预期学习率",
        "Weight of the latest realised outcome in a firm's adaptive expectations.", _U),
@@ -472,10 +492,10 @@ _DECLARATIONS: list[Param] = [
        "Trust spread of the initial network", "初始网络信任离散度",
        "Ties present at the start have trust uniform in [0, this] (history before the run).",
        _U),
-    _p("behaviour", "firm_heterogeneity", 0.3, 0.0, 1.0, "log-normal sd",
+    _p("behaviour", "firm_heterogeneity", 0.271, 0.0, 1.0, "log-normal sd",
        "Heterogeneity of firms", "企业异质性",
        "Log-normal spread of firms' absorptive capacity and payback horizon around their "
-       "means (0 makes firms of a sector identical apart from size).", _U),
+       "means (0 makes firms of a sector identical apart from size).", (_U) + _CAL),
     _p("behaviour", "distance_penalty", 0.6, 0.0, 1.0, "share", "Penalty on distant partners",
        "跨城合作折扣", "How much less likely a college approaches a firm in another city.",
        "paper 4.4 (regional consortia); value " + _U),
@@ -491,10 +511,10 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "research_reference", 0.6, 0.05, 0.8, "share of teacher time",
        "Research time for full research skill", "保持科研能力所需时间",
        "Research share at which a teacher's research skill reaches its maximum.", _U),
-    _p("behaviour", "dual_qualified_skill", 0.615, 0.1, 0.9, "skill relative to frontier",
+    _p("behaviour", "dual_qualified_skill", 0.61, 0.1, 0.9, "skill relative to frontier",
        "Practice skill of a dual-qualified teacher", "双师型教师实践技能标准",
        "Practice skill a teacher needs (besides logged practice) to count as dual-qualified.",
-       "calibrated: MOE 2022, dual-qualified teachers above 55% of vocational teachers"),
+       ("calibrated: MOE 2022, dual-qualified teachers above 55% of vocational teachers") + _CAL),
     _p("behaviour", "apprentice_uptake_base", 0.4, 0.0, 1.0, "share of students",
        "Apprenticeship uptake without credits", "无学分转换时学徒参与率",
        "Share of students who accept an apprenticeship slot when none of the work time counts "
@@ -516,10 +536,10 @@ _DECLARATIONS: list[Param] = [
        "Enrolment share at which a major closes", "专业退出阈值",
        "A major whose enrolment share falls below this closes (early warning and exit) and the "
        "college opens one for the most demanded sector it lacks.", "paper 4.1; value " + _U),
-    _p("behaviour", "contacts_per_college", 12, 0, 400, "contacts per college per year",
+    _p("behaviour", "contacts_per_college", 13, 0, 400, "contacts per college per year",
        "Partner search per college", "院校每年接触企业数",
        "Enterprises a college approaches per year to propose an internship tie (a Poisson "
-       "number per step with mean this times the step length).", _U, dtype=int),
+       "number per step with mean this times the step length).", (_U) + _CAL, dtype=int),
     _p("behaviour", "initial_contact_years", 2.5, 0.0, 10.0, "years of search",
        "History of the initial network", "初始网络形成年数",
        "Years of partner search (at contacts_per_college a year) that built the network "
@@ -535,16 +555,17 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "skill_requirement", 0.45, 0.0, 1.0, "skill relative to frontier",
        "Skill needed for a matched job", "岗位技能门槛",
        "Skill (relative to the sector frontier) a graduate needs for a job in the sector.", _U),
-    _p("behaviour", "partner_hire_intern", 0.25, 0.05, 0.6, "probability",
+    _p("behaviour", "partner_hire_intern", 0.294, 0.05, 0.6, "probability",
        "Host firm hires a qualified intern", "实习企业录用合格实习生的概率",
        "Probability that the host firm offers a job to a qualified intern (internships are a "
        "screening device).", "assumption; Ran & Shi (2020): low retention of interns limits "
-       "host firms' gain"),
-    _p("behaviour", "partner_hire_apprentice", 0.75, 0.3, 1.0, "probability",
+       "host firms' gain; calibrated (calibration/search.py, issue 9 item 10): 40-60% of "
+       "host firms lose on their interns"),
+    _p("behaviour", "partner_hire_apprentice", 0.684, 0.3, 1.0, "probability",
        "Host firm hires a qualified apprentice", "学徒企业录用合格学徒的概率",
        "Probability that the training firm offers a job to a qualified apprentice (order "
-       "classes integrate enrolment and recruitment).", "paper 4.2; value assumption; BIBB: "
-       "German training firms keep about 60% of their trainees"),
+       "classes integrate enrolment and recruitment).", ("paper 4.2; value assumption; BIBB: "
+       "German training firms keep about 60% of their trainees") + _CAL),
     _p("behaviour", "training_quality_intern", 0.6, 0.3, 1.0, "skill relative to frontier",
        "Practical skill an internship trains toward", "实习培养的实践技能",
        "Practical skill a year as intern trains toward.", "assumption"),
@@ -573,13 +594,13 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "rd_exposure", 0.8, 0.0, 1.0, "skill relative to frontier",
        "Innovation skill from an R&D placement", "研发岗位培养的创新技能",
        "Innovation skill a student placed with a joint-R&D firm trains toward.", "assumption"),
-    _p("behaviour", "contact_size_elasticity", 1.0, 0.0, 2.0, "dimensionless",
+    _p("behaviour", "contact_size_elasticity", 1.86, 0.0, 2.0, "dimensionless",
        "Colleges approach larger firms more", "院校偏向接触大企业的程度",
        "Colleges approach a firm with probability proportional to the real firms its agent "
        "stands for times employees^this (1: in proportion to the jobs firms offer), so the "
        "oversampling of rare size classes does not bias who partners with whom.",
-       "assumption; calibrated by the share of colleges with partners per size class "
-       "(2025 survey of 1,207 college leaders)"),
+       "assumption; calibrated (calibration/search.py, issue 9 item 10) by the share of "
+       "colleges with partners per size class (2025 survey of 1,207 college leaders)"),
     _p("behaviour", "professor_search_rate", 1.0, 0.1, 6.0, "searches per open post per year",
        "Search for industry professors", "产业教授聘任速度",
        "Rate at which a college looks among its partner firms for an expert to fill an open "

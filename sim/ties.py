@@ -42,15 +42,9 @@ from sim.sectors import N_SECTORS
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
 
-SLOTS_PER_100_EMPLOYEES_BOUNDS = (0.25, 10.0)
-"""A tie offers ``interns_per_tie`` places per 100 employees, for firm sizes clipped to
-25-1,000 employees (small firms still host a student, large ones cap a single tie)."""
-
-
-def slots(m: "CooperationModel", firms: np.ndarray) -> np.ndarray:
-    """Student places per year a tie of each given firm offers (real students)."""
-    lo, hi = SLOTS_PER_100_EMPLOYEES_BOUNDS
-    return m.params.economy.interns_per_tie * np.clip(m.firms.employees[firms] / 100.0, lo, hi)
+def supervision_capacity(m: "CooperationModel", firms: np.ndarray) -> np.ndarray:
+    """Students each given firm can supervise in a year (real students, all its ties)."""
+    return m.params.economy.supervision_capacity * m.firms.employees[firms] / 100.0
 
 
 def hosts_students(portfolio: np.ndarray) -> np.ndarray:
@@ -85,7 +79,6 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
     p = m.params
     scale = p.world.student_scale
     sec = m.firms.sector[firms]
-    tie_slots = slots(m, firms)
     final = final_year(m)
     n_cells = m.colleges.n * N_SECTORS
     s = m.students
@@ -93,26 +86,33 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
                                 minlength=n_cells) * scale
     rows = m.ties.active_rows()
     rows = rows[hosts_students(m.ties.activities[rows])]
+    # A firm's supervision capacity is shared among its ties that host students (a new tie
+    # joins them); fill and vacancies are judged at the places offered this season.
+    hosting = np.bincount(m.ties.firm[rows], minlength=m.firms.n)[firms] + bool(extra_slots)
+    capacity = supervision_capacity(m, firms) / np.maximum(hosting, 1)
+    places = m.ties.places[rows]
     slots_cell = np.bincount(
         m.ties.college[rows] * N_SECTORS + m.firms.sector[m.ties.firm[rows]],
-        weights=slots(m, m.ties.firm[rows]), minlength=n_cells)
+        weights=places, minlength=n_cells)
+    own = capacity if extra_slots else 0.0
     cell = colleges * N_SECTORS + sec
-    demand = slots_cell[cell] + (tie_slots if extra_slots else 0.0)
+    demand = slots_cell[cell] + own
     fill = np.minimum(1.0, np.divide(students_cell[cell], demand,
-                                     out=np.zeros(cell.size), where=demand > 0))
+                                     out=np.ones(cell.size), where=demand > 0))
     quality_cell = np.divide(
         np.bincount(s.college[final] * N_SECTORS + s.sector[final],
                     weights=s.composite(final), minlength=n_cells),
         students_cell / scale, out=np.zeros(n_cells), where=students_cell > 0)
     q = teaching_quality(m)
     vacancies = m.firms.vacancies(p.economy.hire_rate, m.demand_index)[firms]
-    expected_recruits = tie_slots * fill * m.terms.hire_prob[APPRENTICE]
+    firm_places = np.bincount(m.ties.firm[rows], weights=places, minlength=m.firms.n)[firms]
+    expected_recruits = (firm_places + own) * fill * m.terms.hire_prob[APPRENTICE]
     vacancy_factor = np.minimum(1.0, np.divide(vacancies, expected_recruits,
                                                out=np.ones(cell.size),
                                                where=expected_recruits > 0))
     same_city = m.colleges.city[colleges] == m.firms.city[firms]
     return TieContext(
-        slots=tie_slots, fill=fill, uptake=np.full(cell.size, uptake(m)),
+        capacity=capacity, fill=fill, uptake=np.full(cell.size, uptake(m)),
         vacancy_factor=vacancy_factor, retention=m.firms.belief_retention[firms],
         quality=quality_cell[cell],
         capability=capability_match(q["capability"][colleges, sec], m.firms.absorptive[firms]),

@@ -71,6 +71,7 @@ def build_world(m: "CooperationModel") -> None:
     m.new_tie_rows = np.zeros(0, dtype=np.int64)  # ties started in this step (sim.ties)
     m.obsolescence = np.ones(N_SECTORS)
     m.placements = labour.Placements()
+    m.host_ledger = labour.HostLedger()  # the last academic year's host firms (sim.labour)
     m.placed_real = 0.0
     m.funding_claimed = np.zeros(m.colleges.n)  # this step (CNY million)
     m.funding_year = np.zeros(m.colleges.n)  # paid this academic year

@@ -47,16 +47,17 @@ def test_each_lever_moves_its_own_bar(model):
     base = firm_ledger(model, firm)
     subsidy = firm_ledger(model, firm, dataclasses.replace(model.terms, intern_subsidy=8.0))
     changed = [k for k in ITEMS if not np.allclose(subsidy.items[k], base.items[k])]
-    assert changed == ["subsidies_and_credits"]
-    # subsidies pay per placed student: every rung gains about the same, so the steps up the
-    # ladder do not become more attractive than the internship
+    # subsidies pay per placed student, and firms take more students when each brings more
+    # (sim.ladder.intake): only the bars of students move, never those of the other activities
+    assert "subsidies_and_credits" in changed
+    assert not {"expert_exchange", "rd_value", "rd_outlay", "coordination"} & set(changed)
     gain = subsidy.items["subsidies_and_credits"] - base.items["subsidies_and_credits"]
-    assert gain[0] > 0 and np.allclose(np.diff(subsidy.net - base.net)[0], 0)
+    assert gain[0] > 0 and (subsidy.net >= base.net - 1e-9).all()
     kept = firm_ledger(model, firm, dataclasses.replace(model.terms, retention_support=0.8))
-    changed = [k for k in ITEMS if not np.allclose(kept.items[k], base.items[k])]
-    assert changed == ["poaching"]  # service agreements cover apprentices: rungs 2 and 3
-    lost = kept.items["poaching"] - base.items["poaching"]
-    assert lost[0] == lost[1] == 0 and lost[2] > 0
+    # service agreements cover apprentices (rungs 2 and 3): nothing moves at rungs 0 and 1
+    for k in ITEMS:
+        np.testing.assert_allclose(kept.items[k][:2], base.items[k][:2])
+    assert not np.allclose(kept.items["poaching"][2:], base.items["poaching"][2:])
 
 
 def test_the_ledger_chart_shows_policy_and_status_quo(model):

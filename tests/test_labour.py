@@ -30,7 +30,7 @@ def test_placements_are_real_counts_within_each_ties_places():
     from sim.labour import final_year, place_students
     from sim.ladder import INTERNSHIP, holds
     from sim.sectors import N_SECTORS
-    from sim.ties import hosts_students, slots, uptake
+    from sim.ties import hosts_students, uptake
 
     m = CooperationModel(load_scenario("status_quo"), seed=5)
     place_students(m)
@@ -45,7 +45,7 @@ def test_placements_are_real_counts_within_each_ties_places():
     assert (hosted[rows[~hosts_students(port)]] == 0).all()
     rows = rows[hosts_students(port)]
     only_app = ~holds(m.ties.activities[rows], INTERNSHIP)
-    places = slots(m, m.ties.firm[rows]) * np.where(only_app, uptake(m), 1.0)
+    places = m.ties.places[rows] * np.where(only_app, uptake(m), 1.0)
     assert (hosted[rows] <= np.ceil(places) + 1e-9).all()
     # Nobody is placed twice: a cell places at most the real students it has.
     final = final_year(m)
@@ -71,3 +71,42 @@ def test_placement_rate_does_not_depend_on_the_super_individual_size():
         place_students(m)
         rates.append(m.placed_real / (final_year(m).size * scale))
     assert max(rates) - min(rates) < 0.15 * np.mean(rates), rates
+
+
+def test_firms_choose_more_interns_when_each_is_worth_more():
+    """A higher per-intern subsidy raises the places each host tie chooses (same world)."""
+    from sim.labour import place_students
+
+    takes = []
+    for subsidy in (0.0, 2.0, 4.0):
+        m = CooperationModel(load_scenario("status_quo"), seed=5)
+        m.set_levers({"intern_subsidy": subsidy})  # after the world is built: same ties
+        place_students(m)
+        rows = m.ties.active_rows()
+        takes.append(m.ties.places[rows].sum())
+        # never above the tie's share of its firm's supervision capacity
+        ctx = m.tie_context(m.ties.college[rows], m.ties.firm[rows])
+        assert (m.ties.places[rows] <= ctx.capacity + 1e-9).all()
+    assert takes[0] < takes[1] < takes[2], takes
+
+
+def test_host_ledger_is_the_realised_exchange():
+    """Each host tie's ledger: realised value of the recruits kept plus the cash flow the
+    students made; a tie that kept none of its interns loses their cost."""
+    from sim.labour import final_year
+    from sim.ladder import cash_flow
+
+    m = CooperationModel(load_scenario("status_quo"), seed=4)
+    m.run(years=1)
+    h = m.host_ledger
+    assert h.tie.size > 0 and (h.interns + h.apprentices > 0).all()
+    firms, net = h.per_firm(apprentices=False)
+    assert firms.size == np.unique(h.firm[h.interns > 0]).size
+    assert net.sum() == pytest.approx(h.intern_net[h.interns > 0].sum())
+    # Interns' cash flow alone (no recruit kept) is a loss: cost and supervision > subsidy.
+    ctx = m.tie_context(m.ties.college[h.tie], m.ties.firm[h.tie])
+    only = cash_flow(1, h.interns, 0.0 * h.interns, ctx, m.terms, m.ledger.last_payout)
+    assert (only[h.interns > 0] < 0).all()
+    # Some host firms gain, some lose: retention is random ex post.
+    assert (net < 0).any() and (net > 0).any()
+    assert final_year(m).size > 0

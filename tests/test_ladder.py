@@ -15,13 +15,20 @@ from sim.ladder import (
     apprentice_net_cost,
     bit,
     capability_match,
+    cash_flow,
     college_utility,
     deepest,
     enterprise_payoff,
     holds,
     horizon_factor,
+    intake,
     placements,
     policy_payments,
+    qualifying_investment,
+    recruit_value,
+    student_values,
+    supervision_cost,
+    tax_credit,
 )
 from sim.ladder import (
     ladder as lad,
@@ -30,7 +37,7 @@ from sim.params import load_scenario
 
 
 def ctx(n=1, **kw):
-    base = dict(slots=4.0, fill=1.0, uptake=0.5, vacancy_factor=1.0, retention=0.6, quality=0.5,
+    base = dict(capacity=4.0, fill=1.0, uptake=0.5, vacancy_factor=1.0, retention=0.6, quality=0.5,
                 capability=0.6, rd_scale=1.0, expert_quality=1.0, payback_years=3.0, payout=1.0,
                 apprentice_cost_cut=0.0, governance_cut=0.0, credit_room=1e9)
     base.update(kw)
@@ -39,7 +46,20 @@ def ctx(n=1, **kw):
 
 @pytest.fixture
 def terms():
+    """Default terms with capacity binding (each tie takes its 4 students), so the payoff
+    tests below see fixed quantities; the intake tests use :func:`chosen` terms."""
+    return binding(PayoffTerms.from_scenario(load_scenario()))
+
+
+@pytest.fixture
+def chosen():
+    """Default terms: the firm chooses its intake against the supervision cost."""
     return PayoffTerms.from_scenario(load_scenario())
+
+
+def binding(t):
+    """Terms under which supervision costs nothing, so every tie takes its full capacity."""
+    return replace(t, supervision_cost=1e-9)
 
 
 def test_rung_names_and_order():
@@ -53,27 +73,29 @@ def test_horizon_factor():
 
 
 def test_apprentice_net_cost_follows_bibb(terms):
-    # 76% of the gross cost is recovered by the apprentice's work (BIBB 2007).
-    assert apprentice_net_cost(terms) == pytest.approx(terms.apprentice_gross_cost * 0.24)
-    assert apprentice_net_cost(terms, 0.5) == pytest.approx(terms.apprentice_gross_cost * 0.12)
+    # a share of the gross cost is recovered by the apprentice's work (BIBB 2007: 76%)
+    t = replace(terms, productive_recovery=0.76)
+    assert apprentice_net_cost(t) == pytest.approx(t.apprentice_gross_cost * 0.24)
+    assert apprentice_net_cost(t, 0.5) == pytest.approx(t.apprentice_gross_cost * 0.12)
 
 
-def test_placements_split_interns_and_apprentices():
-    i0, a0 = placements(lad(0), ctx())
-    i2, a2 = placements(lad(JOINT_TRAINING), ctx())
+def test_placements_split_interns_and_apprentices(terms):
+    good = ctx(quality=1.0, retention=1.0)  # students worth taking: capacity binds
+    i0, a0 = placements(lad(0), good, binding(terms))
+    i2, a2 = placements(lad(JOINT_TRAINING), good, binding(terms))
     assert (i0, a0) == (4.0, 0.0)
     assert (i2, a2) == (2.0, 2.0)
 
 
 def test_intern_subsidy_lowers_net_cost_of_intern_one_for_one(terms):
-    c = ctx()
+    c, terms = ctx(), binding(terms)  # capacity binds: the same 4 interns either way
     base = enterprise_payoff(lad(0), c, terms)
     more = enterprise_payoff(lad(0), c, replace(terms, intern_subsidy=terms.intern_subsidy + 2.0))
     assert more - base == pytest.approx(2.0 * 4.0)  # 2 thousand x 4 interns
 
 
 def test_tax_credit_only_pays_certified_rungs_on_the_firms_own_investment(terms):
-    c = ctx()
+    c = ctx(quality=1.0, retention=1.0)  # students worth taking: capacity binds at both
     lo, hi = replace(terms, tax_credit=0.1), replace(terms, tax_credit=0.5)
     for rung in (0, 1):
         assert enterprise_payoff(lad(rung), c, hi) == pytest.approx(
@@ -88,13 +110,19 @@ def test_tax_credit_never_makes_training_pay_by_itself(terms):
     """At the largest credit the firm still bears half its investment (old bug: gross cost)."""
     c = ctx(retention=0.0, quality=0.0)
     t = replace(terms, tax_credit=0.5, intern_subsidy=0.0)
-    assert enterprise_payoff(lad(JOINT_TRAINING), c, t) < enterprise_payoff(lad(1), c, t)
+    # the same tie with and without its two apprentices: each costs more than its credit
+    with_app = cash_flow(lad(JOINT_TRAINING), np.array([2.0]), np.array([2.0]), c, t, 1.0)
+    without = cash_flow(lad(JOINT_TRAINING), np.array([2.0]), np.array([0.0]), c, t, 1.0)
+    assert with_app < without
+    # and a firm whose students are worth nothing takes none
+    assert intake(lad(JOINT_TRAINING), c, replace(t, supervision_cost=10.0)) == 0.0
 
 
 def test_tax_credit_is_capped_by_the_surcharge_room(terms):
     t = replace(terms, tax_credit=0.5)
-    capped = policy_payments(lad(JOINT_RD), ctx(credit_room=7.0), t)
-    free = policy_payments(lad(JOINT_RD), ctx(credit_room=0.0), t)
+    good = dict(quality=1.0, retention=1.0)  # the same students either way
+    capped = policy_payments(lad(JOINT_RD), ctx(credit_room=7.0, **good), t)
+    free = policy_payments(lad(JOINT_RD), ctx(credit_room=0.0, **good), t)
     assert capped - free == pytest.approx(7.0)
 
 
@@ -128,11 +156,12 @@ def test_shared_bases_and_consortia_cut_costs(terms):
 
 
 def test_payout_scales_policy_payments(terms):
-    full = policy_payments(lad(2), ctx(), terms)
-    half = policy_payments(lad(2), ctx(payout=0.5), terms)
+    good = dict(quality=1.0, retention=1.0)  # capacity binds at both payouts
+    full = policy_payments(lad(2), ctx(**good), terms)
+    half = policy_payments(lad(2), ctx(payout=0.5, **good), terms)
     assert half == pytest.approx(full / 2)
-    no_policy = enterprise_payoff(lad(2), ctx(), terms, with_policy=False)
-    assert enterprise_payoff(lad(2), ctx(), terms) - no_policy == pytest.approx(full)
+    no_policy = enterprise_payoff(lad(2), ctx(**good), terms, with_policy=False)
+    assert enterprise_payoff(lad(2), ctx(**good), terms) - no_policy == pytest.approx(full)
 
 
 def test_longer_payback_raises_deep_payoffs(terms):
@@ -196,3 +225,57 @@ def test_activity_payoffs_add_up(terms):
     service = enterprise_payoff(bit(4), c, terms)
     assert service == pytest.approx(terms.service_value * 0.6 - terms.service_fee
                                     - terms.governance_cost)
+
+
+# ------------------------------------------------------------- firms choose quantities
+def test_intake_is_capacity_times_value_over_supervision_cost(chosen):
+    c = ctx(capacity=10.0)
+    v_int, _ = student_values(lad(0), c, chosen)
+    assert 0 < v_int[0] < chosen.supervision_cost  # interior at the defaults
+    assert intake(lad(0), c, chosen) == pytest.approx(10.0 * v_int / chosen.supervision_cost)
+    # the marginal payoff of the chosen intake is zero: one student more or less pays less
+    n = intake(lad(0), c, chosen)
+
+    def payoff(k):
+        return (recruit_value(k, 0.0 * k, lad(0), c, chosen)
+                + cash_flow(lad(0), k, 0.0 * k, c, chosen, c.payout))
+
+    assert payoff(n) >= payoff(n + 0.5) and payoff(n) >= payoff(n - 0.5)
+
+
+def test_higher_intern_subsidy_means_more_interns_per_host(chosen):
+    c = ctx(capacity=10.0)
+    takes = [intake(lad(0), c, replace(chosen, intern_subsidy=x))[0] for x in (0, 1, 2, 4)]
+    assert np.all(np.diff(takes) > 0)
+    # each CNY thousand of subsidy adds capacity / supervision cost students (interior)
+    assert takes[1] - takes[0] == pytest.approx(10.0 / chosen.supervision_cost)
+
+
+def test_capacity_binds_and_worthless_students_are_not_taken(chosen):
+    c = ctx(capacity=3.0)
+    rich = replace(chosen, intern_subsidy=1e3)
+    assert intake(lad(0), c, rich) == pytest.approx(3.0)  # never above capacity
+    poor = replace(chosen, intern_net_cost=1e3)
+    assert intake(lad(0), c, poor) == 0.0
+    assert intake(0, c, chosen) == 0.0  # no student places, no students
+    assert intake(lad(0), ctx(capacity=0.0), chosen) == 0.0
+
+
+def test_supervision_cost_is_convex_and_reaches_its_marginal_value_at_capacity(chosen):
+    c = ctx(capacity=4.0)
+    cost = [supervision_cost(np.array([k]), c, chosen)[0] for k in (0.0, 1.0, 2.0, 4.0)]
+    assert cost[0] == 0 and cost[2] == pytest.approx(4 * cost[1])
+    eps = 1e-6
+    marginal = (supervision_cost(np.array([4.0]), c, chosen)
+                - supervision_cost(np.array([4.0 - eps]), c, chosen)) / eps
+    assert marginal[0] == pytest.approx(chosen.supervision_cost, rel=1e-4)
+
+
+def test_apprenticeship_places_without_apprentices_earn_no_credit(terms):
+    """Certification needs apprentices actually trained, not only the activity held."""
+    t = replace(terms, tax_credit=0.5)
+    c = ctx()
+    none = qualifying_investment(lad(JOINT_RD), np.array([0.0]), c, t, 1.0)
+    some = qualifying_investment(lad(JOINT_RD), np.array([2.0]), c, t, 1.0)
+    assert none == 0.0 and some > 2.0 * apprentice_net_cost(t)
+    assert tax_credit(lad(JOINT_RD), np.array([0.0]), c, t, 1.0) == 0.0

@@ -99,7 +99,9 @@ def region():
 
 
 def test_tax_credit_paid_never_exceeds_surcharges_due(region):
-    scn = region.with_overrides({"tax_credit": 0.5, "public_budget": 1e5})
+    # apprentices made worth training, so that certified firms earn credit
+    scn = region.with_overrides({"tax_credit": 0.5, "public_budget": 1e5,
+                                 "firm_specific_premium": 2.0, "recruit_value": 100.0})
     m = CooperationModel(scn, seed=6)
     m.run(3)
     due_total = float((m.surcharge_due * m.firms.weight).sum()) * 1e-3 * 3
@@ -120,7 +122,7 @@ def test_bound_graduates_match_less_well(region):
 
 def test_firms_expect_the_pro_rated_co_funding():
     t = PayoffTerms.from_scenario(load_scenario().with_overrides({"rd_cofunding": 0.5}))
-    base = dict(slots=4.0, fill=1.0, uptake=0.5, vacancy_factor=1.0, retention=0.6,
+    base = dict(capacity=4.0, fill=1.0, uptake=0.5, vacancy_factor=1.0, retention=0.6,
                 quality=0.5, capability=0.6, rd_scale=1.0, expert_quality=1.0,
                 payback_years=3.0, payout=1.0, apprentice_cost_cut=0.0, governance_cut=0.0,
                 credit_room=0.0)

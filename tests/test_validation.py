@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from sim.decisions import stationary_ties
-from sim.ladder import PayoffTerms, enterprise_payoff, ladder
+from sim.labour import place_students
+from sim.ladder import PayoffTerms, cash_flow, intake, ladder
 from sim.model import CooperationModel
 from sim.params import load_scenario
 from sim.run import simulate
@@ -83,13 +84,17 @@ def test_practice_requirement_is_logged_but_partly_gamed():
 def test_subsidy_lowers_firms_net_cost_of_the_same_interns():
     base = load_scenario("status_quo")
     m = CooperationModel(base, seed=3).run(1)
+    place_students(m)  # this season's placements
     rows = m.ties.active_rows()
     ctx = m.tie_context(m.ties.college[rows], m.ties.firm[rows])
     richer = PayoffTerms.from_scenario(base.with_overrides({"intern_subsidy": 6.0}))
-    gain = enterprise_payoff(ladder(0), ctx, richer) - enterprise_payoff(ladder(0), ctx, m.terms)
-    interns = ctx.slots * ctx.fill
+    interns = m.placements.per_tie(m.ties.college.size, False)[rows]
+    assert interns.sum() > 0
+    gain = (cash_flow(ladder(0), interns, 0.0 * interns, ctx, richer, ctx.payout)
+            - cash_flow(ladder(0), interns, 0.0 * interns, ctx, m.terms, ctx.payout))
     assert gain == pytest.approx((6.0 - base.policy.intern_subsidy) * interns * ctx.payout)
-    assert (gain > 0).all()
+    # and the firms choose at least as many interns (sim.ladder.intake)
+    assert (intake(ladder(0), ctx, richer) >= intake(ladder(0), ctx, m.terms)).all()
 
 
 def test_consortium_cuts_search_costs_within_a_city():
@@ -203,7 +208,11 @@ def test_decision_core_converges_to_its_analytic_fixed_point():
     b, e, p = scn.behaviour, scn.economy, scn.policy
     beta = b.choice_intensity
     dt = 1.0 / scn.run.steps_per_year
-    u_firm = 4.0 * (p.intern_subsidy - e.intern_net_cost)   # 4 interns per tie of 100 staff
+    # A student is worth v = subsidy - net cost; the firm takes n* = C v / s of them (C its
+    # supervision capacity, one tie per firm here) and gains v n* - s n*^2 / (2C) = C v^2 / 2s.
+    v = p.intern_subsidy - e.intern_net_cost
+    capacity = e.supervision_capacity * 100 / 100.0  # firms of 100 staff
+    u_firm = capacity * v * v / (2.0 * e.supervision_cost)
     u_college = b.college_tie_value * (1.0 - p.contribution_evaluation)
     search = e.search_cost * (1.0 - p.consortium_strength)
     logistic = lambda x: 1.0 / (1.0 + math.exp(-x))  # noqa: E731

@@ -19,7 +19,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.ladder import RUNGS, PayoffTerms, enterprise_payoff, ladder
+from sim.ladder import (
+    RUNGS,
+    PayoffTerms,
+    cash_flow,
+    enterprise_payoff,
+    ladder,
+    placements,
+    rd_value,
+    recruit_value,
+)
 from sim.model import CooperationModel
 
 SIZE_CLASSES = ("small", "medium", "large")
@@ -60,8 +69,15 @@ def partner_college(model: CooperationModel, firm: int) -> int:
     return int(same_city[0]) if same_city.size else 0
 
 
-def _payoff(rungs, ctx, terms: PayoffTerms, **zero) -> np.ndarray:
-    return enterprise_payoff(rungs, ctx, dataclasses.replace(terms, **zero), with_policy=False)
+def _payoff(rungs, ctx, terms: PayoffTerms, students, **zero) -> np.ndarray:
+    """The payoff without policy payments at fixed ``students`` (interns, apprentices).
+
+    The ``zero`` terms are set; the same functions as :func:`sim.ladder.enterprise_payoff`.
+    """
+    t = dataclasses.replace(terms, **zero)
+    interns, apprentices = students
+    return (recruit_value(interns, apprentices, rungs, ctx, t) + rd_value(rungs, ctx, t)
+            + cash_flow(rungs, interns, apprentices, ctx, t, 0.0))
 
 
 def firm_ledger(model: CooperationModel, firm: int, terms: PayoffTerms | None = None,
@@ -75,22 +91,25 @@ def firm_ledger(model: CooperationModel, firm: int, terms: PayoffTerms | None = 
     college = partner_college(model, firm) if college is None else college
     rungs = ladder(np.arange(len(RUNGS)))  # the portfolio of each rung: its activities so far
     ctx = model.tie_context(np.full(rungs.size, college), np.full(rungs.size, firm))
-    full = _payoff(rungs, ctx, terms)
+    # The items are taken at the students the firm chooses under ``terms`` (sim.ladder.intake).
+    q = placements(rungs, ctx, terms)
+    full = _payoff(rungs, ctx, terms, q)
     no_poaching = dataclasses.replace(ctx, retention=np.ones_like(ctx.retention))
-    recruits_kept = full - _payoff(rungs, ctx, terms, recruit_value=0.0)
-    recruits_all = (_payoff(rungs, no_poaching, terms)
-                    - _payoff(rungs, no_poaching, terms, recruit_value=0.0))
-    no_rd_value = _payoff(rungs, ctx, terms, rd_value=0.0)
+    recruits_kept = full - _payoff(rungs, ctx, terms, q, recruit_value=0.0)
+    recruits_all = (_payoff(rungs, no_poaching, terms, q)
+                    - _payoff(rungs, no_poaching, terms, q, recruit_value=0.0))
+    no_rd_value = _payoff(rungs, ctx, terms, q, rd_value=0.0)
     items = {
         "recruits": recruits_all,
         "poaching": recruits_kept - recruits_all,
-        "training_cost": full - _payoff(rungs, ctx, terms, intern_net_cost=0.0,
-                                        apprentice_gross_cost=0.0),
-        "expert_exchange": full - _payoff(rungs, ctx, terms, expert_exchange_value=0.0,
+        "training_cost": full - _payoff(rungs, ctx, terms, q, intern_net_cost=0.0,
+                                        apprentice_gross_cost=0.0, supervision_cost=0.0),
+        "expert_exchange": full - _payoff(rungs, ctx, terms, q, expert_exchange_value=0.0,
                                           expert_exchange_cost=0.0),
         "rd_value": full - no_rd_value,
-        "rd_outlay": no_rd_value - _payoff(rungs, ctx, terms, rd_value=0.0, rd_project_cost=0.0),
-        "coordination": full - _payoff(rungs, ctx, terms, governance_cost=0.0),
+        "rd_outlay": no_rd_value - _payoff(rungs, ctx, terms, q, rd_value=0.0,
+                                           rd_project_cost=0.0),
+        "coordination": full - _payoff(rungs, ctx, terms, q, governance_cost=0.0),
     }
     net = enterprise_payoff(rungs, ctx, terms)
     # subsidies, tax credit and R&D co-funding: what the policy payments add to the payoff

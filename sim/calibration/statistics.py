@@ -53,38 +53,39 @@ class Statistic:
 def firm_statistics(m: "CooperationModel") -> dict[str, float]:
     """Pattern statistics of one model at the end of its run (one seed).
 
-    Returns (units in brackets): ``intern_mean_net`` (CNY thousand per hosting firm and
-    year: mean expected net of the internship activity), ``intern_loss_share`` (share of
-    hosting firms losing on it), ``apprentice_mean_net`` (CNY thousand: joint training's
-    payoff over expert exchange per apprenticing firm), ``apprentice_profit_share``,
-    ``rd_ties_per_100_firms`` (ties at joint R&D per 100 firms), ``partner_small_micro``,
-    ``partner_medium``, ``partner_large`` (share of colleges with at least one partner of
-    that size class) and ``costly_0`` .. ``costly_3`` (share of firms of size class 0-3 whose
-    deepest tie is joint training or deeper). NaN where no firm qualifies.
-    """
-    import pandas as pd
+    Host firms' profit or loss is what the surveys (Ran & Shi 2020, Ran 2022) measured: each
+    firm's *realised* ledger of the last academic year's interns (apprentices)
+    (``model.host_ledger``: the payoff functions called on realised quantities: students
+    hosted, recruits kept, payout paid), so a firm whose interns all left loses and one whose
+    interns stayed gains. Counts (``intern_firms``, ``intern_net_sum``, ``intern_losing``,
+    ``intern_profiting`` and the same for ``apprentice``) let a caller pool host firms over
+    seeds as one survey (``calibration/search.py``); the per-run shares are returned too.
 
-    from sim.ladder import EXPERT_EXCHANGE, JOINT_RD, JOINT_TRAINING, enterprise_payoff, ladder
+    Returns (units in brackets): the counts above, ``intern_mean_net`` (CNY thousand per
+    hosting firm and year, realised), ``intern_loss_share`` (share of hosting firms losing),
+    ``apprentice_mean_net``, ``apprentice_profit_share``, ``rd_ties_per_100_firms`` (ties at
+    joint R&D per 100 firms), ``partner_small_micro``, ``partner_medium``, ``partner_large``
+    (share of colleges with at least one partner of that size class) and ``costly_0`` ..
+    ``costly_3`` (share of firms of size class 0-3 whose deepest tie is joint training or
+    deeper). NaN where no firm qualifies.
+    """
+    from sim.ladder import JOINT_RD, JOINT_TRAINING
 
     rows = m.ties.active_rows()
     rung = m.ties.rung[rows]
     firms = m.ties.firm[rows]
     cls = m.firms.size_cls
     out: dict[str, float] = {}
-    ctx = m.tie_context(m.ties.college[rows], firms)
-    # Internships: expected net of the internship activity of each hosting firm.
-    host = rung < JOINT_TRAINING
-    intern_net = enterprise_payoff(ladder(np.zeros(rows.size, int)), ctx, m.terms)
-    per_firm = pd.Series(intern_net[host]).groupby(firms[host]).sum()
-    out["intern_mean_net"] = float(per_firm.mean()) if per_firm.size else np.nan
-    out["intern_loss_share"] = float((per_firm < 0).mean()) if per_firm.size else np.nan
-    # Apprenticeship: joint training's payoff over expert exchange, per apprenticing firm.
-    app = rung >= JOINT_TRAINING
-    app_net = (enterprise_payoff(ladder(np.full(rows.size, JOINT_TRAINING)), ctx, m.terms)
-               - enterprise_payoff(ladder(np.full(rows.size, EXPERT_EXCHANGE)), ctx, m.terms))
-    per_firm = pd.Series(app_net[app]).groupby(firms[app]).sum()
-    out["apprentice_mean_net"] = float(per_firm.mean()) if per_firm.size else np.nan
-    out["apprentice_profit_share"] = float((per_firm > 0).mean()) if per_firm.size else np.nan
+    for name, app in (("intern", False), ("apprentice", True)):
+        _, net = m.host_ledger.per_firm(app)
+        n = float(net.size)
+        out[f"{name}_firms"] = n
+        out[f"{name}_net_sum"] = float(net.sum())
+        out[f"{name}_losing"] = float((net < 0).sum())
+        out[f"{name}_profiting"] = float((net > 0).sum())
+        out[f"{name}_mean_net"] = float(net.mean()) if n else np.nan
+        out[f"{name}_loss_share"] = float((net < 0).mean()) if n else np.nan
+        out[f"{name}_profit_share"] = float((net > 0).mean()) if n else np.nan
     out["rd_ties_per_100_firms"] = 100.0 * float((rung >= JOINT_RD).sum()) / m.firms.n
     # Colleges with at least one partner per size class: medium >= large > small and micro.
     has = np.zeros((m.colleges.n, 3), bool)
@@ -119,12 +120,13 @@ def _final_statistics() -> dict[str, Statistic]:
     f = "final"
     rows = [
         ("intern_mean_net", "CNY thousand per hosting firm and year",
-         "mean expected net of the internship activity per hosting firm"),
-        ("intern_loss_share", "share of hosting firms", "hosting firms losing on interns"),
+         "mean realised net of the year's interns per hosting firm"),
+        ("intern_loss_share", "share of hosting firms",
+         "hosting firms whose realised ledger of interns is a loss"),
         ("apprentice_mean_net", "CNY thousand per apprenticing firm and year",
-         "mean payoff of joint training over expert exchange per apprenticing firm"),
+         "mean realised net of the year's apprentices per apprenticing firm"),
         ("apprentice_profit_share", "share of apprenticing firms",
-         "apprenticing firms for which joint training pays"),
+         "apprenticing firms whose realised ledger of apprentices is a profit"),
         ("rd_ties_per_100_firms", "ties per 100 enterprises",
          "ties at joint R&D or technical service per 100 firms"),
         ("partner_small_micro", "share of colleges", "colleges with a small or micro partner"),
