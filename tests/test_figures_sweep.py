@@ -9,12 +9,11 @@ import pandas as pd
 import pytest
 from figure_checks import check_figure_files
 
-from sim.analysis import analyze, write_analysis
+from sim.analysis import analyze, intervals, write_analysis
 from sim.analysis.cost import frontier as cost_frontier
 from sim.analysis.loading import load_sweep
 from sim.errors import UsageError
 from sim.experiment import load_results, run_sweep
-from sim.figures import uncertainty
 from sim.figures.build import make_figures
 from sim.ladder import RUNGS
 
@@ -193,7 +192,7 @@ def test_outcome_bands_over_time_are_replicate_t_intervals(sweeps):
                                     "public_cost"}
     for row in bands.sample(20, random_state=1).itertuples():
         vals = rows[(rows["scenario"] == row.scenario) & (rows["year"] == row.year)][row.output]
-        mean, low, high, n = uncertainty.mean_interval(vals)
+        mean, low, high, n = intervals.mean_interval(vals)
         assert (row.mean, row.low, row.high, row.n) == pytest.approx((mean, low, high, n))
 
 
@@ -208,7 +207,7 @@ def test_differences_over_time_have_simultaneous_bands_wider_than_pointwise(swee
                                                         values="public_cost")
         d = (at[row.scenario] - at["status_quo"]).to_numpy()
         assert row.mean_diff == pytest.approx(d.mean())
-        _, low, high, _ = uncertainty.mean_interval(d)
+        _, low, high, _ = intervals.mean_interval(d)
         # the simultaneous band covers the whole path: at least as wide as each year's t
         assert row.low <= low + 1e-12 and row.high >= high - 1e-12
         assert row.excludes_zero == (row.low > 0 or row.high < 0)

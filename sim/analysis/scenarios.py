@@ -34,6 +34,7 @@ import pandas as pd
 from scipy.stats import norm
 from scipy.stats import t as student_t
 
+from sim.analysis.intervals import t_half_width
 from sim.analysis.table import row
 from sim.errors import UsageError
 
@@ -63,7 +64,7 @@ def _interval(diff: np.ndarray, conf: float) -> tuple[float, float, float, float
     sd = float(diff.std(ddof=1)) if n > 1 else math.nan
     if n < 2:
         return mean, sd, math.nan, math.nan
-    half = float(student_t.ppf(0.5 + conf / 2, n - 1)) * sd / math.sqrt(n)
+    half = t_half_width(sd, n, conf)
     return mean, sd, mean - half, mean + half
 
 

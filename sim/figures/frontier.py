@@ -3,7 +3,7 @@
 Each point is one design point (or scenario): the replicate means of the outcome and of
 ``public_cost`` (the run's mean yearly public spending, as the analysis summarises it),
 with 95% error bars on both from whole-replicate bootstrap resamples
-(:func:`sim.figures.uncertainty.bootstrap_mean_interval`; replicate r shares one seed at
+(:func:`sim.analysis.intervals.bootstrap_mean_interval`; replicate r shares one seed at
 every point). The frontier is :func:`sim.analysis.cost.frontier`'s: the policies no other
 policy beats on outcome at no more cost; a frontier point is drawn filled, and joined by the
 frontier line, only when it is *distinguishable* from the cheaper frontier point it is
@@ -17,10 +17,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.analysis import intervals
 from sim.analysis.cost import COST_OUTPUT, frontier_uncertainty
 from sim.analysis.cost import frontier as cost_frontier
 from sim.analysis.noise import replicate_matrix, zero_share
-from sim.figures import uncertainty
 from sim.figures.labels import Labels
 from sim.figures.layout import annotate_apart, legend_below, panel_grid, panel_title
 from sim.figures.style import HIGHLIGHT_COLOR, MUTED_COLOR, REFERENCE_COLOR
@@ -35,7 +35,7 @@ MAX_POINT_LABELS = 12
 
 def frontier_table(points: pd.DataFrame, output: str, higher_is_better: bool,
                    runs: pd.DataFrame | None = None,
-                   conf: float = uncertainty.CONF_LEVEL) -> pd.DataFrame:
+                   conf: float = intervals.CONF_LEVEL) -> pd.DataFrame:
     """One outcome's frontier table with intervals.
 
     Columns: ``point, [scenario,] public_cost, public_cost_low, public_cost_high, value,
@@ -58,18 +58,18 @@ def frontier_table(points: pd.DataFrame, output: str, higher_is_better: bool,
         full = np.isfinite(o_reps).all(axis=1) & np.isfinite(c_reps).all(axis=1)
         if full.sum() >= 2:
             # the same replicate draws for cost and outcome: paired intervals
-            cost_ci = uncertainty.bootstrap_mean_interval(
-                c_reps[full], conf, rng=uncertainty.rng_for("frontier", output))
-            value_ci = uncertainty.bootstrap_mean_interval(
-                o_reps[full], conf, rng=uncertainty.rng_for("frontier", output))
+            cost_ci = intervals.bootstrap_mean_interval(
+                c_reps[full], conf, rng=intervals.rng_for("frontier", output))
+            value_ci = intervals.bootstrap_mean_interval(
+                o_reps[full], conf, rng=intervals.rng_for("frontier", output))
             data["public_cost_low"], data["public_cost_high"] = cost_ci
             data["value_low"], data["value_high"] = value_ci
             # one family: every step along the frontier is a comparison (Bonferroni)
             family = 1 - (1 - conf) / max(1, len(front) - 1)
             front = frontier_uncertainty(front.reset_index(drop=True), o_reps[full],
                                          c_reps[full], order, higher_is_better, family,
-                                         uncertainty.RESAMPLES,
-                                         uncertainty.rng_for("frontier-steps", output))
+                                         intervals.RESAMPLES,
+                                         intervals.rng_for("frontier-steps", output))
             data["distinguishable"] = data["point"].isin(
                 set(front.loc[front["distinguishable"], "point"]))
         data["zero_share"] = zero_share(runs, output)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.analysis import intervals
 from sim.analysis.cost import COST_OUTPUT
 from sim.analysis.discovery import LOWER_IS_BETTER
 from sim.analysis.loading import Sweep, load_sweep
@@ -38,7 +39,6 @@ from sim.figures import (
     sensitivity,
     tables,
     timeseries,
-    uncertainty,
 )
 from sim.figures.build import Planned
 from sim.figures.folders import AnalysisFiles, read_analysis
@@ -91,8 +91,8 @@ def noise_dominates(sweep: Sweep, output: str) -> bool:
     :func:`sim.analysis.noise.noise_check`'s ``suppress_claims``; with fewer than two
     replicates noise cannot be measured and the answer is False.
     """
-    check = noise_check(sweep.runs, output, "point", uncertainty.RESAMPLES,
-                        uncertainty.rng_for("noise", output))
+    check = noise_check(sweep.runs, output, "point", intervals.RESAMPLES,
+                        intervals.rng_for("noise", output))
     return bool(check.get("suppress_claims"))
 
 
