@@ -50,7 +50,10 @@ def test_incremental_intervals_are_paired_and_ratio_needs_a_cost_difference():
     assert step["incremental_cost_low"] < 6.0 < step["incremental_cost_high"]
     assert step["incremental_ratio_low"] < step["incremental_ratio"] < step[
         "incremental_ratio_high"]
-    assert front.attrs["simultaneous_conf"] == pytest.approx(1 - 0.05 / (len(front) - 1))
+    assert front.attrs["simultaneous_conf"] == pytest.approx(0.95)
+    # one half-width for every pair: the interval is symmetric and the same for every step
+    half = step["incremental_effect_high"] - step["incremental_effect"]
+    assert step["incremental_effect"] - step["incremental_effect_low"] == pytest.approx(half)
     # equal cost: no ratio interval
     same = np.zeros((10, 2))
     effect = np.column_stack([np.zeros(10), np.ones(10) + np.random.default_rng(0).normal(

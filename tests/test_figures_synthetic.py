@@ -70,10 +70,6 @@ def _points(runs):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="measured 24 of 200 no-effect sweeps (12%) with a "
-                   "'distinguishable' frontier step even with Bonferroni over the steps: the "
-                   "frontier points are tested on the runs that selected them "
-                   "(sim.analysis.cost.frontier_uncertainty); needs a selection-aware test")
 def test_frontier_marks_no_distinguishable_step_without_effects_and_finds_a_real_one():
     false_steps = 0
     for sweep in range(200):

@@ -47,8 +47,11 @@ PRIM_SENTENCE = ("Scenario discovery used PRIM (Friedman & Fisher 1999, Stat. Co
                  "sampled levels and later boxes are conditional on earlier ones.")
 FRONTIER_SENTENCE = ("Cost-effectiveness compares neighbouring non-dominated policies by their "
                      "incremental cost and outcome, with paired bootstrap intervals over whole "
-                     "replicates (common random numbers); a policy stays on the frontier only "
-                     "when its incremental outcome is distinguishable from 0.")
+                     "replicates (common random numbers) made simultaneous over every pair of "
+                     "policies by the bootstrap distribution of the largest pairwise error (a "
+                     "Tukey-type range; the frontier is selected on the same means); a policy "
+                     "stays on the frontier only when its incremental outcome is "
+                     "distinguishable from 0.")
 NOISE_SENTENCE = ("Replicate noise in the design points' means was estimated by resampling "
                   "whole replicates (every point of a replicate shares a seed, so noise is "
                   "correlated across points); directional and ranking claims are withheld "

@@ -300,9 +300,11 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
            f"policies are non-dominated on the replicate means (cost = {cost.COST_OUTPUT}, "
            f"{cost.COST_UNIT}, "
            + ("mean over the run" if summary["cost_summary"] == "mean" else "final value")
-           + f"); walking from the cheapest, {kept} of them differ from their cheaper "
-           "neighbour by more than replicate noise (paired bootstrap over whole replicates; "
-           "intervals simultaneous over the frontier's comparisons, each at "
+           + f"); walking from the cheapest, {max(0, kept - 1)} more of them differ from "
+           "their cheaper neighbour by more than replicate noise (paired bootstrap over "
+           "whole replicates; "
+           "intervals simultaneous over every pair of sampled policies, since the frontier is "
+           "chosen on the same means: "
            + (f"{100 * summary['interval_level']:.3g}%" if summary.get("interval_level")
               else "n/a") + ")."]
     if not checked:

@@ -8,7 +8,8 @@ every point). The frontier is :func:`sim.analysis.cost.frontier`'s: the policies
 policy beats on outcome at no more cost; a frontier point is drawn filled, and joined by the
 frontier line, only when it is *distinguishable* from the cheaper frontier point it is
 compared with (:func:`sim.analysis.cost.frontier_uncertainty`: the paired bootstrap
-interval of its incremental outcome excludes 0); non-dominated points that are not are
+interval of its incremental outcome, simultaneous over every pair of points because the
+frontier is chosen on the same means, excludes 0); non-dominated points that are not are
 drawn hollow. One panel per outcome.
 """
 
@@ -64,10 +65,9 @@ def frontier_table(points: pd.DataFrame, output: str, higher_is_better: bool,
                 o_reps[full], conf, rng=intervals.rng_for("frontier", output))
             data["public_cost_low"], data["public_cost_high"] = cost_ci
             data["value_low"], data["value_high"] = value_ci
-            # one family: every step along the frontier is a comparison (Bonferroni)
-            family = 1 - (1 - conf) / max(1, len(front) - 1)
+            # one family: every pair of points (the steps are chosen on these means)
             front = frontier_uncertainty(front.reset_index(drop=True), o_reps[full],
-                                         c_reps[full], order, higher_is_better, family,
+                                         c_reps[full], order, higher_is_better, conf,
                                          intervals.RESAMPLES,
                                          intervals.rng_for("frontier-steps", output))
             data["distinguishable"] = data["point"].isin(
