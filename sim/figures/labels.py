@@ -50,7 +50,8 @@ WORDS: dict[str, tuple[str, str]] = {
                      "ticks on top: years whose band excludes 0",
                      "线:配对均值;带:覆盖全部年份的 {pct:g}% 联合置信带;\n"
                      "顶部刻度:置信带不含 0 的年份"),
-    "joint_rd_right": ("Joint R&D share (right axis)", "联合研发占比(右轴)"),
+    "joint_rd_right": ("Joint R&D / technical service share (right axis)",
+                       "联合研发/技术服务占比(右轴)"),
     "base_sample": ("Base sample size N", "基础样本量 N"),
     "analytic": ("Analytic value", "解析值"),
     "cost_isolines": ("dotted isolines: {unit}", "点线为等值线:{unit}"),
