@@ -52,7 +52,8 @@ def sweeps(tmp_path_factory):
 
 @pytest.mark.parametrize("design, expected", [
     ("scenarios", ["rung_shares_by_scenario", "frontier", "paired_differences",
-                   "outcomes_over_time", "difference_over_time_"]),
+                   "outcomes_over_time", "difference_over_time_", "breakdown_size_class",
+                   "size_class_over_time"]),
     ("grid", ["frontier", "phase", "main_effects"]),
     ("sobol", ["frontier", "sobol_indices", "sobol_s2_", "sobol_convergence"]),
     ("morris", ["frontier", "morris"]),
@@ -305,3 +306,24 @@ def test_chinese_sweep_figures_go_to_their_own_folder(sweeps, tmp_path):
     assert sorted(p.name for p in (folder / "figures_zh").iterdir()) == before
     for name in ("phase", "main_effects", "frontier"):
         check_figure_files(folder / "figures_zh", name)
+
+
+def test_size_class_breakdown_carries_replicate_and_family_wise_intervals(sweeps):
+    folder, _ = sweeps["scenarios"]
+    table = pd.read_csv(folder / "figures" / "breakdown_size_class.csv")
+    rows = load_results(folder)
+    final = rows[rows["step"] == rows.groupby("run_id")["step"].transform("max")]
+    assert set(table["size_class"]) == {"micro", "small", "medium", "large"}
+    m = 2 * 4  # two scenarios besides the baseline, four classes
+    for row in table.itertuples():
+        wide = final.pivot_table(index="replicate", columns="scenario", values=row.output)
+        mean, low, high, n = intervals.mean_interval(wide[row.scenario])
+        assert (row.mean, row.low, row.high, row.n) == pytest.approx((mean, low, high, n))
+        if row.scenario == "status_quo":
+            assert np.isnan(row.diff)
+            continue
+        d, dlo, dhi, _ = intervals.mean_interval(wide[row.scenario] - wide["status_quo"],
+                                                 1 - 0.05 / m)
+        assert (row.diff, row.diff_low, row.diff_high) == pytest.approx((d, dlo, dhi),
+                                                                        nan_ok=True)
+        assert row.family_conf == pytest.approx(1 - 0.05 / m)

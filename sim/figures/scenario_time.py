@@ -42,14 +42,16 @@ def outcome_table(ts: pd.DataFrame, outputs: list[str],
 
 
 def outcome_bands(ts: pd.DataFrame, outputs: list[str], labels: Labels,
-                  conf: float = intervals.CONF_LEVEL):
+                  conf: float = intervals.CONF_LEVEL, max_cols: int = 3):
     """One panel per outcome over years, a line and band per scenario.
+
+    ``max_cols``: panels per row (fewer for long outcome names).
 
     Data: :func:`outcome_table`.
     """
     data = outcome_table(ts, outputs, conf)
     scenarios = list(dict.fromkeys(data["scenario"]))
-    fig, axes = panel_grid(len(outputs), max_cols=3)
+    fig, axes = panel_grid(len(outputs), max_cols=max_cols)
     handles = []
     for i, (ax, output) in enumerate(zip(axes, outputs, strict=False)):
         handles = []

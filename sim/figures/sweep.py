@@ -2,6 +2,8 @@
 
 * scenarios design with time series kept: rung shares over time, mean and 90% band across
   replicates, one panel per scenario;
+* scenarios design: joint R&D per 100 firms by enterprise size class with replicate
+  intervals and paired differences from the baseline (family-wise), and over time when kept;
 * any design recording ``public_cost``: the cost-effectiveness frontier of each outcome
   the analysis analysed (its default outcomes when not analysed yet);
 * grid design with at least two levers: phase diagrams of those outcomes over the first
@@ -37,6 +39,7 @@ from sim.figures import (
     phase,
     scenario_time,
     sensitivity,
+    size_classes,
     tables,
     timeseries,
 )
@@ -123,6 +126,33 @@ def _plan_over_time(sweep: Sweep, analysis: AnalysisFiles, src: str,
     return planned
 
 
+def _plan_size_classes(sweep: Sweep, analysis: AnalysisFiles, src: str,
+                       labels: Labels) -> list[Planned]:
+    """Joint R&D by enterprise size class per scenario, at the horizon and over time."""
+    outputs = size_classes.size_outputs(sweep.runs.columns)
+    if not outputs:
+        return []
+    scenarios = list(sweep.manifest.get("scenarios") or dict.fromkeys(sweep.runs["scenario"]))
+    baseline = str(analysis.setting("baseline") or DEFAULT_BASELINE)
+    if baseline not in scenarios:
+        baseline = scenarios[0]
+    conf = float(analysis.setting("conf_level", DEFAULT_CONF_LEVEL))
+    planned = [Planned(
+        "breakdown_size_class", "Joint R&D ties per 100 firms of each enterprise size class "
+        f"at the horizon per scenario (replicate mean, {100 * conf:g}% t interval), and each "
+        f"scenario minus {baseline} at the same seeds with t intervals family-wise over all "
+        "scenarios x size classes (Bonferroni); filled where the interval excludes 0", src,
+        lambda: size_classes.size_class_breakdown(sweep.runs, baseline, scenarios, labels,
+                                                  conf))]
+    ts = sweep.timeseries
+    if ts is not None and all(o in ts for o in outputs):
+        planned.append(Planned(
+            "size_class_over_time", "Joint R&D ties per 100 firms of each size class over "
+            "time per scenario: replicate mean with the 95% t interval of the mean", src,
+            lambda: scenario_time.outcome_bands(ts, outputs, labels, max_cols=2)))
+    return planned
+
+
 def _plan_dose(sweep: Sweep, chosen: dict, src: str, labels: Labels) -> list[Planned]:
     """Dose-response figures of a one-factor-at-a-time sweep: one per outcome and the cost."""
     options = sweep.experiment.get("options") or {}
@@ -161,6 +191,8 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
             lambda: timeseries.rung_bands(ts, labels, by="scenario")))
     if sweep.design == "scenarios" and ts is not None:
         planned += _plan_over_time(sweep, analysis, src, labels)
+    if sweep.design == "scenarios":
+        planned += _plan_size_classes(sweep, analysis, src, labels)
 
     chosen = outcomes(sweep, analysis)
     if chosen and COST_OUTPUT in sweep.outputs:
