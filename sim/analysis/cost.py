@@ -72,6 +72,7 @@ def frontier_summary(front: pd.DataFrame, outcome: str, n_points: int,
             "cost_summary": cost_rule,
             "n_distinguishable": int(len(kept)),
             "interval_level": front.attrs.get("simultaneous_conf"),
+            "willingness_to_pay": front.attrs.get("willingness_to_pay"),
             "n_points": int(n_points), "n_frontier": int(len(front)),
             "rows": front.to_dict(orient="records")}
 

@@ -404,7 +404,8 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
             full = np.isfinite(o_reps).all(axis=1) & np.isfinite(c_reps).all(axis=1)
             front = cost.frontier_uncertainty(front, o_reps[full], c_reps[full], order, better,
                                               settings.conf_level, settings.resamples,
-                                              settings.rng_for(output, "frontier"))
+                                              settings.rng_for(output, "frontier"),
+                                              settings.willingness_to_pay.get(output))
             frontiers[output] = front
             info["frontier"] = cost.frontier_summary(front, output, len(points),
                                                      sweep.summaries[cost.COST_OUTPUT])

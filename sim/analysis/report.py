@@ -317,8 +317,11 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
     ratio_head = f"incremental {output} per CNY million a year [CI]"
     extra = [c for c in front.columns if c in {f["name"] for f in factors}
              and c not in behaviours]
+    wtp = summary.get("willingness_to_pay")
+    nb_head = ([f"incremental net benefit at {_f(wtp)} CNY million a year per unit of "
+                f"{output} (CNY million a year) [CI]"] if wtp else [])
     head = [label, f"{cost.COST_OUTPUT} ({cost.COST_UNIT})", output,
-            "incremental cost [CI]", f"incremental {output} [CI]", ratio_head,
+            "incremental cost [CI]", f"incremental {output} [CI]", ratio_head, *nb_head,
             "distinguishable from the cheaper neighbour", *extra]
     out += ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     shown = front if len(front) <= FRONTIER_ROWS else front.iloc[
@@ -345,7 +348,9 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
             word = "n/a"
         cells = [str(ident), _f(r[cost.COST_OUTPUT]), _f(r[output]),
                  ci(r, "incremental_cost"), ci(r, "incremental_effect"),
-                 ci(r, "incremental_ratio"), word, *(_f(r[c]) for c in extra)]
+                 ci(r, "incremental_ratio"),
+                 *([ci(r, "incremental_net_benefit")] if wtp else []), word,
+                 *(_f(r[c]) for c in extra)]
         out.append("| " + " | ".join(cells) + " |")
     if behaviours:
         out.append(f"\nBehavioural parameters ({', '.join(sorted(behaviours))}) vary across these "
