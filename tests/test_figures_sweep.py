@@ -118,6 +118,10 @@ def test_frontier_marks_the_analysis_frontier(sweeps):
         merged = rows.merge(points, on="point")
         np.testing.assert_allclose(merged["value"], merged[output])
         np.testing.assert_allclose(merged["public_cost_x"], merged["public_cost_y"])
+        # the figure marks exactly the points the report calls distinguishable
+        info = json.loads((folder / "analysis.json").read_text())["outputs"][output]
+        kept = {r["point"] for r in info["frontier"]["rows"] if r["distinguishable"]}
+        assert set(rows.loc[rows["distinguishable"], "point"]) == kept
 
 
 def test_sobol_and_morris_csvs_are_the_analysis_indices(sweeps):

@@ -36,13 +36,16 @@ MAX_POINT_LABELS = 12
 
 def frontier_table(points: pd.DataFrame, output: str, higher_is_better: bool,
                    runs: pd.DataFrame | None = None,
-                   conf: float = intervals.CONF_LEVEL) -> pd.DataFrame:
+                   conf: float = intervals.CONF_LEVEL,
+                   analysed: set | None = None) -> pd.DataFrame:
     """One outcome's frontier table with intervals.
 
     Columns: ``point, [scenario,] public_cost, public_cost_low, public_cost_high, value,
     value_low, value_high, non_dominated, distinguishable, zero_share``. Without ``runs``
     (one row per run) the intervals are NaN and every non-dominated point counts as
-    distinguishable.
+    distinguishable. ``analysed``: the points ``ieisim analyze`` found distinguishable
+    (``analysis.json``); when given, the figure marks exactly those, so figure and report
+    agree (otherwise the same test is run here with the figure's own bootstrap draws).
     """
     keep = ["point"] + (["scenario"] if "scenario" in points else []) + [COST_OUTPUT, output]
     data = points[keep].rename(columns={output: "value"}).reset_index(drop=True)
@@ -72,6 +75,8 @@ def frontier_table(points: pd.DataFrame, output: str, higher_is_better: bool,
                                          intervals.rng_for("frontier-steps", output))
             data["distinguishable"] = data["point"].isin(
                 set(front.loc[front["distinguishable"], "point"]))
+        if analysed is not None:
+            data["distinguishable"] = data["non_dominated"] & data["point"].isin(analysed)
         data["zero_share"] = zero_share(runs, output)
     order_cols = [*keep[:-1], "public_cost_low", "public_cost_high", "value", "value_low",
                   "value_high", "non_dominated", "distinguishable", "zero_share"]
@@ -79,15 +84,18 @@ def frontier_table(points: pd.DataFrame, output: str, higher_is_better: bool,
 
 
 def frontier(points: pd.DataFrame, outputs: dict[str, bool], labels: Labels,
-             runs: pd.DataFrame | None = None):
+             runs: pd.DataFrame | None = None, analysed: dict[str, set] | None = None):
     """Outcome against public cost per outcome with error bars, the frontier as a step line.
 
     ``points``: one row per policy with ``point``, ``public_cost``, the outcomes and,
     optionally, ``scenario`` (labels frontier points). ``outputs``: outcome -> whether
     higher is better. ``runs``: one row per run (``point``, ``replicate``, outcomes), for
-    the intervals. Data columns: ``output`` and those of :func:`frontier_table`.
+    the intervals. ``analysed``: outcome -> the points the analysis found distinguishable.
+    Data columns: ``output`` and those of :func:`frontier_table`.
     """
-    tables = {o: frontier_table(points, o, better, runs) for o, better in outputs.items()}
+    analysed = analysed or {}
+    tables = {o: frontier_table(points, o, better, runs, analysed=analysed.get(o))
+              for o, better in outputs.items()}
     fig, axes = panel_grid(len(tables), max_cols=2, row_height=ROW_HEIGHT_IN)
     handles = []
     for i, (ax, (output, data)) in enumerate(zip(axes, tables.items(), strict=False)):

@@ -82,6 +82,18 @@ def outcomes(sweep: Sweep, analysis: AnalysisFiles) -> dict[str, tuple[str, floa
     return {o: None for o in COOPERATION_OUTPUTS if o in sweep.outputs and o != COST_OUTPUT}
 
 
+def analysed_frontier(analysis: AnalysisFiles) -> dict[str, set]:
+    """Outcome -> the frontier points ``ieisim analyze`` found distinguishable (may be empty)."""
+    info = analysis.setting("outputs")
+    out: dict[str, set] = {}
+    if isinstance(info, dict):
+        for name, d in info.items():
+            rows = ((d or {}).get("frontier") or {}).get("rows") if isinstance(d, dict) else None
+            if rows:
+                out[name] = {r["point"] for r in rows if r.get("distinguishable")}
+    return out
+
+
 def _higher_is_better(output: str, target: tuple[str, float] | None) -> bool:
     if target is not None:
         return target[0].startswith(">")
@@ -202,7 +214,8 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
             "cost per policy (replicate means) with 95% whole-replicate bootstrap error bars; "
             "non-dominated policies filled where distinguishable from the cheaper frontier "
             "point (paired bootstrap), hollow where not", src,
-            lambda: frontier.frontier(points, better, labels, sweep.runs)))
+            lambda: frontier.frontier(points, better, labels, sweep.runs,
+                                      analysed_frontier(analysis))))
     names = sweep.factor_names
     if sweep.design == "ofat":
         planned += _plan_dose(sweep, chosen, src, labels)
@@ -298,8 +311,10 @@ def sweep_tables(folder: Path, labels: Labels) -> dict[str, str]:
     chosen = outcomes(sweep, analysis)
     if chosen and COST_OUTPUT in sweep.outputs and sweep.design != "ofat":
         points = sweep.point_table()
-        parts = [frontier.frontier_table(points, o, _higher_is_better(o, t), sweep.runs)
-                 .assign(output=o) for o, t in chosen.items()]
+        marked = analysed_frontier(analysis)
+        parts = [frontier.frontier_table(points, o, _higher_is_better(o, t), sweep.runs,
+                                         analysed=marked.get(o)).assign(output=o)
+                 for o, t in chosen.items()]
         data = pd.concat(parts, ignore_index=True)
 
         def policy(r) -> str:
