@@ -178,7 +178,8 @@ def test_sweep_without_analysis_gets_the_figures_it_can_draw(sweeps, tmp_path):
     assert names == ["rung_shares_by_scenario", "outcomes_over_time",
                      *[f"difference_over_time_{o}" for o in ("enterprise_participation",
                                                              "joint_rd_per_100_firms",
-                                                             "public_cost")], "frontier"]
+                                                             "public_cost")],
+                     "breakdown_size_class", "size_class_over_time", "frontier"]
     # no analysis: only the frontier's table, no index tables
     assert [p.name for p in (folder / "figures").glob("*.tex")] == ["table_frontier.tex"]
     with pytest.raises(UsageError, match="--compare works on run folders only"):

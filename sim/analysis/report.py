@@ -697,6 +697,8 @@ def render(result) -> str:
              f"up to {reps} replicate(s) each ({n_runs} runs). Each run is reduced to one "
              f"number per output: {_summaries(info['summaries'])}; "
              + ("trends are computed on each replicate's curve. " if result.design == "ofat"
+                else "each scenario's runs are paired with the baseline's run of the same "
+                "replicate (same seed). " if result.design == "scenarios"
                 else "indices are computed on the replicate means of the design points. ")
              + " ".join(methods.paragraph(result))]
     words = methods.glossary(result.methods, (info.get("morris_levels")))
