@@ -37,6 +37,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "sigma": ("σ (std. of elementary effects)", "σ(基本效应标准差)"),
     "per_range": ("{unit} per lever range", "{unit}/杠杆全范围"),
     "per_range_unitless": ("per lever range", "每杠杆全范围"),
+    "same_unit": ("in the unit of μ*", "单位同 μ*"),
     "non_dominated": ("Non-dominated, distinguishable from the cheaper frontier point",
                       "非劣且与更便宜的前沿点可区分"),
     "not_distinguishable": ("Non-dominated, not distinguishable from noise",
