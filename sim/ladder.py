@@ -33,7 +33,7 @@ RUNG_LABELS: dict[str, tuple[str, str]] = {
     "internship": ("Internship", "实习"),
     "expert_exchange": ("Expert exchange", "专家互聘"),
     "joint_training": ("Joint training", "联合培养"),
-    "joint_rd": ("Joint R&D", "联合研发"),
+    "joint_rd": ("Joint R&D / technical service", "联合研发/技术服务"),
 }
 """Display names (English, Chinese) of each rung, for figures and the app."""
 INTERNSHIP, EXPERT_EXCHANGE, JOINT_TRAINING, JOINT_RD = range(4)

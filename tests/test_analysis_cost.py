@@ -3,6 +3,8 @@ intervals; a policy is on the frontier only when distinguishable from its cheape
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -50,7 +52,10 @@ def test_incremental_intervals_are_paired_and_ratio_needs_a_cost_difference():
     assert step["incremental_cost_low"] < 6.0 < step["incremental_cost_high"]
     assert step["incremental_ratio_low"] < step["incremental_ratio"] < step[
         "incremental_ratio_high"]
-    assert front.attrs["simultaneous_conf"] == pytest.approx(1 - 0.05 / (len(front) - 1))
+    assert front.attrs["simultaneous_conf"] == pytest.approx(0.95)
+    # one half-width for every pair: the interval is symmetric and the same for every step
+    half = step["incremental_effect_high"] - step["incremental_effect"]
+    assert step["incremental_effect"] - step["incremental_effect_low"] == pytest.approx(half)
     # equal cost: no ratio interval
     same = np.zeros((10, 2))
     effect = np.column_stack([np.zeros(10), np.ones(10) + np.random.default_rng(0).normal(
@@ -73,3 +78,32 @@ def test_report_labels_the_column_and_marks_indistinguishable_points(tmp_path):
         assert col in front
     assert result.info["outputs"][OUTCOME]["frontier"]["n_distinguishable"] == int(
         front["distinguishable"].sum())
+
+
+def test_net_benefit_at_a_willingness_to_pay_has_a_simultaneous_interval():
+    front = _distinguishable(KNOWN_EFFECT, 3, reps=20)
+    out = KNOWN_EFFECT.replicates(POLICIES, [300 + r for r in range(20)])
+    f = frontier_uncertainty(frontier(pd.DataFrame({
+        "point": range(3), OUTCOME: out[OUTCOME].mean(axis=0),
+        "public_cost": out["public_cost"].mean(axis=0)}), OUTCOME, []),
+        out[OUTCOME], out["public_cost"], [0, 1, 2], True, 0.95, 1000,
+        np.random.default_rng(3), willingness_to_pay=10.0)
+    step = f[f["point"] == 1].iloc[0]
+    assert step["incremental_net_benefit"] == pytest.approx(
+        10.0 * step["incremental_effect"] - step["incremental_cost"])
+    assert step["incremental_net_benefit_low"] < step["incremental_net_benefit"] < step[
+        "incremental_net_benefit_high"]
+    assert f.attrs["willingness_to_pay"] == 10.0
+    assert "incremental_net_benefit" not in front  # only with a willingness to pay
+
+
+def test_report_shows_net_benefit_when_the_experiment_states_a_willingness_to_pay(tmp_path):
+    folder = write_model_sweep(tmp_path / "g", "grid", KNOWN_EFFECT, replicates=10,
+                               x=POLICIES)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest.setdefault("experiment", {}).setdefault("analysis", {})[
+        "willingness_to_pay"] = {OUTCOME: 10}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    result = analyze(folder, outputs=[OUTCOME])
+    assert "incremental net benefit at 10 CNY million a year" in render(result)
+    assert result.info["outputs"][OUTCOME]["frontier"]["willingness_to_pay"] == 10.0

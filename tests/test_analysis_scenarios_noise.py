@@ -100,3 +100,27 @@ def test_relative_change_coverage_over_200_sweeps():
         _, lo, hi = scen.fieller(new, base, 0.95)
         covered += lo <= 1.25 <= hi
     assert covered / 200 >= 0.9
+
+
+def test_band_stays_informative_when_early_years_barely_differ():
+    """Years where a single replicate differs must not blow up the critical value.
+
+    Resample-studentised |t| divides by a near-zero resample standard error there (measured
+    on the shipped scenarios sweep: critical value 311, a band of +/- 5 rungs); each year's
+    observed standard error keeps it near the Bonferroni-like 2.5-3.5 for a few dozen years.
+    """
+    rng = np.random.default_rng(4)
+    reps, years = 20, 12
+    rows = []
+    for r in range(reps):
+        for y in range(years):
+            early = {0: 0.001, 1: 0.5}.get(r, 0.0)  # two replicates differ, by unlike amounts
+            diff = early if y < 3 else 1.0 + rng.normal(0, 0.5)
+            rows += [{"scenario": "status_quo", "replicate": r, "year": float(y),
+                      OUTCOME: 0.0},
+                     {"scenario": "a", "replicate": r, "year": float(y), OUTCOME: diff}]
+    band = scen.simultaneous_band(pd.DataFrame(rows), OUTCOME, "status_quo", "a", 0.95,
+                                  np.random.default_rng(0))
+    assert band["critical_value"] < 4.0
+    assert band["low"][-1] > 0  # the effect of 1 (se about 0.11) is found
+    assert scen.time_to_effect(band)[1] == "established"

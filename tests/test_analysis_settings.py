@@ -71,3 +71,13 @@ def test_sensitivity_table_has_exactly_the_columns():
     empty = frame([])
     assert list(empty.columns) == list(COLUMNS) and len(empty) == 0
     assert isinstance(empty, pd.DataFrame)
+
+
+@pytest.mark.parametrize("wtp, word", [({"y": -1}, "positive number"), ({"y": "a"}, "positive"),
+                                       (5, "expected a table")])
+def test_willingness_to_pay_must_be_positive_numbers_by_output(wtp, word):
+    with pytest.raises(UsageError, match=word):
+        settings_from({"experiment": {"analysis": {"willingness_to_pay": wtp}}})
+    ok = settings_from({"experiment": {"analysis": {"willingness_to_pay": {"y": 40}}}})
+    assert ok.willingness_to_pay == {"y": 40.0}
+    assert ok.to_dict()["willingness_to_pay"] == {"y": 40.0}

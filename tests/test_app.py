@@ -193,7 +193,8 @@ def test_rung_areas_are_stacked_in_the_share_direction():
                     "share_joint_rd"]].to_numpy()
     assert tops["Internship"] == pytest.approx(shares[:, 0], abs=1e-4)
     assert tops["Joint training"] == pytest.approx(shares[:, :3].sum(axis=1), abs=1e-4)
-    assert tops["Joint R&D"][1:] == pytest.approx([1.0] * (len(frame) - 1))  # ties exist
+    deepest = tops["Joint R&D / technical service"]
+    assert deepest[1:] == pytest.approx([1.0] * (len(frame) - 1))  # ties exist
     assert [s["name"] for s in option["series"]][-1] == "Internship"  # drawn last, on top
     assert [s["data"][i][0] for s in option["series"][:1] for i in range(3)] == [0, 0.5, 1]
 
@@ -248,7 +249,8 @@ def test_network_layout_is_fixed_while_ties_change():
     assert [n["x"] for n in series["data"]] == [n["x"] for n in options[0]["series"][0]["data"]]
     assert len({str(o["series"][0]["links"]) for o in options}) > 1  # the ties change
     legend = options[-1]["legend"]["data"]
-    assert legend[:4] == ["Internship", "Expert exchange", "Joint training", "Joint R&D"]
+    assert legend[:4] == ["Internship", "Expert exchange", "Joint training",
+                           "Joint R&D / technical service"]
     top = model.highest_rung_of_firms()
     firms = [n for n in series["data"] if n["name"].startswith("('e'")]
     assert [n["category"] for n in firms][:5] == [

@@ -276,7 +276,7 @@ def test_classroom_flow(browser, server):
     assert outside == []
     legend = page.evaluate("[...document.querySelectorAll('.ieisim-network-policy_run svg "
                            "text')].map(t => t.textContent)")
-    assert {"Internship", "Joint R&D", "College"} <= set(legend)
+    assert {"Internship", "Joint R&D / technical service", "College"} <= set(legend)
     page.screenshot(path=str(ARTIFACTS / "app-side-by-side.png"), full_page=True)
 
     # language switch

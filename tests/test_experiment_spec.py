@@ -203,6 +203,9 @@ ISH_A = {"name": "a", "model": "ishigami", "design": "lhs", "lhs": {"samples": 1
     ({"baseline": "status_quo"}, r"\[analysis\] baseline = 'status_quo': only used by the "
                                  "scenarios design"),
     ({"resamples": [1] * 100_000}, r"\[analysis\] resamples = "),
+    ({"willingness_to_pay": {"y": 0}}, r"\[analysis\] willingness_to_pay.y = 0: expected a "
+                                       "positive number"),
+    ({"willingness_to_pay": {"z": 5}}, r"\[analysis\] willingness_to_pay.z: not an output"),
 ])
 def test_analysis_table_is_validated_before_the_sweep(tmp_path, table, message):
     from sim.experiment import run_sweep

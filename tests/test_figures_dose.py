@@ -8,9 +8,9 @@ import pytest
 from figure_checks import check_figure_files
 from scipy.stats import t as student_t
 
+from sim.analysis import breakpoint
 from sim.experiment import run_sweep
 from sim.experiment.design import ofat_layout
-from sim.figures import uncertainty
 from sim.figures.build import make_figures
 from sim.figures.dose import dose_table
 
@@ -27,7 +27,7 @@ def _curve(rng, reps, kink=None, slope=0.0, noise=0.2):
 def test_a_real_threshold_is_found_with_its_interval():
     found = 0
     for trial in range(20):
-        fit = uncertainty.breakpoint_fit(X, _curve(np.random.default_rng(trial), 20, kink=0.5),
+        fit = breakpoint.breakpoint_fit(X, _curve(np.random.default_rng(trial), 20, kink=0.5),
                                          rng=np.random.default_rng(100 + trial), resamples=400)
         found += fit["threshold"]
         if fit["threshold"]:
@@ -41,7 +41,7 @@ def test_a_real_threshold_is_found_with_its_interval():
 def test_no_threshold_is_drawn_on_a_curve_without_one(slope):
     drawn = 0
     for trial in range(40):
-        fit = uncertainty.breakpoint_fit(X, _curve(np.random.default_rng(trial), 20,
+        fit = breakpoint.breakpoint_fit(X, _curve(np.random.default_rng(trial), 20,
                                                    slope=slope),
                                          rng=np.random.default_rng(500 + trial), resamples=400)
         drawn += fit["threshold"]
@@ -50,15 +50,15 @@ def test_no_threshold_is_drawn_on_a_curve_without_one(slope):
 
 def test_a_kink_seen_in_too_few_replicates_is_not_a_threshold():
     reps = _curve(np.random.default_rng(1), 5, kink=0.5, noise=0.01)
-    fit = uncertainty.breakpoint_fit(X, reps, rng=np.random.default_rng(2))
+    fit = breakpoint.breakpoint_fit(X, reps, rng=np.random.default_rng(2))
     assert fit["breakpoint"] == pytest.approx(0.5, abs=0.05)
     assert not fit["threshold"]  # 5 < MIN_BREAKPOINT_REPLICATES
 
 
 def test_too_little_data_gives_no_breakpoint():
-    assert not uncertainty.breakpoint_fit(X[:3], np.ones((5, 3)))["threshold"]
-    assert np.isnan(uncertainty.breakpoint_fit(X, np.ones((1, 9)))["breakpoint"])
-    assert not uncertainty.breakpoint_fit(X, np.ones((5, 9)))["threshold"]  # flat: no kink
+    assert not breakpoint.breakpoint_fit(X[:3], np.ones((5, 3)))["threshold"]
+    assert np.isnan(breakpoint.breakpoint_fit(X, np.ones((1, 9)))["breakpoint"])
+    assert not breakpoint.breakpoint_fit(X, np.ones((5, 9)))["threshold"]  # flat: no kink
 
 
 def test_dose_table_holds_replicate_means_and_t_intervals():

@@ -9,12 +9,11 @@ import pandas as pd
 import pytest
 from figure_checks import check_figure_files
 
-from sim.analysis import analyze, write_analysis
+from sim.analysis import analyze, intervals, write_analysis
 from sim.analysis.cost import frontier as cost_frontier
 from sim.analysis.loading import load_sweep
 from sim.errors import UsageError
 from sim.experiment import load_results, run_sweep
-from sim.figures import uncertainty
 from sim.figures.build import make_figures
 from sim.ladder import RUNGS
 
@@ -53,7 +52,8 @@ def sweeps(tmp_path_factory):
 
 @pytest.mark.parametrize("design, expected", [
     ("scenarios", ["rung_shares_by_scenario", "frontier", "paired_differences",
-                   "outcomes_over_time", "difference_over_time_"]),
+                   "outcomes_over_time", "difference_over_time_", "breakdown_size_class",
+                   "size_class_over_time"]),
     ("grid", ["frontier", "phase", "main_effects"]),
     ("sobol", ["frontier", "sobol_indices", "sobol_s2_", "sobol_convergence"]),
     ("morris", ["frontier", "morris"]),
@@ -118,6 +118,10 @@ def test_frontier_marks_the_analysis_frontier(sweeps):
         merged = rows.merge(points, on="point")
         np.testing.assert_allclose(merged["value"], merged[output])
         np.testing.assert_allclose(merged["public_cost_x"], merged["public_cost_y"])
+        # the figure marks exactly the points the report calls distinguishable
+        info = json.loads((folder / "analysis.json").read_text())["outputs"][output]
+        kept = {r["point"] for r in info["frontier"]["rows"] if r["distinguishable"]}
+        assert set(rows.loc[rows["distinguishable"], "point"]) == kept
 
 
 def test_sobol_and_morris_csvs_are_the_analysis_indices(sweeps):
@@ -174,7 +178,8 @@ def test_sweep_without_analysis_gets_the_figures_it_can_draw(sweeps, tmp_path):
     assert names == ["rung_shares_by_scenario", "outcomes_over_time",
                      *[f"difference_over_time_{o}" for o in ("enterprise_participation",
                                                              "joint_rd_per_100_firms",
-                                                             "public_cost")], "frontier"]
+                                                             "public_cost")],
+                     "breakdown_size_class", "size_class_over_time", "frontier"]
     # no analysis: only the frontier's table, no index tables
     assert [p.name for p in (folder / "figures").glob("*.tex")] == ["table_frontier.tex"]
     with pytest.raises(UsageError, match="--compare works on run folders only"):
@@ -193,7 +198,7 @@ def test_outcome_bands_over_time_are_replicate_t_intervals(sweeps):
                                     "public_cost"}
     for row in bands.sample(20, random_state=1).itertuples():
         vals = rows[(rows["scenario"] == row.scenario) & (rows["year"] == row.year)][row.output]
-        mean, low, high, n = uncertainty.mean_interval(vals)
+        mean, low, high, n = intervals.mean_interval(vals)
         assert (row.mean, row.low, row.high, row.n) == pytest.approx((mean, low, high, n))
 
 
@@ -208,7 +213,7 @@ def test_differences_over_time_have_simultaneous_bands_wider_than_pointwise(swee
                                                         values="public_cost")
         d = (at[row.scenario] - at["status_quo"]).to_numpy()
         assert row.mean_diff == pytest.approx(d.mean())
-        _, low, high, _ = uncertainty.mean_interval(d)
+        _, low, high, _ = intervals.mean_interval(d)
         # the simultaneous band covers the whole path: at least as wide as each year's t
         assert row.low <= low + 1e-12 and row.high >= high - 1e-12
         assert row.excludes_zero == (row.low > 0 or row.high < 0)
@@ -306,3 +311,24 @@ def test_chinese_sweep_figures_go_to_their_own_folder(sweeps, tmp_path):
     assert sorted(p.name for p in (folder / "figures_zh").iterdir()) == before
     for name in ("phase", "main_effects", "frontier"):
         check_figure_files(folder / "figures_zh", name)
+
+
+def test_size_class_breakdown_carries_replicate_and_family_wise_intervals(sweeps):
+    folder, _ = sweeps["scenarios"]
+    table = pd.read_csv(folder / "figures" / "breakdown_size_class.csv")
+    rows = load_results(folder)
+    final = rows[rows["step"] == rows.groupby("run_id")["step"].transform("max")]
+    assert set(table["size_class"]) == {"micro", "small", "medium", "large"}
+    m = 2 * 4  # two scenarios besides the baseline, four classes
+    for row in table.itertuples():
+        wide = final.pivot_table(index="replicate", columns="scenario", values=row.output)
+        mean, low, high, n = intervals.mean_interval(wide[row.scenario])
+        assert (row.mean, row.low, row.high, row.n) == pytest.approx((mean, low, high, n))
+        if row.scenario == "status_quo":
+            assert np.isnan(row.diff)
+            continue
+        d, dlo, dhi, _ = intervals.mean_interval(wide[row.scenario] - wide["status_quo"],
+                                                 1 - 0.05 / m)
+        assert (row.diff, row.diff_low, row.diff_high) == pytest.approx((d, dlo, dhi),
+                                                                        nan_ok=True)
+        assert row.family_conf == pytest.approx(1 - 0.05 / m)

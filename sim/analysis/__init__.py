@@ -6,7 +6,9 @@
 ``write_analysis(result)`` writes ``sensitivity.csv``, ``discovery.csv``, ``analysis.json``
 and ``report.md`` into the sweep folder. Modules: ``loading`` (sweep folder -> run summaries),
 ``settings`` (options and seeds), ``sobol``, ``morris``, ``moment_free`` (PAWN),
-``direction`` (rank correlations), ``noise``, ``discovery`` (PRIM), ``cost`` (frontier),
+``direction`` (rank correlations), ``noise``, ``intervals`` (t intervals and whole-replicate
+bootstrap, shared with the figures), ``breakpoint`` (dose-response thresholds), ``ofat``
+(trends over one lever's range), ``discovery`` (PRIM), ``cost`` (frontier),
 ``scenarios`` (paired comparisons), ``robustness``, ``report``, ``writing``, ``cli``.
 """
 

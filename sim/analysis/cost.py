@@ -72,42 +72,72 @@ def frontier_summary(front: pd.DataFrame, outcome: str, n_points: int,
             "cost_summary": cost_rule,
             "n_distinguishable": int(len(kept)),
             "interval_level": front.attrs.get("simultaneous_conf"),
+            "willingness_to_pay": front.attrs.get("willingness_to_pay"),
             "n_points": int(n_points), "n_frontier": int(len(front)),
             "rows": front.to_dict(orient="records")}
 
 
+def simultaneous_halfwidth(reps: np.ndarray, boot: np.ndarray, conf: float) -> float:
+    """Half-width covering every pairwise difference of point means at once.
+
+    ``reps`` is (replicates x points), ``boot`` its whole-replicate resampled means
+    (resamples x points). For each resample the largest error over all pairs of points,
+    ``max_jk |(B_j - B_k) - (m_j - m_k)|``, equals the range over points of the centred
+    means ``B_j - m_j``; its ``conf`` quantile ``c`` makes ``m_j - m_k +/- c`` hold for all
+    pairs together (a bootstrap analogue of Tukey's studentized range, unstudentized). So
+    any difference picked *after* looking at the data (a frontier step) keeps its level.
+    """
+    centred = boot - np.asarray(reps, dtype=float).mean(axis=0)
+    spread = centred.max(axis=1) - centred.min(axis=1)
+    return float(np.quantile(spread, conf))
+
+
+def _ratio_box(elo: float, ehi: float, clo: float, chi: float) -> tuple[float, float]:
+    """Range of ``effect / cost`` over the box of the two intervals (cost excludes 0)."""
+    corners = [e / c for e in (elo, ehi) for c in (clo, chi)]
+    return min(corners), max(corners)
+
+
 def frontier_uncertainty(front: pd.DataFrame, outcome_reps: np.ndarray, cost_reps: np.ndarray,
                          columns: list, higher_is_better: bool, conf: float, resamples: int,
-                         rng: np.random.Generator) -> pd.DataFrame:
-    """Paired (common-random-number) bootstrap intervals for moves along the frontier.
+                         rng: np.random.Generator,
+                         willingness_to_pay: float | None = None) -> pd.DataFrame:
+    """Paired (common-random-number) intervals for moves along the frontier, selection-aware.
 
     Args:
         front: :func:`frontier`'s table (sorted by cost).
         outcome_reps: (replicates x points) run summaries of the outcome, complete
-            replicates only; replicate ``r`` of every point shares one seed.
+            replicates only, for *every* design point the frontier was chosen from;
+            replicate ``r`` of every point shares one seed.
         cost_reps: the same for public cost.
         columns: the point ids of the matrices' columns.
         higher_is_better: direction of the outcome.
         conf: family-wise interval level.
         resamples: bootstrap resamples (at least 1,000 are drawn).
         rng: seeded generator.
+        willingness_to_pay: CNY million a year the payer would give for one more unit of
+            the outcome (optional): adds the incremental net benefit
+            ``wtp * incremental effect - incremental cost`` (CNY million a year).
 
-    Walking the frontier from its cheapest point, each point is compared with the last point
-    kept: the differences in mean cost and mean outcome are recomputed on whole replicates
-    drawn with replacement (the same draw for both points, so the noise they share cancels).
-    A point is *distinguishable* (kept on the frontier) when the interval of its incremental
-    outcome excludes 0 on the better side. Intervals are simultaneous over the frontier's
-    comparisons (Bonferroni: each at level ``1 - (1 - conf) / m`` for ``m`` comparisons), since
-    the frontier is itself chosen by the noisy means; otherwise it is not distinguishable from the
-    cheaper point and the next point is compared with that one. The incremental ratio
+    The frontier is chosen by the same noisy means it is tested on, so a step's interval
+    must hold whichever pair of points the selection picked: the incremental cost, outcome
+    (and net benefit) of any pair of points get one simultaneous interval,
+    ``difference +/- c``, where ``c`` is the bootstrap quantile of the largest pairwise
+    error over whole-replicate resamples (:func:`simultaneous_halfwidth`; the same draw of
+    replicates for every point, so the noise they share cancels). Walking the frontier from
+    its cheapest point, each point is compared with the last point kept; it is
+    *distinguishable* (kept) when its incremental outcome's interval excludes 0 on the better
+    side, otherwise the next point is compared with that same one. The incremental ratio
     (outcome per CNY million a year) gets an interval only when the interval of the
-    incremental cost excludes 0.
+    incremental cost excludes 0: the range of the ratio over the box of the two intervals.
 
     Returns:
         a copy of ``front`` with ``compared_with`` (point id, NaN for the cheapest),
         ``incremental_cost``, ``incremental_cost_low``, ``incremental_cost_high``,
         ``incremental_effect`` (+ ``_low``, ``_high``), ``incremental_ratio`` (+ ``_low``,
-        ``_high``) and ``distinguishable`` (True for the cheapest point, the reference).
+        ``_high``), with a willingness to pay ``incremental_net_benefit`` (+ ``_low``,
+        ``_high``), and ``distinguishable`` (True for the cheapest point, the reference).
+        ``attrs["simultaneous_conf"]`` is the family-wise level.
 
     """
     out = front.copy()
@@ -117,6 +147,10 @@ def frontier_uncertainty(front: pd.DataFrame, outcome_reps: np.ndarray, cost_rep
              "incremental_cost_high", "incremental_effect", "incremental_effect_low",
              "incremental_effect_high", "incremental_ratio", "incremental_ratio_low",
              "incremental_ratio_high"]
+    nb_names = ["incremental_net_benefit", "incremental_net_benefit_low",
+                "incremental_net_benefit_high"]
+    if willingness_to_pay is not None:
+        names += nb_names
     for n in names:
         out[n] = np.nan
     out["distinguishable"] = False
@@ -125,26 +159,35 @@ def frontier_uncertainty(front: pd.DataFrame, outcome_reps: np.ndarray, cost_rep
     out.loc[0, "distinguishable"] = True
     if reps < 2:
         return out
-    alpha = (1 - conf) / 2 / max(1, len(out) - 1)
-    out.attrs["simultaneous_conf"] = 1 - 2 * alpha
+    out.attrs["simultaneous_conf"] = conf
+    if willingness_to_pay is not None:
+        out.attrs["willingness_to_pay"] = float(willingness_to_pay)
     draws = rng.integers(0, reps, size=(max(resamples, 1000), reps))
-    boot_o = outcome_reps[draws].mean(axis=1)  # (B, points)
+    boot_o = outcome_reps[draws].mean(axis=1)  # (B, points); the same draws for cost
     boot_c = cost_reps[draws].mean(axis=1)
     mean_o, mean_c = outcome_reps.mean(axis=0), cost_reps.mean(axis=0)
+    half_o = simultaneous_halfwidth(outcome_reps, boot_o, conf)
+    half_c = simultaneous_halfwidth(cost_reps, boot_c, conf)
+    if willingness_to_pay is not None:
+        wtp = float(willingness_to_pay)
+        nb_reps = wtp * outcome_reps - cost_reps
+        half_nb = simultaneous_halfwidth(nb_reps, wtp * boot_o - boot_c, conf)
     sign = 1.0 if higher_is_better else -1.0
     kept = col[out.loc[0, "point"]]
     for i in range(1, len(out)):
         j = col[out.loc[i, "point"]]
         dc, do = mean_c[j] - mean_c[kept], mean_o[j] - mean_o[kept]
-        bc, bo = boot_c[:, j] - boot_c[:, kept], boot_o[:, j] - boot_o[:, kept]
-        clo, chi = np.quantile(bc, [alpha, 1 - alpha])
-        elo, ehi = np.quantile(bo, [alpha, 1 - alpha])
+        clo, chi = dc - half_c, dc + half_c
+        elo, ehi = do - half_o, do + half_o
         ratio = do / dc if dc != 0 else np.nan
         rlo = rhi = np.nan
         if clo > 0 or chi < 0:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                rlo, rhi = np.quantile(bo / bc, [alpha, 1 - alpha])
-        out.loc[i, names] = [columns[kept], dc, clo, chi, do, elo, ehi, ratio, rlo, rhi]
+            rlo, rhi = _ratio_box(elo, ehi, clo, chi)
+        values = [columns[kept], dc, clo, chi, do, elo, ehi, ratio, rlo, rhi]
+        if willingness_to_pay is not None:
+            nb = wtp * do - dc
+            values += [nb, nb - half_nb, nb + half_nb]
+        out.loc[i, names] = values
         better = elo > 0 if sign > 0 else ehi < 0
         out.loc[i, "distinguishable"] = bool(better)
         if better:

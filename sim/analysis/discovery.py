@@ -32,7 +32,8 @@ automatic choice (as ``inspect(i)`` does; ``ieisim analyze --box N``).
 PRIM needs a space-filling sample (lhs, sobol, grid); on a Morris one-at-a-time sample the
 levels are unbalanced along trajectories and boxes are artefacts (a bound on a lever that
 raises cost can come out as "needed for low cost"), so Morris designs are refused with that
-reason (:data:`REFUSED_DESIGNS`).
+reason (:data:`REFUSED_DESIGNS`), and so are one-factor-at-a-time (ofat) designs for the same
+reason.
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ was searched after removing the points of earlier boxes."""
 REFUSED_DESIGNS: dict[str, str] = {
     "morris": "PRIM needs a space-filling sample (lhs, sobol or grid); a Morris one-at-a-time "
               "sample has unbalanced levels, so its boxes would be artefacts of the design",
+    "ofat": "PRIM needs a space-filling sample (lhs, sobol or grid); a one-factor-at-a-time "
+            "sample moves one lever at a time around a centre, so its boxes would be "
+            "artefacts of the design (see each lever's trend over its range instead)",
 }
 """Designs on which scenario discovery is refused, with the one-line reason."""
 

@@ -38,6 +38,14 @@ CITATIONS: dict[str, str] = {
               "Fieller intervals (Fieller 1954) and are omitted when the baseline is not "
               "distinguishable from 0; differences over time carry simultaneous bands "
               "(max-|t| bootstrap over whole replicates).",
+    "ofat": "Each lever was moved alone over evenly spaced levels of its declared range, the "
+            "others held at a centre (one factor at a time); its trend over the range is the "
+            "slope of the least-squares line through each replicate's curve times the range "
+            "(every level of a replicate shares a seed), averaged over replicates with a t "
+            "interval and tested against no trend, Holm-adjusted over levers x centres "
+            "(Holm 1979). One-at-a-time effects hold at the centre only: they say nothing "
+            "about interactions, and a curve that rises and falls again has no trend (see "
+            "the dose-response figures).",
 }
 """One sentence per method (keys: the ``method`` column), with its citation."""
 
@@ -47,8 +55,11 @@ PRIM_SENTENCE = ("Scenario discovery used PRIM (Friedman & Fisher 1999, Stat. Co
                  "sampled levels and later boxes are conditional on earlier ones.")
 FRONTIER_SENTENCE = ("Cost-effectiveness compares neighbouring non-dominated policies by their "
                      "incremental cost and outcome, with paired bootstrap intervals over whole "
-                     "replicates (common random numbers); a policy stays on the frontier only "
-                     "when its incremental outcome is distinguishable from 0.")
+                     "replicates (common random numbers) made simultaneous over every pair of "
+                     "policies by the bootstrap distribution of the largest pairwise error (a "
+                     "Tukey-type range; the frontier is selected on the same means); a policy "
+                     "stays on the frontier only when its incremental outcome is "
+                     "distinguishable from 0.")
 NOISE_SENTENCE = ("Replicate noise in the design points' means was estimated by resampling "
                   "whole replicates (every point of a replicate shares a seed, so noise is "
                   "correlated across points); directional and ranking claims are withheld "
@@ -72,13 +83,17 @@ GLOSSARY: dict[str, str] = {
           "range.",
     "pawn": "PAWN is the median distance between the output's distribution with the lever "
             "fixed and without (0: no effect, 1: the lever alone decides).",
+    "trend": "The trend over the range is the change of the output from the lever's lowest "
+             "to its highest swept value along the straight line fitted to each replicate's "
+             "curve, in the output's units, the other levers at the centre.",
     "rho": "rho (Spearman) is the rank correlation of the lever with the output: its sign "
            "gives the direction.",
 }
 """One sentence per index a report may show."""
 
 _GLOSSARY_FOR = {"morris": ("mu_star", "sigma", "step"), "sobol": ("S1", "ST"),
-                 "pawn": ("pawn",), "anova": ("S1",), "spearman": ("rho",)}
+                 "pawn": ("pawn",), "anova": ("S1",), "spearman": ("rho",),
+                 "ofat": ("trend",)}
 
 
 def lever_label(name: str) -> str:

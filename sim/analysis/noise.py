@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.intervals import replicate_draws
+
 NOISE_DOMINATES = 0.5
 """noise_share above which the report says replicate noise dominates single runs."""
 NOISY_MEANS = 0.1
@@ -131,8 +133,7 @@ def replicate_bootstrap(matrix: np.ndarray, resamples: int,
         return out
     means = matrix.mean(axis=0)
     var_means = float(np.var(means, ddof=1))
-    draws = rng.integers(0, reps, size=(resamples, reps))
-    boot = matrix[draws].mean(axis=1)  # (resamples, points)
+    boot = replicate_draws(matrix, resamples, rng)  # (resamples, points)
     boot -= boot.mean(axis=1, keepdims=True)
     noise_var = float(np.var(boot, axis=0, ddof=1).mean()) * reps / (reps - 1)
     out.update(noise_var=noise_var, var_point_means=var_means,

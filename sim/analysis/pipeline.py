@@ -25,6 +25,7 @@ from sim.analysis import (
     moment_free,
     morris,
     noise,
+    ofat,
     robustness,
     sobol,
 )
@@ -34,6 +35,7 @@ from sim.analysis.settings import Settings, settings_from
 from sim.analysis.table import frame
 from sim.analysis.table import row as table_row
 from sim.errors import UsageError
+from sim.experiment.design import ofat_layout
 from sim.experiment.store import completeness
 from sim.version import MODEL_VERSION, changed_columns, manifest_version
 
@@ -43,10 +45,10 @@ METHODS_BY_DESIGN: Mapping[str, tuple[str, ...]] = {
     "lhs": ("pawn", "spearman"),
     "grid": ("anova", "spearman"),
     "scenarios": ("paired",),
-    "ofat": (),  # one factor at a time: dose-response figures, no global indices
+    "ofat": ("ofat",),  # one factor at a time: trend over each lever's range, no global index
 }
 """Methods run by default for each design (all a design supports)."""
-METHODS: tuple[str, ...] = ("sobol", "morris", "pawn", "anova", "spearman", "paired")
+METHODS: tuple[str, ...] = ("sobol", "morris", "pawn", "anova", "spearman", "paired", "ofat")
 WHY_NOT: Mapping[str, str] = {
     "sobol": "Sobol' indices need a Saltelli sample (design = \"sobol\")",
     "morris": "Morris screening needs trajectories (design = \"morris\")",
@@ -55,6 +57,8 @@ WHY_NOT: Mapping[str, str] = {
     "spearman": "rank correlations need factors varied across design points "
                 "(design = \"lhs\", \"grid\" or \"sobol\")",
     "paired": "paired comparisons need a scenarios design (design = \"scenarios\")",
+    "ofat": "trends over one lever's range need a one-factor-at-a-time design "
+            "(design = \"ofat\")",
 }
 """Why a method is refused for designs that cannot support it."""
 COOPERATION_OUTPUTS: tuple[str, ...] = ("joint_rd_per_100_firms", "share_joint_rd",
@@ -314,6 +318,13 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
     if "spearman" in ctx.methods:
         rows += direction.rank_correlations(output, ctx.x[sel], values[sel], ctx.names,
                                             settings.conf_level)
+    if "ofat" in ctx.methods:
+        options = ctx.sweep.experiment.get("options") or {}
+        layout = ofat_layout(ctx.names, list(options.get("centres") or []),
+                             int(options.get("levels") or 0))
+        r, info["ofat"] = ofat.range_effects(ctx.sweep.runs, layout, output,
+                                             settings.conf_level)
+        rows += r
     if "paired" in ctx.methods:
         r, detail = scen.compare(ctx.sweep.runs, ctx.sweep.timeseries, [output], ctx.baseline,
                                  ctx.scenarios, settings.conf_level,
@@ -405,7 +416,8 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
             full = np.isfinite(o_reps).all(axis=1) & np.isfinite(c_reps).all(axis=1)
             front = cost.frontier_uncertainty(front, o_reps[full], c_reps[full], order, better,
                                               settings.conf_level, settings.resamples,
-                                              settings.rng_for(output, "frontier"))
+                                              settings.rng_for(output, "frontier"),
+                                              settings.willingness_to_pay.get(output))
             frontiers[output] = front
             info["frontier"] = cost.frontier_summary(front, output, len(points),
                                                      sweep.summaries[cost.COST_OUTPUT])
@@ -434,6 +446,10 @@ def _run(sweep: Sweep, outputs: list[str], methods: list[str],
         "settings": settings.to_dict(), "outputs": per_output, "notes": notes,
         "summaries": dict(sweep.summaries),
     }
+    if sweep.design == "ofat":
+        options = sweep.experiment.get("options") or {}
+        info_all["design_options"] = {"centres": list(options.get("centres") or []),
+                                      "levels": options.get("levels")}
     if have.partial:
         info_all["partial"] = have.to_dict()
     mor = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis import calibration_uncertainty, cost, direction, discovery, methods, noise, sobol
@@ -143,6 +144,8 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
                          f"{_f(e.get('noise_floor'))} | {beyond} | {sig} | "
                          f"{dirs.get(lever, 'n/a')} |")
         return lines, "mu*"
+    if "ofat" in info["methods"]:
+        return _ofat_ranking(info), "|trend over the range|"
     if "pawn" in info["methods"]:
         pawn = _pick(table, "pawn", "pawn")
         order = pawn.sort_values("value", ascending=False).index.tolist()
@@ -175,6 +178,27 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
                          f"{direction.direction_word(r['value'], r['conf_low'], r['conf_high'])} |")
         return lines, "|rho|"
     return lines, ""
+
+
+def _ofat_ranking(info: dict[str, Any]) -> list[str]:
+    """Levers by the size of their trend over the range, per centre (one-at-a-time design)."""
+    detail = (info.get("ofat") or {}).get("effects") or {}
+    family = (info.get("ofat") or {}).get("family_size")
+    lines = [f"| rank | lever | centre | trend over the range [95% CI] | beyond noise (Holm p over "
+             f"{family} levers x centres) | direction |", "|---|---|---|---|---|---|"]
+    flat = [(c, lv, e) for c, d in detail.items() for lv, e in d.items()]
+    flat.sort(key=lambda t: -abs(t[2]["effect"]) if np.isfinite(t[2]["effect"]) else 0.0)
+    for i, (centre, lever, e) in enumerate(flat, 1):
+        if e.get("detectable") is None:
+            beyond = "not checked"
+        else:
+            beyond = f"{'yes' if e['detectable'] else 'no'} (p = {_f(e['p_holm'], 2)})"
+        word = {"raises": "raises it", "lowers": "lowers it",
+                "none": "no trend beyond replicate noise"}.get(e["direction"], "not checked")
+        lines.append(f"| {i} | {methods.lever_label(lever)} | `{centre}` | "
+                     f"{_f(_snap(e['effect']))} [{_f(_snap(e['low']))}, "
+                     f"{_f(_snap(e['high']))}] | {beyond} | {word} |")
+    return lines
 
 
 def _headline(table: pd.DataFrame, info: dict[str, Any], measure: str) -> str:
@@ -300,9 +324,11 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
            f"policies are non-dominated on the replicate means (cost = {cost.COST_OUTPUT}, "
            f"{cost.COST_UNIT}, "
            + ("mean over the run" if summary["cost_summary"] == "mean" else "final value")
-           + f"); walking from the cheapest, {kept} of them differ from their cheaper "
-           "neighbour by more than replicate noise (paired bootstrap over whole replicates; "
-           "intervals simultaneous over the frontier's comparisons, each at "
+           + f"); walking from the cheapest, {max(0, kept - 1)} more of them differ from "
+           "their cheaper neighbour by more than replicate noise (paired bootstrap over "
+           "whole replicates; "
+           "intervals simultaneous over every pair of sampled policies, since the frontier is "
+           "chosen on the same means: "
            + (f"{100 * summary['interval_level']:.3g}%" if summary.get("interval_level")
               else "n/a") + ")."]
     if not checked:
@@ -315,8 +341,11 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
     ratio_head = f"incremental {output} per CNY million a year [CI]"
     extra = [c for c in front.columns if c in {f["name"] for f in factors}
              and c not in behaviours]
+    wtp = summary.get("willingness_to_pay")
+    nb_head = ([f"incremental net benefit at {_f(wtp)} CNY million a year per unit of "
+                f"{output} (CNY million a year) [CI]"] if wtp else [])
     head = [label, f"{cost.COST_OUTPUT} ({cost.COST_UNIT})", output,
-            "incremental cost [CI]", f"incremental {output} [CI]", ratio_head,
+            "incremental cost [CI]", f"incremental {output} [CI]", ratio_head, *nb_head,
             "distinguishable from the cheaper neighbour", *extra]
     out += ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     shown = front if len(front) <= FRONTIER_ROWS else front.iloc[
@@ -343,7 +372,9 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
             word = "n/a"
         cells = [str(ident), _f(r[cost.COST_OUTPUT]), _f(r[output]),
                  ci(r, "incremental_cost"), ci(r, "incremental_effect"),
-                 ci(r, "incremental_ratio"), word, *(_f(r[c]) for c in extra)]
+                 ci(r, "incremental_ratio"),
+                 *([ci(r, "incremental_net_benefit")] if wtp else []), word,
+                 *(_f(r[c]) for c in extra)]
         out.append("| " + " | ".join(cells) + " |")
     if behaviours:
         out.append(f"\nBehavioural parameters ({', '.join(sorted(behaviours))}) vary across these "
@@ -485,6 +516,10 @@ def _scenarios(info: dict[str, Any], output: str) -> list[str]:
             tte = _f(c["time_to_effect_years"], 2)
         elif status == "not_established":
             tte = "not established (first appears at the horizon)"
+        elif c.get("established"):
+            # the Holm test on the run summaries holds, but no year's band is clear of 0
+            # for good: the path over time is not established beyond noise
+            tte = "not established over time (the simultaneous band includes 0)"
         else:
             tte = "none"
         est = "yes" if c.get("established") else "no"
@@ -496,6 +531,14 @@ def _scenarios(info: dict[str, Any], output: str) -> list[str]:
 def _effects(table: pd.DataFrame, info: dict[str, Any]) -> list[tuple[str, str]]:
     """(factor, direction words) of the factors with a detectable effect, strongest first."""
     dirs = _directions(table, info.get("morris"))
+    if "ofat" in info["methods"]:
+        detail = (info.get("ofat") or {}).get("effects") or {}
+        best: dict[str, tuple[float, str]] = {}
+        for centre, d in detail.items():
+            for lever, e in d.items():
+                if e.get("detectable") and abs(e["effect"]) > best.get(lever, (0.0, ""))[0]:
+                    best[lever] = (abs(e["effect"]), f"{e['direction']} it at `{centre}`")
+        return [(lv, w) for lv, (_, w) in sorted(best.items(), key=lambda t: -t[1][0])]
     if "sobol" in info["methods"]:
         main = _pick(table, "sobol", "ST")
     elif "morris" in info["methods"]:
@@ -544,7 +587,8 @@ def _findings(result) -> list[str]:
         zero = (f" Zero-inflated: {_pct(nc['zero_share'])} of runs are exactly 0."
                 if nc.get("zero_inflated") else "")
         morris_checked = (oi.get("morris") or {}).get("noise_checked")
-        if nc.get("suppress_claims") and "morris" not in oi["methods"]:
+        own_test = "morris" in oi["methods"] or "ofat" in oi["methods"]
+        if nc.get("suppress_claims") and not own_test:
             lines.append(f"- `{output}`: replicate noise is {_pct(nc['noise_share_of_means'])} "
                          "of the variance of the design points' means (over "
                          f"{_pct(noise.SUPPRESS_SHARE)}): no ranking or direction is claimed."
@@ -554,6 +598,9 @@ def _findings(result) -> list[str]:
         unchecked = ""
         if "morris" in oi["methods"] and not morris_checked:
             unchecked = " Not checked against noise (one replicate)."
+        elif "ofat" in oi["methods"]:
+            if not (oi.get("ofat") or {}).get("family_size"):
+                unchecked = " Not checked against noise (fewer than two replicates)."
         elif "morris" not in oi["methods"] and not nc.get("checked"):
             unchecked = (f" Could not be checked against noise: {nc.get('replicates')} "
                          f"replicate(s), fewer than {noise.MIN_NOISE_REPLICATES}; the ranking "
@@ -629,17 +676,37 @@ def _partial(info: dict[str, Any]) -> list[str]:
             "`ieisim sweep` command again to complete the sweep.", ""]
 
 
+DESIGN_WORDS = {"ofat": "a one-factor-at-a-time (ofat) design", "grid": "a full-factorial "
+                "grid design", "lhs": "a Latin hypercube (lhs) design", "sobol": "a Saltelli "
+                "(sobol) design", "morris": "a Morris (morris) design",
+                "scenarios": "a scenarios design"}
+"""How the Methods paragraph names each design."""
+
+
+def _design_words(design: str, info: dict[str, Any]) -> str:
+    text = DESIGN_WORDS.get(design, f"a {design} design")
+    opts = info.get("design_options") or {}
+    if design == "ofat" and opts.get("centres"):
+        text += (f" ({opts.get('levels')} levels per lever, around "
+                 + ", ".join(f"`{c}`" for c in opts["centres"]) + ")")
+    return text
+
+
 def render(result) -> str:
     """The report as Markdown text."""
     info = result.info
     n_runs, reps = info["n_runs"], info["replicates"]
     lines = [f"# Sensitivity analysis: {info.get('experiment') or result.path.name}", "",
              *_partial(info), "## Methods", "",
-             f"The sweep ran the {info.get('model') or 'ieisim'} model on a {result.design} "
-             f"design of {info['n_points']} design points with up to {reps} replicate(s) each "
-             f"({n_runs} runs). Each run is reduced to one number per output: "
-             f"{_summaries(info['summaries'])}; indices are computed on the replicate means "
-             "of the design points. " + " ".join(methods.paragraph(result))]
+             f"The sweep ran the {info.get('model') or 'ieisim'} model on "
+             f"{_design_words(result.design, info)} of {info['n_points']} design points with "
+             f"up to {reps} replicate(s) each ({n_runs} runs). Each run is reduced to one "
+             f"number per output: {_summaries(info['summaries'])}; "
+             + ("trends are computed on each replicate's curve. " if result.design == "ofat"
+                else "each scenario's runs are paired with the baseline's run of the same "
+                "replicate (same seed). " if result.design == "scenarios"
+                else "indices are computed on the replicate means of the design points. ")
+             + " ".join(methods.paragraph(result))]
     words = methods.glossary(result.methods, (info.get("morris_levels")))
     if words:
         lines += ["", "How to read the indices: " + " ".join(words)]
@@ -667,7 +734,8 @@ def render(result) -> str:
             lines += inter + [""]
         lines += _scenarios(oi, output) + ([""] if oi.get("scenarios") else [])
         nc = oi.get("noise_check") or {}
-        if (ranking and nc.get("suppress_claims") and "morris" not in oi["methods"]):
+        if (ranking and nc.get("suppress_claims") and "morris" not in oi["methods"]
+                and "ofat" not in oi["methods"]):
             lines += [f"Replicate noise is {_pct(nc['noise_share_of_means'])} of the variance "
                       "of the design points' means, more than half: the ranking and directions "
                       "above are not findings.", ""]

@@ -34,6 +34,7 @@ import pandas as pd
 from scipy.stats import norm
 from scipy.stats import t as student_t
 
+from sim.analysis.intervals import t_half_width
 from sim.analysis.table import row
 from sim.errors import UsageError
 
@@ -63,7 +64,7 @@ def _interval(diff: np.ndarray, conf: float) -> tuple[float, float, float, float
     sd = float(diff.std(ddof=1)) if n > 1 else math.nan
     if n < 2:
         return mean, sd, math.nan, math.nan
-    half = float(student_t.ppf(0.5 + conf / 2, n - 1)) * sd / math.sqrt(n)
+    half = t_half_width(sd, n, conf)
     return mean, sd, mean - half, mean + half
 
 
@@ -85,9 +86,11 @@ def simultaneous_band(ts: pd.DataFrame, output: str, baseline: str, scenario: st
                       conf: float, rng: np.random.Generator) -> dict[str, list] | None:
     """Paired difference over time with a simultaneous band (max-|t| over years).
 
-    Replicates are resampled whole (all years of a replicate together); the band's critical
-    value is the ``conf`` quantile of the largest |t| over the years, so the band covers the
-    whole path at once, not each year separately.
+    Replicates are resampled whole (all years of a replicate together); each resample's
+    deviation from the mean path is divided by each year's observed standard error, and the
+    band's critical value is the ``conf`` quantile of the largest such |t| over the years
+    (at least the pointwise t quantile), so the band covers the whole path at once, not
+    each year separately.
 
     Returns:
         ``{"year", "mean", "low", "high"}`` lists, or ``None`` without two replicates.
@@ -106,12 +109,13 @@ def simultaneous_band(ts: pd.DataFrame, output: str, baseline: str, scenario: st
     mean = d.mean(axis=0)
     se = d.std(axis=0, ddof=1) / math.sqrt(n)
     draws = rng.integers(0, n, size=(BAND_RESAMPLES, n))
-    boot = d[draws]
-    bmean = boot.mean(axis=1)
-    bse = boot.std(axis=1, ddof=1) / math.sqrt(n)
+    bmean = d[draws].mean(axis=1)
+    # standardised by each year's observed standard error, not the resample's: early years
+    # where few replicates differ give resamples with a standard error near 0, and a
+    # resample-studentised |t| then explodes (critical values in the hundreds) and the band
+    # covers everything. A year without spread (se = 0) cannot deviate.
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.abs(bmean - mean) / bse
-    t = np.where(np.isfinite(t), t, 0.0)
+        t = np.where(se > 0, np.abs(bmean - mean) / se, 0.0)
     crit = float(np.quantile(t.max(axis=1), conf))
     crit = max(crit, float(student_t.ppf(0.5 + conf / 2, n - 1)))
     return {"year": [float(y) for y in diff.columns], "mean": mean.tolist(),

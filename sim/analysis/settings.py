@@ -15,6 +15,10 @@ An experiment file may carry an ``[analysis]`` table; the sweep stores it in
 ``resamples``   bootstrap resamples for confidence intervals (default 100).
 ``conf_level``  confidence level of every interval (default 0.95).
 ``seed``        analysis seed (default: derived from the sweep's master seed).
+``willingness_to_pay``  table ``output = number``: CNY million a year the payer would give
+                for one more unit of the outcome (e.g. one more joint R&D tie per 100
+                firms); the frontier then reports each step's incremental net benefit
+                ``wtp x incremental outcome - incremental cost`` with its interval.
 
 Seeds: every SALib call that takes a seed gets a nonzero 32-bit integer spawned from the
 analysis seed with :class:`numpy.random.SeedSequence`, keyed by output and method, so the same
@@ -23,6 +27,7 @@ sweep analysed twice gives the same numbers and no call falls back to global ran
 
 from __future__ import annotations
 
+import math
 import zlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -55,6 +60,7 @@ class Settings:
         targets: output name -> target expression text (``">= 5"``) from the experiment or
             the command line.
         baseline: scenario compared against in a scenarios design (``None``: automatic).
+        willingness_to_pay: output name -> CNY million a year per unit of the outcome.
 
     """
 
@@ -64,6 +70,7 @@ class Settings:
     groups: bool = False
     targets: Mapping[str, str] = field(default_factory=dict)
     baseline: str | None = None
+    willingness_to_pay: Mapping[str, float] = field(default_factory=dict)
 
     def seed_for(self, *keys: str) -> int:
         """A nonzero 32-bit seed for the SALib call identified by ``keys`` (output, method)."""
@@ -79,7 +86,8 @@ class Settings:
         """JSON-friendly copy."""
         return {"seed": self.seed, "resamples": self.resamples, "conf_level": self.conf_level,
                 "groups": self.groups, "targets": dict(self.targets),
-                "baseline": self.baseline}
+                "baseline": self.baseline,
+                "willingness_to_pay": dict(self.willingness_to_pay)}
 
 
 def settings_from(manifest: Mapping[str, Any], **overrides: Any) -> Settings:
@@ -125,5 +133,15 @@ def settings_from(manifest: Mapping[str, Any], **overrides: Any) -> Settings:
     for name, expr in targets.items():
         if not isinstance(expr, str):
             raise UsageError(f"target for {name!r} = {expr!r}: expected text such as '>= 5'")
+    wtp = values.get("willingness_to_pay") or {}
+    if not isinstance(wtp, Mapping):
+        raise UsageError(f"[analysis] willingness_to_pay = {wtp!r}: expected a table such as "
+                         "{ joint_rd_per_100_firms = 40 }")
+    for name, value in wtp.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                math.isfinite(value) and value > 0):
+            raise UsageError(f"[analysis] willingness_to_pay.{name} = {value!r}: expected a "
+                             "positive number (CNY million a year per unit of the outcome)")
     return Settings(seed=seed, resamples=resamples, conf_level=float(conf), groups=groups,
-                    targets=targets, baseline=baseline)
+                    targets=targets, baseline=baseline,
+                    willingness_to_pay={k: float(v) for k, v in wtp.items()})

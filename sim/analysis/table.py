@@ -2,7 +2,8 @@
 
 Columns (exactly): ``output, method, lever, lever2, index, value, conf_low, conf_high``.
 ``lever`` is a factor name, a factor group (grouped Sobol'/Morris) or a scenario name
-(scenario comparisons); ``lever2`` is empty except for second-order (``S2``) rows.
+(scenario comparisons); ``lever2`` is empty except for second-order (``S2``) rows and
+one-factor-at-a-time rows (method ``ofat``), where it names the centre the lever moved around.
 ``conf_low``/``conf_high`` bound the confidence interval at the analysis' confidence level
 (empty when the method gives none).
 """

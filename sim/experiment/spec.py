@@ -75,7 +75,8 @@ KEEP = ("final", "timeseries")
 _TOP_KEYS = ("name", "description", "model", "scenario", "design", "replicates", "years", "seed",
              "outputs", "keep", "every", "scenarios", "fixed", "factors", "sobol", "morris",
              "lhs", "ofat", "analysis", "uncertainty")
-ANALYSIS_KEYS = ("groups", "targets", "baseline", "resamples", "conf_level", "seed")
+ANALYSIS_KEYS = ("groups", "targets", "baseline", "resamples", "conf_level", "seed",
+                 "willingness_to_pay")
 """Keys of an experiment's optional ``[analysis]`` table (read by :mod:`sim.analysis`, which
 validates their values); it does not change the runs, so it is not part of the digest."""
 _OPTION_KEYS = {"sobol": {"n": int, "second_order": bool, "groups": bool},
@@ -419,6 +420,10 @@ def check_analysis(analysis: Mapping[str, Any], *, design: str, outputs: tuple[s
             not options.get("groups"):
         raise ConfigError(f"[analysis] groups = true: the {design} sample is not grouped; set "
                           f"groups = true in [{design}] as well")
+    for name in analysis.get("willingness_to_pay") or {}:
+        if name not in outputs:
+            raise ConfigError(f"[analysis] willingness_to_pay.{shorten(name)}: not an output of "
+                              f"this experiment (outputs: {', '.join(outputs)})")
     baseline = analysis.get("baseline")
     if baseline is not None:
         if design != "scenarios":

@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 from SALib.analyze import sobol as salib_sobol
 
-from sim.analysis import sobol
-from sim.figures import uncertainty
+from sim.analysis import intervals, sobol
 from sim.figures.labels import Labels
 from sim.figures.layout import legend_below, panel_grid, panel_title
 from sim.figures.style import BAND_ALPHA, series_style
@@ -38,7 +37,7 @@ def analytic_ishigami() -> dict[tuple[str, str], float]:
 
 
 def convergence_table(manifest: dict, factors: list[dict], points: pd.DataFrame,
-                      outputs: list[str], conf: float = uncertainty.CONF_LEVEL,
+                      outputs: list[str], conf: float = intervals.CONF_LEVEL,
                       groups: bool = False) -> pd.DataFrame:
     """``output, lever, index, n, value, low, high`` for n = 4, 8, ..., N.
 
@@ -57,7 +56,7 @@ def convergence_table(manifest: dict, factors: list[dict], points: pd.DataFrame,
                 si = salib_sobol.analyze(lay.problem, values[: n * lay.block],
                                          calc_second_order=lay.second_order,
                                          num_resamples=CONVERGENCE_RESAMPLES,
-                                         conf_level=conf, seed=uncertainty.BOOTSTRAP_SEED + n)
+                                         conf_level=conf, seed=intervals.BOOTSTRAP_SEED + n)
             for i, name in enumerate(lay.names):
                 for key in INDICES:
                     v, c = float(si[key][i]), float(si[f"{key}_conf"][i])

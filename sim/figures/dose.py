@@ -3,9 +3,9 @@
 From a one-factor-at-a-time sweep (``design = "ofat"``, :func:`sim.experiment.design.
 ofat_layout`) or a grid: for each lever and each centre (the policy package the other
 levers sit at), the replicate mean of the outcome's run summary at each level with its 95%
-t interval across replicates as a band (:func:`sim.figures.uncertainty.mean_interval`). A
+t interval across replicates as a band (:func:`sim.analysis.intervals.mean_interval`). A
 broken-stick fit gives a breakpoint with a whole-replicate bootstrap interval
-(:func:`sim.figures.uncertainty.breakpoint_fit`); it is drawn as a threshold only when that
+(:func:`sim.analysis.breakpoint.breakpoint_fit`); it is drawn as a threshold only when that
 interval is narrower than a third of the swept range and the change of slope is
 distinguishable from 0 -- otherwise the curve is shown without one. One panel per lever.
 """
@@ -17,7 +17,7 @@ import textwrap
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from sim.figures import uncertainty
+from sim.analysis import breakpoint, intervals
 from sim.figures.labels import Labels
 from sim.figures.layout import legend_below, panel_grid, panel_title
 from sim.figures.style import BAND_ALPHA, HIGHLIGHT_COLOR, MUTED_COLOR, series_style
@@ -31,34 +31,34 @@ TITLE_WIDTH = 36
 
 
 def dose_table(runs: pd.DataFrame, layout: pd.DataFrame, output: str,
-               conf: float = uncertainty.CONF_LEVEL) -> pd.DataFrame:
+               conf: float = intervals.CONF_LEVEL) -> pd.DataFrame:
     """Replicate mean and interval of ``output`` at each level of each lever and centre.
 
     ``runs``: one row per run (``point``, ``replicate``, factor columns, ``output``);
     ``layout``: ``point, centre, lever, level``. Columns of the result: ``centre, lever,
     level, value, mean, low, high, n`` plus the breakpoint columns of
-    :func:`sim.figures.uncertainty.breakpoint_fit` (repeated on each row of a curve).
+    :func:`sim.analysis.breakpoint.breakpoint_fit` (repeated on each row of a curve).
     """
     data = runs.merge(layout, on="point", how="inner")
     rows = []
     for (centre, lever), curve in data.groupby(["centre", "lever"], sort=False):
         levels = []
         for level, at in curve.groupby("level", sort=True):
-            mean, low, high, n = uncertainty.mean_interval(at[output], conf)
+            mean, low, high, n = intervals.mean_interval(at[output], conf)
             levels.append({"centre": centre, "lever": lever, "level": int(level),
                            "value": float(at[lever].iloc[0]), "mean": mean, "low": low,
                            "high": high, "n": n})
         wide = curve.pivot_table(index="replicate", columns="level", values=output,
                                  aggfunc="mean").sort_index(axis=1)
         x = [lv["value"] for lv in levels]
-        fit = uncertainty.breakpoint_fit(x, wide.to_numpy(dtype=float), conf,
-                                         rng=uncertainty.rng_for("dose", output, centre, lever))
+        fit = breakpoint.breakpoint_fit(x, wide.to_numpy(dtype=float), conf,
+                                         rng=intervals.rng_for("dose", output, centre, lever))
         rows += [{**lv, **fit} for lv in levels]
     return pd.DataFrame(rows)
 
 
 def dose_response(table: pd.DataFrame, output: str, labels: Labels, centres: list[str],
-                  levers: list[str], conf: float = uncertainty.CONF_LEVEL):
+                  levers: list[str], conf: float = intervals.CONF_LEVEL):
     """One panel per lever: ``output`` against the lever's value, a line per centre.
 
     ``table`` is :func:`dose_table`'s. Thresholds (a dashed vertical line at the breakpoint,
@@ -93,11 +93,11 @@ def dose_response(table: pd.DataFrame, output: str, labels: Labels, centres: lis
         panel_title(ax, i, "\n".join(textwrap.wrap(labels.lever(lever, unit=False),
                                                    TITLE_WIDTH)))
     handles.append(Line2D([], [], color=HIGHLIGHT_COLOR, linewidth=0.8, linestyle="--"))
-    if n_reps >= uncertainty.MIN_BREAKPOINT_REPLICATES:
+    if n_reps >= breakpoint.MIN_BREAKPOINT_REPLICATES:
         names.append(labels.word("threshold_key", pct=100 * conf))
     else:
         names.append(labels.word("threshold_untested", n=n_reps,
-                                 need=uncertainty.MIN_BREAKPOINT_REPLICATES))
+                                 need=breakpoint.MIN_BREAKPOINT_REPLICATES))
     fig.suptitle(f"{labels.metric(output)}: "
                  + labels.word("band_ci", pct=100 * conf, n=n_reps))
     legend_below(fig, handles, names)

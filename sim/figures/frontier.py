@@ -3,12 +3,13 @@
 Each point is one design point (or scenario): the replicate means of the outcome and of
 ``public_cost`` (the run's mean yearly public spending, as the analysis summarises it),
 with 95% error bars on both from whole-replicate bootstrap resamples
-(:func:`sim.figures.uncertainty.bootstrap_mean_interval`; replicate r shares one seed at
+(:func:`sim.analysis.intervals.bootstrap_mean_interval`; replicate r shares one seed at
 every point). The frontier is :func:`sim.analysis.cost.frontier`'s: the policies no other
 policy beats on outcome at no more cost; a frontier point is drawn filled, and joined by the
 frontier line, only when it is *distinguishable* from the cheaper frontier point it is
 compared with (:func:`sim.analysis.cost.frontier_uncertainty`: the paired bootstrap
-interval of its incremental outcome excludes 0); non-dominated points that are not are
+interval of its incremental outcome, simultaneous over every pair of points because the
+frontier is chosen on the same means, excludes 0); non-dominated points that are not are
 drawn hollow. One panel per outcome.
 """
 
@@ -17,10 +18,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.analysis import intervals
 from sim.analysis.cost import COST_OUTPUT, frontier_uncertainty
 from sim.analysis.cost import frontier as cost_frontier
 from sim.analysis.noise import replicate_matrix, zero_share
-from sim.figures import uncertainty
 from sim.figures.labels import Labels
 from sim.figures.layout import annotate_apart, legend_below, panel_grid, panel_title
 from sim.figures.style import HIGHLIGHT_COLOR, MUTED_COLOR, REFERENCE_COLOR
@@ -35,13 +36,16 @@ MAX_POINT_LABELS = 12
 
 def frontier_table(points: pd.DataFrame, output: str, higher_is_better: bool,
                    runs: pd.DataFrame | None = None,
-                   conf: float = uncertainty.CONF_LEVEL) -> pd.DataFrame:
+                   conf: float = intervals.CONF_LEVEL,
+                   analysed: set | None = None) -> pd.DataFrame:
     """One outcome's frontier table with intervals.
 
     Columns: ``point, [scenario,] public_cost, public_cost_low, public_cost_high, value,
     value_low, value_high, non_dominated, distinguishable, zero_share``. Without ``runs``
     (one row per run) the intervals are NaN and every non-dominated point counts as
-    distinguishable.
+    distinguishable. ``analysed``: the points ``ieisim analyze`` found distinguishable
+    (``analysis.json``); when given, the figure marks exactly those, so figure and report
+    agree (otherwise the same test is run here with the figure's own bootstrap draws).
     """
     keep = ["point"] + (["scenario"] if "scenario" in points else []) + [COST_OUTPUT, output]
     data = points[keep].rename(columns={output: "value"}).reset_index(drop=True)
@@ -58,20 +62,21 @@ def frontier_table(points: pd.DataFrame, output: str, higher_is_better: bool,
         full = np.isfinite(o_reps).all(axis=1) & np.isfinite(c_reps).all(axis=1)
         if full.sum() >= 2:
             # the same replicate draws for cost and outcome: paired intervals
-            cost_ci = uncertainty.bootstrap_mean_interval(
-                c_reps[full], conf, rng=uncertainty.rng_for("frontier", output))
-            value_ci = uncertainty.bootstrap_mean_interval(
-                o_reps[full], conf, rng=uncertainty.rng_for("frontier", output))
+            cost_ci = intervals.bootstrap_mean_interval(
+                c_reps[full], conf, rng=intervals.rng_for("frontier", output))
+            value_ci = intervals.bootstrap_mean_interval(
+                o_reps[full], conf, rng=intervals.rng_for("frontier", output))
             data["public_cost_low"], data["public_cost_high"] = cost_ci
             data["value_low"], data["value_high"] = value_ci
-            # one family: every step along the frontier is a comparison (Bonferroni)
-            family = 1 - (1 - conf) / max(1, len(front) - 1)
+            # one family: every pair of points (the steps are chosen on these means)
             front = frontier_uncertainty(front.reset_index(drop=True), o_reps[full],
-                                         c_reps[full], order, higher_is_better, family,
-                                         uncertainty.RESAMPLES,
-                                         uncertainty.rng_for("frontier-steps", output))
+                                         c_reps[full], order, higher_is_better, conf,
+                                         intervals.RESAMPLES,
+                                         intervals.rng_for("frontier-steps", output))
             data["distinguishable"] = data["point"].isin(
                 set(front.loc[front["distinguishable"], "point"]))
+        if analysed is not None:
+            data["distinguishable"] = data["non_dominated"] & data["point"].isin(analysed)
         data["zero_share"] = zero_share(runs, output)
     order_cols = [*keep[:-1], "public_cost_low", "public_cost_high", "value", "value_low",
                   "value_high", "non_dominated", "distinguishable", "zero_share"]
@@ -79,15 +84,18 @@ def frontier_table(points: pd.DataFrame, output: str, higher_is_better: bool,
 
 
 def frontier(points: pd.DataFrame, outputs: dict[str, bool], labels: Labels,
-             runs: pd.DataFrame | None = None):
+             runs: pd.DataFrame | None = None, analysed: dict[str, set] | None = None):
     """Outcome against public cost per outcome with error bars, the frontier as a step line.
 
     ``points``: one row per policy with ``point``, ``public_cost``, the outcomes and,
     optionally, ``scenario`` (labels frontier points). ``outputs``: outcome -> whether
     higher is better. ``runs``: one row per run (``point``, ``replicate``, outcomes), for
-    the intervals. Data columns: ``output`` and those of :func:`frontier_table`.
+    the intervals. ``analysed``: outcome -> the points the analysis found distinguishable.
+    Data columns: ``output`` and those of :func:`frontier_table`.
     """
-    tables = {o: frontier_table(points, o, better, runs) for o, better in outputs.items()}
+    analysed = analysed or {}
+    tables = {o: frontier_table(points, o, better, runs, analysed=analysed.get(o))
+              for o, better in outputs.items()}
     fig, axes = panel_grid(len(tables), max_cols=2, row_height=ROW_HEIGHT_IN)
     handles = []
     for i, (ax, (output, data)) in enumerate(zip(axes, tables.items(), strict=False)):

@@ -7,6 +7,7 @@ Sizes come from :mod:`sim.figures.style`; call these inside :func:`~sim.figures.
 
 from __future__ import annotations
 
+from matplotlib import rcParams
 from matplotlib.figure import Figure
 
 from sim.figures.style import (
@@ -58,10 +59,26 @@ def panel_grid(n: int, max_cols: int = 4, width: str = "auto",
     return fig, flat
 
 
+def legend_columns(fig, labels, wanted: int) -> int:
+    """At most ``wanted`` legend columns, fewer when the widest label would not fit.
+
+    A column is estimated as the handle, the gaps and the widest label's characters at
+    the legend's font size, so a long label wraps the legend onto more rows instead of
+    widening the figure beyond its column.
+    """
+    size = float(rcParams["legend.fontsize"]) if not isinstance(
+        rcParams["legend.fontsize"], str) else SMALL_FONT_SIZE_PT
+    widest = max((len(str(t)) for t in labels), default=0)
+    column_pt = (2.5 + 0.8 + 1.2) * size + widest * _CHAR_WIDTH * size
+    fits = int(fig.get_figwidth() * 72 // max(column_pt, 1.0))
+    return max(1, min(wanted, fits))
+
+
 def legend_below(fig, handles, labels, ncol: int | None = None) -> None:
     """One legend for the whole figure, centred below the panels (never over data)."""
+    ncol = legend_columns(fig, labels, ncol or min(len(labels), 4))
     fig.legend(handles, labels, loc="outside lower center",
-               ncol=ncol or min(len(labels), 4), handlelength=2.5, columnspacing=1.2)
+               ncol=ncol, handlelength=2.5, columnspacing=1.2)
 
 
 LABEL_OFFSETS_PT = ((3, 2), (3, -8), (-3, 2), (-3, -8), (5, -3), (-5, -3), (3, 11), (-3, 11),

@@ -3,7 +3,7 @@
 For lever L at level v, replicate r's main effect is the mean of its runs over every grid
 point with L = v (the other levers averaged over their levels); the figure shows the mean
 over replicates with a 95% t interval across replicates
-(:func:`sim.figures.uncertainty.mean_interval`). Because replicate r shares one seed at
+(:func:`sim.analysis.intervals.mean_interval`). Because replicate r shares one seed at
 every point, its noise is common to the levels of a lever and the interval is that of the
 level's mean, not of the difference between levels. Rows of panels are outcomes, columns
 levers.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.figures import uncertainty
+from sim.analysis import intervals
 from sim.figures.labels import Labels
 from sim.figures.layout import new_figure, panel_title
 from sim.figures.style import BAND_ALPHA, PANEL_HEIGHT_IN, series_style
@@ -23,21 +23,21 @@ MAX_COLS = 4
 
 
 def main_effect_table(runs: pd.DataFrame, levers: list[str], outputs: list[str],
-                      conf: float = uncertainty.CONF_LEVEL) -> pd.DataFrame:
+                      conf: float = intervals.CONF_LEVEL) -> pd.DataFrame:
     """``output, lever, value, n, mean, low, high``: replicate mean and t interval per level."""
     rows = []
     for output in outputs:
         for lever in levers:
             per_rep = runs.groupby([lever, "replicate"])[output].mean().reset_index()
             for value, at in per_rep.groupby(lever, sort=True):
-                mean, low, high, n = uncertainty.mean_interval(at[output], conf)
+                mean, low, high, n = intervals.mean_interval(at[output], conf)
                 rows.append({"output": output, "lever": lever, "value": float(value), "n": n,
                              "mean": mean, "low": low, "high": high})
     return pd.DataFrame(rows)
 
 
 def main_effects(runs: pd.DataFrame, levers: list[str], outputs: list[str], labels: Labels,
-                 conf: float = uncertainty.CONF_LEVEL):
+                 conf: float = intervals.CONF_LEVEL):
     """Rows of panels per outcome, one panel per lever. Data: :func:`main_effect_table`."""
     data = main_effect_table(runs, levers[:MAX_COLS], outputs, conf)
     shown = levers[:MAX_COLS]

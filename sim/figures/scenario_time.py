@@ -4,7 +4,7 @@ From a scenarios sweep that kept its time series (``keep = "timeseries"``):
 
 * :func:`outcome_bands`: participation, deep cooperation (joint R&D ties per 100 firms)
   and yearly public cost over time, one line per scenario: the replicate mean with a 95% t
-  interval of the mean at each recorded step (:func:`sim.figures.uncertainty.mean_interval`);
+  interval of the mean at each recorded step (:func:`sim.analysis.intervals.mean_interval`);
 * :func:`difference_bands`: each scenario minus the baseline at the same seeds (common
   random numbers) over time, with a *simultaneous* 95% band -- it covers the whole path at
   once, not each year separately (max-|t| bootstrap over whole replicates,
@@ -17,8 +17,8 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.patches import Patch
 
+from sim.analysis import intervals
 from sim.analysis.scenarios import simultaneous_band
-from sim.figures import uncertainty
 from sim.figures.labels import Labels
 from sim.figures.layout import legend_below, panel_grid, panel_title
 from sim.figures.style import BAND_ALPHA, REFERENCE_COLOR, series_style
@@ -28,28 +28,30 @@ TIME_OUTPUTS = ("enterprise_participation", "joint_rd_per_100_firms", "public_co
 
 
 def outcome_table(ts: pd.DataFrame, outputs: list[str],
-                  conf: float = uncertainty.CONF_LEVEL) -> pd.DataFrame:
+                  conf: float = intervals.CONF_LEVEL) -> pd.DataFrame:
     """``scenario, output, year, n, mean, low, high``: replicate mean and t interval."""
     rows = []
     for scenario in dict.fromkeys(ts["scenario"]):
         sub = ts[ts["scenario"] == scenario]
         for output in outputs:
             for year, at in sub.groupby("year", sort=True):
-                mean, low, high, n = uncertainty.mean_interval(at[output], conf)
+                mean, low, high, n = intervals.mean_interval(at[output], conf)
                 rows.append({"scenario": scenario, "output": output, "year": float(year),
                              "n": n, "mean": mean, "low": low, "high": high})
     return pd.DataFrame(rows)
 
 
 def outcome_bands(ts: pd.DataFrame, outputs: list[str], labels: Labels,
-                  conf: float = uncertainty.CONF_LEVEL):
+                  conf: float = intervals.CONF_LEVEL, max_cols: int = 3):
     """One panel per outcome over years, a line and band per scenario.
+
+    ``max_cols``: panels per row (fewer for long outcome names).
 
     Data: :func:`outcome_table`.
     """
     data = outcome_table(ts, outputs, conf)
     scenarios = list(dict.fromkeys(data["scenario"]))
-    fig, axes = panel_grid(len(outputs), max_cols=3)
+    fig, axes = panel_grid(len(outputs), max_cols=max_cols)
     handles = []
     for i, (ax, output) in enumerate(zip(axes, outputs, strict=False)):
         handles = []
@@ -73,7 +75,7 @@ def outcome_bands(ts: pd.DataFrame, outputs: list[str], labels: Labels,
 
 
 def difference_table(ts: pd.DataFrame, output: str, baseline: str, scenarios: list[str],
-                     conf: float = uncertainty.CONF_LEVEL) -> pd.DataFrame:
+                     conf: float = intervals.CONF_LEVEL) -> pd.DataFrame:
     """``scenario, year, mean_diff, low, high, excludes_zero, critical_value``.
 
     The paired difference (scenario minus ``baseline``, same replicate seeds) over time with
@@ -82,7 +84,7 @@ def difference_table(ts: pd.DataFrame, output: str, baseline: str, scenarios: li
     rows = []
     for scenario in scenarios:
         band = simultaneous_band(ts, output, baseline, scenario, conf,
-                                 uncertainty.rng_for("difference", output, scenario))
+                                 intervals.rng_for("difference", output, scenario))
         if band is None:
             continue
         for year, mean, low, high in zip(band["year"], band["mean"], band["low"],
@@ -95,7 +97,7 @@ def difference_table(ts: pd.DataFrame, output: str, baseline: str, scenarios: li
 
 
 def difference_bands(ts: pd.DataFrame, output: str, baseline: str, scenarios: list[str],
-                     labels: Labels, conf: float = uncertainty.CONF_LEVEL):
+                     labels: Labels, conf: float = intervals.CONF_LEVEL):
     """One panel per scenario: its paired difference from ``baseline`` over time.
 
     Years where the simultaneous band excludes 0 are marked along the top of the panel.

@@ -51,6 +51,8 @@ non-monotone); Garcia Sanchez et al. (2014)."""
 MORRIS_ROW_IN = 2.5
 """Height of a row of Morris panels, inches."""
 _COLS = 3
+MORRIS_COLS = 2
+"""Morris panels per row: two, since each axis carries a two-line label with the unit."""
 
 
 def _outputs(sens: pd.DataFrame) -> list[str]:
@@ -185,7 +187,7 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str],
     scale = data.groupby("output", sort=False)[[MU_STAR, SIGMA]].transform("max").max(axis=1)
     data["labelled"] = (data[[MU_STAR, SIGMA]].max(axis=1) >= MORRIS_LABEL_SHARE * scale)
     outputs = _outputs(data)
-    fig, axes = panel_grid(len(outputs), max_cols=_COLS, row_height=MORRIS_ROW_IN)
+    fig, axes = panel_grid(len(outputs), max_cols=MORRIS_COLS, row_height=MORRIS_ROW_IN)
     for i, (ax, out) in enumerate(zip(axes, outputs, strict=False)):
         d = data[data["output"] == out]
         top = max(float(np.nanmax(d[[MU_STAR, SIGMA, "mu_star_high"]].to_numpy(),
@@ -213,7 +215,7 @@ def morris_scatter(sens: pd.DataFrame, labels: Labels, levers: list[str],
         unit = labels.unit(out)
         per = labels.word("per_range", unit=unit) if unit else labels.word("per_range_unitless")
         ax.set_xlabel(f"{labels.word('mu_star')}\n{per}")
-        ax.set_ylabel(f"{labels.word('sigma')}\n{per}")
+        ax.set_ylabel(f"{labels.word('sigma')}\n{labels.word('same_unit')}")
         panel_title(ax, i, labels.metric(out, unit=False))
     used = sorted(set(data["number"]))
     by_number = {v: k for k, v in numbers.items()}

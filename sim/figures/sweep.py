@@ -2,6 +2,8 @@
 
 * scenarios design with time series kept: rung shares over time, mean and 90% band across
   replicates, one panel per scenario;
+* scenarios design: joint R&D per 100 firms by enterprise size class with replicate
+  intervals and paired differences from the baseline (family-wise), and over time when kept;
 * any design recording ``public_cost``: the cost-effectiveness frontier of each outcome
   the analysis analysed (its default outcomes when not analysed yet);
 * grid design with at least two levers: phase diagrams of those outcomes over the first
@@ -20,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.analysis import intervals
 from sim.analysis.cost import COST_OUTPUT
 from sim.analysis.discovery import LOWER_IS_BETTER
 from sim.analysis.loading import Sweep, load_sweep
@@ -36,9 +39,9 @@ from sim.figures import (
     phase,
     scenario_time,
     sensitivity,
+    size_classes,
     tables,
     timeseries,
-    uncertainty,
 )
 from sim.figures.build import Planned
 from sim.figures.folders import AnalysisFiles, read_analysis
@@ -79,6 +82,18 @@ def outcomes(sweep: Sweep, analysis: AnalysisFiles) -> dict[str, tuple[str, floa
     return {o: None for o in COOPERATION_OUTPUTS if o in sweep.outputs and o != COST_OUTPUT}
 
 
+def analysed_frontier(analysis: AnalysisFiles) -> dict[str, set]:
+    """Outcome -> the frontier points ``ieisim analyze`` found distinguishable (may be empty)."""
+    info = analysis.setting("outputs")
+    out: dict[str, set] = {}
+    if isinstance(info, dict):
+        for name, d in info.items():
+            rows = ((d or {}).get("frontier") or {}).get("rows") if isinstance(d, dict) else None
+            if rows:
+                out[name] = {r["point"] for r in rows if r.get("distinguishable")}
+    return out
+
+
 def _higher_is_better(output: str, target: tuple[str, float] | None) -> bool:
     if target is not None:
         return target[0].startswith(">")
@@ -91,8 +106,8 @@ def noise_dominates(sweep: Sweep, output: str) -> bool:
     :func:`sim.analysis.noise.noise_check`'s ``suppress_claims``; with fewer than two
     replicates noise cannot be measured and the answer is False.
     """
-    check = noise_check(sweep.runs, output, "point", uncertainty.RESAMPLES,
-                        uncertainty.rng_for("noise", output))
+    check = noise_check(sweep.runs, output, "point", intervals.RESAMPLES,
+                        intervals.rng_for("noise", output))
     return bool(check.get("suppress_claims"))
 
 
@@ -120,6 +135,33 @@ def _plan_over_time(sweep: Sweep, analysis: AnalysisFiles, src: str,
                 "(whole-replicate max-|t| bootstrap)", src,
                 lambda o=output: scenario_time.difference_bands(ts, o, baseline, others,
                                                                 labels)))
+    return planned
+
+
+def _plan_size_classes(sweep: Sweep, analysis: AnalysisFiles, src: str,
+                       labels: Labels) -> list[Planned]:
+    """Joint R&D by enterprise size class per scenario, at the horizon and over time."""
+    outputs = size_classes.size_outputs(sweep.runs.columns)
+    if not outputs:
+        return []
+    scenarios = list(sweep.manifest.get("scenarios") or dict.fromkeys(sweep.runs["scenario"]))
+    baseline = str(analysis.setting("baseline") or DEFAULT_BASELINE)
+    if baseline not in scenarios:
+        baseline = scenarios[0]
+    conf = float(analysis.setting("conf_level", DEFAULT_CONF_LEVEL))
+    planned = [Planned(
+        "breakdown_size_class", "Joint R&D ties per 100 firms of each enterprise size class "
+        f"at the horizon per scenario (replicate mean, {100 * conf:g}% t interval), and each "
+        f"scenario minus {baseline} at the same seeds with t intervals family-wise over all "
+        "scenarios x size classes (Bonferroni); filled where the interval excludes 0", src,
+        lambda: size_classes.size_class_breakdown(sweep.runs, baseline, scenarios, labels,
+                                                  conf))]
+    ts = sweep.timeseries
+    if ts is not None and all(o in ts for o in outputs):
+        planned.append(Planned(
+            "size_class_over_time", "Joint R&D ties per 100 firms of each size class over "
+            "time per scenario: replicate mean with the 95% t interval of the mean", src,
+            lambda: scenario_time.outcome_bands(ts, outputs, labels, max_cols=2)))
     return planned
 
 
@@ -161,6 +203,8 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
             lambda: timeseries.rung_bands(ts, labels, by="scenario")))
     if sweep.design == "scenarios" and ts is not None:
         planned += _plan_over_time(sweep, analysis, src, labels)
+    if sweep.design == "scenarios":
+        planned += _plan_size_classes(sweep, analysis, src, labels)
 
     chosen = outcomes(sweep, analysis)
     if chosen and COST_OUTPUT in sweep.outputs:
@@ -170,7 +214,8 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
             "cost per policy (replicate means) with 95% whole-replicate bootstrap error bars; "
             "non-dominated policies filled where distinguishable from the cheaper frontier "
             "point (paired bootstrap), hollow where not", src,
-            lambda: frontier.frontier(points, better, labels, sweep.runs)))
+            lambda: frontier.frontier(points, better, labels, sweep.runs,
+                                      analysed_frontier(analysis))))
     names = sweep.factor_names
     if sweep.design == "ofat":
         planned += _plan_dose(sweep, chosen, src, labels)
@@ -266,8 +311,10 @@ def sweep_tables(folder: Path, labels: Labels) -> dict[str, str]:
     chosen = outcomes(sweep, analysis)
     if chosen and COST_OUTPUT in sweep.outputs and sweep.design != "ofat":
         points = sweep.point_table()
-        parts = [frontier.frontier_table(points, o, _higher_is_better(o, t), sweep.runs)
-                 .assign(output=o) for o, t in chosen.items()]
+        marked = analysed_frontier(analysis)
+        parts = [frontier.frontier_table(points, o, _higher_is_better(o, t), sweep.runs,
+                                         analysed=marked.get(o)).assign(output=o)
+                 for o, t in chosen.items()]
         data = pd.concat(parts, ignore_index=True)
 
         def policy(r) -> str:

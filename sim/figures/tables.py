@@ -126,7 +126,7 @@ def frontier_latex(frontier: pd.DataFrame, metric_label, point_label) -> str:
         "Non-dominated policies: mean yearly public cost (CNY million a year) and outcome, "
         "replicate means with whole-replicate bootstrap intervals; a step along the "
         "frontier is distinguishable when the paired bootstrap interval of its incremental "
-        "outcome excludes 0 (Bonferroni over the steps).", "frontier", "llrrrrl")
+        "outcome, simultaneous over all pairs of policies, excludes 0.", "frontier", "llrrrrl")
 
 
 def write_tables(tables: dict[str, str], out_dir: Path) -> list[str]:

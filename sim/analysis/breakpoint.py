@@ -1,36 +1,20 @@
-"""Replicate intervals the figures draw, computed in one place from a sweep's runs.
+"""Thresholds of a dose-response curve: a broken-stick fit and its whole-replicate interval.
 
-The analysis (:mod:`sim.analysis`) writes indices and scenario comparisons; what a figure
-needs beyond them is computed here, from the per-run summaries or time series, so that every
-band and error bar of every figure follows the same rules:
-
-* :func:`mean_interval`: the replicate mean with a Student t interval (n - 1 degrees of
-  freedom) -- the band of a dose-response curve, a time series or a breakdown;
-* :func:`bootstrap_mean_interval`: the replicate mean with a percentile interval from
-  whole-replicate resamples -- used where the mean of a point's replicates is compared with
-  other points that share the same seeds (costs and outcomes of the frontier);
-* :func:`breakpoint_fit`: a hinge (broken-stick) fit of a dose-response curve and the
-  bootstrap interval of its breakpoint, resampling whole replicates (replicate r shares one
-  seed at every level, so its noise moves the whole curve together).
-
-Bootstrap draws come from a generator seeded by :func:`rng_for` (a fixed seed and the
-figure's names), so the same data give the same figure.
+:func:`breakpoint_fit` fits ``a + b x + c max(0, x - k)`` to the replicate-mean curve of a
+lever's levels and bootstraps whole replicates (replicate r shares one seed at every level,
+so its noise moves the whole curve together) for the intervals of the knot ``k`` and of the
+change of slope. The dose-response figure (:mod:`sim.figures.dose`) marks a threshold only
+where this says so.
 """
 
 from __future__ import annotations
 
 import math
-import zlib
 
 import numpy as np
-from scipy.stats import t as student_t
 
-CONF_LEVEL = 0.95
-"""Confidence level of the figures' intervals (0-1)."""
-RESAMPLES = 1000
-"""Bootstrap resamples of whole replicates."""
-BOOTSTRAP_SEED = 20251202
-"""Base seed of the figures' bootstrap draws (combined with the figure's names)."""
+from sim.analysis.intervals import CONF_LEVEL, RESAMPLES, replicate_draws, rng_for
+
 BREAKPOINT_GRID = 64
 """Candidate breakpoints tried between the second-lowest and second-highest level."""
 MIN_BREAKPOINT_REPLICATES = 10
@@ -40,51 +24,6 @@ to a point, so no threshold is drawn."""
 THRESHOLD_MAX_SHARE = 1.0 / 3.0
 """A breakpoint is drawn as a threshold only when its interval is narrower than this share
 of the swept range (and the change of slope is distinguishable from 0)."""
-
-
-def rng_for(*names: object) -> np.random.Generator:
-    """A generator seeded by :data:`BOOTSTRAP_SEED` and ``names`` (deterministic)."""
-    key = zlib.crc32("/".join(str(n) for n in names).encode())
-    return np.random.default_rng([BOOTSTRAP_SEED, key])
-
-
-def mean_interval(values, conf: float = CONF_LEVEL) -> tuple[float, float, float, int]:
-    """``(mean, low, high, n)`` of the finite ``values``: t interval of the mean.
-
-    With one value the interval is the value itself (no spread can be estimated); with none
-    all three are NaN.
-    """
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    n = int(v.size)
-    if n == 0:
-        return math.nan, math.nan, math.nan, 0
-    mean = float(v.mean())
-    if n == 1:
-        return mean, mean, mean, 1
-    half = float(student_t.ppf(0.5 + conf / 2, n - 1)) * float(v.std(ddof=1)) / math.sqrt(n)
-    return mean, mean - half, mean + half, n
-
-
-def bootstrap_mean_interval(reps: np.ndarray, conf: float = CONF_LEVEL,
-                            resamples: int = RESAMPLES,
-                            rng: np.random.Generator | None = None) -> np.ndarray:
-    """Percentile intervals of column means, resampling whole rows (replicates).
-
-    ``reps`` is (replicates x columns); every column gets the same draws of rows, so the
-    intervals of columns that share seeds are paired. Returns a (2 x columns) array of
-    ``low, high``.
-    """
-    reps = np.asarray(reps, dtype=float)
-    n = reps.shape[0]
-    if n < 2:
-        m = reps.mean(axis=0)
-        return np.vstack([m, m])
-    rng = rng if rng is not None else rng_for("bootstrap")
-    draws = rng.integers(0, n, size=(resamples, n))
-    boot = reps[draws].mean(axis=1)
-    alpha = (1 - conf) / 2
-    return np.quantile(boot, [alpha, 1 - alpha], axis=0)
 
 
 def _hinge_projections(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
@@ -149,8 +88,7 @@ def breakpoint_fit(x, reps: np.ndarray, conf: float = CONF_LEVEL, resamples: int
     k, dslope = _fit(hats, knots, x, reps.mean(axis=0)[None, :])
     rng = rng if rng is not None else rng_for("breakpoint")
     n = reps.shape[0]
-    draws = rng.integers(0, n, size=(resamples, n))
-    bk, bslope = _fit(hats, knots, x, reps[draws].mean(axis=1))
+    bk, bslope = _fit(hats, knots, x, replicate_draws(reps, resamples, rng))
     alpha = (1 - conf) / 2
     klo, khi = np.quantile(bk, [alpha, 1 - alpha])
     slo, shi = np.nanquantile(bslope, [alpha, 1 - alpha])
