@@ -536,10 +536,13 @@ _DECLARATIONS: list[Param] = [
        "Enrolment share at which a major closes", "专业退出阈值",
        "A major whose enrolment share falls below this closes (early warning and exit) and the "
        "college opens one for the most demanded sector it lacks.", "paper 4.1; value " + _U),
-    _p("behaviour", "contacts_per_college", 13, 0, 400, "contacts per college per year",
+    _p("behaviour", "contacts_per_college", 13, 1, 200, "contacts per college per year",
        "Partner search per college", "院校每年接触企业数",
        "Enterprises a college approaches per year to propose an internship tie (a Poisson "
-       "number per step with mean this times the step length).", (_U) + _CAL, dtype=int),
+       "number per step with mean this times the step length).",
+       "assumption: no published estimate; at least one approach a year (a college that never "
+       "searches has no partners), at most 200 (more than every medium and large firm of a "
+       "region); a log-uniform prior over this range in calibration" + _CAL, dtype=int),
     _p("behaviour", "initial_contact_years", 2.5, 0.0, 10.0, "years of search",
        "History of the initial network", "初始网络形成年数",
        "Years of partner search (at contacts_per_college a year) that built the network "
