@@ -93,6 +93,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool =
     os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "false")
     # a closed tab's models are freed after this long (solara's default keeps them 24 h)
     os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", SESSION_CULL_TIMEOUT)
+    os.environ.setdefault("REACTON_FAST", "1")  # re-render only what changed (sim.app.page)
     from solara.__main__ import run as solara_run
 
     from sim.app import assets

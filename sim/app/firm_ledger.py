@@ -115,10 +115,11 @@ ITEM_LABELS = {
 
 
 def ledger_option(policy: FirmLedger, status_quo: FirmLedger, lang: str,
-                  projector: bool = False) -> dict:
+                  projector: bool = False, picked: bool = False) -> dict:
     """ECharts option: per rung, items stacked (gains up, costs down) and the net.
 
-    The chosen policy and the status quo stand side by side at each rung.
+    The chosen policy and the status quo stand side by side at each rung. ``picked``: the
+    firm was picked in the network (the title names it), not a typical firm of a size class.
     """
     from sim.app.charts import FONT_FAMILY, FONT_PX, TITLE_PX, fit_legend
     from sim.app.text import LANGUAGES, pick, rung_label, tr
@@ -142,7 +143,9 @@ def ledger_option(policy: FirmLedger, status_quo: FirmLedger, lang: str,
     sep = " " if lang == LANGUAGES[0] else ""
     option = {
         "animation": False, "textStyle": text,
-        "title": {"text": tr("ledger_title", lang, employees=policy.employees),
+        "title": {"text": tr("ledger_title_picked", lang, firm=policy.firm,
+                             employees=policy.employees) if picked
+                  else tr("ledger_title", lang, employees=policy.employees),
                   "textStyle": {**text, "fontSize": TITLE_PX[projector], "fontWeight": "bold"}},
         "legend": {"top": TITLE_PX[projector] + 10, "left": 4, "textStyle": text,
                    "itemGap": 14, "data": [pick(ITEM_LABELS[n], lang) for n in ITEMS]

@@ -57,6 +57,7 @@ class ClassroomSession:
         self.policy: CooperationModel
         self.baseline: CooperationModel | None = None
         self.layouts: dict[int, NetworkLayout] = {}
+        self._series: dict[int, tuple[CooperationModel, int, pd.DataFrame]] = {}
         self.changes: list[LeverChange] = []
         self.steps = 0
         self.generation = 0  # counts resets: views rebuild their figures for a new model
@@ -78,6 +79,7 @@ class ClassroomSession:
             self.policy = CooperationModel(scenario, seed=seed)
             self.baseline = None
             self.layouts = {id(self.policy): NetworkLayout(self.policy.network)}
+            self._series = {}
             self.changes = []
             self.steps = 0
             self.generation += 1
@@ -167,8 +169,16 @@ class ClassroomSession:
             return [(role, self.series(model)) for role, model in self.runs()]
 
     def series(self, model: CooperationModel) -> pd.DataFrame:
-        """The model's time series, from its step-0 row (the initial state)."""
-        return model.timeseries()
+        """The model's time series, from its step-0 row (the initial state); read-only.
+
+        Built once per step and model (charts, captions and readout all read it).
+        """
+        with self._lock:
+            cached = self._series.get(id(model))
+            if cached is None or cached[0] is not model or cached[1] != len(model.records):
+                cached = (model, len(model.records), model.timeseries())
+                self._series[id(model)] = cached
+            return cached[2]
 
     def caption_state(self):
         """What the caption rules read (:class:`sim.app.captions.CaptionState`)."""
