@@ -16,7 +16,9 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 PAGE_MODULE = "sim.app.page"
 MAX_PORT = 65535
-SESSION_CULL_TIMEOUT = "1m"
+SESSION_CULL_TIMEOUT = "45s"
+"""A closed tab's session is freed this long after its connection goes (solara's default
+keeps it 24 h); a student who reconnects sooner keeps their run."""
 
 
 def _check_free(host: str, port: int) -> None:

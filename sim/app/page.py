@@ -194,7 +194,13 @@ def StudentPage(board, lang: solara.Reactive[str]):
     projector = solara.use_reactive(False)
 
     feed = solara.use_memo(ChartFeed, [])
-    solara.use_effect(lambda: feed.clear, [])  # the page closes: let its widgets go
+    open_page = solara.use_ref(True)  # False once the page is gone: Play stops
+
+    def on_unmount() -> None:
+        open_page.current = False
+        feed.clear()  # let the page's widgets go
+
+    solara.use_effect(lambda: on_unmount, [])
     render_context = reacton.core.get_render_context()
 
     def bump(details: bool = True) -> None:
@@ -246,18 +252,19 @@ def StudentPage(board, lang: solara.Reactive[str]):
     every = max(1, round(DETAIL_EVERY_YEARS * session.base.run.steps_per_year))
 
     def play_loop() -> None:
-        while playing.value:
+        while open_page.current and playing.value:
             time.sleep(PLAY_INTERVAL_S)
             with PACE.play_turn():  # after students' clicks, one playing page at a time
-                if not playing.value:
+                if not (open_page.current and playing.value):
                     break
                 if not session.step():
                     playing.set(False)
                     break
                 bump(details=session.steps % every == 0)
-        if detail.value != tick.value:  # paused between two detail redraws
+        if open_page.current and detail.value != tick.value:  # paused between two redraws
             with PACE.action():
                 detail.set(tick.value)
+                feed.push(("ledger", "network"), tick.value)
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 

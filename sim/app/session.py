@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.app.lifecycle import LIVE
 from sim.app.network_view import NetworkLayout
 from sim.app.presets import BASELINE, preset_levers
 from sim.model import BUILD_TIME_LEVERS, CooperationModel
@@ -61,6 +62,7 @@ class ClassroomSession:
         self.changes: list[LeverChange] = []
         self.steps = 0
         self.generation = 0  # counts resets: views rebuild their figures for a new model
+        LIVE.track(self)  # counted until freed (sim.app.lifecycle)
         self.reset(scenario_levers(self.base), self.base.run.seed, compare=False)
 
     # ------------------------------------------------------------------ lifecycle
