@@ -1,23 +1,24 @@
 """A whole class on one machine: 40 sessions of the classroom page, the others playing.
 
 Server-side and in-process: each page is rendered with ``solara.render`` (solara's test
-utilities), which runs exactly what the server runs for a click (the model step, the
-re-render of every component, the chart options, the widget diff) minus the websocket.
-Measured:
+utilities), which runs what the server runs for a click (the model step, the re-render of
+what changed, the chart data sent to the chart widgets, the widget messages) minus the
+websocket. Measured:
 
 - **open**: time to render a fresh page (a new session: its models, layout and charts);
-- **step under load**: while ``sessions - 1`` pages play (a background thread clicks their
-  Step buttons round-robin, at most one step per page per ``PLAY_INTERVAL_S``, as Play
-  does), the time one page's Step click takes, p50 and p95;
-- **play rate**: steps per second the playing pages actually achieved, against the rate
-  Play asks for (``(sessions - 1) / PLAY_INTERVAL_S``);
-- **CPU per step**: process CPU time per Step click (all threads), which does not depend
-  on what else the machine runs, and from it how many students can play at once per core
-  (the server is one Python process: its clicks share one core);
-- **memory**: resident memory added per open page, and how much of it is returned when
-  the pages are closed (solara closes a tab's kernel ``SOLARA_KERNEL_CULL_TIMEOUT`` after
-  its websocket goes; ``ieisim app`` sets that to one minute; the cull itself is not timed
-  here).
+- **step under load**: while ``sessions - 1`` pages play (their real Play buttons pressed:
+  each runs the page's own play loop, a step every ``PLAY_INTERVAL_S``; a page at the
+  horizon is reset and played again, as a student would), the time one page's Step click
+  takes, p50 and p95;
+- **play rate**: steps per second the playing pages achieved in all, against the rate
+  Play asks for (``(sessions - 1) / PLAY_INTERVAL_S``); the server gives a student's click
+  priority over Play (``sim.app.pace``), so when the machine is full Play slows down;
+- **CPU per step**: process CPU time per step (all threads), and from it how many students
+  can play at the default rate at once (the server is one Python process: its steps share
+  one interpreter);
+- **memory**: resident memory added per open page, and after the pages are closed and
+  their sessions freed (the signal: every session's weak-reference callback has run,
+  ``sim.app.lifecycle``), how much of it was handed back.
 
 Targets (issue 13): open <= 5 s, step p95 <= 1 s, <= 15 MB per session.
 
@@ -41,13 +42,8 @@ os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
 TARGETS = {"open_s": 5.0, "step_p95_ms": 1000.0, "memory_mb_per_session": 15.0}
 CLICK_GAP_S = 0.5
 """Pause between the measured page's clicks (a student pressing Step)."""
-
-
-def _rss_mb() -> float:
-    import resource
-
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+FREE_TIMEOUT_S = 300.0
+"""Safety net only: closed sessions not freed by then are reported as not freed."""
 
 
 def _button(rc, label: str):
@@ -64,6 +60,20 @@ def _step_or_reset(rc) -> None:
         step.click()
 
 
+def _keep_playing(pages, stop: threading.Event) -> None:
+    """Press Play on every page; restart (Reset, Play) a page that reached the horizon."""
+    import ipyvuetify as v
+
+    for rc in pages:
+        _button(rc, "Play").click()
+    while not stop.wait(1.0):
+        for rc in pages:
+            play = rc.find(v.Btn, children=["Play"])
+            if play.widgets and play.widget.disabled:  # stopped at the horizon
+                _button(rc, "Reset").click()
+                _button(rc, "Play").click()
+
+
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -73,70 +83,62 @@ def measure(sessions: int, clicks: int) -> dict:
     """Open ``sessions`` pages, play all but one, time the last one's Step clicks."""
     import solara
 
+    from sim.app.lifecycle import LIVE, release_memory
+    from sim.app.pace import PACE
     from sim.app.page import PLAY_INTERVAL_S, Page
 
     warm = solara.render(Page(), handle_error=False)[1]  # imports and caches out of the way
     _button(warm, "Step").click()
-    gc.collect()
-    before = _rss_mb()
+    warm.close()
+    before = release_memory()
+    freed_before = LIVE.freed
     pages, opens = [], []
     for _ in range(sessions):
         t0 = time.perf_counter()
         pages.append(solara.render(Page(), handle_error=False)[1])
         opens.append(time.perf_counter() - t0)
     gc.collect()
-    per_session = (_rss_mb() - before) / sessions
-    lock = threading.Lock()  # one click at a time per page, as one browser tab would
+    per_session = (release_memory() - before) / sessions
     stop = threading.Event()
-    played = [0]
-
-    def play() -> None:
-        others = pages[1:]
-        while not stop.is_set():
-            cycle = time.perf_counter()
-            for rc in others:
-                if stop.is_set():
-                    return
-                with lock:
-                    _step_or_reset(rc)
-                played[0] += 1
-            rest = PLAY_INTERVAL_S - (time.perf_counter() - cycle)
-            if rest > 0:
-                stop.wait(rest)
-
-    player = threading.Thread(target=play, daemon=True)
-    started, cpu_started = time.perf_counter(), time.process_time()
+    player = threading.Thread(target=_keep_playing, args=(pages[1:], stop), daemon=True)
+    turns, started, cpu_started = PACE.turns, time.perf_counter(), time.process_time()
     player.start()
     times = []
     for _ in range(clicks):
         time.sleep(CLICK_GAP_S)
         t0 = time.perf_counter()
-        with lock:
-            _step_or_reset(pages[0])
+        _step_or_reset(pages[0])
         times.append((time.perf_counter() - t0) * 1000)
+    played = PACE.turns - turns
+    elapsed = time.perf_counter() - started
+    cpu_per_step = (time.process_time() - cpu_started) / (played + clicks)
+    load = os.getloadavg()
     stop.set()
     player.join()
-    elapsed = time.perf_counter() - started
-    cpu_per_step = (time.process_time() - cpu_started) / (played[0] + clicks)
+    loaded = release_memory()
     for rc in pages:
         rc.close()
-    warm.close()
-    gc.collect()
-    freed = (before + per_session * sessions - _rss_mb()) / sessions
+    del pages
+    gc.collect()  # what solara does after closing a session
+    all_freed = LIVE.wait_freed(freed_before + sessions + 1, FREE_TIMEOUT_S)
+    after = release_memory()
     return {
         "sessions": sessions,
         "open_s_median": round(statistics.median(opens), 2),
         "open_s_max": round(max(opens), 2),
         "step_ms_p50": round(statistics.median(times), 1),
         "step_ms_p95": round(_percentile(times, 0.95), 1),
-        "play_steps_per_s": round(played[0] / elapsed, 1),
+        "play_steps_per_s": round(played / elapsed, 1),
         "play_steps_per_s_asked": round((sessions - 1) / PLAY_INTERVAL_S, 1),
         "cpu_ms_per_step": round(cpu_per_step * 1000, 1),
         "students_playing_per_core": round(PLAY_INTERVAL_S / cpu_per_step, 1),
         "memory_mb_per_session": round(per_session, 1),
-        "memory_mb_freed_per_session": round(freed, 1),
+        "memory_mb_before_close": round(loaded, 1),
+        "memory_mb_after_close": round(after, 1),
+        "memory_mb_at_start": round(before, 1),
+        "sessions_freed": all_freed,
         "cpus": os.cpu_count(),
-        "load_average_1m": round(os.getloadavg()[0], 1),
+        "load_average_1m": round(load[0], 1),
     }
 
 
@@ -219,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
                      and r["browser_step_ms_p95"] <= TARGETS["step_p95_ms"]) else 1
     r = measure(args.sessions, args.clicks)
     ok = (r["open_s_max"] <= TARGETS["open_s"] and r["step_ms_p95"] <= TARGETS["step_p95_ms"]
-          and r["memory_mb_per_session"] <= TARGETS["memory_mb_per_session"])
+          and r["memory_mb_per_session"] <= TARGETS["memory_mb_per_session"]
+          and r["sessions_freed"])
     if args.json:
         print(json.dumps({"targets": TARGETS, "ok": ok, **r}))
     else:
@@ -229,8 +232,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['play_steps_per_s']} steps/s of {r['play_steps_per_s_asked']} asked; "
               f"CPU {r['cpu_ms_per_step']} ms per step ({r['students_playing_per_core']} "
               "students playing per core); "
-              f"{r['memory_mb_per_session']} MB per session, "
-              f"{r['memory_mb_freed_per_session']} MB freed on close")
+              f"{r['memory_mb_per_session']} MB per session; server "
+              f"{r['memory_mb_at_start']} MB at start, {r['memory_mb_before_close']} MB with "
+              f"the class, {r['memory_mb_after_close']} MB after closing "
+              f"({'every session freed' if r['sessions_freed'] else 'NOT all sessions freed'})")
     return 0 if ok else 1
 
 

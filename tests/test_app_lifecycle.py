@@ -1,33 +1,50 @@
-"""A closed page's session is freed (memory handed back), also when it was playing."""
+"""Sessions are counted until freed, with a signal and a log line per freed session.
+
+That a closed tab's session is freed by the real server (also while it was playing) is
+checked end to end in ``tests/test_app_browser.py`` (``solara.render``, used for the other
+in-process tests, keeps every click handler of a closed page alive, so it cannot show it).
+"""
 
 from __future__ import annotations
 
 import gc
+import threading
 
-import ipyvuetify as v
-import solara
-from waiting import wait_until
+from waiting import SAFETY_TIMEOUT_S
 
-from sim.app.lifecycle import LIVE, release_memory, rss_mb
-from sim.app.pace import PACE
-from sim.app.page import Page
+from sim.app.lifecycle import FREED_LINE, SESSION_LOG_ENV, LiveSessions, release_memory, rss_mb
 
 
-def test_closing_a_playing_page_frees_its_session():
-    freed = LIVE.freed
-    box, rc = solara.render(Page(), handle_error=False)
-    assert LIVE.alive >= 1
-    turns = PACE.turns
-    rc.find(v.Btn, children=["Play"]).widget.click()
-    wait_until(lambda: PACE.turns > turns, "a play step")  # the play thread is running
-    rc.close()
-    del box, rc
+class _Session:
+    pass
 
-    def gone() -> bool:
-        gc.collect()  # what solara does after closing a session
-        return LIVE.freed > freed
 
-    wait_until(gone, "the closed page's session freed")  # the play thread let it go too
+def test_a_freed_session_is_counted_signalled_and_logged(monkeypatch, capsys):
+    monkeypatch.setenv(SESSION_LOG_ENV, "1")
+    live = LiveSessions()
+    sessions = [_Session(), _Session()]
+    for s in sessions:
+        live.track(s)
+    assert (live.alive, live.built, live.freed) == (2, 2, 0)
+    waiter = threading.Thread(target=live.wait_freed, args=(2, SAFETY_TIMEOUT_S))
+    waiter.start()
+    del s
+    sessions.clear()
+    gc.collect()
+    waiter.join(SAFETY_TIMEOUT_S)
+    assert not waiter.is_alive()  # the signal came
+    assert (live.alive, live.freed) == (0, 2)
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(" (")[0] for line in lines] == [FREED_LINE] * 2
+    assert lines[-1].startswith(f"{FREED_LINE} (0 open, server ")
+
+
+def test_no_log_line_unless_asked(monkeypatch, capsys):
+    monkeypatch.delenv(SESSION_LOG_ENV, raising=False)
+    live = LiveSessions()
+    live.track(_Session())  # freed at once: nothing else refers to it
+    assert live.wait_freed(1, SAFETY_TIMEOUT_S)
+    assert capsys.readouterr().err == ""
 
 
 def test_release_memory_reports_resident_memory():
