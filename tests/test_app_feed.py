@@ -73,3 +73,18 @@ def test_push_sends_each_group_to_its_attached_widgets_only():
     feed.clear()
     feed.push(("lines", "network"), 9)
     assert b.option_version == 8
+
+
+def test_side_by_side_adds_the_status_quo_charts_at_once_and_feeds_them():
+    box, rc = solara.render(Page(), handle_error=False)
+    try:
+        assert "shares_status_quo_run" not in _charts(rc)
+        (switch,) = [w.widget for w in rc.find(v.Switch)
+                     if "ieisim-compare" in (w.widget.class_ or "")]
+        switch.v_model = True
+        charts = _charts(rc)
+        assert {"shares_status_quo_run", "network-status_quo_run"} <= set(charts)
+        rc.find(v.Btn, children=["Step"]).widget.click()
+        assert _points(_charts(rc)["shares_status_quo_run"]) == 2  # year 0 and the step
+    finally:
+        rc.close()

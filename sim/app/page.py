@@ -244,10 +244,11 @@ def StudentPage(board, lang: solara.Reactive[str]):
             bump()
 
     def do_compare(on: bool) -> None:
-        compare.set(on)
         with PACE.action():
-            session.set_compare(on)
-            bump()
+            session.set_compare(on)  # first: the charts then render the twin's panels too
+            with render_context:
+                compare.set(on)
+                bump()
 
     every = max(1, round(DETAIL_EVERY_YEARS * session.base.run.steps_per_year))
 
