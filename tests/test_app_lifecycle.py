@@ -8,6 +8,7 @@ in-process tests, keeps every click handler of a closed page alive, so it cannot
 from __future__ import annotations
 
 import gc
+import io
 import threading
 
 from waiting import SAFETY_TIMEOUT_S
@@ -19,9 +20,10 @@ class _Session:
     pass
 
 
-def test_a_freed_session_is_counted_signalled_and_logged(monkeypatch, capsys):
+def test_a_freed_session_is_counted_signalled_and_logged(monkeypatch):
     monkeypatch.setenv(SESSION_LOG_ENV, "1")
-    live = LiveSessions()
+    log = io.StringIO()
+    live = LiveSessions(log)
     sessions = [_Session(), _Session()]
     for s in sessions:
         live.track(s)
@@ -34,17 +36,18 @@ def test_a_freed_session_is_counted_signalled_and_logged(monkeypatch, capsys):
     waiter.join(SAFETY_TIMEOUT_S)
     assert not waiter.is_alive()  # the signal came
     assert (live.alive, live.freed) == (0, 2)
-    lines = capsys.readouterr().err.splitlines()
+    lines = log.getvalue().splitlines()
     assert [line.split(" (")[0] for line in lines] == [FREED_LINE] * 2
     assert lines[-1].startswith(f"{FREED_LINE} (0 open, server ")
 
 
-def test_no_log_line_unless_asked(monkeypatch, capsys):
+def test_no_log_line_unless_asked(monkeypatch):
     monkeypatch.delenv(SESSION_LOG_ENV, raising=False)
-    live = LiveSessions()
+    log = io.StringIO()
+    live = LiveSessions(log)
     live.track(_Session())  # freed at once: nothing else refers to it
     assert live.wait_freed(1, SAFETY_TIMEOUT_S)
-    assert capsys.readouterr().err == ""
+    assert log.getvalue() == ""
 
 
 def test_release_memory_reports_resident_memory():

@@ -62,7 +62,8 @@ def release_memory() -> float:
 class LiveSessions:
     """How many classroom sessions of this process are alive; a signal when one is freed."""
 
-    def __init__(self) -> None:
+    def __init__(self, log=None) -> None:
+        self._log = log  # where the freed lines go (default: standard error at the time)
         self._cond = threading.Condition()
         self.alive = 0
         self.built = 0
@@ -83,8 +84,8 @@ class LiveSessions:
             self._cond.notify_all()
         trim_heap()
         if os.environ.get(SESSION_LOG_ENV) == "1":
-            print(f"{FREED_LINE} ({alive} open, server {rss_mb():.0f} MB)", file=sys.stderr,
-                  flush=True)
+            print(f"{FREED_LINE} ({alive} open, server {rss_mb():.0f} MB)",
+                  file=self._log or sys.stderr, flush=True)
 
     def wait_freed(self, count: int, timeout: float | None = None) -> bool:
         """Wait until at least ``count`` sessions have been freed; False on ``timeout`` (s)."""
