@@ -64,6 +64,17 @@ def _payoff(rungs, ctx, terms: PayoffTerms, **zero) -> np.ndarray:
     return enterprise_payoff(rungs, ctx, dataclasses.replace(terms, **zero), with_policy=False)
 
 
+def firm_net(model: CooperationModel, firm: int, college: int | None = None) -> np.ndarray:
+    """The net of :func:`firm_ledger` alone (one payoff evaluation instead of ten).
+
+    What the captions read after every step: the firm's payoff of a tie at each rung.
+    """
+    college = partner_college(model, firm) if college is None else college
+    rungs = ladder(np.arange(len(RUNGS)))
+    ctx = model.tie_context(np.full(rungs.size, college), np.full(rungs.size, firm))
+    return enterprise_payoff(rungs, ctx, model.terms)
+
+
 def firm_ledger(model: CooperationModel, firm: int, terms: PayoffTerms | None = None,
                 college: int | None = None) -> FirmLedger:
     """The ledger of a tie between ``firm`` and ``college`` at every rung, as the model sees it now.

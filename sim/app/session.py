@@ -185,12 +185,12 @@ class ClassroomSession:
     def caption_state(self):
         """What the caption rules read (:class:`sim.app.captions.CaptionState`)."""
         from sim.app.captions import CaptionState
-        from sim.app.firm_ledger import firm_ledger, typical_firm
+        from sim.app.firm_ledger import firm_net, typical_firm
 
         with self._lock:
             model = self.policy
             latest = self.series(model).iloc[-1].to_dict()
-            net = firm_ledger(model, typical_firm(model, "medium")).net
+            net = firm_net(model, typical_firm(model, "medium"))
             per_year = self.base.run.steps_per_year
             return CaptionState(self.year, dict(self.levers), preset_levers(BASELINE), latest,
                                 float(model.ledger.last_payout), net, 100.0 / model.firms.n,
