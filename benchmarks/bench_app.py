@@ -69,16 +69,14 @@ def _step_or_reset(rc) -> None:
 
 def _keep_playing(pages, stop: threading.Event) -> None:
     """Press Play on every page; restart (Reset, Play) a page that reached the horizon."""
-    import ipyvuetify as v
-
-    for rc in pages:
-        _button(rc, "Play").click()
-    while not stop.wait(1.0):
-        for rc in pages:
-            play = rc.find(v.Btn, children=["Play"])
-            if play.widgets and play.widget.disabled:  # stopped at the horizon
-                _button(rc, "Reset").click()
-                _button(rc, "Play").click()
+    buttons = [(_button(rc, "Play"), _button(rc, "Reset")) for rc in pages]
+    for play, _ in buttons:
+        play.click()
+    while not stop.wait(1.0):  # the same widgets throughout: no search of the page
+        for play, reset in buttons:
+            if play.disabled:  # stopped at the horizon
+                reset.click()
+                play.click()
 
 
 def _percentile(values: list[float], q: float) -> float:
