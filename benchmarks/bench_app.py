@@ -31,6 +31,7 @@ Targets (issue 13): open <= 5 s, step p95 <= 1 s, <= 15 MB per session.
 
     python benchmarks/bench_app.py [--sessions 40] [--clicks 20] [--json]
     python benchmarks/bench_app.py --browser 8 [--clicks 20]    # real server, Chromium pages
+    python benchmarks/bench_app.py --one [--clicks 28]   # one page alone: CPU of a Step click
 """
 
 from __future__ import annotations
@@ -135,6 +136,27 @@ def measure(sessions: int, clicks: int) -> dict:
         "cpus": os.cpu_count(),
         "load_average_1m": round(load[0], 1),
     }
+
+
+def measure_one(clicks: int) -> dict:
+    """One page alone: CPU time and wall time of a Step click (model, render, chart data)."""
+    import solara
+
+    from sim.app.page import Page
+
+    rc = solara.render(Page(), handle_error=False)[1]
+    step = _button(rc, "Step")
+    step.click()  # first-step caches out of the way
+    cpu, wall = [], []
+    for _ in range(min(clicks, 28)):  # within the 30-step horizon
+        c0, t0 = time.process_time(), time.perf_counter()
+        step.click()
+        cpu.append((time.process_time() - c0) * 1000)
+        wall.append((time.perf_counter() - t0) * 1000)
+    rc.close()
+    return {"click_cpu_ms_median": round(statistics.median(cpu), 1),
+            "click_ms_median": round(statistics.median(wall), 1),
+            "load_average_1m": round(os.getloadavg()[0], 1)}
 
 
 def measure_browser(contexts: int, clicks: int) -> dict:
@@ -253,7 +275,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--browser", type=int, default=0, metavar="N",
                         help="instead: N headless Chromium pages on a real server")
+    parser.add_argument("--one", action="store_true",
+                        help="instead: the CPU cost of a Step click on one page alone")
     args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(measure_one(args.clicks)))
+        return 0
     if args.browser:
         r = measure_browser(args.browser, args.clicks)
         print(json.dumps(r))
