@@ -77,10 +77,12 @@ PHASES: tuple[Phase, ...] = (
           "the budget pays the step's claims (pro-rated if over budget)"),
 )
 """The phases of one step, in order (the schedule of docs/ODD.md)."""
-BUILD_TIME_LEVERS: tuple[str, ...] = ("industry_professor_quota",)
-"""Levers that a policy change mid-run (:meth:`CooperationModel.set_levers`) does not move:
-the quota of funded industry-professor posts stays with the teaching staff the run started
-with, so a classroom comparison changes it only on Reset (a new run)."""
+BUILD_TIME_LEVERS: tuple[str, ...] = ()
+"""Levers that a policy change mid-run (:meth:`CooperationModel.set_levers`) does not move.
+
+None today: the industry-professor quota sets the funded posts that colleges fill over time
+(:mod:`sim.professors` reads it every step), so a change acts from the next step on; a cut
+stops new hiring while professors already hired stay until their tie ends."""
 
 
 class CooperationModel(mesa.Model):

@@ -217,12 +217,14 @@ def test_a_live_lever_change_is_marked_and_leaves_the_status_quo_alone():
         session.step()
     pending = session.apply_levers({**session.levers, "rd_cofunding": 0.6,
                                     "industry_professor_quota": 0.2})
-    assert pending == {"industry_professor_quota": 0.2}  # fixed when the world is built
+    assert pending == {}  # every lever acts live, the professor quota too
     assert session.applied_levers()["rd_cofunding"] == 0.6
+    assert session.applied_levers()["industry_professor_quota"] == 0.2
     status_quo = dict(session.runs())["status_quo_run"].params
     assert status_quo["rd_cofunding"] == package_levers("status_quo")["rd_cofunding"] != 0.6
     (mark,) = change_marks(session, "en")
-    assert mark.year == 2.0 and mark.label == "Public co-funding of joint R&D → 0.6"
+    assert mark.year == 2.0 and mark.label == ("Public co-funding of joint R&D → 0.6; "
+                                               "Industry professors (share of posts) → 0.2")
     for _ in range(2):
         session.step()
     option = dict(chart_options(_runs(session), session.horizon_years, "en",
@@ -305,10 +307,14 @@ def test_page_steps_resets_presets_and_switches_language():
         assert "Custom policy" in str(rc.find(v.ExpansionPanelTitle).widgets)
         rc.find(v.Btn, children=["Step"]).widget.click()
         assert _year_text(rc).startswith("Year 2.0")
-        # a world-building lever waits for Reset, and the page says so
+        # the professor quota is live too (professors are hired over time)
         _lever_slider(box, "industry_professor_quota").v_model = 0.2
+        assert not rc.find(v.Alert).widgets
+        assert _year_text(rc).startswith("Year 2.0")
+        # the seed waits for Reset, and the page says so
+        rc.find(v.TextField, label="Random seed").widget.v_model = "777"
         (alert,) = rc.find(v.Alert).widgets
-        assert "Reset" in str(alert.children) and "professor" in str(alert.children)
+        assert "Reset" in str(alert.children) and "seed" in str(alert.children)
         rc.find(v.Btn, children=["Reset"]).widget.click()
         assert _year_text(rc).startswith("Year 0.0")
         assert not rc.find(v.Alert).widgets

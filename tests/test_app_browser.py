@@ -65,11 +65,11 @@ def browser():
 
 
 @contextlib.contextmanager
-def _serve(log: Path, *extra: str):
+def _serve(log: Path, *extra: str, env_extra: dict[str, str] | None = None):
     """``ieisim app`` on a free loopback port with ``extra`` options; yields its URL."""
     port = _free_port()
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
-           "SOLARA_ASSETS_CDN": NO_CDN}
+           "SOLARA_ASSETS_CDN": NO_CDN, **(env_extra or {})}
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", str(port),
                                  *extra], stdout=out, stderr=subprocess.STDOUT, env=env,
@@ -454,3 +454,55 @@ def test_class_board_round_trip_through_a_server_restart(browser, server, tmp_pa
         assert "City consortia and platforms → 0.2" in marks  # the timed change, replayed
         page.screenshot(path=str(ARTIFACTS / "app-class-board-replay.png"), full_page=True)
         context.close()
+
+
+RETRY_CLICK_MS = 5_000
+"""After this long without an answer a click is repeated (the test's limit is wait_until's)."""
+
+
+def test_clicking_a_firms_dot_shows_its_ledger(browser, server):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = _open(context, server)
+    _step(page, 2)
+    _wait_charts(page)  # no redraw under way when we click
+    network = page.locator(".ieisim-network-policy_run")
+    network.scroll_into_view_if_needed()
+    picked = ("() => [...document.querySelectorAll('.ieisim-chart-ledger svg text')]"
+              ".some(t => t.textContent.startsWith('Firm 5 ('))")
+
+    def click_firm_5() -> bool:
+        # where ECharts draws firm 5's dot now (the chart instance is kept on its element)
+        x, y = page.evaluate("""() => {
+            const chart = document.querySelector('.ieisim-network-policy_run').ieisimChart;
+            const node = chart.getOption().series[0].data.find(n => n.firm === 5);
+            return chart.convertToPixel({seriesIndex: 0}, [node.x, node.y]); }""")
+        network.click(position={"x": x, "y": y})  # a real mouse click at that point
+        try:  # a missed click is retried (not failed) however long the answer takes
+            page.wait_for_function(picked, timeout=RETRY_CLICK_MS)
+            return True
+        except PlaywrightTimeout:
+            return False
+
+    # a click can land while the page re-lays itself out (a loaded machine): click again
+    wait_until(click_firm_5, "firm 5's ledger after clicking its dot")
+    context.close()
+
+
+def test_a_closed_tab_frees_its_session_also_while_playing(browser, tmp_path):
+    """The server frees a closed tab's session after the cull time (1 s here)."""
+    from sim.app.lifecycle import FREED_LINE, SESSION_LOG_ENV
+
+    _chromium()
+    log = tmp_path / "server.log"
+    env = {SESSION_LOG_ENV: "1", "SOLARA_KERNEL_CULL_TIMEOUT": "1s"}
+    with _serve(log, env_extra=env) as url:
+        contexts = [browser.new_context() for _ in range(2)]
+        pages = [_open(c, url) for c in contexts]
+        pages[1].get_by_role("button", name="Play", exact=True).click()
+        _wait_text(pages[1], ".ieisim-year", "Year 0.5")  # playing
+        for c in contexts:
+            c.close()
+        wait_until(lambda: log.read_text().count(FREED_LINE) >= 2, "both sessions freed")
+        assert "(0 open, server " in log.read_text()

@@ -35,3 +35,15 @@ def test_serve_prints_the_warning_before_the_server_starts(monkeypatch, capsys, 
     assert started and started[0][started[0].index("--host") + 1] == host
     err = capsys.readouterr().err
     assert ("anyone who can reach this machine can open the page" in err) is warned
+
+
+def test_closed_sessions_are_culled_after_45_seconds_even_with_solara_imported(monkeypatch):
+    import solara.server.settings
+    from solara.util import parse_timedelta
+
+    monkeypatch.delenv("SOLARA_KERNEL_CULL_TIMEOUT", raising=False)
+    monkeypatch.setattr(solara.server.settings.kernel, "cull_timeout", "24h")  # the default
+    assert cli.configure_sessions() == "45s"
+    assert parse_timedelta(solara.server.settings.kernel.cull_timeout) == 45 <= 60
+    monkeypatch.setenv("SOLARA_KERNEL_CULL_TIMEOUT", "10s")  # the user's choice wins
+    assert cli.configure_sessions() == "10s" == solara.server.settings.kernel.cull_timeout

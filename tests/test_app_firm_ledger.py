@@ -68,3 +68,11 @@ def test_the_ledger_chart_shows_policy_and_status_quo(model):
                                                                          "status_quo_run"}
     assert option["xAxis"]["data"] == ["实习", "专家互聘", "联合培养", "联合研发"]
     assert str(int(model.firms.employees[firm])) in option["title"]["text"]
+
+
+def test_the_net_alone_is_the_ledgers_net(model):
+    from sim.app.firm_ledger import firm_net
+
+    for size in SIZE_CLASSES:
+        firm = typical_firm(model, size)
+        np.testing.assert_array_equal(firm_net(model, firm), firm_ledger(model, firm).net)

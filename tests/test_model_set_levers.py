@@ -67,7 +67,31 @@ def test_unchanged_values_record_nothing_and_bad_input_changes_nothing():
         model.set_levers({"intern_subsidy": -5.0})
     with pytest.raises(ConfigError, match="n_firms"):
         model.set_levers({"n_firms": 10})
-    quota = BUILD_TIME_LEVERS[0]
-    with pytest.raises(ConfigError, match=quota):
-        model.set_levers({quota: 0.3})
     assert model.params is before and model.policy_changes == []
+
+
+def test_the_professor_quota_changes_live_from_the_next_step():
+    # professors are hired over time (sim.professors), so the quota is a live lever
+    assert "industry_professor_quota" not in BUILD_TIME_LEVERS
+    base = load_scenario("classroom")
+    raised, steady = CooperationModel(base, seed=SEED), CooperationModel(base, seed=SEED)
+    for _ in range(4):
+        raised.step()
+        steady.step()
+    held = int(steady.teachers.professor.sum())
+    raised.set_levers({"industry_professor_quota": 0.3})
+    assert raised.policy_changes == [(4, {"industry_professor_quota": 0.3})]
+    assert int(raised.teachers.professor.sum()) == held  # nothing happens before a step
+    raised.step()
+    steady.step()
+    # more funded posts: colleges with partners hire into them at the very next step
+    assert int(raised.teachers.professor.sum()) > int(steady.teachers.professor.sum())
+    cost = list(raised.timeseries().columns).index("public_cost")
+    a, b = raised.timeseries().to_numpy(dtype=float), steady.timeseries().to_numpy(dtype=float)
+    np.testing.assert_array_equal(a[:5], b[:5])  # the past is left alone
+    assert a[5, cost] > b[5, cost]  # their stipends are public money from that step
+    # a cut stops hiring from the next step; professors already hired stay with their ties
+    cut = int(raised.teachers.professor.sum())
+    raised.set_levers({"industry_professor_quota": 0.0})
+    raised.step()
+    assert int(raised.teachers.professor.sum()) <= cut

@@ -16,7 +16,9 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 PAGE_MODULE = "sim.app.page"
 MAX_PORT = 65535
-SESSION_CULL_TIMEOUT = "1m"
+SESSION_CULL_TIMEOUT = "45s"
+"""A closed tab's session is freed this long after its connection goes (solara's default
+keeps it 24 h); a student who reconnects sooner keeps their run."""
 
 
 def _check_free(host: str, port: int) -> None:
@@ -62,6 +64,21 @@ def network_warning(host: str) -> str | None:
             f"{DEFAULT_HOST} to serve this machine only")
 
 
+def configure_sessions() -> str:
+    """Free a closed tab's session after :data:`SESSION_CULL_TIMEOUT`; return the timeout.
+
+    ``SOLARA_KERNEL_CULL_TIMEOUT`` in the environment still wins. Solara reads its settings
+    when first imported (before ``ieisim app`` runs), so the value is set on the settings
+    object too, not only in the environment (solara's default keeps a session 24 h).
+    """
+    import solara.server.settings
+
+    timeout = os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", SESSION_CULL_TIMEOUT)
+    solara.server.settings.kernel.cull_timeout = timeout
+    os.environ.setdefault("REACTON_FAST", "1")  # re-render only what changed (sim.app.page)
+    return timeout
+
+
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool = True,
           class_code: str | None = None, board: Path | None = None) -> None:
     """Run the Solara server for the classroom page until interrupted.
@@ -91,8 +108,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool =
         print(warning, file=sys.stderr, flush=True)
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
     os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "false")
-    # a closed tab's models are freed after this long (solara's default keeps them 24 h)
-    os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", SESSION_CULL_TIMEOUT)
+    configure_sessions()
     from solara.__main__ import run as solara_run
 
     from sim.app import assets

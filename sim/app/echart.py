@@ -27,11 +27,28 @@ class SvgChartWidget(ipyvuetify.VuetifyTemplate):
     attributes = traitlets.Dict(default_value=None, allow_none=True).tag(sync=True)
     option = traitlets.Any({}).tag(sync=True)
     option_version = traitlets.Int(0).tag(sync=True)
+    clicked = traitlets.Dict(default_value=None, allow_none=True).tag(sync=True)
+    """Set by the browser when a data item naming a firm is clicked: ``{firm, n}``."""
 
 
 @solara.component
-def SvgChart(option: dict, version: int, height: str, classes: list[str]):
-    """One chart of ``height`` (a CSS length) and full width; ``version`` counts updates."""
-    return SvgChartWidget.element(option=option, option_version=version,
-                                  attributes={"style": f"width: 100%; height: {height};",
-                                              "class": " ".join(classes)})
+def SvgChart(option: dict, version: int, height: str, classes: list[str], on_click=None,
+             feed=None, name: str | None = None):
+    """One chart of ``height`` (a CSS length) and full width; ``version`` counts updates.
+
+    ``on_click`` (optional) is called with the widget's ``clicked`` value when a data item
+    that names a firm is clicked. With a ``feed`` (:class:`sim.app.feed.ChartFeed`), the
+    chart's later options arrive through it under ``name``, without a re-render.
+    """
+    extra = {"on_clicked": on_click} if on_click is not None else {}
+    element = SvgChartWidget.element(option=option, option_version=version,
+                                     attributes={"style": f"width: 100%; height: {height};",
+                                                 "class": " ".join(classes)}, **extra)
+
+    def attach():
+        if feed is not None:
+            return feed.attach(name, solara.get_widget(element))
+        return None
+
+    solara.use_effect(attach, [feed, name])
+    return element

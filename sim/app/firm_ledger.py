@@ -80,6 +80,17 @@ def _payoff(rungs, ctx, terms: PayoffTerms, students, **zero) -> np.ndarray:
             + cash_flow(rungs, interns, apprentices, ctx, t, 0.0))
 
 
+def firm_net(model: CooperationModel, firm: int, college: int | None = None) -> np.ndarray:
+    """The net of :func:`firm_ledger` alone (one payoff evaluation instead of ten).
+
+    What the captions read after every step: the firm's payoff of a tie at each rung.
+    """
+    college = partner_college(model, firm) if college is None else college
+    rungs = ladder(np.arange(len(RUNGS)))
+    ctx = model.tie_context(np.full(rungs.size, college), np.full(rungs.size, firm))
+    return enterprise_payoff(rungs, ctx, model.terms)
+
+
 def firm_ledger(model: CooperationModel, firm: int, terms: PayoffTerms | None = None,
                 college: int | None = None) -> FirmLedger:
     """The ledger of a tie between ``firm`` and ``college`` at every rung, as the model sees it now.
@@ -134,10 +145,11 @@ ITEM_LABELS = {
 
 
 def ledger_option(policy: FirmLedger, status_quo: FirmLedger, lang: str,
-                  projector: bool = False) -> dict:
+                  projector: bool = False, picked: bool = False) -> dict:
     """ECharts option: per rung, items stacked (gains up, costs down) and the net.
 
-    The chosen policy and the status quo stand side by side at each rung.
+    The chosen policy and the status quo stand side by side at each rung. ``picked``: the
+    firm was picked in the network (the title names it), not a typical firm of a size class.
     """
     from sim.app.charts import FONT_FAMILY, FONT_PX, TITLE_PX, fit_legend
     from sim.app.text import LANGUAGES, pick, rung_label, tr
@@ -161,7 +173,9 @@ def ledger_option(policy: FirmLedger, status_quo: FirmLedger, lang: str,
     sep = " " if lang == LANGUAGES[0] else ""
     option = {
         "animation": False, "textStyle": text,
-        "title": {"text": tr("ledger_title", lang, employees=policy.employees),
+        "title": {"text": tr("ledger_title_picked", lang, firm=policy.firm,
+                             employees=policy.employees) if picked
+                  else tr("ledger_title", lang, employees=policy.employees),
                   "textStyle": {**text, "fontSize": TITLE_PX[projector], "fontWeight": "bold"}},
         "legend": {"top": TITLE_PX[projector] + 10, "left": 4, "textStyle": text,
                    "itemGap": 14, "data": [pick(ITEM_LABELS[n], lang) for n in ITEMS]

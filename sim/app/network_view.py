@@ -67,12 +67,29 @@ def _highest_rung(graph: nx.Graph, node: Hashable) -> int:
     return max(rungs) if rungs else -1
 
 
+def firm_of_node(node: Hashable) -> int | None:
+    """The firm index of an enterprise node ``("e", j)``, else None (a college)."""
+    if isinstance(node, tuple) and len(node) == 2 and node[0] == "e":
+        return int(node[1])
+    return None
+
+
+def picked_firm(clicked: dict | None) -> int | None:
+    """The firm a click on the network picked (the widget's ``clicked`` value), or None."""
+    if not isinstance(clicked, dict):
+        return None
+    firm = clicked.get("firm")
+    return int(firm) if isinstance(firm, (int, float)) and firm >= 0 else None
+
+
 def network_option(graph: nx.Graph, layout: NetworkLayout, title: str, lang: str,
-                   projector: bool = False) -> dict:
+                   projector: bool = False, picked: int | None = None) -> dict:
     """ECharts option of one network: nodes at their fixed places, ties coloured by rung.
 
     Enterprises are coloured by their highest rung (grey without a tie); the legend names the
-    rungs, "no tie" and "college" (legend entries are the graph's node categories).
+    rungs, "no tie" and "college" (legend entries are the graph's node categories). Each
+    enterprise node carries its firm index (``firm``): clicking it picks that firm for the
+    ledger; the ``picked`` firm is drawn larger with a black ring.
     """
     size = FONT_PX[projector]
     text = {"fontSize": size, "fontFamily": FONT_FAMILY, "color": "#222"}
@@ -88,8 +105,13 @@ def network_option(graph: nx.Graph, layout: NetworkLayout, title: str, lang: str
     for node in layout.enterprises:
         x, y = layout.positions[node]
         top = _highest_rung(graph, node)
-        nodes.append({"name": str(node), "x": x, "y": -y, "category": top if top >= 0 else no_tie,
-                      "symbolSize": ENTERPRISE_SYMBOL_PX[projector]})
+        firm = firm_of_node(node)
+        entry = {"name": str(node), "x": x, "y": -y, "category": top if top >= 0 else no_tie,
+                 "symbolSize": ENTERPRISE_SYMBOL_PX[projector], "firm": firm}
+        if firm is not None and firm == picked:
+            entry["symbolSize"] = 2 * ENTERPRISE_SYMBOL_PX[projector]
+            entry["itemStyle"] = {"borderColor": "#000000", "borderWidth": 3}
+        nodes.append(entry)
     edges = sorted(graph.edges(data=True), key=lambda e: e[2].get("rung", 0))
     links = [{"source": str(u), "target": str(v),
               "lineStyle": {"color": RUNG_COLOURS[d.get("rung", 0)],
@@ -103,7 +125,8 @@ def network_option(graph: nx.Graph, layout: NetworkLayout, title: str, lang: str
         "legend": {"bottom": 4, "left": "center", "textStyle": text, "itemGap": 14,
                    "data": categories},
         "series": [{
-            "type": "graph", "layout": "none", "roam": False, "silent": True,
+            "type": "graph", "layout": "none", "roam": False, "silent": False,
+            "cursor": "pointer", "emphasis": {"scale": False},
             "categories": [{"name": n, "itemStyle": {"color": c}}
                            for n, c in zip(categories, colours, strict=True)],
             "data": nodes, "links": links, "lineStyle": {"opacity": 0.85},

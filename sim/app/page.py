@@ -21,8 +21,12 @@ import time
 from typing import Any
 
 os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
+# Reacton's fast renderer skips the unchanged parts of the page when it re-renders (the
+# default walks every element: some 70 ms per step of one page); see benchmarks/bench_app.py
+os.environ.setdefault("REACTON_FAST", "1")
 
 import markdown  # noqa: E402  (after the telemetry switch)
+import reacton.core  # noqa: E402
 import solara  # noqa: E402
 import solara.lab  # noqa: E402
 
@@ -37,9 +41,11 @@ from sim.app.charts import (  # noqa: E402
 )
 from sim.app.controls import LeverPanel, SeedInput, SliderSpec  # noqa: E402
 from sim.app.echart import SvgChart  # noqa: E402
+from sim.app.feed import ChartFeed  # noqa: E402
 from sim.app.firm_ledger import SIZE_CLASSES, firm_ledger, ledger_option, typical_firm  # noqa: E402,E501
 from sim.app.fonts import FontStyle  # noqa: E402
-from sim.app.network_view import NETWORK_HEIGHT, network_option  # noqa: E402
+from sim.app.network_view import NETWORK_HEIGHT, network_option, picked_firm  # noqa: E402
+from sim.app.pace import PACE  # noqa: E402
 from sim.app.presets import PresetButtons, matching_preset, preset_label, preset_levers  # noqa: E402,E501
 from sim.app.readout import readout_html, readout_rows  # noqa: E402
 from sim.app.session import ClassroomSession  # noqa: E402
@@ -51,6 +57,10 @@ from sim.params import BY_NAME, LEVERS  # noqa: E402
 
 PLAY_INTERVAL_S = 0.4
 """Pause between steps while playing (seconds): slow enough for a class to follow."""
+DETAIL_EVERY_YEARS = 1.0
+"""While playing, the ledger, network, captions and readout are redrawn once this many
+simulated years (the year and the line charts at every step); a Step, Reset or slider
+redraws everything at once."""
 SIDEBAR_WIDTH = "340px"
 READOUT_STYLE = "font-size: 0.95em; overflow-x: auto"
 PROJECTOR_SCALE = "125%"
@@ -92,9 +102,14 @@ def network_title(role: str, compare: bool, lang: str) -> str:
 
 
 @solara.component
-def Controller(year: float, horizon: int, can_step: bool, playing: solara.Reactive[bool],
-               on_step, on_reset, lang: str):
-    """Reset, Play/Pause and Step buttons and the year counter."""
+def Controller(session: ClassroomSession, tick: solara.Reactive[int],
+               playing: solara.Reactive[bool], on_step, on_reset, lang: str):
+    """Reset, Play/Pause and Step buttons and the year counter (redrawn at every step)."""
+    version = tick.value  # subscribe: the year changes at every step
+    year, horizon, can_step = session.year, session.horizon_years, session.can_step()
+    # the version every chart draws when paused (its data-rendered attribute): tests wait
+    solara.HTML(tag="span", unsafe_innerHTML=str(version), classes=["ieisim-tick"],
+                style="display: none")
     with solara.Row(gap="6px"):
         solara.Button(tr("reset", lang), on_click=on_reset, color="primary",
                       classes=["ieisim-reset"])
@@ -121,8 +136,11 @@ def Prose(md_text: str, classes: list[str] | None = None):
 
 
 @solara.component
-def RunningPolicy(applied: dict[str, Any], seed: int, lang: str):
-    """The lever values read back from the running model, and its seed."""
+def RunningPolicy(applied: dict[str, Any], seed: int, lang: str, generation: int = 0):
+    """The lever values read back from the running model, and its seed.
+
+    ``generation`` (the session's reset count) makes a Reset redraw it.
+    """
     name = matching_preset(applied)
     head = preset_label(name, lang) if name else tr("custom", lang)
     with solara.Column(classes=["ieisim-running-panel"]), solara.Details(
@@ -161,7 +179,13 @@ def Page():
 def StudentPage(board, lang: solara.Reactive[str]):
     """The classroom page; one :class:`ClassroomSession` per browser session."""
     session = solara.use_memo(ClassroomSession, [])
-    tick = solara.use_reactive(0)  # bumped after every step or reset: re-renders the views
+    # Only the views that change with the model read these, so a step re-renders them and
+    # not the sidebar: ``tick`` counts steps and resets (the year, the line charts),
+    # ``detail`` is the tick the ledger, network, captions and readout were last drawn at.
+    tick = solara.use_reactive(0)
+    detail = solara.use_reactive(0)
+    world = solara.use_reactive(session.generation)  # resets: the running-policy panel
+    picked = solara.use_reactive(None)  # a firm picked by clicking its node (its index)
     levers = solara.use_reactive(dict(session.levers))  # slider values, applied on Reset
     seed = solara.use_reactive(session.seed)
     playing = solara.use_reactive(False)
@@ -169,21 +193,39 @@ def StudentPage(board, lang: solara.Reactive[str]):
     error = solara.use_reactive("")
     projector = solara.use_reactive(False)
 
-    def bump() -> None:
-        tick.set(tick.value + 1)
+    feed = solara.use_memo(ChartFeed, [])
+    open_page = solara.use_ref(True)  # False once the page is gone: Play stops
+
+    def on_unmount() -> None:
+        open_page.current = False
+        feed.clear()  # let the page's widgets go
+
+    solara.use_effect(lambda: on_unmount, [])
+    render_context = reacton.core.get_render_context()
+
+    def bump(details: bool = True) -> None:
+        with render_context:  # one render pass for both counters (year, captions, readout)
+            tick.set(tick.value + 1)
+            if details:
+                detail.set(tick.value)
+        # the charts' new data goes straight to their widgets (sim.app.feed)
+        feed.push(("lines", "ledger", "network") if details else ("lines",), tick.value)
 
     def do_step() -> None:
-        if session.step():
-            bump()
+        with PACE.action():
+            if session.step():
+                bump()
 
     def restart(values: dict[str, Any]) -> None:
         playing.set(False)
-        try:
-            session.reset(values, seed.value, compare.value)
-            error.set("")
-        except ValueError as exc:  # ConfigError: a value outside its declared bounds
-            error.set(str(exc))
-        bump()
+        with PACE.action():
+            try:
+                session.reset(values, seed.value, compare.value)
+                error.set("")
+            except ValueError as exc:  # ConfigError: a value outside its declared bounds
+                error.set(str(exc))
+            world.set(session.generation)
+            bump()
 
     def do_preset(name: str) -> None:
         values = preset_levers(name)
@@ -193,27 +235,37 @@ def StudentPage(board, lang: solara.Reactive[str]):
     def do_lever(name: str, value: Any) -> None:
         values = {**levers.value, name: value}
         levers.set(values)
-        try:
-            session.apply_levers(values)
-            error.set("")
-        except ValueError as exc:  # ConfigError: a value outside its declared bounds
-            error.set(str(exc))
-        bump()
+        with PACE.action():
+            try:
+                session.apply_levers(values)
+                error.set("")
+            except ValueError as exc:  # ConfigError: a value outside its declared bounds
+                error.set(str(exc))
+            bump()
 
     def do_compare(on: bool) -> None:
-        compare.set(on)
-        session.set_compare(on)
-        bump()
+        with PACE.action():
+            session.set_compare(on)  # first: the charts then render the twin's panels too
+            with render_context:
+                compare.set(on)
+                bump()
+
+    every = max(1, round(DETAIL_EVERY_YEARS * session.base.run.steps_per_year))
 
     def play_loop() -> None:
-        while playing.value:
+        while open_page.current and playing.value:
             time.sleep(PLAY_INTERVAL_S)
-            if not playing.value:
-                break
-            if not session.step():
-                playing.set(False)
-                break
-            bump()
+            with PACE.play_turn():  # after students' clicks, one playing page at a time
+                if not (open_page.current and playing.value):
+                    break
+                if not session.step():
+                    playing.set(False)
+                    break
+                bump(details=session.steps % every == 0)
+        if open_page.current and detail.value != tick.value:  # paused between two redraws
+            with PACE.action():
+                detail.set(tick.value)
+                feed.push(("ledger", "network"), tick.value)
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
@@ -235,8 +287,8 @@ def StudentPage(board, lang: solara.Reactive[str]):
         with solara.Row(style={"align-items": "flex-start", "flex-wrap": "nowrap"}):
             with solara.Column(style={"width": SIDEBAR_WIDTH, "min-width": SIDEBAR_WIDTH}):
                 with solara.Card(tr("run", lg), margin=0):
-                    Controller(session.year, session.horizon_years, session.can_step(),
-                               playing, do_step, lambda: restart(levers.value), lg)
+                    Controller(session, tick, playing, do_step,
+                               lambda: restart(levers.value), lg)
                     solara.Switch(label=tr("compare", lg), value=compare.value,
                                   on_value=do_compare, classes=["ieisim-compare"])
                 with solara.Card(margin=0):
@@ -254,9 +306,9 @@ def StudentPage(board, lang: solara.Reactive[str]):
                     if error.value:
                         solara.Error(error.value)
                 if board is not None:
-                    SubmitPanel(board, session, lg)
+                    SubmitPanel(board, session, lg, tick)
                 with solara.Card(margin=0):
-                    RunningPolicy(session.applied_levers(), session.seed, lg)
+                    RunningPolicy(session.applied_levers(), session.seed, lg, world.value)
                     with solara.Details(summary=tr("explain", lg)):
                         Prose(explanation(lg))
                     LeverHelp(lg)
@@ -267,8 +319,8 @@ def StudentPage(board, lang: solara.Reactive[str]):
                                 style="font-size: 1.6em; font-weight: bold")
                     solara.HTML(tag="div", unsafe_innerHTML=html.escape(tr("first_click", lg)),
                                 classes=["ieisim-first-click"], style="font-size: 1.1em")
-                    Captions(session, tick.value, lg)
-                Views(session, tick.value, compare.value, lg, projector.value)
+                    Captions(session, detail, lg)
+                Views(session, feed, tick, detail, picked, compare.value, lg, projector.value)
 
 
 def run_data(session: ClassroomSession) -> list[RunData]:
@@ -279,8 +331,9 @@ def run_data(session: ClassroomSession) -> list[RunData]:
 
 
 @solara.component
-def Captions(session: ClassroomSession, tick: int, lang: str):
+def Captions(session: ClassroomSession, detail: solara.Reactive[int], lang: str):
     """The captions the rules choose from the running model's state (``sim.app.captions``)."""
+    tick = detail.value
     texts = solara.use_memo(lambda: captions(session.caption_state(), lang),
                             [tick, lang, session.generation])
     for text in texts:
@@ -290,61 +343,119 @@ def Captions(session: ClassroomSession, tick: int, lang: str):
 
 
 @solara.component
-def LedgerPanel(session: ClassroomSession, tick: int, lang: str, projector: bool):
-    """A typical firm's ledger (small, medium, large) under the policy and the status quo."""
+def LedgerPanel(session: ClassroomSession, feed: ChartFeed, detail: solara.Reactive[int],
+                picked: solara.Reactive[int | None], lang: str, projector: bool):
+    """A firm's ledger under the policy and under the status quo.
+
+    The firm is a typical small, medium or large firm, or the one picked by clicking its
+    dot in the network. New data after a step arrives through the ``feed``.
+    """
     size = solara.use_reactive(SIZE_CLASSES[0])
+    firm_picked = picked.value
     quo_terms = solara.use_memo(lambda: PayoffTerms.from_scenario(
         session.status_quo_scenario()), [session.generation])
 
     def build() -> dict:
         model = session.policy
-        firm = typical_firm(model, size.value)
-        return ledger_option(firm_ledger(model, firm), firm_ledger(model, firm, quo_terms),
-                             lang, projector)
+        firm = typical_firm(model, size.value) if firm_picked is None else firm_picked
+        return {"ledger": ledger_option(firm_ledger(model, firm),
+                                        firm_ledger(model, firm, quo_terms), lang, projector,
+                                        picked=firm_picked is not None)}
 
-    option = solara.use_memo(build, [tick, size.value, lang, projector, session.generation])
+    def choose_size(value: str) -> None:
+        size.set(value)
+        picked.set(None)
+
+    feed.source("ledger", build)
+    options = solara.use_memo(build, [size.value, firm_picked, lang, projector])
     with solara.Card(tr("ledger", lang), margin=0, classes=["ieisim-ledger"]):
-        solara.ToggleButtonsSingle(value=size, values=list(SIZE_CLASSES), classes=[
-            "ieisim-ledger-size"], children=[solara.Button(tr(f"size_{s}", lang), value=s)
-                                             for s in SIZE_CLASSES])
+        solara.ToggleButtonsSingle(
+            value=size.value if firm_picked is None else None, values=list(SIZE_CLASSES),
+            on_value=choose_size, classes=["ieisim-ledger-size"],
+            children=[solara.Button(tr(f"size_{s}", lang), value=s) for s in SIZE_CLASSES])
         solara.Text(tr("ledger_help", lang), style={"font-size": "1em"})
-        SvgChart(option, tick, CHART_HEIGHT[projector], ["ieisim-chart", "ieisim-chart-ledger"])
+        solara.Text(tr("ledger_pick_hint", lang), classes=["ieisim-ledger-pick-hint"],
+                    style={"font-size": "1em"})
+        SvgChart(options["ledger"], detail.peek(), CHART_HEIGHT[projector],
+                 ["ieisim-chart", "ieisim-chart-ledger"], feed=feed, name="ledger")
 
 
 @solara.component
-def Views(session: ClassroomSession, tick: int, compare: bool, lang: str, projector: bool):
-    """Charts (SVG in the browser) and network, recomputed only after a change."""
-    panels = solara.use_memo(lambda: chart_options(
-        run_data(session), session.horizon_years, lang, projector, change_marks(session, lang)),
-        [tick, projector, session.generation, compare, lang])
-    networks = solara.use_memo(lambda: [
-        (role, network_option(model.network, session.layout(model),
-                              network_title(role, compare, lang), lang, projector))
-        for role, model in session.runs()], [tick, projector, session.generation, compare, lang])
-    # the version every chart draws (its data-rendered attribute): tests wait for it
-    solara.HTML(tag="span", unsafe_innerHTML=str(tick), classes=["ieisim-tick"],
-                style="display: none")
+def Views(session: ClassroomSession, feed: ChartFeed, tick: solara.Reactive[int],
+          detail: solara.Reactive[int], picked: solara.Reactive[int | None], compare: bool,
+          lang: str, projector: bool):
+    """Line charts, readout, ledger and network.
+
+    The charts are rendered when the language, projector or side-by-side mode or the picked
+    firm change; after a step their data arrives through the ``feed`` (``sim.app.feed``).
+    """
+    LineCharts(session, feed, tick, compare, lang, projector)
+    Readout(session, detail, lang)
+    LedgerPanel(session, feed, detail, picked, lang, projector)
+    NetworkPanel(session, feed, detail, picked, compare, lang, projector)
+
+
+@solara.component
+def LineCharts(session: ClassroomSession, feed: ChartFeed, tick: solara.Reactive[int],
+               compare: bool, lang: str, projector: bool):
+    """The line charts (SVG in the browser); new data after every step through the feed."""
+
+    def build() -> dict[str, dict]:
+        return dict(chart_options(run_data(session), session.horizon_years, lang, projector,
+                                  change_marks(session, lang)))
+
+    feed.source("lines", build)
+    panels = solara.use_memo(build, [projector, compare, lang])
     with solara.Card(tr("charts", lang), margin=0):
         if compare:
             solara.Text(tr("dashed_status_quo", lang), classes=["ieisim-dashed-key"],
                         style={"font-weight": "bold"})
         with solara.Div(style=CHART_GRID_STYLE):
-            for name, option in panels:
+            for name, option in panels.items():
                 with solara.Column(gap="2px", classes=["ieisim-panel", f"ieisim-panel-{name}"]):
                     solara.Text(tr(WATCH[name], lang), classes=["ieisim-watch"],
                                 style={"font-size": "1em"})
-                    SvgChart(option, tick, CHART_HEIGHT[projector],
-                             ["ieisim-chart", f"ieisim-chart-{name}"])
-        rows = readout_rows(session.timeseries(), lang)
+                    SvgChart(option, tick.peek(), CHART_HEIGHT[projector],
+                             ["ieisim-chart", f"ieisim-chart-{name}"], feed=feed, name=name)
+
+
+@solara.component
+def Readout(session: ClassroomSession, detail: solara.Reactive[int], lang: str):
+    """The latest values of every running model (redrawn with the ledger and network)."""
+    version = detail.value
+    rows = solara.use_memo(lambda: readout_rows(session.timeseries(), lang), [version, lang])
+    with solara.Card(margin=0):
         solara.Text(tr("readout", lang, year=session.year), style={"font-weight": "bold"})
         solara.HTML(tag="div", unsafe_innerHTML=readout_html(rows), classes=["ieisim-readout"],
                     style=READOUT_STYLE)
-    LedgerPanel(session, tick, lang, projector)
+
+
+@solara.component
+def NetworkPanel(session: ClassroomSession, feed: ChartFeed, detail: solara.Reactive[int],
+                 picked: solara.Reactive[int | None], compare: bool, lang: str,
+                 projector: bool):
+    """The network of each running model; clicking a firm's dot picks it for the ledger."""
+    firm = picked.value
+
+    def build() -> dict[str, dict]:
+        return {f"network_{role}": network_option(
+            model.network, session.layout(model), network_title(role, compare, lang), lang,
+            projector, firm) for role, model in session.runs()}
+
+    def pick(clicked: dict | None) -> None:
+        chosen = picked_firm(clicked)
+        if chosen is not None and chosen < session.policy.firms.n:
+            picked.set(chosen)
+
+    feed.source("network", build)
+    networks = solara.use_memo(build, [projector, compare, lang, firm])
     with solara.Card(tr("network", lang), margin=0):
         with solara.Div(style=CHART_GRID_STYLE):
-            for role, option in networks:
-                SvgChart(option, tick, NETWORK_HEIGHT[projector],
-                         ["ieisim-network", f"ieisim-network-{role}"])
+            for name, option in networks.items():
+                role = name.removeprefix("network_")
+                SvgChart(option, detail.peek(), NETWORK_HEIGHT[projector],
+                         ["ieisim-network", f"ieisim-network-{role}"], on_click=pick,
+                         feed=feed, name=name)
         solara.Text(tr("network_caption", lang), style={"font-size": "1em"})
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.app.lifecycle import LIVE
 from sim.app.network_view import NetworkLayout
 from sim.app.presets import BASELINE, preset_levers
 from sim.model import BUILD_TIME_LEVERS, CooperationModel
@@ -57,9 +58,11 @@ class ClassroomSession:
         self.policy: CooperationModel
         self.baseline: CooperationModel | None = None
         self.layouts: dict[int, NetworkLayout] = {}
+        self._series: dict[int, tuple[CooperationModel, int, pd.DataFrame]] = {}
         self.changes: list[LeverChange] = []
         self.steps = 0
         self.generation = 0  # counts resets: views rebuild their figures for a new model
+        LIVE.track(self)  # counted until freed (sim.app.lifecycle)
         self.reset(scenario_levers(self.base), self.base.run.seed, compare=False)
 
     # ------------------------------------------------------------------ lifecycle
@@ -78,6 +81,7 @@ class ClassroomSession:
             self.policy = CooperationModel(scenario, seed=seed)
             self.baseline = None
             self.layouts = {id(self.policy): NetworkLayout(self.policy.network)}
+            self._series = {}
             self.changes = []
             self.steps = 0
             self.generation += 1
@@ -167,18 +171,26 @@ class ClassroomSession:
             return [(role, self.series(model)) for role, model in self.runs()]
 
     def series(self, model: CooperationModel) -> pd.DataFrame:
-        """The model's time series, from its step-0 row (the initial state)."""
-        return model.timeseries()
+        """The model's time series, from its step-0 row (the initial state); read-only.
+
+        Built once per step and model (charts, captions and readout all read it).
+        """
+        with self._lock:
+            cached = self._series.get(id(model))
+            if cached is None or cached[0] is not model or cached[1] != len(model.records):
+                cached = (model, len(model.records), model.timeseries())
+                self._series[id(model)] = cached
+            return cached[2]
 
     def caption_state(self):
         """What the caption rules read (:class:`sim.app.captions.CaptionState`)."""
         from sim.app.captions import CaptionState
-        from sim.app.firm_ledger import firm_ledger, typical_firm
+        from sim.app.firm_ledger import firm_net, typical_firm
 
         with self._lock:
             model = self.policy
             latest = self.series(model).iloc[-1].to_dict()
-            net = firm_ledger(model, typical_firm(model, "medium")).net
+            net = firm_net(model, typical_firm(model, "medium"))
             per_year = self.base.run.steps_per_year
             return CaptionState(self.year, dict(self.levers), preset_levers(BASELINE), latest,
                                 float(model.ledger.last_payout), net, 100.0 / model.firms.n,

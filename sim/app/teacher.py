@@ -54,8 +54,14 @@ def is_teacher(search: str | None) -> bool:
 
 
 @solara.component
-def SubmitPanel(board: ClassBoard, session: ClassroomSession, lang: str):
-    """A name field and "submit my policy": stores the running policy's recipe."""
+def SubmitPanel(board: ClassBoard, session: ClassroomSession, lang: str,
+                tick: solara.Reactive[int] | None = None):
+    """A name field and "submit my policy": stores the running policy's recipe.
+
+    ``tick`` (the page's step counter) redraws the panel after each step.
+    """
+    if tick is not None:
+        _ = tick.value  # subscribe: "submit" needs a step taken
     name = solara.use_reactive("")
     done = solara.use_reactive("")
 

@@ -85,6 +85,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "ledger": ("A firm's ledger: why firms stop at internships", "企业账本:企业为何止步于实习"),
     "ledger_title": ("A firm of {employees} employees: a year of one tie, by rung",
                      "一家{employees}人的企业:一项合作一年的收支(按层级)"),
+    "ledger_title_picked": ("Firm {firm} ({employees} employees, picked in the network): "
+                            "a year of one tie, by rung",
+                            "企业{firm}({employees}人,在网络图中选中):一项合作一年的收支(按层级)"),
+    "ledger_pick_hint": ("Or click a firm's dot in the network to see its own ledger.",
+                         "也可以在网络图中点击某家企业的圆点,查看它自己的账本。"),
     "ledger_unit": ("CNY thousand per year", "千元/年"),
     "ledger_help": ("Bars above zero are what a tie brings the firm, bars below what it costs; "
                     "the diamond is the net. Faded bars and the grey square: the same firm "
