@@ -181,6 +181,12 @@ def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None
     opening = np.array([0] + [bit(a) for a in OPENINGS])[pick]
     p_college = accept_probability(college_utility(opening, m.college_terms), beta)
     accepted = (pick > 0) & (u[:, 1] < p_college)
+    # Contacts are independent draws (sim.partner_search): a pair contacted twice in a step
+    # starts one tie, at its first accepted contact (the later one would find a partner).
+    pair = cols.astype(np.int64) * m.firms.n + firms
+    first = np.zeros(cols.size, bool)
+    first[np.unique(np.where(accepted, pair, -1), return_index=True)[1]] = True
+    accepted &= first
     started = [m.ties.start(int(i), int(j), float(b.initial_trust), int(o))
                for i, j, o in zip(cols[accepted], firms[accepted], opening[accepted],
                                   strict=True)]
