@@ -9,9 +9,10 @@ A college contacts a firm with probability proportional to
 excluding its current partners. Contacts are events of a Poisson process (``k`` of them in a
 step): each is drawn independently from these weights, so a firm may be contacted twice in a
 step as it may be in two steps, and the contacts of a year do not depend on how the year is
-cut into steps. (Until version 2.2 the ``k`` contacts of a step were distinct, successive
-sampling: a highly visible firm could be contacted once a step, at most twice a year at 2 steps
-a year but twelve times at 12, which moved contacts toward large firms at short steps.) The
+cut into steps. (The cell-based search as first merged made the ``k`` contacts of a step
+distinct, successive sampling: a highly visible firm could be contacted once a step, at most
+twice a year at 2 steps a year but twelve times at 12, which moved contacts toward large firms
+at short steps.) The
 weights are those of :mod:`sim.ties` before version 2.1, which built ``w`` for every firm and
 college at every step (``O(colleges x firms)``, two minutes of a national run).
 
