@@ -32,7 +32,13 @@ from sim.metrics import OUTPUTS
 from sim.params import load_scenario
 from sim.run import simulate
 
-SEEDS = range(100, 130)
+SEEDS = range(100, 160)
+"""60 paired seeds (the criterion asks for at least 30). At 30, with no difference at all, the
+strict test fails by chance too often: the paired standard deviation of share_expert_exchange
+is about 0.040 and of mean_rung about 0.08 (measured, seeds 100-359), so the 90% half-width at
+30 seeds (0.012, 0.024) leaves the mean only 0.008 and 0.021 of room within the tolerance
+(0.020, about 0.045): a false failure about 27% and 15% of the time. At 60 seeds, about 3%
+and 1%."""
 EXCLUDED: dict[str, str] = {}  # output -> why it may depend on the step (none today)
 UNDERPOWERED = {f"rd_ties_per_100_firms_{c}" for c in ("micro", "small", "medium", "large")} | {
     "subsidy_deadweight_share"}
