@@ -6,16 +6,21 @@ A college contacts a firm with probability proportional to
     1 - distance_penalty)``
 
 (``visibility = real firms the agent stands for x employees ^ contact_size_elasticity``),
-excluding its current partners, ``k`` firms without replacement (successive sampling: each
-contact is drawn in proportion to the weights of the firms not yet drawn). This is the
-distribution of :mod:`sim.ties` before version 2.1, which built ``w`` for every firm and
+excluding its current partners. Contacts are events of a Poisson process (``k`` of them in a
+step): each is drawn independently from these weights, so a firm may be contacted twice in a
+step as it may be in two steps, and the contacts of a year do not depend on how the year is
+cut into steps. (The cell-based search as first merged made the ``k`` contacts of a step
+distinct, successive sampling: a highly visible firm could be contacted once a step, at most
+twice a year at 2 steps a year but twelve times at 12, which moved contacts toward large firms
+at short steps.) The
+weights are those of :mod:`sim.ties` before version 2.1, which built ``w`` for every firm and
 college at every step (``O(colleges x firms)``, two minutes of a national run).
 
 Here firms are grouped once into cells (city x sector). Each draw picks a cell in proportion
 to its total visibility times the college's factor for the cell (``O(cells)`` per college),
 then a firm within the cell in proportion to its visibility (a binary search). A draw that
-hits a current partner or a firm already contacted is rejected and drawn again: rejection
-gives exactly the successive-sampling distribution over the firms left. A college whose draws
+hits a current partner is rejected and drawn again: rejection gives exactly the distribution
+over the firms that are not partners. A college whose draws
 keep being rejected (nearly every reachable firm is already a partner) falls back to the
 exact weights over all firms, so no college is ever refused a partner the old search found.
 """
@@ -125,12 +130,13 @@ def draw_candidates(cells: FirmCells, cdf: np.ndarray, rows: np.ndarray,
 def search_partners(m: "CooperationModel", counts: np.ndarray,
                     partners: list[np.ndarray], rng: np.random.Generator
                     ) -> tuple[np.ndarray, np.ndarray]:
-    """Contacts of every college: ``counts[i]`` firms for college ``i``, none a partner.
+    """Contacts of every college: ``counts[i]`` independent draws for college ``i``, none a partner.
 
-    Returns ``(colleges, firms)`` of the contacts, colleges in increasing order. Draws come
-    from ``rng`` (the ``contacts`` stream): one block of candidates for all colleges (twice
-    the contacts plus two each), then, for a college with too many rejections, further
-    blocks of its own.
+    A firm may be drawn more than once (contacts are independent events; see the module
+    docstring). Returns ``(colleges, firms)`` of the contacts, colleges in increasing order.
+    Draws come from ``rng`` (the ``contacts`` stream): one block of candidates for all
+    colleges (twice the contacts plus two each), then, for a college with too many
+    rejections, further blocks of its own.
     """
     cells = cells_of(m)
     far = 1.0 - m.params.behaviour.distance_penalty
@@ -155,7 +161,7 @@ def search_partners(m: "CooperationModel", counts: np.ndarray,
         if total[r] <= 0:
             continue
         want = int(k[r])
-        taken = set(partners[i].tolist())
+        taken = set(partners[i].tolist())  # partners only: contacts are independent draws
         chosen: list[int] = []
         candidates = firms[bounds[r]:bounds[r + 1]]
         for round_ in range(MAX_REJECTION_ROUNDS):
@@ -165,7 +171,6 @@ def search_partners(m: "CooperationModel", counts: np.ndarray,
                                              extra).tolist()
             for j in candidates:
                 if j >= 0 and j not in taken:
-                    taken.add(j)
                     chosen.append(j)
                     if len(chosen) == want:
                         break
@@ -175,8 +180,8 @@ def search_partners(m: "CooperationModel", counts: np.ndarray,
             weight_i = exact_weights(m, i, np.fromiter(taken, dtype=np.int64, count=len(taken)))
             n_pos = int(np.count_nonzero(weight_i))
             if n_pos:
-                extra_f = rng.choice(m.firms.n, size=min(want - len(chosen), n_pos),
-                                     replace=False, p=weight_i / weight_i.sum())
+                extra_f = rng.choice(m.firms.n, size=want - len(chosen),
+                                     p=weight_i / weight_i.sum())
                 chosen.extend(extra_f.tolist())
         out_c.extend([i] * len(chosen))
         out_f.extend(chosen)

@@ -157,10 +157,33 @@ def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None
         counts = rng.poisson(b.contacts_per_college * m.dt, size=m.colleges.n)
     if not counts.any():
         return
+    # Contacts are independent draws (sim.partner_search); a contact that comes after an
+    # accepted contact of the same pair in the step would, in continuous time, have found a
+    # partner and been drawn among the other firms: it is drawn again (few rounds).
+    for _ in range(MAX_CONTACT_ROUNDS):
+        counts = contact_round(m, counts, initial)
+        if not counts.any():
+            break
+
+
+MAX_CONTACT_ROUNDS = 8
+"""Numerical safeguard: rounds of redrawn contacts in one step (a redraw is needed only when
+one pair is contacted twice and accepted at the first contact; the rounds shrink fast)."""
+
+
+def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> np.ndarray:
+    """One round of contacts (``counts`` per college) of :func:`new_ties`.
+
+    Returns the contacts per college to draw again: those that came after an accepted contact
+    of the same (college, firm) pair in this round.
+    """
+    p = m.params
+    b = p.behaviour
+    none = np.zeros(m.colleges.n, dtype=np.int64)
     partners = m.ties.partners_by_college(m.colleges.n)
-    cols, firms = search_partners(m, counts, partners, rng)  # (sim.partner_search)
+    cols, firms = search_partners(m, counts, partners, m.streams.contacts)
     if cols.size == 0:
-        return
+        return none
     ctx = tie_context(m, cols, firms, extra_slots=True)
     pre = Prerequisites.from_scenario(p)
     trust = np.full(cols.size, float(b.initial_trust))
@@ -181,10 +204,24 @@ def new_ties(m: "CooperationModel", initial_contacts: int | None = None) -> None
     opening = np.array([0] + [bit(a) for a in OPENINGS])[pick]
     p_college = accept_probability(college_utility(opening, m.college_terms), beta)
     accepted = (pick > 0) & (u[:, 1] < p_college)
+    # A pair contacted twice starts one tie, at its first accepted contact; its later
+    # contacts found a partner and are drawn again.
+    pair = cols.astype(np.int64) * m.firms.n + firms
+    uniq, first_at = np.unique(np.where(accepted, pair, -1), return_index=True)
+    keep = uniq >= 0
+    uniq, first_at = uniq[keep], first_at[keep]
+    first = np.zeros(cols.size, bool)
+    first[first_at] = True
+    accepted &= first
+    redraw = np.zeros(cols.size, bool)
+    if uniq.size:
+        k = np.clip(np.searchsorted(uniq, pair), 0, uniq.size - 1)
+        redraw = (uniq[k] == pair) & (np.arange(cols.size) > first_at[k])
     started = [m.ties.start(int(i), int(j), float(b.initial_trust), int(o))
                for i, j, o in zip(cols[accepted], firms[accepted], opening[accepted],
                                   strict=True)]
     m.new_tie_rows = np.concatenate([m.new_tie_rows, np.array(started, dtype=np.int64)])
+    return np.bincount(cols[redraw], minlength=m.colleges.n)
 
 
 def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) -> np.ndarray:

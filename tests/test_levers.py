@@ -113,7 +113,10 @@ def test_bound_graduates_match_less_well(region):
     """retention_support's declared side effect, paired on the same seeds."""
     diffs = []
     for seed in range(3):
-        scn = region.with_overrides({"retention_support": 0.8, "public_budget": 1e5})
+        # apprentices made worth training, so that bound graduates exist in every seed (the
+        # status quo has too few apprentices in three years for the side effect to show)
+        scn = region.with_overrides({"retention_support": 0.8, "public_budget": 1e5,
+                                     "firm_specific_premium": 2.0, "recruit_value": 100.0})
         none = simulate(scn.with_overrides({"bond_mismatch_share": 0.0}), seed=seed)
         full = simulate(scn.with_overrides({"bond_mismatch_share": 1.0}), seed=seed)
         diffs.append(full["graduate_match_rate"].mean() - none["graduate_match_rate"].mean())

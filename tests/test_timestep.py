@@ -11,6 +11,15 @@ wider than that tolerance, so for them the test can only show that no difference
 tolerance beyond replicate noise (the interval reaches into the tolerance band). They are
 listed in ``UNDERPOWERED``; the strict equivalence holds for every other output, the pooled
 ``joint_rd_per_100_firms`` included.
+
+``subsidy_deadweight_share`` is listed there too: a tie counts as deadweight when its payoff
+without policy is non-negative, at the chosen intake ``v >= 2 x subsidy x payout``, a knife
+edge on which a few ties carry most of the payments. Its replicate standard deviation is about
+0.10 at 2 steps and that of the paired difference about 0.13 (the two step lengths share no
+noise), so at 30 seeds the 90% half-width alone (0.034-0.042, measured) is as wide as the
+tolerance (0.033-0.037): the strict test would fail about half the time with no difference at
+all. Showing equivalence would take about 160 seeds. Measured 12 - 2: +0.020 +- 0.040 (seeds
+100-129) and +0.020 +- 0.034 (seeds 200-239), no difference beyond noise.
 """
 
 import math
@@ -23,9 +32,16 @@ from sim.metrics import OUTPUTS
 from sim.params import load_scenario
 from sim.run import simulate
 
-SEEDS = range(100, 130)
+SEEDS = range(100, 160)
+"""60 paired seeds (the criterion asks for at least 30). At 30, with no difference at all, the
+strict test fails by chance too often: the paired standard deviation of share_expert_exchange
+is about 0.040 and of mean_rung about 0.08 (measured, seeds 100-359), so the 90% half-width at
+30 seeds (0.012, 0.024) leaves the mean only 0.008 and 0.021 of room within the tolerance
+(0.020, about 0.045): a false failure about 27% and 15% of the time. At 60 seeds, about 3%
+and 1%."""
 EXCLUDED: dict[str, str] = {}  # output -> why it may depend on the step (none today)
-UNDERPOWERED = {f"rd_ties_per_100_firms_{c}" for c in ("micro", "small", "medium", "large")}
+UNDERPOWERED = {f"rd_ties_per_100_firms_{c}" for c in ("micro", "small", "medium", "large")} | {
+    "subsidy_deadweight_share"}
 PER_100_FLOOR = 2.0
 """The +-0.02 floor of a share, expressed for outputs counted per 100 firms."""
 Z90 = 1.6449
