@@ -66,7 +66,7 @@ def test_the_ledger_chart_shows_policy_and_status_quo(model):
     bars = [s for s in option["series"] if s["type"] == "bar"]
     assert len(bars) == 2 * len(ITEMS) and {s["stack"] for s in bars} == {"policy_run",
                                                                          "status_quo_run"}
-    assert option["xAxis"]["data"] == ["实习", "专家互聘", "联合培养", "联合研发"]
+    assert option["xAxis"]["data"] == ["实习", "专家互聘", "联合培养", "联合研发/技术服务"]
     assert str(int(model.firms.employees[firm])) in option["title"]["text"]
 
 
