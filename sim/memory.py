@@ -35,9 +35,11 @@ BYTES_PER_STUDENT = 274
 """Memory per student agent (B)."""
 BYTES_PER_TEACHER = 250
 """Memory per teacher agent (B); refitted 2026-12-02 when Mesa views became on demand."""
-BYTES_PER_ENTERPRISE = 253
+BYTES_PER_ENTERPRISE = 180
 """Memory per enterprise agent, its ties included (B); refitted 2026-12-02 (no Mesa agent or
-networkx node per firm in a headless run: 940 B before)."""
+networkx node per firm in a headless run: 940 B before). Measured growth over a tiny world:
+31.6-43.7 MB for 200,000 firms (two runs, the peak varies with the allocator), 21.4 MB for
+100,000 (``benchmarks/bench_memory.py``); 180 B sits inside 30% of all three."""
 BYTES_PER_COLLEGE = 5_000
 """Memory per college agent with its per-college tables (B)."""
 MACHINE_SHARE = 0.9
