@@ -126,7 +126,7 @@ def run(
     check_output(out, RUN, overwrite)  # before the run: a refusal costs nothing
     with ctrl_c_recorded() as ctrl_c:
         mark_started()
-        result = run_scenario(scn)
+        result = run_scenario(scn, stop=lambda: bool(ctrl_c))
     if ctrl_c:  # a Ctrl-C that a finalizer swallowed during the run still stops it
         raise KeyboardInterrupt
     write_run(result, out, overwrite=overwrite)

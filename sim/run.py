@@ -13,6 +13,7 @@ import os
 import platform
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -190,15 +191,29 @@ def versions() -> dict[str, str]:
 
 
 def run_scenario(scenario: Scenario | str | None = None, seed: int | None = None,
-                 years: int | None = None) -> RunResult:
-    """Run a scenario and return all its tables and a manifest."""
+                 years: int | None = None,
+                 stop: Callable[[], bool] | None = None) -> RunResult:
+    """Run a scenario and return all its tables and a manifest.
+
+    ``stop`` (optional) is asked after the world is built and after every step; when it says
+    yes the run ends with ``KeyboardInterrupt`` (``ieisim run`` passes "a Ctrl-C was seen",
+    so a Ctrl-C that a finalizer swallowed still stops a long run within one step).
+    """
     from sim.model import CooperationModel
 
     scn = _prepare(scenario, seed, years)
     t0 = time.perf_counter()
     model = CooperationModel(scn)
     t1 = time.perf_counter()
-    model.run()
+    if stop is None:
+        model.run()
+    else:
+        for _ in range(int(round(scn.run.years * model.steps_per_year))):
+            if stop():
+                raise KeyboardInterrupt
+            model.step()
+        if stop():
+            raise KeyboardInterrupt
     t2 = time.perf_counter()
     manifest = {
         "kind": "run",
