@@ -14,7 +14,7 @@ checks that it lists every column named here.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 MODEL_VERSION = "2"
 """Version of the cooperation model in this source tree (bump it when a column's meaning
@@ -107,3 +107,20 @@ def check_same_version(manifest: Mapping[str, Any], what: str, hint: str = "") -
         raise UsageError(f"cannot {what}: it was made by model version {excerpt(stored)} and "
                          f"this is model version {MODEL_VERSION!r}; results of different "
                          f"model versions are not mixed (see docs/schema.md){hint}")
+
+
+def package_versions(packages: Iterable[str]) -> dict[str, str]:
+    """Python's version and each installed distribution's (``"not installed"`` if absent).
+
+    What a sweep or calibration manifest records beside ``model_version``.
+    """
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in packages:
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out

@@ -41,18 +41,10 @@ VERSIONED = ("pyabc", "numpy", "pandas", "scipy", "SALib", "mesa", "dask", "dist
 
 
 def _versions() -> dict[str, str]:
-    import platform
-    from importlib.metadata import PackageNotFoundError, version
-
     import sim
+    from sim.version import package_versions
 
-    out = {"python": platform.python_version(), "ieisim": sim.__version__}
-    for pkg in VERSIONED:
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
+    return {**package_versions(VERSIONED), "ieisim": sim.__version__}
 
 
 def check_settings(population: int, budget: int | None, workers: int | None,

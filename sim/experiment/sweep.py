@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import importlib
 import math
-import platform
 import subprocess
 import sys
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
@@ -58,7 +56,7 @@ from sim.outputs import (
     os_error,
     results_path,
 )
-from sim.version import MODEL_VERSION, check_same_version
+from sim.version import MODEL_VERSION, check_same_version, package_versions
 
 TARGET_BATCH_SECONDS = 1.0
 """Aim for batches of about this much compute (s): long enough to amortise scheduling,
@@ -219,13 +217,7 @@ class Batcher:
 
 
 def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for pkg in _VERSIONED:
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
+    return package_versions(_VERSIONED)
 
 
 def git_commit() -> str | None:
