@@ -4,6 +4,7 @@ The command line is imported inside :func:`main`, so a Ctrl-C while Python is st
 it ends like one during a run: ``error: interrupted`` and exit code 130, no traceback.
 """
 
+import os
 import sys
 
 
@@ -13,9 +14,16 @@ def main(argv: list[str] | None = None) -> None:
         from sim.cli import main as cli_main
 
         cli_main(argv)
+    except SystemExit as exc:
+        if argv is None and exc.code in (130, 143):  # the program itself, not an in-process call
+            from sim.cli import exit_interrupted
+
+            exit_interrupted(exc.code)
+        raise
     except KeyboardInterrupt:  # before sim.cli.main's own handler is in place
         sys.stderr.write("error: interrupted\n")
-        sys.exit(130)
+        sys.stderr.flush()
+        os._exit(130)  # not sys.exit: CPython may re-raise SIGINT (sim.cli.exit_interrupted)
 
 
 if __name__ == "__main__":

@@ -107,7 +107,7 @@ def tiny():
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss in KiB (Linux)")
 @pytest.mark.parametrize("world", [
     {"students_per_college": 40_000},                       # 400,000 students
-    {"n_enterprises": 200_000},                             # 200,000 enterprises
+    {"n_enterprises": 400_000},                             # 400,000 enterprises
     {"n_colleges": 300, "n_enterprises": 20_000},           # 162,000 students, 12,000 teachers
 ])
 def test_estimate_matches_measured_peak_memory(world, tiny):
