@@ -167,10 +167,17 @@ class CooperationModel(mesa.Model):
         """Steps per simulated year."""
         return self.params.run.steps_per_year
 
-    def run(self, years: float | None = None) -> "CooperationModel":
-        """Run for ``years`` (default ``params.run.years``) and return self."""
+    def run(self, years: float | None = None,
+            stop: Callable[[], bool] | None = None) -> "CooperationModel":
+        """Run for ``years`` (default ``params.run.years``) and return self.
+
+        ``stop`` (optional) is asked before every step; the run ends early when it says yes
+        (the caller asks it again to tell an early end from a finished run).
+        """
         years = self.params.run.years if years is None else years
         for _ in range(int(round(years * self.steps_per_year))):
+            if stop is not None and stop():
+                break
             self.step()
         return self
 

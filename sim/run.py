@@ -205,15 +205,9 @@ def run_scenario(scenario: Scenario | str | None = None, seed: int | None = None
     t0 = time.perf_counter()
     model = CooperationModel(scn)
     t1 = time.perf_counter()
-    if stop is None:
-        model.run()
-    else:
-        for _ in range(int(round(scn.run.years * model.steps_per_year))):
-            if stop():
-                raise KeyboardInterrupt
-            model.step()
-        if stop():
-            raise KeyboardInterrupt
+    model.run(stop=stop)
+    if stop is not None and stop():
+        raise KeyboardInterrupt
     t2 = time.perf_counter()
     manifest = {
         "kind": "run",
