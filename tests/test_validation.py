@@ -186,6 +186,21 @@ def test_outputs_do_not_depend_on_student_scale_beyond_noise():
         assert (diff <= tolerance).all(), (per, scale, diff[diff > tolerance])
 
 
+@pytest.mark.slow
+def test_outputs_do_not_depend_on_teacher_scale_beyond_noise():
+    """Teachers per agent x teacher scale held at 400 real teachers a college."""
+    seeds = range(1, 9)
+    cols = ["dual_qualified_share", "mean_rung", "share_internship",
+            "enterprise_participation", "public_cost", "willingness_gap"]
+    ref = finals("status_quo", seeds, teachers_per_college=40, teacher_scale=10.0)[cols]
+    for per, scale in ((20, 20.0), (80, 5.0)):
+        alt = finals("status_quo", seeds, teachers_per_college=per, teacher_scale=scale)[cols]
+        se = np.sqrt(ref.var(ddof=1) / len(ref) + alt.var(ddof=1) / len(alt))
+        diff = (alt.mean() - ref.mean()).abs()
+        tolerance = 4 * se + 0.02 * ref.mean().abs()
+        assert (diff <= tolerance).all(), (per, scale, diff[diff > tolerance])
+
+
 HOMOGENEOUS = {
     "world.n_colleges": 1, "world.n_enterprises": 200, "world.n_cities": 1,
     "world.majors_per_college": 5, "world.firm_size_min": 100, "world.firm_size_max": 100,
