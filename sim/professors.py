@@ -9,7 +9,15 @@ candidate is hired when both sides accept (binary logit over their gains):
 - firm: ``economy.professor_firm_value`` (screening, curriculum influence) plus the stipend it
   expects to be paid (times the payout it expects) minus ``economy.professor_staff_cost``.
 
-A professor leaves when the tie between the college and the firm ends. Every draw comes from
+A professor leaves when the tie between the college and the firm ends. An open post is filled
+at the annual rate ``search rate x P(college accepts) x P(firm accepts)`` (of the candidate
+drawn), so the probability that it is filled within a step of ``dt`` years follows from that
+rate and from how long the post has been open in the step (:func:`fill_probability`): a post
+open since an earlier step is filled with ``1 - exp(-r dt)``; a post whose professor left in
+this step (the tie ended at some time within it) with the average of that over a uniform
+leaving time. (Filling every post left in a step with the full step's probability, one search
+a step, made the share of posts held, and their cost, depend on the step: 7% more at 2 steps a
+year than at 12.) Every draw comes from
 the ``professors`` stream in blocks whose size does not depend on the quota (the most posts
 the quota's upper bound allows), so changing the quota leaves every other draw unchanged
 (common random numbers).
@@ -17,15 +25,14 @@ the quota's upper bound allows), so changing the quota leaves every other draw u
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from sim.decisions import accept_probability
 from sim.params import BY_NAME
 
 DRAWS_PER_POST = 4
-"""Uniforms per post and step: search event, candidate, college's and firm's acceptance."""
+"""Uniforms per post and step: fill event and candidate, and two spare (the block keeps the
+size it had when each acceptance had its own draw, so the stream's later draws do not move)."""
 
 
 def funded_posts(quota: float, full_time_per_college: int) -> int:
@@ -38,6 +45,23 @@ def funded_posts(quota: float, full_time_per_college: int) -> int:
 def max_posts(full_time_per_college: int) -> int:
     """Posts at the quota's upper bound: the fixed block of draws per college and step."""
     return funded_posts(BY_NAME["industry_professor_quota"].high, full_time_per_college)
+
+
+def fill_probability(rate: np.ndarray | float, dt: float, fresh: bool) -> np.ndarray:
+    """Probability that an open post is filled within a step (exact for a constant rate).
+
+    Args:
+        rate: annual rate at which the post is filled (searches x both acceptances).
+        dt: step length in years.
+        fresh: the post became open in this step, at a uniform time within it; its
+            probability is the mean over that time, ``1 - (1 - exp(-r dt)) / (r dt)``.
+
+    """
+    x = np.asarray(rate, dtype=float) * dt
+    whole = -np.expm1(-x)
+    if not fresh:
+        return whole
+    return np.where(x > 0, 1.0 - np.divide(whole, x, out=np.ones_like(x), where=x > 0), 0.0)
 
 
 def college_gain(professor_value: float) -> float:
@@ -65,31 +89,32 @@ def hire_professors(model) -> int:
     u = model.streams.professors.random((n_col, block, DRAWS_PER_POST))
     # Leavers: professors whose college-firm tie is no longer active.
     prof_rows = np.flatnonzero(t.professor)
-    gone = [r for r in prof_rows if not ties.is_active(int(t.college[r]), int(t.firm[r]))]
-    t.remove(np.array(gone, dtype=np.int64))
+    gone = np.array([r for r in prof_rows
+                     if not ties.is_active(int(t.college[r]), int(t.firm[r]))], dtype=np.int64)
+    left = np.bincount(t.college[gone], minlength=n_col)  # posts opened in this step
+    t.remove(gone)
     posts = funded_posts(p.policy.industry_professor_quota, per)
     if posts == 0:
         return 0
     held = np.bincount(t.college[t.professor], minlength=n_col)
-    p_search = 1.0 - math.exp(-p.behaviour.professor_search_rate * model.dt)
     rows = ties.active_rows()
     beta = p.behaviour.choice_intensity
-    g_col = college_gain(p.economy.professor_value)
+    a_col = float(accept_probability(college_gain(p.economy.professor_value), beta))
     new_c, new_f, new_s = [], [], []
     for i in range(n_col):
         partners = rows[ties.college[rows] == i]
         if partners.size == 0:
             continue
         for slot in range(int(held[i]), posts):
-            u_search, u_pick, u_col, u_firm = u[i, slot]
-            if u_search >= p_search:
-                continue
+            u_fill, u_pick = u[i, slot, :2]
             firm = int(ties.firm[partners[int(u_pick * partners.size)]])
             g_firm = firm_gain(p.economy.professor_firm_value,
                                p.economy.industry_professor_stipend,
                                model.firms.belief_payout[firm], p.economy.professor_staff_cost)
-            if (u_col < accept_probability(g_col, beta)
-                    and u_firm < accept_probability(g_firm, beta)):
+            rate = (p.behaviour.professor_search_rate * a_col
+                    * float(accept_probability(g_firm, beta)))
+            fresh = slot < held[i] + left[i]  # the first open posts are those just left
+            if u_fill < float(fill_probability(rate, model.dt, fresh)):
                 new_c.append(i)
                 new_f.append(firm)
                 new_s.append(int(model.firms.sector[firm]))
