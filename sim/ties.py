@@ -262,7 +262,9 @@ def change_ties(m: "CooperationModel") -> None:
     port = m.ties.activities[rows]
     trust = m.ties.trust[rows]
     search = switching_cost(m, cols, firms) * ~hosts_professor(m, cols, firms)
-    rate, p_e, p_c, feasible = activity_event_rates(m, ctx, port, trust, search, pre)
+    payoff_e, payoff_c = portfolio_payoffs(m, ctx)
+    rate, p_e, p_c, feasible = activity_event_rates(m, payoff_e, payoff_c, port, trust,
+                                                    ctx.capability, search, pre)
     # Revealed willingness: a Poisson number of proposals per feasible activity in the step.
     n_prop = np.where(feasible, m.streams.proposal.poisson(b.upgrade_proposal_rate * m.dt,
                                                            size=(n, N_ACTIVITIES)), 0)
@@ -284,8 +286,8 @@ def change_ties(m: "CooperationModel") -> None:
         if idx.size == 0:
             break
         if round_ > 0:
-            sub = take_context(ctx, idx)
-            rate = activity_event_rates(m, sub, new[idx], trust[idx], search[idx], pre)[0]
+            rate = activity_event_rates(m, payoff_e[idx], payoff_c, new[idx], trust[idx],
+                                        ctx.capability[idx], search[idx], pre)[0]
         total = rate.sum(axis=1)
         u = m.streams.review.random((idx.size, 2))
         happens = u[:, 0] < event_probability(total, left[idx])
@@ -304,15 +306,29 @@ MAX_EVENTS_PER_STEP = 50
 declared rates and step lengths; the time left then is dropped)."""
 
 
-def take_context(ctx: TieContext, idx: np.ndarray) -> TieContext:
-    """The context of the ties at positions ``idx``."""
-    return TieContext(**{f: getattr(ctx, f)[idx] for f in ctx.__dataclass_fields__})
+PORTFOLIOS = np.arange(1 << N_ACTIVITIES)
+"""Every portfolio a tie can hold (a portfolio's bit mask is its index here)."""
 
 
-def activity_event_rates(m: "CooperationModel", ctx: TieContext, port: np.ndarray,
-                         trust: np.ndarray, search: np.ndarray, pre: Prerequisites):
+def portfolio_payoffs(m: "CooperationModel", ctx: TieContext) -> tuple[np.ndarray, np.ndarray]:
+    """Each side's payoff of every portfolio of :data:`PORTFOLIOS`, for the ties of ``ctx``.
+
+    Returns ``(firm, college)``: the firm's :func:`sim.ladder.enterprise_payoff` per tie and
+    portfolio (ties x 32) and the college's :func:`sim.ladder.college_utility` per portfolio
+    (32). The context of a step is held fixed, so every event of the step looks them up.
+    """
+    wide = TieContext(**{f: getattr(ctx, f)[:, None] for f in ctx.__dataclass_fields__})
+    return (enterprise_payoff(PORTFOLIOS[None, :], wide, m.terms),
+            college_utility(PORTFOLIOS, m.college_terms))
+
+
+def activity_event_rates(m: "CooperationModel", payoff_e: np.ndarray, payoff_c: np.ndarray,
+                         port: np.ndarray, trust: np.ndarray, capability: np.ndarray,
+                         search: np.ndarray, pre: Prerequisites):
     """Yearly rates of every event that can change each tie's portfolio ``port``.
 
+    ``payoff_e`` and ``payoff_c`` are both sides' payoffs of every portfolio
+    (:func:`portfolio_payoffs`) and ``capability`` each tie's capability match.
     Returns ``(rate, p_e, p_c, feasible)``: ``rate`` has columns enter activity a (5) |
     the firm ends the tie, the firm leaves a (5) | the college ends it, the college leaves a
     (5); ``p_e``, ``p_c`` are both sides' answers to a proposal of each activity and
@@ -324,13 +340,12 @@ def activity_event_rates(m: "CooperationModel", ctx: TieContext, port: np.ndarra
     k = N_ACTIVITIES
     bits = np.array([bit(a) for a in range(k)])
     held = (port[:, None] & bits[None, :]) != 0
-    # Every portfolio in reach, evaluated at once (ties x [now, + each a, − each a]).
+    # Every portfolio in reach (ties x [now, + each a, - each a]), looked up.
     reach = np.column_stack([port, port[:, None] | bits[None, :], port[:, None] & ~bits[None, :]])
-    wide = TieContext(**{f: getattr(ctx, f)[:, None] for f in ctx.__dataclass_fields__})
-    u_e = enterprise_payoff(reach, wide, m.terms)
-    u_c = college_utility(reach, m.college_terms)
+    u_e = np.take_along_axis(payoff_e, reach, axis=1)
+    u_c = payoff_c[reach]
     # Entering: a proposal of each activity and both sides' consent on its own payoff.
-    feasible = np.column_stack([activity_feasible(a, trust, ctx.capability, pre)
+    feasible = np.column_stack([activity_feasible(a, trust, capability, pre)
                                 for a in range(k)]) & ~held
     p_e = accept_probability(u_e[:, 1:k + 1] - u_e[:, :1] - search[:, None], beta)
     p_c = accept_probability(u_c[:, 1:k + 1] - u_c[:, :1], beta)
