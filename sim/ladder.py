@@ -53,9 +53,13 @@ def bit(activity: int) -> int:
     return 1 << int(activity)
 
 
+BITS: tuple[int, ...] = tuple(bit(a) for a in range(N_ACTIVITIES))
+"""Portfolio bit of each activity (:func:`bit`), looked up in the hot payoff functions."""
+
+
 def holds(portfolio: int | np.ndarray, activity: int) -> np.ndarray:
     """Whether each portfolio holds ``activity``."""
-    return (np.asarray(portfolio) & bit(activity)) != 0
+    return (np.asarray(portfolio) & BITS[activity]) != 0
 
 
 def ladder(rung: int | np.ndarray) -> np.ndarray:
@@ -74,8 +78,12 @@ def deepest(portfolio: int | np.ndarray) -> np.ndarray:
 
 def n_deep(portfolio: int | np.ndarray) -> np.ndarray:
     """Number of activities beyond internship a portfolio holds (each costs coordination)."""
-    portfolio = np.asarray(portfolio)
-    return sum(holds(portfolio, a).astype(np.int64) for a in range(1, N_ACTIVITIES))
+    return N_DEEP[np.asarray(portfolio)]
+
+
+N_DEEP = sum(holds(np.arange(1 << N_ACTIVITIES), a).astype(np.int64)
+             for a in range(1, N_ACTIVITIES))
+"""Activities beyond internship of each portfolio (indexed by its bit mask), for :func:`n_deep`."""
 
 
 # Placement types of a student: an intern (rungs 0-1) or an apprentice (rungs 2-3).
@@ -104,7 +112,9 @@ def horizon_factor(lag_years: float, payback_years: float | np.ndarray) -> np.nd
     ``clip(1 - lag / payback, 0, 1)``: a firm with a short payback horizon discounts benefits
     that come late, which is how "long cost recovery periods" (paper 3.1) deter deep ties.
     """
-    return np.clip(1.0 - lag_years / np.asarray(payback_years, dtype=float), 0.0, 1.0)
+    # clip written as max, min (the same numbers, without np.clip's dispatch in hot loops)
+    return np.minimum(np.maximum(1.0 - lag_years / np.asarray(payback_years, dtype=float), 0.0),
+                      1.0)
 
 
 def rd_size_factor(employees: np.ndarray, reference: float) -> np.ndarray:
