@@ -229,17 +229,20 @@ def supervision_cost(students: np.ndarray, ctx: TieContext, t: PayoffTerms) -> n
                      where=cap > 0)
 
 
-def student_values(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms
+def student_values(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
+                   per_student: tuple[np.ndarray, np.ndarray] | None = None
                    ) -> tuple[np.ndarray, np.ndarray]:
     """Expected net value of the first intern and the first apprentice of a tie (CNY k/yr).
 
     Recruit value (discounted, :func:`recruit_value` of one student) + public payments the
     student brings (subsidy; for the first apprentice the tax credit its training certifies,
     at the expected payout) - net training cost; supervision cost is left out (it is what
-    makes further students worth less).
+    makes further students worth less). ``per_student``: :func:`recruit_value_per_student`
+    of the same arguments where the caller has it already.
     """
     one = np.ones(np.broadcast(np.asarray(portfolio), ctx.fill).shape)
-    r_int, r_app = recruit_value_per_student(portfolio, ctx, t)
+    r_int, r_app = (recruit_value_per_student(portfolio, ctx, t) if per_student is None
+                    else per_student)
     subsidy = placement_subsidy(1.0, t, ctx.payout)
     # Without apprentices a tie is not certified (no credit), so the first apprentice brings
     # the whole credit of the tie (:func:`qualifying_investment`).
@@ -249,7 +252,8 @@ def student_values(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms
     return v_int, v_app
 
 
-def intake(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
+def intake(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
+           per_student: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Student places a tie offers a year: the firm's choice (real students).
 
     A hosted student is worth ``v`` (:func:`student_values`; with apprenticeship places a
@@ -257,9 +261,9 @@ def intake(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.n
     only apprentices) and costs ``supervision cost x n / capacity`` at the margin, so the
     payoff-maximising intake is ``n* = clip(capacity x v / supervision cost, 0, capacity)``:
     more when students are worth more (a subsidy, better recruits), never above capacity,
-    none when a student is worth nothing.
+    none when a student is worth nothing. ``per_student`` as in :func:`student_values`.
     """
-    v_int, v_app = student_values(portfolio, ctx, t)
+    v_int, v_app = student_values(portfolio, ctx, t, per_student)
     app = holds(portfolio, JOINT_TRAINING)
     interns = holds(portfolio, INTERNSHIP)
     v = np.where(app, np.where(interns, ctx.uptake * v_app + (1.0 - ctx.uptake) * v_int, v_app),
@@ -268,15 +272,17 @@ def intake(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.n
     return np.clip(cap * v / t.supervision_cost, 0.0, cap)
 
 
-def placements(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms
+def placements(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
+               per_student: tuple[np.ndarray, np.ndarray] | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
     """Expected interns and apprentices per year (real students) of ties holding ``portfolio``.
 
     The tie offers its chosen :func:`intake`, of which ``fill`` is filled; with apprenticeship
     places ``uptake`` of the students become apprentices, the rest interns if it holds
-    internship places. A tie with neither hosts no student.
+    internship places. A tie with neither hosts no student. ``per_student`` as in
+    :func:`student_values`.
     """
-    filled = intake(portfolio, ctx, t) * ctx.fill
+    filled = intake(portfolio, ctx, t, per_student) * ctx.fill
     app = holds(portfolio, JOINT_TRAINING)
     apprentices = np.where(app, filled * ctx.uptake, 0.0)
     interns = np.where(holds(portfolio, INTERNSHIP), filled - apprentices, 0.0)
@@ -411,16 +417,19 @@ def hire_value(skill: np.ndarray | float, apprentice: np.ndarray | bool,
 
 
 def recruit_value(interns: np.ndarray, apprentices: np.ndarray, portfolio: int | np.ndarray,
-                  ctx: TieContext, t: PayoffTerms, *, discounted: bool = True) -> np.ndarray:
+                  ctx: TieContext, t: PayoffTerms, *, discounted: bool = True,
+                  per_student: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Expected value of the recruits a tie-year yields (CNY thousand).
 
     recruit value x quality x vacancy factor x (interns x hire prob x retention
     + apprentices x hire prob x retention with agreements x (1 + firm-specific premium)),
     each stream times its horizon factor when ``discounted`` (the firm's decision); without
     discounting it is the value the firm expects to see at graduation (for trust).
+    ``per_student``: :func:`recruit_value_per_student` of the same arguments, if at hand.
     """
-    per_intern, per_apprentice = recruit_value_per_student(portfolio, ctx, t,
-                                                           discounted=discounted)
+    per_intern, per_apprentice = (
+        recruit_value_per_student(portfolio, ctx, t, discounted=discounted)
+        if per_student is None else per_student)
     return interns * per_intern + apprentices * per_apprentice
 
 
@@ -479,9 +488,10 @@ def enterprise_payoff(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTer
     functions that give the realised flows (called on realised quantities).
     Interns and apprentices are the firm's chosen :func:`intake` times the fill.
     """
-    interns, apprentices = placements(portfolio, ctx, t)
+    per_student = recruit_value_per_student(portfolio, ctx, t)  # used twice: computed once
+    interns, apprentices = placements(portfolio, ctx, t, per_student)
     payout = ctx.payout if with_policy else 0.0
-    return (recruit_value(interns, apprentices, portfolio, ctx, t)
+    return (recruit_value(interns, apprentices, portfolio, ctx, t, per_student=per_student)
             + rd_value(portfolio, ctx, t)
             + cash_flow(portfolio, interns, apprentices, ctx, t, payout))
 

@@ -124,6 +124,7 @@ class CooperationModel(mesa.Model):
         self.records: list[dict[str, float]] = []
         self.phase_seconds = {ph.name: 0.0 for ph in PHASES}
         self.record_steps: Callable[[int], bool] | None = None
+        self.phase_now: tuple[int, str] | None = None  # (step, phase) while a phase runs
         build_world(self)
         self.records.append(metrics.collect(self))  # step 0: the initial state
 
@@ -266,9 +267,11 @@ class CooperationModel(mesa.Model):
         clock = time.perf_counter
         for phase in PHASES:
             if due[phase.when]:
+                self.phase_now = (self.steps_done, phase.name)
                 t0 = clock()
                 phase.run(self)
                 self.phase_seconds[phase.name] += clock() - t0
+        self.phase_now = None
         self.steps_done += 1
         self.year = self.steps_done * self.dt
         if self.record_steps is None or self.record_steps(self.steps_done):

@@ -70,6 +70,30 @@ def final_year(m: "CooperationModel") -> np.ndarray:
     return np.flatnonzero(s.active & (s.year == m.params.world.program_years - 1))
 
 
+def student_cells(m: "CooperationModel") -> tuple[np.ndarray, np.ndarray]:
+    """Final-year students of each (college, sector) cell: real count and mean employability.
+
+    Read by every tie context. Within one phase of a step (``model.phase_now``) it is
+    computed once: no phase reads a tie context after moving students (``students_learn``,
+    ``graduate`` and ``enrol`` change them). Outside a step it is computed on every call.
+    """
+    key = getattr(m, "phase_now", None)
+    cached = getattr(m, "_student_cells", None)
+    if key is not None and cached is not None and cached[0] == key:
+        return cached[1]
+    scale = m.params.world.student_scale
+    final = final_year(m)
+    n_cells = m.colleges.n * N_SECTORS
+    s = m.students
+    cell = s.college[final] * N_SECTORS + s.sector[final]
+    students_cell = np.bincount(cell, minlength=n_cells) * scale
+    quality_cell = np.divide(np.bincount(cell, weights=s.composite(final), minlength=n_cells),
+                             students_cell / scale, out=np.zeros(n_cells),
+                             where=students_cell > 0)
+    m._student_cells = (key, (students_cell, quality_cell))
+    return students_cell, quality_cell
+
+
 def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
                 extra_slots: bool = False) -> TieContext:
     """Inputs of the enterprise payoff for the given (college, firm) pairs.
@@ -77,13 +101,9 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
     ``extra_slots`` treats the pairs as new ties joining their cells (for entry choices).
     """
     p = m.params
-    scale = p.world.student_scale
     sec = m.firms.sector[firms]
-    final = final_year(m)
     n_cells = m.colleges.n * N_SECTORS
-    s = m.students
-    students_cell = np.bincount(s.college[final] * N_SECTORS + s.sector[final],
-                                minlength=n_cells) * scale
+    students_cell, quality_cell = student_cells(m)
     rows = m.ties.active_rows()
     rows = rows[hosts_students(m.ties.activities[rows])]
     # A firm's supervision capacity is shared among its ties that host students (a new tie
@@ -99,10 +119,6 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
     demand = slots_cell[cell] + own
     fill = np.minimum(1.0, np.divide(students_cell[cell], demand,
                                      out=np.ones(cell.size), where=demand > 0))
-    quality_cell = np.divide(
-        np.bincount(s.college[final] * N_SECTORS + s.sector[final],
-                    weights=s.composite(final), minlength=n_cells),
-        students_cell / scale, out=np.zeros(n_cells), where=students_cell > 0)
     q = teaching_quality(m)
     vacancies = m.firms.vacancies(p.economy.hire_rate, m.demand_index)[firms]
     firm_places = np.bincount(m.ties.firm[rows], weights=places, minlength=m.firms.n)[firms]
