@@ -73,9 +73,10 @@ def final_year(m: "CooperationModel") -> np.ndarray:
 def student_cells(m: "CooperationModel") -> tuple[np.ndarray, np.ndarray]:
     """Final-year students of each (college, sector) cell: real count and mean employability.
 
-    Read by every tie context. Within one phase of a step (``model.phase_now``) it is
-    computed once: no phase reads a tie context after moving students (``students_learn``,
-    ``graduate`` and ``enrol`` change them). Outside a step it is computed on every call.
+    Read by every tie context. Within one phase of a step, or the forming of the initial
+    network (``model.phase_now``), it is computed once: none of them reads a tie context
+    after moving students (``students_learn``, ``graduate`` and ``enrol`` change them).
+    Otherwise it is computed on every call.
     """
     key = getattr(m, "phase_now", None)
     cached = getattr(m, "_student_cells", None)
