@@ -32,7 +32,6 @@ from sim.ladder import (
     capability_match,
     college_utility,
     enterprise_payoff,
-    holds,
     rd_size_factor,
 )
 from sim.learning import teaching_quality
@@ -49,12 +48,14 @@ def supervision_capacity(m: "CooperationModel", firms: np.ndarray) -> np.ndarray
 
 def hosts_students(portfolio: np.ndarray) -> np.ndarray:
     """Whether ties holding ``portfolio`` offer student places (internship or apprenticeship)."""
-    return holds(portfolio, INTERNSHIP) | holds(portfolio, JOINT_TRAINING)
+    return (np.asarray(portfolio) & (bit(INTERNSHIP) | bit(JOINT_TRAINING))) != 0
 
 
 OPENINGS = (INTERNSHIP, TECH_SERVICE, JOINT_RD)
 """Activities a new tie can open with: internship places, or directly technical service or
 joint R&D where the pair is capable (activities needing trust come later)."""
+PORTFOLIOS = np.arange(1 << N_ACTIVITIES)
+"""Every portfolio a tie can hold (a portfolio's bit mask is its index here)."""
 
 
 def uptake(m: "CooperationModel") -> float:
@@ -217,9 +218,9 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
         activity_feasible(a, trust, ctx.capability, pre) for a in OPENINGS])
     probs = logit_choice_probabilities(options, beta, available)
     u = m.streams.entry.random((cols.size, 2))
-    pick = (u[:, :1] > np.cumsum(probs, axis=1)).sum(axis=1).clip(0, len(OPENINGS))
+    pick = np.minimum((u[:, :1] > np.cumsum(probs, axis=1)).sum(axis=1), len(OPENINGS))
     opening = np.array([0] + [bit(a) for a in OPENINGS])[pick]
-    p_college = accept_probability(college_utility(opening, m.college_terms), beta)
+    p_college = accept_probability(college_utility(PORTFOLIOS, m.college_terms)[opening], beta)
     accepted = (pick > 0) & (u[:, 1] < p_college)
     # A pair contacted twice starts one tie, at its first accepted contact; its later
     # contacts found a partner and are drawn again.
@@ -232,7 +233,7 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
     accepted &= first
     redraw = np.zeros(cols.size, bool)
     if uniq.size:
-        k = np.clip(np.searchsorted(uniq, pair), 0, uniq.size - 1)
+        k = np.minimum(np.searchsorted(uniq, pair), uniq.size - 1)
         redraw = (uniq[k] == pair) & (np.arange(cols.size) > first_at[k])
     started = [m.ties.start(int(i), int(j), float(b.initial_trust), int(o))
                for i, j, o in zip(cols[accepted], firms[accepted], opening[accepted],
@@ -321,10 +322,6 @@ def change_ties(m: "CooperationModel") -> None:
 MAX_EVENTS_PER_STEP = 50
 """Numerical safeguard: at most this many events per tie in one step (never reached at the
 declared rates and step lengths; the time left then is dropped)."""
-
-
-PORTFOLIOS = np.arange(1 << N_ACTIVITIES)
-"""Every portfolio a tie can hold (a portfolio's bit mask is its index here)."""
 
 
 def portfolio_payoffs(m: "CooperationModel", ctx: TieContext) -> tuple[np.ndarray, np.ndarray]:
