@@ -223,10 +223,9 @@ def supervision_cost(students: np.ndarray, ctx: TieContext, t: PayoffTerms) -> n
     (:func:`intake`), so its cost is 0.
     """
     n = np.asarray(students, dtype=float)
-    cap = np.broadcast_to(np.asarray(ctx.capacity, dtype=float), np.broadcast(n, ctx.capacity
-                                                                             ).shape)
-    return np.divide(t.supervision_cost * n * n, 2.0 * cap, out=np.zeros(cap.shape),
-                     where=cap > 0)
+    cap = np.asarray(ctx.capacity, dtype=float)
+    return np.divide(t.supervision_cost * n * n, 2.0 * cap,
+                     out=np.zeros(np.broadcast(n, cap).shape), where=cap > 0)
 
 
 def student_values(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
