@@ -49,6 +49,7 @@ class Phase:
     run: Callable[["CooperationModel"], None]
     when: str
     summary: str
+    moves_students: bool = False  # changes students' skills, cohorts or enrolment
 
 
 PHASES: tuple[Phase, ...] = (
@@ -59,7 +60,7 @@ PHASES: tuple[Phase, ...] = (
     Phase("place_students", labour.place_students, YEAR_START,
           "final-year students placed with partner firms as interns or apprentices"),
     Phase("students_learn", learning.students_learn, EVERY_STEP,
-          "skills grow with teaching quality, equipment and placements"),
+          "skills grow with teaching quality, equipment and placements", moves_students=True),
     Phase("decide_ties", ties.decide_ties, EVERY_STEP,
           "new ties; activities entered by both sides, left by either (logit on payoffs)"),
     Phase("hire_professors", professors.hire_professors_phase, EVERY_STEP,
@@ -69,10 +70,11 @@ PHASES: tuple[Phase, ...] = (
     Phase("close_fiscal_year", budget.close_fiscal_year, YEAR_END,
           "performance funding of the year becomes the colleges' budget"),
     Phase("graduate", labour.graduate, YEAR_END,
-          "hiring, matching, poaching; trust and expectations updated"),
+          "hiring, matching, poaching; trust and expectations updated", moves_students=True),
     Phase("adjust_majors", labour.adjust_majors, YEAR_END,
           "colleges shift enrolment toward demanded majors"),
-    Phase("enrol", labour.enrol, YEAR_END, "students move up a year; a new cohort enrols"),
+    Phase("enrol", labour.enrol, YEAR_END, "students move up a year; a new cohort enrols",
+          moves_students=True),
     Phase("settle", budget.settle, EVERY_STEP,
           "the budget pays the step's claims (pro-rated if over budget)"),
 )
@@ -125,6 +127,7 @@ class CooperationModel(mesa.Model):
         self.phase_seconds = {ph.name: 0.0 for ph in PHASES}
         self.record_steps: Callable[[int], bool] | None = None
         self.phase_now: tuple[int, str] | None = None  # (step, phase) while a phase runs
+        self.students_moved = 0  # phases run so far that moved students (sim.ties.student_cells)
         build_world(self)
         self.records.append(metrics.collect(self))  # step 0: the initial state
 
@@ -271,6 +274,7 @@ class CooperationModel(mesa.Model):
                 t0 = clock()
                 phase.run(self)
                 self.phase_seconds[phase.name] += clock() - t0
+                self.students_moved += phase.moves_students
         self.phase_now = None
         self.steps_done += 1
         self.year = self.steps_done * self.dt

@@ -74,12 +74,13 @@ def final_year(m: "CooperationModel") -> np.ndarray:
 def student_cells(m: "CooperationModel") -> tuple[np.ndarray, np.ndarray]:
     """Final-year students of each (college, sector) cell: real count and mean employability.
 
-    Read by every tie context. Within one phase of a step, or the forming of the initial
-    network (``model.phase_now``), it is computed once: none of them reads a tie context
-    after moving students (``students_learn``, ``graduate`` and ``enrol`` change them).
-    Otherwise it is computed on every call.
+    Read by every tie context. Within a step it is computed once until a phase that moves
+    students has run (:attr:`sim.model.Phase.moves_students`; such a phase reads no tie
+    context after moving them), and once while the initial network forms; outside a step
+    (``model.phase_now`` is None) on every call.
     """
-    key = getattr(m, "phase_now", None)
+    phase = getattr(m, "phase_now", None)
+    key = None if phase is None else (phase[0], getattr(m, "students_moved", 0))
     cached = getattr(m, "_student_cells", None)
     if key is not None and cached is not None and cached[0] == key:
         return cached[1]
