@@ -56,6 +56,8 @@ OPENINGS = (INTERNSHIP, TECH_SERVICE, JOINT_RD)
 joint R&D where the pair is capable (activities needing trust come later)."""
 PORTFOLIOS = np.arange(1 << N_ACTIVITIES)
 """Every portfolio a tie can hold (a portfolio's bit mask is its index here)."""
+ACTIVITY_BITS = np.array([bit(a) for a in range(N_ACTIVITIES)])
+"""The portfolio bit of each activity, as an array."""
 
 
 def uptake(m: "CooperationModel") -> float:
@@ -282,8 +284,11 @@ def change_ties(m: "CooperationModel") -> None:
     trust = m.ties.trust[rows]
     search = switching_cost(m, cols, firms) * ~hosts_professor(m, cols, firms)
     payoff_e, payoff_c = portfolio_payoffs(m, ctx)
-    rate, p_e, p_c, feasible = activity_event_rates(m, payoff_e, payoff_c, port, trust,
-                                                    ctx.capability, search, pre)
+    # Prerequisites met (trust and capability are fixed within the step).
+    allowed = np.column_stack([activity_feasible(a, trust, ctx.capability, pre)
+                               for a in range(N_ACTIVITIES)])
+    rate, p_e, p_c, feasible = activity_event_rates(m, payoff_e, payoff_c, port, allowed,
+                                                    search)
     # Revealed willingness: a Poisson number of proposals per feasible activity in the step.
     n_prop = np.where(feasible, m.streams.proposal.poisson(b.upgrade_proposal_rate * m.dt,
                                                            size=(n, N_ACTIVITIES)), 0)
@@ -305,8 +310,8 @@ def change_ties(m: "CooperationModel") -> None:
         if idx.size == 0:
             break
         if round_ > 0:
-            rate = activity_event_rates(m, payoff_e[idx], payoff_c, new[idx], trust[idx],
-                                        ctx.capability[idx], search[idx], pre)[0]
+            rate = activity_event_rates(m, payoff_e[idx], payoff_c, new[idx], allowed[idx],
+                                        search[idx])[0]
         total = rate.sum(axis=1)
         u = m.streams.review.random((idx.size, 2))
         happens = u[:, 0] < event_probability(total, left[idx])
@@ -338,12 +343,12 @@ def portfolio_payoffs(m: "CooperationModel", ctx: TieContext) -> tuple[np.ndarra
 
 
 def activity_event_rates(m: "CooperationModel", payoff_e: np.ndarray, payoff_c: np.ndarray,
-                         port: np.ndarray, trust: np.ndarray, capability: np.ndarray,
-                         search: np.ndarray, pre: Prerequisites):
+                         port: np.ndarray, allowed: np.ndarray, search: np.ndarray):
     """Yearly rates of every event that can change each tie's portfolio ``port``.
 
     ``payoff_e`` and ``payoff_c`` are both sides' payoffs of every portfolio
-    (:func:`portfolio_payoffs`) and ``capability`` each tie's capability match.
+    (:func:`portfolio_payoffs`); ``allowed`` (ties x activities) says whether each tie meets
+    each activity's prerequisites (:func:`sim.ladder.activity_feasible`).
     Returns ``(rate, p_e, p_c, feasible)``: ``rate`` has columns enter activity a (5) |
     the firm ends the tie, the firm leaves a (5) | the college ends it, the college leaves a
     (5); ``p_e``, ``p_c`` are both sides' answers to a proposal of each activity and
@@ -353,15 +358,14 @@ def activity_event_rates(m: "CooperationModel", payoff_e: np.ndarray, payoff_c: 
     beta = b.choice_intensity
     n = port.size
     k = N_ACTIVITIES
-    bits = np.array([bit(a) for a in range(k)])
+    bits = ACTIVITY_BITS
     held = (port[:, None] & bits[None, :]) != 0
     # Every portfolio in reach (ties x [now, + each a, - each a]), looked up.
     reach = np.column_stack([port, port[:, None] | bits[None, :], port[:, None] & ~bits[None, :]])
     u_e = np.take_along_axis(payoff_e, reach, axis=1)
     u_c = payoff_c[reach]
     # Entering: a proposal of each activity and both sides' consent on its own payoff.
-    feasible = np.column_stack([activity_feasible(a, trust, capability, pre)
-                                for a in range(k)]) & ~held
+    feasible = allowed & ~held
     p_e = accept_probability(u_e[:, 1:k + 1] - u_e[:, :1] - search[:, None], beta)
     p_c = accept_probability(u_c[:, 1:k + 1] - u_c[:, :1], beta)
     rates = [np.where(feasible, b.upgrade_proposal_rate * p_e * p_c, 0.0)]
@@ -378,7 +382,7 @@ def activity_event_rates(m: "CooperationModel", payoff_e: np.ndarray, payoff_c: 
 def apply_event(port: np.ndarray, event: np.ndarray, happens: np.ndarray) -> np.ndarray:
     """Portfolios after each tie's event (columns of :func:`activity_event_rates`)."""
     k = N_ACTIVITIES
-    bits = np.array([bit(a) for a in range(k)])
+    bits = ACTIVITY_BITS
     new = port.copy()
     enter = happens & (event < k)
     new[enter] |= bits[event[enter]]
