@@ -127,7 +127,7 @@ def capability_match(college_capability: np.ndarray, absorptive: np.ndarray) -> 
 
     Geometric mean: both sides must be capable (Cohen & Levinthal 1990 on absorptive capacity).
     """
-    return np.sqrt(np.clip(college_capability, 0, 1) * np.clip(absorptive, 0, 1))
+    return np.sqrt(np.asarray(college_capability).clip(0, 1) * np.asarray(absorptive).clip(0, 1))
 
 
 @dataclass(frozen=True)

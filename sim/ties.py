@@ -249,8 +249,11 @@ def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) 
     """Whether each (college, firm) pair has an industry professor from the firm."""
     t = m.teachers
     n = m.firms.n  # a (college, firm) pair as one integer
-    hosts = t.college[t.professor] * n + t.firm[t.professor]
-    return np.isin(np.asarray(cols, dtype=np.int64) * n + np.asarray(firms, dtype=np.int64), hosts)
+    hosts = np.sort(t.college[t.professor] * n + t.firm[t.professor])
+    pairs = np.asarray(cols, dtype=np.int64) * n + np.asarray(firms, dtype=np.int64)
+    if hosts.size == 0:
+        return np.zeros(pairs.shape, dtype=bool)
+    return hosts[np.minimum(np.searchsorted(hosts, pairs), hosts.size - 1)] == pairs
 
 
 def change_ties(m: "CooperationModel") -> None:
@@ -303,7 +306,9 @@ def change_ties(m: "CooperationModel") -> None:
     # recomputed for the time left (the context of the step held fixed).
     new = port.copy()
     left = np.full(n, m.dt)
-    fresh = np.isin(rows, m.new_tie_rows)
+    started = np.zeros(m.ties.n, dtype=bool)
+    started[m.new_tie_rows] = True
+    fresh = started[rows]
     left[fresh] *= m.streams.review.random(int(fresh.sum()))
     idx = np.arange(n)
     for round_ in range(MAX_EVENTS_PER_STEP):
