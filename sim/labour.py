@@ -116,15 +116,19 @@ def place_students(m: "CooperationModel") -> None:
     s_sorted = cell_of_student[s_order]
     s_starts = np.searchsorted(s_sorted, cells, side="left")
     s_ends = np.searchsorted(s_sorted, cells, side="right")
+    # Every cell's places (ties repeated by capacity) and drawn students, cut out below.
+    all_places = np.repeat(rows[order], capacity[order])
+    place_at = np.concatenate([[0], np.cumsum(capacity[order])]).tolist()
+    all_students = np.repeat(final[s_order], per)
     out_slot, out_tie = [], []
-    for a, b, sa, sb in zip(starts, ends, s_starts, s_ends, strict=True):
+    for a, b, sa, sb in zip(starts.tolist(), ends.tolist(), s_starts.tolist(), s_ends.tolist(),
+                            strict=True):
         if sb == sa:
             continue
-        tie_rows = rows[order[a:b]]
-        places = np.repeat(tie_rows, capacity[order[a:b]])
+        places = all_places[place_at[a]:place_at[b]]
         if places.size == 0:
             continue
-        students = np.repeat(final[s_order[sa:sb]], per)
+        students = all_students[sa * per:sb * per]
         n = min(places.size, students.size)
         out_slot.append(rng.permutation(students)[:n])
         out_tie.append(rng.permutation(places)[:n])
