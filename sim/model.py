@@ -268,15 +268,19 @@ class CooperationModel(mesa.Model):
         last_of_year = (self.steps_done + 1) % self.steps_per_year == 0
         due = {EVERY_STEP: True, YEAR_START: first_of_year, YEAR_END: last_of_year}
         clock = time.perf_counter
-        for phase in PHASES:
-            if due[phase.when]:
-                self.phase_now = (self.steps_done, phase.name)
-                t0 = clock()
-                phase.run(self)
-                self.phase_seconds[phase.name] += clock() - t0
-                self.students_moved += phase.moves_students
-        self.phase_now = None
-        self.steps_done += 1
-        self.year = self.steps_done * self.dt
-        if self.record_steps is None or self.record_steps(self.steps_done):
-            self.records.append(metrics.collect(self))
+        step = self.steps_done
+        try:
+            for phase in PHASES:
+                if due[phase.when]:
+                    self.phase_now = (step, phase.name)
+                    t0 = clock()
+                    phase.run(self)
+                    self.phase_seconds[phase.name] += clock() - t0
+                    self.students_moved += phase.moves_students
+            self.steps_done += 1
+            self.year = self.steps_done * self.dt
+            if self.record_steps is None or self.record_steps(self.steps_done):
+                self.phase_now = (step, "reporters")  # they read the state the phases left
+                self.records.append(metrics.collect(self))
+        finally:
+            self.phase_now = None  # outside a step nothing is cached (sim.ties.student_cells)
