@@ -312,13 +312,15 @@ def host_ledger(m: "CooperationModel", hosted: np.ndarray, n_int: np.ndarray,
     pl, t = m.placements, m.terms
     paid = m.ledger.last_payout
     port = m.ties.activities[hosted] | np.where(n_app > 0, bit(JOINT_TRAINING), 0)
-    full = cash_flow(port, n_int, n_app, ctx, t, paid)
-    without_int = cash_flow(port, np.zeros_like(n_int), n_app, ctx, t, paid)
-    # Without the apprentices but as certified as with them: the credit on the firm's other
-    # investments stays out of the apprentices' ledger.
-    without_app = (cash_flow(port, n_int, np.zeros_like(n_app), ctx, t, paid,
-                             certified=n_app > 0)
-                   + coordination_cost(bit(JOINT_TRAINING), ctx, t) * (n_app > 0))
+    # The cash flow with all students, without the interns and without the apprentices (in
+    # one evaluation, stacked on a leading axis). Without the apprentices the tie stays as
+    # certified as with them: the credit on the firm's other investments stays out of the
+    # apprentices' ledger.
+    none_int, none_app = np.zeros_like(n_int), np.zeros_like(n_app)
+    full, without_int, without_app = cash_flow(
+        port, np.stack([n_int, none_int, n_int]), np.stack([n_app, n_app, none_app]), ctx, t,
+        paid, certified=n_app > 0)
+    without_app = without_app + coordination_cost(bit(JOINT_TRAINING), ctx, t) * (n_app > 0)
     n_rows = m.ties.college.size
     kept_int = np.bincount(pl.tie, weights=value * ~pl.apprentice, minlength=n_rows)[hosted]
     kept_app = np.bincount(pl.tie, weights=value * pl.apprentice, minlength=n_rows)[hosted]
