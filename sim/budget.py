@@ -194,9 +194,9 @@ def claim_public_money(m: "CooperationModel") -> None:
     ctx = tie_context(m, m.ties.college[rows], firms)
     paid = ledger.last_payout
     # Qualifying investment per real firm: the apprentices are spread over the agent's firms.
-    with_app = qualifying_investment(port, app_real, ctx, m.terms, paid)
-    tie_only = qualifying_investment(port, np.zeros_like(app_real), ctx, m.terms, paid,
-                                     certified=app_real > 0)
+    # With and without its apprentices (certified either way), in one evaluation.
+    with_app, tie_only = qualifying_investment(port, np.stack([app_real, np.zeros_like(app_real)]),
+                                               ctx, m.terms, paid, certified=app_real > 0)
     np.add.at(m.qualifying_year, firms, ((with_app - tie_only) / weight + tie_only) * dt)
     n_rd_real = float(weight[holds(port, JOINT_RD)].sum())
     ledger.claim("rd_cofunding", pol.rd_cofunding * eco.rd_project_cost * n_rd_real * dt
@@ -214,9 +214,11 @@ def claim_public_money(m: "CooperationModel") -> None:
                                          * MONEY_K_TO_M, minlength=m.colleges.n)
     # The firm's cash flow of this step per tie (CNY thousand), realised (the payout paid)
     # and as it expected it (its expected payout), on the exchanges that took place: trust.
-    m.ties.net[rows] += cash_flow(port, int_real, app_real, ctx, m.terms, paid) * dt
-    m.ties.expected[rows] += cash_flow(port, int_real, app_real, ctx, m.terms,
-                                       ctx.payout) * dt
+    # Both in one evaluation: row 0 at the payout paid, row 1 at the expected payout.
+    realised, expected = cash_flow(port, int_real, app_real, ctx, m.terms,
+                                   np.stack([np.full(rows.size, paid), ctx.payout]))
+    m.ties.net[rows] += realised * dt
+    m.ties.expected[rows] += expected * dt
     # An exchange took place if students were hosted or an activity beyond placements
     # (expert exchange, joint R&D, technical service) ran.
     beyond = port & ~(bit(INTERNSHIP) | bit(JOINT_TRAINING))

@@ -62,9 +62,9 @@ def logit_choice_probabilities(utilities: np.ndarray, intensity: float,
     u = intensity * np.asarray(utilities, dtype=float)
     if available is not None:
         u = np.where(available, u, -np.inf)
-    u = u - np.max(u, axis=-1, keepdims=True)
+    u = u - u.max(axis=-1, keepdims=True)
     w = np.exp(u)
-    return w / np.sum(w, axis=-1, keepdims=True)
+    return w / w.sum(axis=-1, keepdims=True)
 
 
 def draw_choices(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:

@@ -116,15 +116,19 @@ def place_students(m: "CooperationModel") -> None:
     s_sorted = cell_of_student[s_order]
     s_starts = np.searchsorted(s_sorted, cells, side="left")
     s_ends = np.searchsorted(s_sorted, cells, side="right")
+    # Every cell's places (ties repeated by capacity) and drawn students, cut out below.
+    all_places = np.repeat(rows[order], capacity[order])
+    place_at = np.concatenate([[0], np.cumsum(capacity[order])]).tolist()
+    all_students = np.repeat(final[s_order], per)
     out_slot, out_tie = [], []
-    for a, b, sa, sb in zip(starts, ends, s_starts, s_ends, strict=True):
+    for a, b, sa, sb in zip(starts.tolist(), ends.tolist(), s_starts.tolist(), s_ends.tolist(),
+                            strict=True):
         if sb == sa:
             continue
-        tie_rows = rows[order[a:b]]
-        places = np.repeat(tie_rows, capacity[order[a:b]])
+        places = all_places[place_at[a]:place_at[b]]
         if places.size == 0:
             continue
-        students = np.repeat(final[s_order[sa:sb]], per)
+        students = all_students[sa * per:sb * per]
         n = min(places.size, students.size)
         out_slot.append(rng.permutation(students)[:n])
         out_tie.append(rng.permutation(places)[:n])
@@ -308,13 +312,15 @@ def host_ledger(m: "CooperationModel", hosted: np.ndarray, n_int: np.ndarray,
     pl, t = m.placements, m.terms
     paid = m.ledger.last_payout
     port = m.ties.activities[hosted] | np.where(n_app > 0, bit(JOINT_TRAINING), 0)
-    full = cash_flow(port, n_int, n_app, ctx, t, paid)
-    without_int = cash_flow(port, np.zeros_like(n_int), n_app, ctx, t, paid)
-    # Without the apprentices but as certified as with them: the credit on the firm's other
-    # investments stays out of the apprentices' ledger.
-    without_app = (cash_flow(port, n_int, np.zeros_like(n_app), ctx, t, paid,
-                             certified=n_app > 0)
-                   + coordination_cost(bit(JOINT_TRAINING), ctx, t) * (n_app > 0))
+    # The cash flow with all students, without the interns and without the apprentices (in
+    # one evaluation, stacked on a leading axis). Without the apprentices the tie stays as
+    # certified as with them: the credit on the firm's other investments stays out of the
+    # apprentices' ledger.
+    none_int, none_app = np.zeros_like(n_int), np.zeros_like(n_app)
+    full, without_int, without_app = cash_flow(
+        port, np.stack([n_int, none_int, n_int]), np.stack([n_app, n_app, none_app]), ctx, t,
+        paid, certified=n_app > 0)
+    without_app = without_app + coordination_cost(bit(JOINT_TRAINING), ctx, t) * (n_app > 0)
     n_rows = m.ties.college.size
     kept_int = np.bincount(pl.tie, weights=value * ~pl.apprentice, minlength=n_rows)[hosted]
     kept_app = np.bincount(pl.tie, weights=value * pl.apprentice, minlength=n_rows)[hosted]

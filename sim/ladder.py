@@ -53,9 +53,13 @@ def bit(activity: int) -> int:
     return 1 << int(activity)
 
 
+BITS: tuple[int, ...] = tuple(bit(a) for a in range(N_ACTIVITIES))
+"""Portfolio bit of each activity (:func:`bit`), looked up in the hot payoff functions."""
+
+
 def holds(portfolio: int | np.ndarray, activity: int) -> np.ndarray:
     """Whether each portfolio holds ``activity``."""
-    return (np.asarray(portfolio) & bit(activity)) != 0
+    return (np.asarray(portfolio) & BITS[activity]) != 0
 
 
 def ladder(rung: int | np.ndarray) -> np.ndarray:
@@ -74,8 +78,12 @@ def deepest(portfolio: int | np.ndarray) -> np.ndarray:
 
 def n_deep(portfolio: int | np.ndarray) -> np.ndarray:
     """Number of activities beyond internship a portfolio holds (each costs coordination)."""
-    portfolio = np.asarray(portfolio)
-    return sum(holds(portfolio, a).astype(np.int64) for a in range(1, N_ACTIVITIES))
+    return N_DEEP[np.asarray(portfolio)]
+
+
+N_DEEP = sum(holds(np.arange(1 << N_ACTIVITIES), a).astype(np.int64)
+             for a in range(1, N_ACTIVITIES))
+"""Activities beyond internship of each portfolio (indexed by its bit mask), for :func:`n_deep`."""
 
 
 # Placement types of a student: an intern (rungs 0-1) or an apprentice (rungs 2-3).
@@ -104,7 +112,9 @@ def horizon_factor(lag_years: float, payback_years: float | np.ndarray) -> np.nd
     ``clip(1 - lag / payback, 0, 1)``: a firm with a short payback horizon discounts benefits
     that come late, which is how "long cost recovery periods" (paper 3.1) deter deep ties.
     """
-    return np.clip(1.0 - lag_years / np.asarray(payback_years, dtype=float), 0.0, 1.0)
+    # clip written as max, min (the same numbers, without np.clip's dispatch in hot loops)
+    return np.minimum(np.maximum(1.0 - lag_years / np.asarray(payback_years, dtype=float), 0.0),
+                      1.0)
 
 
 def rd_size_factor(employees: np.ndarray, reference: float) -> np.ndarray:
@@ -117,7 +127,7 @@ def capability_match(college_capability: np.ndarray, absorptive: np.ndarray) -> 
 
     Geometric mean: both sides must be capable (Cohen & Levinthal 1990 on absorptive capacity).
     """
-    return np.sqrt(np.clip(college_capability, 0, 1) * np.clip(absorptive, 0, 1))
+    return np.sqrt(np.asarray(college_capability).clip(0, 1) * np.asarray(absorptive).clip(0, 1))
 
 
 @dataclass(frozen=True)
@@ -213,23 +223,25 @@ def supervision_cost(students: np.ndarray, ctx: TieContext, t: PayoffTerms) -> n
     (:func:`intake`), so its cost is 0.
     """
     n = np.asarray(students, dtype=float)
-    cap = np.broadcast_to(np.asarray(ctx.capacity, dtype=float), np.broadcast(n, ctx.capacity
-                                                                             ).shape)
-    return np.divide(t.supervision_cost * n * n, 2.0 * cap, out=np.zeros(cap.shape),
-                     where=cap > 0)
+    cap = np.asarray(ctx.capacity, dtype=float)
+    return np.divide(t.supervision_cost * n * n, 2.0 * cap,
+                     out=np.zeros(np.broadcast(n, cap).shape), where=cap > 0)
 
 
-def student_values(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms
+def student_values(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
+                   per_student: tuple[np.ndarray, np.ndarray] | None = None
                    ) -> tuple[np.ndarray, np.ndarray]:
     """Expected net value of the first intern and the first apprentice of a tie (CNY k/yr).
 
     Recruit value (discounted, :func:`recruit_value` of one student) + public payments the
     student brings (subsidy; for the first apprentice the tax credit its training certifies,
     at the expected payout) - net training cost; supervision cost is left out (it is what
-    makes further students worth less).
+    makes further students worth less). ``per_student``: :func:`recruit_value_per_student`
+    of the same arguments where the caller has it already.
     """
     one = np.ones(np.broadcast(np.asarray(portfolio), ctx.fill).shape)
-    r_int, r_app = recruit_value_per_student(portfolio, ctx, t)
+    r_int, r_app = (recruit_value_per_student(portfolio, ctx, t) if per_student is None
+                    else per_student)
     subsidy = placement_subsidy(1.0, t, ctx.payout)
     # Without apprentices a tie is not certified (no credit), so the first apprentice brings
     # the whole credit of the tie (:func:`qualifying_investment`).
@@ -239,7 +251,8 @@ def student_values(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms
     return v_int, v_app
 
 
-def intake(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
+def intake(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
+           per_student: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Student places a tie offers a year: the firm's choice (real students).
 
     A hosted student is worth ``v`` (:func:`student_values`; with apprenticeship places a
@@ -247,9 +260,9 @@ def intake(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.n
     only apprentices) and costs ``supervision cost x n / capacity`` at the margin, so the
     payoff-maximising intake is ``n* = clip(capacity x v / supervision cost, 0, capacity)``:
     more when students are worth more (a subsidy, better recruits), never above capacity,
-    none when a student is worth nothing.
+    none when a student is worth nothing. ``per_student`` as in :func:`student_values`.
     """
-    v_int, v_app = student_values(portfolio, ctx, t)
+    v_int, v_app = student_values(portfolio, ctx, t, per_student)
     app = holds(portfolio, JOINT_TRAINING)
     interns = holds(portfolio, INTERNSHIP)
     v = np.where(app, np.where(interns, ctx.uptake * v_app + (1.0 - ctx.uptake) * v_int, v_app),
@@ -258,15 +271,17 @@ def intake(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.n
     return np.clip(cap * v / t.supervision_cost, 0.0, cap)
 
 
-def placements(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms
+def placements(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
+               per_student: tuple[np.ndarray, np.ndarray] | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
     """Expected interns and apprentices per year (real students) of ties holding ``portfolio``.
 
     The tie offers its chosen :func:`intake`, of which ``fill`` is filled; with apprenticeship
     places ``uptake`` of the students become apprentices, the rest interns if it holds
-    internship places. A tie with neither hosts no student.
+    internship places. A tie with neither hosts no student. ``per_student`` as in
+    :func:`student_values`.
     """
-    filled = intake(portfolio, ctx, t) * ctx.fill
+    filled = intake(portfolio, ctx, t, per_student) * ctx.fill
     app = holds(portfolio, JOINT_TRAINING)
     apprentices = np.where(app, filled * ctx.uptake, 0.0)
     interns = np.where(holds(portfolio, INTERNSHIP), filled - apprentices, 0.0)
@@ -401,16 +416,19 @@ def hire_value(skill: np.ndarray | float, apprentice: np.ndarray | bool,
 
 
 def recruit_value(interns: np.ndarray, apprentices: np.ndarray, portfolio: int | np.ndarray,
-                  ctx: TieContext, t: PayoffTerms, *, discounted: bool = True) -> np.ndarray:
+                  ctx: TieContext, t: PayoffTerms, *, discounted: bool = True,
+                  per_student: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Expected value of the recruits a tie-year yields (CNY thousand).
 
     recruit value x quality x vacancy factor x (interns x hire prob x retention
     + apprentices x hire prob x retention with agreements x (1 + firm-specific premium)),
     each stream times its horizon factor when ``discounted`` (the firm's decision); without
     discounting it is the value the firm expects to see at graduation (for trust).
+    ``per_student``: :func:`recruit_value_per_student` of the same arguments, if at hand.
     """
-    per_intern, per_apprentice = recruit_value_per_student(portfolio, ctx, t,
-                                                           discounted=discounted)
+    per_intern, per_apprentice = (
+        recruit_value_per_student(portfolio, ctx, t, discounted=discounted)
+        if per_student is None else per_student)
     return interns * per_intern + apprentices * per_apprentice
 
 
@@ -469,9 +487,10 @@ def enterprise_payoff(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTer
     functions that give the realised flows (called on realised quantities).
     Interns and apprentices are the firm's chosen :func:`intake` times the fill.
     """
-    interns, apprentices = placements(portfolio, ctx, t)
+    per_student = recruit_value_per_student(portfolio, ctx, t)  # used twice: computed once
+    interns, apprentices = placements(portfolio, ctx, t, per_student)
     payout = ctx.payout if with_policy else 0.0
-    return (recruit_value(interns, apprentices, portfolio, ctx, t)
+    return (recruit_value(interns, apprentices, portfolio, ctx, t, per_student=per_student)
             + rd_value(portfolio, ctx, t)
             + cash_flow(portfolio, interns, apprentices, ctx, t, payout))
 

@@ -97,7 +97,10 @@ def rd_capability(m: "CooperationModel", cell: np.ndarray, size: int) -> np.ndar
     score = np.sqrt(t.research * t.practice)
     out = np.zeros(size)
     order = np.lexsort((score, cell))
-    cells, starts, counts = np.unique(cell[order], return_index=True, return_counts=True)
+    sorted_cell = cell[order]  # the cells present, their first row and size (as np.unique)
+    starts = np.flatnonzero(np.concatenate([[True], sorted_cell[1:] != sorted_cell[:-1]]))
+    cells = sorted_cell[starts]
+    counts = np.diff(np.append(starts, sorted_cell.size))
     # The team: the top of each cell's sorted scores (the whole cell if the top is empty).
     lo = starts + (RD_TEAM_QUANTILE * counts).astype(np.int64)
     hi = starts + counts

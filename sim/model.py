@@ -49,6 +49,7 @@ class Phase:
     run: Callable[["CooperationModel"], None]
     when: str
     summary: str
+    moves_students: bool = False  # changes students' skills, cohorts or enrolment
 
 
 PHASES: tuple[Phase, ...] = (
@@ -59,7 +60,7 @@ PHASES: tuple[Phase, ...] = (
     Phase("place_students", labour.place_students, YEAR_START,
           "final-year students placed with partner firms as interns or apprentices"),
     Phase("students_learn", learning.students_learn, EVERY_STEP,
-          "skills grow with teaching quality, equipment and placements"),
+          "skills grow with teaching quality, equipment and placements", moves_students=True),
     Phase("decide_ties", ties.decide_ties, EVERY_STEP,
           "new ties; activities entered by both sides, left by either (logit on payoffs)"),
     Phase("hire_professors", professors.hire_professors_phase, EVERY_STEP,
@@ -69,10 +70,11 @@ PHASES: tuple[Phase, ...] = (
     Phase("close_fiscal_year", budget.close_fiscal_year, YEAR_END,
           "performance funding of the year becomes the colleges' budget"),
     Phase("graduate", labour.graduate, YEAR_END,
-          "hiring, matching, poaching; trust and expectations updated"),
+          "hiring, matching, poaching; trust and expectations updated", moves_students=True),
     Phase("adjust_majors", labour.adjust_majors, YEAR_END,
           "colleges shift enrolment toward demanded majors"),
-    Phase("enrol", labour.enrol, YEAR_END, "students move up a year; a new cohort enrols"),
+    Phase("enrol", labour.enrol, YEAR_END, "students move up a year; a new cohort enrols",
+          moves_students=True),
     Phase("settle", budget.settle, EVERY_STEP,
           "the budget pays the step's claims (pro-rated if over budget)"),
 )
@@ -124,6 +126,8 @@ class CooperationModel(mesa.Model):
         self.records: list[dict[str, float]] = []
         self.phase_seconds = {ph.name: 0.0 for ph in PHASES}
         self.record_steps: Callable[[int], bool] | None = None
+        self.phase_now: tuple[int, str] | None = None  # (step, phase) while a phase runs
+        self.students_moved = 0  # phases run so far that moved students (sim.ties.student_cells)
         build_world(self)
         self.records.append(metrics.collect(self))  # step 0: the initial state
 
@@ -264,12 +268,19 @@ class CooperationModel(mesa.Model):
         last_of_year = (self.steps_done + 1) % self.steps_per_year == 0
         due = {EVERY_STEP: True, YEAR_START: first_of_year, YEAR_END: last_of_year}
         clock = time.perf_counter
-        for phase in PHASES:
-            if due[phase.when]:
-                t0 = clock()
-                phase.run(self)
-                self.phase_seconds[phase.name] += clock() - t0
-        self.steps_done += 1
-        self.year = self.steps_done * self.dt
-        if self.record_steps is None or self.record_steps(self.steps_done):
-            self.records.append(metrics.collect(self))
+        step = self.steps_done
+        try:
+            for phase in PHASES:
+                if due[phase.when]:
+                    self.phase_now = (step, phase.name)
+                    t0 = clock()
+                    phase.run(self)
+                    self.phase_seconds[phase.name] += clock() - t0
+                    self.students_moved += phase.moves_students
+            self.steps_done += 1
+            self.year = self.steps_done * self.dt
+            if self.record_steps is None or self.record_steps(self.steps_done):
+                self.phase_now = (step, "reporters")  # they read the state the phases left
+                self.records.append(metrics.collect(self))
+        finally:
+            self.phase_now = None  # outside a step nothing is cached (sim.ties.student_cells)

@@ -746,17 +746,13 @@ def resolve_key(key: str) -> Param:
 class _Section:
     """Read-only attribute view of one section's values."""
 
-    __slots__ = ("_name", "_values")
-
     def __init__(self, name: str, values: Mapping[str, Any]):
         object.__setattr__(self, "_name", name)
         object.__setattr__(self, "_values", dict(values))
+        self.__dict__.update(values)  # plain attribute reads (the model reads them per step)
 
-    def __getattr__(self, item: str) -> Any:
-        try:
-            return self._values[item]
-        except KeyError:
-            raise AttributeError(f"{self._name} has no parameter {item!r}") from None
+    def __getattr__(self, item: str) -> Any:  # only for a name that is not a parameter
+        raise AttributeError(f"{self._name} has no parameter {item!r}")
 
     def __setattr__(self, key, value):
         raise AttributeError("scenario parameters are read-only; use Scenario.with_overrides")
@@ -790,6 +786,8 @@ class Scenario:
             sections[section][name] = value
         object.__setattr__(self, "_sections",
                            {s: _Section(s, body) for s, body in sections.items()})
+        for s, section in self._sections.items():  # plain attribute reads of the sections
+            object.__setattr__(self, s, section)
 
     def __reduce__(self):
         """Pickle as plain values (workers of a sweep receive scenarios)."""

@@ -32,7 +32,6 @@ from sim.ladder import (
     capability_match,
     college_utility,
     enterprise_payoff,
-    holds,
     rd_size_factor,
 )
 from sim.learning import teaching_quality
@@ -49,12 +48,16 @@ def supervision_capacity(m: "CooperationModel", firms: np.ndarray) -> np.ndarray
 
 def hosts_students(portfolio: np.ndarray) -> np.ndarray:
     """Whether ties holding ``portfolio`` offer student places (internship or apprenticeship)."""
-    return holds(portfolio, INTERNSHIP) | holds(portfolio, JOINT_TRAINING)
+    return (np.asarray(portfolio) & (bit(INTERNSHIP) | bit(JOINT_TRAINING))) != 0
 
 
 OPENINGS = (INTERNSHIP, TECH_SERVICE, JOINT_RD)
 """Activities a new tie can open with: internship places, or directly technical service or
 joint R&D where the pair is capable (activities needing trust come later)."""
+PORTFOLIOS = np.arange(1 << N_ACTIVITIES)
+"""Every portfolio a tie can hold (a portfolio's bit mask is its index here)."""
+ACTIVITY_BITS = np.array([bit(a) for a in range(N_ACTIVITIES)])
+"""The portfolio bit of each activity, as an array."""
 
 
 def uptake(m: "CooperationModel") -> float:
@@ -70,6 +73,32 @@ def final_year(m: "CooperationModel") -> np.ndarray:
     return np.flatnonzero(s.active & (s.year == m.params.world.program_years - 1))
 
 
+def student_cells(m: "CooperationModel") -> tuple[np.ndarray, np.ndarray]:
+    """Final-year students of each (college, sector) cell: real count and mean employability.
+
+    Read by every tie context. Within a step it is computed once until a phase that moves
+    students has run (:attr:`sim.model.Phase.moves_students`; such a phase reads no tie
+    context after moving them), and once while the initial network forms; outside a step
+    (``model.phase_now`` is None) on every call.
+    """
+    phase = getattr(m, "phase_now", None)
+    key = None if phase is None else (phase[0], getattr(m, "students_moved", 0))
+    cached = getattr(m, "_student_cells", None)
+    if key is not None and cached is not None and cached[0] == key:
+        return cached[1]
+    scale = m.params.world.student_scale
+    final = final_year(m)
+    n_cells = m.colleges.n * N_SECTORS
+    s = m.students
+    cell = s.college[final] * N_SECTORS + s.sector[final]
+    students_cell = np.bincount(cell, minlength=n_cells) * scale
+    quality_cell = np.divide(np.bincount(cell, weights=s.composite(final), minlength=n_cells),
+                             students_cell / scale, out=np.zeros(n_cells),
+                             where=students_cell > 0)
+    m._student_cells = (key, (students_cell, quality_cell))
+    return students_cell, quality_cell
+
+
 def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
                 extra_slots: bool = False) -> TieContext:
     """Inputs of the enterprise payoff for the given (college, firm) pairs.
@@ -77,13 +106,9 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
     ``extra_slots`` treats the pairs as new ties joining their cells (for entry choices).
     """
     p = m.params
-    scale = p.world.student_scale
     sec = m.firms.sector[firms]
-    final = final_year(m)
     n_cells = m.colleges.n * N_SECTORS
-    s = m.students
-    students_cell = np.bincount(s.college[final] * N_SECTORS + s.sector[final],
-                                minlength=n_cells) * scale
+    students_cell, quality_cell = student_cells(m)
     rows = m.ties.active_rows()
     rows = rows[hosts_students(m.ties.activities[rows])]
     # A firm's supervision capacity is shared among its ties that host students (a new tie
@@ -99,10 +124,6 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
     demand = slots_cell[cell] + own
     fill = np.minimum(1.0, np.divide(students_cell[cell], demand,
                                      out=np.ones(cell.size), where=demand > 0))
-    quality_cell = np.divide(
-        np.bincount(s.college[final] * N_SECTORS + s.sector[final],
-                    weights=s.composite(final), minlength=n_cells),
-        students_cell / scale, out=np.zeros(n_cells), where=students_cell > 0)
     q = teaching_quality(m)
     vacancies = m.firms.vacancies(p.economy.hire_rate, m.demand_index)[firms]
     firm_places = np.bincount(m.ties.firm[rows], weights=places, minlength=m.firms.n)[firms]
@@ -200,9 +221,9 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
         activity_feasible(a, trust, ctx.capability, pre) for a in OPENINGS])
     probs = logit_choice_probabilities(options, beta, available)
     u = m.streams.entry.random((cols.size, 2))
-    pick = (u[:, :1] > np.cumsum(probs, axis=1)).sum(axis=1).clip(0, len(OPENINGS))
+    pick = np.minimum((u[:, :1] > np.cumsum(probs, axis=1)).sum(axis=1), len(OPENINGS))
     opening = np.array([0] + [bit(a) for a in OPENINGS])[pick]
-    p_college = accept_probability(college_utility(opening, m.college_terms), beta)
+    p_college = accept_probability(college_utility(PORTFOLIOS, m.college_terms)[opening], beta)
     accepted = (pick > 0) & (u[:, 1] < p_college)
     # A pair contacted twice starts one tie, at its first accepted contact; its later
     # contacts found a partner and are drawn again.
@@ -215,7 +236,7 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
     accepted &= first
     redraw = np.zeros(cols.size, bool)
     if uniq.size:
-        k = np.clip(np.searchsorted(uniq, pair), 0, uniq.size - 1)
+        k = np.minimum(np.searchsorted(uniq, pair), uniq.size - 1)
         redraw = (uniq[k] == pair) & (np.arange(cols.size) > first_at[k])
     started = [m.ties.start(int(i), int(j), float(b.initial_trust), int(o))
                for i, j, o in zip(cols[accepted], firms[accepted], opening[accepted],
@@ -228,8 +249,11 @@ def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) 
     """Whether each (college, firm) pair has an industry professor from the firm."""
     t = m.teachers
     n = m.firms.n  # a (college, firm) pair as one integer
-    hosts = t.college[t.professor] * n + t.firm[t.professor]
-    return np.isin(np.asarray(cols, dtype=np.int64) * n + np.asarray(firms, dtype=np.int64), hosts)
+    hosts = np.sort(t.college[t.professor] * n + t.firm[t.professor])
+    pairs = np.asarray(cols, dtype=np.int64) * n + np.asarray(firms, dtype=np.int64)
+    if hosts.size == 0:
+        return np.zeros(pairs.shape, dtype=bool)
+    return hosts[np.minimum(np.searchsorted(hosts, pairs), hosts.size - 1)] == pairs
 
 
 def change_ties(m: "CooperationModel") -> None:
@@ -262,7 +286,12 @@ def change_ties(m: "CooperationModel") -> None:
     port = m.ties.activities[rows]
     trust = m.ties.trust[rows]
     search = switching_cost(m, cols, firms) * ~hosts_professor(m, cols, firms)
-    rate, p_e, p_c, feasible = activity_event_rates(m, ctx, port, trust, search, pre)
+    payoff_e, payoff_c = portfolio_payoffs(m, ctx)
+    # Prerequisites met (trust and capability are fixed within the step).
+    allowed = np.column_stack([activity_feasible(a, trust, ctx.capability, pre)
+                               for a in range(N_ACTIVITIES)])
+    rate, p_e, p_c, feasible = activity_event_rates(m, payoff_e, payoff_c, port, allowed,
+                                                    search)
     # Revealed willingness: a Poisson number of proposals per feasible activity in the step.
     n_prop = np.where(feasible, m.streams.proposal.poisson(b.upgrade_proposal_rate * m.dt,
                                                            size=(n, N_ACTIVITIES)), 0)
@@ -277,15 +306,17 @@ def change_ties(m: "CooperationModel") -> None:
     # recomputed for the time left (the context of the step held fixed).
     new = port.copy()
     left = np.full(n, m.dt)
-    fresh = np.isin(rows, m.new_tie_rows)
+    started = np.zeros(m.ties.n, dtype=bool)
+    started[m.new_tie_rows] = True
+    fresh = started[rows]
     left[fresh] *= m.streams.review.random(int(fresh.sum()))
     idx = np.arange(n)
     for round_ in range(MAX_EVENTS_PER_STEP):
         if idx.size == 0:
             break
         if round_ > 0:
-            sub = take_context(ctx, idx)
-            rate = activity_event_rates(m, sub, new[idx], trust[idx], search[idx], pre)[0]
+            rate = activity_event_rates(m, payoff_e[idx], payoff_c, new[idx], allowed[idx],
+                                        search[idx])[0]
         total = rate.sum(axis=1)
         u = m.streams.review.random((idx.size, 2))
         happens = u[:, 0] < event_probability(total, left[idx])
@@ -304,15 +335,25 @@ MAX_EVENTS_PER_STEP = 50
 declared rates and step lengths; the time left then is dropped)."""
 
 
-def take_context(ctx: TieContext, idx: np.ndarray) -> TieContext:
-    """The context of the ties at positions ``idx``."""
-    return TieContext(**{f: getattr(ctx, f)[idx] for f in ctx.__dataclass_fields__})
+def portfolio_payoffs(m: "CooperationModel", ctx: TieContext) -> tuple[np.ndarray, np.ndarray]:
+    """Each side's payoff of every portfolio of :data:`PORTFOLIOS`, for the ties of ``ctx``.
+
+    Returns ``(firm, college)``: the firm's :func:`sim.ladder.enterprise_payoff` per tie and
+    portfolio (ties x 32) and the college's :func:`sim.ladder.college_utility` per portfolio
+    (32). The context of a step is held fixed, so every event of the step looks them up.
+    """
+    wide = TieContext(**{f: getattr(ctx, f)[:, None] for f in ctx.__dataclass_fields__})
+    return (enterprise_payoff(PORTFOLIOS[None, :], wide, m.terms),
+            college_utility(PORTFOLIOS, m.college_terms))
 
 
-def activity_event_rates(m: "CooperationModel", ctx: TieContext, port: np.ndarray,
-                         trust: np.ndarray, search: np.ndarray, pre: Prerequisites):
+def activity_event_rates(m: "CooperationModel", payoff_e: np.ndarray, payoff_c: np.ndarray,
+                         port: np.ndarray, allowed: np.ndarray, search: np.ndarray):
     """Yearly rates of every event that can change each tie's portfolio ``port``.
 
+    ``payoff_e`` and ``payoff_c`` are both sides' payoffs of every portfolio
+    (:func:`portfolio_payoffs`); ``allowed`` (ties x activities) says whether each tie meets
+    each activity's prerequisites (:func:`sim.ladder.activity_feasible`).
     Returns ``(rate, p_e, p_c, feasible)``: ``rate`` has columns enter activity a (5) |
     the firm ends the tie, the firm leaves a (5) | the college ends it, the college leaves a
     (5); ``p_e``, ``p_c`` are both sides' answers to a proposal of each activity and
@@ -322,16 +363,14 @@ def activity_event_rates(m: "CooperationModel", ctx: TieContext, port: np.ndarra
     beta = b.choice_intensity
     n = port.size
     k = N_ACTIVITIES
-    bits = np.array([bit(a) for a in range(k)])
+    bits = ACTIVITY_BITS
     held = (port[:, None] & bits[None, :]) != 0
-    # Every portfolio in reach, evaluated at once (ties x [now, + each a, − each a]).
+    # Every portfolio in reach (ties x [now, + each a, - each a]), looked up.
     reach = np.column_stack([port, port[:, None] | bits[None, :], port[:, None] & ~bits[None, :]])
-    wide = TieContext(**{f: getattr(ctx, f)[:, None] for f in ctx.__dataclass_fields__})
-    u_e = enterprise_payoff(reach, wide, m.terms)
-    u_c = college_utility(reach, m.college_terms)
+    u_e = np.take_along_axis(payoff_e, reach, axis=1)
+    u_c = payoff_c[reach]
     # Entering: a proposal of each activity and both sides' consent on its own payoff.
-    feasible = np.column_stack([activity_feasible(a, trust, ctx.capability, pre)
-                                for a in range(k)]) & ~held
+    feasible = allowed & ~held
     p_e = accept_probability(u_e[:, 1:k + 1] - u_e[:, :1] - search[:, None], beta)
     p_c = accept_probability(u_c[:, 1:k + 1] - u_c[:, :1], beta)
     rates = [np.where(feasible, b.upgrade_proposal_rate * p_e * p_c, 0.0)]
@@ -348,7 +387,7 @@ def activity_event_rates(m: "CooperationModel", ctx: TieContext, port: np.ndarra
 def apply_event(port: np.ndarray, event: np.ndarray, happens: np.ndarray) -> np.ndarray:
     """Portfolios after each tie's event (columns of :func:`activity_event_rates`)."""
     k = N_ACTIVITIES
-    bits = np.array([bit(a) for a in range(k)])
+    bits = ACTIVITY_BITS
     new = port.copy()
     enter = happens & (event < k)
     new[enter] |= bits[event[enter]]

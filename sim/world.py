@@ -85,8 +85,10 @@ def build_world(m: "CooperationModel") -> None:
     # Industry professors are hired over time from partners (sim.professors), not by fiat.
     per_round = int(round(b.contacts_per_college * b.initial_contact_years
                           / INITIAL_CONTACT_ROUNDS))
+    m.phase_now = (-1, "initial network")  # no student moves meanwhile (sim.ties.student_cells)
     for _ in range(INITIAL_CONTACT_ROUNDS):
         ties.new_ties(m, initial_contacts=per_round)
+    m.phase_now = None
     rows = m.ties.active_rows()
     m.ties.trust[rows] = b.initial_trust_spread * rng.random(rows.size)
     labour.update_nontraining(m)

@@ -147,3 +147,32 @@ def test_service_income_is_research_and_service_funding():
     none = _run({**base, "service_value": 10.0}, years=2)
     assert (m.colleges.research_funding().sum()
             > none.colleges.research_funding().sum() + 1.0)
+
+
+
+def test_student_cells_read_within_a_step_equal_a_fresh_computation(monkeypatch):
+    """The tie context's final-year student cells are cached within a step until a phase that
+    moves students has run: every read, from the cache or not, equals a fresh computation."""
+    import sim.ties as ties
+
+    original = ties.student_cells
+    reads = {"cached": 0, "computed": 0}
+
+    def checked(m):
+        before = getattr(m, "_student_cells", None)
+        cells = original(m)
+        after = m._student_cells
+        reads["cached" if after is before else "computed"] += 1
+        saved, m.phase_now = m.phase_now, None  # outside a step nothing is cached
+        try:
+            fresh = original(m)
+        finally:
+            m.phase_now, m._student_cells = saved, after
+        for got, want in zip(cells, fresh, strict=True):
+            np.testing.assert_array_equal(got, want)
+        return cells
+
+    monkeypatch.setattr(ties, "student_cells", checked)
+    m = CooperationModel(load_scenario("classroom"), seed=3)
+    m.run(2)
+    assert reads["cached"] > 0 and reads["computed"] > 0
