@@ -54,8 +54,8 @@ def sweeps(tmp_path_factory):
 @pytest.mark.parametrize("design, expected", [
     ("scenarios", ["rung_shares_by_scenario", "frontier", "paired_differences",
                    "outcomes_over_time", "difference_over_time_", "breakdown_size_class",
-                   "size_class_over_time", "breakdown_sector", "breakdown_tier",
-                   "breakdown_city"]),
+                   "size_class_over_time", "breakdown_sector",
+                   "breakdown_city"]),  # 3 colleges: no Double High one, so no tier figure
     ("grid", ["frontier", "phase", "main_effects"]),
     ("sobol", ["frontier", "sobol_indices", "sobol_s2_", "sobol_convergence"]),
     ("morris", ["frontier", "morris"]),
