@@ -170,7 +170,9 @@ def _dots(ax, data: pd.DataFrame, scenarios: list[str], dimension: str, categori
         y = np.arange(len(categories)) - offsets[k]
         lo = (d[value] - d[f"{value}_low" if value == "diff" else "low"]).clip(lower=0)
         hi = (d[f"{value}_high" if value == "diff" else "high"] - d[value]).clip(lower=0)
-        ax.errorbar(d[value], y, xerr=np.vstack([lo.fillna(0), hi.fillna(0)]), fmt="none",
+        wide = ((lo.fillna(0) + hi.fillna(0)) > 0).to_numpy()  # a zero-width bar's caps
+        ax.errorbar(d[value][wide], y[wide],  # would fill a hollow marker
+                    xerr=np.vstack([lo.fillna(0)[wide], hi.fillna(0)[wide]]), fmt="none",
                     ecolor=st.color, elinewidth=0.7, capsize=1.2)
         filled = (d[filled_by].astype("boolean").fillna(False).astype(bool) if filled_by
                   else pd.Series(True, index=d.index))
