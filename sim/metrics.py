@@ -14,15 +14,72 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.agents.college import TIERS
 from sim.ladder import JOINT_RD, RUNGS, enterprise_payoff, holds, policy_payments
-from sim.population import service_funding_10m_share
-from sim.sectors import SIZE_CLASSES
+from sim.population import OWNERSHIPS, service_funding_10m_share
+from sim.sectors import SECTORS, SIZE_CLASSES
 from sim.ties import tie_context
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
 
 _SIZE_ZH = {"micro": "微型", "small": "小型", "medium": "中型", "large": "大型"}
+_OWNERSHIP_ZH = {"private": "民营", "state": "国有", "foreign": "外资"}
+_TIER_EN = {"ordinary": "ordinary", "double_high": "Double High"}
+_TIER_ZH = {"ordinary": "普通", "double_high": "“双高”"}
+
+CITY_COLUMNS = 3
+"""Cities broken down by the per-city reporters: the first three (city indices 0-2, columns
+``..._city1`` to ``..._city3``), all the cities of the regional scenarios (``world.n_cities``
+= 3 in ``configs/status_quo.toml`` and the single-reform scenarios). A world with fewer
+cities records NaN for the missing ones; a larger world (Guangdong, national) has only its
+first three cities broken down. Column names must not depend on the world, so the count is
+fixed here."""
+
+
+def _group_names() -> dict[str, tuple[str, ...]]:
+    """Categories of each enterprise breakdown, in column order."""
+    return {"ownership": OWNERSHIPS, "sector": tuple(s.name for s in SECTORS),
+            "size_class": SIZE_CLASSES,
+            "city": tuple(f"city{k + 1}" for k in range(CITY_COLUMNS))}
+
+
+def _group_label(breakdown: str, category: str, lang: str) -> str:
+    """A category's words for a reporter label ("state-owned", "先进制造业", "city 1")."""
+    if breakdown == "sector":
+        sector = next(s for s in SECTORS if s.name == category)
+        return sector.label.lower() if lang == "en" else sector.label_zh
+    if breakdown == "ownership":
+        return ({"private": "private", "state": "state-owned", "foreign": "foreign-funded"}
+                [category] if lang == "en" else _OWNERSHIP_ZH[category])
+    if breakdown == "size_class":
+        return category if lang == "en" else _SIZE_ZH[category]
+    k = category[len("city"):]
+    return f"city {k}" if lang == "en" else f"城市 {k} "
+
+
+def _breakdown_info() -> dict[str, tuple[str, str, str]]:
+    """Label, unit and Chinese label of each reporter of :func:`breakdown_reporters`."""
+    info: dict[str, tuple[str, str, str]] = {}
+    for breakdown, names in _group_names().items():
+        for c in names:
+            en, zh = _group_label(breakdown, c, "en"), _group_label(breakdown, c, "zh")
+            firms = f"enterprises in {en}" if breakdown == "city" else f"{en} enterprises"
+            info[f"enterprise_participation_{c}"] = (
+                f"Participation of {firms}", "share of enterprises", f"{zh}企业参与率")
+            if breakdown != "size_class":  # the size classes' R&D columns exist already
+                info[f"rd_ties_per_100_firms_{c}"] = (
+                    f"Joint R&D ties per 100 {firms}", "ties per 100 enterprises",
+                    f"每百家{zh}企业联合研发数")
+    for t in TIERS:
+        info[f"ties_per_college_{t}"] = (
+            f"Active ties per {_TIER_EN[t]} college", "ties per college",
+            f"{_TIER_ZH[t]}院校校均合作关系数")
+        info[f"rd_ties_per_college_{t}"] = (
+            f"Joint R&D ties per {_TIER_EN[t]} college", "ties per college",
+            f"{_TIER_ZH[t]}院校校均联合研发数")
+    return info
+
 
 OUTPUT_INFO = MappingProxyType({
     "share_internship": ("Share of ties at internship", "share of active ties", "实习层级占比"),
@@ -58,8 +115,12 @@ OUTPUT_INFO = MappingProxyType({
                                          f"ties per 100 {cls} enterprises",
                                          f"每百家{_SIZE_ZH.get(cls, cls)}企业联合研发数")
        for cls in SIZE_CLASSES},
+    **_breakdown_info(),
 })
 """Reporter name -> (label, unit, Chinese label)."""
+
+BREAKDOWN_OUTPUTS: tuple[str, ...] = tuple(_breakdown_info())
+"""The reporters of :func:`breakdown_reporters`, in column order (after the others)."""
 
 OUTPUTS: tuple[str, ...] = tuple(OUTPUT_INFO)
 """Reporter names in column order (after ``step`` and ``year``)."""
@@ -109,6 +170,65 @@ def rd_ties_per_100_firms_by_size(model: "CooperationModel") -> np.ndarray:
     return 100.0 * np.divide(ties, firms, out=np.zeros(len(SIZE_CLASSES)), where=firms > 0)
 
 
+def _rates(groups: np.ndarray, n_groups: int, counted: np.ndarray, scale: float) -> np.ndarray:
+    """``scale x`` (counted members) / (members) per group; NaN for a group without members.
+
+    ``groups``: group index of every member; ``counted``: group index of each counted item
+    (repeats count again).
+    """
+    num = np.bincount(counted, minlength=n_groups)[:n_groups].astype(float)
+    den = np.bincount(groups, minlength=n_groups)[:n_groups].astype(float)
+    out = np.full(n_groups, np.nan)
+    np.divide(scale * num, den, out=out, where=den > 0)
+    return out
+
+
+def breakdown_reporters(model: "CooperationModel") -> dict[str, float]:
+    """Participation and joint R&D by ownership, sector, size class and city; ties by tier.
+
+    Enterprise side, per category: ``enterprise_participation_<category>`` (share of the
+    category's enterprise agents with at least one active tie) and
+    ``rd_ties_per_100_firms_<category>`` (active ties holding joint R&D of the category's
+    firms per 100 of its firm agents; the size classes' columns are recorded by
+    :func:`rd_ties_per_100_firms_by_size`). Both count agents, as ``enterprise_participation``
+    and ``joint_rd_per_100_firms`` do, so the categories of a breakdown average back to
+    those, weighted by agent counts. Cities: the first :data:`CITY_COLUMNS` (``city1`` is
+    city index 0).
+
+    College side, per tier (ordinary, Double High): ``ties_per_college_<tier>`` (active
+    ties per college of the tier) and ``rd_ties_per_college_<tier>`` (of them, ties holding
+    joint R&D).
+
+    A category without members (no foreign firm in a small world, a city the world lacks)
+    gives NaN. Cost: a handful of ``bincount`` calls over the active ties and the firms.
+    """
+    rows = model.ties.active_rows()
+    firm_of_tie = model.ties.firm[rows]
+    rd = holds(model.ties.activities[rows], JOINT_RD)
+    part = np.unique(firm_of_tie)
+    f = model.firms
+    groups = {"ownership": f.ownership, "sector": f.sector, "size_class": f.size_class(),
+              "city": f.city}
+    out: dict[str, float] = {}
+    for breakdown, names in _group_names().items():
+        g = np.asarray(groups[breakdown])
+        k = len(names)
+        share = _rates(g, k, g[part], 1.0)
+        per100 = _rates(g, k, g[firm_of_tie[rd]], 100.0)
+        for j, c in enumerate(names):
+            out[f"enterprise_participation_{c}"] = float(share[j])
+            if breakdown != "size_class":
+                out[f"rd_ties_per_100_firms_{c}"] = float(per100[j])
+    tier = model.colleges.tier
+    college_of_tie = tier[model.ties.college[rows]]
+    per_college = _rates(tier, len(TIERS), college_of_tie, 1.0)
+    rd_per_college = _rates(tier, len(TIERS), college_of_tie[rd], 1.0)
+    for j, t in enumerate(TIERS):
+        out[f"ties_per_college_{t}"] = float(per_college[j])
+        out[f"rd_ties_per_college_{t}"] = float(rd_per_college[j])
+    return {name: out[name] for name in BREAKDOWN_OUTPUTS}
+
+
 def collect(model: "CooperationModel") -> dict[str, float]:
     """All reporters of the current state, with ``step`` and ``year``."""
     shares = rung_shares(model)
@@ -141,4 +261,5 @@ def collect(model: "CooperationModel") -> dict[str, float]:
         "service_funding_10m_share": service_funding_10m_share(model.colleges.research_funding()),
         **{f"rd_ties_per_100_firms_{cls}": float(v)
            for cls, v in zip(SIZE_CLASSES, rd_ties_per_100_firms_by_size(model), strict=True)},
+        **breakdown_reporters(model),
     }

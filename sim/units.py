@@ -100,6 +100,7 @@ UNITS_ZH: dict[str, str] = {
     "ties per 100 medium enterprises": "项/百家中型企业",
     "ties per 100 micro enterprises": "项/百家微型企业",
     "ties per 100 small enterprises": "项/百家小型企业",
+    "ties per college": "个/校",
     "trust units": "信任单位",
     "trust units per rung": "信任单位/层级",
     "vacancies per graduate": "岗位/毕业生",

@@ -14,6 +14,7 @@ from sim.analysis.cost import frontier as cost_frontier
 from sim.analysis.loading import load_sweep
 from sim.errors import UsageError
 from sim.experiment import load_results, run_sweep
+from sim.figures import group_breakdowns
 from sim.figures.build import make_figures
 from sim.ladder import RUNGS
 
@@ -53,7 +54,8 @@ def sweeps(tmp_path_factory):
 @pytest.mark.parametrize("design, expected", [
     ("scenarios", ["rung_shares_by_scenario", "frontier", "paired_differences",
                    "outcomes_over_time", "difference_over_time_", "breakdown_size_class",
-                   "size_class_over_time"]),
+                   "size_class_over_time", "breakdown_sector",
+                   "breakdown_city"]),  # 3 colleges: no Double High one, so no tier figure
     ("grid", ["frontier", "phase", "main_effects"]),
     ("sobol", ["frontier", "sobol_indices", "sobol_s2_", "sobol_convergence"]),
     ("morris", ["frontier", "morris"]),
@@ -179,7 +181,10 @@ def test_sweep_without_analysis_gets_the_figures_it_can_draw(sweeps, tmp_path):
                      *[f"difference_over_time_{o}" for o in ("enterprise_participation",
                                                              "joint_rd_per_100_firms",
                                                              "public_cost")],
-                     "breakdown_size_class", "size_class_over_time", "frontier"]
+                     "breakdown_size_class", "size_class_over_time",
+                     *[f"breakdown_{d}" for d in ("sector", "ownership", "tier", "city")
+                       if group_breakdowns.available(d, load_sweep(folder).runs)],
+                     "frontier"]
     # no analysis: only the frontier's table, no index tables
     assert [p.name for p in (folder / "figures").glob("*.tex")] == ["table_frontier.tex"]
     with pytest.raises(UsageError, match="--compare works on run folders only"):
@@ -318,8 +323,9 @@ def test_size_class_breakdown_carries_replicate_and_family_wise_intervals(sweeps
     table = pd.read_csv(folder / "figures" / "breakdown_size_class.csv")
     rows = load_results(folder)
     final = rows[rows["step"] == rows.groupby("run_id")["step"].transform("max")]
-    assert set(table["size_class"]) == {"micro", "small", "medium", "large"}
-    m = 2 * 4  # two scenarios besides the baseline, four classes
+    assert set(table["category"]) <= {"micro", "small", "medium", "large"}
+    assert set(table["measure"]) == {"rd_ties_per_100_firms", "enterprise_participation"}
+    m = 2 * 4  # two scenarios besides the baseline, four classes (per measure)
     for row in table.itertuples():
         wide = final.pivot_table(index="replicate", columns="scenario", values=row.output)
         mean, low, high, n = intervals.mean_interval(wide[row.scenario])
@@ -332,3 +338,18 @@ def test_size_class_breakdown_carries_replicate_and_family_wise_intervals(sweeps
         assert (row.diff, row.diff_low, row.diff_high) == pytest.approx((d, dlo, dhi),
                                                                         nan_ok=True)
         assert row.family_conf == pytest.approx(1 - 0.05 / m)
+
+
+def test_breakdown_by_ownership_carries_replicate_and_family_wise_intervals(sweeps):
+    folder, names = sweeps["scenarios"]
+    runs = load_sweep(folder).runs
+    if "breakdown_ownership" not in names:  # a 40-firm world may lack state or foreign firms
+        assert not group_breakdowns.available("ownership", runs)
+        return
+    table = pd.read_csv(folder / "figures" / "breakdown_ownership.csv")
+    for row in table.itertuples():
+        wide = runs.pivot_table(index="replicate", columns="scenario", values=row.output,
+                                dropna=False)
+        mean, low, high, n = intervals.mean_interval(wide[row.scenario])
+        assert (row.mean, row.low, row.high, row.n) == pytest.approx((mean, low, high, n),
+                                                                     nan_ok=True)

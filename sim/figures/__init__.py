@@ -5,7 +5,8 @@ Modules: ``style`` (the one style: sizes, fonts, palette, Chinese font look-up),
 text drawn), ``output`` (PDF + PNG + CSV and the index), ``folders``
 (reading run/sweep/analysis files), ``build`` (which figures a folder gets) and one module
 per kind of figure: ``timeseries``, ``network``, ``breakdowns``, ``sensitivity``, ``phase``,
-``frontier``, ``discovery``, ``comparison``, with ``sweep`` planning a sweep's figures.
+``frontier``, ``discovery``, ``comparison``, ``group_breakdowns`` (breakdowns with replicate
+intervals by size class, sector, ownership, tier, city), with ``sweep`` planning a sweep's figures.
 """
 
 

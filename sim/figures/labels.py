@@ -108,6 +108,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "platforms": ("Platforms (group)", "平台建设(组)"),
     "ordinary": ("Ordinary", "普通院校"),
     "double_high": ("Double High", "“双高”院校"),
+    "ownership": ("Ownership", "所有制"),
+    "city": ("City", "城市"),
+    "city_k": ("City {k}", "城市 {k}"),
+    "ownership_private": ("Private", "民营"),
+    "ownership_state": ("State-owned", "国有"),
+    "ownership_foreign": ("Foreign-funded", "外资"),
+    "bd_rd_per_100": ("Joint R&D ties per 100 firms of the group", "每百家该组企业联合研发数"),
+    "bd_participation": ("Share of the group's firms with a tie", "该组企业参与率"),
+    "bd_rd_per_college": ("Joint R&D ties per college of the tier", "该层次院校校均联合研发数"),
+    "bd_ties_per_college": ("Active ties per college of the tier", "该层次院校校均合作关系数"),
 }
 """Figure words (English, Chinese) by key; some are format strings."""
 
@@ -192,7 +202,11 @@ class Labels:
         return pair[self._i] if pair else name
 
     def category(self, breakdown: str, value) -> str:
-        """Display name of ``value`` in a breakdown ("sector", "size_class" or "tier")."""
+        """Display name of ``value`` in a breakdown (sector, size_class, tier, ownership, city)."""
+        if breakdown == "ownership" and f"ownership_{value}" in WORDS:
+            return self.word(f"ownership_{value}")
+        if breakdown == "city" and str(value).startswith("city"):
+            return self.word("city_k", k=str(value)[len("city"):])
         if breakdown == "sector":
             for sector in SECTORS:
                 if sector.name == value:

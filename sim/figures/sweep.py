@@ -2,8 +2,9 @@
 
 * scenarios design with time series kept: rung shares over time, mean and 90% band across
   replicates, one panel per scenario;
-* scenarios design: joint R&D per 100 firms by enterprise size class with replicate
-  intervals and paired differences from the baseline (family-wise), and over time when kept;
+* scenarios design: joint R&D and participation by enterprise size class, sector,
+  ownership, college tier and city with replicate intervals and paired differences from the
+  baseline (family-wise), the size classes also over time when kept;
 * any design recording ``public_cost``: the cost-effectiveness frontier of each outcome
   the analysis analysed (its default outcomes when not analysed yet);
 * grid design with at least two levers: phase diagrams of those outcomes over the first
@@ -35,6 +36,7 @@ from sim.figures import (
     discovery,
     dose,
     frontier,
+    group_breakdowns,
     main_effects,
     phase,
     scenario_time,
@@ -140,28 +142,46 @@ def _plan_over_time(sweep: Sweep, analysis: AnalysisFiles, src: str,
 
 def _plan_size_classes(sweep: Sweep, analysis: AnalysisFiles, src: str,
                        labels: Labels) -> list[Planned]:
-    """Joint R&D by enterprise size class per scenario, at the horizon and over time."""
+    """Breakdowns per scenario with replicate intervals.
+
+    Size class (also over time), sector, ownership, college tier, and city when the worlds
+    have more than one.
+    """
     outputs = size_classes.size_outputs(sweep.runs.columns)
-    if not outputs:
-        return []
     scenarios = list(sweep.manifest.get("scenarios") or dict.fromkeys(sweep.runs["scenario"]))
     baseline = str(analysis.setting("baseline") or DEFAULT_BASELINE)
     if baseline not in scenarios:
         baseline = scenarios[0]
     conf = float(analysis.setting("conf_level", DEFAULT_CONF_LEVEL))
-    planned = [Planned(
-        "breakdown_size_class", "Joint R&D ties per 100 firms of each enterprise size class "
-        f"at the horizon per scenario (replicate mean, {100 * conf:g}% t interval), and each "
-        f"scenario minus {baseline} at the same seeds with t intervals family-wise over all "
-        "scenarios x size classes (Bonferroni); filled where the interval excludes 0", src,
-        lambda: size_classes.size_class_breakdown(sweep.runs, baseline, scenarios, labels,
-                                                  conf))]
-    ts = sweep.timeseries
-    if ts is not None and all(o in ts for o in outputs):
+    planned = []
+    if outputs:
         planned.append(Planned(
-            "size_class_over_time", "Joint R&D ties per 100 firms of each size class over "
-            "time per scenario: replicate mean with the 95% t interval of the mean", src,
-            lambda: scenario_time.outcome_bands(ts, outputs, labels, max_cols=2)))
+            "breakdown_size_class", "Joint R&D ties per 100 firms and participation of each "
+            f"enterprise size class at the horizon per scenario (replicate mean, "
+            f"{100 * conf:g}% t interval), and each scenario minus {baseline} at the same "
+            "seeds with t intervals family-wise over all scenarios x size classes of a measure "
+            "(Bonferroni); filled where the interval excludes 0", src,
+            lambda: size_classes.size_class_breakdown(sweep.runs, baseline, scenarios,
+                                                      labels, conf)))
+        ts = sweep.timeseries
+        if ts is not None and all(o in ts for o in outputs):
+            planned.append(Planned(
+                "size_class_over_time", "Joint R&D ties per 100 firms of each size class over "
+                "time per scenario: replicate mean with the 95% t interval of the mean", src,
+                lambda: scenario_time.outcome_bands(ts, outputs, labels, max_cols=2)))
+    what = {"sector": "sector", "ownership": "ownership (private, state-owned, foreign-funded)",
+            "tier": "college tier (ordinary, Double High; ties per college)",
+            "city": "city (first three cities)"}
+    for dim, words in what.items():
+        if not group_breakdowns.available(dim, sweep.runs):
+            continue
+        planned.append(Planned(
+            f"breakdown_{dim}", f"Joint R&D and participation by {words} at the horizon per "
+            f"scenario (replicate mean, {100 * conf:g}% t interval), and each scenario minus "
+            f"{baseline} at the same seeds with t intervals family-wise over all scenarios x "
+            "categories of a measure (Bonferroni); filled where the interval excludes 0", src,
+            lambda d=dim: group_breakdowns.breakdown_figure(sweep.runs, d, baseline, scenarios,
+                                                            labels, conf)))
     return planned
 
 
