@@ -55,25 +55,46 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--screening", type=int, default=6)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--params", default=",".join(PARAMS),
+                    help="parameters to fit, separated by commas (truth: their defaults)")
+    ap.add_argument("--statistics", default=",".join(STATISTICS),
+                    help="reporters used as self-generated targets, separated by commas")
+    ap.add_argument("--colleges", type=int, default=SMALL_WORLD["world.n_colleges"])
+    ap.add_argument("--firms", type=int, default=SMALL_WORLD["world.n_enterprises"])
+    ap.add_argument("--students", type=int, default=SMALL_WORLD["world.students_per_college"],
+                    help="student agents per college")
+    ap.add_argument("--first-seed", type=int, default=1000,
+                    help="first of the --seeds seeds that make the targets")
     args = ap.parse_args(argv)
+    params = tuple(x for x in args.params.split(",") if x)
+    statistics = tuple(x for x in args.statistics.split(",") if x)
+    world = {"world.n_colleges": args.colleges, "world.n_enterprises": args.firms,
+             "world.students_per_college": args.students}
+    from sim.metrics import OUTPUTS
+
+    unknown = [k for k in statistics if k not in OUTPUTS] + [
+        k for k in params if k not in BY_NAME]
+    if unknown:
+        print(f"error: unknown parameter or statistic {unknown[0]!r}", file=sys.stderr)
+        return 2
     if args.out.exists():
         print(f"error: --out {args.out} exists; choose a new folder", file=sys.stderr)
         return 2
     start = time.monotonic()
-    scn = load_scenario("status_quo").with_overrides({**SMALL_WORLD, "run.years": args.years})
+    scn = load_scenario("status_quo").with_overrides({**world, "run.years": args.years})
     rows = []
-    for s in range(1000, 1000 + args.seeds):
+    for s in range(args.first_seed, args.first_seed + args.seeds):
         m = CooperationModel(scn, seed=s)
         m.run()
-        rows.append([float(m.records[-1][k]) for k in STATISTICS])
+        rows.append([float(m.records[-1][k]) for k in statistics])
     obs = np.array(rows)
     mean, sd = obs.mean(axis=0), obs.std(axis=0, ddof=1)
     targets = parse_targets({"name": "recovery", "scenario": "status_quo", "year": args.years,
                              "targets": [
         {"name": k, "statistic": k, "value": float(mu), "tolerance": float(max(s_, 1e-3)),
          "source": f"self-generated: mean of {args.seeds} seeds at the declared defaults"}
-        for k, mu, s_ in zip(STATISTICS, mean, sd, strict=True)]})
-    priors = select_priors(",".join(PARAMS))
+        for k, mu, s_ in zip(statistics, mean, sd, strict=True)]})
+    priors = select_priors(",".join(params))
     executor = make_executor(args.workers)
     args.out.mkdir(parents=True)
     try:
