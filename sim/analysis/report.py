@@ -704,7 +704,8 @@ def _ofat_order_text(order: dict[str, Any]) -> str:
     def tier(t: list[dict[str, Any]]) -> str:
         if len(t) == 1:
             return lever(t[0])
-        return ("not distinguishable from one another: " + ", ".join(lever(e) for e in t))
+        return (", ".join(lever(e) for e in t[:-1]) + f" and {lever(t[-1])} (not "
+                "distinguishable from one another)")
 
     tiers = order["tiers"]
     shown, count = [], 0
