@@ -13,7 +13,7 @@ from analysis_sweeps import write_model_sweep
 from sim.analysis import analyze
 from sim.analysis.cost import frontier, frontier_uncertainty
 from sim.analysis.report import render
-from sim.testmodels import KNOWN_EFFECT, NO_EFFECT
+from sim.testmodels import KNOWN_EFFECT, NO_EFFECT, SYNTHETIC_FACTORS, SyntheticPolicyModel
 
 OUTCOME = "joint_rd_per_100_firms"
 # three policies: nothing, lever1 at its top, lever2 at its top (lever2 does nothing)
@@ -63,7 +63,8 @@ def test_incremental_intervals_are_paired_and_ratio_needs_a_cost_difference():
     pts = pd.DataFrame({"point": [0, 1], OUTCOME: effect.mean(0), "public_cost": [1.0, 1.0]})
     f = frontier_uncertainty(frontier(pts, OUTCOME, []), effect, same + 1.0, [0, 1], True,
                              0.95, 1000, np.random.default_rng(0))
-    assert len(f) == 1 or np.isnan(f["incremental_ratio_low"].iloc[1])
+    assert len(f) == 1 or (np.isnan(f["incremental_ratio_low"].iloc[1])
+                           and np.isnan(f["incremental_ratio"].iloc[1]))  # no ratio either
 
 
 def test_report_labels_the_column_and_marks_indistinguishable_points(tmp_path):
@@ -107,3 +108,41 @@ def test_report_shows_net_benefit_when_the_experiment_states_a_willingness_to_pa
     result = analyze(folder, outputs=[OUTCOME])
     assert "incremental net benefit at 10 CNY million a year" in render(result)
     assert result.info["outputs"][OUTCOME]["frontier"]["willingness_to_pay"] == 10.0
+
+
+EQUAL_COST = SyntheticPolicyModel(SYNTHETIC_FACTORS, effects={"lever2": 1.5}, cost_effects={},
+                                  base=10.0)
+"""Two policies of the same cost (lever2 is free) and different outcomes."""
+TWO = np.array([[0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]])
+
+
+def test_a_ratio_is_given_only_when_the_cost_difference_exceeds_noise_over_200_sweeps():
+    withheld = 0
+    for s in range(200):
+        out = EQUAL_COST.replicates(TWO, [s * 100 + r for r in range(10)])
+        pts = pd.DataFrame({"point": [0, 1], OUTCOME: out[OUTCOME].mean(axis=0),
+                            "public_cost": out["public_cost"].mean(axis=0)})
+        f = frontier_uncertainty(frontier(pts, OUTCOME, []), out[OUTCOME], out["public_cost"],
+                                 [0, 1], True, 0.95, 1000, np.random.default_rng(s))
+        for _, r in f.iloc[1:].iterrows():
+            straddles = r["incremental_cost_low"] <= 0 <= r["incremental_cost_high"]
+            # a ratio is given only when its denominator's interval excludes 0
+            assert np.isnan(r["incremental_ratio"]) == straddles
+            assert np.isnan(r["incremental_ratio_low"]) == straddles
+            withheld += straddles
+    assert withheld >= 50  # the case occurs: equal costs put both policies on the frontier
+
+
+def test_report_prints_a_dash_not_a_ratio_when_the_cost_difference_is_noise(tmp_path):
+    folder = write_model_sweep(tmp_path / "g", "grid", EQUAL_COST, replicates=10, x=TWO)
+    result = analyze(folder, outputs=[OUTCOME])
+    front = result.frontier[OUTCOME]
+    step = front.iloc[1]  # this seed puts both on the frontier (found by running it)
+    assert step["incremental_cost_low"] < 0 < step["incremental_cost_high"]
+    assert np.isnan(step["incremental_ratio"])
+    text = render(result)
+    line = next(x for x in text.splitlines() if x.startswith(f"| {int(step['point'])} | ")
+                and "reference" not in x and "`lever" not in x)
+    assert "— (no ratio: the cost difference's interval contains 0)" in line
+    ratio = step["incremental_effect"] / step["incremental_cost"]
+    assert f"{ratio:.3g}" not in text

@@ -96,7 +96,11 @@ def test_cli_writes_the_files_and_exits_2_on_bad_input(sweep, capsys):
     assert info["design"] == "scenarios"
     target = info["outputs"]["joint_rd_per_100_firms"]["target"]
     assert target["target"] == f"joint_rd_per_100_firms >= {t:g}"
-    assert target["scenarios_meeting"] == ["reform_package"]
+    # replicate noise shared by the scenarios (sd 3) puts +/- ~1.9 on each scenario's level:
+    # a threshold 1 above the status quo lies inside reform_package's interval (mean +2), so
+    # its verdict is undetermined, not "met" (the paired difference stays clear, below)
+    assert target["scenarios_meeting"] == []
+    assert "reform_package" in target["scenarios_undetermined"]
     report = (sweep / "report.md").read_text()
     assert "Paired differences against `status_quo`" in report
     capsys.readouterr()

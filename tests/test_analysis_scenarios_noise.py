@@ -124,3 +124,75 @@ def test_band_stays_informative_when_early_years_barely_differ():
     assert band["critical_value"] < 4.0
     assert band["low"][-1] > 0  # the effect of 1 (se about 0.11) is found
     assert scen.time_to_effect(band)[1] == "established"
+
+
+def test_holm_levels_follow_the_steps_and_stop_at_the_first_failure():
+    p = np.array([0.001, 0.04, 0.012, 0.3, np.nan])
+    levels = scen.holm_levels(p, 0.05)
+    # m = 4 tested: step 1 (0.001) at 0.05/4, step 2 (0.012) at 0.05/3 -> rejected;
+    # step 3 (0.04 > 0.05/2) fails: it and every later step keep the level 1 - 0.05/2
+    assert levels[0] == pytest.approx(1 - 0.05 / 4)
+    assert levels[2] == pytest.approx(1 - 0.05 / 3)
+    assert levels[1] == pytest.approx(1 - 0.05 / 2)
+    assert levels[3] == pytest.approx(1 - 0.05 / 2)
+    assert np.isnan(levels[4])
+
+
+def _family(seed: int, reps: int = 10) -> dict:
+    """Two outputs x five scenarios with effects near the Holm boundary; CRN per replicate."""
+    rng = np.random.default_rng(seed)
+    effects = {"a": 0.0, "b": 0.5, "c": 0.8, "d": 1.0, "e": 2.0}
+    rows = []
+    for r in range(reps):
+        shared = rng.normal(0, 1)
+        for name in SCENARIOS:
+            eff = effects.get(name, 0.0)
+            rows.append({"scenario": name, "replicate": r,
+                         OUTCOME: 10 + shared + eff + rng.normal(0, 1),
+                         "public_cost": 5 + 0.5 * shared - 0.8 * eff + rng.normal(0, 0.5)})
+    runs = pd.DataFrame(rows)
+    detail = {}
+    for output in (OUTCOME, "public_cost"):
+        _, d = scen.compare(runs, None, [output], "status_quo", SCENARIOS, 0.95)
+        detail.update(d)
+    scen.holm_family(detail, 0.95)
+    return detail
+
+
+def test_shown_intervals_exclude_0_exactly_when_established_over_50_families():
+    """Unadjusted intervals excluded 0 beside "established: no" in the shipped report
+    (-17% [-26%, -2.8%], Holm p 0.27); the Holm-compatible ones never do."""
+    unadjusted_contradictions = 0
+    for seed in range(50):
+        for comps in _family(seed).values():
+            for c in comps.values():
+                excludes = c["holm_low"] > 0 or c["holm_high"] < 0
+                assert excludes == c["established"], (seed, c)
+                if "relative_change_holm_low" in c:
+                    rel = c["relative_change_holm_low"] > 0 or c["relative_change_holm_high"] < 0
+                    assert rel == c["established"], (seed, c)
+                assert c["holm_low"] <= c["conf_low"] and c["holm_high"] >= c["conf_high"]
+                unadjusted_contradictions += (c["conf_low"] > 0 or c["conf_high"] < 0) and not \
+                    c["established"]
+    assert unadjusted_contradictions > 0  # the case the adjusted intervals remove does occur
+
+
+def test_report_shows_the_holm_adjusted_intervals_beside_established(tmp_path):
+    from analysis_sweeps import write_scenarios
+
+    from sim.analysis import analyze
+    from sim.analysis.report import render
+
+    folder = write_scenarios(tmp_path / "s", {"status_quo": 0.0, "a": 0.05, "b": 2.0},
+                             replicates=10, years=(0.0, 10.0), noise=1.0)
+    result = analyze(folder, outputs=[OUTCOME])
+    text = render(result)
+    assert "| scenario | difference [Holm-adjusted 95% CI] | Holm p | established |" in text
+    comps = result.info["outputs"][OUTCOME]["scenarios"]["comparisons"]
+    for name, c in comps.items():
+        line = next(x for x in text.splitlines() if x.startswith(f"| {name} | "))
+        low, high = (float(v) for v in line.split("[")[1].split("]")[0].split(", "))
+        assert (low > 0 or high < 0) == c["established"]
+        assert low == pytest.approx(c["holm_low"], rel=1e-2)
+    rows = result.sensitivity.query("index == 'mean_diff_holm'")
+    assert set(rows["lever"]) == set(comps)

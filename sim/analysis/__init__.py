@@ -9,7 +9,8 @@ and ``report.md`` into the sweep folder. Modules: ``loading`` (sweep folder -> r
 ``direction`` (rank correlations), ``noise``, ``intervals`` (t intervals and whole-replicate
 bootstrap, shared with the figures), ``breakpoint`` (dose-response thresholds), ``ofat``
 (trends over one lever's range), ``discovery`` (PRIM), ``cost`` (frontier),
-``scenarios`` (paired comparisons), ``robustness``, ``report``, ``writing``, ``cli``.
+``scenarios`` (paired comparisons), ``meeting`` (whether a scenario meets a target, on its
+interval), ``robustness``, ``report``, ``writing``, ``cli``.
 """
 
 from sim.lazy import lazy_exports

@@ -128,8 +128,9 @@ def frontier_uncertainty(front: pd.DataFrame, outcome_reps: np.ndarray, cost_rep
     its cheapest point, each point is compared with the last point kept; it is
     *distinguishable* (kept) when its incremental outcome's interval excludes 0 on the better
     side, otherwise the next point is compared with that same one. The incremental ratio
-    (outcome per CNY million a year) gets an interval only when the interval of the
-    incremental cost excludes 0: the range of the ratio over the box of the two intervals.
+    (outcome per CNY million a year) is given only when the interval of the incremental
+    cost excludes 0, with the range of the ratio over the box of the two intervals as its
+    interval; otherwise the ratio and its interval are NaN (withheld).
 
     Returns:
         a copy of ``front`` with ``compared_with`` (point id, NaN for the cheapest),
@@ -179,9 +180,11 @@ def frontier_uncertainty(front: pd.DataFrame, outcome_reps: np.ndarray, cost_rep
         dc, do = mean_c[j] - mean_c[kept], mean_o[j] - mean_o[kept]
         clo, chi = dc - half_c, dc + half_c
         elo, ehi = do - half_o, do + half_o
-        ratio = do / dc if dc != 0 else np.nan
-        rlo = rhi = np.nan
+        # a ratio whose denominator is not distinguishable from 0 is noise divided by
+        # noise: it is withheld (NaN), not printed with a caveat
+        ratio = rlo = rhi = np.nan
         if clo > 0 or chi < 0:
+            ratio = do / dc
             rlo, rhi = _ratio_box(elo, ehi, clo, chi)
         values = [columns[kept], dc, clo, chi, do, elo, ehi, ratio, rlo, rhi]
         if willingness_to_pay is not None:

@@ -22,6 +22,7 @@ from sim.analysis import (
     cost,
     direction,
     discovery,
+    meeting,
     moment_free,
     morris,
     noise,
@@ -324,6 +325,7 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
                              int(options.get("levels") or 0))
         r, info["ofat"] = ofat.range_effects(ctx.sweep.runs, layout, output,
                                              settings.conf_level)
+        info["ofat"]["order"] = ofat.lever_order(info["ofat"]["effects"], settings.conf_level)
         rows += r
     if "paired" in ctx.methods:
         r, detail = scen.compare(ctx.sweep.runs, ctx.sweep.timeseries, [output], ctx.baseline,
@@ -359,12 +361,19 @@ def _target(ctx: _Context, output: str, values: np.ndarray) -> dict[str, Any]:
     if ctx.sweep.design != "scenarios":
         return discovery.discover(tgt, ctx.points[ctx.names], values, others,
                                   ctx.sweep.design, ctx.box)
-    met = ctx.points.loc[tgt.met(values, others), "scenario"].tolist()
+    # judged on each scenario's interval, not its mean: a threshold inside the interval
+    # leaves the verdict undetermined (sim.analysis.meeting)
+    verdicts = meeting.scenario_verdicts(tgt, ctx.sweep.runs, ctx.points["scenario"].tolist(),
+                                         ctx.settings.conf_level)
+    met = meeting.names_by_status(verdicts, meeting.MET)
     return {"target": tgt.expression, "threshold": tgt.threshold, "op": tgt.op,
             "default_threshold": tgt.default, "quantile": tgt.quantile,
             "n_points": int(len(values)), "n_target": len(met),
             "base_rate": len(met) / len(values) if len(values) else None,
-            "status": "scenarios", "scenarios_meeting": met, "boxes": []}
+            "status": "scenarios", "scenarios_meeting": met,
+            "scenarios_undetermined": meeting.names_by_status(verdicts, meeting.UNDETERMINED),
+            "scenarios_not_meeting": meeting.names_by_status(verdicts, meeting.NOT_MET),
+            "verdicts": verdicts, "boxes": []}
 
 
 def _run(sweep: Sweep, outputs: list[str], methods: list[str],

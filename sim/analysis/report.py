@@ -32,6 +32,8 @@ PCT_WHOLE = 10.0
 ROUNDING_DUST = 1e-9
 """Values smaller than this in magnitude are shown as 0."""
 _SALIB = "SALib"
+RATIO_WITHHELD = "— (no ratio: the cost difference's interval contains 0)"
+"""Frontier cell for a ratio whose denominator is not distinguishable from 0."""
 
 
 def _wide_intervals(rows):
@@ -184,7 +186,10 @@ def _ofat_ranking(info: dict[str, Any]) -> list[str]:
     """Levers by the size of their trend over the range, per centre (one-at-a-time design)."""
     detail = (info.get("ofat") or {}).get("effects") or {}
     family = (info.get("ofat") or {}).get("family_size")
-    lines = [f"| rank | lever | centre | trend over the range [95% CI] | beyond noise (Holm p over "
+    lines = ["Levers listed by |trend over the range|, largest first: a listing, not a ranking "
+             "(which levers move the output more than others beyond replicate noise is said "
+             "in the Summary).", "",
+             f"| # | lever | centre | trend over the range [95% CI] | beyond noise (Holm p over "
              f"{family} levers x centres) | direction |", "|---|---|---|---|---|---|"]
     flat = [(c, lv, e) for c, d in detail.items() for lv, e in d.items()]
     flat.sort(key=lambda t: -abs(t[2]["effect"]) if np.isfinite(t[2]["effect"]) else 0.0)
@@ -275,9 +280,7 @@ def _discovery(res: dict[str, Any]) -> list[str]:
             "design points" + (f" (base rate {_f(base, 2)})" if base is not None else "") + ".")
     status = res.get("status")
     if status == "scenarios":
-        met = res.get("scenarios_meeting") or []
-        return [head + (f" Scenarios meeting it: {', '.join(met)}." if met else
-                        " No scenario meets it.")]
+        return [_scenario_verdicts(res)]
     if status == "refused":
         return [head + f" No scenario discovery: {res['reason']}."]
     if status == "none":
@@ -309,6 +312,37 @@ def _discovery(res: dict[str, Any]) -> list[str]:
                    f"{_f(b['coverage'], 2)}, density {_f(b['density'], 2)}): "
                    f"{'; '.join(parts) or 'no restriction'}.")
     return out
+
+
+def _scenario_verdicts(res: dict[str, Any]) -> str:
+    """Which scenarios meet a target, judged on the 95% interval of each scenario's mean."""
+    how = (f" (default: the {int(100 * res['quantile'])}th percentile of the scenarios' "
+           "means)" if res.get("default_threshold") else "")
+    verdicts = res.get("verdicts")
+    if verdicts is None:  # an analysis.json written before verdicts were kept
+        met = res.get("scenarios_meeting") or []
+        return (f"Target `{res['target']}`{how}: " + (f"scenarios meeting it: {', '.join(met)}."
+                                                       if met else "no scenario meets it."))
+
+    def shown(names: list[str]) -> str:
+        parts = []
+        for n in names:
+            iv = verdicts[n]["intervals"]
+            parts.append(f"{n} (" + ", ".join(
+                f"{o} {_f(m)} [{_f(lo)}, {_f(hi)}]" if len(iv) > 1 else
+                f"{_f(m)} [{_f(lo)}, {_f(hi)}]" for o, (m, lo, hi, _n) in iv.items()) + ")")
+        return ", ".join(parts)
+
+    met = res.get("scenarios_meeting") or []
+    open_ = res.get("scenarios_undetermined") or []
+    not_met = res.get("scenarios_not_meeting") or []
+    text = (f"Target `{res['target']}`{how}, judged on the 95% interval of each scenario's "
+            "mean over its replicates: met (the whole interval on the target's side) by "
+            f"{shown(met) if met else 'no scenario'}")
+    if open_:
+        text += (f"; undetermined (interval straddles the threshold) for {shown(open_)}")
+    text += f"; not met by {', '.join(not_met) if not_met else 'no scenario'}."
+    return text
 
 
 def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
@@ -352,13 +386,15 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
         [round(i * (len(front) - 1) / (FRONTIER_ROWS - 1)) for i in range(FRONTIER_ROWS)]]
 
     def ci(r, key):
+        if (key == "incremental_ratio" and math.isfinite(r.get("incremental_cost", math.nan))
+                and not math.isfinite(r.get(key, math.nan))):
+            return RATIO_WITHHELD
         if key not in r or not math.isfinite(r[key]):
             return "n/a"
         lo, hi = r.get(f"{key}_low"), r.get(f"{key}_high")
         value = _snap(r[key])
         if lo is None or not (math.isfinite(lo) and math.isfinite(hi)):
-            return f"{_f(value)} (cost difference not distinguishable from 0)" if (
-                key == "incremental_ratio") else _f(value)
+            return _f(value)
         return f"{_f(value)} [{_f(_snap(lo))}, {_f(_snap(hi))}]"
 
     for i, (_, r) in enumerate(shown.iterrows()):
@@ -490,17 +526,30 @@ def _scenarios(info: dict[str, Any], output: str) -> list[str]:
     if not sc:
         return []
     first = next(iter(sc["comparisons"].values()), {})
+    family = first.get("family_size", "n/a")
     out = [f"Paired differences against `{sc['baseline']}` (same seeds per replicate): the "
-           "absolute difference first, mean [95% CI]; *established* means the Holm-adjusted "
-           f"p over all {first.get('family_size', 'n/a')} scenario x output comparisons is "
-           "at most 0.05; relative changes only where the baseline is distinguishable from 0 "
-           "(Fieller interval); time to effect from a simultaneous band over time.", "",
-           "| scenario | difference [95% CI] | Holm p | established | relative change "
-           "[Fieller 95% CI] | effect size d_z | time to effect (years) |",
+           "absolute difference first, mean [Holm-adjusted 95% CI]; *established* means the "
+           f"Holm-adjusted p over all {family} scenario x output comparisons is at most 0.05. "
+           "Every interval in this table is Holm-adjusted over the same family (Holm-"
+           "compatible: the interval of the k-th smallest p has level 1 - 0.05/(m - k + 1), "
+           "held at the first step Holm does not reject), so an interval excludes 0 exactly "
+           "when the difference is established; the unadjusted 95% intervals are in "
+           "analysis.json. Relative changes only where the baseline is distinguishable from "
+           "0 (Fieller interval, at the same adjusted level); time to effect from a "
+           "simultaneous band over time, given only for established differences.", "",
+           "| scenario | difference [Holm-adjusted 95% CI] | Holm p | established | relative "
+           "change [Holm-adjusted Fieller 95% CI] | effect size d_z | time to effect (years) |",
            "|---|---|---|---|---|---|---|"]
     for name, c in sc["comparisons"].items():
-        diff = (f"{_f(c['mean_diff'])} [{_f(c['conf_low'])}, {_f(c['conf_high'])}]")
-        if "relative_change" in c:
+        lo, hi = c.get("holm_low", c["conf_low"]), c.get("holm_high", c["conf_high"])
+        diff = f"{_f(c['mean_diff'])} [{_f(lo)}, {_f(hi)}]"
+        if "relative_change_holm_low" in c:
+            rel = (f"{_pct(c['relative_change'])} [{_pct(c['relative_change_holm_low'])}, "
+                   f"{_pct(c['relative_change_holm_high'])}]")
+        elif "relative_change" in c and "holm_conf" in c:
+            rel = ("omitted: baseline mean not distinguishable from 0 at the Holm-adjusted "
+                   "level")
+        elif "relative_change" in c:
             rel = (f"{_pct(c['relative_change'])} [{_pct(c['relative_change_low'])}, "
                    f"{_pct(c['relative_change_high'])}]")
         else:
@@ -512,8 +561,10 @@ def _scenarios(info: dict[str, Any], output: str) -> list[str]:
         else:
             dz = "exact (the same difference in every replicate)"
         status = c.get("effect_over_time", "none")
-        if c["time_to_effect_years"] is not None:
+        if c["time_to_effect_years"] is not None and c.get("established"):
             tte = _f(c["time_to_effect_years"], 2)
+        elif c["time_to_effect_years"] is not None:
+            tte = "none (the difference is not established)"
         elif status == "not_established":
             tte = "not established (first appears at the horizon)"
         elif c.get("established"):
@@ -609,6 +660,10 @@ def _findings(result) -> list[str]:
             lines.append(f"- `{output}`: no lever has an effect distinguishable from noise."
                          + unchecked + zero)
             continue
+        order = (oi.get("ofat") or {}).get("order")
+        if "ofat" in oi["methods"] and order and order.get("tiers"):
+            lines.append(f"- `{output}`: " + _ofat_order_text(order) + unchecked + zero)
+            continue
         named = "; ".join(f"{methods.lever_label(lever)} ({word.split(' (')[0]})" if word
                           else methods.lever_label(lever)
                           for lever, word in eff[:TOP_FINDINGS])
@@ -634,6 +689,43 @@ def _findings(result) -> list[str]:
                               for lever, r in clear.head(TOP_FINDINGS).iterrows())) + "."
         lines.append(text)
     return lines
+
+
+def _ofat_order_text(order: dict[str, Any]) -> str:
+    """The levers that move an output most, as tiers: an order only where it exceeds noise.
+
+    Whole tiers are named until at least :data:`TOP_FINDINGS` levers are; the levers in a
+    tier are not distinguishable from one another, and every lever of an earlier tier moves
+    the output more than every lever of a later one (paired over the replicates, Holm).
+    """
+    def lever(e: dict[str, Any]) -> str:
+        return f"{methods.lever_label(e['lever'])} ({e['direction']} it at `{e['centre']}`)"
+
+    def tier(t: list[dict[str, Any]]) -> str:
+        if len(t) == 1:
+            return lever(t[0])
+        return (", ".join(lever(e) for e in t[:-1]) + f" and {lever(t[-1])} (not "
+                "distinguishable from one another)")
+
+    tiers = order["tiers"]
+    shown, count = [], 0
+    for t in tiers:
+        if count >= TOP_FINDINGS:
+            break
+        shown.append(t)
+        count += len(t)
+    text = "moved most by " + tier(shown[0])
+    for t in shown[1:]:
+        text += "; then, by less, " + tier(t)
+    rest = sum(len(t) for t in tiers) - count
+    if rest:
+        text += (f"; {rest} more factor(s) with a detectable effect, each smaller than those "
+                 "named")
+    how = (f"paired differences of the trends over the replicates, Holm-adjusted over "
+           f"{order['pairs']} pair(s) of levers")
+    if len(tiers) == 1 and len(tiers[0]) > 1:
+        return text + f" (no order among them exceeds replicate noise: {how})."
+    return text + f" (an order is stated only where it exceeds replicate noise: {how})."
 
 
 def _summaries(rules: dict[str, str]) -> str:
@@ -725,7 +817,8 @@ def render(result) -> str:
         table = result.sensitivity[result.sensitivity["output"] == output]
         ranking, measure = _ranking(table, oi)
         if ranking:
-            lines += [f"Factors ranked by {measure}:", ""] + ranking + [""]
+            intro = [] if "ofat" in oi["methods"] else [f"Factors ranked by {measure}:", ""]
+            lines += intro + ranking + [""]
             head = _headline(table, oi, measure)
             if head:
                 lines += [head, ""]

@@ -154,19 +154,25 @@ def time_to_effect(band: dict[str, list] | None) -> tuple[float | None, str]:
     return float(band["year"][start]), "established"
 
 
-def fieller(num: np.ndarray, den: np.ndarray, conf: float) -> tuple[float, float, float] | None:
-    """Ratio of two paired means ``mean(num) / mean(den)`` with its Fieller interval.
-
-    ``None`` when the denominator's mean is not distinguishable from 0 (the interval is
-    unbounded) or there are fewer than two pairs.
-    """
+def ratio_moments(num: np.ndarray, den: np.ndarray) -> list[float]:
+    """``[n, mean(num), mean(den), var of mean(num), var of mean(den), their covariance]``."""
     n = len(num)
     if n < 2:
+        return [float(n), math.nan, math.nan, math.nan, math.nan, math.nan]
+    return [float(n), float(num.mean()), float(den.mean()), float(num.var(ddof=1)) / n,
+            float(den.var(ddof=1)) / n, float(np.cov(num, den, ddof=1)[0, 1]) / n]
+
+
+def fieller_from_moments(moments: list[float], conf: float) -> tuple[float, float, float] | None:
+    """Fieller interval of ``mean(num) / mean(den)`` from :func:`ratio_moments`.
+
+    ``None`` when the denominator's mean is not distinguishable from 0 at level ``conf`` (the
+    interval is unbounded) or there are fewer than two pairs.
+    """
+    n, mn, md, vn, vd, cov = moments
+    if n < 2:
         return None
-    mn, md = float(num.mean()), float(den.mean())
-    vn, vd = float(num.var(ddof=1)) / n, float(den.var(ddof=1)) / n
-    cov = float(np.cov(num, den, ddof=1)[0, 1]) / n
-    t = float(student_t.ppf(0.5 + conf / 2, n - 1))
+    t = float(student_t.ppf(0.5 + conf / 2, int(n) - 1))
     if md == 0 or t * t * vd >= md * md:
         return None
     ratio = mn / md
@@ -176,6 +182,39 @@ def fieller(num: np.ndarray, den: np.ndarray, conf: float) -> tuple[float, float
                                                                   else 0.0))
     half = t / abs(md) * math.sqrt(max(disc, 0.0))
     return ratio, (centre - half) / (1 - g), (centre + half) / (1 - g)
+
+
+def fieller(num: np.ndarray, den: np.ndarray, conf: float) -> tuple[float, float, float] | None:
+    """Ratio of two paired means ``mean(num) / mean(den)`` with its Fieller interval.
+
+    ``None`` when the denominator's mean is not distinguishable from 0 (the interval is
+    unbounded) or there are fewer than two pairs.
+    """
+    return fieller_from_moments(ratio_moments(num, den), conf)
+
+
+def holm_levels(p: np.ndarray, alpha: float) -> np.ndarray:
+    """Per comparison, the confidence level of its Holm-compatible interval.
+
+    Holm (1979) tests the k-th smallest of m p-values at ``alpha / (m - k + 1)`` and stops
+    at the first step that fails (step j*). A comparison at step k gets the interval of
+    level ``1 - alpha / (m - min(k, j*) + 1)``: every rejected comparison's interval then
+    excludes 0 (its p is below its step's threshold) and every other one's contains 0 (its
+    p is at least that of step j*, which failed there). So the interval shown excludes 0
+    exactly when the Holm-adjusted p is at most ``alpha`` -- for a t test with its own t
+    interval (and the Fieller interval of the same paired data). NaN p-values get NaN.
+    """
+    p = np.asarray(p, dtype=float)
+    levels = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(np.isfinite(p))
+    order = ok[np.argsort(p[ok], kind="stable")]
+    m = order.size
+    stop = None
+    for k, idx in enumerate(order):  # k = step - 1
+        if stop is None and p[idx] > alpha / (m - k):
+            stop = k
+        levels[idx] = 1 - alpha / (m - (k if stop is None else stop))
+    return levels
 
 
 def holm_family(detail: dict[str, dict[str, dict]], conf: float) -> list[dict]:
@@ -189,14 +228,40 @@ def holm_family(detail: dict[str, dict[str, dict]], conf: float) -> list[dict]:
     keys = [(o, s) for o, comps in detail.items() for s in comps]
     p = np.array([detail[o][s].get("p_value", math.nan) for o, s in keys], dtype=float)
     adj = holm(p)
+    levels = holm_levels(p, 1 - conf)
     rows = []
-    for (o, s), a in zip(keys, adj, strict=True):
+    for (o, s), a, level in zip(keys, adj, levels, strict=True):
         info = detail[o][s]
         info["p_holm"] = None if not np.isfinite(a) else float(a)
         info["established"] = bool(np.isfinite(a) and a <= 1 - conf)
         info["family_size"] = len(keys)
         if np.isfinite(a):
             rows.append(row(o, "paired", s, "p_holm", float(a)))
+        if np.isfinite(level):
+            rows += _holm_intervals(o, s, info, float(level))
+    return rows
+
+
+def _holm_intervals(output: str, scenario: str, info: dict, level: float) -> list[dict]:
+    """Holm-compatible intervals of the difference and the relative change (in place).
+
+    Sets ``holm_conf``, ``holm_low``, ``holm_high`` and, when the baseline is
+    distinguishable from 0 at that level, ``relative_change_holm_low`` / ``_high``;
+    returns their sensitivity-table rows (indices ``mean_diff_holm``,
+    ``relative_change_holm``).
+    """
+    n, mean, sd = info["n_pairs"], info["mean_diff"], info["sd_diff"]
+    half = t_half_width(sd, n, level) if sd > 0 else 0.0
+    info["holm_conf"] = level
+    info["holm_low"], info["holm_high"] = mean - half, mean + half
+    rows = [row(output, "paired", scenario, "mean_diff_holm", mean, mean - half, mean + half)]
+    ratio = fieller_from_moments(info["ratio_moments"], level) if "ratio_moments" in info \
+        else None
+    if ratio is not None and "relative_change" in info:
+        info["relative_change_holm_low"] = ratio[1] - 1
+        info["relative_change_holm_high"] = ratio[2] - 1
+        rows.append(row(output, "paired", scenario, "relative_change_holm", ratio[0] - 1,
+                        ratio[1] - 1, ratio[2] - 1))
     return rows
 
 
@@ -234,7 +299,8 @@ def compare(runs: pd.DataFrame, timeseries: pd.DataFrame | None, outputs: list[s
                                                           n - 1)) if sd > 0 else
                                    (0.0 if mean != 0 else 1.0))
             num, den = paired_levels(runs, output, baseline, scn)
-            ratio = fieller(num, den, conf)
+            info["ratio_moments"] = ratio_moments(num, den)
+            ratio = fieller_from_moments(info["ratio_moments"], conf)
             if ratio is not None:
                 rel, rlo, rhi = ratio[0] - 1, ratio[1] - 1, ratio[2] - 1
                 info["relative_change"] = rel
