@@ -361,7 +361,7 @@ def StudentPage(board, lang: solara.Reactive[str]):
 def run_data(session: ClassroomSession) -> list[RunData]:
     """The charts' input: each running model's series from year 0 and its world size."""
     per_year = session.base.run.steps_per_year
-    return [RunData(role, session.series(model), model.firms.n, per_year)
+    return [RunData(role, session.columns(model), model.firms.n, per_year)
             for role, model in session.runs()]
 
 
@@ -476,10 +476,10 @@ def Readout(session: ClassroomSession, feed: ChartFeed, detail: solara.Reactive[
     While playing, the new table arrives through ``feed``.
     """
     version = detail.value
-    rows = solara.use_memo(lambda: readout_rows(session.timeseries(), lang), [version, lang])
+    rows = solara.use_memo(lambda: readout_rows(session.latest(), lang), [version, lang])
     feed.text_source("readout", lambda _: {
         "readout_title": {"children": [tr("readout", lang, year=session.year)]},
-        "readout": {"unsafe_innerHTML": readout_html(readout_rows(session.timeseries(), lang))}})
+        "readout": {"unsafe_innerHTML": readout_html(readout_rows(session.latest(), lang))}})
     with solara.Card(margin=0):
         use_live(feed, "readout_title", rv.Html(tag="span", style_="font-weight: bold",
                                                 children=[tr("readout", lang,
