@@ -43,7 +43,13 @@ from sim.app.charts import (  # noqa: E402
 from sim.app.controls import LeverPanel, SeedInput, SliderSpec  # noqa: E402
 from sim.app.echart import SvgChart  # noqa: E402
 from sim.app.feed import ChartFeed  # noqa: E402
-from sim.app.firm_ledger import SIZE_CLASSES, firm_ledger, ledger_option, typical_firm  # noqa: E402,E501
+from sim.app.firm_ledger import (  # noqa: E402
+    SIZE_CLASSES,
+    firm_ledger,
+    ledger_option,
+    same_terms,
+    typical_firm,
+)
 from sim.app.fonts import FontStyle  # noqa: E402
 from sim.app.network_view import NETWORK_HEIGHT, network_option, picked_firm  # noqa: E402
 from sim.app.pace import PACE  # noqa: E402
@@ -407,8 +413,11 @@ def LedgerPanel(session: ClassroomSession, feed: ChartFeed, detail: solara.React
     def build() -> dict:
         model = session.policy
         firm = typical_firm(model, size.value) if firm_picked is None else firm_picked
-        return {"ledger": ledger_option(firm_ledger(model, firm),
-                                        firm_ledger(model, firm, quo_terms), lang, projector,
+        mine = firm_ledger(model, firm)
+        # under the status quo's own terms the two ledgers are the same: computed once
+        quo = mine if same_terms(quo_terms, model.terms) else firm_ledger(model, firm,
+                                                                          quo_terms)
+        return {"ledger": ledger_option(mine, quo, lang, projector,
                                         picked=firm_picked is not None)}
 
     def choose_size(value: str) -> None:
