@@ -85,27 +85,77 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def measure(sessions: int, clicks: int) -> dict:
-    """Open ``sessions`` pages, play all but one, time the last one's Step clicks."""
+def _open_pages(n: int) -> tuple[list, list[float], float]:
+    """Open ``n`` pages in this process: the pages, each open time (s), MB per page."""
     import solara
 
     from sim.app.lifecycle import release_memory
-    from sim.app.pace import PACE
-    from sim.app.page import PLAY_INTERVAL_S, Page
+    from sim.app.page import Page
 
     warm = solara.render(Page(), handle_error=False)[1]  # imports and caches out of the way
     _button(warm, "Step").click()
     warm.close()
     before = release_memory()
     pages, opens = [], []
-    for _ in range(sessions):
+    for _ in range(n):
         t0 = time.perf_counter()
         pages.append(solara.render(Page(), handle_error=False)[1])
         opens.append(time.perf_counter() - t0)
     gc.collect()
-    per_session = (release_memory() - before) / sessions
+    return pages, opens, (release_memory() - before) / max(n, 1)
+
+
+def host_players(n: int) -> None:
+    """A second server process of ``--processes``: ``n`` pages that play on a signal.
+
+    Protocol on stdin/stdout, one JSON line each way: after opening, prints the open times
+    and memory; on ``go`` presses Play on every page; on ``stop`` prints the play turns
+    taken and the CPU time used meanwhile, closes the pages and exits.
+    """
+    from sim.app.pace import PACE
+
+    pages, opens, mb = _open_pages(n)
+    print(json.dumps({"opens": opens, "mb_per_session": mb}), flush=True)
+    assert sys.stdin.readline().strip() == "go"
+    stop = threading.Event()
+    player = threading.Thread(target=_keep_playing, args=(pages, stop), daemon=True)
+    turns, cpu = PACE.turns, time.process_time()
+    player.start()
+    assert sys.stdin.readline().strip() == "stop"
+    print(json.dumps({"turns": PACE.turns - turns, "cpu_s": time.process_time() - cpu}),
+          flush=True)
+    stop.set()
+    player.join()
+    for rc in pages:
+        rc.close()
+
+
+def measure(sessions: int, clicks: int, processes: int = 1) -> dict:
+    """Open ``sessions`` pages, play all but one, time the last one's Step clicks.
+
+    With ``processes`` > 1 the pages are shared out among that many server processes, as
+    ``ieisim app --workers`` does (the timed page is in this one, with its share of players).
+    """
+    import subprocess
+
+    from sim.app.pace import PACE
+    from sim.app.page import PLAY_INTERVAL_S
+
+    shares = [sessions // processes + (k < sessions % processes) for k in range(processes)]
+    others = [subprocess.Popen([sys.executable, __file__, "--host-players", str(n)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+              for n in shares[1:]]
+    pages, opens, per_session = _open_pages(shares[0])
+    for proc in others:
+        ready = json.loads(proc.stdout.readline())
+        opens += ready["opens"]
+        per_session += ready["mb_per_session"]
+    per_session /= processes
     stop = threading.Event()
     player = threading.Thread(target=_keep_playing, args=(pages[1:], stop), daemon=True)
+    for proc in others:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
     turns, started, cpu_started = PACE.turns, time.perf_counter(), time.process_time()
     player.start()
     times = []
@@ -115,15 +165,26 @@ def measure(sessions: int, clicks: int) -> dict:
         _step_or_reset(pages[0])
         times.append((time.perf_counter() - t0) * 1000)
     played = PACE.turns - turns
+    cpu = time.process_time() - cpu_started
+    for proc in others:
+        proc.stdin.write("stop\n")
+        proc.stdin.flush()
+    for proc in others:
+        done = json.loads(proc.stdout.readline())
+        played += done["turns"]
+        cpu += done["cpu_s"]
     elapsed = time.perf_counter() - started
-    cpu_per_step = (time.process_time() - cpu_started) / (played + clicks)
+    cpu_per_step = cpu / (played + clicks)
     load = os.getloadavg()
     stop.set()
     player.join()
     for rc in pages:
         rc.close()
+    for proc in others:
+        proc.wait(timeout=60)
     return {
         "sessions": sessions,
+        "processes": processes,
         "open_s_median": round(statistics.median(opens), 2),
         "open_s_max": round(max(opens), 2),
         "step_ms_p50": round(statistics.median(times), 1),
@@ -277,7 +338,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="instead: N headless Chromium pages on a real server")
     parser.add_argument("--one", action="store_true",
                         help="instead: the CPU cost of a Step click on one page alone")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="server processes the sessions are shared among (as "
+                        "ieisim app --workers)")
+    parser.add_argument("--host-players", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.host_players:
+        host_players(args.host_players)
+        return 0
     if args.one:
         print(json.dumps(measure_one(args.clicks)))
         return 0
@@ -289,13 +357,13 @@ def main(argv: list[str] | None = None) -> int:
                      and r["sessions_freed"] == args.browser
                      and r["second_class_freed"] == args.browser
                      and r["freed_within_s"] <= 60) else 1
-    r = measure(args.sessions, args.clicks)
+    r = measure(args.sessions, args.clicks, args.processes)
     ok = (r["open_s_max"] <= TARGETS["open_s"] and r["step_ms_p95"] <= TARGETS["step_p95_ms"]
           and r["memory_mb_per_session"] <= TARGETS["memory_mb_per_session"])
     if args.json:
         print(json.dumps({"targets": TARGETS, "ok": ok, **r}))
     else:
-        print(f"{r['sessions']} sessions on {r['cpus']} cores (load {r['load_average_1m']}): "
+        print(f"{r['sessions']} sessions in {r['processes']} process(es) on {r['cpus']} cores (load {r['load_average_1m']}): "
               f"open median {r['open_s_median']} s, max {r['open_s_max']} s; Step while the "
               f"others play p50 {r['step_ms_p50']} ms, p95 {r['step_ms_p95']} ms; play "
               f"{r['play_steps_per_s']} steps/s of {r['play_steps_per_s_asked']} asked; "
