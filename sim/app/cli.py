@@ -120,9 +120,6 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool =
         print(warning, file=sys.stderr, flush=True)
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
     os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "false")
-    configure_sessions()
-    from solara.__main__ import run as solara_run
-
     from sim.app import assets
 
     if class_code is not None:
@@ -132,13 +129,16 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool =
     if absent and banner:
         print(f"warning: {len(absent)} front-end asset(s) are not installed for offline use; "
               "run `python -m sim.app.assets install` while online", file=sys.stderr)
+    if workers > 1:  # the front only redirects: it needs no Solara of its own
+        _serve_workers(host, port, production, class_code, board, workers)
+        return
+    configure_sessions()
+    from solara.__main__ import run as solara_run
+
     args = [PAGE_MODULE, "--host", host, "--port", str(port), "--no-open",
             "--log-level", "warning"]
     if production:
         args.append("--production")
-    if workers > 1:
-        _serve_workers(host, port, production, class_code, board, workers)
-        return
     shown = "<this machine's address>" if host in ("0.0.0.0", "::") else host
     if not banner:
         solara_run.main(args=args, prog_name="ieisim app", standalone_mode=False)
