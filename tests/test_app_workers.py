@@ -84,3 +84,12 @@ def test_the_command_line_refuses_zero_workers_in_one_line():
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         "error: --workers 0: expected a number of server processes in 1-16"]
+
+
+def test_the_front_stops_with_the_code_of_a_worker_that_stopped(capsys):
+    from sim.app.workers import serve_front
+
+    worker = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"])
+    worker.wait(timeout=60)
+    assert serve_front("127.0.0.1", 0, [worker], [9101]) == 3
+    assert "error: the worker on port 9101 stopped (exit code 3)" in capsys.readouterr().err
