@@ -13,9 +13,12 @@ websocket. Measured:
 - **play rate**: steps per second the playing pages achieved in all, against the rate
   Play asks for (``(sessions - 1) / PLAY_INTERVAL_S``); the server gives a student's click
   priority over Play (``sim.app.pace``), so when the machine is full Play slows down;
-- **CPU per step**: process CPU time per step (all threads), and from it how many students
-  can play at the default rate at once (the server is one Python process: its steps share
-  one interpreter);
+- **CPU per step**: process CPU time per step (all threads, all server processes), and from
+  it how many students can play at the default rate on one core (a server is one Python
+  process: its steps share one interpreter);
+
+With ``--processes K`` the sessions are shared out among K server processes (this one, with
+the timed page, and K - 1 started by it), as ``ieisim app --workers K`` shares a class.
 - **memory**: resident memory added per open page. (Freeing is measured on the real
   server, ``--browser``: ``solara.render`` keeps a closed page's click handlers, and so its
   session, alive.)
