@@ -93,3 +93,14 @@ def test_the_front_stops_with_the_code_of_a_worker_that_stopped(capsys):
     worker.wait(timeout=60)
     assert serve_front("127.0.0.1", 0, [worker], [9101]) == 3
     assert "error: the worker on port 9101 stopped (exit code 3)" in capsys.readouterr().err
+
+
+def test_the_front_listens_on_an_ipv6_address_too():
+    try:
+        front = Front(("::1", 0), [9101], "::1")
+    except OSError as exc:  # a machine without IPv6 loopback
+        pytest.skip(f"no IPv6 loopback here: {exc}")
+    try:
+        assert front.address_family == socket.AF_INET6
+    finally:
+        front.server_close()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import http.server
 import itertools
+import socket
 import subprocess
 import sys
 import threading
@@ -65,6 +66,8 @@ class Front(http.server.ThreadingHTTPServer):
         self._lock = threading.Lock()
         self.sent: dict[int, int] = dict.fromkeys(ports, 0)
         """Requests sent to each worker port so far."""
+        if ":" in address[0]:  # an IPv6 address such as :: (every interface)
+            self.address_family = socket.AF_INET6
         super().__init__(address, _Redirect)
 
     def next_port(self) -> int:
