@@ -51,6 +51,7 @@ from sim.app.firm_ledger import (  # noqa: E402
     typical_firm,
 )
 from sim.app.fonts import FontStyle  # noqa: E402
+from sim.app.lifecycle import collect_soon  # noqa: E402
 from sim.app.network_view import NETWORK_HEIGHT, network_option, picked_firm  # noqa: E402
 from sim.app.pace import PACE  # noqa: E402
 from sim.app.presets import PresetButtons, matching_preset, preset_label, preset_levers  # noqa: E402,E501
@@ -224,6 +225,7 @@ def StudentPage(board, lang: solara.Reactive[str]):
     def on_unmount() -> None:
         open_page.current = False
         feed.clear()  # let the page's widgets go
+        collect_soon()  # free the session once the closing is done (sim.app.lifecycle)
 
     solara.use_effect(lambda: on_unmount, [])
     render_context = reacton.core.get_render_context()
