@@ -69,13 +69,20 @@ def test_workers_need_room_for_their_ports():
         serve(port=65535, workers=2)
 
 
-def test_a_busy_worker_port_is_named_before_anything_starts():
-    with socket.socket() as busy:
-        busy.bind(("127.0.0.1", 0))
-        busy.listen()
-        taken = busy.getsockname()[1]
-        with pytest.raises(UsageError, match=f"--port {taken}: cannot listen"):
-            serve(port=taken - 1, workers=2)
+def test_a_busy_worker_port_is_named_before_anything_starts(monkeypatch):
+    import sim.app.cli as cli
+
+    checked = []
+
+    def check_free(host: str, port: int) -> None:  # port 18767 is taken
+        checked.append(port)
+        if port == 18767:
+            raise UsageError(f"--port {port}: cannot listen on {host}:{port}")
+
+    monkeypatch.setattr(cli, "_check_free", check_free)
+    with pytest.raises(UsageError, match="--port 18767: cannot listen"):
+        serve(port=18765, workers=3)
+    assert checked == [18765, 18766, 18767]  # the front's, then each worker's, then stop
 
 
 def test_the_command_line_refuses_zero_workers_in_one_line():
