@@ -13,9 +13,12 @@ websocket. Measured:
 - **play rate**: steps per second the playing pages achieved in all, against the rate
   Play asks for (``(sessions - 1) / PLAY_INTERVAL_S``); the server gives a student's click
   priority over Play (``sim.app.pace``), so when the machine is full Play slows down;
-- **CPU per step**: process CPU time per step (all threads), and from it how many students
-  can play at the default rate at once (the server is one Python process: its steps share
-  one interpreter);
+- **CPU per step**: process CPU time per step (all threads, all server processes), and from
+  it how many students can play at the default rate on one core (a server is one Python
+  process: its steps share one interpreter);
+
+With ``--processes K`` the sessions are shared out among K server processes (this one, with
+the timed page, and K - 1 started by it), as ``ieisim app --workers K`` shares a class.
 - **memory**: resident memory added per open page. (Freeing is measured on the real
   server, ``--browser``: ``solara.render`` keeps a closed page's click handlers, and so its
   session, alive.)
@@ -31,6 +34,7 @@ Targets (issue 13): open <= 5 s, step p95 <= 1 s, <= 15 MB per session.
 
     python benchmarks/bench_app.py [--sessions 40] [--clicks 20] [--json]
     python benchmarks/bench_app.py --browser 8 [--clicks 20]    # real server, Chromium pages
+    python benchmarks/bench_app.py --processes 2 [--browser 8]  # as ieisim app --workers 2
     python benchmarks/bench_app.py --one [--clicks 28]   # one page alone: CPU of a Step click
 """
 
@@ -85,27 +89,77 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def measure(sessions: int, clicks: int) -> dict:
-    """Open ``sessions`` pages, play all but one, time the last one's Step clicks."""
+def _open_pages(n: int) -> tuple[list, list[float], float]:
+    """Open ``n`` pages in this process: the pages, each open time (s), MB per page."""
     import solara
 
     from sim.app.lifecycle import release_memory
-    from sim.app.pace import PACE
-    from sim.app.page import PLAY_INTERVAL_S, Page
+    from sim.app.page import Page
 
     warm = solara.render(Page(), handle_error=False)[1]  # imports and caches out of the way
     _button(warm, "Step").click()
     warm.close()
     before = release_memory()
     pages, opens = [], []
-    for _ in range(sessions):
+    for _ in range(n):
         t0 = time.perf_counter()
         pages.append(solara.render(Page(), handle_error=False)[1])
         opens.append(time.perf_counter() - t0)
     gc.collect()
-    per_session = (release_memory() - before) / sessions
+    return pages, opens, (release_memory() - before) / max(n, 1)
+
+
+def host_players(n: int) -> None:
+    """A second server process of ``--processes``: ``n`` pages that play on a signal.
+
+    Protocol on stdin/stdout, one JSON line each way: after opening, prints the open times
+    and memory; on ``go`` presses Play on every page; on ``stop`` prints the play turns
+    taken and the CPU time used meanwhile, closes the pages and exits.
+    """
+    from sim.app.pace import PACE
+
+    pages, opens, mb = _open_pages(n)
+    print(json.dumps({"opens": opens, "mb_per_session": mb}), flush=True)
+    assert sys.stdin.readline().strip() == "go"
+    stop = threading.Event()
+    player = threading.Thread(target=_keep_playing, args=(pages, stop), daemon=True)
+    turns, cpu = PACE.turns, time.process_time()
+    player.start()
+    assert sys.stdin.readline().strip() == "stop"
+    print(json.dumps({"turns": PACE.turns - turns, "cpu_s": time.process_time() - cpu}),
+          flush=True)
+    stop.set()
+    player.join()
+    for rc in pages:
+        rc.close()
+
+
+def measure(sessions: int, clicks: int, processes: int = 1) -> dict:
+    """Open ``sessions`` pages, play all but one, time the last one's Step clicks.
+
+    With ``processes`` > 1 the pages are shared out among that many server processes, as
+    ``ieisim app --workers`` does (the timed page is in this one, with its share of players).
+    """
+    import subprocess
+
+    from sim.app.pace import PACE
+    from sim.app.page import PLAY_INTERVAL_S
+
+    shares = [sessions // processes + (k < sessions % processes) for k in range(processes)]
+    others = [subprocess.Popen([sys.executable, __file__, "--host-players", str(n)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+              for n in shares[1:]]
+    pages, opens, per_session = _open_pages(shares[0])
+    for proc in others:
+        ready = json.loads(proc.stdout.readline())
+        opens += ready["opens"]
+        per_session += ready["mb_per_session"]
+    per_session /= processes
     stop = threading.Event()
     player = threading.Thread(target=_keep_playing, args=(pages[1:], stop), daemon=True)
+    for proc in others:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
     turns, started, cpu_started = PACE.turns, time.perf_counter(), time.process_time()
     player.start()
     times = []
@@ -115,15 +169,26 @@ def measure(sessions: int, clicks: int) -> dict:
         _step_or_reset(pages[0])
         times.append((time.perf_counter() - t0) * 1000)
     played = PACE.turns - turns
+    cpu = time.process_time() - cpu_started
+    for proc in others:
+        proc.stdin.write("stop\n")
+        proc.stdin.flush()
+    for proc in others:
+        done = json.loads(proc.stdout.readline())
+        played += done["turns"]
+        cpu += done["cpu_s"]
     elapsed = time.perf_counter() - started
-    cpu_per_step = (time.process_time() - cpu_started) / (played + clicks)
+    cpu_per_step = cpu / (played + clicks)
     load = os.getloadavg()
     stop.set()
     player.join()
     for rc in pages:
         rc.close()
+    for proc in others:
+        proc.wait(timeout=60)
     return {
         "sessions": sessions,
+        "processes": processes,
         "open_s_median": round(statistics.median(opens), 2),
         "open_s_max": round(max(opens), 2),
         "step_ms_p50": round(statistics.median(times), 1),
@@ -159,8 +224,10 @@ def measure_one(clicks: int) -> dict:
             "load_average_1m": round(os.getloadavg()[0], 1)}
 
 
-def measure_browser(contexts: int, clicks: int) -> dict:
+def measure_browser(contexts: int, clicks: int, workers: int = 1) -> dict:
     """Headless Chromium: ``contexts`` pages on a real ``ieisim app``, all but one playing.
+
+    With ``workers`` > 1 the server is ``ieisim app --workers`` (memory: all its processes).
 
     Times, in the one page, from the Step click to the new year shown (server and browser
     together), and each page's open time (until its charts are drawn).
@@ -181,14 +248,19 @@ def measure_browser(contexts: int, clicks: int) -> dict:
 
     log = Path(tempfile.mkdtemp()) / "server.log"
     with open(log, "wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", str(port)],
+        server = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", str(port),
+                                   "--workers", str(workers)],
                                   stdout=out, stderr=subprocess.STDOUT,
                                   env={**os.environ, SESSION_LOG_ENV: "1"})
 
     def server_rss_mb() -> float:
-        with open(f"/proc/{server.pid}/status") as f:
-            kb = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-        return kb / 1024
+        """Resident memory of the server and its worker processes (MB)."""
+        def rss_kb(pid: int) -> int:
+            with open(f"/proc/{pid}/status") as f:
+                return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        with open(f"/proc/{server.pid}/task/{server.pid}/children") as f:
+            children = [int(c) for c in f.read().split()]
+        return sum(rss_kb(pid) for pid in [server.pid, *children]) / 1024
     url = f"http://127.0.0.1:{port}/"
     ready = "() => document.querySelectorAll('.ieisim-chart svg text').length > 10"
     try:
@@ -253,7 +325,9 @@ def measure_browser(contexts: int, clicks: int) -> dict:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"browser_contexts": contexts, "browser_open_s_max": round(max(opens), 2),
+    return {"browser_contexts": contexts, "workers": workers,
+            "browser_open_s_median": round(statistics.median(opens), 2),
+            "browser_open_s_max": round(max(opens), 2),
             "browser_step_ms_p50": round(statistics.median(times), 1),
             "browser_step_ms_p95": round(_percentile(times, 0.95), 1),
             "server_mb_at_start": round(rss_start, 1),
@@ -277,25 +351,33 @@ def main(argv: list[str] | None = None) -> int:
                         help="instead: N headless Chromium pages on a real server")
     parser.add_argument("--one", action="store_true",
                         help="instead: the CPU cost of a Step click on one page alone")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="server processes the sessions are shared among (as "
+                        "ieisim app --workers; with --browser: its --workers)")
+    parser.add_argument("--host-players", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.host_players:
+        host_players(args.host_players)
+        return 0
     if args.one:
         print(json.dumps(measure_one(args.clicks)))
         return 0
     if args.browser:
-        r = measure_browser(args.browser, args.clicks)
+        r = measure_browser(args.browser, args.clicks, args.processes)
         print(json.dumps(r))
         return 0 if (r["browser_open_s_max"] <= TARGETS["open_s"]
                      and r["browser_step_ms_p95"] <= TARGETS["step_p95_ms"]
                      and r["sessions_freed"] == args.browser
                      and r["second_class_freed"] == args.browser
                      and r["freed_within_s"] <= 60) else 1
-    r = measure(args.sessions, args.clicks)
+    r = measure(args.sessions, args.clicks, args.processes)
     ok = (r["open_s_max"] <= TARGETS["open_s"] and r["step_ms_p95"] <= TARGETS["step_p95_ms"]
           and r["memory_mb_per_session"] <= TARGETS["memory_mb_per_session"])
     if args.json:
         print(json.dumps({"targets": TARGETS, "ok": ok, **r}))
     else:
-        print(f"{r['sessions']} sessions on {r['cpus']} cores (load {r['load_average_1m']}): "
+        print(f"{r['sessions']} sessions in {r['processes']} process(es) on {r['cpus']} cores "
+              f"(load {r['load_average_1m']}): "
               f"open median {r['open_s_median']} s, max {r['open_s_max']} s; Step while the "
               f"others play p50 {r['step_ms_p50']} ms, p95 {r['step_ms_p95']} ms; play "
               f"{r['play_steps_per_s']} steps/s of {r['play_steps_per_s_asked']} asked; "

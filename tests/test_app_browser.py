@@ -506,3 +506,21 @@ def test_a_closed_tab_frees_its_session_also_while_playing(browser, tmp_path):
             c.close()
         wait_until(lambda: log.read_text().count(FREED_LINE) >= 2, "both sessions freed")
         assert "(0 open, server " in log.read_text()
+
+
+def test_with_two_workers_each_page_stays_on_its_own_worker(browser, tmp_path):
+    """``--workers 2``: the front sends the pages to both workers; each page works there."""
+    _chromium()
+    with _serve(tmp_path / "server.log", "--workers", "2") as url:
+        contexts = [browser.new_context() for _ in range(2)]
+        try:
+            pages = [_open(c, url) for c in contexts]
+            front = urlparse(url).port
+            assert {urlparse(p.url).port for p in pages} == {front + 1, front + 2}
+            for page in pages:
+                _step(page)
+                assert _year(page).startswith("Year 0.5")
+                _wait_charts(page)  # its charts came from its own worker's websocket
+        finally:
+            for c in contexts:
+                c.close()

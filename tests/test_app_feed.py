@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import ipyvuetify as v
 import solara
+from waiting import wait_until
 
 from sim.app.controls import LeverPanel
 from sim.app.echart import SvgChartWidget
 from sim.app.feed import ChartFeed
-from sim.app.page import LedgerPanel, LineCharts, NetworkPanel, Page
+from sim.app.page import (
+    Captions,
+    Controller,
+    LedgerPanel,
+    LineCharts,
+    NetworkPanel,
+    Page,
+    Readout,
+)
 
 
 def _charts(rc) -> dict[str, SvgChartWidget]:
@@ -86,5 +95,36 @@ def test_side_by_side_adds_the_status_quo_charts_at_once_and_feeds_them():
         assert {"shares_status_quo_run", "network-status_quo_run"} <= set(charts)
         rc.find(v.Btn, children=["Step"]).widget.click()
         assert _points(_charts(rc)["shares_status_quo_run"]) == 2  # year 0 and the step
+    finally:
+        rc.close()
+
+
+def _html(rc, css_class: str):
+    (widget,) = [w.widget for w in rc.find(solara.widgets.HTML)
+                 if css_class in (w.widget.attributes or {}).get("class", "").split()]
+    return widget
+
+
+def test_a_playing_page_is_not_re_rendered_its_texts_and_charts_are_sent():
+    box, rc = solara.render(Page(), handle_error=False)
+    try:
+        year = rc.find(v.Html, class_="ieisim-year").widget
+        rc.find(v.Btn, children=["Play"]).widget.click()
+        # the first step re-renders (the buttons, "submit"); from the second on, nothing
+        wait_until(lambda: year.children[0].startswith("Year 1.0"), "two steps played")
+        views = (Controller, Captions, Readout, LineCharts, LedgerPanel, NetworkPanel)
+        counts = [c.render_count for c in views]
+        wait_until(lambda: year.children[0].startswith("Year 2.0"), "two more steps played")
+        assert [c.render_count for c in views] == counts
+        tick = int(_html(rc, "ieisim-tick").unsafe_innerHTML)
+        assert tick >= 4  # the drawn version arrived with the year
+        assert "ieisim-caption" in _html(rc, "ieisim-captions").unsafe_innerHTML
+        assert "<table" in _html(rc, "ieisim-readout").unsafe_innerHTML
+        assert max(w.option_version for w in _charts(rc).values()) >= 4
+        rc.find(v.Btn, children=["Pause"]).widget.click()
+        # paused: the page catches up, every chart at the version the page shows
+        wait_until(lambda: {w.option_version for w in _charts(rc).values()}
+                   == {int(_html(rc, "ieisim-tick").unsafe_innerHTML)},
+                   "every chart at the shown version")
     finally:
         rc.close()

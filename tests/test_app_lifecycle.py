@@ -52,3 +52,21 @@ def test_no_log_line_unless_asked(monkeypatch):
 
 def test_release_memory_reports_resident_memory():
     assert 0 < release_memory() and 0 < rss_mb()
+
+
+def test_collect_soon_frees_a_session_left_in_a_reference_cycle():
+    from sim.app.lifecycle import collect_soon
+
+    live = LiveSessions(log=io.StringIO())
+    gc.collect()
+    gc.disable()  # only the asked-for collection may free it
+    try:
+        session = _Session()
+        session.me = session  # a cycle: not freed when the last name goes
+        live.track(session)
+        del session
+        assert live.alive == 1
+        collect_soon()
+        assert live.wait_freed(1, SAFETY_TIMEOUT_S)
+    finally:
+        gc.enable()

@@ -22,7 +22,7 @@ def test_a_play_turn_waits_for_a_students_action_and_turns_go_in_order():
         for k in range(3):
             threads.append(threading.Thread(target=player, args=(k,)))
             threads[-1].start()
-            wait_until(lambda k=k: pace._next_ticket == k + 1, f"player {k} queued")
+            wait_until(lambda k=k: pace.queued == k + 1, f"player {k} queued")
         assert order == [] and pace.turns == 0  # no turn starts during the action
     for t in threads:
         t.join(SAFETY_TIMEOUT_S)

@@ -55,7 +55,7 @@ class PolicyMark:
 
 def joint_rd_ties(df: pd.DataFrame, n_firms: int) -> np.ndarray:
     """Joint R&D ties (a count) from the per-100-firms reporter."""
-    return np.round(df["joint_rd_per_100_firms"].to_numpy(dtype=float) * n_firms / 100.0)
+    return np.round(np.asarray(df["joint_rd_per_100_firms"], dtype=float) * n_firms / 100.0)
 
 
 def annual_spending(df: pd.DataFrame, steps_per_year: int) -> np.ndarray:
@@ -64,8 +64,8 @@ def annual_spending(df: pd.DataFrame, steps_per_year: int) -> np.ndarray:
     The difference of cumulative spending over ``steps_per_year`` rows; in the first year,
     what was paid so far scaled to a year (0 at year 0). Rows must be consecutive steps.
     """
-    cum = df["cumulative_public_cost"].to_numpy(dtype=float)
-    years = df["year"].to_numpy(dtype=float)
+    cum = np.asarray(df["cumulative_public_cost"], dtype=float)
+    years = np.asarray(df["year"], dtype=float)
     out = np.zeros_like(cum)
     for i in range(cum.size):
         if i >= steps_per_year:
@@ -154,12 +154,20 @@ def _line(name: str, points: list, colour: str, status_quo: bool) -> dict:
 
 @dataclass(frozen=True)
 class RunData:
-    """One run's time series and what the charts need to read it."""
+    """One run's time series and what the charts need to read it.
+
+    ``frame``: a DataFrame, or any mapping of reporter name to values (the page passes
+    :class:`sim.app.session.SeriesColumns`).
+    """
 
     role: str
     frame: pd.DataFrame
     n_firms: int
     steps_per_year: int
+
+    def column(self, name: str) -> np.ndarray:
+        """Reporter ``name`` as a float array, step 0 first."""
+        return np.asarray(self.frame[name], dtype=float)
 
 
 def share_option(run: RunData, horizon: float, lang: str, projector: bool, compare: bool,
@@ -167,8 +175,8 @@ def share_option(run: RunData, horizon: float, lang: str, projector: bool, compa
     """Stacked shares of ties by rung for one run (0-1)."""
     title = tr("ties_by_rung", lang) + (f" · {tr(run.role, lang)}" if compare else "")
     option = _base(title, horizon, lang, projector, "", (0, 1))
-    x = run.frame["year"].to_numpy(dtype=float)
-    shares = np.nan_to_num(np.stack([run.frame[c].to_numpy(dtype=float) for c in SHARE_COLUMNS]))
+    x = run.column("year")
+    shares = np.nan_to_num(np.stack([run.column(c) for c in SHARE_COLUMNS]))
     tops = np.cumsum(shares, axis=0)
     # Stacked by hand (ECharts stacks along the x axis when both axes are numeric): each
     # rung's area reaches from 0 to its cumulative top, deepest rung first, so the opaque
@@ -195,7 +203,7 @@ def _line_option(key: str, columns: dict[str, callable], runs: list[RunData], ho
                    y_range)
     compare = len(runs) > 1
     for run in sorted(runs, key=lambda r: r.role != "policy_run"):  # status quo on top
-        x = run.frame["year"].to_numpy(dtype=float)
+        x = run.column("year")
         for col, values in columns.items():
             name = tr(col, lang) if col in ("joint_rd_ties", "annual_public_cost") \
                 else _label(col, lang)
@@ -226,7 +234,7 @@ def chart_options(runs: list[RunData], horizon: float, lang: str, projector: boo
     panels[-1][1]["yAxis"]["minInterval"] = 1
     panels.append(("participation", _line_option(
         "participation_willingness",
-        {c: (lambda r, c=c: r.frame[c].to_numpy(dtype=float)) for c in WILLINGNESS_PANEL},
+        {c: (lambda r, c=c: r.column(c)) for c in WILLINGNESS_PANEL},
         runs, horizon, lang, projector, units.unit_text("share", lang), (0, 1), marks)))
     panels.append(("spending", _line_option(
         "annual_public_cost",

@@ -80,57 +80,102 @@ def configure_sessions() -> str:
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, production: bool = True,
-          class_code: str | None = None, board: Path | None = None) -> None:
+          class_code: str | None = None, board: Path | None = None, workers: int = 1,
+          banner: bool = True) -> None:
     """Run the Solara server for the classroom page until interrupted.
 
     With ``class_code``, students can submit their policies to the class board (an SQLite
     file, ``board`` or ``results/classboard.sqlite``) and the teacher's page is ``/?teacher``.
+    With ``workers`` > 1, that many servers run on the next ports and ``port`` sends each
+    new page to one of them in turn (:mod:`sim.app.workers`). ``banner`` prints where to
+    open the page.
 
     Raises:
-        UsageError: the port is outside 1-65535 or in use, the host is empty or unknown, or
-            the class code is malformed.
+        UsageError: the port is outside 1-65535 or in use, the host is empty or unknown,
+            the class code is malformed, or ``workers`` is outside 1-16.
 
     """
     from sim.app.classboard import DEFAULT_BOARD, check_class_code
     from sim.app.teacher import BOARD_ENV, CLASS_ENV
+    from sim.app.workers import MAX_WORKERS, worker_ports
 
     if class_code is not None:
         check_class_code(class_code)
     elif board is not None:
         raise UsageError("--board: needs --class CODE (the board is kept per class)")
-    if not 0 < port <= MAX_PORT:
-        raise UsageError(f"--port {port}: expected a port number in 1-{MAX_PORT}")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise UsageError(f"--workers {workers}: expected a number of server processes in "
+                         f"1-{MAX_WORKERS}")
+    ports = [port, *worker_ports(port, workers)] if workers > 1 else [port]
+    if not 0 < port <= MAX_PORT or ports[-1] > MAX_PORT:
+        raise UsageError(f"--port {port}: expected a port number in 1-{MAX_PORT}"
+                         + (f" with room for {workers} workers after it" if workers > 1
+                            else ""))
     if not host.strip():
         raise UsageError("--host: expected a host name or address, e.g. 127.0.0.1")
-    _check_free(host, port)
-    warning = network_warning(host)
+    for p in ports:
+        _check_free(host, p)
+    warning = network_warning(host) if banner else None  # a worker: its front warned
     if warning:
         print(warning, file=sys.stderr, flush=True)
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
     os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "false")
-    configure_sessions()
-    from solara.__main__ import run as solara_run
-
     from sim.app import assets
 
     if class_code is not None:
         os.environ[CLASS_ENV] = class_code
         os.environ[BOARD_ENV] = str(board or DEFAULT_BOARD)
     absent = assets.missing()
-    if absent:
+    if absent and banner:
         print(f"warning: {len(absent)} front-end asset(s) are not installed for offline use; "
               "run `python -m sim.app.assets install` while online", file=sys.stderr)
+    if workers > 1:  # the front only redirects: it needs no Solara of its own
+        _serve_workers(host, port, production, class_code, board, workers)
+        return
+    configure_sessions()
+    from solara.__main__ import run as solara_run
+
     args = [PAGE_MODULE, "--host", host, "--port", str(port), "--no-open",
             "--log-level", "warning"]
     if production:
         args.append("--production")
     shown = "<this machine's address>" if host in ("0.0.0.0", "::") else host
+    if not banner:
+        solara_run.main(args=args, prog_name="ieisim app", standalone_mode=False)
+        return
     print(f"ieisim app: open http://{shown}:{port}/ in a browser (Ctrl-C stops)",
           file=sys.stderr, flush=True)
     if class_code is not None:
         print(f"ieisim app: class {class_code}: teacher's board at http://{shown}:{port}/?teacher"
               f" (submissions in {os.environ[BOARD_ENV]})", file=sys.stderr, flush=True)
     solara_run.main(args=args, prog_name="ieisim app", standalone_mode=False)
+
+
+def _serve_workers(host: str, port: int, production: bool, class_code: str | None,
+                   board: Path | None, workers: int) -> None:
+    """Start ``workers`` servers and redirect the students who open ``port`` to them."""
+    from sim.app.teacher import BOARD_ENV
+    from sim.app.workers import serve_front, start_workers, stop_workers, worker_ports
+
+    ports = worker_ports(port, workers)
+    extra = [] if production else ["--dev"]
+    if class_code is not None:
+        extra += ["--class", class_code, "--board", os.environ[BOARD_ENV]]
+    procs = start_workers(host, ports, extra)
+    try:
+        shown = "<this machine's address>" if host in ("0.0.0.0", "::") else host
+        print(f"ieisim app: open http://{shown}:{port}/ in a browser (Ctrl-C stops); "
+              f"{workers} server processes on ports {ports[0]}-{ports[-1]}",
+              file=sys.stderr, flush=True)
+        if class_code is not None:
+            print(f"ieisim app: class {class_code}: teacher's board at http://{shown}:{port}"
+                  f"/?teacher (submissions in {os.environ[BOARD_ENV]})",
+                  file=sys.stderr, flush=True)
+        code = serve_front(host, port, procs, ports)
+    finally:
+        stop_workers(procs)
+    if code:
+        raise SystemExit(code)
 
 
 def app(
@@ -143,9 +188,13 @@ def app(
                                    "their policies; the teacher's board is /?teacher."),
     board: Path = typer.Option(None, "--board", help="SQLite file of the class board "
                                "(default: results/classboard.sqlite)."),
+    workers: int = typer.Option(1, "--workers", help="Server processes (on the ports after "
+                                "--port); about 20 students playing at once per process, "
+                                "so 2 for a class of 40 on a 2-core machine."),
 ) -> None:
     """Serve the classroom web app (presets, sliders, live charts, network, class board)."""
-    serve(host=host, port=port, production=not dev, class_code=class_code, board=board)
+    serve(host=host, port=port, production=not dev, class_code=class_code, board=board,
+          workers=workers)
 
 
 def register(cli: typer.Typer) -> None:

@@ -6,6 +6,11 @@ server's single interpreter. A step changes only the charts' data, so the page r
 charts once (and again when the language, projector mode, side-by-side mode or the picked
 firm change) and, after each step, a :class:`ChartFeed` computes the new ECharts options and
 sets them on the chart widgets directly: one message per chart, no element tree walked.
+
+While a page plays, the few texts that change at every step (the year, the version the
+charts are drawn at, and once a simulated year the captions and the readout) arrive the same
+way (text sources), so a playing page is not re-rendered at all; a click, a reset or a
+pause re-renders what changed as before.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from typing import Any, Callable
 
 Options = Callable[[], dict[str, dict]]
 """A source: computes ``{chart name: ECharts option}`` from the session's models now."""
+Texts = Callable[[int], dict[str, dict[str, Any]]]
+"""A text source: ``{widget name: {trait: value}}`` for the version (step count) given."""
 
 
 class ChartFeed:
@@ -30,6 +37,7 @@ class ChartFeed:
         self._lock = threading.RLock()
         self._widgets: dict[str, Any] = {}
         self._sources: dict[str, Options] = {}
+        self._texts: dict[str, Texts] = {}
         self.pushes = 0
         """Options sent so far (tests and the benchmark read it)."""
 
@@ -37,6 +45,11 @@ class ChartFeed:
         """Set where the options of ``group``'s charts come from (replaces the last one)."""
         with self._lock:
             self._sources[group] = options
+
+    def text_source(self, group: str, texts: Texts) -> None:
+        """Set where the traits of ``group``'s text widgets come from (replaces the last)."""
+        with self._lock:
+            self._texts[group] = texts
 
     def attach(self, name: str, widget: Any) -> Callable[[], None]:
         """Send chart ``name``'s future options to ``widget``; return the detach function."""
@@ -51,9 +64,12 @@ class ChartFeed:
         return detach
 
     def push(self, groups: tuple[str, ...], version: int) -> None:
-        """Recompute the options of ``groups`` and send those that changed to their widgets."""
+        """Recompute the options (or texts) of ``groups`` and send them to their widgets."""
         with self._lock:
             for group in groups:
+                texts = self._texts.get(group)
+                if texts is not None:
+                    self._send_texts(texts(version))
                 source = self._sources.get(group)
                 if source is None:
                     continue
@@ -66,8 +82,19 @@ class ChartFeed:
                         widget.option = option
                     self.pushes += 1
 
+    def _send_texts(self, values: dict[str, dict[str, Any]]) -> None:
+        for name, traits in values.items():
+            widget = self._widgets.get(name)
+            if widget is None:
+                continue
+            with widget.hold_sync():
+                for trait, value in traits.items():
+                    setattr(widget, trait, value)
+            self.pushes += 1
+
     def clear(self) -> None:
         """Forget every widget and source (the page is closing)."""
         with self._lock:
             self._widgets.clear()
             self._sources.clear()
+            self._texts.clear()

@@ -80,6 +80,12 @@ def _payoff(rungs, ctx, terms: PayoffTerms, students, **zero) -> np.ndarray:
             + cash_flow(rungs, interns, apprentices, ctx, t, 0.0))
 
 
+def same_terms(a: PayoffTerms, b: PayoffTerms) -> bool:
+    """Whether two sets of payoff terms are equal in every field (arrays element-wise)."""
+    return all(np.array_equal(getattr(a, f.name), getattr(b, f.name))
+               for f in dataclasses.fields(PayoffTerms))
+
+
 def firm_net(model: CooperationModel, firm: int, college: int | None = None) -> np.ndarray:
     """The net of :func:`firm_ledger` alone (one payoff evaluation instead of ten).
 

@@ -19,6 +19,7 @@ import os
 import resource
 import sys
 import threading
+import time
 import weakref
 
 SESSION_LOG_ENV = "IEISIM_APP_SESSION_LOG"
@@ -91,6 +92,35 @@ class LiveSessions:
         """Wait until at least ``count`` sessions have been freed; False on ``timeout`` (s)."""
         with self._cond:
             return self._cond.wait_for(lambda: self.freed >= count, timeout)
+
+
+COLLECT_DELAY_S = 2.0
+"""A gone page's garbage is collected this long after the page unmounts (seconds)."""
+_collect_pending = threading.Event()
+
+
+def collect_soon() -> None:
+    """Collect garbage once, :data:`COLLECT_DELAY_S` after a page is gone.
+
+    A page's session lives in reference cycles, freed only by a collection. Solara runs one
+    after a closed session's kernel, but coalesces requests: a page whose close ends while
+    that collection runs would wait for the next full collection (a class leaving all at
+    once left one session of eight alive for minutes). Requests are coalesced here too,
+    and the thread runs outside the closing session (Solara's threads otherwise keep the
+    session they start in alive).
+    """
+    if _collect_pending.is_set():
+        return
+    _collect_pending.set()
+
+    def collect() -> None:
+        time.sleep(COLLECT_DELAY_S)
+        _collect_pending.clear()
+        gc.collect()
+
+    thread = threading.Thread(target=collect, daemon=True, name="ieisim-collect-soon")
+    thread.current_context = None  # type: ignore[attr-defined]  # solara: no kernel context
+    thread.start()
 
 
 LIVE = LiveSessions()

@@ -27,6 +27,7 @@ os.environ.setdefault("REACTON_FAST", "1")
 
 import markdown  # noqa: E402  (after the telemetry switch)
 import reacton.core  # noqa: E402
+import reacton.ipyvuetify as rv  # noqa: E402
 import solara  # noqa: E402
 import solara.lab  # noqa: E402
 
@@ -42,8 +43,15 @@ from sim.app.charts import (  # noqa: E402
 from sim.app.controls import LeverPanel, SeedInput, SliderSpec  # noqa: E402
 from sim.app.echart import SvgChart  # noqa: E402
 from sim.app.feed import ChartFeed  # noqa: E402
-from sim.app.firm_ledger import SIZE_CLASSES, firm_ledger, ledger_option, typical_firm  # noqa: E402,E501
+from sim.app.firm_ledger import (  # noqa: E402
+    SIZE_CLASSES,
+    firm_ledger,
+    ledger_option,
+    same_terms,
+    typical_firm,
+)
 from sim.app.fonts import FontStyle  # noqa: E402
+from sim.app.lifecycle import collect_soon  # noqa: E402
 from sim.app.network_view import NETWORK_HEIGHT, network_option, picked_firm  # noqa: E402
 from sim.app.pace import PACE  # noqa: E402
 from sim.app.presets import PresetButtons, matching_preset, preset_label, preset_levers  # noqa: E402,E501
@@ -101,15 +109,32 @@ def network_title(role: str, compare: bool, lang: str) -> str:
     return tr("network", lang) + (f" · {tr(role, lang)}" if compare else "")
 
 
+def use_live(feed: ChartFeed, name: str, element) -> None:
+    """Let ``feed`` set the traits of ``element``'s widget under ``name`` (text sources)."""
+    solara.use_effect(lambda: feed.attach(name, solara.get_widget(element)), [feed, name])
+
+
+def year_text(session: ClassroomSession, lang: str) -> str:
+    """The year counter's text."""
+    return tr("year", lang, year=session.year, horizon=session.horizon_years)
+
+
 @solara.component
 def Controller(session: ClassroomSession, tick: solara.Reactive[int],
-               playing: solara.Reactive[bool], on_step, on_reset, lang: str):
-    """Reset, Play/Pause and Step buttons and the year counter (redrawn at every step)."""
+               playing: solara.Reactive[bool], on_step, on_reset, lang: str,
+               feed: ChartFeed):
+    """Reset, Play/Pause and Step buttons and the year counter.
+
+    Redrawn after a click; while playing, the year and version arrive through ``feed``.
+    """
     version = tick.value  # subscribe: the year changes at every step
-    year, horizon, can_step = session.year, session.horizon_years, session.can_step()
+    can_step = session.can_step()
     # the version every chart draws when paused (its data-rendered attribute): tests wait
-    solara.HTML(tag="span", unsafe_innerHTML=str(version), classes=["ieisim-tick"],
-                style="display: none")
+    use_live(feed, "tick", solara.widgets.HTML.element(
+        tag="span", unsafe_innerHTML=str(version),
+        attributes={"class": "ieisim-tick", "style": "display: none"}))
+    feed.text_source("clock", lambda v: {"year": {"children": [year_text(session, lang)]},
+                                         "tick": {"unsafe_innerHTML": str(v)}})
     with solara.Row(gap="6px"):
         solara.Button(tr("reset", lang), on_click=on_reset, color="primary",
                       classes=["ieisim-reset"])
@@ -118,8 +143,9 @@ def Controller(session: ClassroomSession, tick: solara.Reactive[int],
                       disabled=not can_step, classes=["ieisim-play"])
         solara.Button(tr("step", lang), on_click=on_step, color="primary",
                       disabled=playing.value or not can_step, classes=["ieisim-step"])
-    solara.Text(tr("year", lang, year=year, horizon=horizon),
-                classes=["ieisim-year"], style={"font-size": "1.6em", "font-weight": "bold"})
+    use_live(feed, "year", rv.Html(tag="span", class_="ieisim-year",
+                                   style_="font-size: 1.6em; font-weight: bold",
+                                   children=[year_text(session, lang)]))
     if not can_step:
         solara.Text(tr("horizon_reached", lang))
 
@@ -199,17 +225,30 @@ def StudentPage(board, lang: solara.Reactive[str]):
     def on_unmount() -> None:
         open_page.current = False
         feed.clear()  # let the page's widgets go
+        collect_soon()  # free the session once the closing is done (sim.app.lifecycle)
 
     solara.use_effect(lambda: on_unmount, [])
     render_context = reacton.core.get_render_context()
 
-    def bump(details: bool = True) -> None:
-        with render_context:  # one render pass for both counters (year, captions, readout)
-            tick.set(tick.value + 1)
-            if details:
-                detail.set(tick.value)
-        # the charts' new data goes straight to their widgets (sim.app.feed)
-        feed.push(("lines", "ledger", "network") if details else ("lines",), tick.value)
+    version = solara.use_ref(0)  # steps and resets shown so far (charts' data-rendered)
+
+    def bump(details: bool = True, render: bool = True) -> None:
+        """Show the new step: re-render what changed.
+
+        With ``render=False`` (while playing) only the new texts and chart data are sent
+        (sim.app.feed): nothing is re-rendered.
+        """
+        version.current += 1
+        if render:
+            with render_context:  # one render pass for both counters (year, captions, readout)
+                tick.set(version.current)
+                if details:
+                    detail.set(version.current)
+            groups = ("lines", "ledger", "network") if details else ("lines",)
+        else:
+            groups = (("clock", "lines", "story", "readout", "ledger", "network") if details
+                      else ("clock", "lines"))
+        feed.push(groups, version.current)
 
     def do_step() -> None:
         with PACE.action():
@@ -261,11 +300,15 @@ def StudentPage(board, lang: solara.Reactive[str]):
                 if not session.step():
                     playing.set(False)
                     break
-                bump(details=session.steps % every == 0)
-        if open_page.current and detail.value != tick.value:  # paused between two redraws
-            with PACE.action():
-                detail.set(tick.value)
-                feed.push(("ledger", "network"), tick.value)
+                # the first step re-renders (e.g. "submit" needs a step), the others only
+                # send what changed
+                bump(details=session.steps % every == 0, render=session.steps == 1)
+        if open_page.current and (detail.value, tick.value) != (version.current,) * 2:
+            with PACE.action():  # paused: the page catches up with what was sent
+                with render_context:
+                    tick.set(version.current)
+                    detail.set(version.current)
+                feed.push(("lines", "ledger", "network"), version.current)
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
@@ -288,7 +331,7 @@ def StudentPage(board, lang: solara.Reactive[str]):
             with solara.Column(style={"width": SIDEBAR_WIDTH, "min-width": SIDEBAR_WIDTH}):
                 with solara.Card(tr("run", lg), margin=0):
                     Controller(session, tick, playing, do_step,
-                               lambda: restart(levers.value), lg)
+                               lambda: restart(levers.value), lg, feed)
                     solara.Switch(label=tr("compare", lg), value=compare.value,
                                   on_value=do_compare, classes=["ieisim-compare"])
                 with solara.Card(margin=0):
@@ -319,27 +362,41 @@ def StudentPage(board, lang: solara.Reactive[str]):
                                 style="font-size: 1.6em; font-weight: bold")
                     solara.HTML(tag="div", unsafe_innerHTML=html.escape(tr("first_click", lg)),
                                 classes=["ieisim-first-click"], style="font-size: 1.1em")
-                    Captions(session, detail, lg)
+                    Captions(session, detail, lg, feed)
                 Views(session, feed, tick, detail, picked, compare.value, lg, projector.value)
 
 
 def run_data(session: ClassroomSession) -> list[RunData]:
     """The charts' input: each running model's series from year 0 and its world size."""
     per_year = session.base.run.steps_per_year
-    return [RunData(role, session.series(model), model.firms.n, per_year)
+    return [RunData(role, session.columns(model), model.firms.n, per_year)
             for role, model in session.runs()]
 
 
+CAPTION_STYLE = ("font-size: 1.1em; margin-top: 6px; padding-left: 8px; "
+                 "border-left: 4px solid #b8860b")
+
+
+def captions_html(session: ClassroomSession, lang: str) -> str:
+    """The captions the rules choose from the running model's state, one ``div`` each."""
+    return "".join(f"<div class='ieisim-caption' style='{CAPTION_STYLE}'>{html.escape(text)}"
+                   "</div>" for text in captions(session.caption_state(), lang))
+
+
 @solara.component
-def Captions(session: ClassroomSession, detail: solara.Reactive[int], lang: str):
-    """The captions the rules choose from the running model's state (``sim.app.captions``)."""
+def Captions(session: ClassroomSession, detail: solara.Reactive[int], lang: str,
+             feed: ChartFeed):
+    """The captions the rules choose from the running model's state (``sim.app.captions``).
+
+    Redrawn with ``detail``; while playing, new captions arrive through ``feed``.
+    """
     tick = detail.value
-    texts = solara.use_memo(lambda: captions(session.caption_state(), lang),
-                            [tick, lang, session.generation])
-    for text in texts:
-        solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["ieisim-caption"],
-                    style="font-size: 1.1em; margin-top: 6px; padding-left: 8px; "
-                          "border-left: 4px solid #b8860b")
+    text = solara.use_memo(lambda: captions_html(session, lang),
+                           [tick, lang, session.generation])
+    feed.text_source("story", lambda _: {"captions": {
+        "unsafe_innerHTML": captions_html(session, lang)}})
+    use_live(feed, "captions", solara.widgets.HTML.element(
+        tag="div", unsafe_innerHTML=text, attributes={"class": "ieisim-captions"}))
 
 
 @solara.component
@@ -358,8 +415,11 @@ def LedgerPanel(session: ClassroomSession, feed: ChartFeed, detail: solara.React
     def build() -> dict:
         model = session.policy
         firm = typical_firm(model, size.value) if firm_picked is None else firm_picked
-        return {"ledger": ledger_option(firm_ledger(model, firm),
-                                        firm_ledger(model, firm, quo_terms), lang, projector,
+        mine = firm_ledger(model, firm)
+        # under the status quo's own terms the two ledgers are the same: computed once
+        quo = mine if same_terms(quo_terms, model.terms) else firm_ledger(model, firm,
+                                                                          quo_terms)
+        return {"ledger": ledger_option(mine, quo, lang, projector,
                                         picked=firm_picked is not None)}
 
     def choose_size(value: str) -> None:
@@ -390,7 +450,7 @@ def Views(session: ClassroomSession, feed: ChartFeed, tick: solara.Reactive[int]
     firm change; after a step their data arrives through the ``feed`` (``sim.app.feed``).
     """
     LineCharts(session, feed, tick, compare, lang, projector)
-    Readout(session, detail, lang)
+    Readout(session, feed, detail, lang)
     LedgerPanel(session, feed, detail, picked, lang, projector)
     NetworkPanel(session, feed, detail, picked, compare, lang, projector)
 
@@ -420,14 +480,24 @@ def LineCharts(session: ClassroomSession, feed: ChartFeed, tick: solara.Reactive
 
 
 @solara.component
-def Readout(session: ClassroomSession, detail: solara.Reactive[int], lang: str):
-    """The latest values of every running model (redrawn with the ledger and network)."""
+def Readout(session: ClassroomSession, feed: ChartFeed, detail: solara.Reactive[int],
+            lang: str):
+    """The latest values of every running model (redrawn with the ledger and network).
+
+    While playing, the new table arrives through ``feed``.
+    """
     version = detail.value
-    rows = solara.use_memo(lambda: readout_rows(session.timeseries(), lang), [version, lang])
+    rows = solara.use_memo(lambda: readout_rows(session.latest(), lang), [version, lang])
+    feed.text_source("readout", lambda _: {
+        "readout_title": {"children": [tr("readout", lang, year=session.year)]},
+        "readout": {"unsafe_innerHTML": readout_html(readout_rows(session.latest(), lang))}})
     with solara.Card(margin=0):
-        solara.Text(tr("readout", lang, year=session.year), style={"font-weight": "bold"})
-        solara.HTML(tag="div", unsafe_innerHTML=readout_html(rows), classes=["ieisim-readout"],
-                    style=READOUT_STYLE)
+        use_live(feed, "readout_title", rv.Html(tag="span", style_="font-weight: bold",
+                                                children=[tr("readout", lang,
+                                                             year=session.year)]))
+        use_live(feed, "readout", solara.widgets.HTML.element(
+            tag="div", unsafe_innerHTML=readout_html(rows),
+            attributes={"class": "ieisim-readout", "style": READOUT_STYLE}))
 
 
 @solara.component

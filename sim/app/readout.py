@@ -33,13 +33,16 @@ def fmt(value: float) -> str:
     return f"{value:.{SIGNIFICANT_DIGITS}g}"
 
 
-def readout_rows(runs: list[tuple[str, pd.DataFrame]], lang: str) -> list[list[str]]:
+def readout_rows(runs: list[tuple[str, pd.DataFrame | dict[str, float]]],
+                 lang: str) -> list[list[str]]:
     """Header and one row per output: label, unit, each run's latest value.
 
+    Each run is its time series (the last row is read) or its latest reporters as a dict.
     With two runs (status quo first) a last column gives the difference, policy minus
     status quo.
     """
-    latest = [(role, df.iloc[-1] if len(df) else pd.Series(dtype=float)) for role, df in runs]
+    latest = [(role, (df.iloc[-1] if len(df) else pd.Series(dtype=float))
+               if isinstance(df, pd.DataFrame) else df) for role, df in runs]
     header = ["", tr("unit", lang)] + [tr(role, lang) for role, _ in latest]
     if len(latest) == 2:
         header.append(tr("difference", lang))

@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.app.lifecycle import LIVE
@@ -28,6 +29,41 @@ CLASSROOM_SCENARIO = "classroom"
 def scenario_levers(scenario: Scenario) -> dict[str, Any]:
     """The twelve lever values of ``scenario`` by short name."""
     return {p.name: scenario[p.name] for p in LEVERS}
+
+
+class SeriesColumns:
+    """A model's reporters as columns (``columns[name]``: a float array, step 0 first).
+
+    Kept up to date by appending the model's new records (one per step), so a playing page
+    reads its charts' data without building a DataFrame at every step; columns are made
+    arrays when first read after a step.
+    """
+
+    def __init__(self, model: CooperationModel):
+        self.model = model
+        self._lists: dict[str, list] = {}
+        self._arrays: dict[str, np.ndarray] = {}
+        self.rows = 0
+
+    def update(self) -> "SeriesColumns":
+        """Append the records added since the last update."""
+        new = self.model.records[self.rows:]
+        if new:
+            for record in new:
+                for name, value in record.items():
+                    self._lists.setdefault(name, []).append(value)
+            self.rows += len(new)
+            self._arrays.clear()
+        return self
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        array = self._arrays.get(name)
+        if array is None:
+            array = self._arrays[name] = np.asarray(self._lists[name], dtype=float)
+        return array
+
+    def __len__(self) -> int:
+        return self.rows
 
 
 @dataclass(frozen=True)
@@ -59,6 +95,7 @@ class ClassroomSession:
         self.baseline: CooperationModel | None = None
         self.layouts: dict[int, NetworkLayout] = {}
         self._series: dict[int, tuple[CooperationModel, int, pd.DataFrame]] = {}
+        self._columns: dict[int, SeriesColumns] = {}
         self.changes: list[LeverChange] = []
         self.steps = 0
         self.generation = 0  # counts resets: views rebuild their figures for a new model
@@ -82,6 +119,7 @@ class ClassroomSession:
             self.baseline = None
             self.layouts = {id(self.policy): NetworkLayout(self.policy.network)}
             self._series = {}
+            self._columns = {}
             self.changes = []
             self.steps = 0
             self.generation += 1
@@ -182,6 +220,19 @@ class ClassroomSession:
                 self._series[id(model)] = cached
             return cached[2]
 
+    def columns(self, model: CooperationModel) -> SeriesColumns:
+        """The model's reporters as columns from step 0 (what the charts read)."""
+        with self._lock:
+            cols = self._columns.get(id(model))
+            if cols is None or cols.model is not model:
+                cols = self._columns[id(model)] = SeriesColumns(model)
+            return cols.update()
+
+    def latest(self) -> list[tuple[str, dict[str, float]]]:
+        """``(role, latest reporters)`` of each running model, as in :meth:`runs`."""
+        with self._lock:
+            return [(role, dict(model.records[-1])) for role, model in self.runs()]
+
     def caption_state(self):
         """What the caption rules read (:class:`sim.app.captions.CaptionState`)."""
         from sim.app.captions import CaptionState
@@ -189,7 +240,7 @@ class ClassroomSession:
 
         with self._lock:
             model = self.policy
-            latest = self.series(model).iloc[-1].to_dict()
+            latest = dict(model.records[-1])
             net = firm_net(model, typical_firm(model, "medium"))
             per_year = self.base.run.steps_per_year
             return CaptionState(self.year, dict(self.levers), preset_levers(BASELINE), latest,
