@@ -22,6 +22,12 @@ lever ``i``); their spread over replicates is the noise in the effect of the rep
 
 Intervals for mu*, mu and sigma: bias-corrected and accelerated (BCa, Efron 1987) bootstrap
 over trajectories, at least :data:`MIN_BCA_RESAMPLES` resamples (``scipy.stats.bootstrap``).
+
+Order between levers (:func:`mu_star_order`): the same bootstrap over whole trajectories, one
+resample shared by every lever (paired), gives the standard error of each pair's difference
+of mu*; each pair is tested (t with ``trajectories - 1`` degrees of freedom), Holm-adjusted
+over the pairs compared, and the levers are sorted into tiers (:func:`tiers`): an order is
+stated only between tiers.
 """
 
 from __future__ import annotations
@@ -165,6 +171,84 @@ def bca_interval(samples: np.ndarray, statistic, conf: float, resamples: int,
         alpha = (1 - conf) / 2
         lo, hi = (float(v) for v in np.nanquantile(boot, [alpha, 1 - alpha]))
     return lo, hi
+
+
+def tiers(items: list[Any], larger: dict[tuple[int, int], bool]) -> list[list[Any]]:
+    """Consecutive groups of ``items`` (sorted largest first) with an established order between.
+
+    ``larger[(i, j)]`` (i < j): item i is established larger than item j. A boundary after
+    position i is drawn only when every item up to i is established larger than every item
+    after it; the items between two boundaries form a tier, within which no order is claimed.
+    """
+    k = len(items)
+    out: list[list[Any]] = []
+    current: list[Any] = []
+    for i, item in enumerate(items):
+        current.append(item)
+        boundary = i < k - 1 and all(larger.get((a, b), False) for a in range(i + 1)
+                                     for b in range(i + 1, k))
+        if boundary or i == k - 1:
+            out.append(current)
+            current = []
+    return out
+
+
+def mu_star_order(ee: np.ndarray, names: list[str], compared: list[str], conf: float,
+                  resamples: int, rng: np.random.Generator) -> dict[str, Any]:
+    """Tiers of levers by mu*: an order between two levers only where it exceeds noise.
+
+    Whole trajectories are resampled (``scipy.stats.bootstrap``, at least
+    :data:`MIN_BCA_RESAMPLES` resamples), the same resample for every lever, so each pair's
+    difference of mu* is paired. Its bootstrap standard error (times ``sqrt(T / (T - 1))``,
+    the small-sample correction of a bootstrap over ``T`` trajectories) gives a t statistic
+    with ``T - 1`` degrees of freedom; the p-values are Holm-adjusted over the pairs
+    compared and grouped by :func:`tiers` at the threshold ``1 - conf``.
+
+    Args:
+        ee: elementary effects of the replicate means (trajectories x effects).
+        names: effect names in column order.
+        compared: the levers to order (e.g. those beyond the noise floor).
+        conf: confidence level (0-1).
+        resamples: bootstrap resamples asked for.
+        rng: resampling stream.
+
+    Returns:
+        ``{"tiers": [[lever, ...], ...] (largest mu* first), "pairs": pairs compared,
+        "p_holm": {"a|b": adjusted p}}``.
+
+    """
+    cols = [names.index(n) for n in compared]
+    e = np.asarray(ee, dtype=float)[:, cols]
+    e = e[np.isfinite(e).all(axis=1)]
+    n_traj = e.shape[0]
+    value = mu_star_stat(e, axis=0) if n_traj else np.zeros(len(cols))
+    rank = list(np.argsort(-value, kind="stable"))
+    ranked = [compared[i] for i in rank]
+    k = len(rank)
+    pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
+    p = np.full(len(pairs), np.nan)
+    if pairs and n_traj >= 3:
+        def stat(idx, axis=-1):
+            return np.moveaxis(mu_star_stat(e[idx][..., rank], axis=-2), -1, 0)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            boot = stats.bootstrap((np.arange(n_traj),), stat, vectorized=True, axis=-1,
+                                   n_resamples=max(MIN_BCA_RESAMPLES, resamples),
+                                   method="percentile", random_state=rng
+                                   ).bootstrap_distribution
+        ordered = value[rank]
+        for n, (i, j) in enumerate(pairs):
+            diff = float(ordered[i] - ordered[j])
+            se = float(np.std(boot[i] - boot[j], ddof=1)) * math.sqrt(n_traj / (n_traj - 1))
+            p[n] = (float(2 * stats.t.sf(abs(diff) / se, n_traj - 1)) if se > 0
+                    else (0.0 if diff != 0 else 1.0))
+    adjusted = holm(p)
+    larger = {pair: bool(np.isfinite(a) and a <= 1 - conf)
+              for pair, a in zip(pairs, adjusted, strict=True)}
+    return {"tiers": tiers(ranked, larger), "pairs": len(pairs),
+            "p_holm": {f"{ranked[i]}|{ranked[j]}": (float(a) if np.isfinite(a) else None)
+                       for (i, j), a in zip(pairs, adjusted, strict=True)}}
 
 
 def mu_star_stat(e, axis=-1):

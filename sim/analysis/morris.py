@@ -16,6 +16,11 @@ when it passes; only then is its direction called ``raises``/``lowers`` (|mu/mu*
 :data:`DIRECTION_CONSISTENT` and mu's interval excludes 0) or ``mixed``.
 
 Direction: ``mu / mu*`` lies in [-1, 1]; +1 means every elementary effect was positive.
+Order: which of two levers moves the output more is a separate claim
+(:func:`sim.analysis.elementary.mu_star_order`): the levers beyond the noise floor (every
+lever when noise could not be checked) are compared pairwise on mu* with the bootstrap over
+whole trajectories, paired across levers and Holm-adjusted over the pairs, and sorted into
+tiers; an order is stated only between tiers.
 Stability: the mu* ranking from two disjoint halves of the trajectories (Kendall's tau).
 """
 
@@ -110,7 +115,9 @@ def morris_indices(output: str, x: np.ndarray, y: np.ndarray, problem: dict[str,
         (table rows with indices ``mu_star``, ``mu``, ``sigma``, ``direction`` and, when
         replicates allow, ``mu_star_noise_floor`` and ``p_noise_holm``; diagnostics dict
         with ``trajectories``, ``replicates``, ``kendall_tau_halves``,
-        ``ci_width_mu_star_max`` and ``effects``: per effect ``mu_star``, ``noise_floor``,
+        ``ci_width_mu_star_max``, ``order`` (tiers of levers, see
+        :func:`sim.analysis.elementary.mu_star_order`) and ``effects``: per effect
+        ``mu_star``, ``noise_floor``,
         ``p_noise``, ``p_noise_holm``, ``detectable`` (None: not checked) and ``direction``
         (``raises``, ``lowers``, ``mixed``, ``none`` or ``not_checked``)).
 
@@ -169,6 +176,9 @@ def morris_indices(output: str, x: np.ndarray, y: np.ndarray, problem: dict[str,
                                 (r["conf_high"] - r["conf_low"] for r in rows
                                  if r["index"] == "mu_star"), default=0.0)),
                             "effects": effects}
+    compared = [n for n in names if effects[n]["detectable"] or test is None]
+    diag["order"] = elementary.mu_star_order(ee, names, compared, conf, settings.resamples,
+                                             settings.rng_for(output, "morris-order"))
     half = n_traj // 2
     if n_traj >= MIN_TRAJECTORIES_FOR_CONVERGENCE and len(names) > 1:
         first = elementary.mu_star_stat(ee[:half], axis=0)

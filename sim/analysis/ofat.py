@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import t as student_t
 
-from sim.analysis.elementary import holm
+from sim.analysis.elementary import holm, tiers
 from sim.analysis.intervals import mean_interval
 from sim.analysis.table import row as table_row
 
@@ -168,16 +168,9 @@ def lever_order(effects: dict[str, Any], conf: float) -> dict[str, Any]:
     adjusted = holm(p) if len(p) else p
     larger = {pair: bool(np.isfinite(a) and a <= 1 - conf and g > 0)
               for pair, a, g in zip(pairs, adjusted, gap, strict=True)}
-    tiers: list[list[dict[str, Any]]] = []
-    current: list[dict[str, Any]] = []
-    for i, lever in enumerate(ranked):
-        current.append({key: lever[key] for key in ("lever", "centre", "effect", "direction")})
-        boundary = i < k - 1 and all(larger[(a, b)] for a in range(i + 1)
-                                     for b in range(i + 1, k))
-        if boundary or i == k - 1:
-            tiers.append(current)
-            current = []
-    return {"tiers": tiers, "pairs": len(pairs),
+    keep = ("lever", "centre", "effect", "direction")
+    grouped = tiers([{key: lever[key] for key in keep} for lever in ranked], larger)
+    return {"tiers": grouped, "pairs": len(pairs),
             "p_holm": {f"{ranked[i]['lever']}|{ranked[j]['lever']}": (
                 float(a) if np.isfinite(a) else None)
                 for (i, j), a in zip(pairs, adjusted, strict=True)}}

@@ -132,7 +132,9 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
         ms, sg = _pick(table, "morris", "mu_star"), _pick(table, "morris", "sigma")
         effects = (info.get("morris") or {}).get("effects") or {}
         order = ms.sort_values("value", ascending=False).index.tolist()
-        lines += ["| rank | lever | mu* [95% CI] | noise-only mu* | beyond noise (Holm p) | "
+        lines += ["Levers listed by mu*, largest first: a listing, not a ranking (which levers "
+                  "move the output more than others beyond noise is said in the Summary).", "",
+                  "| # | lever | mu* [95% CI] | noise-only mu* | beyond noise (Holm p) | "
                   "sigma [95% CI] | direction |", "|---|---|---|---|---|---|---|"]
         for i, lever in enumerate(order, 1):
             sig = _ci(sg.loc[lever]) if lever in sg.index else "n/a"
@@ -232,10 +234,14 @@ def _headline(table: pd.DataFrame, info: dict[str, Any], measure: str) -> str:
         if not real:
             return ("No lever's mu* exceeds what replicate noise alone produces: no lever is "
                     "shown to move this output.")
+        first = ((info.get("morris") or {}).get("order") or {}).get("tiers") or [[real[0]]]
+        tied = [lv for lv in first[0] if lv != real[0]]
         text = (f"{len(real)} of {len(ms)} levers move this output beyond replicate noise, "
-                f"the largest being {methods.lever_label(real[0])} (mu* = "
+                f"the largest mu* being that of {methods.lever_label(real[0])} (mu* = "
                 f"{_ci(ms.loc[real[0]])}, noise-only level "
-                f"{_f(effects[real[0]]['noise_floor'])}).")
+                f"{_f(effects[real[0]]['noise_floor'])})"
+                + (f", not distinguishable from {', '.join(f'`{lv}`' for lv in tied)}."
+                   if tied else "."))
         if none:
             text += (" No effect beyond noise: " + ", ".join(f"`{lv}`" for lv in none)
                      + "; their ranking is noise.")
@@ -664,6 +670,11 @@ def _findings(result) -> list[str]:
         if "ofat" in oi["methods"] and order and order.get("tiers"):
             lines.append(f"- `{output}`: " + _ofat_order_text(order) + unchecked + zero)
             continue
+        order = (oi.get("morris") or {}).get("order")
+        if "morris" in oi["methods"] and order and order.get("tiers"):
+            lines.append(f"- `{output}`: " + _morris_order_text(order, dict(eff)) + unchecked
+                         + zero)
+            continue
         named = "; ".join(f"{methods.lever_label(lever)} ({word.split(' (')[0]})" if word
                           else methods.lever_label(lever)
                           for lever, word in eff[:TOP_FINDINGS])
@@ -701,13 +712,38 @@ def _ofat_order_text(order: dict[str, Any]) -> str:
     def lever(e: dict[str, Any]) -> str:
         return f"{methods.lever_label(e['lever'])} ({e['direction']} it at `{e['centre']}`)"
 
-    def tier(t: list[dict[str, Any]]) -> str:
+    how = (f"paired differences of the trends over the replicates, Holm-adjusted over "
+           f"{order['pairs']} pair(s) of levers")
+    return _order_text(order["tiers"], lever, how)
+
+
+def _morris_order_text(order: dict[str, Any], words: dict[str, str]) -> str:
+    """The levers with the largest mu*, as tiers: an order only where it exceeds noise.
+
+    ``words``: the direction words of the levers the Summary names (those beyond noise);
+    tiers keep only those levers. The levers in a tier are not distinguishable from one
+    another; every lever of an earlier tier has a larger mu* than every lever of a later one
+    (paired bootstrap over whole trajectories, Holm over the pairs).
+    """
+    def lever(name: str) -> str:
+        word = words.get(name) or ""
+        return (f"{methods.lever_label(name)} ({word.split(' (')[0]})" if word
+                else methods.lever_label(name))
+
+    kept = [[lv for lv in t if lv in words] for t in order["tiers"]]
+    how = (f"mu* compared pairwise by a bootstrap over whole trajectories, the same resample "
+           f"for every lever, Holm-adjusted over {order['pairs']} pair(s) of levers")
+    return _order_text([t for t in kept if t], lever, how)
+
+
+def _order_text(tiers: list[list[Any]], lever, how: str) -> str:
+    """Tiers of levers in words: whole tiers until :data:`TOP_FINDINGS` levers are named."""
+    def tier(t: list[Any]) -> str:
         if len(t) == 1:
             return lever(t[0])
         return (", ".join(lever(e) for e in t[:-1]) + f" and {lever(t[-1])} (not "
                 "distinguishable from one another)")
 
-    tiers = order["tiers"]
     shown, count = [], 0
     for t in tiers:
         if count >= TOP_FINDINGS:
@@ -721,8 +757,6 @@ def _ofat_order_text(order: dict[str, Any]) -> str:
     if rest:
         text += (f"; {rest} more factor(s) with a detectable effect, each smaller than those "
                  "named")
-    how = (f"paired differences of the trends over the replicates, Holm-adjusted over "
-           f"{order['pairs']} pair(s) of levers")
     if len(tiers) == 1 and len(tiers[0]) > 1:
         return text + f" (no order among them exceeds replicate noise: {how})."
     return text + f" (an order is stated only where it exceeds replicate noise: {how})."
@@ -817,7 +851,8 @@ def render(result) -> str:
         table = result.sensitivity[result.sensitivity["output"] == output]
         ranking, measure = _ranking(table, oi)
         if ranking:
-            intro = [] if "ofat" in oi["methods"] else [f"Factors ranked by {measure}:", ""]
+            intro = ([] if "ofat" in oi["methods"] or "morris" in oi["methods"]
+                     else [f"Factors ranked by {measure}:", ""])
             lines += intro + ranking + [""]
             head = _headline(table, oi, measure)
             if head:
