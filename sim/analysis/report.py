@@ -672,16 +672,16 @@ def _findings(result) -> list[str]:
             continue
         order = (oi.get("morris") or {}).get("order")
         if "morris" in oi["methods"] and order and order.get("tiers"):
-            lines.append(f"- `{output}`: " + _morris_order_text(order, dict(eff)) + unchecked
-                         + zero)
-            continue
-        named = "; ".join(f"{methods.lever_label(lever)} ({word.split(' (')[0]})" if word
-                          else methods.lever_label(lever)
-                          for lever, word in eff[:TOP_FINDINGS])
-        more = len(eff) - TOP_FINDINGS
-        text = (f"- `{output}`: moved most by {named}"
-                + (f"; {more} more factor(s) with a smaller detectable effect."
-                   if more > 0 else ".") + unchecked + zero)
+            text = (f"- `{output}`: " + _morris_order_text(order, dict(eff)) + unchecked
+                    + zero)
+        else:
+            named = "; ".join(f"{methods.lever_label(lever)} ({word.split(' (')[0]})" if word
+                              else methods.lever_label(lever)
+                              for lever, word in eff[:TOP_FINDINGS])
+            more = len(eff) - TOP_FINDINGS
+            text = (f"- `{output}`: moved most by {named}"
+                    + (f"; {more} more factor(s) with a smaller detectable effect."
+                       if more > 0 else ".") + unchecked + zero)
         kinds = {f["name"]: f.get("kind") for f in result.info["factors"]}
         if "behaviour" in kinds.values() and not result.info.get("levers_are_groups"):
             lever_eff = [(lv, w) for lv, w in eff if kinds.get(lv) not in ("behaviour", None)]
