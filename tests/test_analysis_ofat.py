@@ -65,13 +65,18 @@ def test_a_known_effect_is_found_with_its_direction_in_80_percent_of_sweeps():
     assert found >= 40
 
 
-def test_analyze_an_ofat_sweep_reports_trends_and_refuses_prim(tmp_path):
-    layout, x = _design(KNOWN_EFFECT)
-    folder = write_model_sweep(tmp_path / "o", "ofat", KNOWN_EFFECT, replicates=10, x=x)
+def _analyzed_sweep(tmp_path, model):
+    """Analysis of a 10-replicate one-factor-at-a-time sweep of ``model`` around the status quo."""
+    _, x = _design(model)
+    folder = write_model_sweep(tmp_path / "o", "ofat", model, replicates=10, x=x)
     manifest = json.loads((folder / "manifest.json").read_text())
     manifest["experiment"]["options"] = {"centres": ["status_quo"], "levels": len(LEVELS)}
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    result = analyze(folder, outputs=[OUTCOME])
+    return analyze(folder, outputs=[OUTCOME])
+
+
+def test_analyze_an_ofat_sweep_reports_trends_and_refuses_prim(tmp_path):
+    result = _analyzed_sweep(tmp_path, KNOWN_EFFECT)
     rows = result.sensitivity[(result.sensitivity["method"] == "ofat")
                               & (result.sensitivity["index"] == "range_effect")]
     assert set(rows["lever"]) == set(KNOWN_EFFECT.names)
@@ -133,12 +138,7 @@ def test_equal_levers_are_ordered_at_most_5_percent_and_a_larger_one_first_in_80
 
 
 def test_summary_names_tied_levers_as_such(tmp_path):
-    layout, x = _design(TIERED)
-    folder = write_model_sweep(tmp_path / "o", "ofat", TIERED, replicates=10, x=x)
-    manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["experiment"]["options"] = {"centres": ["status_quo"], "levels": len(LEVELS)}
-    (folder / "manifest.json").write_text(json.dumps(manifest))
-    result = analyze(folder, outputs=[OUTCOME])
+    result = _analyzed_sweep(tmp_path, TIERED)
     order = result.info["outputs"][OUTCOME]["ofat"]["order"]
     tiers = [[e["lever"] for e in t] for t in order["tiers"]]
     assert tiers[0] == ["lever3"] and sorted(tiers[1]) == ["lever1", "lever2"]
