@@ -30,6 +30,7 @@ import argparse
 import numpy as np
 import pandas as pd
 
+from sim.analysis.intervals import mean_interval
 from sim.metrics import OUTPUTS
 from sim.params import load_scenario
 from sim.run import simulate
@@ -60,22 +61,17 @@ def finals(overrides: dict[str, float], seeds: range, years: int) -> pd.DataFram
 
 def compare(ref: pd.DataFrame, alt: pd.DataFrame, scale: float = 1.0) -> pd.DataFrame:
     """Mean paired difference ``alt / scale - ref`` per output, 95% t interval, and a flag."""
-    from scipy import stats as st
-
     rows = []
     for col in OUTPUTS:
         a = alt[col].to_numpy(float) / (scale if col in TOTALS else 1.0)
-        d = a - ref[col].to_numpy(float)
-        d = d[np.isfinite(d)]
         base = float(np.nanmean(ref[col]))
-        if d.size < 2:
+        mean, lo, hi, n = mean_interval(a - ref[col].to_numpy(float))
+        if n < 2:
             rows.append((col, base, np.nan, np.nan, np.nan, ""))
             continue
-        half = float(st.t.ppf(0.975, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size))
-        mean = float(d.mean())
         band = max(0.10 * abs(base), 0.02)
-        flag = "OUTSIDE" if (mean - half > band or mean + half < -band) else ""
-        rows.append((col, base, mean, mean - half, mean + half, flag))
+        flag = "OUTSIDE" if (lo > band or hi < -band) else ""
+        rows.append((col, base, mean, lo, hi, flag))
     return pd.DataFrame(rows, columns=["output", "default", "diff", "lo", "hi", "flag"])
 
 

@@ -15,9 +15,10 @@ drawn), so the probability that it is filled within a step of ``dt`` years follo
 rate and from how long the post has been open in the step (:func:`fill_probability`): a post
 open since an earlier step is filled with ``1 - exp(-r dt)``; a post whose professor left in
 this step (the tie ended at some time within it) with the average of that over a uniform
-leaving time. (Filling every post left in a step with the full step's probability, one search
-a step, made the share of posts held, and their cost, depend on the step: 7% more at 2 steps a
-year than at 12.) Every draw comes from
+leaving time. (Filling every post left in a step with the full step's probability made the
+share of posts held depend on the step at first order: about 5-10% more at 2 steps a year than
+in continuous time for typical rates; at the status quo's quota the difference is inside
+replicate noise, see docs/ODD.md section 9.) Every draw comes from
 the ``professors`` stream in blocks whose size does not depend on the quota (the most posts
 the quota's upper bound allows), so changing the quota leaves every other draw unchanged
 (common random numbers).
