@@ -15,6 +15,8 @@ The choices and the pairs of values compared:
 * ``teachers``: ``world.teachers_per_college`` x ``world.teacher_scale`` held at 400 real
   teachers: 20 x 20 and 80 x 5 against 40 x 10;
 * ``enterprise_scale``: 10 against 1 (totals must scale by exactly 10, every share equal);
+* ``enterprises``: ``world.n_enterprises`` x ``world.enterprise_scale`` held at 600 real
+  firms: 600 x 1 and 150 x 4 against 300 x 2 (the firm super-individual factor);
 * ``tilt``: ``world.firm_sample_tilt`` 0.5 and 0.9 against 0.7 (a sampling choice: each
   class's scale factor changes with it).
 
@@ -42,21 +44,32 @@ CHOICES: dict[str, list[dict[str, float]]] = {
     "teachers": [{"world.teachers_per_college": 20, "world.teacher_scale": 20.0},
                  {"world.teachers_per_college": 80, "world.teacher_scale": 5.0}],
     "enterprise_scale": [{"world.enterprise_scale": 10.0}],
+    "enterprises": [{"world.n_enterprises": 600, "world.enterprise_scale": 1.0},
+                    {"world.n_enterprises": 150, "world.enterprise_scale": 4.0}],
     "tilt": [{"world.firm_sample_tilt": 0.5}, {"world.firm_sample_tilt": 0.9}],
 }
 """Numerical choice -> the alternative settings compared with the default."""
 
-BASE: dict[str, dict[str, float]] = {"steps": {"run.steps_per_year": 2}}
+BASE: dict[str, dict[str, float]] = {
+    "steps": {"run.steps_per_year": 2},
+    "enterprises": {"world.n_enterprises": 300, "world.enterprise_scale": 2.0},
+}
 """Reference settings where the default is not the reference (steps: 2 a year)."""
 
 TOTALS = ("public_cost", "cumulative_public_cost")
-"""Outputs that are totals over real firms and scale with ``enterprise_scale``."""
+"""Outputs that are totals over real firms: compared per real firm of the region."""
 
 
 def finals(overrides: dict[str, float], seeds: range, years: int) -> pd.DataFrame:
     """Year-end outputs of the status quo with ``overrides``, one row per seed."""
     scn = load_scenario("status_quo").with_overrides({**overrides, "run.years": years})
     return pd.DataFrame([simulate(scn, seed=s).iloc[-1][list(OUTPUTS)] for s in seeds])
+
+
+def real_firms(overrides: dict[str, float]) -> float:
+    """Real enterprises of the status-quo region with ``overrides`` (agents x scale factor)."""
+    world = load_scenario("status_quo").with_overrides(overrides).world
+    return world.n_enterprises * world.enterprise_scale
 
 
 def compare(ref: pd.DataFrame, alt: pd.DataFrame, scale: float = 1.0) -> pd.DataFrame:
@@ -97,7 +110,7 @@ def main() -> None:
         ref = finals(BASE.get(choice, {}), seeds, args.years)
         for alt_over in CHOICES[choice]:
             alt = finals(alt_over, seeds, args.years)
-            scale = float(alt_over.get("world.enterprise_scale", 1.0))
+            scale = real_firms(alt_over) / real_firms(BASE.get(choice, {}))
             table = compare(ref, alt, scale)
             label = ", ".join(f"{k.split('.')[-1]}={v:g}" for k, v in alt_over.items())
             print(f"\n### {choice}: {label} against the reference ({args.seeds} seeds, "
