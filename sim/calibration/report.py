@@ -42,8 +42,8 @@ inside when the interval's half-width is only 0.32 of the run-to-run standard de
 when the tolerance is far narrower than replicate noise (then the tolerance, not the fit, is
 wrong; say so by widening it). Below a quarter, most runs land away from what was observed
 and the median's position says little. The earlier rule (the central half of the runs
-overlaps the widened interval) called targets met with 7% and 14% of the runs inside
-(status-quo calibration of 2026-12-02, docs/calibration.md); those fail this one.
+overlaps the widened interval) called targets met with 7% and 14% of the runs inside the
+observed interval (status-quo calibration of 2026-12-02, docs/calibration.md).
 """
 AT_PRIOR = 0.8
 """Width ratio (posterior 90% interval over prior's) from which a parameter is said to have
