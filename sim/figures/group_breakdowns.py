@@ -275,11 +275,10 @@ def over_time_figure(ts: pd.DataFrame, dimension: str, labels: Labels,
     measure = DIMENSIONS[dimension].measures[0]
     categories = [o[len(measure.prefix):] for o in outputs]
     for i, (ax, category) in enumerate(zip(fig.axes, categories, strict=False)):
-        # the category as the panel title, the measure on the axis (the reporter's own
+        # the category as the panel title, the unit on the axis (the reporter's own
         # label, e.g. "Joint R&D ties per 100 Traditional manufacturing enterprises", is
-        # too long for a panel of a double column)
+        # too long for a panel of a double column; the measure is in the caption)
         panel_title(ax, i, labels.category(dimension, category))
-        ax.set_ylabel(labels.word(measure.axis_word))
     data = data.assign(breakdown=dimension,
                        category=data["output"].str.slice(len(measure.prefix)))
     return fig, data[OVER_TIME_COLUMNS]
