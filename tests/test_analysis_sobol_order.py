@@ -113,3 +113,21 @@ def test_largest_lever_claimed_rarely_when_equal_and_usually_when_dominant():
     assert single <= 0.05 * SWEEPS      # measured: 0 of 200
     named = sum(t == ["lever1"] for t in _leading_tiers(dominant))
     assert named >= 0.8 * SWEEPS        # measured: 200 of 200
+
+
+def test_summary_and_headline_agree_on_which_factors_have_an_effect():
+    """A factor whose ST interval excludes 0 but whose ST is below NEGLIGIBLE_ST is called
+    without detectable effect by the headline, and the Summary does not count it."""
+    import pandas as pd
+
+    from sim.analysis.report import NEGLIGIBLE_ST, _effects, _headline
+
+    rows = [("a", 0.6, 0.5, 0.7), ("b", 0.3, 0.2, 0.4), ("c", NEGLIGIBLE_ST / 2, 0.001, 0.009)]
+    table = pd.DataFrame([{"output": "y", "method": "sobol", "lever": lv, "index": ix,
+                           "value": v, "conf_low": lo, "conf_high": hi, "lever2": ""}
+                          for lv, v, lo, hi in rows for ix in ("ST", "S1")])
+    info = {"methods": ["sobol"]}
+    assert [lv for lv, _ in _effects(table, info)] == ["a", "b"]
+    head = _headline(table, info, "ST")
+    assert head.startswith("`a` has the largest total effect") and "No detectable effect: `c`." \
+        in head

@@ -228,7 +228,7 @@ def _headline(table: pd.DataFrame, info: dict[str, Any], measure: str) -> str:
         text = (_lead(st, "ST", "total effect") + ". ST is the share of the output variance a "
                 "factor accounts for on its own and through interactions.")
         if nil:
-            text += f" No detectable effect: {', '.join(nil)}."
+            text += f" No detectable effect: {', '.join(map(methods.lever_label, nil))}."
         s1_sum = float(_pick(table, "sobol", "S1")["value"].sum())
         text += (f" First-order effects add up to {_f(s1_sum, 2)}; the rest "
                  f"({_f(max(0.0, 1 - s1_sum), 2)}) is due to interactions.")
@@ -604,6 +604,7 @@ def _main_table(table: pd.DataFrame, info: dict[str, Any]) -> pd.DataFrame:
     """
     if "sobol" in info["methods"]:
         main = _pick(table, "sobol", "ST")
+        main = main[main["value"] >= NEGLIGIBLE_ST]  # as the headline's "No detectable effect"
     elif "morris" in info["methods"]:
         main = _pick(table, "morris", "mu_star")
         effects = (info.get("morris") or {}).get("effects") or {}
