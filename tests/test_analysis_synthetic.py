@@ -125,7 +125,8 @@ def test_grouped_sobol_needs_a_grouped_sample(tmp_path):
     report = (grouped / "report.md").read_text()
     assert "Single levers within the groups" in report
     # a (slope 2) is named first among the single levers, as raising the output
-    assert "Single levers with the clearest direction (rank correlation): a (raises it" in report
+    assert ("Single levers with the clearest direction (rank correlation; a lever above "
+            "another only where their |rho| intervals separate): `a` (raises it") in report
     flat = write_sweep(tmp_path / "f", "sobol", factors, fn, n=256)
     with pytest.raises(UsageError, match="drawn factor by factor"):
         analyze(flat, methods=["sobol"], groups=True)

@@ -768,12 +768,19 @@ def _findings(result) -> list[str]:
         if result.info.get("levers_are_groups") and "spearman" in oi["methods"]:
             rho = _pick(table, "spearman", "rho")
             clear = rho[(rho["conf_low"] > 0) | (rho["conf_high"] < 0)]
-            clear = clear.reindex(clear["value"].abs().sort_values(ascending=False).index)
             if len(clear):
-                text += " Single levers with the clearest direction (rank correlation): " + (
-                    "; ".join(f"{lever} ({'raises' if r['value'] > 0 else 'lowers'} it, rho "
-                              f"{_f(r['value'], 2)})"
-                              for lever, r in clear.head(TOP_FINDINGS).iterrows())) + "."
+                ends = clear[["conf_low", "conf_high"]].abs()
+                grouped = separated_tiers(list(clear.index), clear["value"].abs(),
+                                          ends.min(axis=1), ends.max(axis=1))
+
+                def single(lever: str, clear=clear) -> str:
+                    value = clear.loc[lever, "value"]
+                    verb = "raises" if value > 0 else "lowers"
+                    return f"{methods.lever_label(lever)} ({verb} it, rho {_f(value, 2)})"
+
+                text += (" Single levers with the clearest direction (rank correlation; a "
+                         "lever above another only where their |rho| intervals separate): "
+                         + _tier_words(grouped, single) + ".")
         lines.append(text)
     return lines
 
