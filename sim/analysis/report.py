@@ -658,7 +658,8 @@ def _effect_tiers(table: pd.DataFrame, info: dict[str, Any], names: list[str]
     (:func:`sim.analysis.elementary.separated_tiers`).
     """
     order = (info.get("morris") or {}).get("order")
-    if "morris" in info["methods"] and order and order.get("tiers"):
+    ordered = {lv for t in (order or {}).get("tiers") or [] for lv in t}
+    if "morris" in info["methods"] and set(names) <= ordered:
         kept = [[lv for lv in t if lv in names] for t in order["tiers"]]
         how = (f"mu* compared pairwise by a bootstrap over whole trajectories, the same "
                f"resample for every lever, Holm-adjusted over {order['pairs']} pair(s) of "
@@ -812,6 +813,8 @@ def _tier_words(tiers: list[list[Any]], lever) -> str:
         return (", ".join(lever(e) for e in t[:-1]) + f" and {lever(t[-1])} (not "
                 "distinguishable from one another)")
 
+    if not tiers:
+        return "no factor"
     shown, count = [], 0
     for t in tiers:
         if count >= TOP_FINDINGS:
