@@ -125,7 +125,8 @@ def test_grouped_sobol_needs_a_grouped_sample(tmp_path):
     report = (grouped / "report.md").read_text()
     assert "Single levers within the groups" in report
     # a (slope 2) is named first among the single levers, as raising the output
-    assert "Single levers with the clearest direction (rank correlation): a (raises it" in report
+    assert ("Single levers with the clearest direction (rank correlation; a lever above "
+            "another only where their |rho| intervals separate): `a` (raises it") in report
     flat = write_sweep(tmp_path / "f", "sobol", factors, fn, n=256)
     with pytest.raises(UsageError, match="drawn factor by factor"):
         analyze(flat, methods=["sobol"], groups=True)
@@ -173,7 +174,7 @@ def test_robustness_across_behaviour(tmp_path, design, n, threshold, measure):
     write_analysis(result)
     # one replicate: Morris directions cannot be checked against noise, and say so
     word = "raises it" if design == "lhs" else "not checked against noise"
-    assert f"Among the policy levers: a ({word}" in (steady / "report.md").read_text()
+    assert f"Among the policy levers: `a` ({word}" in (steady / "report.md").read_text()
     assert rob["reference_tau"] is not None
     if design == "morris":   # elementary effects of a linear function are exact in any half
         assert rob["reference_tau"] == 1.0
@@ -248,7 +249,8 @@ def test_grid_design_rank_correlations_and_discovery(tmp_path):
         analyze(folder, methods=["pawn"])
     write_analysis(result)
     report = (folder / "report.md").read_text()
-    assert "Factors ranked by S1" in report and "| raises it |" in report
+    assert "Factors listed by S1, largest first, in tiers" in report
+    assert "| raises it |" in report
 
 
 def _grid(tmp_path, name, fn, replicates=1, noise=0.0):

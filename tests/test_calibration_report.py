@@ -64,6 +64,7 @@ def test_an_impossible_target_makes_the_report_say_the_fit_is_poor(tmp_path, val
     report = (out / "report.md").read_text()
     info = json.loads((out / "calibration.json").read_text())
     assert ("**The fit is poor:**" in report) is poor
+    assert "at least 25% of the posterior's runs (weighted) lie inside that widened" in report
     assert info["fit_poor"] is poor
     assert "## Held-out targets" in report and "| spread | sample_sd |" in report
     assert "| theta | uniform | [-5, 5] |" in report
@@ -82,3 +83,50 @@ def test_an_impossible_target_makes_the_report_say_the_fit_is_poor(tmp_path, val
     (out / "figures" / "mine.txt").write_text("x")  # never replaced: refused
     with pytest.raises(UsageError, match="did not write"):
         make_calibration_figures(out)
+
+
+def _check(y, low=0.4, high=0.6, tolerance=0.05, weights=None):
+    """The predictive check of one target [low, high] on a synthetic predictive sample."""
+    from sim.calibration.report import check_targets
+    from sim.calibration.targets import Target
+
+    t = Target("t", "stat", low, high, tolerance, 1.0, "fit", "synthetic", 10)
+    w = np.full(len(y), 1 / len(y)) if weights is None else weights
+    return check_targets((t,), {"t": "stat"}, pd.DataFrame({"stat": y, "weight": w}))[0]
+
+
+def _spread(rng, n, low, high):
+    return rng.uniform(low, high, n)
+
+
+def test_met_needs_the_median_and_a_quarter_of_the_runs_within_tolerance():
+    from sim.calibration.report import MET_SHARE
+
+    assert MET_SHARE == 0.25
+    rng = np.random.default_rng(0)
+    # 10% of the runs within tolerance, the rest on both sides: the median (about 0.5) falls
+    # inside, and the interquartile range overlaps (the earlier rule said met); not met now
+    y = np.concatenate([_spread(rng, 100, 0.35, 0.65), _spread(rng, 450, 0.0, 0.3),
+                        _spread(rng, 450, 0.7, 1.0)])
+    c = _check(y)
+    assert c.share_near == pytest.approx(0.10) and c.median_near and not c.met
+    # 10% within tolerance, median outside: not met
+    c = _check(rng.normal(1.0, 0.3, 4000))
+    assert c.share_near < 0.15 and not c.median_near and not c.met
+    # median inside and 60% of the runs within tolerance: met
+    c = _check(rng.normal(0.5, 0.15 / 0.8416, 4000))
+    assert c.share_near == pytest.approx(0.60, abs=0.03) and c.met
+    # a third of the runs within tolerance but the median beyond it: not met
+    y = np.concatenate([_spread(rng, 340, 0.35, 0.65), _spread(rng, 660, 0.8, 1.0)])
+    c = _check(y)
+    assert c.share_near == pytest.approx(0.34) and not c.median_near and not c.met
+    # weights count: the same runs, the far ones down-weighted, are met
+    c = _check(y, weights=np.where(y < 0.7, 3.0, 1.0))
+    assert c.share_near == pytest.approx(1020 / 1680) and c.met
+
+
+@pytest.mark.parametrize("ones, met", [(0.4, False), (0.6, True)])
+def test_an_order_pattern_is_met_when_most_runs_show_it(ones, met):
+    y = np.r_[np.ones(int(1000 * ones)), np.zeros(1000 - int(1000 * ones))]
+    c = _check(y, low=1.0, high=1.0, tolerance=0.5)   # "= 1" with tolerance 0.5
+    assert c.share_near == pytest.approx(ones) and c.met is met

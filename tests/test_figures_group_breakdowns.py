@@ -127,3 +127,44 @@ def test_figure_draws_a_row_per_measure_with_category_labels():
                             "status_quo", SCENARIOS, Labels("en"))[0]
     assert [t.get_text() for t in tier.axes[0].get_yticklabels()] == ["Ordinary",
                                                                        "Double High"]
+
+
+def _series(rng, dimension: str, years=(0.5, 1.0, 1.5, 2.0), replicates: int = 6):
+    """A kept time series: scenario ``a`` lifts the last category, growing with time."""
+    dim = DIMENSIONS[dimension]
+    rows = []
+    for r in range(replicates):
+        for s in SCENARIOS:
+            for year in years:
+                row = {"scenario": s, "replicate": r, "year": year}
+                for m in dim.measures:
+                    for k, c in enumerate(dim.categories):
+                        lift = year if (s == "a" and k == len(dim.categories) - 1) else 0.0
+                        row[m.prefix + c] = max(0.0, 2.0 + lift + rng.normal(0, 1))
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("dimension", ["size_class", "sector", "ownership", "tier", "city"])
+def test_over_time_figure_draws_each_category_with_replicate_intervals(dimension):
+    from sim.figures.group_breakdowns import OVER_TIME_COLUMNS, over_time_figure
+
+    ts = _series(np.random.default_rng(8), dimension)
+    dim = DIMENSIONS[dimension]
+    for lang in ("en", "zh"):
+        fig, data = over_time_figure(ts, dimension, Labels(lang))
+        assert list(data.columns) == OVER_TIME_COLUMNS
+        assert list(dict.fromkeys(data["category"])) == list(dim.categories)
+        drawn = [ax for ax in fig.axes if ax.get_visible() and ax.get_lines()]
+        assert len(drawn) == len(dim.categories)
+        # each panel: one line per scenario, at the table's means
+        first = data[data["output"] == dim.measures[0].prefix + dim.categories[0]]
+        for line, scenario in zip(drawn[0].get_lines(), SCENARIOS, strict=True):
+            want = first[first["scenario"] == scenario]
+            np.testing.assert_allclose(line.get_ydata(), want["mean"])
+    for row in data.itertuples():
+        at = ts[(ts["scenario"] == row.scenario) & (ts["year"] == row.year)]
+        assert (row.mean, row.low, row.high, row.n) == pytest.approx(
+            intervals.mean_interval(at[row.output]))
+    last = data[(data["scenario"] == "a") & (data["category"] == dim.categories[-1])]
+    assert last["mean"].iloc[-1] > last["mean"].iloc[0]   # the lift grows over time

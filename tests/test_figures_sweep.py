@@ -54,8 +54,9 @@ def sweeps(tmp_path_factory):
 @pytest.mark.parametrize("design, expected", [
     ("scenarios", ["rung_shares_by_scenario", "frontier", "paired_differences",
                    "outcomes_over_time", "difference_over_time_", "breakdown_size_class",
-                   "size_class_over_time", "breakdown_sector",
-                   "breakdown_city"]),  # 3 colleges: no Double High one, so no tier figure
+                   "size_class_over_time", "breakdown_sector", "sector_over_time",
+                   "breakdown_city", "city_over_time"]),  # 3 colleges: no Double High one,
+    # so no tier figure
     ("grid", ["frontier", "phase", "main_effects"]),
     ("sobol", ["frontier", "sobol_indices", "sobol_s2_", "sobol_convergence"]),
     ("morris", ["frontier", "morris"]),
@@ -182,8 +183,11 @@ def test_sweep_without_analysis_gets_the_figures_it_can_draw(sweeps, tmp_path):
                                                              "joint_rd_per_100_firms",
                                                              "public_cost")],
                      "breakdown_size_class", "size_class_over_time",
-                     *[f"breakdown_{d}" for d in ("sector", "ownership", "tier", "city")
-                       if group_breakdowns.available(d, load_sweep(folder).runs)],
+                     *[f"{kind}{d}{end}" for d in ("sector", "ownership", "tier", "city")
+                       for kind, end in (("breakdown_", ""), ("", "_over_time"))
+                       if group_breakdowns.available(d, load_sweep(folder).runs)
+                       and (kind or group_breakdowns.over_time_outputs(
+                           d, load_sweep(folder).timeseries))],
                      "frontier"]
     # no analysis: only the frontier's table, no index tables
     assert [p.name for p in (folder / "figures").glob("*.tex")] == ["table_frontier.tex"]
@@ -353,3 +357,24 @@ def test_breakdown_by_ownership_carries_replicate_and_family_wise_intervals(swee
         mean, low, high, n = intervals.mean_interval(wide[row.scenario])
         assert (row.mean, row.low, row.high, row.n) == pytest.approx((mean, low, high, n),
                                                                      nan_ok=True)
+
+
+@pytest.mark.parametrize("dimension", ["size_class", "sector", "ownership", "tier", "city"])
+def test_breakdowns_over_time_are_replicate_t_intervals_per_year(sweeps, dimension):
+    folder, names = sweeps["scenarios"]
+    ts = load_sweep(folder).timeseries
+    if f"{dimension}_over_time" not in names:  # 40 firms, 3 colleges: some groups absent
+        assert not group_breakdowns.over_time_outputs(dimension, ts)
+        return
+    check_figure_files(folder / "figures", f"{dimension}_over_time")
+    table = pd.read_csv(folder / "figures" / f"{dimension}_over_time.csv")
+    assert list(table.columns) == group_breakdowns.OVER_TIME_COLUMNS
+    assert set(table["breakdown"]) == {dimension}
+    assert set(table["output"]) == set(group_breakdowns.over_time_outputs(dimension, ts))
+    assert set(table["scenario"]) == set(EXPERIMENTS["scenarios"]["scenarios"])
+    assert table["year"].nunique() == ts["year"].nunique() > 1
+    for row in table.sample(20, random_state=0, replace=True).itertuples():
+        at = ts[(ts["scenario"] == row.scenario) & (ts["year"] == row.year)]
+        assert (row.mean, row.low, row.high, row.n) == pytest.approx(
+            intervals.mean_interval(at[row.output]), nan_ok=True)
+        assert row.output.endswith("_" + str(row.category))

@@ -193,6 +193,26 @@ def tiers(items: list[Any], larger: dict[tuple[int, int], bool]) -> list[list[An
     return out
 
 
+def separated_tiers(names: list[Any], value, low, high) -> list[list[Any]]:
+    """Tiers of ``names`` by ``value``, an order only where their intervals separate.
+
+    Sorted largest first; item i counts as established larger than item j when its interval
+    lies wholly above j's (``low[i] > high[j]``), and :func:`tiers` groups them. Used where only
+    per-lever intervals are at hand (Sobol' ST and S1, PAWN, grid main effects, rank
+    correlations): two non-overlapping 95% intervals differ beyond the noise those intervals
+    carry, while overlapping ones (or a missing interval) are not ranked.
+    """
+    v = np.asarray(value, dtype=float)
+    lo = np.asarray(low, dtype=float)
+    hi = np.asarray(high, dtype=float)
+    lo = np.where(np.isfinite(lo), lo, -np.inf)   # no interval: never separated
+    hi = np.where(np.isfinite(hi), hi, np.inf)
+    rank = list(np.argsort(-np.nan_to_num(v, nan=-np.inf), kind="stable"))
+    larger = {(a, b): bool(lo[rank[a]] > hi[rank[b]])
+              for a in range(len(rank)) for b in range(a + 1, len(rank))}
+    return tiers([names[i] for i in rank], larger)
+
+
 def mu_star_order(ee: np.ndarray, names: list[str], compared: list[str], conf: float,
                   resamples: int, rng: np.random.Generator) -> dict[str, Any]:
     """Tiers of levers by mu*: an order between two levers only where it exceeds noise.

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import calibration_uncertainty, cost, direction, discovery, methods, noise, sobol
+from sim.analysis.elementary import separated_tiers
 
 TOP_INTERACTIONS = 3
 """Second-order pairs listed per output."""
@@ -110,9 +111,11 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
         st, s1 = _pick(table, "sobol", "ST"), _pick(table, "sobol", "S1")
         pawn = _pick(table, "pawn", "pawn")
         order = st.sort_values("value", ascending=False).index.tolist()
-        lines += ["| rank | factor | total effect ST [95% CI] | first order S1 [95% CI] | "
+        tier = _tier_numbers(st)
+        lines += ["| tier | factor | total effect ST [95% CI] | first order S1 [95% CI] | "
                   "PAWN | direction |", "|---|---|---|---|---|---|"]
-        for i, lever in enumerate(order, 1):
+        for lever in order:
+            i = tier[lever]
             pw = _ci(pawn.loc[lever]) if lever in pawn.index else "n/a"
             lines.append(f"| {i} | {lab(lever)} | {_ci(st.loc[lever])} | {_ci(s1.loc[lever])} | "
                          f"{pw} | {dirs.get(lever, 'see single levers below')} |")
@@ -153,17 +156,21 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
     if "pawn" in info["methods"]:
         pawn = _pick(table, "pawn", "pawn")
         order = pawn.sort_values("value", ascending=False).index.tolist()
-        lines += ["| rank | factor | PAWN [95% CI] | direction |", "|---|---|---|---|"]
-        for i, lever in enumerate(order, 1):
+        tier = _tier_numbers(pawn)
+        lines += ["| tier | factor | PAWN [95% CI] | direction |", "|---|---|---|---|"]
+        for lever in order:
+            i = tier[lever]
             lines.append(f"| {i} | {lab(lever)} | {_ci(pawn.loc[lever])} | "
                          f"{dirs.get(lever, 'n/a')} |")
         return lines, "PAWN"
     if "anova" in info["methods"]:
         s1, rho = _pick(table, "anova", "S1"), _pick(table, "spearman", "rho")
         order = s1.sort_values("value", ascending=False).index.tolist()
-        lines += ["| rank | factor | main effect S1 [95% CI] | Spearman rho [95% CI] | "
+        tier = _tier_numbers(s1)
+        lines += ["| tier | factor | main effect S1 [95% CI] | Spearman rho [95% CI] | "
                   "direction |", "|---|---|---|---|---|"]
-        for i, lever in enumerate(order, 1):
+        for lever in order:
+            i = tier[lever]
             r = rho.loc[lever] if lever in rho.index else None
             word = (direction.direction_word(r["value"], r["conf_low"], r["conf_high"])
                     if r is not None else "n/a")
@@ -175,8 +182,13 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
     rho = _pick(table, "spearman", "rho")
     if len(rho):
         order = rho["value"].abs().sort_values(ascending=False).index.tolist()
-        lines += ["| rank | factor | Spearman rho [95% CI] | direction |", "|---|---|---|---|"]
-        for i, lever in enumerate(order, 1):
+        ends = rho[["conf_low", "conf_high"]].abs()
+        tier = _tier_numbers(rho.assign(
+            value=rho["value"].abs(), conf_high=ends.max(axis=1),
+            conf_low=ends.min(axis=1).where(rho["conf_low"] * rho["conf_high"] > 0, 0.0)))
+        lines += ["| tier | factor | Spearman rho [95% CI] | direction |", "|---|---|---|---|"]
+        for lever in order:
+            i = tier[lever]
             r = rho.loc[lever]
             lines.append(f"| {i} | {lab(lever)} | {_ci(r)} | "
                          f"{direction.direction_word(r['value'], r['conf_low'], r['conf_high'])} |")
@@ -211,13 +223,12 @@ def _ofat_ranking(info: dict[str, Any]) -> list[str]:
 def _headline(table: pd.DataFrame, info: dict[str, Any], measure: str) -> str:
     if measure == "ST":
         st = _pick(table, "sobol", "ST").sort_values("value", ascending=False)
-        top = st.iloc[0]
         nil = [lv for lv, r in st.iterrows() if r["conf_low"] <= 0 <= r["conf_high"]
                or r["value"] < NEGLIGIBLE_ST]
-        text = (f"{st.index[0]} has the largest total effect (ST = {_ci(top)}): on its own and "
-                "through interactions it accounts for that share of the output variance.")
+        text = (_lead(st, "ST", "total effect") + ". ST is the share of the output variance a "
+                "factor accounts for on its own and through interactions.")
         if nil:
-            text += f" No detectable effect: {', '.join(nil)}."
+            text += f" No detectable effect: {', '.join(map(methods.lever_label, nil))}."
         s1_sum = float(_pick(table, "sobol", "S1")["value"].sum())
         text += (f" First-order effects add up to {_f(s1_sum, 2)}; the rest "
                  f"({_f(max(0.0, 1 - s1_sum), 2)}) is due to interactions.")
@@ -226,9 +237,8 @@ def _headline(table: pd.DataFrame, info: dict[str, Any], measure: str) -> str:
         ms = _pick(table, "morris", "mu_star").sort_values("value", ascending=False)
         effects = (info.get("morris") or {}).get("effects") or {}
         if not info.get("morris", {}).get("noise_checked"):
-            return (f"{methods.lever_label(ms.index[0])} has the largest mean absolute "
-                    f"elementary effect (mu* = {_ci(ms.iloc[0])}); with one replicate no "
-                    "lever could be checked against replicate noise.")
+            return (_lead(ms, "mu*", "mean absolute elementary effect") + "; with one "
+                    "replicate no lever could be checked against replicate noise.")
         real = [lv for lv in ms.index if (effects.get(lv) or {}).get("detectable")]
         none = [lv for lv in ms.index if lv not in real]
         if not real:
@@ -249,8 +259,7 @@ def _headline(table: pd.DataFrame, info: dict[str, Any], measure: str) -> str:
     if measure == "S1":
         s1 = _pick(table, "anova", "S1").sort_values("value", ascending=False)
         rest = table[(table["method"] == "anova") & (table["index"] == "interactions")]
-        text = (f"{s1.index[0]} has the largest main effect over the grid (S1 = "
-                f"{_ci(s1.iloc[0])}).")
+        text = _lead(s1, "S1", "main effect over the grid") + "."
         if len(rest):
             text += (f" Interactions between the factors account for {_ci(rest.iloc[0])} of "
                      "the variance of the grid's point means.")
@@ -259,7 +268,7 @@ def _headline(table: pd.DataFrame, info: dict[str, Any], measure: str) -> str:
         pw = _pick(table, "pawn", "pawn").sort_values("value", ascending=False)
         floor = info.get("pawn", {}).get("noise_floor")
         below = [lv for lv, r in pw.iterrows() if floor is not None and r["value"] < floor]
-        text = f"{pw.index[0]} shifts the output's distribution most (PAWN = {_ci(pw.iloc[0])})."
+        text = _lead(pw, "PAWN", "shift of the output's distribution") + "."
         if below:
             text += (f" Below the noise floor of {_f(floor, 2)} (indistinguishable from no "
                      f"effect): {', '.join(below)}.")
@@ -585,19 +594,17 @@ def _scenarios(info: dict[str, Any], output: str) -> list[str]:
     return out
 
 
-def _effects(table: pd.DataFrame, info: dict[str, Any]) -> list[tuple[str, str]]:
-    """(factor, direction words) of the factors with a detectable effect, strongest first."""
-    dirs = _directions(table, info.get("morris"))
-    if "ofat" in info["methods"]:
-        detail = (info.get("ofat") or {}).get("effects") or {}
-        best: dict[str, tuple[float, str]] = {}
-        for centre, d in detail.items():
-            for lever, e in d.items():
-                if e.get("detectable") and abs(e["effect"]) > best.get(lever, (0.0, ""))[0]:
-                    best[lever] = (abs(e["effect"]), f"{e['direction']} it at `{centre}`")
-        return [(lv, w) for lv, (_, w) in sorted(best.items(), key=lambda t: -t[1][0])]
+def _main_table(table: pd.DataFrame, info: dict[str, Any]) -> pd.DataFrame:
+    """The ranking index of the factors with a detectable effect, largest first.
+
+    Columns ``value``, ``conf_low``, ``conf_high`` per lever; not for one-at-a-time designs.
+
+    Rank correlations enter as |rho| with the interval of |rho| (its lower end 0 when the
+    interval of rho contains 0).
+    """
     if "sobol" in info["methods"]:
         main = _pick(table, "sobol", "ST")
+        main = main[main["value"] >= NEGLIGIBLE_ST]  # as the headline's "No detectable effect"
     elif "morris" in info["methods"]:
         main = _pick(table, "morris", "mu_star")
         effects = (info.get("morris") or {}).get("effects") or {}
@@ -613,12 +620,83 @@ def _effects(table: pd.DataFrame, info: dict[str, Any]) -> list[tuple[str, str]]
         main = main[main["value"] > floor]
     else:
         rho = _pick(table, "spearman", "rho")
+        ends = rho[["conf_low", "conf_high"]].abs()
         main = rho.assign(value=rho["value"].abs(),
-                          conf_low=rho[["conf_low", "conf_high"]].abs().min(axis=1)
-                          .where(rho["conf_low"] * rho["conf_high"] > 0, 0.0))
+                          conf_low=ends.min(axis=1).where(
+                              rho["conf_low"] * rho["conf_high"] > 0, 0.0),
+                          conf_high=ends.max(axis=1))
     main = main[main["conf_low"].fillna(0) > 0] if "conf_low" in main else main
-    order = main.sort_values("value", ascending=False).index.tolist()
-    return [(lever, dirs.get(lever, "")) for lever in order]
+    return main.sort_values("value", ascending=False)
+
+
+def _effects(table: pd.DataFrame, info: dict[str, Any]) -> list[tuple[str, str]]:
+    """(factor, direction words) of the factors with a detectable effect, strongest first."""
+    dirs = _directions(table, info.get("morris"))
+    if "ofat" in info["methods"]:
+        detail = (info.get("ofat") or {}).get("effects") or {}
+        best: dict[str, tuple[float, str]] = {}
+        for centre, d in detail.items():
+            for lever, e in d.items():
+                if e.get("detectable") and abs(e["effect"]) > best.get(lever, (0.0, ""))[0]:
+                    best[lever] = (abs(e["effect"]), f"{e['direction']} it at `{centre}`")
+        return [(lv, w) for lv, (_, w) in sorted(best.items(), key=lambda t: -t[1][0])]
+    return [(lever, dirs.get(lever, "")) for lever in _main_table(table, info).index]
+
+
+MEASURE_WORDS = {"sobol": "total-effect index ST", "morris": "mu*", "anova": "main effect S1",
+                 "pawn": "PAWN index", "spearman": "|Spearman rho|"}
+"""How the order sentence names the index whose intervals separate tiers."""
+
+
+def _effect_tiers(table: pd.DataFrame, info: dict[str, Any], names: list[str]
+                  ) -> tuple[list[list[str]], str]:
+    """Tiers of ``names`` (factors with a detectable effect) and how they were formed.
+
+    The Morris order (paired bootstrap, Holm; :func:`sim.analysis.elementary.mu_star_order`)
+    when the analysis made one; otherwise the factors' 95% intervals of the ranking index:
+    a factor is placed above another only where its interval lies wholly above the other's
+    (:func:`sim.analysis.elementary.separated_tiers`).
+    """
+    order = (info.get("morris") or {}).get("order")
+    ordered = {lv for t in (order or {}).get("tiers") or [] for lv in t}
+    if "morris" in info["methods"] and set(names) <= ordered:
+        kept = [[lv for lv in t if lv in names] for t in order["tiers"]]
+        how = (f"mu* compared pairwise by a bootstrap over whole trajectories, the same "
+               f"resample for every lever, Holm-adjusted over {order['pairs']} pair(s) of "
+               "levers")
+        return [t for t in kept if t], how
+    main = _main_table(table, info).reindex(names)
+    method = next((m for m in ("sobol", "morris", "anova", "pawn") if m in info["methods"]),
+                  "spearman")
+    how = (f"a factor is placed above another only where its 95% interval of the "
+           f"{MEASURE_WORDS[method]} lies wholly above the other's")
+    return separated_tiers(names, main["value"], main["conf_low"], main["conf_high"]), how
+
+
+def _tier_numbers(rows: pd.DataFrame) -> dict[str, int]:
+    """Tier (1 = largest) of each factor of an index table, by separated 95% intervals."""
+    grouped = separated_tiers(list(rows.index), rows["value"], rows["conf_low"],
+                              rows["conf_high"])
+    return {lv: i for i, t in enumerate(grouped, 1) for lv in t}
+
+
+def _lead(rows: pd.DataFrame, measure: str, what: str) -> str:
+    """The headline's first sentence: the largest factor, or the leading tier unranked.
+
+    One factor is named as largest only when its 95% interval lies wholly above every other
+    factor's; otherwise the leading tier's factors are listed as not distinguishable.
+    """
+    grouped = separated_tiers(list(rows.index), rows["value"], rows["conf_low"],
+                              rows["conf_high"])
+    first = grouped[0]
+    if len(first) == 1:
+        lever = first[0]
+        return (f"{methods.lever_label(lever)} has the largest {what} ({measure} = "
+                f"{_ci(rows.loc[lever])}; its 95% interval lies above every other factor's)")
+    listed = "; ".join(f"{methods.lever_label(lv)} {_ci(rows.loc[lv])}" for lv in first)
+    return (f"No single factor has the largest {what}: the leading {len(first)} are not "
+            f"distinguishable from one another (their 95% intervals of {measure} overlap), "
+            f"so they form one tier: {listed}")
 
 
 def _findings(result) -> list[str]:
@@ -670,34 +748,40 @@ def _findings(result) -> list[str]:
         if "ofat" in oi["methods"] and order and order.get("tiers"):
             lines.append(f"- `{output}`: " + _ofat_order_text(order) + unchecked + zero)
             continue
-        order = (oi.get("morris") or {}).get("order")
-        if "morris" in oi["methods"] and order and order.get("tiers"):
-            text = (f"- `{output}`: " + _morris_order_text(order, dict(eff)) + unchecked
-                    + zero)
-        else:
-            named = "; ".join(f"{methods.lever_label(lever)} ({word.split(' (')[0]})" if word
-                              else methods.lever_label(lever)
-                              for lever, word in eff[:TOP_FINDINGS])
-            more = len(eff) - TOP_FINDINGS
-            text = (f"- `{output}`: moved most by {named}"
-                    + (f"; {more} more factor(s) with a smaller detectable effect."
-                       if more > 0 else ".") + unchecked + zero)
+        words = dict(eff)
+
+        def named(lever: str, words=words) -> str:
+            word = words.get(lever) or ""
+            return (f"{methods.lever_label(lever)} ({word.split(' (')[0]})" if word
+                    else methods.lever_label(lever))
+
+        grouped, how = _effect_tiers(table, oi, list(words))
+        noise_word = "replicate noise" if "morris" in oi["methods"] else "noise"
+        text = (f"- `{output}`: " + _order_text(grouped, named, how, noise_word) + unchecked
+                + zero)
         kinds = {f["name"]: f.get("kind") for f in result.info["factors"]}
         if "behaviour" in kinds.values() and not result.info.get("levers_are_groups"):
-            lever_eff = [(lv, w) for lv, w in eff if kinds.get(lv) not in ("behaviour", None)]
-            text += (" Among the policy levers: " + "; ".join(
-                f"{lever} ({word.split(' (')[0]})" for lever, word in
-                lever_eff[:TOP_FINDINGS]) + "." if lever_eff else
-                " No policy lever has a detectable effect beside the behavioural parameters.")
+            policy = {lv for lv in words if kinds.get(lv) not in ("behaviour", None)}
+            kept = [t for t in ([lv for lv in t if lv in policy] for t in grouped) if t]
+            text += (" Among the policy levers: " + _tier_words(kept, named) + "."
+                     if kept else " No policy lever has a detectable effect beside the "
+                     "behavioural parameters.")
         if result.info.get("levers_are_groups") and "spearman" in oi["methods"]:
             rho = _pick(table, "spearman", "rho")
             clear = rho[(rho["conf_low"] > 0) | (rho["conf_high"] < 0)]
-            clear = clear.reindex(clear["value"].abs().sort_values(ascending=False).index)
             if len(clear):
-                text += " Single levers with the clearest direction (rank correlation): " + (
-                    "; ".join(f"{lever} ({'raises' if r['value'] > 0 else 'lowers'} it, rho "
-                              f"{_f(r['value'], 2)})"
-                              for lever, r in clear.head(TOP_FINDINGS).iterrows())) + "."
+                ends = clear[["conf_low", "conf_high"]].abs()
+                grouped = separated_tiers(list(clear.index), clear["value"].abs(),
+                                          ends.min(axis=1), ends.max(axis=1))
+
+                def single(lever: str, clear=clear) -> str:
+                    value = clear.loc[lever, "value"]
+                    verb = "raises" if value > 0 else "lowers"
+                    return f"{methods.lever_label(lever)} ({verb} it, rho {_f(value, 2)})"
+
+                text += (" Single levers with the clearest direction (rank correlation; a "
+                         "lever above another only where their |rho| intervals separate): "
+                         + _tier_words(grouped, single) + ".")
         lines.append(text)
     return lines
 
@@ -717,49 +801,46 @@ def _ofat_order_text(order: dict[str, Any]) -> str:
     return _order_text(order["tiers"], lever, how)
 
 
-def _morris_order_text(order: dict[str, Any], words: dict[str, str]) -> str:
-    """The levers with the largest mu*, as tiers: an order only where it exceeds noise.
+def _tier_words(tiers: list[list[Any]], lever) -> str:
+    """Tiers of levers in words, whole tiers until :data:`TOP_FINDINGS` levers are named.
 
-    ``words``: the direction words of the levers the Summary names (those beyond noise);
-    tiers keep only those levers. The levers in a tier are not distinguishable from one
-    another; every lever of an earlier tier has a larger mu* than every lever of a later one
-    (paired bootstrap over whole trajectories, Holm over the pairs).
+    The levers of a tier are said to be not distinguishable from one another; a later tier
+    is introduced by "then, by less".
     """
-    def lever(name: str) -> str:
-        word = words.get(name) or ""
-        return (f"{methods.lever_label(name)} ({word.split(' (')[0]})" if word
-                else methods.lever_label(name))
-
-    kept = [[lv for lv in t if lv in words] for t in order["tiers"]]
-    how = (f"mu* compared pairwise by a bootstrap over whole trajectories, the same resample "
-           f"for every lever, Holm-adjusted over {order['pairs']} pair(s) of levers")
-    return _order_text([t for t in kept if t], lever, how)
-
-
-def _order_text(tiers: list[list[Any]], lever, how: str) -> str:
-    """Tiers of levers in words: whole tiers until :data:`TOP_FINDINGS` levers are named."""
     def tier(t: list[Any]) -> str:
         if len(t) == 1:
             return lever(t[0])
         return (", ".join(lever(e) for e in t[:-1]) + f" and {lever(t[-1])} (not "
                 "distinguishable from one another)")
 
+    if not tiers:
+        return "no factor"
     shown, count = [], 0
     for t in tiers:
         if count >= TOP_FINDINGS:
             break
         shown.append(t)
         count += len(t)
-    text = "moved most by " + tier(shown[0])
+    text = tier(shown[0])
     for t in shown[1:]:
         text += "; then, by less, " + tier(t)
     rest = sum(len(t) for t in tiers) - count
     if rest:
         text += (f"; {rest} more factor(s) with a detectable effect, each smaller than those "
                  "named")
+    return text
+
+
+def _order_text(tiers: list[list[Any]], lever, how: str, noise_word: str = "replicate noise"
+                ) -> str:
+    """The tiers in words after "moved most by", with how an order was established.
+
+    An order is stated only between tiers, i.e. where it exceeds ``noise_word``.
+    """
+    text = "moved most by " + _tier_words(tiers, lever)
     if len(tiers) == 1 and len(tiers[0]) > 1:
-        return text + f" (no order among them exceeds replicate noise: {how})."
-    return text + f" (an order is stated only where it exceeds replicate noise: {how})."
+        return text + f" (no order among them exceeds {noise_word}: {how})."
+    return text + f" (an order is stated only where it exceeds {noise_word}: {how})."
 
 
 def _summaries(rules: dict[str, str]) -> str:
@@ -852,7 +933,10 @@ def render(result) -> str:
         ranking, measure = _ranking(table, oi)
         if ranking:
             intro = ([] if "ofat" in oi["methods"] or "morris" in oi["methods"]
-                     else [f"Factors ranked by {measure}:", ""])
+                     else [f"Factors listed by {measure}, largest first, in tiers: the factors "
+                           "of one tier are not distinguishable from one another (their 95% "
+                           "intervals overlap), and every factor of a tier has its interval "
+                           "wholly above those of every factor in later tiers.", ""])
             lines += intro + ranking + [""]
             head = _headline(table, oi, measure)
             if head:

@@ -1,9 +1,17 @@
 """``report.md`` of a calibration: parameters, targets, trade-offs, identifiability, verdict.
 
-A target is *met* when the central half of the posterior-predictive runs (their weighted
-interquartile range) overlaps its interval widened by its tolerance on each side: a good
-share of the runs the posterior produces land near what was observed, allowing for replicate
-noise (a point target can never hold every noisy run). The fit is *poor*
+A target is *met* when both
+
+1. the posterior-predictive median lies inside its interval widened by its tolerance on
+   each side (the typical run the posterior produces reproduces the target), and
+2. at least :data:`MET_SHARE` of the posterior-predictive runs (weighted) lie inside that
+   widened interval (the median is not inside by accident of a wide or two-humped
+   predictive whose runs mostly land far away).
+
+The tolerance allows for replicate noise: each run is one seed, and a point target can never
+hold every noisy run. For a one-sided interval (``>= x``) the median condition already puts
+half the runs inside; the share matters for bounded intervals. For a 0/1 order pattern
+(``= 1`` with tolerance 0.5) the rule says that most runs show the order. The fit is *poor*
 when any fitted target is not met; the report then says so in its first lines, so a
 posterior is never delivered silently when the model cannot reproduce the targets.
 """
@@ -24,9 +32,19 @@ from sim.calibration.posterior import (
 )
 from sim.calibration.targets import Target
 
-MET_RANGE = (0.25, 0.75)
-"""Quantiles of the posterior-predictive runs whose range must overlap a target's interval
-(widened by its tolerance) for the target to count as met."""
+MET_SHARE = 0.25
+"""Smallest weighted share of the posterior-predictive runs inside a target's interval widened
+by its tolerance for the target to count as met (beside the median inside it).
+
+Why a quarter: a predictive centred in the widened interval still puts a quarter of its runs
+inside when the interval's half-width is only 0.32 of the run-to-run standard deviation
+(normal noise: P(|Z| < 0.32) = 0.25), so a model that reproduces the target fails this only
+when the tolerance is far narrower than replicate noise (then the tolerance, not the fit, is
+wrong; say so by widening it). Below a quarter, most runs land away from what was observed
+and the median's position says little. The earlier rule (the central half of the runs
+overlaps the widened interval) called targets met with 7% and 14% of the runs inside the
+observed interval (status-quo calibration of 2026-12-02, docs/calibration.md).
+"""
 AT_PRIOR = 0.8
 """Width ratio (posterior 90% interval over prior's) from which a parameter is said to have
 stayed at its prior."""
@@ -42,14 +60,19 @@ class TargetCheck:
     lo90: float
     hi90: float
     share_inside: float
-    q25: float
-    q75: float
+    share_near: float
+    """Weighted share of the runs inside the interval widened by the tolerance."""
+
+    @property
+    def median_near(self) -> bool:
+        """Whether the predictive median lies inside the interval widened by the tolerance."""
+        t = self.target
+        return bool(t.low - t.tolerance <= self.median <= t.high + t.tolerance)
 
     @property
     def met(self) -> bool:
         """Whether the posterior predictive reproduces the target (see module docstring)."""
-        t = self.target
-        return bool(self.q75 >= t.low - t.tolerance and self.q25 <= t.high + t.tolerance)
+        return self.median_near and self.share_near >= MET_SHARE
 
 
 def check_targets(targets: tuple[Target, ...], keys: dict[str, str],
@@ -64,9 +87,11 @@ def check_targets(targets: tuple[Target, ...], keys: dict[str, str],
                                                         (1 + CREDIBLE) / 2]))
         fin = np.isfinite(y)
         inside = fin & (y >= t.low) & (y <= t.high)
-        q25, q75 = weighted_quantile(y, w, np.array(MET_RANGE))
+        near = fin & (y >= t.low - t.tolerance) & (y <= t.high + t.tolerance)
+        total = w.sum()
         out.append(TargetCheck(t, key, float(med), float(lo), float(hi),
-                               float(w[inside].sum() / w.sum()), float(q25), float(q75)))
+                               float(w[inside].sum() / total) if total > 0 else math.nan,
+                               float(w[near].sum() / total) if total > 0 else math.nan))
     return out
 
 
@@ -78,13 +103,25 @@ def _f(x: float) -> str:
 
 def _target_table(checks: list[TargetCheck]) -> list[str]:
     lines = ["| target | statistic | observed | tolerance | predictive median [90%] | "
-             "runs inside | met | source |", "|---|---|---|---|---|---|---|---|"]
+             "runs inside | runs within tolerance | met | source |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for c in checks:
         t = c.target
         lines.append(f"| {t.name} | {c.key} | {t.interval_text()} | {t.tolerance:g} | "
-                     f"{_f(c.median)} [{_f(c.lo90)}, {_f(c.hi90)}] | {c.share_inside:.0%} | "
-                     f"{'yes' if c.met else '**no**'} | {t.source} |")
+                     f"{_f(c.median)} [{_f(c.lo90)}, {_f(c.hi90)}] | {_pc(c.share_inside)} | "
+                     f"{_pc(c.share_near)} | {'yes' if c.met else '**no**'} | {t.source} |")
     return lines
+
+
+def _pc(share: float) -> str:
+    return "n/a" if math.isnan(share) else f"{share:.0%}"
+
+
+MET_RULE = ("A target is *met* when the posterior-predictive median lies inside its observed "
+            "interval widened by its tolerance on each side and at least {share:.0%} of the "
+            "posterior's runs (weighted) lie inside that widened interval ('runs within "
+            "tolerance'); 'runs inside' counts the runs inside the observed interval itself.")
+"""The rule in the report's words (see the module docstring and :data:`MET_SHARE`)."""
 
 
 def render(info: dict, params: list[ParameterSummary], fit: list[TargetCheck],
@@ -100,9 +137,9 @@ def render(info: dict, params: list[ParameterSummary], fit: list[TargetCheck],
                   "parameters that reproduces what is known; do not use it as calibrated "
                   "defaults.", ""]
     else:
-        lines += [f"All {len(fit)} fitted targets are met by the posterior predictive (the "
-                  "central half of the posterior runs overlaps each interval widened by its "
-                  "tolerance).", ""]
+        lines += [f"All {len(fit)} fitted targets are met by the posterior predictive (its "
+                  "median lies inside each interval widened by its tolerance, with at least "
+                  f"{MET_SHARE:.0%} of the runs there).", ""]
     res = info["result"]
     lines += [f"Scenario `{info['scenario']}`, model version {info['model_version']}, "
               f"{len(params)} parameters, {len(fit)} fitted and {len(holdout)} held-out "
@@ -126,7 +163,8 @@ def render(info: dict, params: list[ParameterSummary], fit: list[TargetCheck],
         lines.append(f"| {p.name} | {p.prior} | [{p.low:g}, {p.high:g}] | {_f(p.median)} | "
                      f"[{_f(p.lo90)}, {_f(p.hi90)}] | {p.width_ratio:.2f} | "
                      f"{'yes' if p.constrained else 'no'} |")
-    lines += ["", "## Fitted targets: posterior predictive against observed", ""]
+    lines += ["", "## Fitted targets: posterior predictive against observed", "",
+              MET_RULE.format(share=MET_SHARE), ""]
     lines += _target_table(fit)
     lines += ["", "## Held-out targets (out-of-sample check, not fitted)", ""]
     lines += _target_table(holdout) if holdout else ["None."]

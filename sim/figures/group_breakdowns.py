@@ -13,6 +13,12 @@ For every measure, scenario and category:
   does not turn noise into a finding. A difference is drawn filled only when its interval
   excludes 0.
 
+Over time (a sweep that kept its time series): :func:`over_time_figure` draws each
+category's first measure (joint R&D, the key rung: per 100 firms of the category, or per
+college of a tier) per scenario at every recorded step, the replicate mean with the t
+interval of the mean (:func:`sim.figures.scenario_time.outcome_bands`), one panel per
+category.
+
 Categories with few members (large, state-owned or foreign firms in a world of a few hundred
 firms; the one Double High college of ten) are noisy and often exactly 0; the intervals and
 the ``zero_share`` column say how much. A category no run of the sweep has (a city the world
@@ -29,6 +35,7 @@ from matplotlib.lines import Line2D
 
 from sim.agents.college import TIERS
 from sim.analysis import intervals
+from sim.figures import scenario_time
 from sim.figures.labels import Labels
 from sim.figures.layout import legend_below, new_figure, panel_title
 from sim.figures.style import REFERENCE_COLOR, series_style
@@ -232,3 +239,46 @@ def breakdown_figure(runs: pd.DataFrame, dimension: str, baseline: str, scenario
                markerfacecolor="white", label=labels.word("includes_zero"))]
     legend_below(fig, handles, [h.get_label() for h in handles], ncol=4)
     return fig, data
+
+
+OVER_TIME_COLUMNS = ["breakdown", "category", "scenario", "output", "year", "n", "mean", "low",
+                     "high"]
+"""Columns of :func:`over_time_figure`'s data (and of its CSV)."""
+
+
+def over_time_outputs(dimension: str, ts: pd.DataFrame, min_categories: int = 2) -> list[str]:
+    """The reporters of ``dimension``'s first measure present in the time series ``ts``.
+
+    Empty when fewer than ``min_categories`` categories were recorded (nothing to compare).
+    """
+    outputs = measure_outputs(dimension, DIMENSIONS[dimension].measures[0], ts)
+    return outputs if len(outputs) >= min_categories else []
+
+
+def over_time_figure(ts: pd.DataFrame, dimension: str, labels: Labels,
+                     conf: float = intervals.CONF_LEVEL):
+    """The dimension's first measure per category over time, a line and band per scenario.
+
+    Args:
+        ts: the sweep's time series (``scenario``, ``replicate``, ``year`` and the
+            per-category reporters at every recorded step).
+        dimension: a key of :data:`DIMENSIONS`.
+        labels: language of the figure.
+        conf: level of each year's t interval of the replicate mean (pointwise).
+
+    Returns:
+        (figure, data with :data:`OVER_TIME_COLUMNS`).
+
+    """
+    outputs = over_time_outputs(dimension, ts, min_categories=1)
+    fig, data = scenario_time.outcome_bands(ts, outputs, labels, conf, max_cols=2)
+    measure = DIMENSIONS[dimension].measures[0]
+    categories = [o[len(measure.prefix):] for o in outputs]
+    for i, (ax, category) in enumerate(zip(fig.axes, categories, strict=False)):
+        # the category as the panel title, the unit on the axis (the reporter's own
+        # label, e.g. "Joint R&D ties per 100 Traditional manufacturing enterprises", is
+        # too long for a panel of a double column; the measure is in the caption)
+        panel_title(ax, i, labels.category(dimension, category))
+    data = data.assign(breakdown=dimension,
+                       category=data["output"].str.slice(len(measure.prefix)))
+    return fig, data[OVER_TIME_COLUMNS]

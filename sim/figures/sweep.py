@@ -4,7 +4,8 @@
   replicates, one panel per scenario;
 * scenarios design: joint R&D and participation by enterprise size class, sector,
   ownership, college tier and city with replicate intervals and paired differences from the
-  baseline (family-wise), the size classes also over time when kept;
+  baseline (family-wise); each of them also over time (joint R&D per category, replicate
+  t intervals) when the time series was kept;
 * any design recording ``public_cost``: the cost-effectiveness frontier of each outcome
   the analysis analysed (its default outcomes when not analysed yet);
 * grid design with at least two levers: phase diagrams of those outcomes over the first
@@ -144,8 +145,8 @@ def _plan_size_classes(sweep: Sweep, analysis: AnalysisFiles, src: str,
                        labels: Labels) -> list[Planned]:
     """Breakdowns per scenario with replicate intervals.
 
-    Size class (also over time), sector, ownership, college tier, and city when the worlds
-    have more than one.
+    Size class, sector, ownership, college tier, and city when the worlds have more than
+    one; each also over time when the sweep kept its time series.
     """
     outputs = size_classes.size_outputs(sweep.runs.columns)
     scenarios = list(sweep.manifest.get("scenarios") or dict.fromkeys(sweep.runs["scenario"]))
@@ -163,12 +164,8 @@ def _plan_size_classes(sweep: Sweep, analysis: AnalysisFiles, src: str,
             "(Bonferroni); filled where the interval excludes 0", src,
             lambda: size_classes.size_class_breakdown(sweep.runs, baseline, scenarios,
                                                       labels, conf)))
-        ts = sweep.timeseries
-        if ts is not None and all(o in ts for o in outputs):
-            planned.append(Planned(
-                "size_class_over_time", "Joint R&D ties per 100 firms of each size class over "
-                "time per scenario: replicate mean with the 95% t interval of the mean", src,
-                lambda: scenario_time.outcome_bands(ts, outputs, labels, max_cols=2)))
+        planned += _plan_over_time_breakdown(sweep, "size_class", "enterprise size class",
+                                             src, labels, conf)
     what = {"sector": "sector", "ownership": "ownership (private, state-owned, foreign-funded)",
             "tier": "college tier (ordinary, Double High; ties per college)",
             "city": "city (first three cities)"}
@@ -182,7 +179,23 @@ def _plan_size_classes(sweep: Sweep, analysis: AnalysisFiles, src: str,
             "categories of a measure (Bonferroni); filled where the interval excludes 0", src,
             lambda d=dim: group_breakdowns.breakdown_figure(sweep.runs, d, baseline, scenarios,
                                                             labels, conf)))
+        planned += _plan_over_time_breakdown(sweep, dim, words, src, labels, conf)
     return planned
+
+
+def _plan_over_time_breakdown(sweep: Sweep, dim: str, words: str, src: str, labels: Labels,
+                              conf: float) -> list[Planned]:
+    """``<dim>_over_time``: joint R&D of each category over time per scenario, when kept."""
+    ts = sweep.timeseries
+    if ts is None or not group_breakdowns.over_time_outputs(dim, ts):
+        return []
+    per = ("per college of each tier" if dim == "tier"
+           else "per 100 firms of each category")
+    return [Planned(
+        f"{dim}_over_time", f"Joint R&D ties {per} by {words} over time per scenario: "
+        f"replicate mean with the {100 * conf:g}% t interval of the mean at each recorded "
+        "step (pointwise)", src,
+        lambda: group_breakdowns.over_time_figure(ts, dim, labels, conf))]
 
 
 def _plan_dose(sweep: Sweep, chosen: dict, src: str, labels: Labels) -> list[Planned]:
