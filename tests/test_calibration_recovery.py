@@ -48,3 +48,26 @@ def test_self_generated_targets_are_recovered(tmp_path):
     # 40 particles and 5 generations). The issue's criterion (<= half the prior for >= 3
     # parameters at the default population) is the benchmark's, not this 30-particle check's.
     assert ratio["teaching_share"] < 0.6
+
+
+@pytest.mark.slow
+def test_three_informative_parameters_are_recovered(tmp_path, capsys):
+    """Issue 10 item 6b: the recovery benchmark at its defaults (small world of 3 colleges and
+    60 firms, 5 years, targets = means of 20 seeded runs at the declared defaults, 4
+    parameters, 200 particles, 8 generations, 2 worker processes; about 7,300 runs, 4 minutes
+    on 2 free cores, 6 beside another job). The posterior is reproducible from its seed on the
+    process pool (two runs gave the same intervals), so this is a fixed computation, not a
+    chance: measured 2026-12-02, contacts 0.30, choice intensity
+    0.34, poaching base 0.41 of their priors' width with the truth inside, vacancies per
+    graduate 0.53."""
+    import json
+    import runpy
+    from pathlib import Path
+
+    bench = runpy.run_path(str(Path(__file__).parents[1] / "benchmarks"
+                               / "calibration_recovery.py"))
+    out = tmp_path / "recovery"
+    assert bench["main"](["--out", str(out), "--workers", "2"]) == 0
+    summary = json.loads((out / "recovery.json").read_text())
+    assert len(summary["recovered"]) >= 3
+    assert set(summary["recovered"]) <= set(summary["informative"])
