@@ -123,7 +123,7 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
             e = effects.get(lever) or {}
             pw = _ci(pawn.loc[lever]) if lever in pawn.index else "n/a"
             word = dirs.get(lever, "see single levers below")
-            if effects and lever not in real:
+            if effects and not e.get("ST_detectable"):
                 word = "none beyond replicate noise"
             lines.append(f"| {tier.get(lever, '—')} | {lab(lever)} | {_ci(st.loc[lever])} | "
                          f"{_f(e.get('ST_noise_floor'))} | "
