@@ -117,7 +117,8 @@ def test_report_table_and_figure_say_not_distinguishable_from_noise(tmp_path):
     assert len(rows) == 4 and all(f"| {NOT_NOISE} (p = " in r for r in rows)
     assert "| noise-only ST | ST beyond noise (Holm p) |" in text
     assert "No factor's total effect ST exceeds what replicate noise alone gives" in text
-    assert f"{NOT_NOISE.capitalize()} (ST within its replicate-noise floor" in text
+    assert f"{NOT_NOISE.capitalize()} (ST within its replicate-noise floor): `lever" in text
+    assert "Beyond noise but negligible" not in text
     assert "has the largest total effect" not in text
     sens = result.sensitivity
     floors = sens[(sens["method"] == "sobol") & (sens["index"] == "ST_noise_floor")]
@@ -154,3 +155,23 @@ def test_without_replicates_the_old_rule_and_no_noise_column_values():
     assert not any(r["index"].endswith(("noise_floor", "p_noise_holm")) for r in rows)
     _, data = sobol_bars(pd.DataFrame(rows), Labels("en"), NAMES)
     assert data["beyond_noise"].all() and data["noise_floor"].isna().all()
+
+
+def test_headline_separates_noise_from_negligible_effects():
+    """A lever beyond its noise floor but with ST below NEGLIGIBLE_ST is called negligible,
+    not 'not distinguishable from noise'; neither is tiered or counted in the Summary."""
+    from sim.analysis.report import NEGLIGIBLE_ST, _effects, _headline
+
+    rows = [("a", 0.6, 0.5, 0.7), ("b", NEGLIGIBLE_ST / 2, 0.002, 0.008),
+            ("c", 0.2, 0.1, 0.3)]
+    table = pd.DataFrame([{"output": "y", "method": "sobol", "lever": lv, "index": ix,
+                           "value": v, "conf_low": lo, "conf_high": hi, "lever2": ""}
+                          for lv, v, lo, hi in rows for ix in ("ST", "S1")])
+    info = {"methods": ["sobol"], "sobol": {"noise_checked": True, "effects": {
+        "a": {"ST_detectable": True}, "b": {"ST_detectable": True},
+        "c": {"ST_detectable": False}}}}
+    assert [lv for lv, _ in _effects(table, info)] == ["a"]
+    head = _headline(table, info, "ST")
+    assert head.startswith("`a` has the largest total effect")
+    assert f"{NOT_NOISE.capitalize()} (ST within its replicate-noise floor): `c`;" in head
+    assert f"Beyond noise but negligible (ST below {NEGLIGIBLE_ST}): `b`." in head

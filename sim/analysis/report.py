@@ -273,11 +273,16 @@ def _headline(table: pd.DataFrame, info: dict[str, Any], measure: str) -> str:
             text = ("No factor's total effect ST exceeds what replicate noise alone gives: no "
                     "factor is shown to move this output." if checked else
                     "No factor has a detectable total effect ST.")
-        if nil and checked:
-            text += (f" {NOT_NOISE.capitalize()} (ST within its replicate-noise floor, or "
-                     f"below {NEGLIGIBLE_ST}): {', '.join(map(methods.lever_label, nil))}; "
-                     "their order is noise.")
-        elif nil:
+        effects = (info.get("sobol") or {}).get("effects") or {}
+        noisy = [lv for lv in nil if not (effects.get(lv) or {}).get("ST_detectable")]
+        small = [lv for lv in nil if lv not in noisy]
+        if noisy and checked:
+            text += (f" {NOT_NOISE.capitalize()} (ST within its replicate-noise floor): "
+                     f"{', '.join(map(methods.lever_label, noisy))}; their order is noise.")
+        if small and checked:
+            text += (f" Beyond noise but negligible (ST below {NEGLIGIBLE_ST}): "
+                     f"{', '.join(map(methods.lever_label, small))}.")
+        elif nil and not checked:
             text += f" No detectable effect: {', '.join(map(methods.lever_label, nil))}."
         s1_sum = float(_pick(table, "sobol", "S1")["value"].sum())
         text += (f" First-order effects add up to {_f(s1_sum, 2)}; the rest "
