@@ -135,6 +135,12 @@ def test_report_table_and_figure_say_not_distinguishable_from_noise(tmp_path):
     assert any("noise floor" in t for t in texts)
     assert any("not distinguishable from noise" in t for t in texts)
 
+    from sim.figures.tables import sensitivity_tables
+
+    latex = sensitivity_tables(sens, str, str)["table_sobol"]
+    assert "Noise-only ST & ST beyond noise" in latex
+    assert latex.count("& not distinguishable from noise \\\\") == 4
+
 
 def test_a_known_effect_is_tiered_and_the_others_are_not(tmp_path):
     text = render(_sweep(tmp_path, KNOWN_EFFECT, n_base=32))
