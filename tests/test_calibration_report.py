@@ -66,6 +66,18 @@ def test_an_impossible_target_makes_the_report_say_the_fit_is_poor(tmp_path, val
     assert ("**The fit is poor:**" in report) is poor
     assert "at least 25% of the posterior's runs (weighted) lie inside that widened" in report
     assert info["fit_poor"] is poor
+    # calibration.json carries the report's "runs within tolerance" share beside share_inside
+    # and the rule that turns it into "met"
+    for c in info["target_checks"]:
+        assert 0.0 <= c["share_inside"] <= c["share_near"] <= 1.0
+        assert c["met_share"] == 0.25
+        assert c["met"] is (c["median_near"] and c["share_near"] >= c["met_share"])
+    mean = next(c for c in info["target_checks"] if c["target"] == "mean")
+    assert mean["met"] is (not poor)
+    if poor:
+        assert mean["share_near"] == 0.0  # 50 is far beyond the prior's reach
+    row = next(ln for ln in report.splitlines() if ln.startswith("| mean |"))
+    assert f"| {100 * mean['share_near']:.0f}% |" in row
     assert "## Held-out targets" in report and "| spread | sample_sd |" in report
     assert "| theta | uniform | [-5, 5] |" in report
     assert (out / "screening.csv").exists() and "Recommended data" in report
@@ -97,6 +109,17 @@ def _check(y, low=0.4, high=0.6, tolerance=0.05, weights=None):
 
 def _spread(rng, n, low, high):
     return rng.uniform(low, high, n)
+
+
+def test_the_check_written_to_calibration_json_has_the_share_within_tolerance():
+    rng = np.random.default_rng(1)
+    y = np.concatenate([_spread(rng, 100, 0.35, 0.65), _spread(rng, 450, 0.0, 0.3),
+                        _spread(rng, 450, 0.7, 1.0)])
+    d = _check(y).to_dict()
+    assert d["share_near"] == pytest.approx(0.10) and d["share_inside"] < d["share_near"]
+    assert d["median_near"] is True and d["met"] is False and d["met_share"] == 0.25
+    assert json.loads(json.dumps(d)) == d  # plain JSON values
+    assert set(d) >= {"target", "statistic", "median", "lo90", "hi90", "share_inside", "use"}
 
 
 def test_met_needs_the_median_and_a_quarter_of_the_runs_within_tolerance():

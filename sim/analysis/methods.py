@@ -15,7 +15,10 @@ CITATIONS: dict[str, str] = {
     "sobol": "First-order (S1) and total (ST) Sobol' indices were estimated with SALib from a "
              "Saltelli sample (Saltelli et al. 2010, Comput. Phys. Commun. 181:259-270; ST "
              "with the Jansen 1999 estimator), with SALib's bootstrap intervals "
-             "(value +/- z sd).",
+             "(value +/- z sd); each lever's ST was tested against the level replicate noise "
+             "alone produces (its noise floor), from the paired differences of each "
+             "replicate (all points of a replicate share a seed), by an F test "
+             "Holm-adjusted over the levers (Holm 1979).",
     "morris": "Levers were screened with Morris elementary effects (Morris 1991, "
               "Technometrics 33:161-174) summarised by mu* (Campolongo, Cariboni & Saltelli "
               "2007, Environ. Model. Softw. 22:1509-1518), mu and sigma from SALib, with BCa "

@@ -290,15 +290,22 @@ def _indices(ctx: _Context, output: str, values: np.ndarray, info: dict[str, Any
     """Sensitivity-table rows of every method for one (non-constant) output."""
     rows: list[dict] = []
     settings = ctx.settings
+    reps = None
+    if "sobol" in ctx.methods or "morris" in ctx.methods:  # replicates x points (same seeds)
+        reps, _ = noise.replicate_matrix(ctx.sweep.runs, output, "point",
+                                         ctx.points["point"].tolist())
     if "sobol" in ctx.methods:
-        r, info["convergence"] = sobol.sobol_indices(
-            output, _finite(values, output, "Sobol' analysis"), ctx.lay, settings)
+        full = noise.complete_replicates(reps)
+        r, conv = sobol.sobol_indices(output, _finite(values, output, "Sobol' analysis"),
+                                      ctx.lay, settings, full)
+        floors = conv.pop("noise")
+        info["convergence"] = conv
+        info["sobol"] = {"noise_checked": floors is not None, "replicates": int(len(full)),
+                         "effects": floors or {}}
         rows += r
     if "morris" in ctx.methods:
         problem, effects, traj_len = ctx.mor
         levels = int(ctx.sweep.manifest.get("morris_levels") or morris.DEFAULT_LEVELS)
-        reps, _ = noise.replicate_matrix(ctx.sweep.runs, output, "point",
-                                         ctx.points["point"].tolist())
         r, info["morris"] = morris.morris_indices(
             output, ctx.x, _finite(values, output, "Morris analysis"), problem, effects,
             traj_len, levels, settings, noise.complete_replicates(reps))

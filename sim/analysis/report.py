@@ -33,6 +33,8 @@ PCT_WHOLE = 10.0
 ROUNDING_DUST = 1e-9
 """Values smaller than this in magnitude are shown as 0."""
 _SALIB = "SALib"
+NOT_NOISE = "not distinguishable from noise"
+"""Words for an index that does not exceed its replicate-noise floor."""
 RATIO_WITHHELD = "— (no ratio: the cost difference's interval contains 0)"
 """Frontier cell for a ratio whose denominator is not distinguishable from 0."""
 
@@ -111,14 +113,24 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
         st, s1 = _pick(table, "sobol", "ST"), _pick(table, "sobol", "S1")
         pawn = _pick(table, "pawn", "pawn")
         order = st.sort_values("value", ascending=False).index.tolist()
-        tier = _tier_numbers(st)
-        lines += ["| tier | factor | total effect ST [95% CI] | first order S1 [95% CI] | "
-                  "PAWN | direction |", "|---|---|---|---|---|---|"]
+        effects = (info.get("sobol") or {}).get("effects") or {}
+        real = _sobol_beyond_noise(st, info)
+        tier = _tier_numbers(st.loc[[lv for lv in order if lv in real]])
+        lines += ["| tier | factor | total effect ST [95% CI] | noise-only ST | ST beyond "
+                  "noise (Holm p) | first order S1 [95% CI] | S1 beyond noise (Holm p) | "
+                  "PAWN | direction |", "|---|---|---|---|---|---|---|---|---|"]
         for lever in order:
-            i = tier[lever]
+            e = effects.get(lever) or {}
             pw = _ci(pawn.loc[lever]) if lever in pawn.index else "n/a"
-            lines.append(f"| {i} | {lab(lever)} | {_ci(st.loc[lever])} | {_ci(s1.loc[lever])} | "
-                         f"{pw} | {dirs.get(lever, 'see single levers below')} |")
+            word = dirs.get(lever, "see single levers below")
+            if effects and not e.get("ST_detectable"):
+                word = "none beyond replicate noise"
+            lines.append(f"| {tier.get(lever, '—')} | {lab(lever)} | {_ci(st.loc[lever])} | "
+                         f"{_f(e.get('ST_noise_floor'))} | "
+                         f"{_beyond(e.get('ST_detectable'), e.get('ST_p_noise_holm'))} | "
+                         f"{_ci(s1.loc[lever])} | "
+                         f"{_beyond(e.get('S1_detectable'), e.get('S1_p_noise_holm'))} | "
+                         f"{pw} | {word} |")
         single = [lv for lv in pawn.index if lv not in st.index]
         if single:
             floor = info.get("pawn", {}).get("noise_floor")
@@ -196,6 +208,33 @@ def _ranking(table: pd.DataFrame, info: dict[str, Any]) -> tuple[list[str], str]
     return lines, ""
 
 
+def _beyond(detectable: bool | None, p: float | None) -> str:
+    """A table cell: whether an index exceeds its replicate-noise floor, with the Holm p."""
+    if detectable is None:
+        return "not checked"
+    return (f"{'yes' if detectable else NOT_NOISE} (p = {_f(p, 2)})")
+
+
+def _sobol_beyond_noise(st: pd.DataFrame, info: dict[str, Any]) -> list[str]:
+    """The factors whose ST has a detectable effect (rows of ``st``, in their order).
+
+    With replicates: ST above its noise floor beyond chance (``ST_detectable``, see
+    :func:`sim.analysis.sobol.noise_floor`); in every case ST at least :data:`NEGLIGIBLE_ST`
+    and, without replicates, an interval clear of 0.
+    """
+    effects = (info.get("sobol") or {}).get("effects") or {}
+    keep = []
+    for lever, r in st.iterrows():
+        if r["value"] < NEGLIGIBLE_ST:
+            continue
+        if effects:
+            if (effects.get(lever) or {}).get("ST_detectable"):
+                keep.append(lever)
+        elif not r["conf_low"] <= 0 <= r["conf_high"]:
+            keep.append(lever)
+    return keep
+
+
 def _ofat_ranking(info: dict[str, Any]) -> list[str]:
     """Levers by the size of their trend over the range, per centre (one-at-a-time design)."""
     detail = (info.get("ofat") or {}).get("effects") or {}
@@ -223,11 +262,27 @@ def _ofat_ranking(info: dict[str, Any]) -> list[str]:
 def _headline(table: pd.DataFrame, info: dict[str, Any], measure: str) -> str:
     if measure == "ST":
         st = _pick(table, "sobol", "ST").sort_values("value", ascending=False)
-        nil = [lv for lv, r in st.iterrows() if r["conf_low"] <= 0 <= r["conf_high"]
-               or r["value"] < NEGLIGIBLE_ST]
-        text = (_lead(st, "ST", "total effect") + ". ST is the share of the output variance a "
-                "factor accounts for on its own and through interactions.")
-        if nil:
+        real = _sobol_beyond_noise(st, info)
+        nil = [lv for lv in st.index if lv not in real]
+        checked = bool((info.get("sobol") or {}).get("noise_checked"))
+        if real:
+            text = (_lead(st.loc[real], "ST", "total effect") + ". ST is the share of the "
+                    "output variance a factor accounts for on its own and through "
+                    "interactions.")
+        else:
+            text = ("No factor's total effect ST exceeds what replicate noise alone gives: no "
+                    "factor is shown to move this output." if checked else
+                    "No factor has a detectable total effect ST.")
+        effects = (info.get("sobol") or {}).get("effects") or {}
+        noisy = [lv for lv in nil if not (effects.get(lv) or {}).get("ST_detectable")]
+        small = [lv for lv in nil if lv not in noisy]
+        if noisy and checked:
+            text += (f" {NOT_NOISE.capitalize()} (ST within its replicate-noise floor): "
+                     f"{', '.join(map(methods.lever_label, noisy))}; their order is noise.")
+        if small and checked:
+            text += (f" Beyond noise but negligible (ST below {NEGLIGIBLE_ST}): "
+                     f"{', '.join(map(methods.lever_label, small))}.")
+        elif nil and not checked:
             text += f" No detectable effect: {', '.join(map(methods.lever_label, nil))}."
         s1_sum = float(_pick(table, "sobol", "S1")["value"].sum())
         text += (f" First-order effects add up to {_f(s1_sum, 2)}; the rest "
@@ -604,7 +659,7 @@ def _main_table(table: pd.DataFrame, info: dict[str, Any]) -> pd.DataFrame:
     """
     if "sobol" in info["methods"]:
         main = _pick(table, "sobol", "ST")
-        main = main[main["value"] >= NEGLIGIBLE_ST]  # as the headline's "No detectable effect"
+        main = main.loc[_sobol_beyond_noise(main, info)]  # as the headline says
     elif "morris" in info["methods"]:
         main = _pick(table, "morris", "mu_star")
         effects = (info.get("morris") or {}).get("effects") or {}
@@ -936,7 +991,14 @@ def render(result) -> str:
                      else [f"Factors listed by {measure}, largest first, in tiers: the factors "
                            "of one tier are not distinguishable from one another (their 95% "
                            "intervals overlap), and every factor of a tier has its interval "
-                           "wholly above those of every factor in later tiers.", ""])
+                           "wholly above those of every factor in later tiers."
+                           + (" Only factors whose ST exceeds its noise-only level (the ST "
+                              "replicate noise alone gives a factor with no effect, from the "
+                              "replicates' paired differences) beyond chance (F test, Holm over "
+                              f"the factors) are tiered; the others (tier —) are {NOT_NOISE}. "
+                              "S1 has no noise bias (noise-only level 0) and is beyond noise "
+                              "when its Holm-adjusted interval lies above 0."
+                              if (oi.get("sobol") or {}).get("noise_checked") else ""), ""])
             lines += intro + ranking + [""]
             head = _headline(table, oi, measure)
             if head:

@@ -74,6 +74,19 @@ class TargetCheck:
         """Whether the posterior predictive reproduces the target (see module docstring)."""
         return self.median_near and self.share_near >= MET_SHARE
 
+    def to_dict(self) -> dict:
+        """The check as written to ``calibration.json`` (``target_checks``).
+
+        The predictive median and 90% interval, the weighted shares of the runs inside the
+        observed interval (``share_inside``) and inside it widened by the tolerance
+        (``share_near``, the report's "runs within tolerance" column), ``median_near``,
+        ``met`` and the rule's threshold ``met_share`` (:data:`MET_SHARE`).
+        """
+        return {"target": self.target.name, "statistic": self.key, "median": self.median,
+                "lo90": self.lo90, "hi90": self.hi90, "share_inside": self.share_inside,
+                "share_near": self.share_near, "median_near": self.median_near,
+                "met_share": MET_SHARE, "met": self.met, "use": self.target.use}
+
 
 def check_targets(targets: tuple[Target, ...], keys: dict[str, str],
                   pred: pd.DataFrame) -> list[TargetCheck]:

@@ -10,7 +10,9 @@ refused in one line). A finished calibration is never overwritten. Files:
 * ``posterior.parquet`` (one column per parameter by short name, plus ``weight``) and
   ``predictive.parquet`` (statistics of the runs behind the particles);
 * ``calibration.json``: ``params`` (short names), ``scenario``, ``model_version``,
-  ``targets``, ``settings``, ``versions``, ``seed``, ``commit``, ``status`` and the result;
+  ``targets``, ``settings``, ``versions``, ``seed``, ``commit``, ``status``, the result and
+  ``target_checks`` (:meth:`sim.calibration.report.TargetCheck.to_dict`: with
+  ``share_near``, the share of runs within tolerance that decides ``met``);
 * ``report.md`` and ``manifest.json`` (``kind = "calibration"``).
 """
 
@@ -189,10 +191,7 @@ def write_results(out: Path, targets, priors, info: dict, result: dict,
     info = {**info, "status": "finished", "result": result,
             "fit_poor": any(not c.met for c in fit),
             "posterior_summary": [asdict(p) for p in params],
-            "target_checks": [{"target": c.target.name, "statistic": c.key,
-                               "median": c.median, "lo90": c.lo90, "hi90": c.hi90,
-                               "share_inside": c.share_inside, "met": c.met,
-                               "use": c.target.use} for c in fit + hold]}
+            "target_checks": [c.to_dict() for c in fit + hold]}
     (out / "report.md").write_text(render(info, params, fit, hold,
                                           strong_pairs(post, priors), screening),
                                    encoding="utf-8")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from sim.figures.labels import Labels
 from sim.figures.layout import annotate_apart, legend_below, new_figure, panel_grid, panel_title
@@ -67,37 +68,72 @@ def _ci(d: pd.DataFrame) -> np.ndarray:
 
 
 def sobol_bars(sens: pd.DataFrame, labels: Labels, levers: list[str],
-               analytic: dict[tuple[str, str], float] | None = None):
+               analytic: dict[tuple[str, str], float] | None = None, alpha: float = 0.05):
     """S1 and ST with confidence intervals as horizontal bars, one panel per outcome.
 
     ``levers`` gives the bar order (top to bottom). ``analytic`` (``(lever, index) ->
     value``, e.g. the Ishigami function's exact indices) adds a marker on each bar at the
-    analytic value. Data: the S1/ST rows of ``sens`` and an ``analytic`` column (NaN where
-    none).
+    analytic value. Where the analysis measured replicate noise, each ST bar carries a dashed
+    tick at its noise floor (the ST replicate noise alone gives a lever with no effect; S1's
+    is 0) and an index not distinguishable from noise (the analysis' Holm-adjusted
+    ``ST_p_noise_holm`` / ``S1_p_noise_holm`` above ``alpha``) is drawn grey.
+    Data: the S1/ST rows of ``sens`` and columns ``analytic`` (NaN where none),
+    ``noise_floor``, ``p_noise_holm`` (NaN: not checked) and ``beyond_noise``.
     """
     analytic = analytic or {}
     data = sens[(sens["method"] == SOBOL) & sens["index"].isin([FIRST, TOTAL])]
     data = data.reset_index(drop=True)
     data["analytic"] = [analytic.get((lv, ix), np.nan)
                         for lv, ix in zip(data["lever"], data["index"], strict=True)]
+    extra = sens[(sens["method"] == SOBOL)].set_index(["output", "lever", "index"])["value"]
+    extra = extra[~extra.index.duplicated()]
+
+    def lookup(suffix: str) -> np.ndarray:
+        at = pd.MultiIndex.from_arrays([data["output"], data["lever"],
+                                        data["index"] + suffix])
+        return extra.reindex(at).to_numpy(dtype=float) if len(extra) else np.full(len(data),
+                                                                                 np.nan)
+
+    data["noise_floor"] = np.where(data["index"] == FIRST, 0.0, lookup("_noise_floor"))
+    data["noise_floor"] = data["noise_floor"].where(np.isfinite(lookup("_p_noise_holm")))
+    data["p_noise_holm"] = lookup("_p_noise_holm")
+    data["beyond_noise"] = np.where(np.isfinite(data["p_noise_holm"]),
+                                    (data["p_noise_holm"] <= alpha) & (data["value"] > 0), True)
     outputs = _outputs(data)
     fig, axes = panel_grid(len(outputs), max_cols=_COLS, sharey=True,
                            row_height=1.0 + ROW_PER_LEVER_IN * len(levers))
     y = np.arange(len(levers))[::-1].astype(float)
     handles = []
+    extras: dict[str, object] = {}  # noise-floor legend entries, once for all panels
     for i, (ax, out) in enumerate(zip(axes, outputs, strict=False)):
         handles = []
         for k, (index, shift, word) in enumerate(((FIRST, BAR_HEIGHT / 2, "first_order"),
                                                   (TOTAL, -BAR_HEIGHT / 2, "total_order"))):
             d = (data[(data["output"] == out) & (data["index"] == index)]
                  .set_index("lever").reindex(levers))
+            real = d["beyond_noise"].fillna(True).astype(bool).to_numpy()
+            edge = [SERIES_COLORS[2] if r else MUTED_COLOR for r in real]
+            fill = [(e if k == 0 else "white") for e in edge]
             handles.append(ax.barh(y + shift, d["value"].fillna(0.0), height=BAR_HEIGHT,
-                                   color=SERIES_COLORS[2] if k == 0 else "white",
-                                   edgecolor=SERIES_COLORS[2], linewidth=0.6,
+                                   color=fill, edgecolor=edge, linewidth=0.6,
                                    hatch="" if k == 0 else "////",
                                    xerr=_ci(d), error_kw={"elinewidth": 0.6, "capsize": 1.5,
                                                           "ecolor": REFERENCE_COLOR},
                                    label=labels.word(word)))
+            if k == 1 and d["noise_floor"].notna().any():
+                floor = d["noise_floor"].to_numpy(dtype=float)
+                for yy, f in zip(y + shift, floor, strict=True):
+                    if np.isfinite(f):
+                        ax.plot([f, f], [yy - BAR_HEIGHT * 0.75, yy + BAR_HEIGHT * 0.75],
+                                color=REFERENCE_COLOR, linewidth=1.1, linestyle="--",
+                                zorder=5)
+                noisy = Line2D([], [], color=REFERENCE_COLOR, linewidth=1.1, linestyle="--",
+                               label=labels.word("st_noise_floor"))
+                extras[noisy.get_label()] = noisy
+                if not data["beyond_noise"].all():
+                    grey = labels.word("not_distinguishable_noise", alpha=alpha)
+                    extras[grey] = (Patch(facecolor=MUTED_COLOR, edgecolor=MUTED_COLOR,
+                                          label=grey))
             if analytic:
                 exact = [analytic.get((lv, index), np.nan) for lv in levers]
                 mark = ax.scatter(exact, y + shift, marker="|", s=60, color=HIGHLIGHT_COLOR,
@@ -108,6 +144,7 @@ def sobol_bars(sens: pd.DataFrame, labels: Labels, levers: list[str],
         ax.set_yticks(y, [labels.lever(lv, unit=False) for lv in levers])
         ax.set_xlabel(labels.word("sobol_index"))
         panel_title(ax, i, labels.metric(out, unit=False))
+    handles = handles + list(extras.values())
     legend_below(fig, handles, [h.get_label() for h in handles])
     return fig, data
 

@@ -278,9 +278,12 @@ def plan_sweep(folder: Path, labels: Labels) -> list[Planned]:
         if not sobol.empty:
             planned.append(Planned(
                 "sobol_indices", "Sobol' first-order (S1) and total (ST) indices with "
-                "confidence intervals, one panel per outcome"
+                "confidence intervals, one panel per outcome; dashed ticks: the ST replicate "
+                "noise alone gives (noise floor), grey: not distinguishable from noise"
                 + ("; analytic values of the Ishigami function marked" if analytic else ""),
-                a_src, lambda: sensitivity.sobol_bars(sens, labels, order, analytic)))
+                a_src, lambda: sensitivity.sobol_bars(
+                    sens, labels, order, analytic,
+                    1 - float(analysis.setting("conf_level", DEFAULT_CONF_LEVEL)))))
             outs = list(dict.fromkeys(sobol["output"]))
             grouped = bool(analysis.setting("levers_are_groups"))
             planned.append(Planned(
@@ -339,8 +342,9 @@ def sweep_tables(folder: Path, labels: Labels) -> dict[str, str]:
             labels.lever(code, unit=False))
 
     if analysis.sensitivity is not None and not analysis.sensitivity.empty:
-        out.update(tables.sensitivity_tables(analysis.sensitivity, name_of,
-                                             lambda o: labels.metric(o)))
+        out.update(tables.sensitivity_tables(
+            analysis.sensitivity, name_of, lambda o: labels.metric(o),
+            1 - float(analysis.setting("conf_level", DEFAULT_CONF_LEVEL))))
     chosen = outcomes(sweep, analysis)
     if chosen and COST_OUTPUT in sweep.outputs and sweep.design != "ofat":
         points = sweep.point_table()

@@ -56,16 +56,23 @@ def latex_table(rows: list[list[str]], header: list[str], caption: str, label: s
     return "\n".join(lines) + "\n"
 
 
-def sensitivity_tables(sens: pd.DataFrame, lever_label, metric_label) -> dict[str, str]:
+def sensitivity_tables(sens: pd.DataFrame, lever_label, metric_label,
+                       alpha: float = 0.05) -> dict[str, str]:
     """The Sobol', Morris and paired-difference tables present in ``sens``.
 
     ``lever_label``/``metric_label`` turn code names into display names (the figures'
-    :class:`~sim.figures.labels.Labels` methods). Returns ``name -> LaTeX``.
+    :class:`~sim.figures.labels.Labels` methods); ``alpha`` is the analysis' family-wise
+    error for "beyond noise". Returns ``name -> LaTeX``.
     """
     out: dict[str, str] = {}
     sobol = sens[(sens["method"] == "sobol") & sens["index"].isin(["S1", "ST"])]
     if not sobol.empty:
         rows = []
+        noise = sens[(sens["method"] == "sobol")
+                     & sens["index"].isin(["ST_noise_floor", "ST_p_noise_holm"])]
+        at = {(o, lv, ix): v for o, lv, ix, v in zip(noise["output"], noise["lever"],
+                                                     noise["index"], noise["value"],
+                                                     strict=True)}
         for (output, lever), d in sobol.groupby(["output", "lever"], sort=False):
             by = d.set_index("index")
             cells = [escape(metric_label(output)), escape(lever_label(lever)),
@@ -74,12 +81,22 @@ def sensitivity_tables(sens: pd.DataFrame, lever_label, metric_label) -> dict[st
                 r = by.loc[ix] if ix in by.index else None
                 cells += ([number(r["value"]), interval(r["conf_low"], r["conf_high"])]
                           if r is not None else ["--", "--"])
+            floor = at.get((output, lever, "ST_noise_floor"))
+            p = at.get((output, lever, "ST_p_noise_holm"))
+            st = by.loc["ST", "value"] if "ST" in by.index else math.nan
+            cells += ([number(floor), "yes" if (p <= alpha and st > 0) else
+                       "not distinguishable from noise"] if p is not None and floor is not None
+                      else ["--", "not checked"])
             rows.append(cells)
         out["table_sobol"] = latex_table(
-            rows, ["Outcome", "Lever", "Code", "S1", "95\\% CI", "ST", "95\\% CI"],
+            rows, ["Outcome", "Lever", "Code", "S1", "95\\% CI", "ST", "95\\% CI",
+                   "Noise-only ST", "ST beyond noise"],
             "Sobol' indices: S1 is the share of the outcome's variance due to the lever "
             "alone, ST including its interactions; intervals from SALib's bootstrap "
-            "(Saltelli 2010, Jansen estimator).", "sobol", "lllrrrr")
+            "(Saltelli 2010, Jansen estimator). Noise-only ST: the ST replicate noise alone "
+            "gives a lever with no effect (paired replicate differences); ST beyond noise: "
+            f"F test against it, Holm-adjusted over the levers, at {alpha:g}.", "sobol",
+            "lllrrrrrl")
     morris = sens[(sens["method"] == "morris") & sens["index"].isin(["mu_star", "sigma"])]
     if not morris.empty:
         rows = []
