@@ -109,12 +109,17 @@ def _open_pages(n: int) -> tuple[list, list[float], float]:
     return pages, opens, (release_memory() - before) / max(n, 1)
 
 
+WARMUP_INTERVALS = 3
+"""Play intervals between pressing Play on every page and the start of the rate's window."""
+
+
 def host_players(n: int) -> None:
     """A second server process of ``--processes``: ``n`` pages that play on a signal.
 
     Protocol on stdin/stdout, one JSON line each way: after opening, prints the open times
-    and memory; on ``go`` presses Play on every page; on ``stop`` prints the play turns
-    taken and the CPU time used meanwhile, closes the pages and exits.
+    and memory; on ``go`` presses Play on every page; on ``mark`` starts counting (and says
+    so); on ``stop`` prints the play turns taken and the CPU time used since the mark,
+    closes the pages and exits.
     """
     from sim.app.pace import PACE
 
@@ -123,8 +128,10 @@ def host_players(n: int) -> None:
     assert sys.stdin.readline().strip() == "go"
     stop = threading.Event()
     player = threading.Thread(target=_keep_playing, args=(pages, stop), daemon=True)
-    turns, cpu = PACE.turns, time.process_time()
     player.start()
+    assert sys.stdin.readline().strip() == "mark"
+    turns, cpu = PACE.turns, time.process_time()
+    print(json.dumps({"marked": True}), flush=True)
     assert sys.stdin.readline().strip() == "stop"
     print(json.dumps({"turns": PACE.turns - turns, "cpu_s": time.process_time() - cpu}),
           flush=True)
@@ -160,8 +167,16 @@ def measure(sessions: int, clicks: int, processes: int = 1) -> dict:
     for proc in others:
         proc.stdin.write("go\n")
         proc.stdin.flush()
-    turns, started, cpu_started = PACE.turns, time.perf_counter(), time.process_time()
     player.start()
+    # The play rate is measured in steady state: from one warm-up interval after every page
+    # pressed Play (a page's first step comes one interval after its Play click).
+    time.sleep(WARMUP_INTERVALS * PLAY_INTERVAL_S)
+    for proc in others:
+        proc.stdin.write("mark\n")
+        proc.stdin.flush()
+    turns, started, cpu_started = PACE.turns, time.perf_counter(), time.process_time()
+    for proc in others:
+        json.loads(proc.stdout.readline())
     times = []
     for _ in range(clicks):
         time.sleep(CLICK_GAP_S)
@@ -170,6 +185,7 @@ def measure(sessions: int, clicks: int, processes: int = 1) -> dict:
         times.append((time.perf_counter() - t0) * 1000)
     played = PACE.turns - turns
     cpu = time.process_time() - cpu_started
+    elapsed = time.perf_counter() - started
     for proc in others:
         proc.stdin.write("stop\n")
         proc.stdin.flush()
@@ -177,7 +193,6 @@ def measure(sessions: int, clicks: int, processes: int = 1) -> dict:
         done = json.loads(proc.stdout.readline())
         played += done["turns"]
         cpu += done["cpu_s"]
-    elapsed = time.perf_counter() - started
     cpu_per_step = cpu / (played + clicks)
     load = os.getloadavg()
     stop.set()
