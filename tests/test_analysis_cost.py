@@ -79,6 +79,18 @@ def test_report_labels_the_column_and_marks_indistinguishable_points(tmp_path):
         assert col in front
     assert result.info["outputs"][OUTCOME]["frontier"]["n_distinguishable"] == int(
         front["distinguishable"].sum())
+    # every increment names the point it is measured from (the last point kept, which the
+    # table may not show when it is long)
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if "| compared with |" in line)
+    head = [c.strip() for c in lines[start].strip("|").split("|")]
+    cells = [[c.strip() for c in line.strip("|").split("|")]
+             for line in lines[start + 2:start + 2 + len(front)]]
+    at, ref = head.index("point"), head.index("compared with")
+    assert cells[0][ref] == "—"
+    for row, (_, r) in zip(cells[1:], front.iloc[1:].iterrows(), strict=True):
+        assert row[at] == str(int(r["point"]))
+        assert row[ref] == str(int(r["compared_with"]))
 
 
 def test_net_benefit_at_a_willingness_to_pay_has_a_simultaneous_interval():

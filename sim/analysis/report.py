@@ -428,8 +428,9 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
            f"policies are non-dominated on the replicate means (cost = {cost.COST_OUTPUT}, "
            f"{cost.COST_UNIT}, "
            + ("mean over the run" if summary["cost_summary"] == "mean" else "final value")
-           + f"); walking from the cheapest, {max(0, kept - 1)} more of them differ from "
-           "their cheaper neighbour by more than replicate noise (paired bootstrap over "
+           + f"); walking from the cheapest, each compared with the last point kept, "
+           f"{max(0, kept - 1)} more of them differ from it by more than replicate noise "
+           "(paired bootstrap over "
            "whole replicates; "
            "intervals simultaneous over every pair of sampled policies, since the frontier is "
            "chosen on the same means: "
@@ -448,9 +449,9 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
     wtp = summary.get("willingness_to_pay")
     nb_head = ([f"incremental net benefit at {_f(wtp)} CNY million a year per unit of "
                 f"{output} (CNY million a year) [CI]"] if wtp else [])
-    head = [label, f"{cost.COST_OUTPUT} ({cost.COST_UNIT})", output,
+    head = [label, f"{cost.COST_OUTPUT} ({cost.COST_UNIT})", output, "compared with",
             "incremental cost [CI]", f"incremental {output} [CI]", ratio_head, *nb_head,
-            "distinguishable from the cheaper neighbour", *extra]
+            "distinguishable from the point compared with", *extra]
     out += ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     shown = front if len(front) <= FRONTIER_ROWS else front.iloc[
         [round(i * (len(front) - 1) / (FRONTIER_ROWS - 1)) for i in range(FRONTIER_ROWS)]]
@@ -476,7 +477,10 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
                 "not checked" if not checked else "no")
         else:
             word = "n/a"
-        cells = [str(ident), _f(r[cost.COST_OUTPUT]), _f(r[output]),
+        ref = r.get("compared_with", math.nan)
+        ref = ("—" if i == 0 or ref is None or (isinstance(ref, float) and math.isnan(ref))
+               else str(ref if label == "scenario" else int(ref)))
+        cells = [str(ident), _f(r[cost.COST_OUTPUT]), _f(r[output]), ref,
                  ci(r, "incremental_cost"), ci(r, "incremental_effect"),
                  ci(r, "incremental_ratio"),
                  *([ci(r, "incremental_net_benefit")] if wtp else []), word,
