@@ -7,6 +7,9 @@ Sizes come from :mod:`sim.figures.style`; call these inside :func:`~sim.figures.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from matplotlib import rcParams
 from matplotlib.figure import Figure
 
@@ -35,9 +38,114 @@ def new_figure(width: str = "single", rows: int = 1, cols: int = 1, height: floa
     return fig, fig.subplots(rows, cols, squeeze=False, **subplot_kw)
 
 
+TITLE_EM_PER_CHAR = 0.55
+"""Mean advance of a Latin character in the figures' sans-serif font, in ems (a Chinese
+character takes one em): used to wrap panel titles to their panel's width."""
+
+
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+WRAP_TOKENS = re.compile(f"[{_WIDE}]\\s*|[^\\s{_WIDE}]+\\s*|\\s+")
+"""Where a title may break: after a word and its spaces, or after any Chinese character."""
+
+
+def text_units(text: str) -> float:
+    """Width of ``text`` in ems at the title font (Chinese and other wide characters 1 em)."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else TITLE_EM_PER_CHAR
+               for c in text)
+
+
+def wrap_to_width(text: str, ems: float) -> str:
+    """``text`` broken into lines of at most ``ems`` ems (estimated, :func:`text_units`).
+
+    Breaks at spaces, and between characters in Chinese (which has no spaces); a single
+    word longer than a line stays whole.
+    """
+    return _greedy_wrap(text, lambda line: text_units(line) <= ems)
+
+
+def _greedy_wrap(text: str, fits) -> str:
+    """``text`` broken at :data:`WRAP_TOKENS` into as few lines as ``fits(line)`` allows."""
+    lines: list[str] = []
+    line = ""
+    for token in WRAP_TOKENS.findall(text):
+        if line and not fits((line + token).rstrip()):
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
 def panel_title(ax, i: int, text: str) -> None:
-    """Title panel ``i`` as "(a) text", "(b) text", ... at its top left."""
-    ax.set_title(f"({chr(ord('a') + i)}) {text}", loc="left", fontsize=FONT_SIZE_PT)
+    """Title panel ``i`` as "(a) text", "(b) text", ... at its top left.
+
+    The title is wrapped to its panel's cell here, and to the room it really has once the
+    figure is laid out by :func:`fit_panel_titles` (called when a figure is saved), so
+    that the titles of neighbouring panels never run into each other.
+    """
+    title = f"({chr(ord('a') + i)}) {text}"
+    ax._ieisim_title = title  # the unwrapped title, for fit_panel_titles
+    spec = ax.get_subplotspec()
+    if spec is not None:
+        cols = spec.colspan
+        share = (cols.stop - cols.start) / spec.get_gridspec().ncols
+        fig = ax.figure  # a Figure or a SubFigure: its width in inches from its box
+        title = wrap_to_width(title, fig.bbox.width / fig.dpi * share * 72.0 / FONT_SIZE_PT)
+    ax.set_title(title, loc="left", fontsize=FONT_SIZE_PT)
+
+
+TITLE_GAP_EM = 0.8
+"""Space kept between a panel title and the next panel to its right (ems)."""
+
+
+def fit_panel_titles(fig, rounds: int = 2) -> None:
+    """Re-wrap every panel title to the width it has in the laid-out figure.
+
+    A panel's title may run from its axes' left edge to the left edge of the next panel in
+    its row (less :data:`TITLE_GAP_EM`), or to the figure's edge; the axes of a panel with
+    long tick labels are much narrower than its cell. The figure is drawn to lay it out,
+    titles are re-wrapped to the measured room, and this is repeated (``rounds``) because
+    taller titles move the layout a little.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    root = fig.get_figure(root=True) if hasattr(fig, "get_figure") else fig
+    canvas = FigureCanvasAgg(root) if not hasattr(root.canvas, "get_renderer") else root.canvas
+    for _ in range(rounds):
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        axes = [ax for ax in root.get_axes() if ax.get_visible() and ax.axison]
+        boxes = {ax: ax.get_window_extent(renderer) for ax in axes}
+        changed = False
+        for ax in axes:
+            full = getattr(ax, "_ieisim_title", None)
+            if not full:
+                continue
+            box = boxes[ax]
+            right = root.bbox.x1
+            for other, ob in boxes.items():
+                if other is not ax and ob.x0 > box.x0 + 1 and ob.y0 < box.y1 and ob.y1 > box.y0:
+                    right = min(right, ob.x0)
+            em_px = ax._left_title.get_fontsize() * root.dpi / 72.0
+            room = (right - box.x0) / em_px - TITLE_GAP_EM
+            title = _wrap_measured(full, room * em_px, ax._left_title, renderer)
+            if title != ax.get_title(loc="left"):
+                ax.set_title(title, loc="left", fontsize=ax._left_title.get_fontsize())
+                changed = True
+        if not changed:
+            break
+
+
+def _wrap_measured(text: str, room_px: float, artist, renderer) -> str:
+    """``text`` wrapped to lines no wider than ``room_px`` as ``artist`` draws them."""
+    def fits(line: str) -> bool:
+        width, _, _ = renderer.get_text_width_height_descent(
+            line, artist.get_fontproperties(), ismath=False)
+        return width <= room_px
+
+    return _greedy_wrap(text, fits)
 
 
 def panel_grid(n: int, max_cols: int = 4, width: str = "auto",

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.figures.layout import fit_panel_titles
 from sim.figures.style import PNG_DPI
 from sim.outputs import FIGURES_RECORD
 
@@ -46,6 +47,7 @@ def save_figure(fig: Figure, data: pd.DataFrame, out_dir: Path, name: str, title
                 source: str) -> FigureRecord:
     """Write ``fig`` as ``name.pdf`` and ``name.png`` and ``data`` as ``name.csv``."""
     out_dir = Path(out_dir)
+    fit_panel_titles(fig)
     fig.savefig(out_dir / f"{name}.pdf", metadata=_PDF_METADATA)
     fig.savefig(out_dir / f"{name}.png", dpi=PNG_DPI, metadata=_PNG_METADATA)
     data.to_csv(out_dir / f"{name}.csv", index=False, lineterminator="\n")
