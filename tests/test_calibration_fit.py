@@ -117,6 +117,8 @@ def test_kill_between_generations_then_resume_gives_the_uninterrupted_posterior(
 @pytest.mark.parametrize("eps, acc, runs, budget, gens, says", [
     ([10, 5, 4.9, 4.8], 0.5, 100, None, 4, "less than 5%"),
     ([10, 5, 4.9, 4.0], 0.5, 100, None, 4, None),
+    ([10, 2.5, 3.7, 6.9], 0.3, 100, None, 4, "rose in each of the last two generations"),
+    ([10, 5, 5.5, 5.4], 0.3, 100, None, 4, "less than 5%"),
     ([10, 5], 0.005, 100, None, 2, "acceptance"),
     ([10, 5], 0.5, 1000, 1000, 2, "budget"),
     ([10, 5], 0.5, 100, None, 30, "most generations (30)"),

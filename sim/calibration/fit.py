@@ -142,6 +142,11 @@ def stop_reason(eps: list[float], acceptance: float, runs: int, settings: Settin
     if len(eps) >= 3:
         drops = [(eps[i - 1] - eps[i]) / eps[i - 1] if eps[i - 1] > 0 else 0.0
                  for i in (len(eps) - 2, len(eps) - 1)]
+        if all(d < 0 for d in drops):  # not a plateau: the fit is moving away
+            path = " -> ".join(f"{e:.3g}" for e in eps[-3:])
+            return (f"epsilon in tolerances rose in each of the last two generations ({path}): "
+                    "the adaptive distance is trading the targets off against each other, "
+                    "so the fit is not converging (see the targets not met)")
         if all(d < settings.min_eps_drop for d in drops):
             return (f"epsilon fell by less than {settings.min_eps_drop:.0%} in each of the "
                     "last two generations")
