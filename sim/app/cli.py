@@ -189,8 +189,8 @@ def app(
     board: Path = typer.Option(None, "--board", help="SQLite file of the class board "
                                "(default: results/classboard.sqlite)."),
     workers: int = typer.Option(1, "--workers", help="Server processes (on the ports after "
-                                "--port); about 20 students playing at once per process, "
-                                "so 2 for a class of 40 on a 2-core machine."),
+                                "--port); 2 served 40 students playing at once at the full "
+                                "rate on a 2-core machine (one per core)."),
 ) -> None:
     """Serve the classroom web app (presets, sliders, live charts, network, class board)."""
     serve(host=host, port=port, production=not dev, class_code=class_code, board=board,
