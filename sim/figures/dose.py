@@ -12,8 +12,6 @@ distinguishable from 0 -- otherwise the curve is shown without one. One panel pe
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 from matplotlib.lines import Line2D
 
@@ -26,8 +24,6 @@ ROW_HEIGHT_IN = 1.7
 """Height of a row of dose-response panels, inches."""
 COLS = 3
 """Panels per row."""
-TITLE_WIDTH = 36
-"""Panel titles (lever labels) wrap at this many characters."""
 
 
 def dose_table(runs: pd.DataFrame, layout: pd.DataFrame, output: str,
@@ -90,8 +86,7 @@ def dose_response(table: pd.DataFrame, output: str, labels: Labels, centres: lis
         ax.set_xlabel(labels.unit_of_lever(lever), fontsize=6)
         if i % COLS == 0:
             ax.set_ylabel(labels.unit(output) or labels.metric(output))
-        panel_title(ax, i, "\n".join(textwrap.wrap(labels.lever(lever, unit=False),
-                                                   TITLE_WIDTH)))
+        panel_title(ax, i, labels.lever(lever, unit=False))  # wrapped to its panel
     handles.append(Line2D([], [], color=HIGHLIGHT_COLOR, linewidth=0.8, linestyle="--"))
     if n_reps >= breakpoint.MIN_BREAKPOINT_REPLICATES:
         names.append(labels.word("threshold_key", pct=100 * conf))

@@ -129,8 +129,8 @@ def fit_panel_titles(fig, rounds: int = 2) -> None:
                 if other is not ax and ob.x0 > box.x0 + 1 and ob.y0 < box.y1 and ob.y1 > box.y0:
                     right = min(right, ob.x0)
             em_px = ax._left_title.get_fontsize() * root.dpi / 72.0
-            room = (right - box.x0) / em_px - TITLE_GAP_EM
-            title = _wrap_measured(full, room * em_px, ax._left_title, renderer)
+            room_px = right - box.x0 - TITLE_GAP_EM * em_px
+            title = _wrap_measured(full, room_px, ax._left_title, renderer)
             if title != ax.get_title(loc="left"):
                 ax.set_title(title, loc="left", fontsize=ax._left_title.get_fontsize())
                 changed = True
