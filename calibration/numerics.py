@@ -14,11 +14,14 @@ The choices and the pairs of values compared:
   students: 270 x 40 and 1,080 x 10 against 540 x 20;
 * ``teachers``: ``world.teachers_per_college`` x ``world.teacher_scale`` held at 400 real
   teachers: 20 x 20 and 80 x 5 against 40 x 10;
-* ``enterprise_scale``: 10 against 1 (totals must scale by exactly 10, every share equal);
-* ``enterprises``: ``world.n_enterprises`` x ``world.enterprise_scale`` held at 600 real
-  firms: 600 x 1 and 150 x 4 against 300 x 2 (the firm super-individual factor);
+* ``enterprises``: ``world.n_enterprises`` x ``world.enterprise_scale`` held at the default
+  region's 121,500 real firms: 600 x 202.5 and 150 x 810 against 300 x 405 (the firm
+  super-individual factor);
 * ``tilt``: ``world.firm_sample_tilt`` 0.5 and 0.9 against 0.7 (a sampling choice: each
-  class's scale factor changes with it).
+  class's members per agent change with it).
+
+(``world.enterprise_scale`` alone is not a numerical choice: at a given number of agents it
+sets how many real firms the region holds.)
 
 Usage::
 
@@ -43,16 +46,15 @@ CHOICES: dict[str, list[dict[str, float]]] = {
                  {"world.students_per_college": 1080, "world.student_scale": 10.0}],
     "teachers": [{"world.teachers_per_college": 20, "world.teacher_scale": 20.0},
                  {"world.teachers_per_college": 80, "world.teacher_scale": 5.0}],
-    "enterprise_scale": [{"world.enterprise_scale": 10.0}],
-    "enterprises": [{"world.n_enterprises": 600, "world.enterprise_scale": 1.0},
-                    {"world.n_enterprises": 150, "world.enterprise_scale": 4.0}],
+    "enterprises": [{"world.n_enterprises": 600, "world.enterprise_scale": 202.5},
+                    {"world.n_enterprises": 150, "world.enterprise_scale": 810.0}],
     "tilt": [{"world.firm_sample_tilt": 0.5}, {"world.firm_sample_tilt": 0.9}],
 }
 """Numerical choice -> the alternative settings compared with the default."""
 
 BASE: dict[str, dict[str, float]] = {
     "steps": {"run.steps_per_year": 2},
-    "enterprises": {"world.n_enterprises": 300, "world.enterprise_scale": 2.0},
+    "enterprises": {"world.n_enterprises": 300, "world.enterprise_scale": 405.0},
 }
 """Reference settings where the default is not the reference (steps: 2 a year)."""
 

@@ -34,10 +34,12 @@ FACTORS = ("intern_net_cost", "partner_hire_intern", "recruit_value", "apprentic
            "contact_size_elasticity", "contacts_per_college", "firm_heterogeneity",
            "supervision_capacity", "supervision_cost", "partner_hire_apprentice",
            "firm_specific_premium", "dual_qualified_skill", "governance_cost",
-           "choice_intensity")
+           "choice_intensity", "rd_trust_needed", "service_trust_needed",
+           "service_capability_threshold", "distance_penalty", "apprentice_uptake_base")
 """Parameters searched (levers stay at the status quo): those the patterns depend on (host
 firms' gains and losses on interns and apprentices and how many they take, colleges'
-funding, who partners with whom, teachers' practice)."""
+funding, who partners with whom, teachers' practice, how rare joint R&D and technical
+service are)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,8 @@ class Pattern:
 
 PATTERNS = (
     Pattern("share_internship", 0.5, 1.0, "majority of ties at internship level"),
-    Pattern("rd_ties_per_100_firms", 0.5, 5.0, "joint R&D rare but present"),
+    Pattern("rd_ties_per_100_partner_firms", 0.5, 5.0,
+            "joint R&D and technical service rare but present among cooperating firms"),
     Pattern("intern_mean_net", 0.0, np.inf, "Ran & Shi 2020: internships profitable on average"),
     Pattern("intern_loss_share", 0.40, 0.60, "Ran & Shi 2020: 40-60% of 109 host firms lose"),
     Pattern("apprentice_mean_net", -np.inf, 0.0, "Ran 2022: apprenticeship loss-making on avg"),
@@ -122,12 +125,19 @@ MISS_SCALE = {"intern_mean_net": 10.0, "apprentice_mean_net": 10.0, "willingness
 ORDER_SCALE = 0.1
 """A 0.1 gap in the wrong direction of an order pattern counts as one interval width."""
 ORDER_MARGINS = {
-    "partner_order": lambda st: max(st["partner_large"] - st["partner_medium"], 0.0)
-    + max(st["partner_small_micro"] - st["partner_large"], 0.0) + 0.01,
-    "costly_by_size": lambda st: max(st["costly_0"] - st["costly_3"], 0.0)
-    + max(st["costly_1"] - st["costly_2"], 0.0) + 0.01,
+    "partner_order": lambda st: max(_num(st, "partner_large") - _num(st, "partner_medium"), 0.0)
+    + max(_num(st, "partner_small_micro") - _num(st, "partner_large"), 0.0) + 0.01,
+    "costly_by_size": lambda st: max(_num(st, "costly_0") - _num(st, "costly_3"), 0.0)
+    + max(_num(st, "costly_1") - _num(st, "costly_2"), 0.0) + 0.01,
 }
-"""How far each order pattern is from holding (0.01 for a tie that a strict order forbids)."""
+"""How far each order pattern is from holding (0.01 for a tie that a strict order forbids; a
+class without firms counts as a share of 0)."""
+
+
+def _num(stats: dict[str, float], name: str) -> float:
+    """A statistic, 0 where it is undefined (NaN: no firm of the class qualifies)."""
+    x = stats.get(name, np.nan)
+    return float(x) if np.isfinite(x) else 0.0
 
 
 def miss_distance(stats: dict[str, float]) -> float:

@@ -31,7 +31,7 @@ search = importlib.util.module_from_spec(_SPEC)
 sys.modules.setdefault("calibration_search", search)
 _SPEC.loader.exec_module(search)
 
-PER_SEED = ("share_internship", "rd_ties_per_100_firms", "willingness_gap",
+PER_SEED = ("share_internship", "rd_ties_per_100_partner_firms", "willingness_gap",
             "dual_qualified_share", "service_funding_10m_share", "partner_small_micro",
             "partner_medium", "partner_large", "costly_0", "costly_1", "costly_2", "costly_3")
 """Statistics with one value per seed (t interval across seeds)."""

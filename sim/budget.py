@@ -31,7 +31,7 @@ from sim.ladder import (
     holds,
     qualifying_investment,
 )
-from sim.ties import tie_context
+from sim.ties import context_of_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
@@ -126,28 +126,52 @@ def education_surcharge_due(vat_paid: np.ndarray | float, rate: float) -> np.nda
 class TaxCreditAccounts:
     """Each firm's integration tax credit: earned, used against the surcharge, carried forward.
 
+    Accounts are keyed by firm id (``keys``, sorted); ``carried[i]`` is the balance of firm
+    ``keys[i]``. ``TaxCreditAccounts(n)`` opens accounts ``0..n-1``; the model opens them per
+    real firm as firms first earn credit (real-firm ids run to millions nationally).
+
     Args:
-        n: number of firms.
+        n: number of firms with an account from the start (ids ``0..n-1``).
         carry_forward: keep unused credit for later years (the 2019 MOF notice says it is).
 
     """
 
-    def __init__(self, n: int, carry_forward: bool = True):
-        self.carried = np.zeros(n)
+    def __init__(self, n: int = 0, carry_forward: bool = True):
+        self.keys = np.arange(int(n), dtype=np.int64)
+        self.carried = np.zeros(int(n))
         self.carry_forward = bool(carry_forward)
 
-    def settle_year(self, earned: np.ndarray, surcharge_due: np.ndarray) -> np.ndarray:
+    def carried_of(self, ids: np.ndarray) -> np.ndarray:
+        """Credit carried by each firm id (0 for a firm without an account)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if self.keys.size == 0:
+            return np.zeros(ids.shape)
+        at = np.minimum(np.searchsorted(self.keys, ids), self.keys.size - 1)
+        return np.where(self.keys[at] == ids, self.carried[at], 0.0)
+
+    def settle_year(self, earned: np.ndarray, surcharge_due: np.ndarray,
+                    ids: np.ndarray | None = None) -> np.ndarray:
         """Offset this year's earned credit plus what was carried; return the credit used.
 
         ``used = min(earned + carried, surcharge_due)`` per firm (CNY thousand); the rest is
-        carried to the next year (or lost without carry-forward).
+        carried to the next year (or lost without carry-forward). ``ids`` (sorted, unique;
+        default: the accounts' keys) name the firms of ``earned`` and ``surcharge_due`` and
+        must include every firm with an account (:meth:`with_accounts`).
         """
+        ids = self.keys if ids is None else np.asarray(ids, dtype=np.int64)
+        if not np.isin(self.keys, ids).all():
+            raise ValueError("settle_year: ids must include every firm with an account")
         earned = np.maximum(np.asarray(earned, dtype=float), 0.0)
         due = np.maximum(np.asarray(surcharge_due, dtype=float), 0.0)
-        available = earned + self.carried
+        available = earned + self.carried_of(ids)
         used = np.minimum(available, due)
+        self.keys = ids.copy()
         self.carried = (available - used) if self.carry_forward else np.zeros_like(used)
         return used
+
+    def with_accounts(self, ids: np.ndarray) -> np.ndarray:
+        """``ids`` together with every firm holding an account (sorted, unique)."""
+        return np.union1d(self.keys, np.asarray(ids, dtype=np.int64))
 
 
 def usable_credit_share(earned: np.ndarray, carried: np.ndarray, surcharge_due: np.ndarray
@@ -167,10 +191,10 @@ def usable_credit_share(earned: np.ndarray, carried: np.ndarray, surcharge_due: 
 def claim_public_money(m: "CooperationModel") -> None:
     """Claim every lever's spending of this step on the public budget (phase).
 
-    Money is counted once: student-based payments from real students (never times a firm
-    weight); tie-based payments (R&D co-funding, technical-service income) times the real
-    firms each agent stands for (``firms.weight``). The tax credit is claimed when the fiscal
-    year closes (:func:`settle_tax_credit`); here each certified firm's qualifying investment
+    Money is counted once: student-based payments from real students, tie-based payments
+    (R&D co-funding, technical-service income) per tie, each tie being one real firm's
+    (:mod:`sim.network`). The tax credit is claimed when the fiscal year closes
+    (:func:`settle_tax_credit`); here each certified real firm's qualifying investment
     accrues.
     """
     p, dt, ledger = m.params, m.dt, m.ledger
@@ -187,23 +211,20 @@ def claim_public_money(m: "CooperationModel") -> None:
     rows = m.ties.active_rows()
     n_rows = m.ties.college.size
     port = m.ties.activities[rows]
-    firms = m.ties.firm[rows]
-    weight = m.firms.weight[firms]  # real ties each agent tie stands for
-    app_real = m.placements.per_tie(n_rows, True)[rows]  # real students: never times weight
+    app_real = m.placements.per_tie(n_rows, True)[rows]  # real students
     int_real = m.placements.per_tie(n_rows, False)[rows]
-    ctx = tie_context(m, m.ties.college[rows], firms)
+    ctx = context_of_rows(m, rows)
     paid = ledger.last_payout
-    # Qualifying investment per real firm: the apprentices are spread over the agent's firms.
-    # With and without its apprentices (certified either way), in one evaluation.
-    with_app, tie_only = qualifying_investment(port, np.stack([app_real, np.zeros_like(app_real)]),
-                                               ctx, m.terms, paid, certified=app_real > 0)
-    np.add.at(m.qualifying_year, firms, ((with_app - tie_only) / weight + tie_only) * dt)
-    n_rd_real = float(weight[holds(port, JOINT_RD)].sum())
-    ledger.claim("rd_cofunding", pol.rd_cofunding * eco.rd_project_cost * n_rd_real * dt
+    # Qualifying investment of each tie's real firm, certified if it trains apprentices.
+    qualifying = qualifying_investment(port, app_real, ctx, m.terms, paid,
+                                       certified=app_real > 0)
+    m.qualifying_year.append((m.ties.real[rows], qualifying * dt))
+    n_rd = float(holds(port, JOINT_RD).sum())
+    ledger.claim("rd_cofunding", pol.rd_cofunding * eco.rd_project_cost * n_rd * dt
                  * MONEY_K_TO_M)
     ct = m.college_terms
-    income = college_income(port, ct.expert_income, ct.rd_income, ct.service_income) * weight
-    service = college_income(port, 0.0, ct.rd_income, ct.service_income) * weight
+    income = college_income(port, ct.expert_income, ct.rd_income, ct.service_income)
+    service = college_income(port, 0.0, ct.rd_income, ct.service_income)
     funding = np.bincount(m.ties.college[rows], weights=pol.contribution_evaluation
                           * income * dt * MONEY_K_TO_M, minlength=m.colleges.n)
     ledger.claim("contribution_funding", float(funding.sum()))
@@ -229,14 +250,20 @@ def settle_tax_credit(m: "CooperationModel") -> None:
     """Fiscal year end: certified firms offset their credit against the surcharges due.
 
     Per real firm (CNY thousand): ``used = min(tax_credit x investment + carried, surcharge
-    due)``, the rest carried forward (:class:`TaxCreditAccounts`). The claim is the used credit
-    times the real firms each agent stands for. (Firms' cash flows already count the credit of
-    each tie-year, capped by the surcharge room, through :func:`sim.ladder.cash_flow`.)
+    due)``, the rest carried forward (:class:`TaxCreditAccounts`); the claim is the credit
+    used. (Firms' cash flows already count the credit of each tie-year, capped by the
+    surcharge room, through :func:`sim.ladder.cash_flow`.)
     """
-    earned = m.params.policy.tax_credit * m.qualifying_year
-    used = m.credit_accounts.settle_year(earned, m.surcharge_due)
-    m.ledger.claim("tax_credit", float((used * m.firms.weight).sum()) * MONEY_K_TO_M)
-    m.qualifying_year = np.zeros(m.firms.n)
+    entries = m.qualifying_year
+    reals = np.concatenate([r for r, _ in entries]) if entries else np.zeros(0, np.int64)
+    amounts = np.concatenate([a for _, a in entries]) if entries else np.zeros(0)
+    ids = m.credit_accounts.with_accounts(reals)
+    earned = np.zeros(ids.size)
+    np.add.at(earned, np.searchsorted(ids, reals), m.params.policy.tax_credit * amounts)
+    due = m.surcharge_due[m.firms.agent_of(ids)]
+    used = m.credit_accounts.settle_year(earned, due, ids)
+    m.ledger.claim("tax_credit", float(used.sum()) * MONEY_K_TO_M)
+    m.qualifying_year = []
 
 
 def close_fiscal_year(m: "CooperationModel") -> None:

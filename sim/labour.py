@@ -29,7 +29,14 @@ from sim.ladder import (
     recruit_value,
 )
 from sim.sectors import FIRM_SHARES, N_SECTORS
-from sim.ties import final_year, hosts_students, tie_context, update_trust, uptake
+from sim.ties import (
+    context_of_rows,
+    final_year,
+    hosts_students,
+    total_by_key,
+    update_trust,
+    uptake,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
@@ -95,7 +102,7 @@ def place_students(m: "CooperationModel") -> None:
         return
     # The firms choose this season's places on the context of last season's offers.
     chosen = intake(m.ties.activities[rows],
-                    tie_context(m, m.ties.college[rows], m.ties.firm[rows]), m.terms)
+                    context_of_rows(m, rows), m.terms)
     m.ties.places[:] = 0.0
     m.ties.places[rows] = chosen
     rng = m.streams.placement
@@ -168,14 +175,14 @@ def graduate(m: "CooperationModel") -> None:
     pl = m.placements
     qualified_slot = np.zeros(s.n, dtype=bool)
     qualified_slot[final] = s.composite(final) >= b.skill_requirement
-    firm = m.ties.firm[pl.tie]
+    firm, real = m.ties.firm[pl.tie], m.ties.real[pl.tie]
     n_drawn = np.rint(pl.count / unit).astype(np.int64)
-    # Partner hiring, capped by each firm's vacancies.
+    # Partner hiring, capped by each real firm's vacancies.
     p_hire = m.terms.hire_prob[pl.apprentice.astype(np.int64)] * qualified_slot[pl.slot]
-    vac = m.firms.vacancies(p.economy.hire_rate, m.demand_index)
-    expected = np.bincount(firm, weights=p_hire * pl.count, minlength=m.firms.n)
-    vf = np.minimum(1.0, np.divide(vac, expected, out=np.ones(m.firms.n), where=expected > 0))
-    hires = rng.binomial(n_drawn, np.clip(p_hire * vf[firm], 0.0, 1.0))
+    vac = m.firms.vacancies(p.economy.hire_rate, m.demand_index)[firm]
+    expected = total_by_key(real, p_hire * pl.count, real)
+    vf = np.minimum(1.0, np.divide(vac, expected, out=np.ones(real.size), where=expected > 0))
+    hires = rng.binomial(n_drawn, np.clip(p_hire * vf, 0.0, 1.0))
     # The regional market for the rest: vacancies by sector demand share.
     hired_slot = np.bincount(pl.slot, weights=hires, minlength=s.n)[final]
     sec = s.sector[final]
@@ -215,7 +222,7 @@ def graduate(m: "CooperationModel") -> None:
     if hosted.size:
         n_rows = m.ties.college.size
         n_int, n_app = pl.per_tie(n_rows, False)[hosted], pl.per_tie(n_rows, True)[hosted]
-        ctx = tie_context(m, m.ties.college[hosted], m.ties.firm[hosted])
+        ctx = context_of_rows(m, hosted)
         m.ties.expected[hosted] += recruit_value(n_int, n_app, m.ties.activities[hosted], ctx,
                                                  m.terms, discounted=False)
         m.host_ledger = host_ledger(m, hosted, n_int, n_app, ctx, value)
@@ -224,7 +231,7 @@ def graduate(m: "CooperationModel") -> None:
     rd_rows = rows[holds(m.ties.activities[rows], JOINT_RD)]
     if rd_rows.size:
         rung = m.ties.activities[rd_rows]
-        ctx = tie_context(m, m.ties.college[rd_rows], m.ties.firm[rd_rows])
+        ctx = context_of_rows(m, rd_rows)
         success = m.streams.rd.random(rd_rows.size) < ctx.capability
         m.ties.net[rd_rows] += rd_value(rung, ctx, m.terms, success, discounted=False)
         m.ties.expected[rd_rows] += rd_value(rung, ctx, m.terms, discounted=False)
@@ -266,7 +273,8 @@ def graduate(m: "CooperationModel") -> None:
 class HostLedger:
     """Each host tie's realised ledger of the academic year's students (CNY thousand).
 
-    Attributes (one element per tie that hosted students): ``tie`` (row), ``firm``,
+    Attributes (one element per tie that hosted students): ``tie`` (row), ``firm`` (the real
+    firm, :attr:`sim.network.TieTable.real`),
     ``interns`` and ``apprentices`` (real students), ``intern_net`` and ``apprentice_net``:
     what the firm gained or lost on its interns (apprentices) over the year: the realised
     value of those it hired and kept, plus the cash flow they made (:func:`sim.ladder.cash_flow`
@@ -324,20 +332,20 @@ def host_ledger(m: "CooperationModel", hosted: np.ndarray, n_int: np.ndarray,
     n_rows = m.ties.college.size
     kept_int = np.bincount(pl.tie, weights=value * ~pl.apprentice, minlength=n_rows)[hosted]
     kept_app = np.bincount(pl.tie, weights=value * pl.apprentice, minlength=n_rows)[hosted]
-    return HostLedger(tie=hosted, firm=m.ties.firm[hosted], interns=n_int, apprentices=n_app,
+    return HostLedger(tie=hosted, firm=m.ties.real[hosted], interns=n_int, apprentices=n_app,
                       intern_net=kept_int + full - without_int,
                       apprentice_net=kept_app + full - without_app)
 
 
 def update_nontraining(m: "CooperationModel") -> None:
-    """Share of firms without any tie in each (city, sector): the free riders of poaching."""
+    """Share of real firms without any tie in each (city, sector): the free riders of poaching."""
     w = m.params.world
     f = m.firms
     group = f.city * N_SECTORS + f.sector
     n = w.n_cities * N_SECTORS
-    training = m.highest_rung_of_firms() >= 0
-    total = np.bincount(group, minlength=n)
-    free = np.bincount(group, weights=~training, minlength=n)
+    training = f.agent_of(np.unique(m.ties.real[m.ties.active_rows()]))
+    total = np.bincount(group, weights=f.members, minlength=n)
+    free = total - np.bincount(group[training], minlength=n)
     m.nontrain_share = np.divide(free, total, out=np.ones(n),
                                  where=total > 0).reshape(w.n_cities, N_SECTORS)
 

@@ -18,7 +18,7 @@ from sim.agents.college import TIERS
 from sim.ladder import JOINT_RD, RUNGS, enterprise_payoff, holds, policy_payments
 from sim.population import OWNERSHIPS, service_funding_10m_share
 from sim.sectors import SECTORS, SIZE_CLASSES
-from sim.ties import tie_context
+from sim.ties import context_of_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
@@ -115,6 +115,9 @@ OUTPUT_INFO = MappingProxyType({
                                          f"ties per 100 {cls} enterprises",
                                          f"每百家{_SIZE_ZH.get(cls, cls)}企业联合研发数")
        for cls in SIZE_CLASSES},
+    "rd_ties_per_100_partner_firms": ("Ties holding joint R&D per 100 partner firms",
+                                      "ties per 100 enterprises with a tie",
+                                      "每百家合作企业联合研发数"),
     **_breakdown_info(),
 })
 """Reporter name -> (label, unit, Chinese label)."""
@@ -150,7 +153,7 @@ def deadweight_share(model: "CooperationModel") -> float:
     rows = model.ties.active_rows()
     if rows.size == 0:
         return 0.0
-    ctx = tie_context(model, model.ties.college[rows], model.ties.firm[rows])
+    ctx = context_of_rows(model, rows)
     port = model.ties.activities[rows]
     payments = policy_payments(port, ctx, model.terms)
     total = payments.sum()
@@ -160,24 +163,31 @@ def deadweight_share(model: "CooperationModel") -> float:
     return float(payments[anyway].sum() / total)
 
 
+def partner_firms(model: "CooperationModel") -> tuple[np.ndarray, np.ndarray]:
+    """Real firms with at least one active tie, and each one's agent (sorted by real id)."""
+    reals = np.unique(model.ties.real[model.ties.active_rows()])
+    return reals, model.firms.agent_of(reals)
+
+
 def rd_ties_per_100_firms_by_size(model: "CooperationModel") -> np.ndarray:
-    """Ties holding joint R&D per 100 firms of each size class (0 for a class without firms)."""
+    """Ties holding joint R&D per 100 real firms of each size class (0 for an empty class)."""
     rows = model.ties.active_rows()
     cls = model.firms.size_class()
     rd_firms = model.ties.firm[rows[holds(model.ties.activities[rows], JOINT_RD)]]
     ties = np.bincount(cls[rd_firms], minlength=len(SIZE_CLASSES)).astype(float)
-    firms = np.bincount(cls, minlength=len(SIZE_CLASSES))
+    firms = np.bincount(cls, weights=model.firms.members, minlength=len(SIZE_CLASSES))
     return 100.0 * np.divide(ties, firms, out=np.zeros(len(SIZE_CLASSES)), where=firms > 0)
 
 
-def _rates(groups: np.ndarray, n_groups: int, counted: np.ndarray, scale: float) -> np.ndarray:
-    """``scale x`` (counted members) / (members) per group; NaN for a group without members.
+def _rates(groups: np.ndarray, n_groups: int, counted: np.ndarray, scale: float,
+           sizes: np.ndarray | None = None) -> np.ndarray:
+    """``scale x`` (counted items) / (members) per group; NaN for a group without members.
 
-    ``groups``: group index of every member; ``counted``: group index of each counted item
-    (repeats count again).
+    ``groups``: group index of every agent, each standing for ``sizes`` members (1 each by
+    default); ``counted``: group index of each counted item (repeats count again).
     """
     num = np.bincount(counted, minlength=n_groups)[:n_groups].astype(float)
-    den = np.bincount(groups, minlength=n_groups)[:n_groups].astype(float)
+    den = np.bincount(groups, weights=sizes, minlength=n_groups)[:n_groups].astype(float)
     out = np.full(n_groups, np.nan)
     np.divide(scale * num, den, out=out, where=den > 0)
     return out
@@ -187,13 +197,12 @@ def breakdown_reporters(model: "CooperationModel") -> dict[str, float]:
     """Participation and joint R&D by ownership, sector, size class and city; ties by tier.
 
     Enterprise side, per category: ``enterprise_participation_<category>`` (share of the
-    category's enterprise agents with at least one active tie) and
-    ``rd_ties_per_100_firms_<category>`` (active ties holding joint R&D of the category's
-    firms per 100 of its firm agents; the size classes' columns are recorded by
-    :func:`rd_ties_per_100_firms_by_size`). Both count agents, as ``enterprise_participation``
-    and ``joint_rd_per_100_firms`` do, so the categories of a breakdown average back to
-    those, weighted by agent counts. Cities: the first :data:`CITY_COLUMNS` (``city1`` is
-    city index 0).
+    category's real firms with at least one active tie) and ``rd_ties_per_100_firms_<category>``
+    (active ties holding joint R&D of the category's firms per 100 of its real firms; the size
+    classes' columns are recorded by :func:`rd_ties_per_100_firms_by_size`). Both count real
+    firms, as ``enterprise_participation`` and ``joint_rd_per_100_firms`` do, so the
+    categories of a breakdown average back to those, weighted by real firms. Cities: the first
+    :data:`CITY_COLUMNS` (``city1`` is city index 0).
 
     College side, per tier (ordinary, Double High): ``ties_per_college_<tier>`` (active
     ties per college of the tier) and ``rd_ties_per_college_<tier>`` (of them, ties holding
@@ -205,7 +214,7 @@ def breakdown_reporters(model: "CooperationModel") -> dict[str, float]:
     rows = model.ties.active_rows()
     firm_of_tie = model.ties.firm[rows]
     rd = holds(model.ties.activities[rows], JOINT_RD)
-    part = np.unique(firm_of_tie)
+    _, part = partner_firms(model)  # the agent of each real partner firm
     f = model.firms
     groups = {"ownership": f.ownership, "sector": f.sector, "size_class": f.size_class(),
               "city": f.city}
@@ -213,8 +222,8 @@ def breakdown_reporters(model: "CooperationModel") -> dict[str, float]:
     for breakdown, names in _group_names().items():
         g = np.asarray(groups[breakdown])
         k = len(names)
-        share = _rates(g, k, g[part], 1.0)
-        per100 = _rates(g, k, g[firm_of_tie[rd]], 100.0)
+        share = _rates(g, k, g[part], 1.0, f.members)
+        per100 = _rates(g, k, g[firm_of_tie[rd]], 100.0, f.members)
         for j, c in enumerate(names):
             out[f"enterprise_participation_{c}"] = float(share[j])
             if breakdown != "size_class":
@@ -234,7 +243,7 @@ def collect(model: "CooperationModel") -> dict[str, float]:
     shares = rung_shares(model)
     rows = model.ties.active_rows()
     n_rd = int(holds(model.ties.activities[rows], JOINT_RD).sum())
-    participating = np.unique(model.ties.firm[rows]).size
+    participating = partner_firms(model)[0].size
     cw, ew = willingness(model, "college"), willingness(model, "enterprise")
     t = model.teachers
     dq = t.dual_qualified(model.params)[~t.professor]
@@ -245,9 +254,10 @@ def collect(model: "CooperationModel") -> dict[str, float]:
         "share_expert_exchange": float(shares[1]),
         "share_joint_training": float(shares[2]),
         "share_joint_rd": float(shares[3]),
-        "joint_rd_per_100_firms": 100.0 * n_rd / model.firms.n,
+        "joint_rd_per_100_firms": 100.0 * n_rd / model.firms.n_real,
+        "rd_ties_per_100_partner_firms": 100.0 * n_rd / participating if participating else 0.0,
         "mean_rung": float(np.mean(model.ties.rung[rows])) if rows.size else 0.0,
-        "enterprise_participation": participating / model.firms.n,
+        "enterprise_participation": participating / model.firms.n_real,
         "college_willingness": cw,
         "enterprise_willingness": ew,
         "willingness_gap": cw - ew,

@@ -241,9 +241,15 @@ class CooperationModel(mesa.Model):
         return metrics.willingness(self, side)
 
     def tie_context(self, colleges: np.ndarray, firms: np.ndarray,
-                    extra_slots: bool = False) -> TieContext:
-        """Inputs of the enterprise payoff for (college, firm) pairs (see :mod:`sim.ties`)."""
-        return ties.tie_context(self, colleges, firms, extra_slots)
+                    extra_slots: bool = False, reals: np.ndarray | None = None) -> TieContext:
+        """Inputs of the enterprise payoff for (college, firm) pairs (see :mod:`sim.ties`).
+
+        ``reals`` are the real firms of the agents ``firms``; by default the member the college
+        has a tie with, or the agent's first (:func:`sim.ties.real_of_pair`).
+        """
+        if reals is None:
+            reals = ties.real_of_pair(self, colleges, firms)
+        return ties.tie_context(self, colleges, firms, reals, extra_slots)
 
     def teaching_quality(self) -> dict[str, np.ndarray]:
         """Teaching quality per college and sector (see :mod:`sim.learning`)."""

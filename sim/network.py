@@ -1,7 +1,10 @@
 """The college-enterprise cooperation network.
 
-Ties are the working state of the model (one row per college-enterprise pair that ever
-cooperated, in arrays so that payoffs are computed for all ties at once). The networkx graph
+Ties are the working state of the model (one row per college and *real* firm that ever
+cooperated, in arrays so that payoffs are computed for all ties at once). An enterprise agent
+stands for ``members`` identical real firms (:mod:`sim.population`); each row is a tie with one
+of them (``real``, its real-firm id), so a college may hold several ties with one agent, each
+with its own portfolio and trust. The networkx graph
 ``model.network`` is the public view of the active ties: whenever it is read it holds exactly the
 active ties with their ``rung``, ``trust`` and ``age`` (see :meth:`TieTable.sync_graph`).
 """
@@ -28,7 +31,10 @@ def enterprise_node(j: int) -> tuple[str, int]:
 
 
 class TieTable:
-    """Arrays of ties: college, enterprise, activities, rung, trust, age (years), active flag.
+    """Arrays of ties: college, enterprise agent, real firm, activities, rung, trust, age, active.
+
+    ``firm`` is the enterprise agent (row of ``model.firms``) and ``real`` the real firm of the
+    agent the tie is with (:attr:`sim.agents.EnterprisePopulation.first_real`).
 
     ``activities`` is each tie's portfolio (a bit mask over :data:`sim.ladder.ACTIVITIES`);
     ``rung`` is its deepest activity, kept in step by :meth:`set_activities`.
@@ -47,6 +53,7 @@ class TieTable:
         capacity = max(int(capacity), 16)
         self.college = np.zeros(capacity, dtype=np.int64)
         self.firm = np.zeros(capacity, dtype=np.int64)
+        self.real = np.zeros(capacity, dtype=np.int64)
         self.rung = np.zeros(capacity, dtype=np.int64)
         self.activities = np.zeros(capacity, dtype=np.int64)
         self.trust = np.zeros(capacity)
@@ -60,33 +67,36 @@ class TieTable:
         self._index: dict[tuple[int, int], int] = {}
 
     def _grow(self) -> None:
-        for name in ("college", "firm", "rung", "activities", "trust", "age", "active", "net",
-                     "expected", "exchanged", "places"):
+        for name in ("college", "firm", "real", "rung", "activities", "trust", "age", "active",
+                     "net", "expected", "exchanged", "places"):
             arr = getattr(self, name)
             new = np.zeros(arr.size * 2, dtype=arr.dtype)
             new[: arr.size] = arr
             setattr(self, name, new)
 
-    def index_of(self, college: int, firm: int) -> int | None:
-        """Row of the pair, or None if they never cooperated."""
-        return self._index.get((int(college), int(firm)))
+    def index_of(self, college: int, real: int) -> int | None:
+        """Row of the college and real firm, or None if they never cooperated."""
+        return self._index.get((int(college), int(real)))
 
-    def is_active(self, college: int, firm: int) -> bool:
-        """Whether the pair has an active tie."""
-        k = self.index_of(college, firm)
+    def is_active(self, college: int, real: int) -> bool:
+        """Whether the college and the real firm have an active tie."""
+        k = self.index_of(college, real)
         return k is not None and bool(self.active[k])
 
-    def start(self, college: int, firm: int, trust: float,
+    def start(self, college: int, firm: int, real: int, trust: float,
               portfolio: int = bit(INTERNSHIP)) -> int:
-        """Start a tie holding ``portfolio`` (internship places by default); return its row."""
-        k = self.index_of(college, firm)
+        """Start a tie of ``college`` with real firm ``real`` of agent ``firm``; return its row.
+
+        The tie holds ``portfolio`` (internship places by default).
+        """
+        k = self.index_of(college, real)
         if k is None:
             if self.n == self.college.size:
                 self._grow()
             k = self.n
             self.n += 1
-            self._index[(int(college), int(firm))] = k
-            self.college[k], self.firm[k] = college, firm
+            self._index[(int(college), int(real))] = k
+            self.college[k], self.firm[k], self.real[k] = college, firm, real
         self.activities[k] = portfolio
         self.rung[k] = RUNG_OF_PORTFOLIO[portfolio]
         self.trust[k] = trust
@@ -107,11 +117,11 @@ class TieTable:
         self.active[rows[portfolio == 0]] = False
 
     def partners_by_college(self, n_colleges: int) -> list[np.ndarray]:
-        """Enterprises with an active tie, for each college."""
+        """Real firms with an active tie, for each college."""
         rows = self.active_rows()
         order = np.argsort(self.college[rows], kind="stable")
         bounds = np.searchsorted(self.college[rows][order], np.arange(n_colleges + 1))
-        firms = self.firm[rows][order]
+        firms = self.real[rows][order]
         return [firms[bounds[i]:bounds[i + 1]] for i in range(n_colleges)]
 
     def active_rows(self) -> np.ndarray:
@@ -119,13 +129,21 @@ class TieTable:
         return np.flatnonzero(self.active[: self.n])
 
     def sync_graph(self, graph: nx.Graph) -> None:
-        """Make ``graph``'s edges exactly the active ties, with their attributes."""
+        """Make ``graph``'s edges exactly the active ties, with their attributes.
+
+        One edge per college and enterprise agent: ``ties`` is the number of real ties it
+        stands for (with different real firms of the agent), ``rung`` the deepest of them,
+        ``trust`` their mean and ``age`` the oldest.
+        """
         rows = self.active_rows()
-        wanted = {(college_node(self.college[k]), enterprise_node(self.firm[k])): k
-                  for k in rows}
+        wanted: dict[tuple, list[int]] = {}
+        for k in rows.tolist():
+            wanted.setdefault((college_node(self.college[k]), enterprise_node(self.firm[k])),
+                              []).append(k)
         stale = [(u, v) for u, v in graph.edges() if (u, v) not in wanted
                  and (v, u) not in wanted]
         graph.remove_edges_from(stale)
-        for (u, v), k in wanted.items():
-            graph.add_edge(u, v, rung=int(self.rung[k]), trust=float(self.trust[k]),
-                           age=float(self.age[k]))
+        for (u, v), ks in wanted.items():
+            graph.add_edge(u, v, rung=int(self.rung[ks].max()),
+                           trust=float(self.trust[ks].mean()), age=float(self.age[ks].max()),
+                           ties=len(ks))

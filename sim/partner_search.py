@@ -6,10 +6,12 @@ A college contacts a firm with probability proportional to
     1 - distance_penalty)``
 
 (``visibility = real firms the agent stands for x employees ^ contact_size_elasticity``),
-excluding its current partners. Contacts are events of a Poisson process (``k`` of them in a
-step): each is drawn independently from these weights, so a firm may be contacted twice in a
-step as it may be in two steps, and the contacts of a year do not depend on how the year is
-cut into steps. (The cell-based search as first merged made the ``k`` contacts of a step
+excluding its current partners: a contact is with one real firm, a member of the agent drawn
+uniformly (:mod:`sim.population`), so a college may partner with several firms of one agent
+and one real firm with several colleges. Contacts are events of a Poisson process (``k`` of
+them in a step): each is drawn independently from these weights, so a firm may be contacted
+twice in a step as it may be in two steps, and the contacts of a year do not depend on how the
+year is cut into steps. (The cell-based search as first merged made the ``k`` contacts of a step
 distinct, successive sampling: a highly visible firm could be contacted once a step, at most
 twice a year at 2 steps a year but twelve times at 12, which moved contacts toward large firms
 at short steps.) The
@@ -19,8 +21,8 @@ college at every step (``O(colleges x firms)``, two minutes of a national run).
 Here firms are grouped once into cells (city x sector). Each draw picks a cell in proportion
 to its total visibility times the college's factor for the cell (``O(cells)`` per college),
 then a firm within the cell in proportion to its visibility (a binary search). A draw that
-hits a current partner is rejected and drawn again: rejection gives exactly the distribution
-over the firms that are not partners. A college whose draws
+hits a current partner (the same real firm) is rejected and drawn again: rejection gives
+exactly the distribution over the real firms that are not partners. A college whose draws
 keep being rejected (nearly every reachable firm is already a partner) falls back to the
 exact weights over all firms, so no college is ever refused a partner the old search found.
 """
@@ -87,7 +89,7 @@ def firm_cells(city: np.ndarray, sector: np.ndarray, visibility: np.ndarray,
 
 def visibility(m: "CooperationModel") -> np.ndarray:
     """How visible each firm is to a searching college: real firms x size effect."""
-    return m.firms.weight * m.firms.employees ** m.params.behaviour.contact_size_elasticity
+    return m.firms.members * m.firms.employees ** m.params.behaviour.contact_size_elasticity
 
 
 def cells_of(m: "CooperationModel") -> FirmCells:
@@ -100,18 +102,30 @@ def cells_of(m: "CooperationModel") -> FirmCells:
 
 
 def exact_weights(m: "CooperationModel", i: int, excluded: np.ndarray) -> np.ndarray:
-    """Contact weight of every firm for college ``i`` (zero for ``excluded`` firms)."""
+    """Contact weight of every firm agent for college ``i``, without ``excluded`` real firms.
+
+    An agent's weight falls in proportion to its members that are excluded.
+    """
     b = m.params.behaviour
-    eligible = m.colleges.offers[i][m.firms.sector]
-    weight = np.where(m.firms.city == m.colleges.city[i], 1.0,
+    f = m.firms
+    eligible = m.colleges.offers[i][f.sector]
+    weight = np.where(f.city == m.colleges.city[i], 1.0,
                       1.0 - b.distance_penalty) * eligible * visibility(m)
-    weight[excluded] = 0.0
-    return weight
+    taken = np.bincount(f.agent_of(excluded), minlength=f.n)
+    return weight * np.maximum(f.members - taken, 0) / f.members
+
+
+def free_member(m: "CooperationModel", agent: int, taken: set[int],
+                rng: np.random.Generator) -> int:
+    """A real firm of ``agent`` drawn uniformly among those not in ``taken`` (-1 if none)."""
+    first, n = int(m.firms.first_real[agent]), int(m.firms.members[agent])
+    free = [r for r in range(first, first + n) if r not in taken]
+    return free[int(rng.random() * len(free))] if free else -1
 
 
 def draw_candidates(cells: FirmCells, cdf: np.ndarray, rows: np.ndarray,
                     u: np.ndarray) -> np.ndarray:
-    """Firms drawn by uniforms ``u`` (n, 2), each for the college of its row of ``cdf``.
+    """Firm agents drawn by uniforms ``u`` (n, 2+), each for the college of its row of ``cdf``.
 
     ``cdf`` holds each searching college's cumulative cell weights normalised to end at 1;
     the first uniform picks a cell, the second a firm within it in proportion to visibility.
@@ -129,16 +143,26 @@ def draw_candidates(cells: FirmCells, cdf: np.ndarray, rows: np.ndarray,
     return np.where(hi > lo, cells.order[np.minimum(firm_pos, cells.order.size - 1)], -1)
 
 
+def real_firms(m: "CooperationModel", agents: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Real firm drawn uniformly among the members of each agent (uniforms ``u``; -1 stays)."""
+    agents = np.asarray(agents)
+    ok = agents >= 0
+    a = np.where(ok, agents, 0)
+    member = np.minimum((u * m.firms.members[a]).astype(np.int64), m.firms.members[a] - 1)
+    return np.where(ok, m.firms.first_real[a] + member, -1)
+
+
 def search_partners(m: "CooperationModel", counts: np.ndarray,
                     partners: list[np.ndarray], rng: np.random.Generator
-                    ) -> tuple[np.ndarray, np.ndarray]:
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Contacts of every college: ``counts[i]`` independent draws for college ``i``, none a partner.
 
-    A firm may be drawn more than once (contacts are independent events; see the module
-    docstring). Returns ``(colleges, firms)`` of the contacts, colleges in increasing order.
-    Draws come from ``rng`` (the ``contacts`` stream): one block of candidates for all
-    colleges (twice the contacts plus two each), then, for a college with too many
-    rejections, further blocks of its own.
+    ``partners[i]`` holds the real firms college ``i`` has a tie with. A real firm may be drawn
+    more than once (contacts are independent events; see the module docstring). Returns
+    ``(colleges, agents, real firms)`` of the contacts, colleges in increasing order. Draws
+    come from ``rng`` (the ``contacts`` stream): one block of candidates for all colleges
+    (twice the contacts plus two each), then, for a college with too many rejections,
+    further blocks of its own.
     """
     cells = cells_of(m)
     far = 1.0 - m.params.behaviour.distance_penalty
@@ -153,24 +177,24 @@ def search_partners(m: "CooperationModel", counts: np.ndarray,
     k = counts[searching].astype(np.int64)
     n_draws = np.where(total > 0, 2 * k + 2, 0)
     draw_row = np.repeat(np.arange(searching.size), n_draws)
-    u = rng.random((draw_row.size, 2))
-    firms = draw_candidates(cells, cdf, draw_row, u)
+    u = rng.random((draw_row.size, 3))
+    reals = real_firms(m, draw_candidates(cells, cdf, draw_row, u), u[:, 2])
     bounds = np.concatenate([[0], np.cumsum(n_draws)]).tolist()
-    firms = firms.tolist()
+    reals = reals.tolist()
     out_c: list[int] = []
-    out_f: list[int] = []
+    out_r: list[int] = []
     for r, i in enumerate(searching.tolist()):
         if total[r] <= 0:
             continue
         want = int(k[r])
         taken = set(partners[i].tolist())  # partners only: contacts are independent draws
         chosen: list[int] = []
-        candidates = firms[bounds[r]:bounds[r + 1]]
+        candidates = reals[bounds[r]:bounds[r + 1]]
         for round_ in range(MAX_REJECTION_ROUNDS):
             if round_ > 0:
-                extra = rng.random((2 * (want - len(chosen)) + 2, 2))
-                candidates = draw_candidates(cells, cdf[r:r + 1], np.zeros(len(extra), int),
-                                             extra).tolist()
+                extra = rng.random((2 * (want - len(chosen)) + 2, 3))
+                candidates = real_firms(m, draw_candidates(
+                    cells, cdf[r:r + 1], np.zeros(len(extra), int), extra), extra[:, 2]).tolist()
             for j in candidates:
                 if j >= 0 and j not in taken:
                     chosen.append(j)
@@ -180,11 +204,14 @@ def search_partners(m: "CooperationModel", counts: np.ndarray,
                 break
         else:  # nearly every reachable firm already taken: exact weights over the rest
             weight_i = exact_weights(m, i, np.fromiter(taken, dtype=np.int64, count=len(taken)))
-            n_pos = int(np.count_nonzero(weight_i))
-            if n_pos:
-                extra_f = rng.choice(m.firms.n, size=want - len(chosen),
-                                     p=weight_i / weight_i.sum())
-                chosen.extend(extra_f.tolist())
+            if np.count_nonzero(weight_i):
+                agents = rng.choice(m.firms.n, size=want - len(chosen),
+                                    p=weight_i / weight_i.sum())
+                for a in agents.tolist():
+                    j = free_member(m, a, taken, rng)
+                    if j >= 0:
+                        chosen.append(j)
         out_c.extend([i] * len(chosen))
-        out_f.extend(chosen)
-    return np.array(out_c, dtype=np.int64), np.array(out_f, dtype=np.int64)
+        out_r.extend(chosen)
+    real = np.array(out_r, dtype=np.int64)
+    return np.array(out_c, dtype=np.int64), m.firms.agent_of(real), real

@@ -11,12 +11,19 @@ size (NBS 2017, industrial thresholds): micro < 20 employees, small 20-299, medi
 large >= 1,000.
 
 A region of a few hundred firm agents drawn in proportion would hold less than one large firm,
-so agents are sampled *by size class* (stratified): each class gets a number of agents
-``n_c`` and each agent of the class stands for ``weight_c = scale x N x census_share_c / n_c``
-real firms, where ``N`` is the number of agents and ``scale`` is ``world.enterprise_scale``.
-The weights sum exactly to ``N x scale`` (the region's real firms), so any total over firms
-(public money, participation counts) is ``sum(weight x per-firm quantity)`` and represents the
-census mix whatever the oversampling (``world.firm_sample_tilt``).
+so agents are sampled *by size class* (stratified). The region holds ``R = round(scale x N)``
+real firms (``N`` agents, ``scale`` = ``world.enterprise_scale``), ``R_c`` of them in class
+``c`` (census shares, largest-remainder rounding). Class ``c`` gets ``n_c`` agents (census
+share^(1 - ``world.firm_sample_tilt``), never more agents than real firms), and each agent
+stands for a whole number of *identical real firms*, its ``members`` (``R_c`` spread over the
+class's agents, so each agent holds ``floor`` or ``ceil`` of ``R_c / n_c``). A tie is always
+between a college and *one* real firm: member ``k`` of agent ``a`` (real firm id
+``first_real[a] + k``). The members share their agent's traits and beliefs; each has its own
+ties, supervision capacity, vacancies and tax-credit account. So a count of firms is a count
+of real firms and a flow of a tie is the flow of one real tie, whatever the oversampling or the
+number of agents: at one real firm per agent the sample is proportional, and with a realistic
+``enterprise_scale`` the oversampling only changes how many distinct kinds of firm the region
+holds (tested: ``calibration/numerics.py``, ``tests/test_population.py``).
 
 Ownership (private, state-owned, foreign including Hong Kong, Macao and Taiwan) is drawn by
 size class, matching the census shares overall (1.3% state-controlled, 1.2% foreign), with
@@ -107,11 +114,50 @@ def class_counts(n: int, agent_shares: np.ndarray) -> np.ndarray:
     return counts
 
 
-def class_weights(counts: np.ndarray, scale: float,
-                  census_shares: np.ndarray = CENSUS_SHARES) -> np.ndarray:
-    """Real firms each agent of a class stands for: ``scale x N x census_share / count``."""
-    counts = np.asarray(counts, dtype=float)
-    return scale * counts.sum() * np.asarray(census_shares) / counts
+def class_real_firms(n_real: int, census_shares: np.ndarray = CENSUS_SHARES) -> np.ndarray:
+    """Real firms of each class: largest-remainder rounding of ``n_real x census share``.
+
+    Deterministic, sums exactly to ``n_real``.
+    """
+    raw = n_real * np.asarray(census_shares, dtype=float)
+    real = np.floor(raw).astype(np.int64)
+    for idx in np.argsort(-(raw - real), kind="stable")[: n_real - int(real.sum())]:
+        real[idx] += 1
+    return real
+
+
+def cap_agents(counts: np.ndarray, real: np.ndarray) -> np.ndarray:
+    """Agents per class with no class given more agents than it has real firms.
+
+    Agents a class cannot use go, one at a time, to the class with the most real firms per
+    agent (deterministic), so the total stays ``counts.sum()``. Needs ``real.sum() >=
+    counts.sum()``.
+    """
+    real = np.asarray(real, dtype=np.int64)
+    want = int(np.asarray(counts).sum())
+    if int(real.sum()) < want:
+        raise ValueError(f"{want} enterprise agents need at least as many real firms, "
+                         f"got {int(real.sum())}")
+    capped = np.minimum(np.asarray(counts, dtype=np.int64), real)
+    for _ in range(want - int(capped.sum())):
+        per_agent = np.where(capped < real, real / np.maximum(capped, 1) + (capped == 0)
+                             * real.sum(), -1.0)
+        capped[int(np.argmax(per_agent))] += 1
+    return capped
+
+
+def class_members(counts: np.ndarray, real: np.ndarray) -> list[np.ndarray]:
+    """Members (real firms) of each agent of each class: ``real_c`` spread over ``counts_c``.
+
+    The first ``real_c mod counts_c`` agents of a class hold one firm more than the others.
+    """
+    out = []
+    for n_c, r_c in zip(np.asarray(counts).tolist(), np.asarray(real).tolist(), strict=True):
+        base, extra = divmod(int(r_c), int(n_c)) if n_c else (0, 0)
+        m = np.full(int(n_c), base, dtype=np.int64)
+        m[:extra] += 1
+        out.append(m)
+    return out
 
 
 def truncated_pareto(rng: np.random.Generator, n: int, x_min: float, x_max: float,
@@ -129,20 +175,20 @@ class FirmDraw:
     Attributes:
         size_class: class index (see :data:`SIZE_CLASSES`).
         employees: employees (whole numbers, within the class bounds).
-        weight: real enterprises the agent stands for.
+        members: real enterprises the agent stands for (a whole number, at least 1).
         ownership: ownership index (see :data:`OWNERSHIPS`).
 
     """
 
     size_class: np.ndarray
     employees: np.ndarray
-    weight: np.ndarray
+    members: np.ndarray
     ownership: np.ndarray
 
 
 def draw_firms(rng: np.random.Generator, n: int, *, tilt: float, scale: float,
                size_min: float, size_max: float, alpha: float) -> FirmDraw:
-    """Draw ``n`` enterprise agents by size class (stratified sample with class weights).
+    """Draw ``n`` enterprise agents by size class, each a whole number of real firms.
 
     Sizes within a class are Pareto(``alpha``) truncated to the class bounds (micro from
     ``size_min``; large up to ``size_max``). A region restricted to ``[size_min, size_max]``
@@ -164,9 +210,12 @@ def draw_firms(rng: np.random.Generator, n: int, *, tilt: float, scale: float,
     highs = np.minimum(np.array([*SIZE_BOUNDS, np.inf]), size_max + 1.0)
     present = np.flatnonzero(highs > lows)
     shares = CENSUS_SHARES[present] / CENSUS_SHARES[present].sum()
-    counts = class_counts(n, class_agent_shares(tilt, shares))
-    weights = class_weights(counts, scale, shares)
-    slot = rng.permutation(np.repeat(np.arange(present.size), counts))
+    real = class_real_firms(int(round(scale * n)), shares)
+    counts = cap_agents(class_counts(n, class_agent_shares(tilt, shares)), real)
+    members = np.concatenate(class_members(counts, real))
+    order = rng.permutation(n)  # agents shuffled so the class does not follow the index
+    slot = np.repeat(np.arange(present.size), counts)[order]
+    members = members[order]
     cls = present[slot]
     lo, hi = lows[cls], highs[cls]
     u_size = rng.random(n)
@@ -176,7 +225,7 @@ def draw_firms(rng: np.random.Generator, n: int, *, tilt: float, scale: float,
     cum = np.cumsum(OWNERSHIP_SHARES[cls], axis=1)
     cum[:, -1] = 1.0
     ownership = np.sum(rng.random(n)[:, None] >= cum, axis=1)
-    return FirmDraw(cls, employees, weights[slot], ownership)
+    return FirmDraw(cls, employees, members, ownership)
 
 
 def college_capacity(rng: np.random.Generator, tier: np.ndarray, sigma: float,

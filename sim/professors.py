@@ -108,7 +108,8 @@ def hire_professors(model) -> int:
             continue
         for slot in range(int(held[i]), posts):
             u_fill, u_pick = u[i, slot, :2]
-            firm = int(ties.firm[partners[int(u_pick * partners.size)]])
+            tie = partners[int(u_pick * partners.size)]
+            firm, real = int(ties.firm[tie]), int(ties.real[tie])
             g_firm = firm_gain(p.economy.professor_firm_value,
                                p.economy.industry_professor_stipend,
                                model.firms.belief_payout[firm], p.economy.professor_staff_cost)
@@ -117,7 +118,7 @@ def hire_professors(model) -> int:
             fresh = slot < held[i] + left[i]  # the first open posts are those just left
             if u_fill < float(fill_probability(rate, model.dt, fresh)):
                 new_c.append(i)
-                new_f.append(firm)
+                new_f.append(real)
                 new_s.append(int(model.firms.sector[firm]))
     t.add_professors(np.array(new_c, dtype=np.int64), np.array(new_f, dtype=np.int64),
                      np.array(new_s, dtype=np.int64))

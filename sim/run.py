@@ -91,7 +91,10 @@ class RunResult:
 
 
 def enterprises_table(model) -> pd.DataFrame:
-    """One row per enterprise: id, sector, size, city, absorptive capacity, highest rung."""
+    """One row per enterprise agent: id, sector, size, city, weight, capacity, ties, rung.
+
+    ``weight`` is the real firms the agent stands for, ``n_ties`` the real ties of its firms.
+    """
     f = model.firms
     top = model.highest_rung_of_firms()
     n_ties = np.bincount(model.ties.firm[model.ties.active_rows()], minlength=f.n)
@@ -101,7 +104,7 @@ def enterprises_table(model) -> pd.DataFrame:
         "employees": f.employees.astype(int),
         "size_class": [SIZE_CLASSES[k] for k in f.size_class()],
         "ownership": [OWNERSHIPS[k] for k in f.ownership],
-        "weight": f.weight,
+        "weight": f.weight,  # real firms the agent stands for (its members)
         "city": f.city,
         "absorptive_capacity": f.absorptive,
         "payback_years": f.payback,
@@ -149,7 +152,8 @@ def colleges_table(model) -> pd.DataFrame:
 def ties_table(model) -> pd.DataFrame:
     """One row per active tie.
 
-    Columns: college (and its tier), enterprise, sector, city, rung, trust, age (years).
+    Columns: college (and its tier), enterprise (agent), real_firm (the real firm of the agent
+    the tie is with), sector, city, rung, trust, age (years).
     """
     from sim.agents.college import TIERS
 
@@ -160,6 +164,7 @@ def ties_table(model) -> pd.DataFrame:
         "college": [model.college_agents[i].unique_id for i in ties.college[rows]],
         "college_tier": [TIERS[model.colleges.tier[i]] for i in ties.college[rows]],
         "enterprise": [model.enterprise_agents[j].unique_id for j in firms],
+        "real_firm": ties.real[rows],
         "sector": [SECTOR_NAMES[s] for s in model.firms.sector[firms]],
         "city": model.firms.city[firms],
         "rung": [RUNGS[r] for r in ties.rung[rows]],

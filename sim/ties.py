@@ -42,8 +42,24 @@ if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
 
 def supervision_capacity(m: "CooperationModel", firms: np.ndarray) -> np.ndarray:
-    """Students each given firm can supervise in a year (real students, all its ties)."""
+    """Students a real firm of each given agent can supervise in a year (all its ties)."""
     return m.params.economy.supervision_capacity * m.firms.employees[firms] / 100.0
+
+
+def total_by_key(keys: np.ndarray, values: np.ndarray | None, query: np.ndarray) -> np.ndarray:
+    """Sum of ``values`` (1 each if None) over equal ``keys``, looked up for each ``query`` key.
+
+    Real-firm ids run to millions in a national region, so totals per real firm are formed
+    over the keys present (sorted), never over all real firms.
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    query = np.asarray(query, dtype=np.int64)
+    if keys.size == 0:
+        return np.zeros(query.shape)
+    uniq, inv = np.unique(keys, return_inverse=True)
+    totals = np.bincount(inv, weights=values, minlength=uniq.size)
+    at = np.minimum(np.searchsorted(uniq, query), uniq.size - 1)
+    return np.where(uniq[at] == query, totals[at], 0.0)
 
 
 def hosts_students(portfolio: np.ndarray) -> np.ndarray:
@@ -100,10 +116,11 @@ def student_cells(m: "CooperationModel") -> tuple[np.ndarray, np.ndarray]:
 
 
 def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
-                extra_slots: bool = False) -> TieContext:
-    """Inputs of the enterprise payoff for the given (college, firm) pairs.
+                reals: np.ndarray, extra_slots: bool = False) -> TieContext:
+    """Inputs of the enterprise payoff for the given (college, real firm) pairs.
 
-    ``extra_slots`` treats the pairs as new ties joining their cells (for entry choices).
+    ``firms`` are the agents of the real firms ``reals``. ``extra_slots`` treats the pairs as
+    new ties joining their cells (for entry choices).
     """
     p = m.params
     sec = m.firms.sector[firms]
@@ -111,9 +128,10 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
     students_cell, quality_cell = student_cells(m)
     rows = m.ties.active_rows()
     rows = rows[hosts_students(m.ties.activities[rows])]
-    # A firm's supervision capacity is shared among its ties that host students (a new tie
-    # joins them); fill and vacancies are judged at the places offered this season.
-    hosting = np.bincount(m.ties.firm[rows], minlength=m.firms.n)[firms] + bool(extra_slots)
+    # A real firm's supervision capacity is shared among its ties that host students (a new
+    # tie joins them); fill and vacancies are judged at the places offered this season.
+    host_real = m.ties.real[rows]
+    hosting = total_by_key(host_real, None, reals) + bool(extra_slots)
     capacity = supervision_capacity(m, firms) / np.maximum(hosting, 1)
     places = m.ties.places[rows]
     slots_cell = np.bincount(
@@ -126,7 +144,7 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
                                      out=np.ones(cell.size), where=demand > 0))
     q = teaching_quality(m)
     vacancies = m.firms.vacancies(p.economy.hire_rate, m.demand_index)[firms]
-    firm_places = np.bincount(m.ties.firm[rows], weights=places, minlength=m.firms.n)[firms]
+    firm_places = total_by_key(host_real, places, reals)
     expected_recruits = (firm_places + own) * fill * m.terms.hire_prob[APPRENTICE]
     vacancy_factor = np.minimum(1.0, np.divide(vacancies, expected_recruits,
                                                out=np.ones(cell.size),
@@ -142,7 +160,35 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
         payback_years=m.firms.payback[firms], payout=m.firms.belief_payout[firms],
         apprentice_cost_cut=p.economy.shared_base_cost_cut * m.sb_effect[m.firms.city[firms]],
         governance_cut=p.policy.consortium_strength * same_city,
-        credit_room=np.maximum(m.surcharge_due[firms] - m.credit_accounts.carried[firms], 0.0))
+        credit_room=np.maximum(m.surcharge_due[firms] - m.credit_accounts.carried_of(reals),
+                               0.0))
+
+
+def context_of_rows(m: "CooperationModel", rows: np.ndarray) -> TieContext:
+    """:func:`tie_context` of tie rows ``rows`` (their colleges, agents and real firms)."""
+    t = m.ties
+    return tie_context(m, t.college[rows], t.firm[rows], t.real[rows])
+
+
+def real_of_pair(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray) -> np.ndarray:
+    """A real firm of each agent for each college (for what-if contexts).
+
+    The agent's member the college has an active tie with, otherwise its first member.
+    """
+    colleges = np.asarray(colleges, dtype=np.int64)
+    firms = np.asarray(firms, dtype=np.int64)
+    out = m.firms.first_real[firms].copy()
+    rows = m.ties.active_rows()
+    if rows.size:
+        n = m.firms.n
+        key = m.ties.college[rows] * n + m.ties.firm[rows]
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        want = colleges * n + firms
+        at = np.minimum(np.searchsorted(key, want), key.size - 1)
+        hit = key[at] == want
+        out[hit] = m.ties.real[rows[order][at[hit]]]
+    return out
 
 
 def switching_cost(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray) -> np.ndarray:
@@ -202,10 +248,10 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
     b = p.behaviour
     none = np.zeros(m.colleges.n, dtype=np.int64)
     partners = m.ties.partners_by_college(m.colleges.n)
-    cols, firms = search_partners(m, counts, partners, m.streams.contacts)
+    cols, firms, reals = search_partners(m, counts, partners, m.streams.contacts)
     if cols.size == 0:
         return none
-    ctx = tie_context(m, cols, firms, extra_slots=True)
+    ctx = tie_context(m, cols, firms, reals, extra_slots=True)
     pre = Prerequisites.from_scenario(p)
     trust = np.full(cols.size, float(b.initial_trust))
     beta = b.choice_intensity
@@ -227,7 +273,7 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
     accepted = (pick > 0) & (u[:, 1] < p_college)
     # A pair contacted twice starts one tie, at its first accepted contact; its later
     # contacts found a partner and are drawn again.
-    pair = cols.astype(np.int64) * m.firms.n + firms
+    pair = cols.astype(np.int64) * m.firms.n_real + reals
     uniq, first_at = np.unique(np.where(accepted, pair, -1), return_index=True)
     keep = uniq >= 0
     uniq, first_at = uniq[keep], first_at[keep]
@@ -238,19 +284,19 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
     if uniq.size:
         k = np.minimum(np.searchsorted(uniq, pair), uniq.size - 1)
         redraw = (uniq[k] == pair) & (np.arange(cols.size) > first_at[k])
-    started = [m.ties.start(int(i), int(j), float(b.initial_trust), int(o))
-               for i, j, o in zip(cols[accepted], firms[accepted], opening[accepted],
-                                  strict=True)]
+    started = [m.ties.start(int(i), int(j), int(r), float(b.initial_trust), int(o))
+               for i, j, r, o in zip(cols[accepted], firms[accepted], reals[accepted],
+                                     opening[accepted], strict=True)]
     m.new_tie_rows = np.concatenate([m.new_tie_rows, np.array(started, dtype=np.int64)])
     return np.bincount(cols[redraw], minlength=m.colleges.n)
 
 
-def hosts_professor(m: "CooperationModel", cols: np.ndarray, firms: np.ndarray) -> np.ndarray:
-    """Whether each (college, firm) pair has an industry professor from the firm."""
+def hosts_professor(m: "CooperationModel", cols: np.ndarray, reals: np.ndarray) -> np.ndarray:
+    """Whether each (college, real firm) pair has an industry professor from the firm."""
     t = m.teachers
-    n = m.firms.n  # a (college, firm) pair as one integer
+    n = m.firms.n_real  # a (college, real firm) pair as one integer
     hosts = np.sort(t.college[t.professor] * n + t.firm[t.professor])
-    pairs = np.asarray(cols, dtype=np.int64) * n + np.asarray(firms, dtype=np.int64)
+    pairs = np.asarray(cols, dtype=np.int64) * n + np.asarray(reals, dtype=np.int64)
     if hosts.size == 0:
         return np.zeros(pairs.shape, dtype=bool)
     return hosts[np.minimum(np.searchsorted(hosts, pairs), hosts.size - 1)] == pairs
@@ -280,12 +326,12 @@ def change_ties(m: "CooperationModel") -> None:
         m.upgrade_decisions["enterprise"].append((0, 0))
         return
     n = rows.size
-    cols, firms = m.ties.college[rows], m.ties.firm[rows]
-    ctx = tie_context(m, cols, firms)
+    cols, firms, reals = m.ties.college[rows], m.ties.firm[rows], m.ties.real[rows]
+    ctx = context_of_rows(m, rows)
     pre = Prerequisites.from_scenario(m.params)
     port = m.ties.activities[rows]
     trust = m.ties.trust[rows]
-    search = switching_cost(m, cols, firms) * ~hosts_professor(m, cols, firms)
+    search = switching_cost(m, cols, firms) * ~hosts_professor(m, cols, reals)
     payoff_e, payoff_c = portfolio_payoffs(m, ctx)
     # Prerequisites met (trust and capability are fixed within the step).
     allowed = np.column_stack([activity_feasible(a, trust, ctx.capability, pre)
@@ -414,7 +460,7 @@ def update_trust(m: "CooperationModel", rows: np.ndarray) -> None:
     realised, expected = m.ties.net[rows], m.ties.expected[rows]
     surprise = (realised - expected) / (np.abs(expected) + b.trust_value_scale)
     gain = b.trust_gain * (1.0 + b.professor_trust_bonus
-                           * hosts_professor(m, m.ties.college[rows], m.ties.firm[rows]))
+                           * hosts_professor(m, m.ties.college[rows], m.ties.real[rows]))
     learned = (trust + gain * (1.0 - trust) * np.clip(1.0 + surprise, 0.0, 1.0)
                - b.trust_shortfall_loss * trust * np.clip(-surprise, 0.0, 1.0))
     idle = trust * (1.0 - b.trust_decay)

@@ -16,12 +16,12 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
 """Version of the cooperation model in this source tree (bump it when a column's meaning
 changes, and record the change in :data:`COLUMN_CHANGES` and ``docs/schema.md``)."""
 LEGACY_MODEL_VERSION = "1"
 """What a manifest without a ``model_version`` field means: the first model."""
-VERSIONS = ("1", "2")
+VERSIONS = ("1", "2", "3")
 """Every model version in order (oldest first)."""
 
 COLUMN_CHANGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
@@ -44,6 +44,32 @@ COLUMN_CHANGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
                                     "the firm without them, with the tax credit as an offset "
                                     "against the education surcharges due (version 1: a "
                                     "credit on gross apprentice cost)",
+    }),
+    "3": MappingProxyType({
+        "joint_rd_per_100_firms": "ties holding joint R&D per 100 real firms of the region "
+                                  "(version 2: per 100 firm agents)",
+        "enterprise_participation": "share of the region's real firms with at least one "
+                                    "active tie (version 2: share of firm agents)",
+        "n_ties": "active ties, each between a college and one real firm (version 2: ties "
+                  "with firm agents, an agent counted as one firm whatever it stood for)",
+        **{f"rd_ties_per_100_firms_{c}": f"joint R&D ties per 100 real {c} firms (version 2: "
+                                          f"per 100 {c} firm agents)"
+           for c in ("micro", "small", "medium", "large")},
+        **{f"{kind}_{c}": f"{what} over the category's real firms (version 2: over its firm "
+                           f"agents)"
+           for kind, what in (("enterprise_participation", "participation"),
+                              ("rd_ties_per_100_firms", "joint R&D ties per 100 firms"))
+           for c in ("private", "state", "foreign", "traditional_manufacturing",
+                     "advanced_manufacturing", "digital_economy", "green_energy",
+                     "logistics_services", "city1", "city2", "city3")},
+        **{f"enterprise_participation_{c}": f"participation of {c} real firms (version 2: of "
+                                             f"{c} firm agents)"
+           for c in ("micro", "small", "medium", "large")},
+        **{f"{kind}_{t}": f"{what} per {t.replace('_', ' ')} college, each tie with one real "
+                           f"firm (version 2: ties with firm agents)"
+           for kind, what in (("ties_per_college", "active ties"),
+                              ("rd_ties_per_college", "joint R&D ties"))
+           for t in ("ordinary", "double_high")},
     }),
 })
 """Version -> output column -> its new meaning, for every column whose meaning changed in

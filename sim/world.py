@@ -76,11 +76,12 @@ def build_world(m: "CooperationModel") -> None:
     m.funding_claimed = np.zeros(m.colleges.n)  # this step (CNY million)
     m.funding_year = np.zeros(m.colleges.n)  # paid this academic year
     m.service_income_year = np.zeros(m.colleges.n)  # technical-service income this year
-    # Integration tax credit, per real firm in CNY thousand (sim.budget).
-    m.credit_accounts = TaxCreditAccounts(m.firms.n)
+    # Integration tax credit, per real firm in CNY thousand (sim.budget); the surcharge due is
+    # each agent's, the same for each of its real firms.
+    m.credit_accounts = TaxCreditAccounts()  # accounts opened as real firms earn credit
     m.surcharge_due = education_surcharge_due(p.economy.vat_per_employee * m.firms.employees,
                                               p.economy.education_surcharge_rate)
-    m.qualifying_year = np.zeros(m.firms.n)
+    m.qualifying_year = []  # (real firms, qualifying investment) of each step of the year
     # Initial network: a few rounds of contacts, trust spread so some ties can climb.
     # Industry professors are hired over time from partners (sim.professors), not by fiat.
     per_round = int(round(b.contacts_per_college * b.initial_contact_years

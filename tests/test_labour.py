@@ -85,7 +85,7 @@ def test_firms_choose_more_interns_when_each_is_worth_more():
         rows = m.ties.active_rows()
         takes.append(m.ties.places[rows].sum())
         # never above the tie's share of its firm's supervision capacity
-        ctx = m.tie_context(m.ties.college[rows], m.ties.firm[rows])
+        ctx = m.tie_context(m.ties.college[rows], m.ties.firm[rows], reals=m.ties.real[rows])
         assert (m.ties.places[rows] <= ctx.capacity + 1e-9).all()
     assert takes[0] < takes[1] < takes[2], takes
 

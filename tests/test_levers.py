@@ -75,22 +75,25 @@ def test_consortia_act_through_search_costs(small):
     assert (switching_cost(hi, cols, firms) < switching_cost(lo, cols, firms)).all()
 
 
-def test_money_is_counted_once_at_any_enterprise_scale(small):
-    """Tie-based money scales exactly with enterprise_scale; student-based money does not."""
-    base = small.with_overrides({"tax_credit": 0.0, "rd_cofunding": 0.3,
-                                 "contribution_evaluation": 0.5, "public_budget": 1e5})
-    runs = {}
-    for es in (1.0, 3.0):
-        m = CooperationModel(base.with_overrides({"enterprise_scale": es}), seed=5)
-        m.run(3)
-        runs[es] = m
-    a, b = runs[1.0], runs[3.0]
-    assert np.array_equal(a.ties.rung, b.ties.rung)  # weights never enter decisions
-    assert a.ledger.paid_total["contribution_funding"] > 0
-    for item in ("rd_cofunding", "contribution_funding"):
-        assert b.ledger.paid_total[item] == pytest.approx(3.0 * a.ledger.paid_total[item])
-    for item in ("intern_subsidy", "shared_bases", "consortium"):
-        assert b.ledger.paid_total[item] == pytest.approx(a.ledger.paid_total[item])
+@pytest.mark.parametrize("scale", [1.0, 3.0, 405.0])
+def test_money_is_counted_once_per_real_tie_at_any_enterprise_scale(small, scale):
+    """Each tie is one real firm's: its money is counted once, never times a firm weight."""
+    from sim.budget import claim_public_money
+    from sim.ladder import bit
+
+    scn = small.with_overrides({"tax_credit": 0.0, "rd_cofunding": 0.3,
+                                "contribution_evaluation": 0.5, "public_budget": 1e5,
+                                "enterprise_scale": scale})
+    m = CooperationModel(scn, seed=5)
+    rows = m.ties.active_rows()
+    assert rows.size > 0
+    m.ties.set_activities(rows, m.ties.activities[rows] | bit(JOINT_RD))
+    m.ledger.claims.clear()
+    claim_public_money(m)
+    expected = 0.3 * scn.economy.rd_project_cost * rows.size * m.dt * 1e-3
+    assert m.ledger.claims["rd_cofunding"] == pytest.approx(expected, rel=1e-12)
+    per_tie = m.college_terms.rd_income * 0.5 * m.dt * 1e-3
+    assert m.ledger.claims["contribution_funding"] >= per_tie * rows.size * (1 - 1e-12)
 
 
 @pytest.fixture(scope="module")

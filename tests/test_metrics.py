@@ -25,7 +25,8 @@ def model():
 
 
 def _hand_counts(m, attribute):
-    """Per category of ``attribute``: (firms, participating firms, joint-R&D ties), by loops."""
+    """Per category of ``attribute``: (real firms, real firms with a tie, joint-R&D ties), by
+    loops over the agents and their ties (each tie is with one real firm of its agent)."""
     rows = [int(r) for r in m.ties.active_rows()]
     values = getattr(m.firms, attribute)
     if callable(values):
@@ -36,7 +37,8 @@ def _hand_counts(m, attribute):
         firms, part, rd = out.get(c, (0, 0, 0))
         my = [r for r in rows if int(m.ties.firm[r]) == i]
         n_rd = sum(bool(holds(m.ties.activities[r], JOINT_RD)) for r in my)
-        out[c] = (firms + 1, part + (1 if my else 0), rd + n_rd)
+        distinct = len({int(m.ties.real[r]) for r in my})
+        out[c] = (firms + int(m.firms.members[i]), part + distinct, rd + n_rd)
     return out
 
 
@@ -58,18 +60,22 @@ def test_enterprise_breakdowns_equal_a_hand_count(model, attribute, names):
 
 
 def test_ownership_participation_of_a_set_world():
-    """Ownership set by hand: firm 0 state-owned with a tie, the rest private."""
+    """Ownership set by hand: the agent of one partner firm state-owned, the rest private."""
     scn = load_scenario("classroom").with_overrides({"run.years": 1})
     m = CooperationModel(scn, seed=5)
     m.run()
     rows = m.ties.active_rows()
-    tied = np.unique(m.ties.firm[rows])
+    reals = np.unique(m.ties.real[rows])
+    agents = m.firms.agent_of(reals)
+    state = agents[0]
     m.firms.ownership = np.zeros(m.firms.n, dtype=np.int64)
-    m.firms.ownership[tied[0]] = 1  # one state-owned firm, which cooperates
+    m.firms.ownership[state] = 1  # one state-owned agent, some of whose firms cooperate
     got = metrics.breakdown_reporters(m)
-    assert got["enterprise_participation_state"] == 1.0
+    n_state = int((agents == state).sum())
+    assert got["enterprise_participation_state"] == pytest.approx(
+        n_state / m.firms.members[state])
     assert got["enterprise_participation_private"] == pytest.approx(
-        (tied.size - 1) / (m.firms.n - 1))
+        (reals.size - n_state) / (m.firms.n_real - m.firms.members[state]))
     assert math.isnan(got["enterprise_participation_foreign"])
     assert math.isnan(got["rd_ties_per_100_firms_foreign"])
 
@@ -78,13 +84,13 @@ def test_categories_average_back_to_the_headline_reporters(model):
     rec = metrics.collect(model)
     for attribute, names in (("ownership", OWNERSHIPS), ("sector", [s.name for s in SECTORS])):
         g = getattr(model.firms, attribute)
-        sizes = np.bincount(g, minlength=len(names))
+        sizes = np.bincount(g, weights=model.firms.members, minlength=len(names))
         part = sum(sizes[k] * rec[f"enterprise_participation_{c}"]
                    for k, c in enumerate(names) if sizes[k])
         rd = sum(sizes[k] * rec[f"rd_ties_per_100_firms_{c}"]
                  for k, c in enumerate(names) if sizes[k])
-        assert part / model.firms.n == pytest.approx(rec["enterprise_participation"])
-        assert rd / model.firms.n == pytest.approx(rec["joint_rd_per_100_firms"])
+        assert part / model.firms.n_real == pytest.approx(rec["enterprise_participation"])
+        assert rd / model.firms.n_real == pytest.approx(rec["joint_rd_per_100_firms"])
 
 
 def test_tier_reporters_count_ties_per_college(model):
@@ -121,7 +127,8 @@ def test_breakdown_reporters_are_added_after_the_existing_columns():
         "college_willingness", "enterprise_willingness", "willingness_gap",
         "dual_qualified_share", "graduate_match_rate", "graduate_retention", "public_cost",
         "cumulative_public_cost", "n_ties", "subsidy_deadweight_share",
-        "service_funding_10m_share", *(f"rd_ties_per_100_firms_{c}" for c in SIZE_CLASSES)]
+        "service_funding_10m_share", *(f"rd_ties_per_100_firms_{c}" for c in SIZE_CLASSES),
+        "rd_ties_per_100_partner_firms"]  # added in model version 3
     for name in metrics.BREAKDOWN_OUTPUTS:
         label, unit, zh = metrics.OUTPUT_INFO[name]
         assert label and unit and zh

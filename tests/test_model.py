@@ -93,11 +93,16 @@ def test_network_view_matches_active_ties(classroom):
     m = CooperationModel(classroom, seed=6)
     m.run(2)
     rows = m.ties.active_rows()
-    assert m.network.number_of_edges() == rows.size
+    pairs = {(int(m.ties.college[k]), int(m.ties.firm[k])) for k in rows}
+    assert m.network.number_of_edges() == len(pairs)
+    # an edge per college and agent stands for the real ties with the agent's firms
+    assert sum(d["ties"] for *_, d in m.network.edges(data=True)) == rows.size
     for k in rows[:20]:
-        data = m.network.edges[("c", int(m.ties.college[k])), ("e", int(m.ties.firm[k]))]
-        assert data["rung"] == m.ties.rung[k]
-        assert data["trust"] == pytest.approx(m.ties.trust[k])
+        c, f = int(m.ties.college[k]), int(m.ties.firm[k])
+        same = rows[(m.ties.college[rows] == c) & (m.ties.firm[rows] == f)]
+        data = m.network.edges[("c", c), ("e", f)]
+        assert data["rung"] == m.ties.rung[same].max() and data["ties"] == same.size
+        assert data["trust"] == pytest.approx(m.ties.trust[same].mean())
     kinds = {d["kind"] for _, d in m.network.nodes(data=True)}
     assert kinds == {"college", "enterprise"}
     node = m.network.nodes[("e", 3)]

@@ -38,14 +38,33 @@ def test_single_contacts_follow_the_exact_weights_without_partners(model):
     counts[1] = 1
     partners = m.ties.partners_by_college(m.colleges.n)
     hits = np.zeros(m.firms.n)
-    for cols, firms in draw_many(m, counts, partners, 8_000):
+    for cols, firms, reals in draw_many(m, counts, partners, 8_000):
         assert cols.tolist() == [1]
+        assert m.firms.agent_of(reals).tolist() == firms.tolist()
+        assert not np.isin(reals, partners[1]).any()  # never a partner
         hits[firms] += 1
     w = exact_weights(m, 1, partners[1])
-    assert hits[w == 0].sum() == 0  # never a partner, never an ineligible sector
+    assert hits[w == 0].sum() == 0  # never an ineligible sector
     p = w[w > 0] / w.sum()
     chi2 = ((hits[w > 0] - hits.sum() * p) ** 2 / (hits.sum() * p)).sum()
     assert stats.chi2.sf(chi2, p.size - 1) > 1e-4
+
+
+def test_a_contact_is_with_one_real_firm_drawn_uniformly_among_the_members(model):
+    m = model
+    counts = np.zeros(m.colleges.n, dtype=int)
+    counts[0] = 6
+    partners = [np.zeros(0, dtype=np.int64)] * m.colleges.n
+    big = int(np.argmax(exact_weights(m, 0, np.zeros(0, dtype=np.int64))))  # most visible
+    member_hits = np.zeros(int(m.firms.members[big]))
+    for _, firms, reals in draw_many(m, counts, partners, 3_000, seed=2):
+        mine = reals[firms == big] - m.firms.first_real[big]
+        assert ((mine >= 0) & (mine < m.firms.members[big])).all()
+        np.add.at(member_hits, mine, 1)
+    assert member_hits.sum() > 200
+    expected = member_hits.sum() / member_hits.size
+    chi2 = ((member_hits - expected) ** 2 / expected).sum()
+    assert stats.chi2.sf(chi2, member_hits.size - 1) > 1e-4
 
 
 def test_several_contacts_are_independent_draws_from_the_exact_weights(model):
@@ -57,14 +76,15 @@ def test_several_contacts_are_independent_draws_from_the_exact_weights(model):
     partners = m.ties.partners_by_college(m.colleges.n)
     mine = np.zeros(m.firms.n)
     repeats = 0
-    for cols, firms in draw_many(m, counts, partners, 4_000, seed=1):
+    for cols, firms, reals in draw_many(m, counts, partners, 4_000, seed=1):
         assert cols.tolist() == [0] * 4 + [2] * 4
-        assert not np.isin(firms[:4], partners[0]).any()
+        assert not np.isin(reals[:4], partners[0]).any()
         repeats += len(set(firms[:4].tolist())) < 4
         np.add.at(mine, firms[:4], 1)
     w = exact_weights(m, 0, partners[0])
     p = w / w.sum()
-    # Independent draws: expected repeats within a step as for four draws with replacement.
+    # Independent draws: expected repeats of an agent within a step as for four draws with
+    # replacement.
     expected_repeats = 4_000 * (1.0 - np.prod([1.0 - k * (p ** 2).sum() for k in range(4)]))
     assert repeats > 0.5 * expected_repeats > 0
     keep = p > 0
@@ -74,17 +94,20 @@ def test_several_contacts_are_independent_draws_from_the_exact_weights(model):
     assert mine[~keep].sum() == 0
 
 
-def test_a_college_with_almost_every_firm_as_partner_still_finds_the_rest(model):
-    m = model
-    w = exact_weights(m, 0, np.zeros(0, dtype=int))
+def test_a_college_with_almost_every_firm_as_partner_still_finds_the_rest():
+    scn = load_scenario("status_quo").with_overrides({"enterprise_scale": 2.0})
+    m = CooperationModel(scn, seed=1)
+    w = exact_weights(m, 0, np.zeros(0, dtype=np.int64))
     reachable = np.flatnonzero(w > 0)
-    left = reachable[:3]
-    partners = [np.zeros(0, dtype=int)] * m.colleges.n
-    partners[0] = reachable[3:]  # all but three reachable firms already partners
+    reals = np.concatenate([m.firms.first_real[a] + np.arange(m.firms.members[a])
+                            for a in reachable])
+    left = reals[:3]
+    partners = [np.zeros(0, dtype=np.int64)] * m.colleges.n
+    partners[0] = reals[3:]  # all but three reachable real firms already partners
     counts = np.zeros(m.colleges.n, dtype=int)
     counts[0] = 5
-    cols, firms = search_partners(m, counts, partners, np.random.default_rng(3))
-    assert firms.size == 5 and set(firms.tolist()) <= set(left.tolist())  # never a partner
+    cols, firms, got = search_partners(m, counts, partners, np.random.default_rng(3))
+    assert got.size == 5 and set(got.tolist()) <= set(left.tolist())  # never a partner
 
 
 def test_cells_hold_every_firm_once_with_their_visibility():

@@ -1,4 +1,4 @@
-"""The simulated population: size classes with weights, ownership, colleges' capacity."""
+"""The simulated population: size classes, members per agent, ownership, colleges' capacity."""
 
 import numpy as np
 import pytest
@@ -8,9 +8,11 @@ from sim.population import (
     CENSUS_SME_EMPLOYMENT_SHARE,
     OWNERSHIP_SHARES,
     SIZE_CLASSES,
+    cap_agents,
     class_agent_shares,
     class_counts,
-    class_weights,
+    class_members,
+    class_real_firms,
     college_capacity,
     draw_firms,
     service_funding_10m_share,
@@ -37,11 +39,35 @@ def test_class_counts_sum_to_n_with_every_class_present(n, tilt):
     assert counts.sum() == n and (counts >= 1).all()
 
 
-def test_weights_sum_to_the_real_firms_and_keep_the_census_mix():
-    counts = class_counts(300, class_agent_shares(0.7))
-    w = class_weights(counts, scale=40.0)
-    assert (w * counts).sum() == pytest.approx(300 * 40.0)
-    assert (w * counts / (w * counts).sum()) == pytest.approx(CENSUS_SHARES)
+def test_members_sum_to_the_real_firms_and_keep_the_census_mix():
+    real = class_real_firms(300 * 405)
+    assert real.sum() == 300 * 405
+    assert real / real.sum() == pytest.approx(CENSUS_SHARES, abs=1e-4)
+    counts = cap_agents(class_counts(300, class_agent_shares(0.7)), real)
+    members = class_members(counts, real)
+    for c in range(4):
+        assert members[c].sum() == real[c] and members[c].min() >= 1
+        assert members[c].max() - members[c].min() <= 1  # spread evenly within a class
+
+
+def test_no_class_gets_more_agents_than_real_firms():
+    # one real firm per agent: the sample is proportional, whatever the tilt
+    real = class_real_firms(300)
+    counts = cap_agents(class_counts(300, class_agent_shares(0.9)), real)
+    assert counts.tolist() == real.tolist()
+    assert counts.sum() == 300
+    with pytest.raises(ValueError, match="at least as many real firms"):
+        cap_agents(class_counts(300, class_agent_shares(0.7)), class_real_firms(200))
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0, 405.0])
+def test_drawn_members_are_whole_firms_summing_to_the_region(scale):
+    d = draw_firms(np.random.default_rng(1), 300, tilt=0.7, scale=scale, size_min=2,
+                   size_max=10_000, alpha=1.0)
+    assert d.members.dtype.kind == "i" and (d.members >= 1).all()
+    assert d.members.sum() == round(300 * scale)
+    real = np.bincount(d.size_class, weights=d.members, minlength=4)
+    assert real == pytest.approx(class_real_firms(round(300 * scale)))
 
 
 def test_tilt_puts_enough_large_firms_in_a_small_region():
@@ -53,9 +79,9 @@ def test_tilt_puts_enough_large_firms_in_a_small_region():
 
 def test_drawn_firms_lie_in_their_class_and_reproduce_census_employment():
     rng = np.random.default_rng(3)
-    d = draw_firms(rng, 100_000, tilt=0.7, scale=1.0, size_min=2, size_max=10_000, alpha=1.0)
+    d = draw_firms(rng, 100_000, tilt=0.7, scale=40.0, size_min=2, size_max=10_000, alpha=1.0)
     assert (size_class(d.employees) == d.size_class).all()
-    emp = np.bincount(d.size_class, weights=d.employees * d.weight)
+    emp = np.bincount(d.size_class, weights=d.employees * d.members)
     large_share = emp[3] / emp.sum()
     assert large_share == pytest.approx(1.0 - CENSUS_SME_EMPLOYMENT_SHARE, abs=0.03)
 
@@ -66,7 +92,7 @@ def test_ownership_matches_census_overall_and_rises_with_size():
     assert overall[2] == pytest.approx(0.012, abs=0.002)  # foreign incl. HK/Macao/Taiwan
     assert np.all(np.diff(OWNERSHIP_SHARES[:, 1]) > 0)
     rng = np.random.default_rng(5)
-    d = draw_firms(rng, 50_000, tilt=1.0, scale=1.0, size_min=2, size_max=10_000, alpha=1.0)
+    d = draw_firms(rng, 50_000, tilt=1.0, scale=100.0, size_min=2, size_max=10_000, alpha=1.0)
     for c in range(4):
         got = np.bincount(d.ownership[d.size_class == c], minlength=3) / (d.size_class == c).sum()
         assert got == pytest.approx(OWNERSHIP_SHARES[c], abs=0.01)

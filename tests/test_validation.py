@@ -205,6 +205,29 @@ def test_outputs_do_not_depend_on_teacher_scale_beyond_noise():
          {"teachers_per_college": 80, "teacher_scale": 5.0}])
 
 
+FIRM_OUTPUTS = ["n_ties", "enterprise_participation", "share_internship", "mean_rung",
+                "rd_ties_per_100_partner_firms", "public_cost", "willingness_gap",
+                "graduate_retention"]
+"""Outputs over firms and ties that the firm sampling used to move (model version 2)."""
+
+
+@pytest.mark.slow
+def test_outputs_do_not_depend_on_firm_agents_per_real_firm_beyond_noise():
+    """Enterprise agents x enterprise scale held at the default region's 121,500 real firms:
+    every tie is one real firm's, so the agents' number does not matter."""
+    assert_same_beyond_noise(
+        FIRM_OUTPUTS, {"n_enterprises": 300, "enterprise_scale": 405.0},
+        [{"n_enterprises": 600, "enterprise_scale": 202.5},
+         {"n_enterprises": 150, "enterprise_scale": 810.0}])
+
+
+@pytest.mark.slow
+def test_outputs_do_not_depend_on_the_oversampling_of_rare_size_classes_beyond_noise():
+    """firm_sample_tilt changes how many agents each size class gets, not the real firms."""
+    assert_same_beyond_noise(FIRM_OUTPUTS, {"firm_sample_tilt": 0.7},
+                             [{"firm_sample_tilt": 0.5}, {"firm_sample_tilt": 0.9}])
+
+
 HOMOGENEOUS = {
     "world.n_colleges": 1, "world.n_enterprises": 200, "world.n_cities": 1,
     "world.majors_per_college": 5, "world.firm_size_min": 100, "world.firm_size_max": 100,

@@ -19,6 +19,7 @@ from sim.version import (
     COLUMN_CHANGES,
     LEGACY_MODEL_VERSION,
     MODEL_VERSION,
+    VERSIONS,
     changed_columns,
     check_same_version,
     manifest_version,
@@ -53,30 +54,32 @@ def sweep(tmp_path_factory):
     return out
 
 
-def test_version_two_and_legacy_default():
-    assert MODEL_VERSION == "2" and LEGACY_MODEL_VERSION == "1"
+def test_version_three_and_legacy_default():
+    assert MODEL_VERSION == "3" and LEGACY_MODEL_VERSION == "1"
     assert manifest_version({}) == "1"
     assert manifest_version({"model_version": "2"}) == "2"
     assert manifest_version({"model": "ishigami"}) == MODEL_VERSION  # test functions
 
 
 def test_changed_columns_between_versions():
-    assert changed_columns("2") == {}
-    assert set(changed_columns("1")) == set(COLUMN_CHANGES["2"])
-    assert "public_cost" in changed_columns("1") and "n_ties" not in changed_columns("1")
+    assert changed_columns("3") == {}
+    assert set(changed_columns("2")) == set(COLUMN_CHANGES["3"])
+    assert set(changed_columns("1")) == set(COLUMN_CHANGES["2"]) | set(COLUMN_CHANGES["3"])
+    assert "public_cost" in changed_columns("1") and "public_cost" not in changed_columns("2")
+    assert "n_ties" in changed_columns("2") and "dual_qualified_share" not in changed_columns("1")
 
 
 def test_sweep_and_run_manifests_carry_the_version(sweep, tmp_path):
     assert load_manifest(sweep)["model_version"] == MODEL_VERSION
     res = _cli("run", "classroom", "--years", "1", "--quiet", "--out", tmp_path / "r")
     assert res.returncode == 0, res.stderr
-    assert json.loads((tmp_path / "r" / "manifest.json").read_text())["model_version"] == "2"
+    assert json.loads((tmp_path / "r" / "manifest.json").read_text())["model_version"] == "3"
 
 
 def test_digest_includes_the_model_version(monkeypatch):
     exp = load_experiment(TINY)
     before = exp.digest()
-    monkeypatch.setattr("sim.experiment.spec.MODEL_VERSION", "3")
+    monkeypatch.setattr("sim.experiment.spec.MODEL_VERSION", "4")
     assert exp.digest() != before
 
 
@@ -115,7 +118,7 @@ def test_rerun_across_versions_is_refused(sweep, tmp_path):
 
 
 def _old_cooperation_sweep(folder: Path) -> Path:
-    outputs = {"enterprise_participation": lambda x, t: x["a"] + 0.1 * x["b"],
+    outputs = {"dual_qualified_share": lambda x, t: x["a"] + 0.1 * x["b"],
                "public_cost": lambda x, t: 2 * x["b"],
                "college_willingness": lambda x, t: x["a"]}
     write_sweep(folder, "lhs", [factor("a"), factor("b")], outputs, n=60, replicates=2,
@@ -130,8 +133,8 @@ def _old_cooperation_sweep(folder: Path) -> Path:
 def test_analyze_an_older_sweep_skips_columns_whose_meaning_changed(tmp_path):
     folder = _old_cooperation_sweep(tmp_path / "v1")
     result = analyze(folder, methods=["spearman"])
-    assert result.outputs == ["enterprise_participation"]
-    assert set(result.sensitivity["output"]) == {"enterprise_participation"}
+    assert result.outputs == ["dual_qualified_share"]
+    assert set(result.sensitivity["output"]) == {"dual_qualified_share"}
     assert result.info["model_version"] == "1"
     assert result.info["skipped_outputs"] == ["college_willingness", "public_cost"]
     assert any("college_willingness, public_cost" in n for n in result.info["notes"])
@@ -147,7 +150,8 @@ def test_analyze_a_current_sweep_keeps_every_column(tmp_path):
     folder = _old_cooperation_sweep(tmp_path / "v2")
     _set_version(folder, MODEL_VERSION)
     result = analyze(folder, methods=["spearman"])
-    assert set(result.outputs) == {"enterprise_participation", "public_cost"}  # the default outputs
+    # the default outputs present in the sweep (dual_qualified_share is not one of them)
+    assert set(result.outputs) == {"public_cost"}
     assert "skipped_outputs" not in result.info
 
 
@@ -161,6 +165,11 @@ def test_schema_doc_records_every_column_per_version():
     text = (ROOT / "docs" / "schema.md").read_text()
     rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `(\w+)` \|.*$", text, re.M)}
     assert set(OUTPUT_INFO) <= set(rows)
-    changed = {name for name, row in rows.items() if "**changed**" in row}
-    assert changed == set(COLUMN_CHANGES["2"])
+    header = next(line for line in text.splitlines() if line.startswith("| column |"))
+    versions = [c.strip().removeprefix("version ") for c in header.strip("|").split("|")[1:]]
+    assert versions == list(VERSIONS)
+    for k, version in enumerate(versions[1:], start=2):  # cell k of a row is that version's
+        changed = {name for name, row in rows.items()
+                   if "**changed**" in row.strip("|").split("|")[k]}
+        assert changed == set(COLUMN_CHANGES[version]), version
     assert "the time series starts with a step-0 row, the initial state" in text

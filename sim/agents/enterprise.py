@@ -25,7 +25,12 @@ class EnterprisePopulation:
         city: city index.
         employees: employees (heavy-tailed; see :mod:`sim.population`).
         size_cls: size-class index (micro, small, medium, large).
-        weight: real enterprises the agent stands for (class scale factor x enterprise_scale).
+        members: real enterprises the agent stands for (whole number >= 1; identical firms
+            with the agent's traits and beliefs, each with its own ties, capacity, vacancies
+            and tax-credit account; :mod:`sim.population`).
+        weight: ``members`` as floats (kept for readers of earlier versions).
+        first_real: real-firm id of each agent's first member (member ``k`` of agent ``a`` is
+            real firm ``first_real[a] + k``); ``n_real`` real firms in all.
         ownership: ownership index (private, state, foreign; :data:`sim.population.OWNERSHIPS`).
         absorptive: absorptive capacity, R&D staff relative to the sector frontier (0-1).
         payback: payback horizon (years).
@@ -45,7 +50,10 @@ class EnterprisePopulation:
                           alpha=w.firm_size_alpha)
         self.employees = draw.employees
         self.size_cls = draw.size_class
-        self.weight = draw.weight
+        self.members = draw.members.astype(np.int64)
+        self.weight = self.members.astype(float)
+        self.first_real = np.concatenate([[0], np.cumsum(self.members)[:-1]]).astype(np.int64)
+        self.n_real = int(self.members.sum())
         self.ownership = draw.ownership
         elasticity = scn.behaviour.absorptive_size_elasticity
         self.absorptive = np.clip(
@@ -59,6 +67,11 @@ class EnterprisePopulation:
     def vacancies(self, hire_rate: float, demand_index: np.ndarray) -> np.ndarray:
         """Graduate-level vacancies per year of each firm (real people)."""
         return hire_rate * self.employees * demand_index[self.sector]
+
+    def agent_of(self, real: np.ndarray) -> np.ndarray:
+        """Agent (row) of each real-firm id."""
+        return np.searchsorted(self.first_real, np.asarray(real, dtype=np.int64),
+                               side="right") - 1
 
     def size_class(self) -> np.ndarray:
         """Size-class index of each firm (see :data:`sim.sectors.SIZE_CLASSES`)."""

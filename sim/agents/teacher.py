@@ -34,7 +34,8 @@ class TeacherPopulation:
     Attributes:
         college, sector: where and what they teach.
         professor: True for part-time industry professors.
-        firm: enterprise an industry professor comes from (-1 for full-time teachers).
+        firm: real firm an industry professor comes from (:attr:`sim.network.TieTable.real`;
+            -1 for full-time teachers).
         theory, practice, research: skills relative to the frontier (0-1).
         genuine, logged: current shares of time in enterprise practice (real, and on paper).
         logged_avg: exponentially weighted logged share over ``LOG_MEMORY_YEARS``.
@@ -74,9 +75,10 @@ class TeacherPopulation:
 
     def add_professors(self, colleges: np.ndarray, firms: np.ndarray,
                        sectors: np.ndarray) -> None:
-        """Append industry professors hired by ``colleges`` from ``firms`` (teaching ``sectors``).
+        """Append industry professors hired by ``colleges`` from real firms ``firms``.
 
-        They start with :data:`PROFESSOR_SKILLS` and no enterprise-practice log.
+        They teach ``sectors``,
+        start with :data:`PROFESSOR_SKILLS` and have no enterprise-practice log.
         """
         k = np.asarray(colleges).size
         if k == 0:

@@ -376,7 +376,7 @@ def StudentPage(board, lang: solara.Reactive[str]):
 def run_data(session: ClassroomSession) -> list[RunData]:
     """The charts' input: each running model's series from year 0 and its world size."""
     per_year = session.base.run.steps_per_year
-    return [RunData(role, session.columns(model), model.firms.n, per_year)
+    return [RunData(role, session.columns(model), model.firms.n_real, per_year)
             for role, model in session.runs()]
 
 

@@ -244,7 +244,7 @@ class ClassroomSession:
             net = firm_net(model, typical_firm(model, "medium"))
             per_year = self.base.run.steps_per_year
             return CaptionState(self.year, dict(self.levers), preset_levers(BASELINE), latest,
-                                float(model.ledger.last_payout), net, 100.0 / model.firms.n,
+                                float(model.ledger.last_payout), net, 100.0 / model.firms.n_real,
                                 [(c.step / per_year, c.lever) for c in self.changes])
 
     def status_quo_scenario(self) -> Scenario:

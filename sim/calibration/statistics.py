@@ -63,11 +63,12 @@ def firm_statistics(m: "CooperationModel") -> dict[str, float]:
 
     Returns (units in brackets): the counts above, ``intern_mean_net`` (CNY thousand per
     hosting firm and year, realised), ``intern_loss_share`` (share of hosting firms losing),
-    ``apprentice_mean_net``, ``apprentice_profit_share``, ``rd_ties_per_100_firms`` (ties at
-    joint R&D per 100 firms), ``partner_small_micro``, ``partner_medium``, ``partner_large``
-    (share of colleges with at least one partner of that size class) and ``costly_0`` ..
-    ``costly_3`` (share of firms of size class 0-3 whose deepest tie is joint training or
-    deeper). NaN where no firm qualifies.
+    ``apprentice_mean_net``, ``apprentice_profit_share``, ``rd_ties_per_100_partner_firms``
+    (ties at joint R&D or technical service per 100 real firms with a tie),
+    ``partner_small_micro``, ``partner_medium``, ``partner_large`` (share of colleges with at
+    least one partner of that size class) and ``costly_0`` .. ``costly_3`` (share of the real
+    partner firms of size class 0-3 whose deepest tie is joint training or deeper: Yang & Yue
+    2018 compare firms that report taking part). NaN where no firm qualifies.
     """
     from sim.ladder import JOINT_RD, JOINT_TRAINING
 
@@ -86,7 +87,9 @@ def firm_statistics(m: "CooperationModel") -> dict[str, float]:
         out[f"{name}_mean_net"] = float(net.mean()) if n else np.nan
         out[f"{name}_loss_share"] = float((net < 0).mean()) if n else np.nan
         out[f"{name}_profit_share"] = float((net > 0).mean()) if n else np.nan
-    out["rd_ties_per_100_firms"] = 100.0 * float((rung >= JOINT_RD).sum()) / m.firms.n
+    reals, inv = np.unique(m.ties.real[rows], return_inverse=True)
+    out["rd_ties_per_100_partner_firms"] = (100.0 * float((rung >= JOINT_RD).sum()) / reals.size
+                                            if reals.size else np.nan)
     # Colleges with at least one partner per size class: medium >= large > small and micro.
     has = np.zeros((m.colleges.n, 3), bool)
     grp = np.minimum(np.maximum(cls[firms] - 1, 0), 2)  # 0 small & micro, 1 medium, 2 large
@@ -94,10 +97,12 @@ def firm_statistics(m: "CooperationModel") -> dict[str, float]:
     share = has.mean(axis=0)
     out.update({"partner_small_micro": float(share[0]), "partner_medium": float(share[1]),
                 "partner_large": float(share[2])})
-    # Costly cooperation (joint training or deeper) by size class.
-    top = m.highest_rung_of_firms()
-    costly = [np.mean(top[cls == c] >= JOINT_TRAINING) if np.any(cls == c) else np.nan
-              for c in range(4)]
+    # Costly cooperation (joint training or deeper) by size class, among real partner firms.
+    top = np.full(reals.size, -1)
+    np.maximum.at(top, inv, rung)
+    cls_real = cls[m.firms.agent_of(reals)]
+    costly = [np.mean(top[cls_real == c] >= JOINT_TRAINING) if np.any(cls_real == c)
+              else np.nan for c in range(4)]
     out.update({f"costly_{c}": float(v) for c, v in enumerate(costly)})
     return out
 
@@ -127,13 +132,13 @@ def _final_statistics() -> dict[str, Statistic]:
          "mean realised net of the year's apprentices per apprenticing firm"),
         ("apprentice_profit_share", "share of apprenticing firms",
          "apprenticing firms whose realised ledger of apprentices is a profit"),
-        ("rd_ties_per_100_firms", "ties per 100 enterprises",
-         "ties at joint R&D or technical service per 100 firms"),
+        ("rd_ties_per_100_partner_firms", "ties per 100 enterprises with a tie",
+         "ties at joint R&D or technical service per 100 real firms with a tie"),
         ("partner_small_micro", "share of colleges", "colleges with a small or micro partner"),
         ("partner_medium", "share of colleges", "colleges with a medium partner"),
         ("partner_large", "share of colleges", "colleges with a large partner"),
         *[(f"costly_{c}", f"share of size-class-{c} firms",
-           f"firms of size class {c} (0 micro .. 3 large) at joint training or deeper")
+           f"partner firms of size class {c} (0 micro .. 3 large) at joint training or deeper")
           for c in range(4)],
         ("partner_order", "indicator (0/1)",
          "colleges with a partner ordered medium >= large > small and micro"),

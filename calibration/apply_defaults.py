@@ -1,0 +1,91 @@
+"""Write a search point into the declared defaults of ``sim/params.py`` (a reviewed step).
+
+``calibration/search.py`` writes ``points.csv``; this script takes one row (``--point``, by
+default the best: most patterns met, then the smallest distance), checks each searched
+factor lies in its declared range, and rewrites the default in the parameter's declaration.
+Nothing else in the file changes. Values are written as the search evaluated them (six
+significant digits: exactly as in ``points.csv``): any change of a behavioural parameter
+changes which random draws decide what, so a rounded point is a different replicate of the
+statistics of seeds 0-9 (``--digits 3`` rounds; re-evaluate with
+``calibration/status_quo_table.py``).
+
+Usage::
+
+    PYTHONPATH=. python calibration/apply_defaults.py results/calibration/points.csv [--point N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import math
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from sim.params import BY_NAME
+
+PARAMS_FILE = Path(__file__).resolve().parent.parent / "sim" / "params.py"
+_SPEC = importlib.util.spec_from_file_location(
+    "calibration_search", Path(__file__).resolve().parent / "search.py")
+search = importlib.util.module_from_spec(_SPEC)
+sys.modules.setdefault("calibration_search", search)
+_SPEC.loader.exec_module(search)
+
+
+def rounded(name: str, value: float, digits: int = 17) -> float | int:
+    """``value`` to ``digits`` significant digits (a whole number for an integer parameter)."""
+    decl = BY_NAME[name]
+    if decl.dtype is int:
+        return int(round(value))
+    if value == 0:
+        return 0.0
+    places = digits - 1 - int(math.floor(math.log10(abs(value))))
+    return float(round(value, places))
+
+
+def rewrite(text: str, name: str, value: float | int) -> str:
+    """``text`` of params.py with the default of parameter ``name`` set to ``value``."""
+    pattern = re.compile(rf'(_p\("\w+", "{name}", )([^,]+)(,)')
+    new, n = pattern.subn(lambda m: f"{m.group(1)}{value!r}{m.group(3)}", text)
+    if n != 1:
+        raise ValueError(f"parameter {name!r}: expected one declaration, found {n}")
+    return new
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: rewrite the defaults from one row of a search's points.csv."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("points", type=Path)
+    ap.add_argument("--point", type=int, default=None)
+    ap.add_argument("--digits", type=int, default=17,
+                    help="significant digits (default 17: exactly as evaluated)")
+    args = ap.parse_args(argv)
+    if not args.points.is_file():
+        print(f"error: {args.points} is not a file", file=sys.stderr)
+        return 2
+    df = pd.read_csv(args.points)
+    if args.point is None:
+        row = df.sort_values(["patterns_met", "distance"], ascending=[False, True]).iloc[0]
+    else:
+        match = df[df["point"] == args.point]
+        if match.empty:
+            print(f"error: --point {args.point} is not in {args.points}", file=sys.stderr)
+            return 2
+        row = match.iloc[0]
+    text = PARAMS_FILE.read_text()
+    for name in search.FACTORS:
+        value = rounded(name, float(row[name]), args.digits)
+        BY_NAME[name].check(value)
+        text = rewrite(text, name, value)
+        print(f"{name} = {value!r}")
+    PARAMS_FILE.write_text(text)
+    print(f"wrote {PARAMS_FILE} (point {int(row['point'])}: {int(row['patterns_met'])} "
+          f"patterns met)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
