@@ -96,6 +96,7 @@ UNITS_ZH: dict[str, str] = {
     "teacher agents per college": "教师主体/校",
     "ties": "个合作",
     "ties per 100 enterprises": "个/百家企业",
+    "ties per 100 enterprises with a tie": "个/百家合作企业",
     "ties per 100 large enterprises": "项/百家大型企业",
     "ties per 100 medium enterprises": "项/百家中型企业",
     "ties per 100 micro enterprises": "项/百家微型企业",

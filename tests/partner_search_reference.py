@@ -4,8 +4,9 @@ tests/test_partner_search.py.
 The reference was first the version before the cell-based partner search (issue 14, item 2:
 the new search kept every year-10 mean within 4 standard errors of it, 20 seeds). It was
 moved to the merged model of 2026-12-02 (chosen intake, calibrated defaults, independent
-contacts; the tree named in the JSON), so the test now guards any later change of the
-search's draws against the same margins.
+contacts), and then to model version 3 (one semantics for firm weights: contacts with real
+firms; the tree named in the JSON), so the test now guards any later change of the search's
+draws against the same margins.
 
 Regenerate only to move the reference to a new model version, with the tree of that version
 first on the path: ``PYTHONPATH=/path/to/that/tree python tests/partner_search_reference.py``.

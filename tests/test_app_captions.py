@@ -85,4 +85,4 @@ def test_a_real_run_gets_captions_from_its_own_state():
     assert len(keys) <= MAX_CAPTIONS
     deep = state.latest["share_joint_training"] + state.latest["share_joint_rd"]
     assert ("cap_nobody_to_retain" in keys) == (deep == 0)
-    assert state.ties_per_100 == pytest.approx(100 / 60)
+    assert state.ties_per_100 == pytest.approx(100 / session.policy.firms.n_real)

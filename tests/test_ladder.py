@@ -109,7 +109,9 @@ def test_tax_credit_only_pays_certified_rungs_on_the_firms_own_investment(terms)
 def test_tax_credit_never_makes_training_pay_by_itself(terms):
     """At the largest credit the firm still bears half its investment (old bug: gross cost)."""
     c = ctx(retention=0.0, quality=0.0)
-    t = replace(terms, tax_credit=0.5, intern_subsidy=0.0)
+    # BIBB's 76% recovery: an apprentice's net cost above the credit its certification brings
+    # on the tie's other investment (expert exchange), whatever the calibrated default
+    t = replace(terms, tax_credit=0.5, intern_subsidy=0.0, productive_recovery=0.76)
     # the same tie with and without its two apprentices: each costs more than its credit
     with_app = cash_flow(lad(JOINT_TRAINING), np.array([2.0]), np.array([2.0]), c, t, 1.0)
     without = cash_flow(lad(JOINT_TRAINING), np.array([2.0]), np.array([0.0]), c, t, 1.0)
