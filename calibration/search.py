@@ -54,7 +54,7 @@ class Pattern:
 
 PATTERNS = (
     Pattern("share_internship", 0.5, 1.0, "majority of ties at internship level"),
-    Pattern("rd_ties_per_100_partner_firms", 0.5, 5.0,
+    Pattern("deep_ties_per_100_partner_firms", 0.5, 5.0,
             "joint R&D and technical service rare but present among cooperating firms"),
     Pattern("intern_mean_net", 0.0, np.inf, "Ran & Shi 2020: internships profitable on average"),
     Pattern("intern_loss_share", 0.40, 0.60, "Ran & Shi 2020: 40-60% of 109 host firms lose"),

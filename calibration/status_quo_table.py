@@ -9,7 +9,7 @@ the per-class shares with their t intervals.
 
 Usage::
 
-    PYTHONPATH=. python calibration/status_quo_table.py [--seeds 10] [--years 10]
+    PYTHONPATH=. python calibration/status_quo_table.py [--seeds 10] [--years 10] [--first-seed 0]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ search = importlib.util.module_from_spec(_SPEC)
 sys.modules.setdefault("calibration_search", search)
 _SPEC.loader.exec_module(search)
 
-PER_SEED = ("share_internship", "rd_ties_per_100_partner_firms", "willingness_gap",
+PER_SEED = ("share_internship", "deep_ties_per_100_partner_firms", "willingness_gap",
             "dual_qualified_share", "service_funding_10m_share", "partner_small_micro",
             "partner_medium", "partner_large", "costly_0", "costly_1", "costly_2", "costly_3")
 """Statistics with one value per seed (t interval across seeds)."""
@@ -64,13 +64,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--years", type=int, default=10)
+    ap.add_argument("--first-seed", type=int, default=0,
+                    help="first seed (default 0: the search's seeds); e.g. 10 for held-out seeds")
     args = ap.parse_args(argv)
-    if args.seeds < 2 or args.years < 1:
-        print("error: --seeds must be >= 2 and --years >= 1", file=sys.stderr)
+    if args.seeds < 2 or args.years < 1 or args.first_seed < 0:
+        print("error: --seeds must be >= 2, --years >= 1 and --first-seed >= 0",
+              file=sys.stderr)
         return 2
     scn = load_scenario("status_quo").with_overrides({"run.years": args.years})
     rows, nets = [], {"intern": [], "apprentice": []}
-    for seed in range(args.seeds):
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    for seed in seeds:
         m = CooperationModel(scn, seed=seed)
         m.run()
         rows.append(search.run_statistics(m))
@@ -111,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             target = "large > micro, medium >= small"
         print(f"| {p.name} ({p.source}) | {cell} | {target} | "
               f"{'yes' if ok[p.name] else '**no**'} |")
-    print(f"\n{sum(ok.values())} of {len(ok)} patterns met (seeds 0-{args.seeds - 1}, "
+    print(f"\n{sum(ok.values())} of {len(ok)} patterns met (seeds {seeds[0]}-{seeds[-1]}, "
           f"year {args.years}).")
     return 0
 

@@ -44,7 +44,7 @@ def test_firm_statistics_of_a_run_are_shares_where_they_should_be():
     # host firms counted from the realised ledger: losing and profiting firms are host firms
     for k in ("intern", "apprentice"):
         assert 0 <= st[f"{k}_losing"] + st[f"{k}_profiting"] <= st[f"{k}_firms"]
-    assert st["rd_ties_per_100_partner_firms"] >= 0
+    assert st["deep_ties_per_100_partner_firms"] >= 0
 
 
 def test_existing_out_folder_is_refused(tmp_path, capsys):

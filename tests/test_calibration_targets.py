@@ -30,7 +30,7 @@ def test_shipped_status_quo_targets_cite_every_pattern():
     assert t.scenario == "status_quo" and t.year == 10
     stats = {x.statistic for x in t.targets}
     # issue 9, item 10: every pattern is there
-    assert {"share_internship", "rd_ties_per_100_partner_firms", "intern_mean_net",
+    assert {"share_internship", "deep_ties_per_100_partner_firms", "intern_mean_net",
             "intern_loss_share", "apprentice_mean_net", "apprentice_profit_share",
             "willingness_gap", "dual_qualified_share", "service_funding_10m_share",
             "partner_order", "costly_by_size"} <= stats

@@ -63,7 +63,7 @@ def firm_statistics(m: "CooperationModel") -> dict[str, float]:
 
     Returns (units in brackets): the counts above, ``intern_mean_net`` (CNY thousand per
     hosting firm and year, realised), ``intern_loss_share`` (share of hosting firms losing),
-    ``apprentice_mean_net``, ``apprentice_profit_share``, ``rd_ties_per_100_partner_firms``
+    ``apprentice_mean_net``, ``apprentice_profit_share``, ``deep_ties_per_100_partner_firms``
     (ties at joint R&D or technical service per 100 real firms with a tie),
     ``partner_small_micro``, ``partner_medium``, ``partner_large`` (share of colleges with at
     least one partner of that size class) and ``costly_0`` .. ``costly_3`` (share of the real
@@ -88,7 +88,8 @@ def firm_statistics(m: "CooperationModel") -> dict[str, float]:
         out[f"{name}_loss_share"] = float((net < 0).mean()) if n else np.nan
         out[f"{name}_profit_share"] = float((net > 0).mean()) if n else np.nan
     reals, inv = np.unique(m.ties.real[rows], return_inverse=True)
-    out["rd_ties_per_100_partner_firms"] = (100.0 * float((rung >= JOINT_RD).sum()) / reals.size
+    deep = float((rung >= JOINT_RD).sum())
+    out["deep_ties_per_100_partner_firms"] = (100.0 * deep / reals.size
                                             if reals.size else np.nan)
     # Colleges with at least one partner per size class: medium >= large > small and micro.
     has = np.zeros((m.colleges.n, 3), bool)
@@ -132,7 +133,7 @@ def _final_statistics() -> dict[str, Statistic]:
          "mean realised net of the year's apprentices per apprenticing firm"),
         ("apprentice_profit_share", "share of apprenticing firms",
          "apprenticing firms whose realised ledger of apprentices is a profit"),
-        ("rd_ties_per_100_partner_firms", "ties per 100 enterprises with a tie",
+        ("deep_ties_per_100_partner_firms", "ties per 100 enterprises with a tie",
          "ties at joint R&D or technical service per 100 real firms with a tie"),
         ("partner_small_micro", "share of colleges", "colleges with a small or micro partner"),
         ("partner_medium", "share of colleges", "colleges with a medium partner"),
