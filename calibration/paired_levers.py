@@ -18,7 +18,7 @@ from sim import load_scenario
 from sim.packages import PACKAGES
 from sim.run import simulate
 
-OUTPUTS = ("mean_rung", "joint_rd_per_100_firms", "enterprise_participation", "public_cost")
+OUTPUTS = ("mean_rung", "rd_ties_per_100_partner_firms", "n_ties", "public_cost")
 T_975_DF9 = 2.262
 """Student t quantile (0.975, 9 degrees of freedom) for the 10-seed interval."""
 

@@ -52,14 +52,21 @@ def total_by_key(keys: np.ndarray, values: np.ndarray | None, query: np.ndarray)
     Real-firm ids run to millions in a national region, so totals per real firm are formed
     over the keys present (sorted), never over all real firms.
     """
+    return totals_by_key(keys, [values], query)[0]
+
+
+def totals_by_key(keys: np.ndarray, values: list[np.ndarray | None],
+                  query: np.ndarray) -> list[np.ndarray]:
+    """:func:`total_by_key` of several ``values`` over the same keys (one grouping)."""
     keys = np.asarray(keys, dtype=np.int64)
     query = np.asarray(query, dtype=np.int64)
     if keys.size == 0:
-        return np.zeros(query.shape)
+        return [np.zeros(query.shape) for _ in values]
     uniq, inv = np.unique(keys, return_inverse=True)
-    totals = np.bincount(inv, weights=values, minlength=uniq.size)
     at = np.minimum(np.searchsorted(uniq, query), uniq.size - 1)
-    return np.where(uniq[at] == query, totals[at], 0.0)
+    found = uniq[at] == query
+    return [np.where(found, np.bincount(inv, weights=v, minlength=uniq.size)[at], 0.0)
+            for v in values]
 
 
 def hosts_students(portfolio: np.ndarray) -> np.ndarray:
@@ -130,10 +137,10 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
     rows = rows[hosts_students(m.ties.activities[rows])]
     # A real firm's supervision capacity is shared among its ties that host students (a new
     # tie joins them); fill and vacancies are judged at the places offered this season.
-    host_real = m.ties.real[rows]
-    hosting = total_by_key(host_real, None, reals) + bool(extra_slots)
-    capacity = supervision_capacity(m, firms) / np.maximum(hosting, 1)
     places = m.ties.places[rows]
+    hosting, firm_places = totals_by_key(m.ties.real[rows], [None, places], reals)
+    hosting = hosting + bool(extra_slots)
+    capacity = supervision_capacity(m, firms) / np.maximum(hosting, 1)
     slots_cell = np.bincount(
         m.ties.college[rows] * N_SECTORS + m.firms.sector[m.ties.firm[rows]],
         weights=places, minlength=n_cells)
@@ -144,7 +151,6 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
                                      out=np.ones(cell.size), where=demand > 0))
     q = teaching_quality(m)
     vacancies = m.firms.vacancies(p.economy.hire_rate, m.demand_index)[firms]
-    firm_places = total_by_key(host_real, places, reals)
     expected_recruits = (firm_places + own) * fill * m.terms.hire_prob[APPRENTICE]
     vacancy_factor = np.minimum(1.0, np.divide(vacancies, expected_recruits,
                                                out=np.ones(cell.size),
