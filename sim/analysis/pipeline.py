@@ -62,9 +62,13 @@ WHY_NOT: Mapping[str, str] = {
             "(design = \"ofat\")",
 }
 """Why a method is refused for designs that cannot support it."""
-COOPERATION_OUTPUTS: tuple[str, ...] = ("joint_rd_per_100_firms", "share_joint_rd",
-                                        "mean_rung", "enterprise_participation", "public_cost")
-"""Outputs analysed by default for cooperation-model sweeps (those present)."""
+COOPERATION_OUTPUTS: tuple[str, ...] = ("joint_rd_per_100_firms",
+                                        "rd_ties_per_100_partner_firms", "share_joint_rd",
+                                        "mean_rung", "enterprise_participation", "n_ties",
+                                        "public_cost")
+"""Outputs analysed by default for cooperation-model sweeps (those present). Since model
+version 3 counts real firms, joint R&D per 100 *partner* firms and the number of ties say
+more about cooperation than the shares of all the region's firms."""
 
 
 @dataclass
