@@ -81,3 +81,20 @@ def test_usable_credit_share():
     share = usable_credit_share(np.array([10.0, 10.0, 0.0, 10.0]), np.array([0.0, 5.0, 0.0, 20.0]),
                                 np.array([20.0, 10.0, 5.0, 10.0]))
     assert share.tolist() == [1.0, 0.5, 1.0, 0.0]
+
+
+def test_accounts_keyed_by_real_firm_open_as_firms_earn_and_keep_their_balance():
+    """The model keys accounts by real-firm id (millions nationally): sparse, never dense."""
+    acc = TaxCreditAccounts()
+    assert acc.carried_of(np.array([7, 9_000_000])).tolist() == [0.0, 0.0]
+    used = acc.settle_year(np.array([25.0, 4.0]), np.array([10.0, 10.0]),
+                           np.array([7, 9_000_000]))
+    assert used.tolist() == [10.0, 4.0]
+    assert acc.carried_of(np.array([9_000_000, 7, 3])).tolist() == [0.0, 15.0, 0.0]
+    ids = acc.with_accounts(np.array([3]))  # a new earner next year, plus every account
+    assert ids.tolist() == [3, 7, 9_000_000]
+    used = acc.settle_year(np.array([1.0, 0.0, 0.0]), np.array([10.0, 10.0, 10.0]), ids)
+    assert used.tolist() == [1.0, 10.0, 0.0]
+    assert acc.carried_of(np.array([7])).tolist() == [5.0]
+    with pytest.raises(ValueError, match="every firm with an account"):
+        acc.settle_year(np.array([1.0]), np.array([1.0]), np.array([3]))
