@@ -32,8 +32,9 @@ def analysed(tmp_path_factory):
 
 def test_default_outputs_and_files(analysed):
     out, result = analysed
-    assert result.outputs == ["joint_rd_per_100_firms", "share_joint_rd", "mean_rung",
-                              "enterprise_participation", "public_cost"]
+    assert result.outputs == ["joint_rd_per_100_firms", "rd_ties_per_100_partner_firms",
+                              "share_joint_rd", "mean_rung", "enterprise_participation",
+                              "n_ties", "public_cost"]
     sens = pd.read_csv(out / "sensitivity.csv", keep_default_na=False)
     assert tuple(sens.columns) == COLUMNS and len(sens) > 0
     info = json.loads((out / "analysis.json").read_text())
