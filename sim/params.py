@@ -180,11 +180,13 @@ _DECLARATIONS: list[Param] = [
        dtype=int),
     _p("world", "firm_sample_tilt", 0.7, 0.0, 1.0, "dimensionless",
        "Oversampling of rare size classes", "稀有规模类别过采样",
-       "Firm agents per size class follow census share^(1 - tilt): 0 samples in proportion "
-       "(300 agents then hold one large firm), 1 gives each class equally many agents. Each "
-       "agent carries its class's scale factor, so totals keep the census mix.",
-       "model design (stratified sampling with weights); 0.7 gives 24 large and 43 medium "
-       "firms among 300 agents"),
+       "Firm agents per size class follow census share^(1 - tilt), never more than the "
+       "class's real firms: 0 samples in proportion (300 agents then hold one large-firm "
+       "agent), 1 gives each class equally many agents. Each agent stands for a whole number "
+       "of its class's real firms, so the region keeps the census mix; results do not depend "
+       "on the tilt beyond noise (calibration/numerics.py).",
+       "model design (stratified sampling); 0.7 gives 24 large and 43 medium firm agents "
+       "among 300, standing for 242 large and 1,604 medium real firms by default"),
     _p("world", "college_capacity_sigma", 0.9508269396119167, 0.0, 2.5, "log-normal sd",
        "Spread of colleges' research capacity", "院校科研服务能力离散度",
        "Log-normal spread of colleges' research and technical-service capacity (heavy tail).",
