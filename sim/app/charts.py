@@ -1,12 +1,13 @@
 """The live charts as ECharts options, drawn in the browser as SVG (:mod:`sim.app.echart`).
 
-Panels: ties by rung (stacked shares, one panel per run), joint R&D *ties* (a count: in the
-classroom world one tie is 1.67 per 100 firms, so the count is what moves), participation
-and willingness (shares on a fixed 0-1 axis) and public spending over the past year (CNY
-million; the per-step figure zig-zags because some items are paid once a year). In
-side-by-side mode the line panels show the chosen policy (solid, coloured) and the status
-quo (dashed, dark, drawn on top so it stays visible where both lie at zero). Every policy
-change is a labelled vertical line at the year it took effect.
+Panels: ties by rung (stacked shares, one panel per run), joint R&D *ties* (a count: the
+classroom world holds 24,300 real firms, so a count per 100 firms is tiny and the count is
+what moves), participation of large firms and willingness (shares on a fixed 0-1 axis) and
+public spending over the past year (CNY million; the per-step figure zig-zags because some
+items are paid once a year). In side-by-side mode the line panels show the chosen policy
+(solid, coloured) and the status quo (dashed, dark, drawn on top so it stays visible where
+both lie at zero). Every policy change is a labelled vertical line at the year it took
+effect.
 
 Text sizes are CSS pixels (:data:`FONT_PX`), so they grow with the browser's zoom; the
 projector mode enlarges them.
@@ -36,13 +37,18 @@ FONT_PX = {False: 16, True: 22}
 TITLE_PX = {False: 18, True: 26}
 CHART_HEIGHT = {False: "max(300px, 44vh)", True: "max(380px, 62vh)"}
 """Height of one chart (CSS), normal and projector mode."""
-LINE_COLOURS = {"joint_rd_ties": RUNG_COLOURS[-1], "enterprise_participation": "#2ca02c",
+LINE_COLOURS = {"joint_rd_ties": RUNG_COLOURS[-1], "enterprise_participation_large": "#2ca02c",
                 "college_willingness": "#9467bd", "enterprise_willingness": "#8c564b",
                 "annual_public_cost": "#1f77b4"}
 STATUS_QUO_COLOUR = "#222222"
 CHANGE_COLOUR = "#b8860b"
 """Colour of the vertical lines marking policy changes."""
-WILLINGNESS_PANEL = ("enterprise_participation", "college_willingness", "enterprise_willingness")
+WILLINGNESS_PANEL = ("enterprise_participation_large", "college_willingness",
+                     "enterprise_willingness")
+"""The shares drawn on the 0-1 panel. Participation is that of *large* firms: since model
+version 3 every firm of the region is a real firm (24,300 in the classroom world), and the
+share of all of them with a tie (about 0.001) would lie flat on a 0-1 axis, while about a third
+of large firms cooperate and respond to the levers."""
 
 
 @dataclass(frozen=True)
