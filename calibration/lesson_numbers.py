@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.app.charts import joint_rd_ties
 from sim.model import CooperationModel
 from sim.params import load_scenario
 from sim.policies import package_levers
@@ -40,7 +41,7 @@ def run(levers: dict, seed: int, switch_year: float = 0.0) -> pd.DataFrame:
             m.set_levers(levers)
         m.step()
     df = pd.DataFrame(m.records)
-    df["joint_rd_ties"] = df["joint_rd_per_100_firms"] * m.firms.n_real / 100.0
+    df["joint_rd_ties"] = joint_rd_ties(df, m.firms.n_real)  # the count the app's chart shows
     return df[(df["year"] >= 13) & (df["year"] <= 15)]
 
 

@@ -31,7 +31,7 @@ from sim.ladder import (
     holds,
     qualifying_investment,
 )
-from sim.ties import context_of_rows
+from sim.ties import context_of_rows, find_sorted, total_by_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
@@ -146,8 +146,8 @@ class TaxCreditAccounts:
         ids = np.asarray(ids, dtype=np.int64)
         if self.keys.size == 0:
             return np.zeros(ids.shape)
-        at = np.minimum(np.searchsorted(self.keys, ids), self.keys.size - 1)
-        return np.where(self.keys[at] == ids, self.carried[at], 0.0)
+        at, found = find_sorted(self.keys, ids)
+        return np.where(found, self.carried[at], 0.0)
 
     def settle_year(self, earned: np.ndarray, surcharge_due: np.ndarray,
                     ids: np.ndarray | None = None) -> np.ndarray:
@@ -258,8 +258,7 @@ def settle_tax_credit(m: "CooperationModel") -> None:
     reals = np.concatenate([r for r, _ in entries]) if entries else np.zeros(0, np.int64)
     amounts = np.concatenate([a for _, a in entries]) if entries else np.zeros(0)
     ids = m.credit_accounts.with_accounts(reals)
-    earned = np.zeros(ids.size)
-    np.add.at(earned, np.searchsorted(ids, reals), m.params.policy.tax_credit * amounts)
+    earned = total_by_key(reals, m.params.policy.tax_credit * amounts, ids)
     due = m.surcharge_due[m.firms.agent_of(ids)]
     used = m.credit_accounts.settle_year(earned, due, ids)
     m.ledger.claim("tax_credit", float(used.sum()) * MONEY_K_TO_M)

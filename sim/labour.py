@@ -343,7 +343,7 @@ def update_nontraining(m: "CooperationModel") -> None:
     f = m.firms
     group = f.city * N_SECTORS + f.sector
     n = w.n_cities * N_SECTORS
-    training = f.agent_of(np.unique(m.ties.real[m.ties.active_rows()]))
+    training = f.agent_of(m.ties.partner_firms())
     total = np.bincount(group, weights=f.members, minlength=n)
     free = total - np.bincount(group[training], minlength=n)
     m.nontrain_share = np.divide(free, total, out=np.ones(n),

@@ -165,7 +165,7 @@ def deadweight_share(model: "CooperationModel") -> float:
 
 def partner_firms(model: "CooperationModel") -> tuple[np.ndarray, np.ndarray]:
     """Real firms with at least one active tie, and each one's agent (sorted by real id)."""
-    reals = np.unique(model.ties.real[model.ties.active_rows()])
+    reals = model.ties.partner_firms()
     return reals, model.firms.agent_of(reals)
 
 
@@ -193,7 +193,9 @@ def _rates(groups: np.ndarray, n_groups: int, counted: np.ndarray, scale: float,
     return out
 
 
-def breakdown_reporters(model: "CooperationModel") -> dict[str, float]:
+def breakdown_reporters(model: "CooperationModel",
+                        partners: tuple[np.ndarray, np.ndarray] | None = None
+                        ) -> dict[str, float]:
     """Participation and joint R&D by ownership, sector, size class and city; ties by tier.
 
     Enterprise side, per category: ``enterprise_participation_<category>`` (share of the
@@ -214,7 +216,8 @@ def breakdown_reporters(model: "CooperationModel") -> dict[str, float]:
     rows = model.ties.active_rows()
     firm_of_tie = model.ties.firm[rows]
     rd = holds(model.ties.activities[rows], JOINT_RD)
-    _, part = partner_firms(model)  # the agent of each real partner firm
+    # the agent of each real partner firm (``partners``: :func:`partner_firms`, if known)
+    _, part = partner_firms(model) if partners is None else partners
     f = model.firms
     groups = {"ownership": f.ownership, "sector": f.sector, "size_class": f.size_class(),
               "city": f.city}
@@ -243,7 +246,8 @@ def collect(model: "CooperationModel") -> dict[str, float]:
     shares = rung_shares(model)
     rows = model.ties.active_rows()
     n_rd = int(holds(model.ties.activities[rows], JOINT_RD).sum())
-    participating = partner_firms(model)[0].size
+    partners = partner_firms(model)
+    participating = partners[0].size
     cw, ew = willingness(model, "college"), willingness(model, "enterprise")
     t = model.teachers
     dq = t.dual_qualified(model.params)[~t.professor]
@@ -271,5 +275,5 @@ def collect(model: "CooperationModel") -> dict[str, float]:
         "service_funding_10m_share": service_funding_10m_share(model.colleges.research_funding()),
         **{f"rd_ties_per_100_firms_{cls}": float(v)
            for cls, v in zip(SIZE_CLASSES, rd_ties_per_100_firms_by_size(model), strict=True)},
-        **breakdown_reporters(model),
+        **breakdown_reporters(model, partners),
     }

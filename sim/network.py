@@ -124,6 +124,10 @@ class TieTable:
         firms = self.real[rows][order]
         return [firms[bounds[i]:bounds[i + 1]] for i in range(n_colleges)]
 
+    def partner_firms(self) -> np.ndarray:
+        """Real firms with at least one active tie (sorted, each once)."""
+        return np.unique(self.real[self.active_rows()])
+
     def active_rows(self) -> np.ndarray:
         """Rows of the active ties."""
         return np.flatnonzero(self.active[: self.n])

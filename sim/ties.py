@@ -46,6 +46,16 @@ def supervision_capacity(m: "CooperationModel", firms: np.ndarray) -> np.ndarray
     return m.params.economy.supervision_capacity * m.firms.employees[firms] / 100.0
 
 
+def find_sorted(keys: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each ``query`` value sits in the sorted, non-empty ``keys``, and whether it is there.
+
+    Returns ``(at, found)``: ``keys[at] == query`` exactly where ``found``; ``at`` is a valid
+    index everywhere. The one lookup of integer keys (real firms, pairs) the model uses.
+    """
+    at = np.minimum(np.searchsorted(keys, query), keys.size - 1)
+    return at, keys[at] == query
+
+
 def total_by_key(keys: np.ndarray, values: np.ndarray | None, query: np.ndarray) -> np.ndarray:
     """Sum of ``values`` (1 each if None) over equal ``keys``, looked up for each ``query`` key.
 
@@ -63,8 +73,7 @@ def totals_by_key(keys: np.ndarray, values: list[np.ndarray | None],
     if keys.size == 0:
         return [np.zeros(query.shape) for _ in values]
     uniq, inv = np.unique(keys, return_inverse=True)
-    at = np.minimum(np.searchsorted(uniq, query), uniq.size - 1)
-    found = uniq[at] == query
+    at, found = find_sorted(uniq, query)
     return [np.where(found, np.bincount(inv, weights=v, minlength=uniq.size)[at], 0.0)
             for v in values]
 
@@ -190,9 +199,7 @@ def real_of_pair(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray)
         key = m.ties.college[rows] * n + m.ties.firm[rows]
         order = np.argsort(key, kind="stable")
         key = key[order]
-        want = colleges * n + firms
-        at = np.minimum(np.searchsorted(key, want), key.size - 1)
-        hit = key[at] == want
+        at, hit = find_sorted(key, colleges * n + firms)
         out[hit] = m.ties.real[rows[order][at[hit]]]
     return out
 
@@ -305,7 +312,7 @@ def hosts_professor(m: "CooperationModel", cols: np.ndarray, reals: np.ndarray) 
     pairs = np.asarray(cols, dtype=np.int64) * n + np.asarray(reals, dtype=np.int64)
     if hosts.size == 0:
         return np.zeros(pairs.shape, dtype=bool)
-    return hosts[np.minimum(np.searchsorted(hosts, pairs), hosts.size - 1)] == pairs
+    return find_sorted(hosts, pairs)[1]
 
 
 def change_ties(m: "CooperationModel") -> None:

@@ -51,7 +51,6 @@ class EnterprisePopulation:
         self.employees = draw.employees
         self.size_cls = draw.size_class
         self.members = draw.members.astype(np.int64)
-        self.weight = self.members.astype(float)
         self.first_real = np.concatenate([[0], np.cumsum(self.members)[:-1]]).astype(np.int64)
         self.n_real = int(self.members.sum())
         self.ownership = draw.ownership
@@ -67,6 +66,11 @@ class EnterprisePopulation:
     def vacancies(self, hire_rate: float, demand_index: np.ndarray) -> np.ndarray:
         """Graduate-level vacancies per year of each firm (real people)."""
         return hire_rate * self.employees * demand_index[self.sector]
+
+    @property
+    def weight(self) -> np.ndarray:
+        """``members`` as floats (the name earlier versions read)."""
+        return self.members.astype(float)
 
     def agent_of(self, real: np.ndarray) -> np.ndarray:
         """Agent (row) of each real-firm id."""
