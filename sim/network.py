@@ -89,24 +89,47 @@ class TieTable:
 
         The tie holds ``portfolio`` (internship places by default).
         """
-        k = self.index_of(college, real)
-        if k is None:
-            if self.n == self.college.size:
-                self._grow()
-            k = self.n
-            self.n += 1
-            self._index[(int(college), int(real))] = k
-            self.college[k], self.firm[k], self.real[k] = college, firm, real
-        self.activities[k] = portfolio
-        self.rung[k] = RUNG_OF_PORTFOLIO[portfolio]
-        self.trust[k] = trust
-        self.age[k] = 0.0
-        self.net[k] = 0.0
-        self.expected[k] = 0.0
-        self.exchanged[k] = False
-        self.places[k] = 0.0
-        self.active[k] = True
-        return k
+        return int(self.start_many(np.array([college]), np.array([firm]), np.array([real]),
+                                   trust, np.array([portfolio]))[0])
+
+    def start_many(self, college: np.ndarray, firm: np.ndarray, real: np.ndarray,
+                   trust: float, portfolio: np.ndarray) -> np.ndarray:
+        """Start ties of ``college[i]`` with real firm ``real[i]`` of agent ``firm[i]``.
+
+        Each holds ``portfolio[i]`` at ``trust``. A pair that cooperated before reuses its row;
+        new pairs get new rows in the order given (each pair at most once per call). Returns
+        the rows.
+        """
+        college = np.asarray(college, dtype=np.int64)
+        real = np.asarray(real, dtype=np.int64)
+        rows = np.empty(college.size, dtype=np.int64)
+        fresh = []
+        for i, key in enumerate(zip(college.tolist(), real.tolist(), strict=True)):
+            k = self._index.get(key)
+            if k is None:
+                k = self.n + len(fresh)
+                self._index[key] = k
+                fresh.append(i)
+            rows[i] = k
+        while self.n + len(fresh) > self.college.size:
+            self._grow()
+        if fresh:
+            new = rows[fresh]
+            self.college[new] = college[fresh]
+            self.firm[new] = np.asarray(firm, dtype=np.int64)[fresh]
+            self.real[new] = real[fresh]
+            self.n += len(fresh)
+        portfolio = np.asarray(portfolio, dtype=np.int64)
+        self.activities[rows] = portfolio
+        self.rung[rows] = RUNG_OF_PORTFOLIO[portfolio]
+        self.trust[rows] = trust
+        self.age[rows] = 0.0
+        self.net[rows] = 0.0
+        self.expected[rows] = 0.0
+        self.exchanged[rows] = False
+        self.places[rows] = 0.0
+        self.active[rows] = True
+        return rows
 
     def set_activities(self, rows: np.ndarray, portfolio: np.ndarray) -> None:
         """Give ``rows`` new portfolios; their rung follows, and an empty portfolio ends a tie."""

@@ -297,10 +297,9 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
     if uniq.size:
         k = np.minimum(np.searchsorted(uniq, pair), uniq.size - 1)
         redraw = (uniq[k] == pair) & (np.arange(cols.size) > first_at[k])
-    started = [m.ties.start(int(i), int(j), int(r), float(b.initial_trust), int(o))
-               for i, j, r, o in zip(cols[accepted], firms[accepted], reals[accepted],
-                                     opening[accepted], strict=True)]
-    m.new_tie_rows = np.concatenate([m.new_tie_rows, np.array(started, dtype=np.int64)])
+    started = m.ties.start_many(cols[accepted], firms[accepted], reals[accepted],
+                                float(b.initial_trust), opening[accepted])
+    m.new_tie_rows = np.concatenate([m.new_tie_rows, started])
     return np.bincount(cols[redraw], minlength=m.colleges.n)
 
 
