@@ -83,13 +83,37 @@ def simultaneous_halfwidth(reps: np.ndarray, boot: np.ndarray, conf: float) -> f
     ``reps`` is (replicates x points), ``boot`` its whole-replicate resampled means
     (resamples x points). For each resample the largest error over all pairs of points,
     ``max_jk |(B_j - B_k) - (m_j - m_k)|``, equals the range over points of the centred
-    means ``B_j - m_j``; its ``conf`` quantile ``c`` makes ``m_j - m_k +/- c`` hold for all
-    pairs together (a bootstrap analogue of Tukey's studentized range, unstudentized). So
-    any difference picked *after* looking at the data (a frontier step) keeps its level.
+    means ``B_j - m_j``; its ``conf`` quantile, times :func:`small_sample_factor`, is ``c``,
+    and ``m_j - m_k +/- c`` holds for all pairs together (a bootstrap analogue of Tukey's
+    studentized range). So any difference picked *after* looking at the data (a frontier
+    step) keeps its level.
     """
-    centred = boot - np.asarray(reps, dtype=float).mean(axis=0)
+    reps = np.asarray(reps, dtype=float)
+    centred = boot - reps.mean(axis=0)
     spread = centred.max(axis=1) - centred.min(axis=1)
-    return float(np.quantile(spread, conf))
+    return float(np.quantile(spread, conf)) * small_sample_factor(*reps.shape, conf)
+
+
+def small_sample_factor(replicates: int, points: int, conf: float) -> float:
+    """Widening of the bootstrap's all-pairs quantile for few replicates (dimensionless).
+
+    The bootstrap of ``R`` replicates resamples with the plug-in variance, ``(R - 1) / R``
+    of the unbiased one, and treats the noise as known; Tukey's studentized range with the
+    randomized-block error degrees of freedom ``(k - 1)(R - 1)`` (``k`` points sharing each
+    replicate's seed) carries the uncertainty of an estimated noise. The factor is
+    ``sqrt(R / (R - 1)) x q(conf; k, (k - 1)(R - 1)) / q(conf; k, inf)``: 1.15 for 3 points
+    and 10 replicates, tending to 1 as replicates grow. Without it the family of three
+    policies x 10 replicates was covered 91.7% of the time instead of 95%
+    (``coverage`` in tests/test_analysis_cost.py; docs/analysis.md).
+    """
+    if replicates < 2 or points < 2:
+        return 1.0
+    from scipy.stats import studentized_range
+
+    df = (points - 1) * (replicates - 1)
+    ratio = (studentized_range.ppf(conf, points, df)
+             / studentized_range.ppf(conf, points, np.inf))
+    return float(np.sqrt(replicates / (replicates - 1)) * ratio)
 
 
 def _ratio_box(elo: float, ehi: float, clo: float, chi: float) -> tuple[float, float]:
