@@ -196,3 +196,20 @@ def test_report_shows_the_holm_adjusted_intervals_beside_established(tmp_path):
         assert low == pytest.approx(c["holm_low"], rel=1e-2)
     rows = result.sensitivity.query("index == 'mean_diff_holm'")
     assert set(rows["lever"]) == set(comps)
+
+
+def test_the_frontier_of_scenarios_names_the_scenario_each_step_is_compared_with(tmp_path):
+    """The shipped scenarios report printed point ids ("0.0", "3.0") in "compared with"."""
+    from analysis_sweeps import write_scenarios
+
+    from sim.analysis import analyze
+    from sim.analysis.report import render
+
+    folder = write_scenarios(tmp_path / "s", {"status_quo": 0.0, "cheap": 2.0, "dear": 6.0},
+                             replicates=10, years=(0.0, 10.0), noise=0.5,
+                             cost={"status_quo": 1.0, "cheap": 2.0, "dear": 3.0})
+    text = render(analyze(folder, outputs=[OUTCOME]))
+    rows = {line.split(" | ")[0][2:]: line.split(" | ") for line in text.splitlines()
+            if line.startswith("| ") and " | yes |" in line}
+    assert rows["cheap"][3] == "status_quo"
+    assert rows["dear"][3] == "cheap"

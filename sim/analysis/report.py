@@ -468,6 +468,8 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
             return _f(value)
         return f"{_f(value)} [{_f(_snap(lo))}, {_f(_snap(hi))}]"
 
+    name_of = (dict(zip(front["point"], front[label], strict=True))
+               if label == "scenario" and "point" in front else {})
     for i, (_, r) in enumerate(shown.iterrows()):
         ident = r[label] if label == "scenario" else int(r[label])
         if i == 0 and "distinguishable" in r:
@@ -479,7 +481,7 @@ def _frontier(front: pd.DataFrame | None, output: str, info: dict[str, Any],
             word = "n/a"
         ref = r.get("compared_with", math.nan)
         ref = ("—" if i == 0 or ref is None or (isinstance(ref, float) and math.isnan(ref))
-               else str(ref if label == "scenario" else int(ref)))
+               else str(name_of.get(ref, ref) if label == "scenario" else int(ref)))
         cells = [str(ident), _f(r[cost.COST_OUTPUT]), _f(r[output]), ref,
                  ci(r, "incremental_cost"), ci(r, "incremental_effect"),
                  ci(r, "incremental_ratio"),
