@@ -14,9 +14,9 @@ def analyze_command(
                                      "(repeatable; default: the cooperation outcomes, or all "
                                      "outputs of the sweep)."),
     target: List[str] = typer.Option([], "--target", "-t", help="Target for scenario "
-                                     "discovery, e.g. 'joint_rd_per_100_firms >= 5' "
+                                     "discovery, e.g. 'rd_ties_per_100_partner_firms >= 5' "
                                      "(repeatable; conditions on other outputs joined by "
-                                     "'and', e.g. 'joint_rd_per_100_firms >= 3 and "
+                                     "'and', e.g. 'rd_ties_per_100_partner_firms >= 1 and "
                                      "public_cost <= 150'; "
                                      "default: 75th percentile)."),
     method: List[str] = typer.Option([], "--method", "-m", help="Method to run (repeatable; "
