@@ -131,3 +131,22 @@ def test_stability_compares_two_disjoint_halves(tmp_path):
     tau = kendalltau(el.mu_star_stat(ee[:5], axis=0), el.mu_star_stat(ee[5:], axis=0)).statistic
     assert result.info["outputs"][OUTCOME]["morris"]["kendall_tau_halves"] == pytest.approx(tau)
     assert "two disjoint halves" in render(result)
+
+
+def test_a_lever_that_only_raises_the_outcome_is_never_said_to_lower_it(tmp_path):
+    """``mixed`` means "detectable, but mu/mu* < 0.8 or mu's interval includes 0": noise can
+    give it to a lever whose every true effect is positive (2 of 40 sweeps at this size), so
+    the report must not word it as a reversal ("lowers it in others", as it once did)."""
+    from sim.testmodels import SYNTHETIC_FACTORS, SyntheticPolicyModel
+
+    model = SyntheticPolicyModel(SYNTHETIC_FACTORS, effects={"lever1": 0.8}, cost_effects={},
+                                 base=10.0)
+    folder = write_model_sweep(tmp_path / "m", "morris", model, n=TRAJ, replicates=REPS,
+                               seed0=300)  # a sweep in which noise makes lever1 "mixed"
+    result = analyze(folder, outputs=[OUTCOME], methods=["morris"])
+    assert result.info["outputs"][OUTCOME]["morris"]["effects"]["lever1"]["direction"] == "mixed"
+    text = render(result)
+    row = next(x for x in text.splitlines() if x.startswith("| 1 | `lever1` |"))
+    assert "direction not established" in row and "lowers" not in row
+    summary = text.split("## Summary")[1].split("##")[0]
+    assert "`lever1` (direction not established)" in summary and "lowers" not in summary

@@ -79,7 +79,7 @@ def _pick(table: pd.DataFrame, method: str, index: str) -> pd.DataFrame:
 MORRIS_WORDS = {
     "raises": "raises it",
     "lowers": "lowers it",
-    "mixed": "mixed: raises it in some settings, lowers it in others",
+    "mixed": "direction not established (elementary effects of both signs)",
     "none": "no effect beyond replicate noise",
     "not_checked": "not checked against noise (one replicate)",
 }
