@@ -122,7 +122,15 @@ def test_shipped_analysis_tables_use_declared_keys_and_parse(path):
         assert name == output and rest
 
 
-def test_cooperation_experiments_ship_policy_targets():
-    for name in ("demo", "subsidy_retention_grid", "morris_screening"):
-        table = tomllib.loads((EXPERIMENTS / f"{name}.toml").read_text())["analysis"]
-        assert " and public_cost <= " in table["targets"][OUTCOME]
+POLICY_TARGET_OUTPUT = "rd_ties_per_100_partner_firms"
+"""The output of the shipped policy target: joint R&D per 100 firms that cooperate at all
+(model version 3 counts ``joint_rd_per_100_firms`` over all of a region's real firms, where no
+setting reaches the old target's 3)."""
+
+
+@pytest.mark.parametrize("name", ["demo", "subsidy_retention_grid", "morris_screening",
+                                  "scenarios", "policy_sobol", "policy_sobol_study",
+                                  "policy_sobol_groups"])
+def test_cooperation_experiments_ship_policy_targets(name):
+    table = tomllib.loads((EXPERIMENTS / f"{name}.toml").read_text())["analysis"]
+    assert " and public_cost <= " in table["targets"][POLICY_TARGET_OUTPUT]

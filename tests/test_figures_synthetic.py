@@ -78,13 +78,16 @@ def test_frontier_marks_no_distinguishable_step_without_effects_and_finds_a_real
         beyond_cheapest = table[table["non_dominated"]].sort_values("public_cost").iloc[1:]
         false_steps += bool(beyond_cheapest["distinguishable"].any())
     assert false_steps <= 10  # <= 5% of 200 sweeps with no effect
+    # A real effect, with 12 replicates: the all-pairs interval that holds its family level
+    # with few replicates (sim.analysis.cost.small_sample_factor) found it in 86 of 100
+    # sweeps with 12 replicates and in 76 with 10 (measured 2026-12-02).
     found = 0
-    for sweep in range(20):
-        runs = _grid_runs(KNOWN_EFFECT, [9000 + 20 * sweep + r for r in range(10)])
+    for sweep in range(100):
+        runs = _grid_runs(KNOWN_EFFECT, [9000 + 20 * sweep + r for r in range(12)])
         table = frontier_table(_points(runs), "joint_rd_per_100_firms", True, runs)
         front = table[table["non_dominated"] & table["distinguishable"]]
         found += bool((front["public_cost"] > table["public_cost"].min()).any())
-    assert found >= 16  # >= 80%
+    assert found >= 80  # >= 80%
 
 
 def test_frontier_error_bars_are_whole_replicate_intervals_around_the_means():
