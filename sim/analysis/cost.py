@@ -10,6 +10,7 @@ a year moving along the frontier from the next cheaper frontier point.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -94,6 +95,7 @@ def simultaneous_halfwidth(reps: np.ndarray, boot: np.ndarray, conf: float) -> f
     return float(np.quantile(spread, conf)) * small_sample_factor(*reps.shape, conf)
 
 
+@lru_cache(maxsize=256)
 def small_sample_factor(replicates: int, points: int, conf: float) -> float:
     """Widening of the bootstrap's all-pairs quantile for few replicates (dimensionless).
 
@@ -104,7 +106,9 @@ def small_sample_factor(replicates: int, points: int, conf: float) -> float:
     ``sqrt(R / (R - 1)) x q(conf; k, (k - 1)(R - 1)) / q(conf; k, inf)``: 1.15 for 3 points
     and 10 replicates, tending to 1 as replicates grow. Without it the family of three
     policies x 10 replicates was covered 91.7% of the time instead of 95%
-    (``coverage`` in tests/test_analysis_cost.py; docs/analysis.md).
+    (``coverage`` in tests/test_analysis_cost.py; docs/analysis.md). Cached: scipy's
+    studentized range quantile takes tens of milliseconds, and a coverage study asks for the
+    same design thousands of times.
     """
     if replicates < 2 or points < 2:
         return 1.0
