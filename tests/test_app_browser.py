@@ -366,8 +366,13 @@ def test_chart_text_is_projector_sized_and_grows_with_zoom(browser, server):
                            timeout=LOAD_TIMEOUT_MS)
     projector = _sizes(page)
     assert min(t["px"] for t in projector) >= FONT_PX[True], projector
+    # the page's own text grows too; its stylesheet may apply after the charts re-render,
+    # so wait for it (a signal, not a sleep) before reading it
+    page.wait_for_function(
+        "() => parseFloat(getComputedStyle(document.documentElement).fontSize) > 16",
+        timeout=LOAD_TIMEOUT_MS)
     root = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
-    assert root > 16  # the page's own text grows too
+    assert root > 16
     page.screenshot(path=str(ARTIFACTS / "app-1024x768-projector.png"))
     context.close()
 
