@@ -295,8 +295,8 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
     accepted &= first
     redraw = np.zeros(cols.size, bool)
     if uniq.size:
-        k = np.minimum(np.searchsorted(uniq, pair), uniq.size - 1)
-        redraw = (uniq[k] == pair) & (np.arange(cols.size) > first_at[k])
+        at, hit = find_sorted(uniq, pair)
+        redraw = hit & (np.arange(cols.size) > first_at[at])
     started = m.ties.start_many(cols[accepted], firms[accepted], reals[accepted],
                                 float(b.initial_trust), opening[accepted])
     m.new_tie_rows = np.concatenate([m.new_tie_rows, started])
