@@ -31,10 +31,14 @@ def relax(x: np.ndarray, target: np.ndarray, rate: float | np.ndarray,
     """
     rate = np.asarray(rate, dtype=float)
     total = rate + np.asarray(decay, dtype=float)
-    steady = np.divide(rate * target, total, out=np.zeros(np.broadcast(rate * target,
-                                                                        total).shape),
-                       where=total > 0)
-    steady = np.where(total > 0, steady, x)
+    scaled = rate * target
+    positive = total > 0
+    if positive.all():  # the usual case: the same values without the masked division
+        steady = scaled / total
+    else:
+        steady = np.divide(scaled, total, where=positive,
+                           out=np.zeros(np.broadcast_shapes(scaled.shape, total.shape)))
+        steady = np.where(positive, steady, x)
     return steady + (x - steady) * np.exp(-total * dt)
 
 

@@ -123,14 +123,17 @@ def rd_capability(m: "CooperationModel", cell: np.ndarray, size: int) -> np.ndar
 def students_learn(m: "CooperationModel") -> None:
     """Skills move toward what teaching, equipment and placements offer; they age."""
     s, p = m.students, m.params
-    idx = np.flatnonzero(s.active)
+    active = np.flatnonzero(s.active)
+    idx = slice(None) if active.size == s.n else active  # every slot is usually filled
     q = teaching_quality(m)
     c, sec = s.college[idx], s.sector[idx]
-    facility = m.colleges.facility[c]
-    target = np.empty((idx.size, 3))
-    target[:, 0] = 0.5 * (q["practice"][c, sec] + facility)
-    target[:, 1] = 0.5 * (q["theory"][c] + facility)
-    target[:, 2] = 0.5 * (q["research"][c, sec] + q["practice"][c, sec])
+    # What teaching and equipment offer in each (college, major) cell, then each student's.
+    facility = m.colleges.facility[:, None]
+    offer = np.empty(q["practice"].shape + (3,))
+    offer[..., 0] = 0.5 * (q["practice"] + facility)
+    offer[..., 1] = 0.5 * (q["theory"][:, None] + facility)
+    offer[..., 2] = 0.5 * (q["research"] + q["practice"])
+    target = offer[c, sec]
     target *= s.aptitude[idx, None]
     pl = m.placements
     if pl.count.size:
