@@ -98,13 +98,12 @@ def place_students(m: "CooperationModel") -> None:
     m.placements = Placements()
     m.placed_real = 0.0
     if rows.size == 0 or final.size == 0:
-        m.ties.places[:] = 0.0
+        m.ties.set_places(rows[:0], np.zeros(0))
         return
     # The firms choose this season's places on the context of last season's offers.
     chosen = intake(m.ties.activities[rows],
                     context_of_rows(m, rows), m.terms)
-    m.ties.places[:] = 0.0
-    m.ties.places[rows] = chosen
+    m.ties.set_places(rows, chosen)
     rng = m.streams.placement
     scale = m.params.world.student_scale
     per = real_per_slot(scale)

@@ -65,6 +65,7 @@ class TieTable:
         self.places = np.zeros(capacity)  # places offered in this year's placement season
         self.n = 0
         self._index: dict[tuple[int, int], int] = {}
+        self.version = 0  # changes whenever a tie starts, ends, changes activities or places
 
     def _grow(self) -> None:
         for name in ("college", "firm", "real", "rung", "activities", "trust", "age", "active",
@@ -73,6 +74,7 @@ class TieTable:
             new = np.zeros(arr.size * 2, dtype=arr.dtype)
             new[: arr.size] = arr
             setattr(self, name, new)
+        self.version += 1
 
     def index_of(self, college: int, real: int) -> int | None:
         """Row of the college and real firm, or None if they never cooperated."""
@@ -129,6 +131,7 @@ class TieTable:
         self.exchanged[rows] = False
         self.places[rows] = 0.0
         self.active[rows] = True
+        self.version += 1
         return rows
 
     def set_activities(self, rows: np.ndarray, portfolio: np.ndarray) -> None:
@@ -138,6 +141,13 @@ class TieTable:
         self.activities[rows] = portfolio
         self.rung[rows] = RUNG_OF_PORTFOLIO[portfolio]
         self.active[rows[portfolio == 0]] = False
+        self.version += 1
+
+    def set_places(self, rows: np.ndarray, places: np.ndarray) -> None:
+        """Set the season's places: ``places`` at ``rows``, none at every other tie."""
+        self.places[:] = 0.0
+        self.places[rows] = places
+        self.version += 1
 
     def partners_by_college(self, n_colleges: int) -> list[np.ndarray]:
         """Real firms with an active tie, for each college."""

@@ -9,6 +9,7 @@ inputs (:func:`tie_context`) and draws the choices from the ``contacts``, ``entr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -131,6 +132,48 @@ def student_cells(m: "CooperationModel") -> tuple[np.ndarray, np.ndarray]:
     return students_cell, quality_cell
 
 
+@dataclass(frozen=True)
+class HostingTies:
+    """The ties that host students, grouped as every tie context reads them.
+
+    ``reals`` are their real firms (sorted, each once) with the number of hosting ties
+    (``ties_of``) and places offered (``places_of``) of each; ``slots_cell`` the places
+    offered in each (college, sector) cell.
+    """
+
+    reals: np.ndarray
+    ties_of: np.ndarray
+    places_of: np.ndarray
+    slots_cell: np.ndarray
+
+    def per_real(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Hosting ties and places offered of each real firm in ``query`` (0 if none)."""
+        if self.reals.size == 0:
+            return np.zeros(query.shape), np.zeros(query.shape)
+        at, found = find_sorted(self.reals, np.asarray(query, dtype=np.int64))
+        return (np.where(found, self.ties_of[at], 0.0), np.where(found, self.places_of[at], 0.0))
+
+
+def hosting_ties(m: "CooperationModel") -> HostingTies:
+    """:class:`HostingTies` of the model now (kept until a tie or its places change)."""
+    t = m.ties
+    cached = getattr(m, "_hosting_ties", None)
+    if cached is not None and cached[0] is t and cached[1] == t.version:
+        return cached[2]
+    rows = t.active_rows()
+    rows = rows[hosts_students(t.activities[rows])]
+    places = t.places[rows]
+    real = t.real[rows]
+    uniq, inv = np.unique(real, return_inverse=True)
+    host = HostingTies(
+        reals=uniq, ties_of=np.bincount(inv, minlength=uniq.size),
+        places_of=np.bincount(inv, weights=places, minlength=uniq.size),
+        slots_cell=np.bincount(t.college[rows] * N_SECTORS + m.firms.sector[t.firm[rows]],
+                               weights=places, minlength=m.colleges.n * N_SECTORS))
+    m._hosting_ties = (t, t.version, host)
+    return host
+
+
 def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
                 reals: np.ndarray, extra_slots: bool = False) -> TieContext:
     """Inputs of the enterprise payoff for the given (college, real firm) pairs.
@@ -140,19 +183,14 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
     """
     p = m.params
     sec = m.firms.sector[firms]
-    n_cells = m.colleges.n * N_SECTORS
     students_cell, quality_cell = student_cells(m)
-    rows = m.ties.active_rows()
-    rows = rows[hosts_students(m.ties.activities[rows])]
     # A real firm's supervision capacity is shared among its ties that host students (a new
     # tie joins them); fill and vacancies are judged at the places offered this season.
-    places = m.ties.places[rows]
-    hosting, firm_places = totals_by_key(m.ties.real[rows], [None, places], reals)
+    host = hosting_ties(m)
+    hosting, firm_places = host.per_real(reals)
     hosting = hosting + bool(extra_slots)
     capacity = supervision_capacity(m, firms) / np.maximum(hosting, 1)
-    slots_cell = np.bincount(
-        m.ties.college[rows] * N_SECTORS + m.firms.sector[m.ties.firm[rows]],
-        weights=places, minlength=n_cells)
+    slots_cell = host.slots_cell
     own = capacity if extra_slots else 0.0
     cell = colleges * N_SECTORS + sec
     demand = slots_cell[cell] + own
