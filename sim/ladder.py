@@ -58,8 +58,12 @@ BITS: tuple[int, ...] = tuple(bit(a) for a in range(N_ACTIVITIES))
 
 
 def holds(portfolio: int | np.ndarray, activity: int) -> np.ndarray:
-    """Whether each portfolio holds ``activity``."""
-    return (np.asarray(portfolio) & BITS[activity]) != 0
+    """Whether each portfolio holds ``activity`` (a portfolio is a bit mask, 0 to 31)."""
+    return HOLDS[activity][portfolio]  # a table: one lookup in the payoffs' hot loops
+
+
+HOLDS = ((np.arange(1 << N_ACTIVITIES)[None, :] & np.array(BITS)[:, None]) != 0)
+"""Whether portfolio ``p`` holds activity ``a``: ``HOLDS[a, p]`` (for :func:`holds`)."""
 
 
 def ladder(rung: int | np.ndarray) -> np.ndarray:

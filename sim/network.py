@@ -64,7 +64,9 @@ class TieTable:
         self.exchanged = np.zeros(capacity, dtype=bool)  # hosted students this academic year
         self.places = np.zeros(capacity)  # places offered in this year's placement season
         self.n = 0
-        self._index: dict[tuple[int, int], int] = {}
+        # Pairs that ever cooperated: sorted keys (college << 32 | real firm), their rows.
+        self._pair_keys = np.zeros(0, dtype=np.int64)
+        self._pair_rows = np.zeros(0, dtype=np.int64)
         self.version = 0  # changes whenever a tie starts, ends, changes activities or places
 
     def _grow(self) -> None:
@@ -76,9 +78,23 @@ class TieTable:
             setattr(self, name, new)
         self.version += 1
 
+    @staticmethod
+    def pair_key(college: np.ndarray | int, real: np.ndarray | int) -> np.ndarray:
+        """One integer per (college, real firm) pair (real-firm ids are below 2**32)."""
+        return (np.asarray(college, dtype=np.int64) << 32) | np.asarray(real, dtype=np.int64)
+
+    def rows_of(self, college: np.ndarray, real: np.ndarray) -> np.ndarray:
+        """Row of each (college, real firm) pair, -1 where the pair never cooperated."""
+        keys = self.pair_key(college, real)
+        if self._pair_keys.size == 0:
+            return np.full(keys.shape, -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._pair_keys, keys), self._pair_keys.size - 1)
+        return np.where(self._pair_keys[at] == keys, self._pair_rows[at], -1)
+
     def index_of(self, college: int, real: int) -> int | None:
         """Row of the college and real firm, or None if they never cooperated."""
-        return self._index.get((int(college), int(real)))
+        k = int(self.rows_of(np.array([college]), np.array([real]))[0])
+        return None if k < 0 else k
 
     def is_active(self, college: int, real: int) -> bool:
         """Whether the college and the real firm have an active tie."""
@@ -104,23 +120,22 @@ class TieTable:
         """
         college = np.asarray(college, dtype=np.int64)
         real = np.asarray(real, dtype=np.int64)
-        rows = np.empty(college.size, dtype=np.int64)
-        fresh = []
-        for i, key in enumerate(zip(college.tolist(), real.tolist(), strict=True)):
-            k = self._index.get(key)
-            if k is None:
-                k = self.n + len(fresh)
-                self._index[key] = k
-                fresh.append(i)
-            rows[i] = k
-        while self.n + len(fresh) > self.college.size:
-            self._grow()
-        if fresh:
-            new = rows[fresh]
+        rows = self.rows_of(college, real)
+        fresh = np.flatnonzero(rows < 0)
+        if fresh.size:
+            new = self.n + np.arange(fresh.size)
+            rows[fresh] = new
+            while self.n + fresh.size > self.college.size:
+                self._grow()
             self.college[new] = college[fresh]
             self.firm[new] = np.asarray(firm, dtype=np.int64)[fresh]
             self.real[new] = real[fresh]
-            self.n += len(fresh)
+            self.n += fresh.size
+            keys = self.pair_key(college[fresh], real[fresh])
+            order = np.argsort(keys)
+            at = np.searchsorted(self._pair_keys, keys[order])  # merged in, kept sorted
+            self._pair_keys = np.insert(self._pair_keys, at, keys[order])
+            self._pair_rows = np.insert(self._pair_rows, at, new[order])
         portfolio = np.asarray(portfolio, dtype=np.int64)
         self.activities[rows] = portfolio
         self.rung[rows] = RUNG_OF_PORTFOLIO[portfolio]
