@@ -90,8 +90,8 @@ def hire_professors(model) -> int:
     u = model.streams.professors.random((n_col, block, DRAWS_PER_POST))
     # Leavers: professors whose college-firm tie is no longer active.
     prof_rows = np.flatnonzero(t.professor)
-    gone = np.array([r for r in prof_rows
-                     if not ties.is_active(int(t.college[r]), int(t.firm[r]))], dtype=np.int64)
+    tie_of = ties.rows_of(t.college[prof_rows], t.firm[prof_rows])
+    gone = prof_rows[(tie_of < 0) | ~ties.active[np.maximum(tie_of, 0)]]
     left = np.bincount(t.college[gone], minlength=n_col)  # posts opened in this step
     t.remove(gone)
     posts = funded_posts(p.policy.industry_professor_quota, per)
