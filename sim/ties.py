@@ -457,27 +457,38 @@ def activity_event_rates(m: "CooperationModel", payoff_e: np.ndarray, payoff_c: 
     """
     b = m.params.behaviour
     beta = b.choice_intensity
-    n = port.size
     k = N_ACTIVITIES
-    bits = ACTIVITY_BITS
-    held = (port[:, None] & bits[None, :]) != 0
     # Every portfolio in reach (ties x [now, + each a, - each a]), looked up.
-    reach = np.column_stack([port, port[:, None] | bits[None, :], port[:, None] & ~bits[None, :]])
-    u_e = np.take_along_axis(payoff_e, reach, axis=1)
+    reach = REACH[port]
+    u_e = payoff_e[np.arange(port.size)[:, None], reach]
     u_c = payoff_c[reach]
     # Entering: a proposal of each activity and both sides' consent on its own payoff.
-    feasible = allowed & ~held
+    feasible = allowed & ~HELD[port]
     p_e = accept_probability(u_e[:, 1:k + 1] - u_e[:, :1] - search[:, None], beta)
     p_c = accept_probability(u_c[:, 1:k + 1] - u_c[:, :1], beta)
     rates = [np.where(feasible, b.upgrade_proposal_rate * p_e * p_c, 0.0)]
     # Leaving: each side's review (keep, end the tie, or leave one of several activities).
-    can_drop = held & (held.sum(axis=1)[:, None] > 1)
-    available = np.column_stack([np.ones(n, bool), np.ones(n, bool), can_drop])
+    available = REVIEW_OPTIONS[port]
     for u in (u_e, u_c):
-        options = np.column_stack([u[:, 0], np.zeros(n), u[:, k + 1:]])
+        options = u[:, REVIEW_COLUMNS]
+        options[:, 1] = 0.0  # ending the tie is worth nothing
         probs = logit_choice_probabilities(options, beta, available)
         rates.append(b.review_rate * probs[:, 1:])
     return np.column_stack(rates), p_e, p_c, feasible
+
+
+HELD = (PORTFOLIOS[:, None] & ACTIVITY_BITS[None, :]) != 0
+"""Whether portfolio ``p`` holds activity ``a``: ``HELD[p, a]``."""
+REACH = np.column_stack([PORTFOLIOS, PORTFOLIOS[:, None] | ACTIVITY_BITS[None, :],
+                         PORTFOLIOS[:, None] & ~ACTIVITY_BITS[None, :]])
+"""Portfolios in one event's reach of portfolio ``p``: itself, with each activity, without it."""
+REVIEW_COLUMNS = np.array([0, 0, *range(N_ACTIVITIES + 1, 2 * N_ACTIVITIES + 1)])
+"""A review's options among the portfolios in reach: keep, end the tie (its value set to 0),
+leave each activity."""
+REVIEW_OPTIONS = np.column_stack([np.ones((PORTFOLIOS.size, 2), bool),
+                                  HELD & (HELD.sum(axis=1)[:, None] > 1)])
+"""Which review options portfolio ``p`` has: keep and end always, leave an activity it holds
+when it holds another."""
 
 
 def apply_event(port: np.ndarray, event: np.ndarray, happens: np.ndarray) -> np.ndarray:
