@@ -133,9 +133,15 @@ class TieTable:
             self.n += fresh.size
             keys = self.pair_key(college[fresh], real[fresh])
             order = np.argsort(keys)
-            at = np.searchsorted(self._pair_keys, keys[order])  # merged in, kept sorted
-            self._pair_keys = np.insert(self._pair_keys, at, keys[order])
-            self._pair_rows = np.insert(self._pair_rows, at, new[order])
+            # Merged in, kept sorted: where each new key lands among the old and new ones.
+            at = np.searchsorted(self._pair_keys, keys[order]) + np.arange(fresh.size)
+            old = np.ones(self._pair_keys.size + fresh.size, dtype=bool)
+            old[at] = False
+            merged_keys = np.empty(old.size, dtype=np.int64)
+            merged_rows = np.empty(old.size, dtype=np.int64)
+            merged_keys[at], merged_rows[at] = keys[order], new[order]
+            merged_keys[old], merged_rows[old] = self._pair_keys, self._pair_rows
+            self._pair_keys, self._pair_rows = merged_keys, merged_rows
         portfolio = np.asarray(portfolio, dtype=np.int64)
         self.activities[rows] = portfolio
         self.rung[rows] = RUNG_OF_PORTFOLIO[portfolio]
