@@ -31,9 +31,9 @@ last = scn.run.years * scn.run.steps_per_year
 times, cpu, phases = [], [], []
 for i in range(int(sys.argv[2])):
     t0, c0 = time.perf_counter(), time.process_time()
-    m = CooperationModel(scn, seed=scn.run.seed + i)
-    if final_only:  # as a sweep keeping the final step runs it
-        m.record_steps = lambda step: step == last
+    # as a sweep keeping the final step runs it: reporters at that step only
+    m = CooperationModel(scn, seed=scn.run.seed + i,
+                         record_steps=(lambda step: step == last) if final_only else None)
     m.run()
     times.append(time.perf_counter() - t0)
     cpu.append(time.process_time() - c0)

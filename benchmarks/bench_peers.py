@@ -8,11 +8,11 @@ Contenders (each a fresh process per repeat, 2 worker processes, the same runs a
 - ``ema``: EMA Workbench's ``MultiprocessingEvaluator`` with the model as a function;
 - ``bare``: a bare ``concurrent.futures.ProcessPoolExecutor`` mapping one run per task.
 
-Every contender runs a run the same way (``sim.run.simulate`` keeping the final step, or the
-model's own step loop for ``batch_run``), so the difference is each tool's overhead. Repeats
-are interleaved (the order rotates) and the medians reported; CPU time is the contender's
-process tree (user + system, ``RUSAGE_CHILDREN``). The final outputs of every run are
-compared across contenders, exactly.
+Every contender runs a run the same way (``sim.run.final_record``: reporters at the final step
+only, or the model's own step loop for ``batch_run``), so the difference is each tool's
+overhead. Repeats are interleaved (the order rotates) and the medians reported; CPU time is
+the contender's process tree (user + system, ``RUSAGE_CHILDREN``). The final outputs of every
+run are compared across contenders, exactly.
 
     python benchmarks/bench_peers.py [--repeats 5] [--replicates 8] [--years 10]
                                      [--contenders ieisim,dask,batch_run,ema,bare]
@@ -65,12 +65,11 @@ def experiment_toml(years: int, replicates: int) -> str:
 def one_run(tax_credit: float, intern_subsidy: float, seed: int, years: int) -> dict:
     """One run as a bare loop or EMA would call it: the final step's outputs."""
     from sim.params import load_scenario
-    from sim.run import simulate
+    from sim.run import final_record
 
     scn = load_scenario("status_quo").with_overrides(
         {"tax_credit": tax_credit, "intern_subsidy": intern_subsidy})
-    steps = years * scn.run.steps_per_year
-    last = simulate(scn, seed=seed, years=years, every=steps).iloc[-1]
+    last = final_record(scn, seed=seed, years=years)
     return {k: float(last[k]) for k in COMPARED}
 
 
@@ -158,9 +157,9 @@ def _batch_run_model():
             scn = load_scenario("status_quo").with_overrides(
                 {"tax_credit": tax_credit, "intern_subsidy": intern_subsidy,
                  "run.years": years})
-            super().__init__(scn, seed=seed)
-            self.last_step = years * scn.run.steps_per_year
-            self.record_steps = lambda step: step == self.last_step
+            last = years * scn.run.steps_per_year
+            super().__init__(scn, seed=seed, record_steps=lambda step: step == last)
+            self.last_step = last
             self.datacollector = mesa.DataCollector(
                 model_reporters={n: (lambda m, n=n: m.records[-1][n]) for n in OUTPUTS})
 

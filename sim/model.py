@@ -100,17 +100,19 @@ class CooperationModel(mesa.Model):
             tier) and ``("e", j)`` (kind, city, sector, employees).
         year: years elapsed.
         records: list of reporter dicts: the initial state (step 0), then one per step
-            (see :meth:`timeseries`).
+            (see :meth:`timeseries`); only the steps ``record_steps`` keeps.
         upgrade_decisions: per side (``college``, ``enterprise``), one ``(accepted,
             feasible)`` pair of one-rung upgrades per step (revealed willingness).
         phase_seconds: wall-clock seconds spent in each phase so far (for benchmarks).
-        record_steps: ``None`` (record the reporters after every step) or a predicate of
-            the step number saying after which steps to record them (a sweep that keeps
-            some steps computes only those; reporters read the state and change nothing).
+        record_steps: ``None`` (record the reporters at step 0 and after every step) or a
+            predicate of the step number saying at which steps to record them (a sweep that
+            keeps some steps computes only those; reporters read the state and change
+            nothing). Passed to the constructor it also decides step 0.
 
     """
 
-    def __init__(self, params: Scenario | str | None = None, seed: int | None = None):
+    def __init__(self, params: Scenario | str | None = None, seed: int | None = None,
+                 record_steps: Callable[[int], bool] | None = None):
         params = params if isinstance(params, Scenario) else load_scenario(params)
         seed = params.run.seed if seed is None else int(seed)
         super().__init__(rng=seed)
@@ -125,11 +127,12 @@ class CooperationModel(mesa.Model):
         self.ledger = Ledger(params.economy.public_budget)
         self.records: list[dict[str, float]] = []
         self.phase_seconds = {ph.name: 0.0 for ph in PHASES}
-        self.record_steps: Callable[[int], bool] | None = None
+        self.record_steps = record_steps
         self.phase_now: tuple[int, str] | None = None  # (step, phase) while a phase runs
         self.students_moved = 0  # phases run so far that moved students (sim.ties.student_cells)
         build_world(self)
-        self.records.append(metrics.collect(self))  # step 0: the initial state
+        if record_steps is None or record_steps(0):
+            self.records.append(metrics.collect(self))  # step 0: the initial state
 
     def _derive_policy_terms(self) -> None:
         """Payoff terms read from ``self.params`` (again after every policy change)."""

@@ -65,6 +65,22 @@ def simulate(scenario: Scenario | str | None = None, seed: int | None = None,
     return model.timeseries()
 
 
+def final_record(scenario: Scenario | str | None = None, seed: int | None = None,
+                 years: int | None = None) -> dict[str, float]:
+    """Run one simulation and return its reporters at the last step only (no time series).
+
+    What a sweep keeping the final step needs: the same numbers as the last row of
+    :func:`simulate`, without computing the reporters at step 0 or building a DataFrame.
+    """
+    from sim.model import CooperationModel
+
+    scn = _prepare(scenario, seed, years)
+    last = int(round(scn.run.years * scn.run.steps_per_year))
+    model = CooperationModel(scn, record_steps=lambda step: step == last)
+    model.run()
+    return model.records[-1]
+
+
 @dataclass
 class RunResult:
     """Tables of one run (tidy pandas DataFrames) and its manifest."""

@@ -12,8 +12,9 @@ from waiting import SAFETY_TIMEOUT_S, wait_until
 
 from sim.errors import DiskFull, UsageError
 from sim.ladder import RUNGS
+from sim.model import CooperationModel
 from sim.params import load_scenario
-from sim.run import RunResult, run_scenario, simulate, write_run
+from sim.run import RunResult, final_record, run_scenario, simulate, write_run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,6 +55,25 @@ def test_breakdowns_by_sector_and_size(result):
 def test_simulate_every_keeps_last_step():
     ts = simulate("classroom", seed=1, years=3, every=4)
     assert ts["step"].tolist() == [0, 4, 6]  # the initial state, every 4th step, the last
+
+
+def test_final_record_is_the_last_row_of_simulate():
+    """What a sweep keeping the final step stores: the last row of the time series, exactly."""
+    last = simulate("status_quo", seed=11, years=3).iloc[-1]
+    rec = final_record("status_quo", seed=11, years=3)
+    assert rec["step"] == last["step"] == 6
+    for k, v in rec.items():
+        assert v == last[k] or (pd.isna(v) and pd.isna(last[k])), k
+
+
+def test_record_steps_given_to_the_model_decides_step_zero():
+    kept = CooperationModel("status_quo", seed=2, record_steps=lambda step: step in (0, 2))
+    skipped = CooperationModel("status_quo", seed=2, record_steps=lambda step: step == 2)
+    kept.run(years=1)
+    skipped.run(years=1)
+    assert [r["step"] for r in kept.records] == [0, 2]
+    assert [r["step"] for r in skipped.records] == [2]
+    assert kept.records[-1] == skipped.records[-1]
 
 
 def test_write_run_is_complete_and_replaces_atomically(result, tmp_path):

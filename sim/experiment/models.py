@@ -25,15 +25,16 @@ def cooperation_scenario(ctx, scenario: str, values: Mapping[str, Any]):
 
 
 def run_cooperation(ctx, scenario: str, values: Mapping[str, Any], seed: int) -> dict:
-    """One cooperation-model run via :func:`sim.run.simulate`."""
-    from sim.run import simulate
+    """One cooperation-model run (:func:`sim.run.final_record` when the final step is kept)."""
+    from sim.run import final_record, simulate
 
     scn = cooperation_scenario(ctx, scenario, values)
-    every = ctx.years * scn.run.steps_per_year if ctx.keep_final else ctx.every
-    df = simulate(scn, seed=seed, years=ctx.years, every=max(1, every))
+    columns = ("step", "year", *ctx.outputs)
     if ctx.keep_final:
-        df = df.iloc[-1:]
-    return {c: df[c].to_numpy() for c in ("step", "year", *ctx.outputs)}
+        last = final_record(scn, seed=seed, years=ctx.years)
+        return {c: np.array([last[c]]) for c in columns}
+    df = simulate(scn, seed=seed, years=ctx.years, every=max(1, ctx.every))
+    return {c: df[c].to_numpy() for c in columns}
 
 
 def run_ishigami(ctx, scenario: str, values: Mapping[str, Any], seed: int) -> dict:
