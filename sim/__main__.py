@@ -19,11 +19,20 @@ def main(argv: list[str] | None = None) -> None:
             from sim.cli import exit_interrupted
 
             exit_interrupted(exc.code)
+        _quick_exit(argv, exc.code)
         raise
     except KeyboardInterrupt:  # before sim.cli.main's own handler is in place
         sys.stderr.write("error: interrupted\n")
         sys.stderr.flush()
         os._exit(130)  # not sys.exit: CPython may re-raise SIGINT (sim.cli.exit_interrupted)
+    _quick_exit(argv, 0)
+
+
+def _quick_exit(argv: list[str] | None, code: object) -> None:
+    """Leave at once (:func:`sim.cli.exit_now`) if the command asked for it (``QUICK_EXIT``)."""
+    cli = sys.modules.get("sim.cli")
+    if argv is None and cli is not None and cli.QUICK_EXIT:
+        cli.exit_now(code if isinstance(code, int) else 0 if code is None else 1)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,9 @@ def sweep(
     except KeyboardInterrupt as exc:  # Ctrl-C (exit 130) or SIGTERM (143): runs are on disk
         raise Interrupted("interrupted: finished runs are saved; run the same command again "
                           "to resume", terminated=isinstance(exc, Terminated)) from None
+    import sim.cli
+
+    sim.cli.QUICK_EXIT = True  # every file of the sweep is closed: the program may leave at once
     if dry_run:
         return
     typer.echo(summary.line())
