@@ -128,6 +128,25 @@ def test_dask_local_cluster_processes_give_serial_numbers(serial, tmp_path):
     pd.testing.assert_frame_equal(load_results(tmp_path / "dp"), load_results(serial))
 
 
+@pytest.mark.slow
+def test_local_cluster_workers_run_without_dask_profiler():
+    """The LocalCluster's spawned workers get LOCAL_CLUSTER_CONFIG (the profiler cost 6%)."""
+    from sim.experiment.executors import DaskExecutor
+
+    ex = DaskExecutor("local", 2)
+    try:
+        got = ex._client.run(_profile_enabled)
+    finally:
+        ex.close()
+    assert len(got) == 2 and not any(got.values())
+
+
+def _profile_enabled() -> bool:
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+
 def test_unreachable_scheduler_is_one_line_error_and_writes_nothing(tmp_path, monkeypatch):
     from sim.errors import IeisimError
     from sim.experiment import executors

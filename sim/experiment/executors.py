@@ -213,6 +213,12 @@ def import_modules(modules: tuple[str, ...]) -> None:
         importlib.import_module(module)
 
 
+LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
+"""Dask configuration of the LocalCluster a sweep starts. Dask's statistical profiler samples
+every worker thread's stack every 10 ms; off, a status-quo run inside a worker took 98.8 ms
+of compute instead of 104.9 (240 runs, 2 workers; 92 ms in a process pool)."""
+
+
 class DaskExecutor:
     """Batches on a Dask distributed cluster: an existing scheduler or a LocalCluster."""
 
@@ -224,9 +230,12 @@ class DaskExecutor:
             raise UsageError(f"--scheduler needs dask.distributed: {exc}") from None
         self._cluster = None
         if scheduler == "local":
-            self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                         processes=processes, dashboard_address=None,
-                                         silence_logs=logging.ERROR)
+            import dask
+
+            with dask.config.set(LOCAL_CLUSTER_CONFIG):  # the workers' configuration
+                self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                             processes=processes, dashboard_address=None,
+                                             silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
             self.description = (f"Dask LocalCluster, {workers} "
                                 f"{'processes' if processes else 'threads'}")
