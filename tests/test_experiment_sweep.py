@@ -129,22 +129,29 @@ def test_dask_local_cluster_processes_give_serial_numbers(serial, tmp_path):
 
 
 @pytest.mark.slow
-def test_local_cluster_workers_run_without_dask_profiler():
-    """The LocalCluster's spawned workers get LOCAL_CLUSTER_CONFIG (the profiler cost 6%)."""
-    from sim.experiment.executors import DaskExecutor
+def test_local_cluster_workers_fork_from_a_loaded_server_without_profiler():
+    """LocalCluster workers get LOCAL_CLUSTER_CONFIG (the profiler cost 6%) and are forked
+    from the fork server that imported the model, not spawned by this process."""
+    from sim.experiment.executors import COOPERATION_MODULES, DaskExecutor
 
-    ex = DaskExecutor("local", 2)
+    ex = DaskExecutor("local", 2, preload=COOPERATION_MODULES)
     try:
-        got = ex._client.run(_profile_enabled)
+        got = ex._client.run(_worker_state)
     finally:
         ex.close()
-    assert len(got) == 2 and not any(got.values())
+    assert len(got) == 2
+    for profiling, parent, loaded in got.values():
+        assert not profiling and loaded
+        assert parent != os.getpid()  # the fork server's child, not spawned by a nanny here
 
 
-def _profile_enabled() -> bool:
+def _worker_state() -> tuple[bool, int, bool]:
+    import sys
+
     import dask
 
-    return bool(dask.config.get("distributed.worker.profile.enabled"))
+    return (bool(dask.config.get("distributed.worker.profile.enabled")), os.getppid(),
+            "sim.model" in sys.modules)
 
 
 def test_unreachable_scheduler_is_one_line_error_and_writes_nothing(tmp_path, monkeypatch):

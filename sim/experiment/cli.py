@@ -32,6 +32,10 @@ def sweep(
                                            "before the design is built)."),
 ) -> None:
     """Run an experiment (resumes if its results folder exists)."""
+    if scheduler == "local" and not dry_run:  # its workers' fork server loads the model now
+        from sim.experiment.executors import COOPERATION_MODULES, start_forkserver
+
+        start_forkserver(COOPERATION_MODULES)
     from sim.experiment.sweep import run_sweep
 
     try:

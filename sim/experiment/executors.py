@@ -25,6 +25,10 @@ DASK_CONNECT_TIMEOUT = "20s"
 DASK_PROTOCOLS = ("tcp://", "tls://", "ucx://", "ws://", "wss://", "inproc://")
 
 
+COOPERATION_MODULES = ("sim.experiment.worker", "sim.experiment.models", "sim.run", "sim.model")
+"""What a worker imports to run the cooperation model (preloaded before the first batch)."""
+
+
 def default_workers() -> int:
     """All cores this process may use."""
     try:
@@ -219,6 +223,25 @@ every worker thread's stack every 10 ms; off, a status-quo run inside a worker t
 of compute instead of 104.9 (240 runs, 2 workers; 92 ms in a process pool)."""
 
 
+def start_forkserver(preload: tuple[str, ...]) -> bool:
+    """Start the fork server a LocalCluster's workers fork from; it imports ``preload`` once.
+
+    Dask spawns LocalCluster workers by default: each imports Dask, the model and Mesa
+    itself (about 1 s of a 2-worker cluster's start-up here). Forked from a server that has
+    imported them, they start with everything loaded. The command line starts the server
+    first thing (:func:`sim.experiment.cli.sweep`), so it imports the model on another core
+    while the sweep's own process imports and plans; a later call finds it running. Returns
+    whether this platform has a fork server.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", *preload])
+    forkserver.ensure_running()
+    return True
+
+
 class DaskExecutor:
     """Batches on a Dask distributed cluster: an existing scheduler or a LocalCluster."""
 
@@ -232,7 +255,10 @@ class DaskExecutor:
         if scheduler == "local":
             import dask
 
-            with dask.config.set(LOCAL_CLUSTER_CONFIG):  # the workers' configuration
+            config = dict(LOCAL_CLUSTER_CONFIG)
+            if processes and start_forkserver(preload):
+                config["distributed.worker.multiprocessing-method"] = "forkserver"
+            with dask.config.set(config):  # the workers' configuration
                 self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                              processes=processes, dashboard_address=None,
                                              silence_logs=logging.ERROR)

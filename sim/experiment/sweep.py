@@ -32,7 +32,12 @@ import pyarrow as pa
 from sim.errors import IeisimError, UsageError, sigterm_as_interrupt
 from sim.experiment import store
 from sim.experiment.design import DEFAULT_MAX_RUNS, build_design, check_run_count, n_points
-from sim.experiment.executors import check_scheduler, default_workers, make_executor
+from sim.experiment.executors import (
+    COOPERATION_MODULES,
+    check_scheduler,
+    default_workers,
+    make_executor,
+)
 from sim.experiment.models import RUNNERS
 from sim.experiment.posterior import with_draw
 from sim.experiment.progress import SweepProgress
@@ -324,10 +329,9 @@ def finalize_manifest(folder: Path, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _preload(model: str) -> tuple[str, ...]:
-    mods = ["sim.experiment.worker", "sim.experiment.models"]
     if model == "cooperation":  # sim.run imports the model lazily: preload it too (Mesa)
-        mods += ["sim.run", "sim.model"]
-    return tuple(mods)
+        return COOPERATION_MODULES
+    return ("sim.experiment.worker", "sim.experiment.models")
 
 
 def estimate(plan: Plan, pending: np.ndarray, workers: int) -> dict[str, Any]:
