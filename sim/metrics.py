@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.college import TIERS
 from sim.ladder import JOINT_RD, RUNGS, enterprise_payoff, holds, policy_payments
-from sim.population import OWNERSHIPS, service_funding_10m_share
+from sim.population import OWNERSHIPS, TIERS, service_funding_10m_share
 from sim.sectors import SECTORS, SIZE_CLASSES
 from sim.ties import context_of_rows
 

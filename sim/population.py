@@ -44,6 +44,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+TIERS = ("ordinary", "double_high")
+"""College tiers: ordinary and the elite "Double High" plan colleges (MOE/MOF 2019)."""
+
 SIZE_CLASSES: tuple[str, ...] = ("micro", "small", "medium", "large")
 """Enterprise size classes, smallest first (NBS 2017 statistical classification by size)."""
 SIZE_BOUNDS: tuple[int, ...] = (20, 300, 1000)

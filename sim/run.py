@@ -132,7 +132,7 @@ def enterprises_table(model) -> pd.DataFrame:
 
 def colleges_table(model) -> pd.DataFrame:
     """One row per college: tier, city, majors, equipment and outcomes."""
-    from sim.agents.college import TIERS
+    from sim.population import TIERS
 
     c = model.colleges
     t = model.teachers
@@ -171,7 +171,7 @@ def ties_table(model) -> pd.DataFrame:
     Columns: college (and its tier), enterprise (agent), real_firm (the real firm of the agent
     the tie is with), sector, city, rung, trust, age (years).
     """
-    from sim.agents.college import TIERS
+    from sim.population import TIERS
 
     rows = model.ties.active_rows()
     ties = model.ties

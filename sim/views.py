@@ -44,8 +44,8 @@ def network(m: "CooperationModel") -> nx.Graph:
 
     Nodes ``("c", i)`` (kind, city, tier) and ``("e", j)`` (kind, city, sector, employees).
     """
-    from sim.agents.college import TIERS
     from sim.network import college_node, enterprise_node
+    from sim.population import TIERS
     from sim.sectors import SECTOR_NAMES
 
     if m.graph is None:

@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 
 from sim import metrics
-from sim.agents.college import TIERS
 from sim.ladder import JOINT_RD, holds
 from sim.model import CooperationModel
 from sim.params import load_scenario
-from sim.population import OWNERSHIPS
+from sim.population import OWNERSHIPS, TIERS
 from sim.sectors import SECTORS, SIZE_CLASSES
 
 

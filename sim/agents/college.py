@@ -5,11 +5,9 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.population import college_capacity, research_service_funding
+from sim.population import TIERS, college_capacity, research_service_funding
 from sim.sectors import LEGACY_ENROLMENT, N_SECTORS, SECTOR_NAMES
 
-TIERS = ("ordinary", "double_high")
-"""College tiers: ordinary and the elite "Double High" plan colleges (MOE/MOF 2019)."""
 INITIAL_FACILITY_SPREAD = 0.1
 """Uniform spread of the initial equipment level below the affordable level."""
 

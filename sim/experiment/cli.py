@@ -32,7 +32,9 @@ def sweep(
                                            "before the design is built)."),
 ) -> None:
     """Run an experiment (resumes if its results folder exists)."""
-    if scheduler == "local" and not dry_run:  # its workers' fork server loads the model now
+    if scheduler == "local" and not dry_run:
+        # the workers' fork server loads Dask and the model now, on another core, while this
+        # process reads the experiment and plans (sim.experiment.executors.start_forkserver)
         from sim.experiment.executors import COOPERATION_MODULES, start_forkserver
 
         start_forkserver(COOPERATION_MODULES)

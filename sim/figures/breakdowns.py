@@ -11,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.agents.college import TIERS
 from sim.figures.labels import Labels
 from sim.figures.layout import legend_below, new_figure, panel_title
 from sim.figures.network import rung_names
 from sim.figures.style import NO_TIE_COLOR, RUNG_STYLE
 from sim.ladder import RUNGS
+from sim.population import TIERS
 from sim.sectors import SECTOR_NAMES, SIZE_CLASSES
 
 BREAKDOWNS = ("sector", "size_class", "tier")

@@ -33,14 +33,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from sim.agents.college import TIERS
 from sim.analysis import intervals
 from sim.figures import scenario_time
 from sim.figures.labels import Labels
 from sim.figures.layout import legend_below, new_figure, panel_title
 from sim.figures.style import REFERENCE_COLOR, series_style
 from sim.metrics import CITY_COLUMNS
-from sim.population import OWNERSHIPS
+from sim.population import OWNERSHIPS, TIERS
 from sim.sectors import SECTORS, SIZE_CLASSES
 
 GROUP_SPAN = 0.7
