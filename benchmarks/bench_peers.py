@@ -204,6 +204,34 @@ def same(a: dict, b: dict) -> bool:
     return True
 
 
+PR_SET_CHILD_SUBREAPER = 36
+"""Linux ``prctl`` option: orphaned descendants are re-parented to this process."""
+
+
+def become_subreaper() -> bool:
+    """Adopt the contenders' orphaned descendants, so that their CPU time is counted.
+
+    A Dask LocalCluster's workers are forked by a fork server that outlives the sweep's own
+    process by a moment; without this their CPU time would be nobody's ``RUSAGE_CHILDREN``.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # not Linux: CPU of orphans is not counted
+        return False
+
+
+def reap_orphans() -> None:
+    """Wait for every adopted descendant to exit (they exit once their parent has)."""
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
 def timed_contender(name: str, years: int, replicates: int, tmp: Path, rep: int) -> dict:
     """Run one contender in a fresh process: wall and CPU seconds (its process tree)."""
     out = tmp / f"{name}-{rep}.json"
@@ -221,6 +249,7 @@ def timed_contender(name: str, years: int, replicates: int, tmp: Path, rep: int)
     subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
                    env={**os.environ, "TQDM_DISABLE": "1"})  # no progress bars
     wall = time.perf_counter() - t0
+    reap_orphans()  # e.g. Dask's fork server and its workers, left when the sweep exited
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     outputs = (sweep_outputs(out.with_suffix(".sweep")) if name in ("ieisim", "dask")
@@ -241,6 +270,7 @@ def main() -> int:
     if args.contender:
         contender(args.contender, args.years, args.replicates, Path(args.out))
         return 0
+    become_subreaper()
     names = [c for c in args.contenders.split(",") if c]
     unknown = sorted(set(names) - set(CONTENDERS))
     if unknown:
