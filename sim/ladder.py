@@ -23,6 +23,7 @@ and is written out in docs/ODD.md ("Submodels").
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -556,6 +557,18 @@ def college_utility(portfolio: int | np.ndarray, c: CollegeTerms) -> np.ndarray:
     return ((portfolio != 0) * c.tie_value * (1.0 - shallow)
             + n_deep(portfolio) * (c.depth_value - c.depth_cost * (1.0 - c.practice_reward))
             + c.contribution_evaluation * income)
+
+
+@functools.lru_cache(maxsize=16)
+def college_utility_table(c: CollegeTerms) -> np.ndarray:
+    """:func:`college_utility` of every portfolio (indexed by its bit mask), read-only.
+
+    Computed once per set of college terms (they change only with a policy change); every
+    contact round and every step's tie events look it up.
+    """
+    table = college_utility(np.arange(1 << N_ACTIVITIES), c)
+    table.flags.writeable = False
+    return table
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from sim.ladder import (
     activity_feasible,
     bit,
     capability_match,
-    college_utility,
+    college_utility_table,
     enterprise_payoff,
     rd_size_factor,
 )
@@ -320,7 +320,7 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
     u = m.streams.entry.random((cols.size, 2))
     pick = np.minimum((u[:, :1] > np.cumsum(probs, axis=1)).sum(axis=1), len(OPENINGS))
     opening = np.array([0] + [bit(a) for a in OPENINGS])[pick]
-    p_college = accept_probability(college_utility(PORTFOLIOS, m.college_terms)[opening], beta)
+    p_college = accept_probability(college_utility_table(m.college_terms)[opening], beta)
     accepted = (pick > 0) & (u[:, 1] < p_college)
     # A pair contacted twice starts one tie, at its first accepted contact; its later
     # contacts found a partner and are drawn again.
@@ -440,7 +440,7 @@ def portfolio_payoffs(m: "CooperationModel", ctx: TieContext) -> tuple[np.ndarra
     """
     wide = TieContext(**{f: getattr(ctx, f)[:, None] for f in ctx.__dataclass_fields__})
     return (enterprise_payoff(PORTFOLIOS[None, :], wide, m.terms),
-            college_utility(PORTFOLIOS, m.college_terms))
+            college_utility_table(m.college_terms))
 
 
 def activity_event_rates(m: "CooperationModel", payoff_e: np.ndarray, payoff_c: np.ndarray,
