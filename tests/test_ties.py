@@ -176,3 +176,52 @@ def test_student_cells_read_within_a_step_equal_a_fresh_computation(monkeypatch)
     m = CooperationModel(load_scenario("classroom"), seed=3)
     m.run(2)
     assert reads["cached"] > 0 and reads["computed"] > 0
+
+
+def test_hosting_ties_read_during_a_run_equal_a_fresh_grouping(monkeypatch):
+    """Tie contexts read the hosting ties from a grouping kept until a tie or its places
+    change (TieTable.version): every read, kept or not, equals a fresh grouping."""
+    import sim.ties as ties
+
+    original = ties.hosting_ties
+    reads = {"kept": 0, "computed": 0}
+
+    def checked(m):
+        before = getattr(m, "_hosting_ties", None)
+        host = original(m)
+        reads["kept" if m._hosting_ties is before else "computed"] += 1
+        saved, m._hosting_ties = m._hosting_ties, None
+        try:
+            fresh = original(m)
+        finally:
+            m._hosting_ties = saved
+        for name in ("reals", "ties_of", "places_of", "slots_cell"):
+            np.testing.assert_array_equal(getattr(host, name), getattr(fresh, name))
+        return host
+
+    monkeypatch.setattr(ties, "hosting_ties", checked)
+    m = CooperationModel(load_scenario("classroom"), seed=4)
+    m.run(2)
+    assert reads["kept"] > 0 and reads["computed"] > 0
+
+
+def test_pair_rows_follow_every_start_like_a_dictionary():
+    """TieTable keeps the pairs that ever cooperated as sorted keys: rows_of and index_of give
+    what a dictionary of (college, real firm) -> row gives, after new and returning pairs."""
+    from sim.network import TieTable
+
+    rng = np.random.default_rng(7)
+    table, reference = TieTable(capacity=16), {}
+    for _ in range(40):
+        pairs = {(int(c), int(r)) for c, r in rng.integers(0, [6, 2**31], size=(12, 2))}
+        pairs |= set(list(reference)[:3])  # pairs that cooperated before come back
+        college = np.array([c for c, _ in pairs])
+        real = np.array([r for _, r in pairs])
+        rows = table.start_many(college, real % 50, real, 0.1, np.full(college.size, 1))
+        for (c, r), row in zip(pairs, rows.tolist(), strict=True):
+            assert reference.setdefault((c, r), len(reference)) == row
+    keys = list(reference)
+    got = table.rows_of(np.array([c for c, _ in keys]), np.array([r for _, r in keys]))
+    assert got.tolist() == [reference[k] for k in keys]
+    assert table.index_of(99, 5) is None and table.rows_of(np.array([99]), np.array([5]))[0] == -1
+    assert table.n == len(reference)
