@@ -136,8 +136,12 @@ def place_students(m: "CooperationModel") -> None:
             continue
         students = all_students[sa * per:sb * per]
         n = min(places.size, students.size)
-        out_slot.append(rng.permutation(students)[:n])
-        out_tie.append(rng.permutation(places)[:n])
+        # shuffled in place (the draws of rng.permutation, without its copy): each cell's
+        # slices of the two fresh arrays are its own
+        rng.shuffle(students)
+        rng.shuffle(places)
+        out_slot.append(students[:n])
+        out_tie.append(places[:n])
     if not out_slot:
         return
     slot, tie = np.concatenate(out_slot), np.concatenate(out_tie)

@@ -244,13 +244,12 @@ def student_values(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
     makes further students worth less). ``per_student``: :func:`recruit_value_per_student`
     of the same arguments where the caller has it already.
     """
-    one = np.ones(np.broadcast(np.asarray(portfolio), ctx.fill).shape)
     r_int, r_app = (recruit_value_per_student(portfolio, ctx, t) if per_student is None
                     else per_student)
     subsidy = placement_subsidy(1.0, t, ctx.payout)
     # Without apprentices a tie is not certified (no credit), so the first apprentice brings
     # the whole credit of the tie (:func:`qualifying_investment`).
-    credit = ctx.payout * tax_credit(portfolio, one, ctx, t, ctx.payout)
+    credit = ctx.payout * tax_credit(portfolio, 1.0, ctx, t, ctx.payout, certified=True)
     v_int = r_int + subsidy - t.intern_net_cost
     v_app = r_app + subsidy + credit - apprentice_net_cost(t, ctx.apprentice_cost_cut)
     return v_int, v_app

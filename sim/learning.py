@@ -110,10 +110,12 @@ def rd_capability(m: "CooperationModel", cell: np.ndarray, size: int) -> np.ndar
     # 8 values; longer ones one by one with mean (pairwise sums): every value the same.
     n_team = hi - lo
     short = n_team < 8
-    total = ranked[lo]
-    for j in range(1, 8):
-        more = short & (n_team > j)
-        total[more] += ranked[lo[more] + j]
+    # Each short team's values in a row, zeros after its last (adding 0 changes nothing),
+    # summed left to right (a cumulative sum adds in order).
+    j = np.arange(7)
+    values = np.where(j < n_team[:, None], ranked[np.minimum(lo[:, None] + j, ranked.size - 1)],
+                      0.0)
+    total = np.cumsum(values, axis=1)[:, -1]
     out[cells[short]] = total[short] / n_team[short]
     for c, a, b in zip(cells[~short], lo[~short], hi[~short], strict=True):
         out[c] = ranked[a:b].mean()

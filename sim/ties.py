@@ -87,6 +87,8 @@ def hosts_students(portfolio: np.ndarray) -> np.ndarray:
 OPENINGS = (INTERNSHIP, TECH_SERVICE, JOINT_RD)
 """Activities a new tie can open with: internship places, or directly technical service or
 joint R&D where the pair is capable (activities needing trust come later)."""
+OPENING_BITS = np.array([bit(a) for a in OPENINGS])
+"""The portfolio of each opening (a single activity's bit)."""
 PORTFOLIOS = np.arange(1 << N_ACTIVITIES)
 """Every portfolio a tie can hold (a portfolio's bit mask is its index here)."""
 ACTIVITY_BITS = np.array([bit(a) for a in range(N_ACTIVITIES)])
@@ -310,7 +312,7 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
     # search cost); the college accepts the opening on its own valuation.
     cost = 0.0 if initial else switching_cost(m, cols, firms)
     wide = TieContext(**{f: getattr(ctx, f)[:, None] for f in ctx.__dataclass_fields__})
-    openings = np.array([bit(a) for a in OPENINGS])[None, :]
+    openings = OPENING_BITS[None, :]
     options = np.column_stack([np.zeros(cols.size),
                                enterprise_payoff(openings, wide, m.terms) - np.asarray(cost)[
                                    ..., None]])
@@ -319,7 +321,7 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
     probs = logit_choice_probabilities(options, beta, available)
     u = m.streams.entry.random((cols.size, 2))
     pick = np.minimum((u[:, :1] > np.cumsum(probs, axis=1)).sum(axis=1), len(OPENINGS))
-    opening = np.array([0] + [bit(a) for a in OPENINGS])[pick]
+    opening = np.append(0, OPENING_BITS)[pick]
     p_college = accept_probability(college_utility_table(m.college_terms)[opening], beta)
     accepted = (pick > 0) & (u[:, 1] < p_college)
     # A pair contacted twice starts one tie, at its first accepted contact; its later
