@@ -152,6 +152,31 @@ def real_firms(m: "CooperationModel", agents: np.ndarray, u: np.ndarray) -> np.n
     return np.where(ok, m.firms.first_real[a] + member, -1)
 
 
+def first_batch(m: "CooperationModel", searching: np.ndarray, partners: list[np.ndarray],
+                draw_row: np.ndarray, first: np.ndarray, reals: np.ndarray, k: np.ndarray,
+                total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every college's first batch of candidates at once (it takes no draws of its own).
+
+    A college takes its first ``k`` candidates in the order drawn that are real firms and not
+    partners. Returns which candidates are taken and the colleges (rows of ``searching``)
+    left short, which :func:`search_partners` then serves batch by batch as before.
+    """
+    n_real = np.int64(m.firms.n_real)
+    held = np.concatenate([np.zeros(0, np.int64), *partners]).astype(np.int64)
+    partner_keys = np.sort(np.repeat(np.arange(len(partners), dtype=np.int64),
+                                     [len(f) for f in partners]) * n_real + held)
+    draw_keys = searching[draw_row] * n_real + reals
+    usable = reals >= 0
+    if partner_keys.size:
+        at = np.minimum(np.searchsorted(partner_keys, draw_keys), partner_keys.size - 1)
+        usable &= partner_keys[at] != draw_keys
+    seen = np.cumsum(usable)
+    before = np.concatenate([[0], seen])[first[:-1]][draw_row]  # usable draws of earlier rows
+    taken = usable & (seen - before <= k[draw_row])
+    got = np.bincount(draw_row[taken], minlength=searching.size)
+    return taken, np.flatnonzero((got < k) & (total > 0))
+
+
 def search_partners(m: "CooperationModel", counts: np.ndarray,
                     partners: list[np.ndarray], rng: np.random.Generator
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -179,7 +204,12 @@ def search_partners(m: "CooperationModel", counts: np.ndarray,
     draw_row = np.repeat(np.arange(searching.size), n_draws)
     u = rng.random((draw_row.size, 3))
     reals = real_firms(m, draw_candidates(cells, cdf, draw_row, u), u[:, 2])
-    bounds = np.concatenate([[0], np.cumsum(n_draws)]).tolist()
+    first = np.concatenate([[0], np.cumsum(n_draws)])
+    taken_now, short = first_batch(m, searching, partners, draw_row, first, reals, k, total)
+    if short.size == 0:  # every college found its contacts in the first batch (the rule)
+        real = reals[taken_now]
+        return searching[draw_row[taken_now]], m.firms.agent_of(real), real
+    bounds = first.tolist()
     reals = reals.tolist()
     out_c: list[int] = []
     out_r: list[int] = []
