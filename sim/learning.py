@@ -98,9 +98,11 @@ def rd_capability(m: "CooperationModel", cell: np.ndarray, size: int) -> np.ndar
     out = np.zeros(size)
     order = np.lexsort((score, cell))
     sorted_cell = cell[order]  # the cells present, their first row and size (as np.unique)
-    starts = np.flatnonzero(np.concatenate([[True], sorted_cell[1:] != sorted_cell[:-1]]))
+    change = np.ones(sorted_cell.size, dtype=bool)
+    np.not_equal(sorted_cell[1:], sorted_cell[:-1], out=change[1:])
+    starts = np.flatnonzero(change)
     cells = sorted_cell[starts]
-    counts = np.diff(np.append(starts, sorted_cell.size))
+    counts = np.concatenate((starts[1:], (sorted_cell.size,))) - starts
     # The team: the top of each cell's sorted scores (the whole cell if the top is empty).
     lo = starts + (RD_TEAM_QUANTILE * counts).astype(np.int64)
     hi = starts + counts
