@@ -415,8 +415,10 @@ def hire_value(skill: np.ndarray | float, apprentice: np.ndarray | bool,
 
     recruit value x skill x (1 + firm-specific premium for a former apprentice).
     """
-    return (t.recruit_value * np.asarray(skill, dtype=float)
-            * np.where(apprentice, 1.0 + t.firm_specific_premium, 1.0))
+    value = t.recruit_value * np.asarray(skill, dtype=float)
+    if isinstance(apprentice, bool):  # one type for all: the same numbers, fewer operations
+        return value * (1.0 + t.firm_specific_premium) if apprentice else value
+    return value * np.where(apprentice, 1.0 + t.firm_specific_premium, 1.0)
 
 
 def recruit_value(interns: np.ndarray, apprentices: np.ndarray, portfolio: int | np.ndarray,

@@ -101,28 +101,27 @@ def hire_professors(model) -> int:
     rows = ties.active_rows()
     beta = p.behaviour.choice_intensity
     a_col = float(accept_probability(college_gain(p.economy.professor_value), beta))
-    new_c, new_f, new_s = [], [], []
-    for i in range(n_col):
-        partners = rows[ties.college[rows] == i]
-        if partners.size == 0:
-            continue
-        for slot in range(int(held[i]), posts):
-            u_fill, u_pick = u[i, slot, :2]
-            tie = partners[int(u_pick * partners.size)]
-            firm, real = int(ties.firm[tie]), int(ties.real[tie])
-            g_firm = firm_gain(p.economy.professor_firm_value,
-                               p.economy.industry_professor_stipend,
-                               model.firms.belief_payout[firm], p.economy.professor_staff_cost)
-            rate = (p.behaviour.professor_search_rate * a_col
-                    * float(accept_probability(g_firm, beta)))
-            fresh = slot < held[i] + left[i]  # the first open posts are those just left
-            if u_fill < float(fill_probability(rate, model.dt, fresh)):
-                new_c.append(i)
-                new_f.append(real)
-                new_s.append(int(model.firms.sector[firm]))
-    t.add_professors(np.array(new_c, dtype=np.int64), np.array(new_f, dtype=np.int64),
-                     np.array(new_s, dtype=np.int64))
-    return len(new_c)
+    # Every open post of every college with partners, college by college, post by post: a
+    # partner tie picked by the post's second draw, filled at the firm's and the college's
+    # consent rate (the post's first draw).
+    rows = rows[np.argsort(ties.college[rows], kind="stable")]  # each college's ties in order
+    n_partners = np.bincount(ties.college[rows], minlength=n_col)
+    offset = np.concatenate(([0], np.cumsum(n_partners)[:-1]))
+    open_posts = np.where(n_partners > 0, np.maximum(posts - held, 0), 0)
+    col = np.repeat(np.arange(n_col), open_posts)
+    slot = (np.arange(col.size) - np.repeat(np.cumsum(open_posts) - open_posts, open_posts)
+            + held[col])
+    u_fill, u_pick = u[col, slot, 0], u[col, slot, 1]
+    tie = rows[offset[col] + (u_pick * n_partners[col]).astype(np.int64)]
+    firm = ties.firm[tie]
+    g_firm = firm_gain(p.economy.professor_firm_value, p.economy.industry_professor_stipend,
+                       model.firms.belief_payout[firm], p.economy.professor_staff_cost)
+    rate = p.behaviour.professor_search_rate * a_col * accept_probability(g_firm, beta)
+    fresh = slot < held[col] + left[col]  # the first open posts are those just left
+    filled = u_fill < np.where(fresh, fill_probability(rate, model.dt, True),
+                               fill_probability(rate, model.dt, False))
+    t.add_professors(col[filled], ties.real[tie[filled]], model.firms.sector[firm[filled]])
+    return int(filled.sum())
 
 
 def hire_professors_phase(model) -> None:
