@@ -30,6 +30,16 @@ def enterprise_node(j: int) -> tuple[str, int]:
     return ("e", int(j))
 
 
+def find_sorted(keys: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each ``query`` value sits in the sorted, non-empty ``keys``, and whether it is there.
+
+    Returns ``(at, found)``: ``keys[at] == query`` exactly where ``found``; ``at`` is a valid
+    index everywhere. The one lookup of integer keys (real firms, pairs) the model uses.
+    """
+    at = np.minimum(np.searchsorted(keys, query), keys.size - 1)
+    return at, keys[at] == query
+
+
 class TieTable:
     """Arrays of ties: college, enterprise agent, real firm, activities, rung, trust, age, active.
 
@@ -88,8 +98,8 @@ class TieTable:
         keys = self.pair_key(college, real)
         if self._pair_keys.size == 0:
             return np.full(keys.shape, -1, dtype=np.int64)
-        at = np.minimum(np.searchsorted(self._pair_keys, keys), self._pair_keys.size - 1)
-        return np.where(self._pair_keys[at] == keys, self._pair_rows[at], -1)
+        at, found = find_sorted(self._pair_keys, keys)
+        return np.where(found, self._pair_rows[at], -1)
 
     def index_of(self, college: int, real: int) -> int | None:
         """Row of the college and real firm, or None if they never cooperated."""

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.network import find_sorted
 from sim.sectors import N_SECTORS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -168,8 +169,7 @@ def first_batch(m: "CooperationModel", searching: np.ndarray, partners: list[np.
     draw_keys = searching[draw_row] * n_real + reals
     usable = reals >= 0
     if partner_keys.size:
-        at = np.minimum(np.searchsorted(partner_keys, draw_keys), partner_keys.size - 1)
-        usable &= partner_keys[at] != draw_keys
+        usable &= ~find_sorted(partner_keys, draw_keys)[1]
     seen = np.cumsum(usable)
     before = np.concatenate([[0], seen])[first[:-1]][draw_row]  # usable draws of earlier rows
     taken = usable & (seen - before <= k[draw_row])

@@ -21,6 +21,7 @@ from sim.decisions import (
 )
 from sim.ladder import (
     APPRENTICE,
+    HOLDS,
     INTERNSHIP,
     JOINT_RD,
     JOINT_TRAINING,
@@ -36,6 +37,7 @@ from sim.ladder import (
     rd_size_factor,
 )
 from sim.learning import teaching_quality
+from sim.network import find_sorted
 from sim.partner_search import search_partners
 from sim.sectors import N_SECTORS
 
@@ -45,16 +47,6 @@ if TYPE_CHECKING:  # pragma: no cover
 def supervision_capacity(m: "CooperationModel", firms: np.ndarray) -> np.ndarray:
     """Students a real firm of each given agent can supervise in a year (all its ties)."""
     return m.params.economy.supervision_capacity * m.firms.employees[firms] / 100.0
-
-
-def find_sorted(keys: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each ``query`` value sits in the sorted, non-empty ``keys``, and whether it is there.
-
-    Returns ``(at, found)``: ``keys[at] == query`` exactly where ``found``; ``at`` is a valid
-    index everywhere. The one lookup of integer keys (real firms, pairs) the model uses.
-    """
-    at = np.minimum(np.searchsorted(keys, query), keys.size - 1)
-    return at, keys[at] == query
 
 
 def total_by_key(keys: np.ndarray, values: np.ndarray | None, query: np.ndarray) -> np.ndarray:
@@ -89,6 +81,8 @@ OPENINGS = (INTERNSHIP, TECH_SERVICE, JOINT_RD)
 joint R&D where the pair is capable (activities needing trust come later)."""
 OPENING_BITS = np.array([bit(a) for a in OPENINGS])
 """The portfolio of each opening (a single activity's bit)."""
+CHOICE_BITS = np.append(0, OPENING_BITS)
+"""The portfolio of each choice of a contacted firm: no tie, then each opening."""
 PORTFOLIOS = np.arange(1 << N_ACTIVITIES)
 """Every portfolio a tie can hold (a portfolio's bit mask is its index here)."""
 ACTIVITY_BITS = np.array([bit(a) for a in range(N_ACTIVITIES)])
@@ -321,7 +315,7 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
     probs = logit_choice_probabilities(options, beta, available)
     u = m.streams.entry.random((cols.size, 2))
     pick = np.minimum((u[:, :1] > np.cumsum(probs, axis=1)).sum(axis=1), len(OPENINGS))
-    opening = np.append(0, OPENING_BITS)[pick]
+    opening = CHOICE_BITS[pick]
     p_college = accept_probability(college_utility_table(m.college_terms)[opening], beta)
     accepted = (pick > 0) & (u[:, 1] < p_college)
     # A pair contacted twice starts one tie, at its first accepted contact; its later
@@ -479,8 +473,8 @@ def activity_event_rates(m: "CooperationModel", payoff_e: np.ndarray, payoff_c: 
     return np.column_stack(rates), p_e, p_c, feasible
 
 
-HELD = (PORTFOLIOS[:, None] & ACTIVITY_BITS[None, :]) != 0
-"""Whether portfolio ``p`` holds activity ``a``: ``HELD[p, a]``."""
+HELD = HOLDS.T
+"""Whether portfolio ``p`` holds activity ``a``: ``HELD[p, a]`` (:data:`sim.ladder.HOLDS`)."""
 REACH = np.column_stack([PORTFOLIOS, PORTFOLIOS[:, None] | ACTIVITY_BITS[None, :],
                          PORTFOLIOS[:, None] & ~ACTIVITY_BITS[None, :]])
 """Portfolios in one event's reach of portfolio ``p``: itself, with each activity, without it."""
