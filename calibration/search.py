@@ -29,7 +29,8 @@ from sim.errors import ConfigError
 from sim.model import CooperationModel
 from sim.params import BY_NAME, load_scenario
 
-FACTORS = ("intern_net_cost", "partner_hire_intern", "recruit_value", "apprentice_gross_cost",
+FACTORS = ("intern_gross_cost", "intern_recovery", "trainee_productivity_spread",
+           "partner_hire_intern", "recruit_value", "apprentice_gross_cost",
            "productive_recovery", "research_grant_per_capacity", "college_capacity_sigma",
            "contact_size_elasticity", "contacts_per_college", "firm_heterogeneity",
            "supervision_capacity", "supervision_cost", "partner_hire_apprentice",
@@ -99,8 +100,12 @@ def summarise(df: pd.DataFrame) -> dict[str, float]:
     # Host firms pooled over seeds, as one survey of many firms.
     for name in ("intern", "apprentice"):
         n = df[f"{name}_firms"].sum()
+        hosted = df[f"{name}_students"].sum()
         mean[f"{name}_firms"] = float(n)
-        mean[f"{name}_mean_net"] = float(df[f"{name}_net_sum"].sum() / n) if n else np.nan
+        mean[f"{name}_students"] = float(hosted)
+        # per student hosted, as the surveys report it
+        mean[f"{name}_mean_net"] = (float(df[f"{name}_net_sum"].sum() / hosted) if hosted
+                                    else np.nan)
         mean[f"{name}_loss_share"] = float(df[f"{name}_losing"].sum() / n) if n else np.nan
         mean[f"{name}_profit_share"] = float(df[f"{name}_profiting"].sum() / n) if n else np.nan
     gap = df["willingness_gap"].dropna()
@@ -176,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--first-seed", type=int, default=0,
+                    help="first seed of the runs (default 0: the selection seeds); e.g. 20 "
+                         "with --seeds 20 to check points on held-out seeds 20-39")
     ap.add_argument("--include-defaults", action="store_true",
                     help="evaluate the shipped defaults as point 0")
     ap.add_argument("--refine", type=Path, default=None,
@@ -193,8 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.out.exists():
         print(f"error: --out {args.out} exists; choose a new folder", file=sys.stderr)
         return 2
-    if args.points < 0 or args.seeds < 2:
-        print("error: --points must be >= 0 and --seeds >= 2", file=sys.stderr)
+    if args.points < 0 or args.seeds < 2 or args.first_seed < 0:
+        print("error: --points must be >= 0, --seeds >= 2 and --first-seed >= 0",
+              file=sys.stderr)
         return 2
     base = load_scenario("status_quo")
     rng = np.random.default_rng(args.seed)
@@ -242,7 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     records = []
     args.out.mkdir(parents=True)
     for i, over in enumerate(points):
-        stats = point_statistics(base.with_overrides(over), range(args.seeds), args.years)
+        stats = point_statistics(base.with_overrides(over),
+                                 range(args.first_seed, args.first_seed + args.seeds),
+                                 args.years)
         ok = met(stats)
         records.append({"point": i, **{f: over.get(f, BY_NAME[f].default) for f in FACTORS},
                         **stats, "patterns_met": sum(ok.values()),

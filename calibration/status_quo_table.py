@@ -59,6 +59,21 @@ def wilson(k: float, n: float) -> tuple[float, float, float]:
     return p, centre - half, centre + half
 
 
+def per_student_interval(net: np.ndarray, students: np.ndarray, draws: int = 2000,
+                         seed: int = 0) -> tuple[float, float, float]:
+    """Net per student hosted (total net / total students) and its 95% bootstrap interval.
+
+    Host firms are resampled (the survey's unit); NaN for fewer than two firms.
+    """
+    if net.size < 2 or students.sum() <= 0:
+        return np.nan, np.nan, np.nan
+    rng = np.random.default_rng(seed)
+    pick = rng.integers(0, net.size, size=(draws, net.size))
+    ratio = net[pick].sum(axis=1) / students[pick].sum(axis=1)
+    lo, hi = np.percentile(ratio, [2.5, 97.5])
+    return float(net.sum() / students.sum()), float(lo), float(hi)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the status quo over the seeds and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -79,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         m.run()
         rows.append(search.run_statistics(m))
         for name, app in (("intern", False), ("apprentice", True)):
-            nets[name].append(m.host_ledger.per_firm(app)[1])
+            nets[name].append(np.stack(m.host_ledger.per_firm(app)[1:]))
     df = pd.DataFrame(rows)
     summary = search.summarise(df)
     ok = search.met(summary)
@@ -92,9 +107,10 @@ def main(argv: list[str] | None = None) -> int:
             cell = f"{m_:.3f} [{lo:.3f}, {hi:.3f}]"
         elif p.name.endswith("_mean_net"):
             name = p.name.split("_")[0]
-            x = np.concatenate(nets[name]) if nets[name] else np.zeros(0)
-            m_, lo, hi = t_interval(x) if x.size > 1 else (np.nan, np.nan, np.nan)
-            cell = f"{m_:.1f} [{lo:.1f}, {hi:.1f}] CNY k per firm (n = {x.size})"
+            x = np.concatenate(nets[name], axis=1) if nets[name] else np.zeros((2, 0))
+            m_, lo, hi = per_student_interval(x[0], x[1])
+            cell = (f"{m_:.2f} [{lo:.2f}, {hi:.2f}] CNY k per student "
+                    f"({x[1].sum():.0f} students, {x.shape[1]} firms)")
         elif p.name in ("intern_loss_share", "apprentice_profit_share"):
             name = p.name.split("_")[0]
             key = "losing" if "loss" in p.name else "profiting"

@@ -233,11 +233,14 @@ def claim_public_money(m: "CooperationModel") -> None:
     # projects and technical-service fees (paid by firms, not the public budget).
     m.service_income_year += np.bincount(m.ties.college[rows], weights=service * dt
                                          * MONEY_K_TO_M, minlength=m.colleges.n)
-    # The firm's cash flow of this step per tie (CNY thousand), realised (the payout paid)
-    # and as it expected it (its expected payout), on the exchanges that took place: trust.
+    # The firm's cash flow of this step per tie (CNY thousand), realised (the payout paid,
+    # the trainees' realised productivity) and as it expected it (its expected payout, mean
+    # productivity), on the exchanges that took place: trust.
     # Both in one evaluation: row 0 at the payout paid, row 1 at the expected payout.
     realised, expected = cash_flow(port, int_real, app_real, ctx, m.terms,
-                                   np.stack([np.full(rows.size, paid), ctx.payout]))
+                                   np.stack([np.full(rows.size, paid), ctx.payout]),
+                                   productivity=np.stack([m.ties.productivity[rows],
+                                                          np.ones(rows.size)]))
     m.ties.net[rows] += realised * dt
     m.ties.expected[rows] += expected * dt
     # An exchange took place if students were hosted or an activity beyond placements

@@ -24,7 +24,8 @@ from sim.ladder import (
     coordination_cost,
     hire_value,
     holds,
-    intake,
+    intake_by_type,
+    offered_places,
     rd_value,
     recruit_value,
 )
@@ -79,17 +80,36 @@ def real_per_slot(scale: float) -> int:
     return max(1, int(round(scale)))
 
 
+def draw_productivity(m: "CooperationModel", rows: np.ndarray,
+                      places: np.ndarray) -> np.ndarray:
+    """Realised productivity of the trainees of tie ``rows`` in the season (mean 1).
+
+    Log-normal with log spread ``trainee_productivity_spread`` and mean 1: how much of their
+    gross cost the year's interns and apprentices recover at this host
+    (:func:`sim.ladder.intern_net_cost`). One standard normal per tie row of the table is
+    drawn from the ``trainee_work`` stream every season (so a tie's draw does not depend on
+    how many ties host students); ties offering no place (``places``) get 1.
+    """
+    sigma = m.params.economy.trainee_productivity_spread
+    z = m.streams.trainee_work.standard_normal(m.ties.n)
+    out = np.ones(rows.size)
+    hosting = places > 0
+    out[hosting] = np.exp(sigma * z[rows[hosting]] - 0.5 * sigma * sigma)
+    return out
+
+
 def place_students(m: "CooperationModel") -> None:
     """Place final-year students with the ties of their college and major, as real counts.
 
-    Each tie offers the places its firm chooses (:func:`sim.ladder.intake`: marginal value of
-    a student against rising supervision cost, within capacity; real students, a whole
-    number of drawn students with the fraction drawn); in each
-    (college, major) cell the real students of its final-year slots are shuffled and fill the
-    places; a student at a tie with apprenticeship places becomes an apprentice with
-    probability ``uptake`` (always, at a tie without internship places, which offers only
-    ``uptake`` of its places). Ties without student places host nobody. So placement rates
-    are smooth at every ``student_scale``.
+    Each tie offers the intern and apprentice places its firm chooses
+    (:func:`sim.ladder.intake_by_type`: marginal value of a student of each programme against
+    its rising supervision cost, within capacity; real students, a whole number of drawn
+    places with the fraction drawn); of the apprentice places only the share ``uptake`` that
+    students accept is on offer. In each (college, major) cell the real students of its
+    final-year slots are shuffled and fill the cell's shuffled places, each place an intern's
+    or an apprentice's. Ties without student places host nobody. So placement rates are
+    smooth at every ``student_scale``. The trainees' productivity of the year is drawn for
+    every tie with places (:func:`draw_productivity`).
     """
     s = m.students
     final = final_year(m)
@@ -101,20 +121,20 @@ def place_students(m: "CooperationModel") -> None:
         m.ties.set_places(rows[:0], np.zeros(0))
         return
     # The firms choose this season's places on the context of last season's offers.
-    chosen = intake(m.ties.activities[rows],
-                    context_of_rows(m, rows), m.terms)
-    m.ties.set_places(rows, chosen)
+    n_int, n_app = intake_by_type(m.ties.activities[rows], context_of_rows(m, rows), m.terms)
+    share_apprentice = uptake(m)
+    offered = offered_places(n_int, n_app, share_apprentice)
+    m.ties.set_places(rows, offered, draw_productivity(m, rows, offered))
     rng = m.streams.placement
     scale = m.params.world.student_scale
     per = real_per_slot(scale)
     cell_of_tie = m.ties.college[rows] * N_SECTORS + m.firms.sector[m.ties.firm[rows]]
     cell_of_student = s.college[final] * N_SECTORS + s.sector[final]
-    share_apprentice = uptake(m)
-    # A tie with apprenticeship but no internship places offers only its apprentice places.
-    only_app = ~holds(m.ties.activities[rows], INTERNSHIP)
-    raw = chosen * np.where(only_app, share_apprentice, 1.0) * per / scale  # drawn students
+    # Drawn places of each kind (interns, apprentices that students accept): whole places
+    # with the fraction drawn.
+    raw = np.stack([n_int, n_app * share_apprentice], axis=1) * per / scale
     capacity = np.floor(raw).astype(np.int64)
-    capacity += rng.random(rows.size) < raw - capacity
+    capacity += rng.random(raw.shape) < raw - capacity
     order = np.argsort(cell_of_tie, kind="stable")
     cells, starts = np.unique(cell_of_tie[order], return_index=True)
     ends = np.append(starts[1:], order.size)
@@ -122,11 +142,14 @@ def place_students(m: "CooperationModel") -> None:
     s_sorted = cell_of_student[s_order]
     s_starts = np.searchsorted(s_sorted, cells, side="left")
     s_ends = np.searchsorted(s_sorted, cells, side="right")
-    # Every cell's places (ties repeated by capacity) and drawn students, cut out below.
-    all_places = np.repeat(rows[order], capacity[order])
-    place_at = np.concatenate([[0], np.cumsum(capacity[order])]).tolist()
+    # Every cell's places (a place is its tie's row x 2 + 1 for an apprentice's) and drawn
+    # students, cut out below.
+    codes = (rows[order][:, None] * 2 + np.array([0, 1])).ravel()
+    per_tie = capacity[order].sum(axis=1)
+    all_places = np.repeat(codes, capacity[order].ravel())
+    place_at = np.concatenate([[0], np.cumsum(per_tie)]).tolist()
     all_students = np.repeat(final[s_order], per)
-    out_slot, out_tie = [], []
+    out_slot, out_code = [], []
     for a, b, sa, sb in zip(starts.tolist(), ends.tolist(), s_starts.tolist(), s_ends.tolist(),
                             strict=True):
         if sb == sa:
@@ -141,17 +164,14 @@ def place_students(m: "CooperationModel") -> None:
         rng.shuffle(students)
         rng.shuffle(places)
         out_slot.append(students[:n])
-        out_tie.append(places[:n])
+        out_code.append(places[:n])
     if not out_slot:
         return
-    slot, tie = np.concatenate(out_slot), np.concatenate(out_tie)
-    port = m.ties.activities[tie]
-    apprentice = holds(port, JOINT_TRAINING) & ((rng.random(slot.size) < share_apprentice)
-                                                | ~holds(port, INTERNSHIP))
-    key = (slot * m.ties.college.size + tie) * 2 + apprentice
+    slot, code = np.concatenate(out_slot), np.concatenate(out_code)
+    n_rows = m.ties.college.size
+    key = (slot * n_rows + code // 2) * 2 + code % 2
     uniq, count = np.unique(key, return_counts=True)
-    m.placements = Placements(slot=uniq // 2 // m.ties.college.size,
-                              tie=uniq // 2 % m.ties.college.size,
+    m.placements = Placements(slot=uniq // 2 // n_rows, tie=uniq // 2 % n_rows,
                               apprentice=(uniq % 2).astype(bool),
                               count=count * (scale / per))
     m.placed_real = float(m.placements.count.sum())
@@ -276,20 +296,23 @@ def graduate(m: "CooperationModel") -> None:
 class HostLedger:
     """Each host tie's realised ledger of the academic year's students (CNY thousand).
 
-    Attributes (one element per tie that hosted students): ``tie`` (row), ``firm`` (the real
-    firm, :attr:`sim.network.TieTable.real`),
-    ``interns`` and ``apprentices`` (real students), ``intern_net`` and ``apprentice_net``:
-    what the firm gained or lost on its interns (apprentices) over the year: the realised
-    value of those it hired and kept, plus the cash flow they made (:func:`sim.ladder.cash_flow`
-    with and without them: net training and supervision cost, subsidy, and for apprentices
-    the tax credit on their training cost and the coordination cost of apprenticeship,
-    :func:`sim.ladder.coordination_cost`), at the payout paid. Credit a certified firm earns
-    on its other investments (expert exchange, R&D) once certified is not part of the
+    What the surveys of host firms measured (Ran & Shi 2020: "the short-term costs and returns
+    are mainly labour costs and labour returns"; Ran 2022): the short-term cash flow the
+    year's trainees made. Attributes (one element per tie that hosted students): ``tie``
+    (row), ``firm`` (the real firm, :attr:`sim.network.TieTable.real`), ``interns`` and
+    ``apprentices`` (real students), ``intern_net`` and ``apprentice_net``: the difference
+    the interns (apprentices) made to the tie's cash flow (:func:`sim.ladder.cash_flow` with
+    and without them, at the trainees' realised productivity and the payout paid: net
+    training and supervision cost, subsidy, and for apprentices the tax credit on their
+    training and the coordination cost of apprenticeship); ``intern_kept`` and
+    ``apprentice_kept``: the realised value of the recruits hired from them who stayed, the
+    long-term benefit the surveys found small because few stay, recorded apart. Credit a
+    certified firm earns on its other investments (expert exchange, R&D) is not part of the
     apprentices' ledger (:func:`sim.ladder.qualifying_investment`).
     """
 
     def __init__(self, tie=None, firm=None, interns=None, apprentices=None, intern_net=None,
-                 apprentice_net=None):
+                 apprentice_net=None, intern_kept=None, apprentice_kept=None):
         empty = np.zeros(0)
         self.tie = np.zeros(0, np.int64) if tie is None else tie
         self.firm = np.zeros(0, np.int64) if firm is None else firm
@@ -297,18 +320,22 @@ class HostLedger:
         self.apprentices = empty if apprentices is None else apprentices
         self.intern_net = empty if intern_net is None else intern_net
         self.apprentice_net = empty if apprentice_net is None else apprentice_net
+        self.intern_kept = empty if intern_kept is None else intern_kept
+        self.apprentice_kept = empty if apprentice_kept is None else apprentice_kept
 
-    def per_firm(self, apprentices: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Firms that hosted interns (apprentices) and each one's realised net on them.
+    def per_firm(self, apprentices: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Firms that hosted interns (apprentices), each one's realised net and students.
 
-        Summed over the firm's ties: the firm's profit or loss on the students it hosted in
-        the year, as a survey of host firms asks it (Ran & Shi 2020; Ran 2022).
+        Summed over the firm's ties: the firm's short-term profit or loss on the students it
+        hosted in the year and how many it hosted (real students), as a survey of host firms
+        asks it (Ran & Shi 2020; Ran 2022).
         """
         count = self.apprentices if apprentices else self.interns
         net = self.apprentice_net if apprentices else self.intern_net
         sel = count > 0
         firms, inv = np.unique(self.firm[sel], return_inverse=True)
-        return firms, np.bincount(inv, weights=net[sel], minlength=firms.size)
+        return (firms, np.bincount(inv, weights=net[sel], minlength=firms.size),
+                np.bincount(inv, weights=count[sel], minlength=firms.size))
 
 
 def host_ledger(m: "CooperationModel", hosted: np.ndarray, n_int: np.ndarray,
@@ -316,9 +343,9 @@ def host_ledger(m: "CooperationModel", hosted: np.ndarray, n_int: np.ndarray,
     """Realised ledger of the year's interns and apprentices of each host tie.
 
     Written with the payoff functions of :mod:`sim.ladder` called on realised quantities:
-    the students hosted, the recruits kept (``value``: realised value of each placement row's
-    retained recruits) and the payout actually paid. Each type's cash flow is the difference
-    the type makes to the tie's cash flow (supervision cost is shared, so at the margin).
+    the students hosted, their realised productivity, the payout actually paid, and apart
+    the recruits kept (``value``: realised value of each placement row's retained recruits).
+    Each type's cash flow is the difference the type makes to the tie's cash flow.
     """
     pl, t = m.placements, m.terms
     paid = m.ledger.last_payout
@@ -330,14 +357,14 @@ def host_ledger(m: "CooperationModel", hosted: np.ndarray, n_int: np.ndarray,
     none_int, none_app = np.zeros_like(n_int), np.zeros_like(n_app)
     full, without_int, without_app = cash_flow(
         port, np.stack([n_int, none_int, n_int]), np.stack([n_app, n_app, none_app]), ctx, t,
-        paid, certified=n_app > 0)
+        paid, certified=n_app > 0, productivity=m.ties.productivity[hosted])
     without_app = without_app + coordination_cost(bit(JOINT_TRAINING), ctx, t) * (n_app > 0)
     n_rows = m.ties.college.size
     kept_int = np.bincount(pl.tie, weights=value * ~pl.apprentice, minlength=n_rows)[hosted]
     kept_app = np.bincount(pl.tie, weights=value * pl.apprentice, minlength=n_rows)[hosted]
     return HostLedger(tie=hosted, firm=m.ties.real[hosted], interns=n_int, apprentices=n_app,
-                      intern_net=kept_int + full - without_int,
-                      apprentice_net=kept_app + full - without_app)
+                      intern_net=full - without_int, apprentice_net=full - without_app,
+                      intern_kept=kept_int, apprentice_kept=kept_app)
 
 
 def update_nontraining(m: "CooperationModel") -> None:

@@ -182,7 +182,8 @@ class PayoffTerms:
     Money in CNY thousand; see :mod:`sim.params` for each one's unit and source.
     """
 
-    intern_net_cost: float
+    intern_gross_cost: float
+    intern_recovery: float
     apprentice_gross_cost: float
     productive_recovery: float
     recruit_value: float
@@ -210,7 +211,8 @@ class PayoffTerms:
     def from_scenario(cls, scn) -> "PayoffTerms":
         """Collect the terms from a :class:`sim.params.Scenario`."""
         e, p, b = scn.economy, scn.policy, scn.behaviour
-        return cls(e.intern_net_cost, e.apprentice_gross_cost, e.productive_recovery,
+        return cls(e.intern_gross_cost, e.intern_recovery, e.apprentice_gross_cost,
+                   e.productive_recovery,
                    e.recruit_value, e.firm_specific_premium, e.expert_exchange_cost,
                    e.expert_exchange_value, e.rd_project_cost, e.rd_value, e.governance_cost,
                    p.intern_subsidy, p.tax_credit, p.rd_cofunding, p.retention_support,
@@ -219,18 +221,23 @@ class PayoffTerms:
                    e.service_fee, e.service_value, e.supervision_cost)
 
 
-def supervision_cost(students: np.ndarray, ctx: TieContext, t: PayoffTerms) -> np.ndarray:
-    """Cost of supervising ``students`` a year at a tie (CNY thousand per year).
+def supervision_cost(interns: np.ndarray, apprentices: np.ndarray, ctx: TieContext,
+                     t: PayoffTerms) -> np.ndarray:
+    """Cost of supervising a tie's interns and apprentices for a year (CNY thousand per year).
 
-    ``supervision cost x n^2 / (2 x capacity)``: the marginal cost of a student rises in
-    proportion to the students hosted and reaches ``supervision_cost`` at capacity (mentors'
-    time diverted from production). A tie without capacity chooses no student
-    (:func:`intake`), so its cost is 0.
+    ``supervision cost x (interns^2 + apprentices^2) / (2 x capacity)``: for each programme
+    the marginal cost of a student rises in proportion to the students of that programme and
+    reaches ``supervision_cost`` at capacity (line mentors for interns, apprenticeship masters
+    for apprentices: mentors' time diverted from production). Two separate costs are an
+    assumption: with one shared cost a firm would take only the type worth more, where
+    surveyed pilot firms host both. A tie without capacity chooses no student
+    (:func:`intake_by_type`), so its cost is 0.
     """
-    n = np.asarray(students, dtype=float)
+    i = np.asarray(interns, dtype=float)
+    a = np.asarray(apprentices, dtype=float)
     cap = np.asarray(ctx.capacity, dtype=float)
-    return np.divide(t.supervision_cost * n * n, 2.0 * cap,
-                     out=np.zeros(np.broadcast(n, cap).shape), where=cap > 0)
+    return np.divide(t.supervision_cost * (i * i + a * a), 2.0 * cap,
+                     out=np.zeros(np.broadcast(i, a, cap).shape), where=cap > 0)
 
 
 def student_values(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
@@ -250,29 +257,40 @@ def student_values(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
     # Without apprentices a tie is not certified (no credit), so the first apprentice brings
     # the whole credit of the tie (:func:`qualifying_investment`).
     credit = ctx.payout * tax_credit(portfolio, 1.0, ctx, t, ctx.payout, certified=True)
-    v_int = r_int + subsidy - t.intern_net_cost
+    v_int = r_int + subsidy - intern_net_cost(t)
     v_app = r_app + subsidy + credit - apprentice_net_cost(t, ctx.apprentice_cost_cut)
     return v_int, v_app
 
 
-def intake(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
-           per_student: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-    """Student places a tie offers a year: the firm's choice (real students).
+def intake_by_type(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
+                   per_student: tuple[np.ndarray, np.ndarray] | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Intern places and apprentice places a tie offers a year: the firm's choice (real).
 
-    A hosted student is worth ``v`` (:func:`student_values`; with apprenticeship places a
-    share ``uptake`` of them are apprentices, so ``v`` is the mix; without internship places
-    only apprentices) and costs ``supervision cost x n / capacity`` at the margin, so the
-    payoff-maximising intake is ``n* = clip(capacity x v / supervision cost, 0, capacity)``:
-    more when students are worth more (a subsidy, better recruits), never above capacity,
-    none when a student is worth nothing. ``per_student`` as in :func:`student_values`.
+    Each programme on its own margin: a student of the programme is worth ``v``
+    (:func:`student_values`) and costs ``supervision cost x n / capacity`` at the margin
+    (:func:`supervision_cost`), so the payoff-maximising places are
+    ``n* = clip(capacity x v / supervision cost, 0, capacity)``: more when students are worth
+    more (a subsidy, better recruits), never above capacity, none when a student is worth
+    nothing. Internship places only if the tie holds internship, apprentice places only if it
+    holds apprenticeship; adding apprenticeship leaves the internship places unchanged.
+    ``per_student`` as in :func:`student_values`.
     """
     v_int, v_app = student_values(portfolio, ctx, t, per_student)
-    app = holds(portfolio, JOINT_TRAINING)
-    interns = holds(portfolio, INTERNSHIP)
-    v = np.where(app, np.where(interns, ctx.uptake * v_app + (1.0 - ctx.uptake) * v_int, v_app),
-                 np.where(interns, v_int, 0.0))
     cap = np.asarray(ctx.capacity, dtype=float)
-    return np.clip(cap * v / t.supervision_cost, 0.0, cap)
+    per_cost = cap / t.supervision_cost
+    interns = np.where(holds(portfolio, INTERNSHIP),
+                       np.minimum(np.maximum(per_cost * v_int, 0.0), cap), 0.0)
+    apprentices = np.where(holds(portfolio, JOINT_TRAINING),
+                           np.minimum(np.maximum(per_cost * v_app, 0.0), cap), 0.0)
+    return interns, apprentices
+
+
+def offered_places(interns: np.ndarray, apprentices: np.ndarray,
+                   uptake: np.ndarray | float) -> np.ndarray:
+    """Places students can take at a tie (real students): intern places plus the apprentice
+    places that students accept (``uptake`` of them; the rest go unfilled)."""
+    return interns + uptake * apprentices
 
 
 def placements(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
@@ -280,26 +298,37 @@ def placements(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
                ) -> tuple[np.ndarray, np.ndarray]:
     """Expected interns and apprentices per year (real students) of ties holding ``portfolio``.
 
-    The tie offers its chosen :func:`intake`, of which ``fill`` is filled; with apprenticeship
-    places ``uptake`` of the students become apprentices, the rest interns if it holds
-    internship places. A tie with neither hosts no student. ``per_student`` as in
-    :func:`student_values`.
+    The tie offers its chosen places (:func:`intake_by_type`); ``fill`` of them are filled,
+    and of the apprentice places only the ``uptake`` that students accept. A tie with
+    neither programme hosts no student. ``per_student`` as in :func:`student_values`.
     """
-    filled = intake(portfolio, ctx, t, per_student) * ctx.fill
-    app = holds(portfolio, JOINT_TRAINING)
-    apprentices = np.where(app, filled * ctx.uptake, 0.0)
-    interns = np.where(holds(portfolio, INTERNSHIP), filled - apprentices, 0.0)
-    return interns, apprentices
+    n_int, n_app = intake_by_type(portfolio, ctx, t, per_student)
+    return n_int * ctx.fill, n_app * ctx.uptake * ctx.fill
 
 
-def apprentice_net_cost(t: PayoffTerms, cost_cut: np.ndarray | float = 0.0) -> np.ndarray:
+def intern_net_cost(t: PayoffTerms, productivity: np.ndarray | float = 1.0) -> np.ndarray:
+    """Net cost of one intern-year to the firm: gross cost not recovered by their work.
+
+    ``gross cost x (1 - recovery x productivity)``: negative (a gain) where the intern's work
+    is worth more than their cost. Firms decide at the mean productivity 1; the realised
+    ledger uses the year's draw (:func:`sim.labour.draw_productivity`).
+    """
+    return t.intern_gross_cost * (1.0 - t.intern_recovery * np.asarray(productivity))
+
+
+def apprentice_net_cost(t: PayoffTerms, cost_cut: np.ndarray | float = 0.0,
+                        productivity: np.ndarray | float = 1.0) -> np.ndarray:
     """Net cost of one apprentice-year to the firm: gross cost not recovered by their work.
 
-    ``gross cost x (1 - productive recovery)``; BIBB (2007) found 76% recovered (the default
-    is calibrated near it).
-    Shared training bases cut it by ``cost_cut``.
+    ``gross cost x (1 - productive recovery x productivity) - cost cut x expected net cost``;
+    BIBB (2007) found 76% recovered. Firms decide at the mean productivity 1; the realised
+    ledger uses the year's draw. Shared training bases save ``cost_cut`` of the expected net
+    cost (the equipment and trainers they provide), whatever the year's productivity.
     """
-    return t.apprentice_gross_cost * (1.0 - t.productive_recovery) * (1.0 - np.asarray(cost_cut))
+    gross = t.apprentice_gross_cost
+    expected = gross * (1.0 - t.productive_recovery)
+    return (gross * (1.0 - t.productive_recovery * np.asarray(productivity))
+            - expected * np.asarray(cost_cut))
 
 
 def rd_outlay(t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:
@@ -378,7 +407,8 @@ def service_value(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms) 
 
 def cash_flow(portfolio: int | np.ndarray, interns: np.ndarray, apprentices: np.ndarray,
               ctx: TieContext, t: PayoffTerms, payout: np.ndarray | float,
-              certified: np.ndarray | None = None) -> np.ndarray:
+              certified: np.ndarray | None = None,
+              productivity: np.ndarray | float = 1.0) -> np.ndarray:
     """The firm's running net cash flow of a tie-year (CNY thousand per year).
 
     [expert exchange] (value - cost) - [joint R&D] R&D outlay after co-funding at ``payout``
@@ -386,16 +416,18 @@ def cash_flow(portfolio: int | np.ndarray, interns: np.ndarray, apprentices: np.
     :func:`supervision_cost`) - governance cost per
     activity beyond internship + public payments at ``payout``. The same function gives the
     expected flow firms decide on (expected placements, expected payout) and the realised
-    flow that is paid and reported (placements that took place, the payout actually paid).
+    flow that is paid and reported (placements that took place, the payout actually paid,
+    the trainees' realised ``productivity``; 1, the mean, in decisions).
     """
     expert = np.where(holds(portfolio, EXPERT_EXCHANGE),
                       t.expert_exchange_value * ctx.expert_quality - t.expert_exchange_cost, 0.0)
     rd = np.where(holds(portfolio, JOINT_RD), rd_outlay(t, payout), 0.0)
     service = (service_value(portfolio, ctx, t)
                - np.where(holds(portfolio, TECH_SERVICE), t.service_fee, 0.0))
-    training_cost = (interns * t.intern_net_cost
-                     + apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut)
-                     + supervision_cost(interns + apprentices, ctx, t))
+    training_cost = (interns * intern_net_cost(t, productivity)
+                     + apprentices * apprentice_net_cost(t, ctx.apprentice_cost_cut,
+                                                         productivity)
+                     + supervision_cost(interns, apprentices, ctx, t))
     return (expert - rd + service - training_cost - coordination_cost(portfolio, ctx, t)
             + public_payments(portfolio, interns, apprentices, ctx, t, payout, certified))
 
@@ -477,8 +509,9 @@ def enterprise_payoff(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTer
             + [expert exchange] expert exchange value
             + [joint R&D] R&D value x capability (success chance) x size x horizon factor
             + [technical service] service value x capability x size
-    cost    = interns x intern net cost + apprentices x apprentice net cost
-            + supervision cost x (interns + apprentices)^2 / (2 x capacity)
+    cost    = interns x intern gross cost x (1 - intern recovery)
+            + apprentices x apprentice gross cost x (1 - productive recovery) x (1 - cut)
+            + supervision cost x (interns^2 + apprentices^2) / (2 x capacity)
             + [expert exchange] expert exchange cost
             + [joint R&D] R&D cost x (1 - co-funding x payout)
             + [technical service] service fee
@@ -491,7 +524,7 @@ def enterprise_payoff(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTer
     ``with_policy=False`` drops the policy payments (used to measure deadweight).
     Written once: :func:`recruit_value` + :func:`rd_value` + :func:`cash_flow`, the same
     functions that give the realised flows (called on realised quantities).
-    Interns and apprentices are the firm's chosen :func:`intake` times the fill.
+    Interns and apprentices are the firm's chosen places (:func:`intake_by_type`) filled.
     """
     per_student = recruit_value_per_student(portfolio, ctx, t)  # used twice: computed once
     interns, apprentices = placements(portfolio, ctx, t, per_student)

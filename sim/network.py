@@ -53,7 +53,9 @@ class TieTable:
     ``expected`` the value it expected of the exchanges that took place (CNY thousand);
     ``exchanged`` says whether any took place (students hosted, experts exchanged).
     ``places`` holds the student places each tie offered in this year's placement season (the
-    firm's chosen intake, real students; :func:`sim.ladder.intake`).
+    firm's chosen intern places plus the apprentice places students accept, real students;
+    :func:`sim.ladder.intake_by_type`) and ``productivity`` the realised productivity of the
+    trainees it hosts in that year (mean 1; 1 at ties that offered no place).
 
     A pair keeps its row when the tie ends (``active`` becomes False) and reuses it when the
     pair cooperates again (trust then restarts).
@@ -73,6 +75,7 @@ class TieTable:
         self.expected = np.zeros(capacity)  # value the firm expected of the same exchange
         self.exchanged = np.zeros(capacity, dtype=bool)  # hosted students this academic year
         self.places = np.zeros(capacity)  # places offered in this year's placement season
+        self.productivity = np.ones(capacity)  # trainees' realised productivity this year
         self.n = 0
         # Pairs that ever cooperated: sorted keys (college << 32 | real firm), their rows.
         self._pair_keys = np.zeros(0, dtype=np.int64)
@@ -81,9 +84,9 @@ class TieTable:
 
     def _grow(self) -> None:
         for name in ("college", "firm", "real", "rung", "activities", "trust", "age", "active",
-                     "net", "expected", "exchanged", "places"):
+                     "net", "expected", "exchanged", "places", "productivity"):
             arr = getattr(self, name)
-            new = np.zeros(arr.size * 2, dtype=arr.dtype)
+            new = (np.ones if name == "productivity" else np.zeros)(arr.size * 2, dtype=arr.dtype)
             new[: arr.size] = arr
             setattr(self, name, new)
         self.version += 1
@@ -161,6 +164,7 @@ class TieTable:
         self.expected[rows] = 0.0
         self.exchanged[rows] = False
         self.places[rows] = 0.0
+        self.productivity[rows] = 1.0
         self.active[rows] = True
         self.version += 1
         return rows
@@ -174,10 +178,18 @@ class TieTable:
         self.active[rows[portfolio == 0]] = False
         self.version += 1
 
-    def set_places(self, rows: np.ndarray, places: np.ndarray) -> None:
-        """Set the season's places: ``places`` at ``rows``, none at every other tie."""
+    def set_places(self, rows: np.ndarray, places: np.ndarray,
+                   productivity: np.ndarray | None = None) -> None:
+        """Set the season's places: ``places`` at ``rows``, none at every other tie.
+
+        ``productivity``: the trainees' realised productivity at ``rows`` this year (1, the
+        mean, at every other tie and where not given).
+        """
         self.places[:] = 0.0
         self.places[rows] = places
+        self.productivity[:] = 1.0
+        if productivity is not None:
+            self.productivity[rows] = productivity
         self.version += 1
 
     def partners_by_college(self, n_colleges: int) -> list[np.ndarray]:

@@ -198,22 +198,42 @@ _DECLARATIONS: list[Param] = [
        "Quality Annual Report 2022: the 189 Double High colleges earned ~CNY 14 M each of "
        "technical-service income, well above the average college; shift assumption"),
     # --------------------------------------------------------------- economy
-    _p("economy", "intern_net_cost", 1.636748015682731, 0.0, 30.0,
-       "CNY thousand per intern per year",
-       "Net cost of an intern", "实习生净成本",
-       "Supervision and training cost of an intern minus the value of the intern's work.",
-       "unsourced; internships are short and cheaper than apprenticeships (BIBB 2007 logic)"
-       + _CAL),
+    _p("economy", "intern_gross_cost", 20.3, 5.0, 60.0,
+       "CNY thousand per intern per year", "Gross cost of an intern", "实习生总成本",
+       "Allowance, insurance, materials and the trainers' time of a placement intern-year "
+       "(supervision at the margin is apart: supervision_cost).",
+       "Ran & Shi 2020 (109 host firms): the short-term costs of a placement are mainly labour "
+       "costs, the intern's allowance and the mentors' time; the MOE provisions on vocational "
+       "students' internships (2016, 2021) set the allowance at no less than 80% of the "
+       "post's probation wage; CNY 1,500-2,500 a month (CNY 15-25 k a year with insurance) "
+       "is an assumption, and so is the range" + _CAL),
+    _p("economy", "intern_recovery", 1.048, 0.5, 1.5, "share of gross cost",
+       "Cost recovered by interns' work", "实习生产出回收比例",
+       "Share of an intern's gross cost recovered by their productive work, at average "
+       "productivity: above 1 the average intern pays for themselves in the placement year.",
+       "Ran & Shi 2020: internships profitable for host firms on average (short-term returns "
+       "above short-term costs), break-even in month 4 of a placement, outlay recovered by "
+       "month 8" + _CAL),
     _p("economy", "apprentice_gross_cost", 59.067207086113235, 10.0, 150.0,
        "CNY thousand per apprentice per year", "Gross cost of an apprentice", "学徒总成本",
        "Apprentice wage, trainers' time, materials and equipment per apprentice-year.",
        "BIBB 2007 (Schönfeld et al. 2010): gross EUR 15,300; scaled to Chinese wages, unsourced"
        + _CAL),
-    _p("economy", "productive_recovery", 0.8879601804591151, 0.2, 1.0, "share of gross cost",
+    _p("economy", "productive_recovery", 0.8879601804591151, 0.2, 1.3, "share of gross cost",
        "Cost recovered by apprentices' work", "学徒产出回收比例",
-       "Share of an apprentice's gross cost recovered by their productive work.",
-       "BIBB 2007: 76% of gross cost recovered by apprentices' productive contribution"
-       + _CAL),
+       "Share of an apprentice's gross cost recovered by their productive work, at average "
+       "productivity.",
+       "BIBB 2007: 76% of gross cost recovered by apprentices' productive contribution in "
+       "Germany; Muehlemann & Wolter 2014 (IZA J Labor Policy): in Switzerland the productive "
+       "contribution exceeds the gross cost on average (upper bound 1.3)" + _CAL),
+    _p("economy", "trainee_productivity_spread", 0.354, 0.0, 1.0, "log units",
+       "Spread of trainees' productivity", "实习学徒产出差异",
+       "Log-normal spread (mean 1) of the productivity of a tie's trainees in a year: how "
+       "much of their gross cost their work recovers varies between host firms and years; "
+       "firms decide on the mean, the realised ledger and trust see the draw.",
+       "Ran & Shi 2020: 40-60% of 109 host firms lose money on interns although internships "
+       "pay on average; Ran 2022: about 1/3 of 89 apprenticeship pilot firms profit although "
+       "apprenticeship loses on average: the spread of firms' returns; value " + _CAL[2:]),
     _p("economy", "recruit_value", 42.466548328623034, 0.0, 150.0,
        "CNY thousand per retained recruit",
        "Value of a retained well-matched recruit", "留用匹配毕业生的价值",

@@ -94,6 +94,8 @@ def hire_professors(model) -> int:
     gone = prof_rows[(tie_of < 0) | ~ties.active[np.maximum(tie_of, 0)]]
     left = np.bincount(t.college[gone], minlength=n_col)  # posts opened in this step
     t.remove(gone)
+    if gone.size:
+        model.quality_cache = None  # staff changed: teaching quality must be recomputed
     posts = funded_posts(p.policy.industry_professor_quota, per)
     if posts == 0:
         return 0
@@ -121,15 +123,15 @@ def hire_professors(model) -> int:
     filled = u_fill < np.where(fresh, fill_probability(rate, model.dt, True),
                                fill_probability(rate, model.dt, False))
     t.add_professors(col[filled], ties.real[tie[filled]], model.firms.sector[firm[filled]])
+    if filled.any():
+        model.quality_cache = None  # staff changed: teaching quality must be recomputed
     return int(filled.sum())
 
 
 def hire_professors_phase(model) -> None:
-    """Model phase: run the professor market; teaching quality is recomputed if staff changed.
+    """Model phase: run the professor market (teaching quality is recomputed whenever a
+    professor leaves or is hired, even when one replaces another in the same step).
 
     The Teacher views follow when read (:func:`sim.views.sync_views`).
     """
-    before = model.teachers.n
     hire_professors(model)
-    if model.teachers.n != before:
-        model.quality_cache = None

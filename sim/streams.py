@@ -26,6 +26,7 @@ STREAMS = (
     "enrolment",   # majors of the new cohort
     "technology",  # shocks to the technology frontier
     "professors",  # industry-professor searches and acceptances
+    "trainee_work",  # realised productivity of each tie's trainees in a year
 )
 
 

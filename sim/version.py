@@ -16,12 +16,12 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-MODEL_VERSION = "3"
+MODEL_VERSION = "4"
 """Version of the cooperation model in this source tree (bump it when a column's meaning
 changes, and record the change in :data:`COLUMN_CHANGES` and ``docs/schema.md``)."""
 LEGACY_MODEL_VERSION = "1"
 """What a manifest without a ``model_version`` field means: the first model."""
-VERSIONS = ("1", "2", "3")
+VERSIONS = ("1", "2", "3", "4")
 """Every model version in order (oldest first)."""
 
 COLUMN_CHANGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
@@ -71,6 +71,11 @@ COLUMN_CHANGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
                               ("rd_ties_per_college", "joint R&D ties"))
            for t in ("ordinary", "double_high")},
     }),
+    # Version 4 changed mechanisms (interns and apprentices chosen apart, trainees'
+    # realised productivity, the host ledger as a short-term cash flow) and so every value,
+    # but no output column's meaning: resume and rerun across it are refused, analysis
+    # keeps every column.
+    "4": MappingProxyType({}),
 })
 """Version -> output column -> its new meaning, for every column whose meaning changed in
 that version (values may move between versions for any column; only these mean something

@@ -90,23 +90,66 @@ def test_firms_choose_more_interns_when_each_is_worth_more():
     assert takes[0] < takes[1] < takes[2], takes
 
 
-def test_host_ledger_is_the_realised_exchange():
-    """Each host tie's ledger: realised value of the recruits kept plus the cash flow the
-    students made; a tie that kept none of its interns loses their cost."""
+def test_host_ledger_is_the_realised_short_term_exchange(monkeypatch):
+    """Each host tie's ledger: the cash flow its interns (apprentices) made at their realised
+    productivity (what the surveys measured); recruits kept are recorded apart."""
+    import sim.labour as labour
     from sim.labour import final_year
     from sim.ladder import cash_flow
 
+    seen = {}
+    original = labour.host_ledger
+
+    def spy(m, hosted, n_int, n_app, ctx, value):
+        seen["ctx"] = ctx  # the context at graduation, before ties end in the year's reviews
+        return original(m, hosted, n_int, n_app, ctx, value)
+
+    monkeypatch.setattr(labour, "host_ledger", spy)
     m = CooperationModel(load_scenario("status_quo"), seed=4)
     m.run(years=1)
     h = m.host_ledger
     assert h.tie.size > 0 and (h.interns + h.apprentices > 0).all()
-    firms, net = h.per_firm(apprentices=False)
+    firms, net, students = h.per_firm(apprentices=False)
     assert firms.size == np.unique(h.firm[h.interns > 0]).size
     assert net.sum() == pytest.approx(h.intern_net[h.interns > 0].sum())
-    # Interns' cash flow alone (no recruit kept) is a loss: cost and supervision > subsidy.
-    ctx = m.tie_context(m.ties.college[h.tie], m.ties.firm[h.tie])
-    only = cash_flow(1, h.interns, 0.0 * h.interns, ctx, m.terms, m.ledger.last_payout)
-    assert (only[h.interns > 0] < 0).all()
-    # Some host firms gain, some lose: retention is random ex post.
+    assert students.sum() == pytest.approx(h.interns.sum())
+    # The interns' net is the difference they make to the tie's cash flow, at the tie's
+    # realised productivity of the year.
+    ctx = seen["ctx"]
+    from sim.ladder import JOINT_TRAINING, bit
+
+    port = m.ties.activities[h.tie] | np.where(h.apprentices > 0, bit(JOINT_TRAINING), 0)
+    paid = m.ledger.last_payout
+    prod = m.ties.productivity[h.tie]
+    full = cash_flow(port, h.interns, h.apprentices, ctx, m.terms, paid,
+                     certified=h.apprentices > 0, productivity=prod)
+    without = cash_flow(port, 0.0 * h.interns, h.apprentices, ctx, m.terms, paid,
+                        certified=h.apprentices > 0, productivity=prod)
+    assert np.allclose(h.intern_net, full - without)
+    # Some host firms gain, some lose: productivity differs between hosts and years.
     assert (net < 0).any() and (net > 0).any()
+    # Recruits kept are recorded apart, never negative.
+    assert (h.intern_kept >= 0).all() and (h.apprentice_kept >= 0).all()
+    assert h.intern_kept.sum() > 0
     assert final_year(m).size > 0
+
+
+def test_trainee_productivity_is_drawn_for_hosting_ties_only():
+    """Mean 1 over hosting ties, exactly 1 where no place is offered; decisions (the first
+    season's places) do not depend on its spread."""
+    from sim.labour import place_students
+
+    base = load_scenario("status_quo")
+    runs = {}
+    for spread in (0.0, 0.6):
+        m = CooperationModel(base.with_overrides({"trainee_productivity_spread": spread}), seed=2)
+        place_students(m)
+        runs[spread] = m
+    a, b = runs[0.0].ties, runs[0.6].ties
+    assert np.array_equal(a.places[:a.n], b.places[:b.n])
+    assert (a.productivity[:a.n] == 1.0).all()
+    hosting = b.places[:b.n] > 0
+    assert hosting.sum() > 50 and (b.productivity[:b.n][~hosting] == 1.0).all()
+    draws = b.productivity[:b.n][hosting]
+    assert draws.std() > 0.3
+    assert abs(np.log(draws).mean() + 0.18) < 4 * 0.6 / np.sqrt(draws.size)  # -sigma^2/2

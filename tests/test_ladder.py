@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from sim.ladder import (
+    EXPERT_EXCHANGE,
     JOINT_RD,
     JOINT_TRAINING,
     RUNGS,
@@ -21,7 +22,9 @@ from sim.ladder import (
     enterprise_payoff,
     holds,
     horizon_factor,
-    intake,
+    intake_by_type,
+    intern_net_cost,
+    offered_places,
     placements,
     policy_payments,
     qualifying_investment,
@@ -77,6 +80,28 @@ def test_apprentice_net_cost_follows_bibb(terms):
     t = replace(terms, productive_recovery=0.76)
     assert apprentice_net_cost(t) == pytest.approx(t.apprentice_gross_cost * 0.24)
     assert apprentice_net_cost(t, 0.5) == pytest.approx(t.apprentice_gross_cost * 0.12)
+    # a more productive apprentice recovers more; the shared bases' saving stays the same
+    g = t.apprentice_gross_cost
+    assert apprentice_net_cost(t, 0.0, 1.2) == pytest.approx(g * (1 - 0.76 * 1.2))
+    assert apprentice_net_cost(t, 0.5, 1.2) == pytest.approx(g * (1 - 0.76 * 1.2) - 0.5 * g * 0.24)
+
+
+def test_intern_net_cost_is_gross_cost_not_recovered(terms):
+    t = replace(terms, intern_gross_cost=20.0, intern_recovery=1.05)
+    assert intern_net_cost(t) == pytest.approx(-1.0)  # the average intern pays for themselves
+    assert intern_net_cost(t, 0.5) == pytest.approx(20.0 * (1 - 0.525))  # a poor year loses
+    assert np.allclose(intern_net_cost(t, np.array([1.0, 2.0])), [-1.0, 20.0 * (1 - 2.1)])
+
+
+def test_realised_productivity_moves_the_cash_flow_not_the_decision(terms):
+    c = ctx()
+    n = np.array([3.0])
+    mean = cash_flow(lad(JOINT_TRAINING), n, n, c, terms, 1.0)
+    assert cash_flow(lad(JOINT_TRAINING), n, n, c, terms, 1.0, productivity=1.0) == mean
+    better = cash_flow(lad(JOINT_TRAINING), n, n, c, terms, 1.0, productivity=1.5)
+    gain = 3.0 * 0.5 * (terms.intern_gross_cost * terms.intern_recovery
+                        + terms.apprentice_gross_cost * terms.productive_recovery)
+    assert better - mean == pytest.approx(gain)
 
 
 def test_placements_split_interns_and_apprentices(terms):
@@ -84,7 +109,11 @@ def test_placements_split_interns_and_apprentices(terms):
     i0, a0 = placements(lad(0), good, binding(terms))
     i2, a2 = placements(lad(JOINT_TRAINING), good, binding(terms))
     assert (i0, a0) == (4.0, 0.0)
-    assert (i2, a2) == (2.0, 2.0)
+    # apprentice places on their own margin: the intern places stay; of the 4 apprentice
+    # places the uptake (0.5) is taken
+    assert (i2, a2) == (4.0, 2.0)
+    only = placements(bit(JOINT_TRAINING), good, binding(terms))
+    assert (only[0], only[1]) == (0.0, 2.0)
 
 
 def test_intern_subsidy_lowers_net_cost_of_intern_one_for_one(terms):
@@ -117,7 +146,8 @@ def test_tax_credit_never_makes_training_pay_by_itself(terms):
     without = cash_flow(lad(JOINT_TRAINING), np.array([2.0]), np.array([0.0]), c, t, 1.0)
     assert with_app < without
     # and a firm whose students are worth nothing takes none
-    assert intake(lad(JOINT_TRAINING), c, replace(t, supervision_cost=10.0)) == 0.0
+    worthless = replace(t, supervision_cost=10.0, intern_recovery=0.0)
+    assert intake_by_type(lad(JOINT_TRAINING), c, worthless) == (0.0, 0.0)
 
 
 def test_tax_credit_is_capped_by_the_surcharge_room(terms):
@@ -234,9 +264,9 @@ def test_intake_is_capacity_times_value_over_supervision_cost(chosen):
     c = ctx(capacity=10.0)
     v_int, _ = student_values(lad(0), c, chosen)
     assert 0 < v_int[0] < chosen.supervision_cost  # interior at the defaults
-    assert intake(lad(0), c, chosen) == pytest.approx(10.0 * v_int / chosen.supervision_cost)
+    n, none = intake_by_type(lad(0), c, chosen)
+    assert n == pytest.approx(10.0 * v_int / chosen.supervision_cost) and none == 0.0
     # the marginal payoff of the chosen intake is zero: one student more or less pays less
-    n = intake(lad(0), c, chosen)
 
     def payoff(k):
         return (recruit_value(k, 0.0 * k, lad(0), c, chosen)
@@ -247,7 +277,8 @@ def test_intake_is_capacity_times_value_over_supervision_cost(chosen):
 
 def test_higher_intern_subsidy_means_more_interns_per_host(chosen):
     c = ctx(capacity=10.0)
-    takes = [intake(lad(0), c, replace(chosen, intern_subsidy=x))[0] for x in (0, 1, 2, 4)]
+    takes = [intake_by_type(lad(0), c, replace(chosen, intern_subsidy=x))[0][0]
+             for x in (0, 1, 2, 4)]
     assert np.all(np.diff(takes) > 0)
     # each CNY thousand of subsidy adds capacity / supervision cost students (interior)
     assert takes[1] - takes[0] == pytest.approx(10.0 / chosen.supervision_cost)
@@ -256,21 +287,45 @@ def test_higher_intern_subsidy_means_more_interns_per_host(chosen):
 def test_capacity_binds_and_worthless_students_are_not_taken(chosen):
     c = ctx(capacity=3.0)
     rich = replace(chosen, intern_subsidy=1e3)
-    assert intake(lad(0), c, rich) == pytest.approx(3.0)  # never above capacity
-    poor = replace(chosen, intern_net_cost=1e3)
-    assert intake(lad(0), c, poor) == 0.0
-    assert intake(0, c, chosen) == 0.0  # no student places, no students
-    assert intake(lad(0), ctx(capacity=0.0), chosen) == 0.0
+    assert intake_by_type(lad(0), c, rich)[0] == pytest.approx(3.0)  # never above capacity
+    assert intake_by_type(lad(JOINT_TRAINING), c, rich)[1] == pytest.approx(3.0)
+    poor = replace(chosen, intern_gross_cost=1e3, intern_recovery=0.0)
+    assert intake_by_type(lad(0), c, poor)[0] == 0.0
+    assert intake_by_type(0, c, chosen) == (0.0, 0.0)  # no student places, no students
+    assert intake_by_type(lad(0), ctx(capacity=0.0), chosen)[0] == 0.0
+
+
+def test_each_programme_is_chosen_on_its_own_margin(chosen):
+    """Adding apprenticeship places leaves the internship places unchanged, and apprentice
+    places follow the apprentice's own value (capacity x v_A / supervision cost)."""
+    c = ctx(capacity=10.0, quality=0.8)
+    chosen = replace(chosen, credit_conversion=0.0)  # no cheap-labour loss of quality
+    interns_only, _ = intake_by_type(lad(EXPERT_EXCHANGE), c, chosen)
+    both = intake_by_type(lad(JOINT_TRAINING), c, chosen)
+    assert both[0] == pytest.approx(interns_only)
+    _, v_app = student_values(lad(JOINT_TRAINING), c, chosen)
+    assert 0.0 < both[1][0] < 10.0  # interior
+    assert both[1] == pytest.approx(10.0 * v_app / chosen.supervision_cost)
+    # a costlier apprentice: fewer apprentice places, the same intern places
+    dear = intake_by_type(lad(JOINT_TRAINING), c, replace(chosen, apprentice_gross_cost=
+                                                          chosen.apprentice_gross_cost + 30))
+    assert dear[0] == pytest.approx(both[0]) and dear[1] < both[1]
+    # places students can take: intern places plus the apprentice places they accept
+    assert offered_places(both[0], both[1], 0.5) == pytest.approx(both[0] + 0.5 * both[1])
 
 
 def test_supervision_cost_is_convex_and_reaches_its_marginal_value_at_capacity(chosen):
     c = ctx(capacity=4.0)
-    cost = [supervision_cost(np.array([k]), c, chosen)[0] for k in (0.0, 1.0, 2.0, 4.0)]
+    zero = np.array([0.0])
+    cost = [supervision_cost(np.array([k]), zero, c, chosen)[0] for k in (0.0, 1.0, 2.0, 4.0)]
     assert cost[0] == 0 and cost[2] == pytest.approx(4 * cost[1])
     eps = 1e-6
-    marginal = (supervision_cost(np.array([4.0]), c, chosen)
-                - supervision_cost(np.array([4.0 - eps]), c, chosen)) / eps
+    marginal = (supervision_cost(np.array([4.0]), zero, c, chosen)
+                - supervision_cost(np.array([4.0 - eps]), zero, c, chosen)) / eps
     assert marginal[0] == pytest.approx(chosen.supervision_cost, rel=1e-4)
+    # each programme has its own mentors: the costs add, they do not compound
+    two = np.array([2.0])
+    assert supervision_cost(two, two, c, chosen) == pytest.approx(2 * cost[2])
 
 
 def test_apprenticeship_places_without_apprentices_earn_no_credit(terms):

@@ -11,7 +11,7 @@ import pytest
 
 from sim.decisions import stationary_ties
 from sim.labour import place_students
-from sim.ladder import PayoffTerms, cash_flow, intake, ladder
+from sim.ladder import PayoffTerms, cash_flow, intake_by_type, intern_net_cost, ladder
 from sim.model import CooperationModel
 from sim.params import load_scenario
 from sim.run import simulate
@@ -93,8 +93,9 @@ def test_subsidy_lowers_firms_net_cost_of_the_same_interns():
     gain = (cash_flow(ladder(0), interns, 0.0 * interns, ctx, richer, ctx.payout)
             - cash_flow(ladder(0), interns, 0.0 * interns, ctx, m.terms, ctx.payout))
     assert gain == pytest.approx((6.0 - base.policy.intern_subsidy) * interns * ctx.payout)
-    # and the firms choose at least as many interns (sim.ladder.intake)
-    assert (intake(ladder(0), ctx, richer) >= intake(ladder(0), ctx, m.terms)).all()
+    # and the firms choose at least as many interns (sim.ladder.intake_by_type)
+    assert (intake_by_type(ladder(0), ctx, richer)[0]
+            >= intake_by_type(ladder(0), ctx, m.terms)[0]).all()
 
 
 def test_consortium_cuts_search_costs_within_a_city():
@@ -252,7 +253,7 @@ def test_decision_core_converges_to_its_analytic_fixed_point():
     dt = 1.0 / scn.run.steps_per_year
     # A student is worth v = subsidy - net cost; the firm takes n* = C v / s of them (C its
     # supervision capacity, one tie per firm here) and gains v n* - s n*^2 / (2C) = C v^2 / 2s.
-    v = p.intern_subsidy - e.intern_net_cost
+    v = p.intern_subsidy - float(intern_net_cost(PayoffTerms.from_scenario(scn)))
     capacity = e.supervision_capacity * 100 / 100.0  # firms of 100 staff
     u_firm = capacity * v * v / (2.0 * e.supervision_cost)
     u_college = b.college_tie_value * (1.0 - p.contribution_evaluation)

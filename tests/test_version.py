@@ -55,7 +55,7 @@ def sweep(tmp_path_factory):
 
 
 def test_version_three_and_legacy_default():
-    assert MODEL_VERSION == "3" and LEGACY_MODEL_VERSION == "1"
+    assert MODEL_VERSION == "4" and LEGACY_MODEL_VERSION == "1"
     assert manifest_version({}) == "1"
     assert manifest_version({"model_version": "2"}) == "2"
     assert manifest_version({"model": "ishigami"}) == MODEL_VERSION  # test functions
@@ -73,13 +73,13 @@ def test_sweep_and_run_manifests_carry_the_version(sweep, tmp_path):
     assert load_manifest(sweep)["model_version"] == MODEL_VERSION
     res = _cli("run", "classroom", "--years", "1", "--quiet", "--out", tmp_path / "r")
     assert res.returncode == 0, res.stderr
-    assert json.loads((tmp_path / "r" / "manifest.json").read_text())["model_version"] == "3"
+    assert json.loads((tmp_path / "r" / "manifest.json").read_text())["model_version"] == "4"
 
 
 def test_digest_includes_the_model_version(monkeypatch):
     exp = load_experiment(TINY)
     before = exp.digest()
-    monkeypatch.setattr("sim.experiment.spec.MODEL_VERSION", "4")
+    monkeypatch.setattr("sim.experiment.spec.MODEL_VERSION", "5")
     assert exp.digest() != before
 
 

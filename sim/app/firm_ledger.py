@@ -119,7 +119,7 @@ def firm_ledger(model: CooperationModel, firm: int, terms: PayoffTerms | None = 
     items = {
         "recruits": recruits_all,
         "poaching": recruits_kept - recruits_all,
-        "training_cost": full - _payoff(rungs, ctx, terms, q, intern_net_cost=0.0,
+        "training_cost": full - _payoff(rungs, ctx, terms, q, intern_gross_cost=0.0,
                                         apprentice_gross_cost=0.0, supervision_cost=0.0),
         "expert_exchange": full - _payoff(rungs, ctx, terms, q, expert_exchange_value=0.0,
                                           expert_exchange_cost=0.0),

@@ -20,7 +20,7 @@ LOG_UNIFORM_SPAN = 10.0
 """Ratio high / low at or above which a prior is log-uniform (one order of magnitude)."""
 DEFAULT_GROUP = "status_quo"
 """The ``--params`` group fitted by default."""
-STATUS_QUO_PARAMS = ("intern_net_cost", "partner_hire_intern", "recruit_value",
+STATUS_QUO_PARAMS = ("intern_recovery", "partner_hire_intern", "recruit_value",
                      "apprentice_gross_cost", "productive_recovery",
                      "research_grant_per_capacity", "college_capacity_sigma",
                      "contact_size_elasticity", "contacts_per_college", "firm_heterogeneity")

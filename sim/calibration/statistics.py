@@ -54,15 +54,17 @@ def firm_statistics(m: "CooperationModel") -> dict[str, float]:
     """Pattern statistics of one model at the end of its run (one seed).
 
     Host firms' profit or loss is what the surveys (Ran & Shi 2020, Ran 2022) measured: each
-    firm's *realised* ledger of the last academic year's interns (apprentices)
+    firm's *realised* short-term ledger of the last academic year's interns (apprentices)
     (``model.host_ledger``: the payoff functions called on realised quantities: students
-    hosted, recruits kept, payout paid), so a firm whose interns all left loses and one whose
-    interns stayed gains. Counts (``intern_firms``, ``intern_net_sum``, ``intern_losing``,
+    hosted, their realised productivity, payout paid; recruits kept are apart). The mean is
+    per student, as the surveys report costs and returns per student, so a few large hosts
+    do not dominate it; the shares losing or profiting are shares of firms. Counts
+    (``intern_firms``, ``intern_students``, ``intern_net_sum``, ``intern_losing``,
     ``intern_profiting`` and the same for ``apprentice``) let a caller pool host firms over
-    seeds as one survey (``calibration/search.py``); the per-run shares are returned too.
+    seeds as one survey (``calibration/search.py``); the per-run values are returned too.
 
     Returns (units in brackets): the counts above, ``intern_mean_net`` (CNY thousand per
-    hosting firm and year, realised), ``intern_loss_share`` (share of hosting firms losing),
+    hosted intern and year, realised), ``intern_loss_share`` (share of hosting firms losing),
     ``apprentice_mean_net``, ``apprentice_profit_share``, ``deep_ties_per_100_partner_firms``
     (ties at joint R&D or technical service per 100 real firms with a tie),
     ``partner_small_micro``, ``partner_medium``, ``partner_large`` (share of colleges with at
@@ -78,13 +80,15 @@ def firm_statistics(m: "CooperationModel") -> dict[str, float]:
     cls = m.firms.size_cls
     out: dict[str, float] = {}
     for name, app in (("intern", False), ("apprentice", True)):
-        _, net = m.host_ledger.per_firm(app)
+        _, net, students = m.host_ledger.per_firm(app)
         n = float(net.size)
+        hosted = float(students.sum())
         out[f"{name}_firms"] = n
+        out[f"{name}_students"] = hosted
         out[f"{name}_net_sum"] = float(net.sum())
         out[f"{name}_losing"] = float((net < 0).sum())
         out[f"{name}_profiting"] = float((net > 0).sum())
-        out[f"{name}_mean_net"] = float(net.mean()) if n else np.nan
+        out[f"{name}_mean_net"] = float(net.sum()) / hosted if hosted > 0 else np.nan
         out[f"{name}_loss_share"] = float((net < 0).mean()) if n else np.nan
         out[f"{name}_profit_share"] = float((net > 0).mean()) if n else np.nan
     reals, inv = np.unique(m.ties.real[rows], return_inverse=True)
@@ -125,12 +129,12 @@ def pattern_indicators(stats: Mapping[str, float]) -> dict[str, float]:
 def _final_statistics() -> dict[str, Statistic]:
     f = "final"
     rows = [
-        ("intern_mean_net", "CNY thousand per hosting firm and year",
-         "mean realised net of the year's interns per hosting firm"),
+        ("intern_mean_net", "CNY thousand per hosted intern and year",
+         "realised short-term net of the year's interns per intern hosted"),
         ("intern_loss_share", "share of hosting firms",
          "hosting firms whose realised ledger of interns is a loss"),
-        ("apprentice_mean_net", "CNY thousand per apprenticing firm and year",
-         "mean realised net of the year's apprentices per apprenticing firm"),
+        ("apprentice_mean_net", "CNY thousand per hosted apprentice and year",
+         "realised short-term net of the year's apprentices per apprentice hosted"),
         ("apprentice_profit_share", "share of apprenticing firms",
          "apprenticing firms whose realised ledger of apprentices is a profit"),
         ("deep_ties_per_100_partner_firms", "ties per 100 enterprises with a tie",
