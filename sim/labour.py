@@ -16,7 +16,6 @@ from sim.agents.student import APTITUDE_RANGE, ENTRY_SKILL
 from sim.budget import MONEY_K_TO_M
 from sim.decisions import adapt, peer_average, poaching_hazard
 from sim.ladder import (
-    INTERNSHIP,
     JOINT_RD,
     JOINT_TRAINING,
     bit,
