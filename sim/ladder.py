@@ -288,8 +288,10 @@ def intake_by_type(portfolio: int | np.ndarray, ctx: TieContext, t: PayoffTerms,
 
 def offered_places(interns: np.ndarray, apprentices: np.ndarray,
                    uptake: np.ndarray | float) -> np.ndarray:
-    """Places students can take at a tie (real students): intern places plus the apprentice
-    places that students accept (``uptake`` of them; the rest go unfilled).
+    """Places students can take at a tie (real students).
+
+    Intern places plus the apprentice places that students accept (``uptake`` of them; the
+    rest go unfilled).
     """
     return interns + uptake * apprentices
 

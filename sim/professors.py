@@ -129,8 +129,10 @@ def hire_professors(model) -> int:
 
 
 def hire_professors_phase(model) -> None:
-    """Model phase: run the professor market (teaching quality is recomputed whenever a
-    professor leaves or is hired, even when one replaces another in the same step).
+    """Model phase: run the professor market.
+
+    Teaching quality is recomputed whenever a professor leaves or is hired, even when one
+    replaces another in the same step (:func:`hire_professors`).
 
     The Teacher views follow when read (:func:`sim.views.sync_views`).
     """
