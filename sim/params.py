@@ -187,7 +187,7 @@ _DECLARATIONS: list[Param] = [
        "on the tilt beyond noise (calibration/numerics.py).",
        "model design (stratified sampling); 0.7 gives 24 large and 43 medium firm agents "
        "among 300, standing for 242 large and 1,604 medium real firms by default"),
-    _p("world", "college_capacity_sigma", 0.9508269396119167, 0.0, 2.5, "log-normal sd",
+    _p("world", "college_capacity_sigma", 0.8770211061965891, 0.0, 2.5, "log-normal sd",
        "Spread of colleges' research capacity", "院校科研服务能力离散度",
        "Log-normal spread of colleges' research and technical-service capacity (heavy tail).",
        ("calibrated to 206 of ~1,486 colleges above CNY 10 M of research and social-service "
@@ -198,7 +198,7 @@ _DECLARATIONS: list[Param] = [
        "Quality Annual Report 2022: the 189 Double High colleges earned ~CNY 14 M each of "
        "technical-service income, well above the average college; shift assumption"),
     # --------------------------------------------------------------- economy
-    _p("economy", "intern_gross_cost", 20.3, 5.0, 60.0,
+    _p("economy", "intern_gross_cost", 16.695286843798968, 5.0, 60.0,
        "CNY thousand per intern per year", "Gross cost of an intern", "实习生总成本",
        "Allowance, insurance, materials and the trainers' time of a placement intern-year "
        "(supervision at the margin is apart: supervision_cost).",
@@ -207,26 +207,26 @@ _DECLARATIONS: list[Param] = [
        "students' internships (2016, 2021) set the allowance at no less than 80% of the "
        "post's probation wage; CNY 1,500-2,500 a month (CNY 15-25 k a year with insurance) "
        "is an assumption, and so is the range" + _CAL),
-    _p("economy", "intern_recovery", 1.048, 0.5, 1.5, "share of gross cost",
+    _p("economy", "intern_recovery", 1.1413897146169436, 0.5, 1.5, "share of gross cost",
        "Cost recovered by interns' work", "实习生产出回收比例",
        "Share of an intern's gross cost recovered by their productive work, at average "
        "productivity: above 1 the average intern pays for themselves in the placement year.",
        "Ran & Shi 2020: internships profitable for host firms on average (short-term returns "
        "above short-term costs), break-even in month 4 of a placement, outlay recovered by "
        "month 8" + _CAL),
-    _p("economy", "apprentice_gross_cost", 59.067207086113235, 10.0, 150.0,
+    _p("economy", "apprentice_gross_cost", 70.30225893563266, 10.0, 150.0,
        "CNY thousand per apprentice per year", "Gross cost of an apprentice", "学徒总成本",
        "Apprentice wage, trainers' time, materials and equipment per apprentice-year.",
        "BIBB 2007 (Schönfeld et al. 2010): gross EUR 15,300; scaled to Chinese wages, unsourced"
        + _CAL),
-    _p("economy", "productive_recovery", 0.8879601804591151, 0.2, 1.3, "share of gross cost",
+    _p("economy", "productive_recovery", 0.9910015051831984, 0.2, 1.3, "share of gross cost",
        "Cost recovered by apprentices' work", "学徒产出回收比例",
        "Share of an apprentice's gross cost recovered by their productive work, at average "
        "productivity.",
        "BIBB 2007: 76% of gross cost recovered by apprentices' productive contribution in "
        "Germany; Muehlemann & Wolter 2014 (IZA J Labor Policy): in Switzerland the productive "
        "contribution exceeds the gross cost on average (upper bound 1.3)" + _CAL),
-    _p("economy", "trainee_productivity_spread", 0.354, 0.0, 1.0, "log units",
+    _p("economy", "trainee_productivity_spread", 0.42234943071166564, 0.0, 1.0, "log units",
        "Spread of trainees' productivity", "实习学徒产出差异",
        "Log-normal spread (mean 1) of the productivity of a tie's trainees in a year: how "
        "much of their gross cost their work recovers varies between host firms and years; "
@@ -234,14 +234,14 @@ _DECLARATIONS: list[Param] = [
        "Ran & Shi 2020: 40-60% of 109 host firms lose money on interns although internships "
        "pay on average; Ran 2022: about 1/3 of 89 apprenticeship pilot firms profit although "
        "apprenticeship loses on average: the spread of firms' returns; value " + _CAL[2:]),
-    _p("economy", "recruit_value", 42.466548328623034, 0.0, 150.0,
+    _p("economy", "recruit_value", 40.133295002587246, 0.0, 150.0,
        "CNY thousand per retained recruit",
        "Value of a retained well-matched recruit", "留用匹配毕业生的价值",
        "Saved hiring and induction costs plus productivity of a matched graduate who stays, "
        "for a graduate of average skill.",
        ("Mühlemann & Wolter 2014 (IZA J Labor Policy): saved hiring costs are several months' "
        "wages; CNY value unsourced") + _CAL),
-    _p("economy", "firm_specific_premium", 0.08832813701887872, 0.0, 2.0, "share of recruit value",
+    _p("economy", "firm_specific_premium", 0.0792656848494171, 0.0, 2.0, "share of recruit value",
        "Premium for firm-trained recruits", "企业定向培养溢价",
        "Extra value of a recruit the firm trained itself (apprenticeship) over a market hire.",
        "assumption; human-capital theory (Acemoglu & Pischke 1998); calibrated "
@@ -274,7 +274,7 @@ _DECLARATIONS: list[Param] = [
     _p("economy", "hire_rate", 0.08, 0.01, 0.3, "hires per employee per year", "Hiring rate",
        "招聘率", "Vacancies per employee per year for graduate-level jobs.",
        "unsourced; typical labour turnover 5-15% a year"),
-    _p("economy", "supervision_capacity", 5.6445671355048725, 1.0, 10.0,
+    _p("economy", "supervision_capacity", 6.49578000202518, 1.0, 10.0,
        "students per 100 employees per year", "Supervision capacity", "带教能力",
        "Students a firm can supervise in a year per 100 employees (its staff able to mentor), "
        "shared among its ties that host students; no tie hosts more than its share.",
@@ -282,7 +282,7 @@ _DECLARATIONS: list[Param] = [
        "interns at most 10% of a host's staff (the upper bound); the default (the first "
        "version's slot rule) and the lower bound are assumptions; default 6 per 100 "
        "calibrated (calibration/search.py, issue 9 item 10)"),
-    _p("economy", "supervision_cost", 9.85632599467001, 1.0, 60.0, "CNY thousand per student-year",
+    _p("economy", "supervision_cost", 10.287298650764605, 1.0, 60.0, "CNY thousand per student-year",
        "Marginal supervision cost at capacity", "满负荷时的边际带教成本",
        "Cost of supervising one more student when the firm's mentors are at capacity; the "
        "marginal cost rises in proportion to the students hosted (cost = supervision cost x "
@@ -307,7 +307,7 @@ _DECLARATIONS: list[Param] = [
     _p("economy", "major_adjustment_cost", 10.0, 0.0, 50.0, "CNY thousand per student place moved",
        "Cost of moving a student place", "专业调整成本",
        "Public cost of re-equipping one student place moved to another major.", _U),
-    _p("economy", "governance_cost", 5.78659627577326, 0.0, 40.0, "CNY thousand per rung per year",
+    _p("economy", "governance_cost", 7.414004967102979, 0.0, 40.0, "CNY thousand per rung per year",
        "Coordination cost per rung", "每级协调成本",
        "Yearly cost of coordinating a tie across rigid school and firm hierarchies, per rung "
        "above internship; consortia cut it.", ("paper 3.3 (rigid governance); value " + _U) + _CAL),
@@ -381,7 +381,7 @@ _DECLARATIONS: list[Param] = [
        "Education surcharge (3%) plus local education surcharge (2%) of the VAT paid: the "
        "most a certified firm can offset with the integration tax credit in a year.",
        "State Council 1986 (education surcharge 3%); MOF 财综〔2010〕98号 (local 2%)"),
-    _p("economy", "research_grant_per_capacity", 3.9392362612971574, 0.0, 50.0,
+    _p("economy", "research_grant_per_capacity", 3.544584160761538, 0.0, 50.0,
        "CNY million per college per year", "Research funding per unit capacity",
        "单位能力科研经费", "Vertical research grants and non-degree training income of a "
        "college of median capacity; technical-service income from its ties adds to it.",
@@ -410,7 +410,7 @@ _DECLARATIONS: list[Param] = [
        "own multiplier). Skills, curricula and equipment age against it.",
        "paper 2.1-2.2 (new quality productive forces); value unsourced"),
     # ------------------------------------------------------------- behaviour
-    _p("behaviour", "choice_intensity", 0.1478793428139777, 0.005, 1.0, "per CNY thousand",
+    _p("behaviour", "choice_intensity", 0.10916930750527559, 0.005, 1.0, "per CNY thousand",
        "Choice intensity (logit)", "选择强度",
        "Logit sensitivity of enterprises to differences in expected net benefit; 0 would be "
        "random choice.", ("McFadden (1974) logit; value " + _U) + _CAL),
@@ -452,19 +452,19 @@ _DECLARATIONS: list[Param] = [
        "Capability needed for joint R&D", "联合研发能力门槛",
        "Minimum match between the college's R&D capability and the firm's absorptive "
        "capacity for joint R&D to be feasible.", _U),
-    _p("behaviour", "rd_trust_needed", 0.9, 0.0, 0.9, "trust units",
+    _p("behaviour", "rd_trust_needed", 0.7332601523451622, 0.0, 0.9, "trust units",
        "Trust needed for joint R&D", "联合研发所需信任",
        "Trust a tie needs to hold joint R&D; no past apprenticeship is needed.",
        "assumption: joint R&D shares unfinished knowledge, so it needs a tie with a record "
        "(default: status-quo R&D 'rare but present', 0.5-5 ties per 100 firms, issue 9); "
        "at or below initial_trust a capable pair starts R&D directly; 0-0.9 for "
        "sensitivity" + _CAL),
-    _p("behaviour", "service_trust_needed", 0.5508052150092136, 0.0, 0.9, "trust units",
+    _p("behaviour", "service_trust_needed", 0.4411198744541039, 0.0, 0.9, "trust units",
        "Trust needed for technical service", "技术服务所需信任",
        "Trust a tie needs to hold technical service.",
        "assumption: a service contract is a market purchase with a deliverable, so no prior "
        "relationship is needed; up to 0.9 for sensitivity" + _CAL),
-    _p("behaviour", "service_capability_threshold", 0.43296421520730144, 0.0, 1.0,
+    _p("behaviour", "service_capability_threshold", 0.4392556761008827, 0.0, 1.0,
        "capability match",
        "Capability needed for technical service", "技术服务能力门槛",
        "Minimum match between the college's capability and the firm's absorptive capacity "
@@ -521,11 +521,11 @@ _DECLARATIONS: list[Param] = [
        "Trust spread of the initial network", "初始网络信任离散度",
        "Ties present at the start have trust uniform in [0, this] (history before the run).",
        _U),
-    _p("behaviour", "firm_heterogeneity", 0.2485258583013014, 0.0, 1.0, "log-normal sd",
+    _p("behaviour", "firm_heterogeneity", 0.2146964660783558, 0.0, 1.0, "log-normal sd",
        "Heterogeneity of firms", "企业异质性",
        "Log-normal spread of firms' absorptive capacity and payback horizon around their "
        "means (0 makes firms of a sector identical apart from size).", (_U) + _CAL),
-    _p("behaviour", "distance_penalty", 0.558273614897349, 0.0, 1.0,
+    _p("behaviour", "distance_penalty", 0.6497841600416298, 0.0, 1.0,
        "share", "Penalty on distant partners",
        "跨城合作折扣", "How much less likely a college approaches a firm in another city.",
        "paper 4.4 (regional consortia); value " + _U + _CAL),
@@ -541,12 +541,12 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "research_reference", 0.6, 0.05, 0.8, "share of teacher time",
        "Research time for full research skill", "保持科研能力所需时间",
        "Research share at which a teacher's research skill reaches its maximum.", _U),
-    _p("behaviour", "dual_qualified_skill", 0.6180240114126815, 0.1, 0.9,
+    _p("behaviour", "dual_qualified_skill", 0.6185815950785872, 0.1, 0.9,
        "skill relative to frontier",
        "Practice skill of a dual-qualified teacher", "双师型教师实践技能标准",
        "Practice skill a teacher needs (besides logged practice) to count as dual-qualified.",
        ("calibrated: MOE 2022, dual-qualified teachers above 55% of vocational teachers") + _CAL),
-    _p("behaviour", "apprentice_uptake_base", 0.5601506247554024, 0.0, 1.0, "share of students",
+    _p("behaviour", "apprentice_uptake_base", 0.5587182419124331, 0.0, 1.0, "share of students",
        "Apprenticeship uptake without credits", "无学分转换时学徒参与率",
        "Share of students who accept an apprenticeship slot when none of the work time counts "
        "as credit; credit conversion raises it toward 1.", "paper 4.2; value " + _U + _CAL),
@@ -567,7 +567,7 @@ _DECLARATIONS: list[Param] = [
        "Enrolment share at which a major closes", "专业退出阈值",
        "A major whose enrolment share falls below this closes (early warning and exit) and the "
        "college opens one for the most demanded sector it lacks.", "paper 4.1; value " + _U),
-    _p("behaviour", "contacts_per_college", 14, 1, 200, "contacts per college per year",
+    _p("behaviour", "contacts_per_college", 11, 1, 200, "contacts per college per year",
        "Partner search per college", "院校每年接触企业数",
        "Enterprises a college approaches per year to propose an internship tie (a Poisson "
        "number per step with mean this times the step length).",
@@ -589,13 +589,13 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "skill_requirement", 0.45, 0.0, 1.0, "skill relative to frontier",
        "Skill needed for a matched job", "岗位技能门槛",
        "Skill (relative to the sector frontier) a graduate needs for a job in the sector.", _U),
-    _p("behaviour", "partner_hire_intern", 0.27990249021939706, 0.05, 0.6, "probability",
+    _p("behaviour", "partner_hire_intern", 0.31588681969085125, 0.05, 0.6, "probability",
        "Host firm hires a qualified intern", "实习企业录用合格实习生的概率",
        "Probability that the host firm offers a job to a qualified intern (internships are a "
        "screening device).", "assumption; Ran & Shi (2020): low retention of interns limits "
        "host firms' gain; calibrated (calibration/search.py, issue 9 item 10): 40-60% of "
        "host firms lose on their interns"),
-    _p("behaviour", "partner_hire_apprentice", 0.6024703350641338, 0.3, 1.0, "probability",
+    _p("behaviour", "partner_hire_apprentice", 0.6249706614806207, 0.3, 1.0, "probability",
        "Host firm hires a qualified apprentice", "学徒企业录用合格学徒的概率",
        "Probability that the training firm offers a job to a qualified apprentice (order "
        "classes integrate enrolment and recruitment).", ("paper 4.2; value assumption; BIBB: "
@@ -628,7 +628,7 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "rd_exposure", 0.8, 0.0, 1.0, "skill relative to frontier",
        "Innovation skill from an R&D placement", "研发岗位培养的创新技能",
        "Innovation skill a student placed with a joint-R&D firm trains toward.", "assumption"),
-    _p("behaviour", "contact_size_elasticity", 1.1170476952914279, 0.0, 2.0, "dimensionless",
+    _p("behaviour", "contact_size_elasticity", 1.3199744928570438, 0.0, 2.0, "dimensionless",
        "Colleges approach larger firms more", "院校偏向接触大企业的程度",
        "Colleges approach a firm with probability proportional to the real firms its agent "
        "stands for times employees^this (1: in proportion to the jobs firms offer), so the "
