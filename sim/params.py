@@ -280,9 +280,10 @@ _DECLARATIONS: list[Param] = [
        "shared among its ties that host students; no tie hosts more than its share.",
        "MOE et al. 2021, Provisions on vocational school student internships: placement "
        "interns at most 10% of a host's staff (the upper bound); the default (the first "
-       "version's slot rule) and the lower bound are assumptions; default 6 per 100 "
+       "version's slot rule) and the lower bound are assumptions; default about 6.5 per 100 "
        "calibrated (calibration/search.py, issue 9 item 10)"),
-    _p("economy", "supervision_cost", 10.287298650764605, 1.0, 60.0, "CNY thousand per student-year",
+    _p("economy", "supervision_cost", 10.287298650764605, 1.0, 60.0,
+       "CNY thousand per student-year",
        "Marginal supervision cost at capacity", "满负荷时的边际带教成本",
        "Cost of supervising one more student when the firm's mentors are at capacity; the "
        "marginal cost rises in proportion to the students hosted (cost = supervision cost x "

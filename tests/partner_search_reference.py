@@ -5,8 +5,9 @@ The reference was first the version before the cell-based partner search (issue 
 the new search kept every year-10 mean within 4 standard errors of it, 20 seeds). It was
 moved to the merged model of 2026-12-02 (chosen intake, calibrated defaults, independent
 contacts), and then to model version 3 (one semantics for firm weights: contacts with real
-firms; the tree named in the JSON), so the test now guards any later change of the search's
-draws against the same margins.
+firms), and then to model version 4 (interns and apprentices chosen apart, trainees'
+productivity, new calibrated defaults; the tree named in the JSON), so the test now guards
+any later change of the search's draws against the same margins.
 
 Regenerate only to move the reference to a new model version, with the tree of that version
 first on the path: ``PYTHONPATH=/path/to/that/tree python tests/partner_search_reference.py``.

@@ -399,6 +399,11 @@ def test_chinese_page_uses_the_served_web_font(browser, server):
     page.get_by_role("button", name="中文").click()
     page.get_by_role("button", name="单步", exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
     _wait_charts(page)
+    # the charts drawn before the switch count as rendered for this tick too: wait for the
+    # redrawn (Chinese) chart text itself, whatever the machine's load
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.ieisim-chart svg text')]"
+        ".some(t => /[\\u4e00-\\u9fff]/.test(t.textContent))", timeout=LOAD_TIMEOUT_MS)
     _wait_font(page)
     assert any(u.endswith(".woff2") and "/_solara/cdn/@fontsource/" in u for u in fonts)
     texts = _sizes(page)

@@ -26,27 +26,41 @@ def test_teaching_quality_is_recomputed_after_majors_move_teachers():
         np.testing.assert_array_equal(after[key], fresh[key])
 
 
-def test_placements_are_real_counts_within_each_ties_places():
+def test_placements_are_real_counts_within_each_ties_places(monkeypatch):
+    import sim.labour as labour
     from sim.labour import final_year, place_students
-    from sim.ladder import INTERNSHIP, holds
     from sim.sectors import N_SECTORS
     from sim.ties import hosts_students, uptake
 
-    m = CooperationModel(load_scenario("status_quo"), seed=5)
-    place_students(m)
+    chosen = {}
+    original = labour.intake_by_type
+
+    def spy(*args, **kw):
+        chosen["places"] = original(*args, **kw)  # the intern and apprentice places offered
+        return chosen["places"]
+
+    monkeypatch.setattr(labour, "intake_by_type", spy)
+    m = CooperationModel(load_scenario("status_quo"), seed=5).run(2)  # some apprenticeship
+    place_students(m)  # the third year's season
     pl, s = m.placements, m.students
     assert pl.count.size > 0
     np.testing.assert_allclose(pl.count, np.round(pl.count))  # whole students (scale 20)
-    hosted = np.bincount(pl.tie, weights=pl.count, minlength=m.ties.college.size)
+    n_rows = m.ties.college.size
+    interns, apprentices = pl.per_tie(n_rows, False), pl.per_tie(n_rows, True)
     rows = m.ties.active_rows()
-    # Ties without student places (only R&D, service or exchange) host nobody; a tie with
-    # apprenticeship but no internship places offers only its apprentice places.
+    # Ties without student places (only R&D, service or exchange) host nobody.
     port = m.ties.activities[rows]
-    assert (hosted[rows[~hosts_students(port)]] == 0).all()
+    assert (interns[rows[~hosts_students(port)]] + apprentices[rows[~hosts_students(port)]]
+            == 0).all()
     rows = rows[hosts_students(port)]
-    only_app = ~holds(m.ties.activities[rows], INTERNSHIP)
-    places = m.ties.places[rows] * np.where(only_app, uptake(m), 1.0)
-    assert (hosted[rows] <= np.ceil(places) + 1e-9).all()
+    # Each kind within its own places: intern places, and the apprentice places students
+    # accept (uptake); the tie's places are their sum.
+    n_int, n_app = chosen["places"]
+    app_places = uptake(m) * n_app
+    assert np.allclose(m.ties.places[rows], n_int + app_places)
+    assert (interns[rows] <= np.ceil(n_int) + 1e-9).all()
+    assert (apprentices[rows] <= np.ceil(app_places) + 1e-9).all()
+    assert apprentices.sum() > 0 and interns.sum() > 0
     # Nobody is placed twice: a cell places at most the real students it has.
     final = final_year(m)
     cell_students = np.bincount(s.college[final] * N_SECTORS + s.sector[final],
@@ -54,9 +68,12 @@ def test_placements_are_real_counts_within_each_ties_places():
     cell_placed = np.bincount(s.college[pl.slot] * N_SECTORS + s.sector[pl.slot],
                               weights=pl.count, minlength=m.colleges.n * N_SECTORS)
     assert (cell_placed <= cell_students + 1e-9).all()
-    # Students outnumber places here, so every tie fills its whole places.
-    full = np.floor(places)
-    assert (hosted[rows] >= full - 1e-9).all()
+    # Places are filled while a cell has students: each cell places the smaller of its real
+    # students and its ties' whole places (at least).
+    cell_of_row = m.ties.college[rows] * N_SECTORS + m.firms.sector[m.ties.firm[rows]]
+    whole = np.bincount(cell_of_row, weights=np.floor(n_int) + np.floor(app_places),
+                        minlength=m.colleges.n * N_SECTORS)
+    assert (cell_placed >= np.minimum(cell_students, whole) - 1e-9).all()
     assert m.placed_real == pytest.approx(pl.count.sum())
 
 

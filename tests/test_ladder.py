@@ -298,7 +298,7 @@ def test_capacity_binds_and_worthless_students_are_not_taken(chosen):
 def test_each_programme_is_chosen_on_its_own_margin(chosen):
     """Adding apprenticeship places leaves the internship places unchanged, and apprentice
     places follow the apprentice's own value (capacity x v_A / supervision cost)."""
-    c = ctx(capacity=10.0, quality=0.8)
+    c = ctx(capacity=10.0, quality=0.3, retention=0.3)
     chosen = replace(chosen, credit_conversion=0.0)  # no cheap-labour loss of quality
     interns_only, _ = intake_by_type(lad(EXPERT_EXCHANGE), c, chosen)
     both = intake_by_type(lad(JOINT_TRAINING), c, chosen)

@@ -20,12 +20,15 @@ LOG_UNIFORM_SPAN = 10.0
 """Ratio high / low at or above which a prior is log-uniform (one order of magnitude)."""
 DEFAULT_GROUP = "status_quo"
 """The ``--params`` group fitted by default."""
-STATUS_QUO_PARAMS = ("intern_recovery", "partner_hire_intern", "recruit_value",
-                     "apprentice_gross_cost", "productive_recovery",
+STATUS_QUO_PARAMS = ("intern_recovery", "trainee_productivity_spread", "partner_hire_intern",
+                     "recruit_value", "apprentice_gross_cost", "productive_recovery",
                      "research_grant_per_capacity", "college_capacity_sigma",
-                     "contact_size_elasticity", "contacts_per_college", "firm_heterogeneity")
+                     "contact_size_elasticity", "contacts_per_college")
 """The ten parameters the status-quo patterns depend on (host firms' net on interns and
-apprentices, colleges' funding, who partners with whom): those of the issue 9 search."""
+apprentices and how it varies between hosts, colleges' funding, who partners with whom):
+among those of the issue 9 search. Model version 4 replaced ``intern_net_cost`` by
+``intern_recovery`` and ``firm_heterogeneity`` (which the version-3 screening found not
+informed by the targets) by ``trainee_productivity_spread``."""
 
 
 @dataclass(frozen=True)
