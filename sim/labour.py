@@ -267,7 +267,8 @@ def graduate(m: "CooperationModel") -> None:
     f = m.firms
     f.belief_retention = adapt(f.belief_retention, observed, b.belief_learning_rate, has_obs)
     group = f.city * N_SECTORS + f.sector
-    peer_rate = b.peer_learning * (0.5 + 0.5 * pol.consortium_strength)
+    share = b.consortium_peer_share  # peer learning that runs through consortia
+    peer_rate = b.peer_learning * ((1.0 - share) + share * pol.consortium_strength)
     peers = peer_average(f.belief_retention, group, w.n_cities * N_SECTORS,
                          weights=(m.highest_rung_of_firms() >= 0).astype(float))
     f.belief_retention = adapt(f.belief_retention, peers, peer_rate)
@@ -388,8 +389,9 @@ def adjust_majors(m: "CooperationModel") -> None:
         return
     demand = m.demand_index * FIRM_SECTOR_WEIGHTS
     demand = demand / demand.sum()
-    match = np.nan_to_num(c.match_rate, nan=0.5)
-    target = np.where(c.offers, demand * (0.5 + match), 0.0)
+    b = p.behaviour
+    match = np.nan_to_num(c.match_rate, nan=b.major_match_prior)
+    target = np.where(c.offers, demand * (b.major_match_weight + match), 0.0)
     target /= target.sum(axis=1, keepdims=True)
     old = c.enrol_share.copy()
     c.enrol_share = old + rate * (target - old)
@@ -407,7 +409,7 @@ def adjust_majors(m: "CooperationModel") -> None:
             moved = (m.teachers.college == i) & (m.teachers.sector == sct) \
                 & ~m.teachers.professor
             m.teachers.sector[moved] = new
-            m.teachers.practice[moved] *= 0.5
+            m.teachers.practice[moved] *= b.retrained_practice_kept
             m.quality_cache = None  # teachers moved: teaching quality must be recomputed
     c.enrol_share /= c.enrol_share.sum(axis=1, keepdims=True)
     cohort_real = p.world.students_per_college / p.world.program_years * p.world.student_scale

@@ -421,6 +421,13 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "peer_learning", 0.2, 0.0, 1.0, "share per year", "Learning from peers",
        "同行学习", "How far firms' expectations move toward peers in the same sector and city.",
        _U),
+    _p("behaviour", "consortium_peer_share", 0.5, 0.0, 1.0, "share of peer learning",
+       "Peer learning that runs through consortia", "经由联盟的同行学习比例",
+       "Share of firms' learning from peers that needs a city consortium: peer learning runs "
+       "at peer_learning x (1 - share + share x consortium strength), so a full consortium "
+       "raises it by share / (1 - share) (paper 4.4: platforms share information among firms).",
+       "assumption: half of what firms learn from peers comes through organised platforms; "
+       "0-1 spans none to all"),
     _p("behaviour", "trust_gain", 0.25, 0.0, 1.0, "share of missing trust per year",
        "Trust gained from experience", "信任积累速度",
        "Share of the missing trust gained in a year whose exchange met the firm's "
@@ -568,6 +575,22 @@ _DECLARATIONS: list[Param] = [
        "Enrolment share at which a major closes", "专业退出阈值",
        "A major whose enrolment share falls below this closes (early warning and exit) and the "
        "college opens one for the most demanded sector it lacks.", "paper 4.1; value " + _U),
+    _p("behaviour", "major_match_weight", 0.5, 0.0, 5.0, "dimensionless",
+       "Weight of graduates' match in a major's enrolment target", "专业目标中就业匹配的权重",
+       "A college's enrolment target for a major is proportional to the sector's demand x "
+       "(major_match_weight + the major's graduate match rate): 0 follows the match alone, "
+       "large values follow demand alone.",
+       "paper 4.1 (adjust majors to demand and to graduates' outcomes); 0.5 an assumption, "
+       "the range spans match-led to demand-led adjustment"),
+    _p("behaviour", "major_match_prior", 0.5, 0.0, 1.0, "share of graduates",
+       "Match rate assumed for a major without graduates", "无毕业生专业的假定匹配率",
+       "Graduate match rate a college assumes for a major none of whose students has "
+       "graduated yet (a new major).", "assumption: an uninformative middle value"),
+    _p("behaviour", "retrained_practice_kept", 0.5, 0.0, 1.0, "share of practice skill",
+       "Practice skill kept by a teacher moved to a new major", "转专业教师保留的实践技能",
+       "When a major closes, its full-time teachers move to the new major and keep this share "
+       "of their practice skill (their industry practice was in the old sector).",
+       "assumption: half of practical skill transfers between sectors; 0-1 spans none to all"),
     _p("behaviour", "contacts_per_college", 11, 1, 200, "contacts per college per year",
        "Partner search per college", "院校每年接触企业数",
        "Enterprises a college approaches per year to propose an internship tie (a Poisson "
