@@ -233,7 +233,7 @@ _DECLARATIONS: list[Param] = [
        "firms decide on the mean, the realised ledger and trust see the draw.",
        "Ran & Shi 2020: 40-60% of 109 host firms lose money on interns although internships "
        "pay on average; Ran 2022: about 1/3 of 89 apprenticeship pilot firms profit although "
-       "apprenticeship loses on average: the spread of firms' returns; value " + _CAL[2:]),
+       "apprenticeship loses on average: the spread of firms' returns" + _CAL),
     _p("economy", "recruit_value", 40.133295002587246, 0.0, 150.0,
        "CNY thousand per retained recruit",
        "Value of a retained well-matched recruit", "留用匹配毕业生的价值",
