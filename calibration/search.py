@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.calibration.statistics import firm_statistics
+from sim.calibration.statistics import firm_statistics, pool_final
 from sim.errors import ConfigError
 from sim.model import CooperationModel
 from sim.params import BY_NAME, load_scenario
@@ -96,25 +96,11 @@ def summarise(df: pd.DataFrame) -> dict[str, float]:
     Means across seeds; host firms pooled over seeds (as one survey of many firms); the
     willingness gap with the lower end of its 95% interval; the order patterns.
     """
-    mean = df.mean(numeric_only=True).to_dict()
-    # Host firms pooled over seeds, as one survey of many firms.
-    for name in ("intern", "apprentice"):
-        n = df[f"{name}_firms"].sum()
-        hosted = df[f"{name}_students"].sum()
-        mean[f"{name}_firms"] = float(n)
-        mean[f"{name}_students"] = float(hosted)
-        # per student hosted, as the surveys report it
-        mean[f"{name}_mean_net"] = (float(df[f"{name}_net_sum"].sum() / hosted) if hosted
-                                    else np.nan)
-        mean[f"{name}_loss_share"] = float(df[f"{name}_losing"].sum() / n) if n else np.nan
-        mean[f"{name}_profit_share"] = float(df[f"{name}_profiting"].sum() / n) if n else np.nan
+    # Means across seeds; host firms pooled over seeds, as one survey of many firms.
+    mean = pool_final(df.to_dict("records"))
     gap = df["willingness_gap"].dropna()
     half = 1.96 * gap.std(ddof=1) / np.sqrt(gap.size) if gap.size > 1 else np.inf
     mean["willingness_gap_low"] = float(gap.mean() - half)
-    mean["partner_order"] = float(mean["partner_medium"] >= mean["partner_large"]
-                                  > mean["partner_small_micro"])
-    mean["costly_by_size"] = float(mean["costly_3"] > mean["costly_0"]
-                                   and mean["costly_2"] >= mean["costly_1"])
     return mean
 
 

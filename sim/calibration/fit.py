@@ -102,7 +102,7 @@ def build_model(targets: TargetSet, priors: tuple[Prior, ...], scenario):
     scn = None
     if targets.model == "ieisim":
         scn = scenario.with_overrides({"run.years": targets.year})
-    return RunModel(targets.model, scn, priors, wanted, targets.year)
+    return RunModel(targets.model, scn, priors, wanted, targets.year, targets.replicates)
 
 
 def _write_atomic(path: Path, data: dict) -> None:
@@ -145,7 +145,7 @@ def stop_reason(eps: list[float], acceptance: float, runs: int, settings: Settin
         if all(d < 0 for d in drops):  # not a plateau: the fit is moving away
             path = " -> ".join(f"{e:.3g}" for e in eps[-3:])
             return (f"epsilon in tolerances rose in each of the last two generations ({path}): "
-                    "the adaptive distance is trading the targets off against each other, "
+                    "the population is trading the targets off against each other, "
                     "so the fit is not converging (see the targets not met)")
         if all(d < settings.min_eps_drop for d in drops):
             return (f"epsilon fell by less than {settings.min_eps_drop:.0%} in each of the "
@@ -192,7 +192,9 @@ def run_abc(folder: Path, targets: TargetSet, priors: tuple[Prior, ...], scenari
         logging.getLogger(f"pyabc.{name}").setLevel(logging.WARNING)
     folder = Path(folder)
     db = f"sqlite:///{(folder / DB_NAME).resolve()}"
-    distance = IntervalDistance(distance_targets(targets))
+    distance = IntervalDistance(distance_targets(targets),
+                                adaptive=targets.scales == "adaptive")
+    per_call = int(targets.replicates)  # model runs per particle (pyabc call)
     eps = pyabc.QuantileEpsilon(alpha=settings.alpha)
     sampler = ExecutorSampler(executor, settings.seed)
     abc = pyabc.ABCSMC(build_model(targets, priors, scenario), pyabc_prior(priors), distance,
@@ -221,23 +223,23 @@ def run_abc(folder: Path, targets: TargetSet, priors: tuple[Prior, ...], scenari
     t = t0
     reason = None
     while reason is None:
-        runs_before = runs0 + sampler.runs_started
+        runs_before = runs0 + sampler.runs_started * per_call
         if settings.budget is not None:
-            sampler.max_runs = max(0, settings.budget - runs_before)
+            sampler.max_runs = max(0, settings.budget - runs_before) // per_call
             if sampler.max_runs == 0:
                 reason = f"budget of {settings.budget} runs spent"
                 break
         gen_start = time.monotonic()
         current_eps = float(eps(t))
         ret = abc.run_generation(t=t)
-        gen_runs = runs0 + sampler.runs_started - runs_before
+        gen_runs = runs0 + sampler.runs_started * per_call - runs_before
         if not ret["successful"]:
             reason = ("budget of {} runs spent".format(settings.budget)
                       if settings.budget is not None and sampler.max_runs is not None
-                      and gen_runs >= sampler.max_runs
+                      and gen_runs >= sampler.max_runs * per_call
                       else f"acceptance below {settings.min_acceptance:.0%} "
                            "(generation not completed)")
-            state["runs"] = runs0 + sampler.runs_started
+            state["runs"] = runs0 + sampler.runs_started * per_call
             break
         acc = float(ret["acceptance_rate"])
         particles = sampler.last_sample.accepted_particles  # weights normalised by pyabc
@@ -250,7 +252,7 @@ def run_abc(folder: Path, targets: TargetSet, priors: tuple[Prior, ...], scenari
         state["acceptance"][str(t)] = acc
         state.setdefault("fit_epsilons", {})[str(t)] = fit_eps
         state["ess"][str(t)] = ess
-        state["runs"] = runs0 + sampler.runs_started
+        state["runs"] = runs0 + sampler.runs_started * per_call
         state["wall_seconds"] = wall0 + time.monotonic() - started
         state["last_t"] = t
         _write_atomic(folder / STATE_NAME, state)

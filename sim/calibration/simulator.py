@@ -1,10 +1,15 @@
-"""One ABC particle: a parameter set, one model run with its own seed, its statistics.
+"""One ABC particle: a parameter set, its model run(s) with their own seeds, its statistics.
 
 :class:`RunModel` is the pyabc model: called with pyabc's sampled values, it converts them to
-the parameters' own units (:mod:`sim.calibration.priors`), draws the run's seed from the
+the parameters' own units (:mod:`sim.calibration.priors`), draws the particle's seed from the
 sampler's per-call stream (:mod:`sim.calibration.sampler`), runs the cooperation model (or
 the test model) and returns every target's statistic (fitted and held out) plus the seed
 (``_seed``). Replicate noise is therefore part of the likelihood-free fit.
+
+With ``replicates = K`` (the targets file), a particle is K runs of the same parameter set
+with seeds :func:`replicate_seeds` of the particle's seed, their statistics pooled as one
+survey of K regions (:func:`sim.calibration.statistics.pool_statistics`): the published
+patterns are national surveys of many more colleges and firms than one region holds.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ class RunModel:
         priors: the fitted parameters.
         wanted: statistic name -> year it is read at.
         final_year: the run's last year.
+        replicates: model runs pooled per particle (each counts against the budget).
 
     """
 
@@ -39,6 +45,7 @@ class RunModel:
     priors: tuple[Prior, ...]
     wanted: tuple[tuple[str, int], ...]
     final_year: int
+    replicates: int = 1
 
     def __call__(self, abc_values: Mapping[str, float]) -> dict[str, float]:
         """Statistics of one run at these parameter values (pyabc's model interface)."""
@@ -52,12 +59,22 @@ class RunModel:
 
             out = simulate_normal_mean(values, seed)
         else:
-            from sim.calibration.statistics import run_statistics
+            from sim.calibration.statistics import pool_statistics, run_record
             from sim.model import CooperationModel
 
             scn = self.scenario.with_overrides(dict(values))
-            m = CooperationModel(scn, seed=seed)
-            m.run()
-            out = run_statistics(m, dict(self.wanted), self.final_year)
+            wanted = dict(self.wanted)
+            records = []
+            for s in replicate_seeds(seed, self.replicates):
+                m = CooperationModel(scn, seed=s)
+                m.run()
+                records.append(run_record(m, wanted, self.final_year))
+            out = pool_statistics(records, wanted, self.final_year)
         out[SEED_KEY] = float(seed)
         return out
+
+
+def replicate_seeds(seed: int, replicates: int) -> list[int]:
+    """Seeds of a particle's runs: its own seed, then ``replicates - 1`` drawn from it."""
+    rest = np.random.default_rng(int(seed)).integers(0, MAX_SEED, max(0, replicates - 1))
+    return [int(seed), *(int(x) for x in rest)]

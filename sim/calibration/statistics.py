@@ -11,9 +11,10 @@ kinds exist:
   size classes;
 * ``quantile``: a quantile of a per-college quantity at the end of the run.
 
-Every statistic is a number per run (one seed); replicate noise is part of the fit because
-each ABC particle is one run with its own seed. Indicators (``partner_order``,
-``costly_by_size``) are 0 or 1 per run.
+Every statistic is a number per particle: one run (one seed), or, when the targets file says
+``replicates = K``, K runs with their own seeds pooled as one survey of K regions
+(:func:`pool_statistics`); replicate noise is part of the fit either way. Indicators
+(``partner_order``, ``costly_by_size``) are 0 or 1 per particle.
 
 The firm-level pattern statistics were written for the search of issue 9, item 10
 (``calibration/search.py``, which imports them from here).
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -186,10 +187,91 @@ def college_funding(m: "CooperationModel") -> np.ndarray:
 
 def final_statistics(m: "CooperationModel") -> dict[str, float]:
     """Every ``final`` statistic of a finished run."""
-    out = firm_statistics(m)
+    return pool_final([firm_statistics(m)])
+
+
+HOST_COUNTS = ("firms", "students", "net_sum", "losing", "profiting")
+"""Host-ledger counts per programme that :func:`pool_final` adds up over runs."""
+
+
+def pool_final(rows: Sequence[Mapping[str, float]]) -> dict[str, float]:
+    """``final`` statistics of several runs pooled as one survey (one run: that run's).
+
+    Shares and rates are means over the runs (each run's region has the same number of
+    colleges); host firms are pooled, as one survey of many firms: the net per student
+    hosted is the pooled net over the pooled students, the shares losing or profiting are
+    shares of the pooled host firms; the order indicators are read from the pooled shares.
+    ``calibration/search.py`` summarises seeds with this function.
+    """
+    keys = dict.fromkeys(k for r in rows for k in r)
+    out: dict[str, float] = {}
+    for k in keys:
+        v = np.array([float(r.get(k, np.nan)) for r in rows], float)
+        out[k] = float(np.mean(v[np.isfinite(v)])) if np.isfinite(v).any() else np.nan
+    for name in ("intern", "apprentice"):
+        tot = {c: float(sum(float(r[f"{name}_{c}"]) for r in rows)) for c in HOST_COUNTS}
+        out.update({f"{name}_{c}": tot[c] for c in HOST_COUNTS})
+        hosted, n = tot["students"], tot["firms"]
+        out[f"{name}_mean_net"] = tot["net_sum"] / hosted if hosted > 0 else np.nan
+        out[f"{name}_loss_share"] = tot["losing"] / n if n else np.nan
+        out[f"{name}_profit_share"] = tot["profiting"] / n if n else np.nan
     out.update(pattern_indicators(out))
     large = out["partner_large"]
     out["partner_medium_over_large"] = out["partner_medium"] / large if large > 0 else np.nan
+    return out
+
+
+def run_record(m: "CooperationModel", wanted: Mapping[str, int],
+               final_year: int) -> dict[str, Any]:
+    """What :func:`pool_statistics` needs of one finished run (``wanted``: name -> year).
+
+    Reporters at their years (keys as :func:`stat_key`), the firm statistics of the final
+    state (``final``, when a ``final`` statistic is wanted) and each college's funding
+    (``funding``, when a quantile is wanted).
+    """
+    reg = registry()
+    by_year: dict[int, dict[str, Any]] = {}
+    for rec in m.records:  # the last record of each year is its year-end state
+        by_year[int(np.ceil(float(rec["year"]) - 1e-9))] = rec
+    out: dict[str, Any] = {"reporters": {}}
+    for name, year in wanted.items():
+        kind = reg[name].kind
+        if kind == "reporter":
+            out["reporters"][stat_key(name, year, final_year)] = float(
+                by_year.get(year, {}).get(name, np.nan))
+        elif kind == "quantile" and "funding" not in out:
+            out["funding"] = college_funding(m)
+        elif kind == "final" and "final" not in out:
+            out["final"] = firm_statistics(m)
+    return out
+
+
+def pool_statistics(records: Sequence[Mapping[str, Any]], wanted: Mapping[str, int],
+                    final_year: int) -> dict[str, float]:
+    """The statistics ``wanted`` of one or more runs (:func:`run_record`), pooled.
+
+    One run gives that run's statistics. Several runs (a particle of a calibration whose
+    targets file says ``replicates``) are pooled as one survey of their regions together:
+    reporters are means over the runs, quantiles are taken over the colleges of all runs,
+    ``final`` statistics as :func:`pool_final`.
+    """
+    reg = registry()
+    out: dict[str, float] = {}
+    final: dict[str, float] | None = None
+    for name, year in wanted.items():
+        kind = reg[name].kind
+        key = stat_key(name, year, final_year)
+        if kind == "reporter":
+            v = np.array([r["reporters"][key] for r in records], float)
+            out[key] = float(np.mean(v[np.isfinite(v)])) if np.isfinite(v).any() else np.nan
+        elif kind == "quantile":
+            quantity, q, _ = QUANTILES[name]
+            values = np.concatenate([np.asarray(r["funding"], float) for r in records])
+            out[key] = float(np.quantile(values, q)) if values.size else np.nan
+        else:
+            if final is None:
+                final = pool_final([r["final"] for r in records])
+            out[key] = float(final[name])
     return out
 
 
@@ -207,26 +289,7 @@ def run_statistics(m: "CooperationModel", wanted: Mapping[str, int],
         final year and ``name@year`` for reporters read at another year.
 
     """
-    reg = registry()
-    out: dict[str, float] = {}
-    final: dict[str, float] | None = None
-    by_year: dict[int, dict[str, Any]] = {}
-    for rec in m.records:  # the last record of each year is its year-end state
-        by_year[int(np.ceil(float(rec["year"]) - 1e-9))] = rec
-    for name, year in wanted.items():
-        kind = reg[name].kind
-        key = stat_key(name, year, final_year)
-        if kind == "reporter":
-            out[key] = float(by_year.get(year, {}).get(name, np.nan))
-        elif kind == "quantile":
-            quantity, q, _ = QUANTILES[name]
-            values = college_funding(m)
-            out[key] = float(np.quantile(values, q)) if values.size else np.nan
-        else:
-            if final is None:
-                final = final_statistics(m)
-            out[key] = float(final[name])
-    return out
+    return pool_statistics([run_record(m, wanted, final_year)], wanted, final_year)
 
 
 def stat_key(name: str, year: int, final_year: int) -> str:

@@ -7,6 +7,8 @@ e.g. ``status_quo_targets``) has a header and a list of ``[[targets]]``::
     description = "..."
     scenario = "status_quo"     # the scenario the targets describe
     year = 10                   # year-end read by default (the run's length)
+    replicates = 1              # model runs pooled per particle (one survey of several regions)
+    scales = "adaptive"         # distance scales: "adaptive" (per generation) or "tolerance"
 
     [[targets]]
     name = "internship_majority"
@@ -33,12 +35,18 @@ from typing import Any, Mapping
 from sim.errors import ConfigError
 from sim.excerpt import excerpt
 
+MAX_REPLICATES = 50
+"""Most model runs pooled into one particle's statistics."""
+SCALES = ("adaptive", "tolerance")
+"""Distance scales: adapted each generation, or fixed at the targets' tolerances
+(:class:`sim.calibration.distance.IntervalDistance`)."""
 USES = ("fit", "holdout")
 """A target is fitted, or held out as an out-of-sample check."""
 MODELS = ("ieisim", "normal_mean")
 """Models a targets file may describe: the cooperation model, or the test model with a known
 posterior (:mod:`sim.testmodels`)."""
-HEADER_KEYS = frozenset({"name", "description", "scenario", "year", "model", "targets"})
+HEADER_KEYS = frozenset({"name", "description", "scenario", "year", "model", "targets",
+                         "replicates", "scales"})
 TARGET_KEYS = frozenset({"name", "statistic", "interval", "value", "tolerance", "weight",
                          "use", "source", "year", "note"})
 MAX_YEAR = 200
@@ -104,6 +112,8 @@ class TargetSet:
     model: str
     targets: tuple[Target, ...]
     source_path: str | None = None
+    replicates: int = 1
+    scales: str = "adaptive"
 
     @property
     def fit(self) -> tuple[Target, ...]:
@@ -121,7 +131,8 @@ class TargetSet:
             return {k: (str(v) if isinstance(v, float) and math.isinf(v) else v)
                     for k, v in d.items()}
         return {"name": self.name, "description": self.description, "scenario": self.scenario,
-                "year": self.year, "model": self.model,
+                "year": self.year, "model": self.model, "replicates": self.replicates,
+                "scales": self.scales,
                 "targets": [clean(asdict(t)) for t in self.targets]}
 
     def digest(self) -> str:
@@ -251,6 +262,14 @@ def parse_targets(data: Mapping[str, Any], source_path: str | None = None) -> Ta
     year = data.get("year", 10)
     if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= MAX_YEAR:
         raise ConfigError(f"year = {excerpt(year)}: expected a whole number in [1, {MAX_YEAR}]")
+    replicates = data.get("replicates", 1)
+    if (isinstance(replicates, bool) or not isinstance(replicates, int)
+            or not 1 <= replicates <= MAX_REPLICATES):
+        raise ConfigError(f"replicates = {excerpt(replicates)}: expected a whole number in "
+                          f"[1, {MAX_REPLICATES}] (model runs pooled per particle)")
+    scales = data.get("scales", "adaptive")
+    if scales not in SCALES:
+        raise ConfigError(f"scales = {excerpt(scales)}: expected one of {', '.join(SCALES)}")
     raw = data.get("targets")
     if not isinstance(raw, list) or not raw:
         raise ConfigError("targets: missing; give at least one [[targets]] table")
@@ -265,7 +284,7 @@ def parse_targets(data: Mapping[str, Any], source_path: str | None = None) -> Ta
         raise ConfigError("targets: every target is held out; at least one must have "
                           "use = 'fit'")
     return TargetSet(name, str(data.get("description", "")), scenario, year, model, targets,
-                     source_path)
+                     source_path, replicates, scales)
 
 
 def load_targets(name_or_path: str | Path) -> TargetSet:
