@@ -9,9 +9,15 @@ changes which random draws decide what, so a rounded point is a different replic
 statistics of seeds 0-9 (``--digits 3`` rounds; re-evaluate with
 ``calibration/status_quo_table.py``).
 
+With ``--posterior DIR`` (a folder ``ieisim calibrate`` wrote, e.g. the shipped
+``posteriors/status_quo``) the defaults become the posterior's point estimate instead: each
+calibrated parameter's weighted posterior median, to ``--digits`` significant digits
+(default 3 there: a point estimate of an ABC posterior carries no more).
+
 Usage::
 
     PYTHONPATH=. python calibration/apply_defaults.py results/calibration/points.csv [--point N]
+    PYTHONPATH=. python calibration/apply_defaults.py --posterior posteriors/status_quo
 """
 
 from __future__ import annotations
@@ -58,12 +64,19 @@ def rewrite(text: str, name: str, value: float | int) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Command line: rewrite the defaults from one row of a search's points.csv."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("points", type=Path)
+    ap.add_argument("points", type=Path, nargs="?")
     ap.add_argument("--point", type=int, default=None)
-    ap.add_argument("--digits", type=int, default=17,
-                    help="significant digits (default 17: exactly as evaluated)")
+    ap.add_argument("--posterior", type=Path, default=None,
+                    help="a calibration folder: write its weighted posterior medians")
+    ap.add_argument("--digits", type=int, default=None,
+                    help="significant digits (default 17 for a search point: exactly as "
+                         "evaluated; 3 for a posterior)")
     args = ap.parse_args(argv)
-    if not args.points.is_file():
+    if args.posterior is not None:
+        return apply_posterior(args.posterior, 3 if args.digits is None else args.digits)
+    if args.digits is None:
+        args.digits = 17
+    if args.points is None or not args.points.is_file():
         print(f"error: {args.points} is not a file", file=sys.stderr)
         return 2
     df = pd.read_csv(args.points)
@@ -84,6 +97,32 @@ def main(argv: list[str] | None = None) -> int:
     PARAMS_FILE.write_text(text)
     print(f"wrote {PARAMS_FILE} (point {int(row['point'])}: {int(row['patterns_met'])} "
           f"patterns met)")
+    return 0
+
+
+def point_estimate(folder: Path) -> dict[str, float]:
+    """Weighted posterior median of every calibrated parameter in a calibration ``folder``."""
+    from sim.calibration.posterior import weighted_quantile
+
+    post = pd.read_parquet(folder / "posterior.parquet")
+    w = post["weight"].to_numpy(float)
+    return {c: float(weighted_quantile(post[c].to_numpy(float), w, 0.5))
+            for c in post.columns if c != "weight"}
+
+
+def apply_posterior(folder: Path, digits: int) -> int:
+    """Rewrite the defaults of the parameters calibrated in ``folder`` to its point estimate."""
+    if not (folder / "posterior.parquet").is_file():
+        print(f"error: --posterior {folder}: no posterior.parquet there", file=sys.stderr)
+        return 2
+    text = PARAMS_FILE.read_text()
+    for name, value in point_estimate(folder).items():
+        value = rounded(name, value, digits)
+        BY_NAME[name].check(value)
+        text = rewrite(text, name, value)
+        print(f"{name} = {value!r}")
+    PARAMS_FILE.write_text(text)
+    print(f"wrote {PARAMS_FILE} (posterior medians of {folder})")
     return 0
 
 

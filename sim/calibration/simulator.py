@@ -57,7 +57,9 @@ class RunModel:
         if self.model == "normal_mean":
             from sim.testmodels import simulate_normal_mean
 
-            out = simulate_normal_mean(values, seed)
+            runs = [simulate_normal_mean(values, s)
+                    for s in replicate_seeds(seed, self.replicates)]
+            out = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
         else:
             from sim.calibration.statistics import pool_statistics, run_record
             from sim.model import CooperationModel
