@@ -115,9 +115,10 @@ def calibrate(targets_name: str, *, scenario: str | None = None, params: str | N
                 raise UsageError(f"--out {out}: holds a calibration with another {k} "
                                  f"({_short(old.get(k))}); choose another --out (nothing was "
                                  "written)")
-        if old.get("status") == "finished":
+        if old.get("status") == "finished" and not extends_budget(old, budget):
             raise UsageError(f"--out {out}: holds a finished calibration; choose another "
-                             "--out (nothing was written)")
+                             "--out (nothing was written; one stopped by its budget goes on "
+                             "with a larger --budget)")
     out.mkdir(parents=True, exist_ok=True)
     with writer_lock(out):
         (out / MANIFEST).write_text(json.dumps({"kind": "calibration"}) + "\n",
@@ -196,6 +197,18 @@ def write_results(out: Path, targets, priors, info: dict, result: dict,
                                           strong_pairs(post, priors), screening),
                                    encoding="utf-8")
     _write_json(out / "calibration.json", info)
+
+
+def extends_budget(old: dict, budget: int | None) -> bool:
+    """Whether ``budget`` continues a calibration that stopped only because its budget ran out.
+
+    Such a calibration has not converged by its own rules; a larger budget (or none) resumes
+    it from its last stored generation, and its results are rewritten when it stops again.
+    """
+    result = old.get("result") or {}
+    if not str(result.get("stop_reason", "")).startswith("budget of"):
+        return False
+    return budget is None or budget > int(result.get("runs", 0))
 
 
 def _short(value) -> str:
