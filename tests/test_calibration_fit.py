@@ -134,3 +134,18 @@ def test_budget_stops_the_calibration(targets, tmp_path):
     info = json.loads((out / "calibration.json").read_text())
     assert "budget of 150 runs spent" in info["result"]["stop_reason"]
     assert info["result"]["runs"] <= 150 + 4 * 2  # at most the batches already in flight
+
+
+def test_a_calibration_stopped_by_its_budget_goes_on_with_a_larger_one(targets, tmp_path):
+    out = calibrate(str(targets), out=tmp_path / "b", workers=1, population=30, budget=150,
+                    screening=0, seed=7, echo=lambda s: None)
+    first = json.loads((out / "calibration.json").read_text())["result"]
+    with pytest.raises(UsageError, match="finished calibration"):  # not a larger budget
+        calibrate(str(targets), out=out, workers=1, population=30, budget=150, screening=0,
+                  seed=7, echo=lambda s: None)
+    calibrate(str(targets), out=out, workers=1, population=30, budget=400, screening=0,
+              seed=7, echo=lambda s: None)
+    again = json.loads((out / "calibration.json").read_text())["result"]
+    assert again["generations"] > first["generations"] and again["runs"] > first["runs"]
+    assert "budget of 400 runs spent" in again["stop_reason"]
+    assert len(pd.read_parquet(out / "posterior.parquet")) == 30
