@@ -112,6 +112,9 @@ def _fmt(x: Any) -> str:
 
 _U = "unsourced: no published estimate; wide range for sensitivity analysis"
 _CAL = "; default calibrated to the status-quo patterns (calibration/search.py, issue 9 item 10)"
+_IN_POSTERIOR = ("; the default lies inside the 90% credible interval of the shipped status-quo "
+                 "posterior (posteriors/status_quo, ieisim calibrate status_quo_targets; "
+                 "docs/calibration.md), which experiments draw from")
 
 
 def _p(section, name, default, low, high, unit, label, label_zh, help, source, kind=None,
@@ -191,7 +194,7 @@ _DECLARATIONS: list[Param] = [
        "Spread of colleges' research capacity", "院校科研服务能力离散度",
        "Log-normal spread of colleges' research and technical-service capacity (heavy tail).",
        ("calibrated to 206 of ~1,486 colleges above CNY 10 M of research and social-service "
-       "funding (Quality Annual Report 2022); leader ~2x the second") + _CAL),
+       "funding (Quality Annual Report 2022); leader ~2x the second") + _CAL + _IN_POSTERIOR),
     _p("world", "college_capacity_elite_shift", 0.7, 0.0, 2.0, "log units",
        "Capacity advantage of Double High colleges", "双高院校科研服务能力优势",
        "Shift of log capacity of Double High colleges.",
@@ -213,19 +216,20 @@ _DECLARATIONS: list[Param] = [
        "productivity: above 1 the average intern pays for themselves in the placement year.",
        "Ran & Shi 2020: internships profitable for host firms on average (short-term returns "
        "above short-term costs), break-even in month 4 of a placement, outlay recovered by "
-       "month 8" + _CAL),
+       "month 8" + _CAL + _IN_POSTERIOR),
     _p("economy", "apprentice_gross_cost", 70.30225893563266, 10.0, 150.0,
        "CNY thousand per apprentice per year", "Gross cost of an apprentice", "学徒总成本",
        "Apprentice wage, trainers' time, materials and equipment per apprentice-year.",
        "BIBB 2007 (Schönfeld et al. 2010): gross EUR 15,300; scaled to Chinese wages, unsourced"
-       + _CAL),
+       + _CAL + _IN_POSTERIOR),
     _p("economy", "productive_recovery", 0.9910015051831984, 0.2, 1.3, "share of gross cost",
        "Cost recovered by apprentices' work", "学徒产出回收比例",
        "Share of an apprentice's gross cost recovered by their productive work, at average "
        "productivity.",
        "BIBB 2007: 76% of gross cost recovered by apprentices' productive contribution in "
        "Germany; Muehlemann & Wolter 2014 (IZA J Labor Policy): in Switzerland the productive "
-       "contribution exceeds the gross cost on average (upper bound 1.3)" + _CAL),
+       "contribution exceeds the gross cost on average (upper bound 1.3)" + _CAL
+       + _IN_POSTERIOR),
     _p("economy", "trainee_productivity_spread", 0.42234943071166564, 0.0, 1.0, "log units",
        "Spread of trainees' productivity", "实习学徒产出差异",
        "Log-normal spread (mean 1) of the productivity of a tie's trainees in a year: how "
@@ -233,14 +237,14 @@ _DECLARATIONS: list[Param] = [
        "firms decide on the mean, the realised ledger and trust see the draw.",
        "Ran & Shi 2020: 40-60% of 109 host firms lose money on interns although internships "
        "pay on average; Ran 2022: about 1/3 of 89 apprenticeship pilot firms profit although "
-       "apprenticeship loses on average: the spread of firms' returns" + _CAL),
+       "apprenticeship loses on average: the spread of firms' returns" + _CAL + _IN_POSTERIOR),
     _p("economy", "recruit_value", 40.133295002587246, 0.0, 150.0,
        "CNY thousand per retained recruit",
        "Value of a retained well-matched recruit", "留用匹配毕业生的价值",
        "Saved hiring and induction costs plus productivity of a matched graduate who stays, "
        "for a graduate of average skill.",
        ("Mühlemann & Wolter 2014 (IZA J Labor Policy): saved hiring costs are several months' "
-       "wages; CNY value unsourced") + _CAL),
+       "wages; CNY value unsourced") + _CAL + _IN_POSTERIOR),
     _p("economy", "firm_specific_premium", 0.0792656848494171, 0.0, 2.0, "share of recruit value",
        "Premium for firm-trained recruits", "企业定向培养溢价",
        "Extra value of a recruit the firm trained itself (apprenticeship) over a market hire.",
@@ -387,7 +391,7 @@ _DECLARATIONS: list[Param] = [
        "单位能力科研经费", "Vertical research grants and non-degree training income of a "
        "college of median capacity; technical-service income from its ties adds to it.",
        "calibrated to the Quality Annual Report 2022 (206 of ~1,486 colleges above CNY 10 M; "
-       "calibration/search.py, issue 9 item 10)"),
+       "calibration/search.py, issue 9 item 10)" + _IN_POSTERIOR),
     _p("economy", "professor_value", 30.0, 0.0, 200.0, "CNY thousand per professor per year",
        "Value of an industry professor to a college", "产业教授对院校的价值",
        "Teaching value to a college of an industry professor's current practice (evaluation "
@@ -597,7 +601,8 @@ _DECLARATIONS: list[Param] = [
        "number per step with mean this times the step length).",
        "assumption: no published estimate; at least one approach a year (a college that never "
        "searches has no partners), at most 200 (more than every medium and large firm of a "
-       "region); a log-uniform prior over this range in calibration" + _CAL, dtype=int),
+       "region); a log-uniform prior over this range in calibration" + _CAL + _IN_POSTERIOR,
+       dtype=int),
     _p("behaviour", "initial_contact_years", 2.5, 0.0, 10.0, "years of search",
        "History of the initial network", "初始网络形成年数",
        "Years of partner search (at contacts_per_college a year) that built the network "
@@ -618,7 +623,7 @@ _DECLARATIONS: list[Param] = [
        "Probability that the host firm offers a job to a qualified intern (internships are a "
        "screening device).", "assumption; Ran & Shi (2020): low retention of interns limits "
        "host firms' gain; calibrated (calibration/search.py, issue 9 item 10): 40-60% of "
-       "host firms lose on their interns"),
+       "host firms lose on their interns" + _IN_POSTERIOR),
     _p("behaviour", "partner_hire_apprentice", 0.6249706614806207, 0.3, 1.0, "probability",
        "Host firm hires a qualified apprentice", "学徒企业录用合格学徒的概率",
        "Probability that the training firm offers a job to a qualified apprentice (order "
@@ -658,7 +663,8 @@ _DECLARATIONS: list[Param] = [
        "stands for times employees^this (1: in proportion to the jobs firms offer), so the "
        "oversampling of rare size classes does not bias who partners with whom.",
        "assumption; calibrated (calibration/search.py, issue 9 item 10) by the share of "
-       "colleges with partners per size class (2025 survey of 1,207 college leaders)"),
+       "colleges with partners per size class (2025 survey of 1,207 college leaders)"
+       + _IN_POSTERIOR),
     _p("behaviour", "professor_search_rate", 1.0, 0.1, 6.0, "searches per open post per year",
        "Search for industry professors", "产业教授聘任速度",
        "Rate at which a college looks among its partner firms for an expert to fill an open "
