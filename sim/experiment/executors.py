@@ -111,17 +111,6 @@ def _watch_parent(pid: int) -> None:  # pragma: no cover - platforms without prc
     os._exit(1)
 
 
-def start_worker(sweep_pid: int, preload: tuple[str, ...] = ()) -> None:
-    """Worker initializer: :func:`die_with_parent`, then import ``preload``.
-
-    Forked workers import the model themselves, in parallel, instead of inheriting it from a
-    parent that would import it alone first (the parent does not need it: about 0.6 s of
-    one core saved from the start of every sweep).
-    """
-    die_with_parent(sweep_pid)
-    import_modules(preload)
-
-
 def die_with_parent(sweep_pid: int) -> None:
     """Worker initializer: end this worker when the sweep process that started it ends.
 
@@ -146,8 +135,8 @@ class ProcessExecutor:
     """A pool of local worker processes.
 
     With ``fork`` every worker is started when the pool is created, before the progress
-    bar's thread exists, and imports ``preload`` itself (:func:`start_worker`); with
-    ``forkserver`` workers fork from a server that has imported ``preload`` once.
+    bar's thread exists; with ``forkserver`` workers fork from a server that has imported
+    ``preload`` once.
     """
 
     def __init__(self, workers: int, preload: tuple[str, ...] = ()):
@@ -162,15 +151,13 @@ class ProcessExecutor:
         self._pool = self._new_pool()
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
-        preload = self._preload if self.method == "fork" else ()
-        pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx,
-                                      initializer=start_worker,
-                                      initargs=(os.getpid(), preload))
         if self.method == "fork":
-            # With fork the first submit forks every worker at once (before the pool's
-            # manager thread starts); each worker then imports the model in parallel with
-            # the others and with this process, which does not wait for them.
-            pool.submit(int)
+            for module in self._preload:  # workers inherit them instead of importing
+                importlib.import_module(module)
+        pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx,
+                                      initializer=die_with_parent, initargs=(os.getpid(),))
+        if self.method == "fork":
+            pool.submit(int).result()  # with fork, the first submit starts every worker
         return pool
 
     def _submit(self, fn: Callable, batch: Any) -> cf.Future:
