@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+from test_calibration_fit import NORMAL_MEAN
 
 from sim.calibration.priors import select_priors
 from sim.calibration.run import calibrate
@@ -85,29 +86,15 @@ def test_one_replicate_is_that_run_and_several_are_pooled(tiny):
         pool_statistics(records, WANTED, 3)["intern_loss_share"], nan_ok=True)
 
 
-NORMAL_MEAN = """name = "pooled_normal_mean"
-model = "normal_mean"
-replicates = 3
-scales = "{scales}"
-[[targets]]
-name = "mean"
-statistic = "sample_mean"
-value = 1.3
-tolerance = 0.05
-source = "synthetic"
-[[targets]]
-name = "sd"
-statistic = "sample_sd"
-interval = [0.9, 1.1]
-tolerance = 0.01
-source = "synthetic"
-"""
+POOLED = ('model = "normal_mean"\nreplicates = 3\nscales = "{scales}"\n')
+"""Header lines that make the normal-mean check's particles pool three runs."""
 
 
 @pytest.mark.parametrize("scales", ["tolerance", "adaptive"])
 def test_budget_counts_every_pooled_run(tmp_path, scales):
     f = tmp_path / "nm.toml"
-    f.write_text(NORMAL_MEAN.format(scales=scales))
+    f.write_text(NORMAL_MEAN.format(value=1.3).replace('model = "normal_mean"\n',
+                                                       POOLED.format(scales=scales)))
     out = calibrate(str(f), out=tmp_path / "o", workers=1, population=30, budget=900,
                     screening=0, seed=7, echo=lambda s: None)
     info = json.loads((out / "calibration.json").read_text())
