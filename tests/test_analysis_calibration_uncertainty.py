@@ -14,7 +14,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from posteriors import write_posterior
+from posterior_files import write_posterior
 
 from sim.analysis import analyze, write_analysis
 from sim.analysis import calibration_uncertainty as cu

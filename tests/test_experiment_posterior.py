@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from posteriors import write_posterior
+from posterior_files import write_posterior
 
 from sim.errors import ConfigError, UsageError
 from sim.experiment import load_results, run_sweep
