@@ -149,3 +149,31 @@ def test_a_calibration_stopped_by_its_budget_goes_on_with_a_larger_one(targets, 
     assert again["generations"] > first["generations"] and again["runs"] > first["runs"]
     assert "budget of 400 runs spent" in again["stop_reason"]
     assert len(pd.read_parquet(out / "posterior.parquet")) == 30
+
+
+def test_kernel_scaling_is_a_recorded_setting_that_a_resume_must_share(targets, tmp_path):
+    a = _run(targets, tmp_path / "a", 1)
+    one = _run(targets, tmp_path / "one", 1, kernel_scaling=1.0)  # pyabc's own kernel
+    pd.testing.assert_frame_equal(pd.read_parquet(a / "posterior.parquet"),
+                                  pd.read_parquet(one / "posterior.parquet"))
+    wide = _run(targets, tmp_path / "wide", 1, kernel_scaling=2.0)
+    assert not pd.read_parquet(wide / "posterior.parquet").equals(
+        pd.read_parquet(a / "posterior.parquet"))
+    info = json.loads((wide / "calibration.json").read_text())
+    assert info["settings"]["kernel_scaling"] == 2.0
+    out = calibrate(str(targets), out=tmp_path / "b", workers=1, population=30, budget=150,
+                    screening=0, seed=7, echo=lambda s: None, kernel_scaling=2.0)
+    with pytest.raises(UsageError, match="another --kernel-scaling"):
+        calibrate(str(targets), out=out, workers=1, population=30, budget=400, screening=0,
+                  seed=7, echo=lambda s: None)
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "nan"])
+def test_bad_kernel_scaling_is_refused_before_anything_is_written(targets, tmp_path, bad):
+    out = tmp_path / "o"
+    res = subprocess.run([sys.executable, "-m", "sim", "calibrate", str(targets), "--out",
+                          str(out), "--kernel-scaling", bad, "--screening", "0"],
+                         capture_output=True, text=True, cwd=ROOT, check=False)
+    assert res.returncode == 2 and not out.exists()
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"--kernel-scaling {float(bad)}" in lines[0]

@@ -29,6 +29,9 @@ def calibrate(
                                             "of the identifiability screening (0: skip; "
                                             "default 10)."),
     max_generations: int = typer.Option(30, "--max-generations", help="Most generations."),
+    kernel_scaling: float = typer.Option(1.0, "--kernel-scaling", help="Factor on the "
+                                         "perturbation kernel's covariance (1: pyabc's own; "
+                                         "wider keeps the effective sample size up)."),
     list_statistics: bool = typer.Option(False, "--list-statistics", help="List the "
                                          "statistics a target may name and exit."),
 ) -> None:
@@ -53,7 +56,7 @@ def calibrate(
     try:
         run(targets, scenario=scenario, params=params, workers=workers, scheduler=scheduler,
             out=out, budget=budget, population=population, seed=seed, screening=screening,
-            max_generations=max_generations, echo=echo)
+            max_generations=max_generations, kernel_scaling=kernel_scaling, echo=echo)
     except KeyboardInterrupt as exc:
         raise Interrupted("interrupted: finished generations are saved; run the same "
                           "command again to resume",

@@ -50,8 +50,12 @@ def _versions() -> dict[str, str]:
 
 
 def check_settings(population: int, budget: int | None, workers: int | None,
-                   trajectories: int) -> None:
+                   trajectories: int, kernel_scaling: float = 1.0) -> None:
     """Refuse impossible settings (one line, exit code 2)."""
+    if not (isinstance(kernel_scaling, (int, float)) and math.isfinite(kernel_scaling)
+            and kernel_scaling > 0):
+        raise ConfigError(f"--kernel-scaling {kernel_scaling}: expected a positive number "
+                          "(1 is pyabc's own bandwidth)")
     if population < 2:
         raise ConfigError(f"--population {population}: expected at least 2 particles")
     if budget is not None and budget < population:
@@ -68,6 +72,7 @@ def calibrate(targets_name: str, *, scenario: str | None = None, params: str | N
               workers: int | None = None, scheduler: str | None = None,
               out: Path | None = None, budget: int | None = None, population: int = 500,
               seed: int = 1, screening: int | None = None, max_generations: int = 30,
+              kernel_scaling: float = 1.0,
               echo: Callable[[str], None] = print) -> Path:
     """Run ``ieisim calibrate``; return the folder. See the module docstring."""
     import pandas as pd
@@ -85,7 +90,7 @@ def calibrate(targets_name: str, *, scenario: str | None = None, params: str | N
 
     targets = load_targets(targets_name)
     trajectories = DEFAULT_TRAJECTORIES if screening is None else screening
-    check_settings(population, budget, workers, trajectories)
+    check_settings(population, budget, workers, trajectories, kernel_scaling)
     check_scheduler(scheduler)
     priors = select_priors(params, targets.model)
     scn_name = scenario or targets.scenario
@@ -95,7 +100,7 @@ def calibrate(targets_name: str, *, scenario: str | None = None, params: str | N
     check_out_path(out)
     check_output(out, CALIBRATION, resume=True)
     settings = Settings(population=population, budget=budget, seed=seed,
-                        max_generations=max_generations)
+                        max_generations=max_generations, kernel_scaling=kernel_scaling)
     info = {
         "kind": "calibration", "status": "running",
         "params": [p.name for p in priors], "scenario": scn_name,
@@ -115,6 +120,10 @@ def calibrate(targets_name: str, *, scenario: str | None = None, params: str | N
                 raise UsageError(f"--out {out}: holds a calibration with another {k} "
                                  f"({_short(old.get(k))}); choose another --out (nothing was "
                                  "written)")
+        old_scaling = (old.get("settings") or {}).get("kernel_scaling", 1.0)
+        if float(old_scaling) != float(kernel_scaling):
+            raise UsageError(f"--out {out}: holds a calibration with another --kernel-scaling "
+                             f"({old_scaling}); choose another --out (nothing was written)")
         if old.get("status") == "finished" and not extends_budget(old, budget):
             raise UsageError(f"--out {out}: holds a finished calibration; choose another "
                              "--out (nothing was written; one stopped by its budget goes on "
