@@ -88,16 +88,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: --point {args.point} is not in {args.points}", file=sys.stderr)
             return 2
         row = match.iloc[0]
+    write_defaults({name: float(row[name]) for name in search.FACTORS}, args.digits)
+    print(f"wrote {PARAMS_FILE} (point {int(row['point'])}: {int(row['patterns_met'])} "
+          f"patterns met)")
+    return 0
+
+
+def write_defaults(values: dict[str, float], digits: int) -> None:
+    """Set each parameter's declared default in params.py to its value, rounded and checked."""
     text = PARAMS_FILE.read_text()
-    for name in search.FACTORS:
-        value = rounded(name, float(row[name]), args.digits)
+    for name, value in values.items():
+        value = rounded(name, value, digits)
         BY_NAME[name].check(value)
         text = rewrite(text, name, value)
         print(f"{name} = {value!r}")
     PARAMS_FILE.write_text(text)
-    print(f"wrote {PARAMS_FILE} (point {int(row['point'])}: {int(row['patterns_met'])} "
-          f"patterns met)")
-    return 0
 
 
 def point_estimate(folder: Path) -> dict[str, float]:
@@ -115,13 +120,7 @@ def apply_posterior(folder: Path, digits: int) -> int:
     if not (folder / "posterior.parquet").is_file():
         print(f"error: --posterior {folder}: no posterior.parquet there", file=sys.stderr)
         return 2
-    text = PARAMS_FILE.read_text()
-    for name, value in point_estimate(folder).items():
-        value = rounded(name, value, digits)
-        BY_NAME[name].check(value)
-        text = rewrite(text, name, value)
-        print(f"{name} = {value!r}")
-    PARAMS_FILE.write_text(text)
+    write_defaults(point_estimate(folder), digits)
     print(f"wrote {PARAMS_FILE} (posterior medians of {folder})")
     return 0
 

@@ -229,10 +229,13 @@ def run_abc(folder: Path, targets: TargetSet, priors: tuple[Prior, ...], scenari
     stored_eps = state["epsilons"].get(f"next{t0}")
     if resumed and stored_eps is not None:  # restore the epsilon the lost session had set
         eps._look_up[t0] = float(stored_eps)
+    def runs_done() -> int:  # model runs of this and earlier sessions
+        return runs0 + sampler.runs_started * per_call
+
     t = t0
     reason = None
     while reason is None:
-        runs_before = runs0 + sampler.runs_started * per_call
+        runs_before = runs_done()
         if settings.budget is not None:
             sampler.max_runs = max(0, settings.budget - runs_before) // per_call
             if sampler.max_runs == 0:
@@ -241,14 +244,14 @@ def run_abc(folder: Path, targets: TargetSet, priors: tuple[Prior, ...], scenari
         gen_start = time.monotonic()
         current_eps = float(eps(t))
         ret = abc.run_generation(t=t)
-        gen_runs = runs0 + sampler.runs_started * per_call - runs_before
+        gen_runs = runs_done() - runs_before
         if not ret["successful"]:
             reason = ("budget of {} runs spent".format(settings.budget)
                       if settings.budget is not None and sampler.max_runs is not None
                       and gen_runs >= sampler.max_runs * per_call
                       else f"acceptance below {settings.min_acceptance:.0%} "
                            "(generation not completed)")
-            state["runs"] = runs0 + sampler.runs_started * per_call
+            state["runs"] = runs_done()
             break
         acc = float(ret["acceptance_rate"])
         particles = sampler.last_sample.accepted_particles  # weights normalised by pyabc
@@ -261,7 +264,7 @@ def run_abc(folder: Path, targets: TargetSet, priors: tuple[Prior, ...], scenari
         state["acceptance"][str(t)] = acc
         state.setdefault("fit_epsilons", {})[str(t)] = fit_eps
         state["ess"][str(t)] = ess
-        state["runs"] = runs0 + sampler.runs_started * per_call
+        state["runs"] = runs_done()
         state["wall_seconds"] = wall0 + time.monotonic() - started
         state["last_t"] = t
         _write_atomic(folder / STATE_NAME, state)
