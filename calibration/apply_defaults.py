@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import math
 import re
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from sim.calibration.posterior import POINT_DIGITS, point_estimate, significant
 from sim.params import BY_NAME
 
 PARAMS_FILE = Path(__file__).resolve().parent.parent / "sim" / "params.py"
@@ -43,13 +43,7 @@ _SPEC.loader.exec_module(search)
 
 def rounded(name: str, value: float, digits: int = 17) -> float | int:
     """``value`` to ``digits`` significant digits (a whole number for an integer parameter)."""
-    decl = BY_NAME[name]
-    if decl.dtype is int:
-        return int(round(value))
-    if value == 0:
-        return 0.0
-    places = digits - 1 - int(math.floor(math.log10(abs(value))))
-    return float(round(value, places))
+    return significant(value, digits, BY_NAME[name].dtype is int)
 
 
 def rewrite(text: str, name: str, value: float | int) -> str:
@@ -73,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                          "evaluated; 3 for a posterior)")
     args = ap.parse_args(argv)
     if args.posterior is not None:
-        return apply_posterior(args.posterior, 3 if args.digits is None else args.digits)
+        return apply_posterior(args.posterior,
+                              POINT_DIGITS if args.digits is None else args.digits)
     if args.digits is None:
         args.digits = 17
     if args.points is None or not args.points.is_file():
@@ -105,22 +100,12 @@ def write_defaults(values: dict[str, float], digits: int) -> None:
     PARAMS_FILE.write_text(text)
 
 
-def point_estimate(folder: Path) -> dict[str, float]:
-    """Weighted posterior median of every calibrated parameter in a calibration ``folder``."""
-    from sim.calibration.posterior import weighted_quantile
-
-    post = pd.read_parquet(folder / "posterior.parquet")
-    w = post["weight"].to_numpy(float)
-    return {c: float(weighted_quantile(post[c].to_numpy(float), w, 0.5))
-            for c in post.columns if c != "weight"}
-
-
 def apply_posterior(folder: Path, digits: int) -> int:
     """Rewrite the defaults of the parameters calibrated in ``folder`` to its point estimate."""
     if not (folder / "posterior.parquet").is_file():
         print(f"error: --posterior {folder}: no posterior.parquet there", file=sys.stderr)
         return 2
-    write_defaults(point_estimate(folder), digits)
+    write_defaults(point_estimate(folder, digits), digits)
     print(f"wrote {PARAMS_FILE} (posterior medians of {folder})")
     return 0
 

@@ -112,9 +112,9 @@ def _fmt(x: Any) -> str:
 
 _U = "unsourced: no published estimate; wide range for sensitivity analysis"
 _CAL = "; default calibrated to the status-quo patterns (calibration/search.py, issue 9 item 10)"
-_IN_POSTERIOR = ("; the default lies inside the 90% credible interval of the shipped status-quo "
-                 "posterior (posteriors/status_quo, ieisim calibrate status_quo_targets; "
-                 "docs/calibration.md), which experiments draw from")
+_POSTERIOR = ("; default the weighted posterior median (3 digits) of the shipped status-quo "
+              "calibration (posteriors/status_quo: ieisim calibrate status_quo_targets, "
+              "ABC-SMC; docs/calibration.md), which experiments draw from")
 
 
 def _p(section, name, default, low, high, unit, label, label_zh, help, source, kind=None,
@@ -190,11 +190,11 @@ _DECLARATIONS: list[Param] = [
        "on the tilt beyond noise (calibration/numerics.py).",
        "model design (stratified sampling); 0.7 gives 24 large and 43 medium firm agents "
        "among 300, standing for 242 large and 1,604 medium real firms by default"),
-    _p("world", "college_capacity_sigma", 0.8770211061965891, 0.0, 2.5, "log-normal sd",
+    _p("world", "college_capacity_sigma", 1.01, 0.0, 2.5, "log-normal sd",
        "Spread of colleges' research capacity", "院校科研服务能力离散度",
        "Log-normal spread of colleges' research and technical-service capacity (heavy tail).",
        ("calibrated to 206 of ~1,486 colleges above CNY 10 M of research and social-service "
-       "funding (Quality Annual Report 2022); leader ~2x the second") + _CAL + _IN_POSTERIOR),
+       "funding (Quality Annual Report 2022); leader ~2x the second") + _POSTERIOR),
     _p("world", "college_capacity_elite_shift", 0.7, 0.0, 2.0, "log units",
        "Capacity advantage of Double High colleges", "双高院校科研服务能力优势",
        "Shift of log capacity of Double High colleges.",
@@ -210,41 +210,40 @@ _DECLARATIONS: list[Param] = [
        "students' internships (2016, 2021) set the allowance at no less than 80% of the "
        "post's probation wage; CNY 1,500-2,500 a month (CNY 15-25 k a year with insurance) "
        "is an assumption, and so is the range" + _CAL),
-    _p("economy", "intern_recovery", 1.1413897146169436, 0.5, 1.5, "share of gross cost",
+    _p("economy", "intern_recovery", 1.28, 0.5, 1.5, "share of gross cost",
        "Cost recovered by interns' work", "实习生产出回收比例",
        "Share of an intern's gross cost recovered by their productive work, at average "
        "productivity: above 1 the average intern pays for themselves in the placement year.",
        "Ran & Shi 2020: internships profitable for host firms on average (short-term returns "
        "above short-term costs), break-even in month 4 of a placement, outlay recovered by "
-       "month 8" + _CAL + _IN_POSTERIOR),
-    _p("economy", "apprentice_gross_cost", 70.30225893563266, 10.0, 150.0,
+       "month 8" + _POSTERIOR),
+    _p("economy", "apprentice_gross_cost", 32.3, 10.0, 150.0,
        "CNY thousand per apprentice per year", "Gross cost of an apprentice", "学徒总成本",
        "Apprentice wage, trainers' time, materials and equipment per apprentice-year.",
        "BIBB 2007 (Schönfeld et al. 2010): gross EUR 15,300; scaled to Chinese wages, unsourced"
-       + _CAL + _IN_POSTERIOR),
-    _p("economy", "productive_recovery", 0.9910015051831984, 0.2, 1.3, "share of gross cost",
+       + _POSTERIOR),
+    _p("economy", "productive_recovery", 1.03, 0.2, 1.3, "share of gross cost",
        "Cost recovered by apprentices' work", "学徒产出回收比例",
        "Share of an apprentice's gross cost recovered by their productive work, at average "
        "productivity.",
        "BIBB 2007: 76% of gross cost recovered by apprentices' productive contribution in "
        "Germany; Muehlemann & Wolter 2014 (IZA J Labor Policy): in Switzerland the productive "
-       "contribution exceeds the gross cost on average (upper bound 1.3)" + _CAL
-       + _IN_POSTERIOR),
-    _p("economy", "trainee_productivity_spread", 0.42234943071166564, 0.0, 1.0, "log units",
+       "contribution exceeds the gross cost on average (upper bound 1.3)" + _POSTERIOR),
+    _p("economy", "trainee_productivity_spread", 0.679, 0.0, 1.0, "log units",
        "Spread of trainees' productivity", "实习学徒产出差异",
        "Log-normal spread (mean 1) of the productivity of a tie's trainees in a year: how "
        "much of their gross cost their work recovers varies between host firms and years; "
        "firms decide on the mean, the realised ledger and trust see the draw.",
        "Ran & Shi 2020: 40-60% of 109 host firms lose money on interns although internships "
        "pay on average; Ran 2022: about 1/3 of 89 apprenticeship pilot firms profit although "
-       "apprenticeship loses on average: the spread of firms' returns" + _CAL + _IN_POSTERIOR),
-    _p("economy", "recruit_value", 40.133295002587246, 0.0, 150.0,
+       "apprenticeship loses on average: the spread of firms' returns" + _POSTERIOR),
+    _p("economy", "recruit_value", 87.9, 0.0, 150.0,
        "CNY thousand per retained recruit",
        "Value of a retained well-matched recruit", "留用匹配毕业生的价值",
        "Saved hiring and induction costs plus productivity of a matched graduate who stays, "
        "for a graduate of average skill.",
        ("Mühlemann & Wolter 2014 (IZA J Labor Policy): saved hiring costs are several months' "
-       "wages; CNY value unsourced") + _CAL + _IN_POSTERIOR),
+       "wages; CNY value unsourced") + _POSTERIOR),
     _p("economy", "firm_specific_premium", 0.0792656848494171, 0.0, 2.0, "share of recruit value",
        "Premium for firm-trained recruits", "企业定向培养溢价",
        "Extra value of a recruit the firm trained itself (apprenticeship) over a market hire.",
@@ -386,12 +385,12 @@ _DECLARATIONS: list[Param] = [
        "Education surcharge (3%) plus local education surcharge (2%) of the VAT paid: the "
        "most a certified firm can offset with the integration tax credit in a year.",
        "State Council 1986 (education surcharge 3%); MOF 财综〔2010〕98号 (local 2%)"),
-    _p("economy", "research_grant_per_capacity", 3.544584160761538, 0.0, 50.0,
+    _p("economy", "research_grant_per_capacity", 2.39, 0.0, 50.0,
        "CNY million per college per year", "Research funding per unit capacity",
        "单位能力科研经费", "Vertical research grants and non-degree training income of a "
        "college of median capacity; technical-service income from its ties adds to it.",
-       "calibrated to the Quality Annual Report 2022 (206 of ~1,486 colleges above CNY 10 M; "
-       "calibration/search.py, issue 9 item 10)" + _IN_POSTERIOR),
+       "calibrated to the Quality Annual Report 2022 (206 of ~1,486 colleges above CNY 10 M)"
+       + _POSTERIOR),
     _p("economy", "professor_value", 30.0, 0.0, 200.0, "CNY thousand per professor per year",
        "Value of an industry professor to a college", "产业教授对院校的价值",
        "Teaching value to a college of an industry professor's current practice (evaluation "
@@ -595,13 +594,13 @@ _DECLARATIONS: list[Param] = [
        "When a major closes, its full-time teachers move to the new major and keep this share "
        "of their practice skill (their industry practice was in the old sector).",
        "assumption: half of practical skill transfers between sectors; 0-1 spans none to all"),
-    _p("behaviour", "contacts_per_college", 11, 1, 200, "contacts per college per year",
+    _p("behaviour", "contacts_per_college", 17, 1, 200, "contacts per college per year",
        "Partner search per college", "院校每年接触企业数",
        "Enterprises a college approaches per year to propose an internship tie (a Poisson "
        "number per step with mean this times the step length).",
        "assumption: no published estimate; at least one approach a year (a college that never "
        "searches has no partners), at most 200 (more than every medium and large firm of a "
-       "region); a log-uniform prior over this range in calibration" + _CAL + _IN_POSTERIOR,
+       "region); a log-uniform prior over this range in calibration" + _POSTERIOR,
        dtype=int),
     _p("behaviour", "initial_contact_years", 2.5, 0.0, 10.0, "years of search",
        "History of the initial network", "初始网络形成年数",
@@ -618,12 +617,11 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "skill_requirement", 0.45, 0.0, 1.0, "skill relative to frontier",
        "Skill needed for a matched job", "岗位技能门槛",
        "Skill (relative to the sector frontier) a graduate needs for a job in the sector.", _U),
-    _p("behaviour", "partner_hire_intern", 0.31588681969085125, 0.05, 0.6, "probability",
+    _p("behaviour", "partner_hire_intern", 0.167, 0.05, 0.6, "probability",
        "Host firm hires a qualified intern", "实习企业录用合格实习生的概率",
        "Probability that the host firm offers a job to a qualified intern (internships are a "
        "screening device).", "assumption; Ran & Shi (2020): low retention of interns limits "
-       "host firms' gain; calibrated (calibration/search.py, issue 9 item 10): 40-60% of "
-       "host firms lose on their interns" + _IN_POSTERIOR),
+       "host firms' gain; calibrated: 40-60% of host firms lose on their interns" + _POSTERIOR),
     _p("behaviour", "partner_hire_apprentice", 0.6249706614806207, 0.3, 1.0, "probability",
        "Host firm hires a qualified apprentice", "学徒企业录用合格学徒的概率",
        "Probability that the training firm offers a job to a qualified apprentice (order "
@@ -657,14 +655,13 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "rd_exposure", 0.8, 0.0, 1.0, "skill relative to frontier",
        "Innovation skill from an R&D placement", "研发岗位培养的创新技能",
        "Innovation skill a student placed with a joint-R&D firm trains toward.", "assumption"),
-    _p("behaviour", "contact_size_elasticity", 1.3199744928570438, 0.0, 2.0, "dimensionless",
+    _p("behaviour", "contact_size_elasticity", 0.879, 0.0, 2.0, "dimensionless",
        "Colleges approach larger firms more", "院校偏向接触大企业的程度",
        "Colleges approach a firm with probability proportional to the real firms its agent "
        "stands for times employees^this (1: in proportion to the jobs firms offer), so the "
        "oversampling of rare size classes does not bias who partners with whom.",
-       "assumption; calibrated (calibration/search.py, issue 9 item 10) by the share of "
-       "colleges with partners per size class (2025 survey of 1,207 college leaders)"
-       + _IN_POSTERIOR),
+       "assumption; calibrated by the share of colleges with partners per size class (2025 "
+       "survey of 1,207 college leaders)" + _POSTERIOR),
     _p("behaviour", "professor_search_rate", 1.0, 0.1, 6.0, "searches per open post per year",
        "Search for industry professors", "产业教授聘任速度",
        "Rate at which a college looks among its partner firms for an expert to fill an open "

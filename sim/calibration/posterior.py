@@ -132,3 +132,35 @@ def weighted_corr(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
     cov = np.sum(w * (x - mx) * (y - my))
     vx, vy = np.sum(w * (x - mx) ** 2), np.sum(w * (y - my) ** 2)
     return float(cov / math.sqrt(vx * vy)) if vx > 0 and vy > 0 else math.nan
+
+
+def significant(value: float, digits: int, integer: bool = False) -> float | int:
+    """``value`` to ``digits`` significant digits (a whole number when ``integer``)."""
+    if integer:
+        return int(round(value))
+    if value == 0:
+        return 0.0
+    places = digits - 1 - int(math.floor(math.log10(abs(value))))
+    return float(round(value, places))
+
+
+POINT_DIGITS = 3
+"""Significant digits of a posterior's point estimate: an ABC posterior carries no more."""
+
+
+def point_estimate(folder: Path, digits: int = POINT_DIGITS) -> dict[str, float | int]:
+    """The point estimate of the calibration in ``folder``: weighted posterior medians.
+
+    Each calibrated parameter's weighted median over the final population, to ``digits``
+    significant digits (a whole number for an integer parameter). The shipped scenarios'
+    defaults are this estimate of the shipped status-quo posterior
+    (``calibration/apply_defaults.py --posterior``).
+    """
+    from sim.params import BY_NAME
+
+    post = pd.read_parquet(Path(folder) / "posterior.parquet")
+    w = post["weight"].to_numpy(float)
+    return {c: significant(float(weighted_quantile(post[c].to_numpy(float), w, 0.5)), digits,
+                           BY_NAME[c].dtype is int)
+            for c in post.columns if c != "weight"}
+

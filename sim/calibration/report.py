@@ -147,8 +147,9 @@ def render(info: dict, params: list[ParameterSummary], fit: list[TargetCheck],
         lines += [f"**The fit is poor:** {len(poor)} of {len(fit)} fitted targets are not "
                   "met by the posterior predictive (" + ", ".join(c.target.name for c in poor)
                   + "). The posterior below is the best the model reached, not a set of "
-                  "parameters that reproduces what is known; do not use it as calibrated "
-                  "defaults.", ""]
+                  "parameters that reproduces what is known: defaults taken from it do not "
+                  "reproduce the targets named here, and results resting on them must say "
+                  "so.", ""]
     else:
         lines += [f"All {len(fit)} fitted targets are met by the posterior predictive (its "
                   "median lies inside each interval widened by its tolerance, with at least "
