@@ -32,6 +32,9 @@ def calibrate(
     kernel_scaling: float = typer.Option(1.0, "--kernel-scaling", help="Factor on the "
                                          "perturbation kernel's covariance (1: pyabc's own; "
                                          "wider keeps the effective sample size up)."),
+    prior_share: float = typer.Option(0.0, "--prior-share", help="Share of proposals "
+                                      "drawn from the prior (0: none; a defensive mixture "
+                                      "that bounds every importance weight)."),
     list_statistics: bool = typer.Option(False, "--list-statistics", help="List the "
                                          "statistics a target may name and exit."),
 ) -> None:
@@ -56,7 +59,8 @@ def calibrate(
     try:
         run(targets, scenario=scenario, params=params, workers=workers, scheduler=scheduler,
             out=out, budget=budget, population=population, seed=seed, screening=screening,
-            max_generations=max_generations, kernel_scaling=kernel_scaling, echo=echo)
+            max_generations=max_generations, kernel_scaling=kernel_scaling,
+            prior_share=prior_share, echo=echo)
     except KeyboardInterrupt as exc:
         raise Interrupted("interrupted: finished generations are saved; run the same "
                           "command again to resume",

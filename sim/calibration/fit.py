@@ -62,6 +62,11 @@ class Settings:
             region is wider than the previous population: on the status-quo targets with
             100 particles, 2 kept the ESS at 34-52 where 1 let it fall to 3
             (docs/calibration.md).
+        prior_share: share of each generation's proposals drawn from the prior instead of
+            the kernel (0: none, pyabc's kernel alone). The proposal density is then at
+            least this share of the prior's everywhere, so no particle's unnormalised
+            importance weight exceeds 1 / prior_share
+            (:class:`sim.calibration.transition.DefensiveTransition`).
 
     """
 
@@ -74,6 +79,7 @@ class Settings:
     seed: int = 1
     alpha: float = 0.5
     kernel_scaling: float = 1.0
+    prior_share: float = 0.0
 
 
 def target_keys(targets: TargetSet) -> dict[str, tuple[str, int]]:
@@ -192,6 +198,7 @@ def run_abc(folder: Path, targets: TargetSet, priors: tuple[Prior, ...], scenari
 
     from sim.calibration.distance import IntervalDistance
     from sim.calibration.sampler import ExecutorSampler
+    from sim.calibration.transition import perturbation_kernel
 
     for name in ("ABC", "Sampler", "Epsilon", "Distance", "Acceptor", "History",
                  "Population", "Adaptation", "pyabc"):
@@ -204,8 +211,9 @@ def run_abc(folder: Path, targets: TargetSet, priors: tuple[Prior, ...], scenari
     per_call = int(targets.replicates)  # model runs per particle (pyabc call)
     eps = pyabc.QuantileEpsilon(alpha=settings.alpha)
     sampler = ExecutorSampler(executor, settings.seed)
-    kernel = pyabc.MultivariateNormalTransition(scaling=settings.kernel_scaling)
-    abc = pyabc.ABCSMC(build_model(targets, priors, scenario), pyabc_prior(priors), distance,
+    prior = pyabc_prior(priors)
+    kernel = perturbation_kernel(prior, settings.kernel_scaling, settings.prior_share)
+    abc = pyabc.ABCSMC(build_model(targets, priors, scenario), prior, distance,
                        population_size=settings.population, sampler=sampler, eps=eps,
                        transitions=kernel)
     state = read_state(folder)

@@ -50,12 +50,17 @@ def _versions() -> dict[str, str]:
 
 
 def check_settings(population: int, budget: int | None, workers: int | None,
-                   trajectories: int, kernel_scaling: float = 1.0) -> None:
+                   trajectories: int, kernel_scaling: float = 1.0,
+                   prior_share: float = 0.0) -> None:
     """Refuse impossible settings (one line, exit code 2)."""
     if not (isinstance(kernel_scaling, (int, float)) and math.isfinite(kernel_scaling)
             and kernel_scaling > 0):
         raise ConfigError(f"--kernel-scaling {kernel_scaling}: expected a positive number "
                           "(1 is pyabc's own bandwidth)")
+    if not (isinstance(prior_share, (int, float)) and math.isfinite(prior_share)
+            and 0 <= prior_share < 1):
+        raise ConfigError(f"--prior-share {prior_share}: expected a share in [0, 1) (0: "
+                          "every proposal from the kernel)")
     if population < 2:
         raise ConfigError(f"--population {population}: expected at least 2 particles")
     if budget is not None and budget < population:
@@ -72,7 +77,7 @@ def calibrate(targets_name: str, *, scenario: str | None = None, params: str | N
               workers: int | None = None, scheduler: str | None = None,
               out: Path | None = None, budget: int | None = None, population: int = 500,
               seed: int = 1, screening: int | None = None, max_generations: int = 30,
-              kernel_scaling: float = 1.0,
+              kernel_scaling: float = 1.0, prior_share: float = 0.0,
               echo: Callable[[str], None] = print) -> Path:
     """Run ``ieisim calibrate``; return the folder. See the module docstring."""
     import pandas as pd
@@ -90,7 +95,7 @@ def calibrate(targets_name: str, *, scenario: str | None = None, params: str | N
 
     targets = load_targets(targets_name)
     trajectories = DEFAULT_TRAJECTORIES if screening is None else screening
-    check_settings(population, budget, workers, trajectories, kernel_scaling)
+    check_settings(population, budget, workers, trajectories, kernel_scaling, prior_share)
     check_scheduler(scheduler)
     priors = select_priors(params, targets.model)
     scn_name = scenario or targets.scenario
@@ -100,7 +105,8 @@ def calibrate(targets_name: str, *, scenario: str | None = None, params: str | N
     check_out_path(out)
     check_output(out, CALIBRATION, resume=True)
     settings = Settings(population=population, budget=budget, seed=seed,
-                        max_generations=max_generations, kernel_scaling=kernel_scaling)
+                        max_generations=max_generations, kernel_scaling=kernel_scaling,
+                        prior_share=prior_share)
     info = {
         "kind": "calibration", "status": "running",
         "params": [p.name for p in priors], "scenario": scn_name,
@@ -120,10 +126,13 @@ def calibrate(targets_name: str, *, scenario: str | None = None, params: str | N
                 raise UsageError(f"--out {out}: holds a calibration with another {k} "
                                  f"({_short(old.get(k))}); choose another --out (nothing was "
                                  "written)")
-        old_scaling = (old.get("settings") or {}).get("kernel_scaling", 1.0)
-        if float(old_scaling) != float(kernel_scaling):
-            raise UsageError(f"--out {out}: holds a calibration with another --kernel-scaling "
-                             f"({old_scaling}); choose another --out (nothing was written)")
+        for key, default, now in (("kernel_scaling", 1.0, kernel_scaling),
+                                  ("prior_share", 0.0, prior_share)):
+            then = (old.get("settings") or {}).get(key, default)
+            if float(then) != float(now):
+                flag = "--" + key.replace("_", "-")
+                raise UsageError(f"--out {out}: holds a calibration with another {flag} "
+                                 f"({then}); choose another --out (nothing was written)")
         if old.get("status") == "finished" and not extends_budget(old, budget):
             raise UsageError(f"--out {out}: holds a finished calibration; choose another "
                              "--out (nothing was written; one stopped by its budget goes on "
