@@ -10,7 +10,7 @@ half their prior range (width ratio <= 0.5) and containing the truth.
 Usage::
 
     PYTHONPATH=. python benchmarks/calibration_recovery.py --out results/recovery \
-        [--population 200] [--generations 8] [--workers 2]
+        [--population 200] [--generations 10] [--workers 2]
 
 Prints one line per parameter and a JSON summary; writes the calibration folder to --out.
 """
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--population", type=int, default=200)
-    ap.add_argument("--generations", type=int, default=8)
+    ap.add_argument("--generations", type=int, default=10)
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--years", type=int, default=5)
     ap.add_argument("--seeds", type=int, default=20)
