@@ -151,29 +151,40 @@ def test_a_calibration_stopped_by_its_budget_goes_on_with_a_larger_one(targets, 
     assert len(pd.read_parquet(out / "posterior.parquet")) == 30
 
 
-def test_kernel_scaling_is_a_recorded_setting_that_a_resume_must_share(targets, tmp_path):
+@pytest.mark.parametrize("key, value", [("kernel_scaling", 2.0), ("prior_share", 0.2)])
+def test_proposal_settings_are_recorded_and_a_resume_must_share_them(targets, tmp_path, key,
+                                                                     value):
+    """The kernel's scaling and the prior's share of proposals: the default (pyabc's kernel
+    alone) reproduces the plain run bit for bit, another value changes the posterior, is
+    recorded, and a resume with the default is refused."""
     a = _run(targets, tmp_path / "a", 1)
-    one = _run(targets, tmp_path / "one", 1, kernel_scaling=1.0)  # pyabc's own kernel
+    same = _run(targets, tmp_path / "same", 1, **{key: getattr(Settings(), key)})
     pd.testing.assert_frame_equal(pd.read_parquet(a / "posterior.parquet"),
-                                  pd.read_parquet(one / "posterior.parquet"))
-    wide = _run(targets, tmp_path / "wide", 1, kernel_scaling=2.0)
-    assert not pd.read_parquet(wide / "posterior.parquet").equals(
+                                  pd.read_parquet(same / "posterior.parquet"))
+    other = _run(targets, tmp_path / "other", 1, **{key: value})
+    assert not pd.read_parquet(other / "posterior.parquet").equals(
         pd.read_parquet(a / "posterior.parquet"))
-    info = json.loads((wide / "calibration.json").read_text())
-    assert info["settings"]["kernel_scaling"] == 2.0
+    again = _run(targets, tmp_path / "again", 1, **{key: value})  # bit for bit from the seed
+    pd.testing.assert_frame_equal(pd.read_parquet(other / "posterior.parquet"),
+                                  pd.read_parquet(again / "posterior.parquet"))
+    info = json.loads((other / "calibration.json").read_text())
+    assert info["settings"][key] == value
     out = calibrate(str(targets), out=tmp_path / "b", workers=1, population=30, budget=150,
-                    screening=0, seed=7, echo=lambda s: None, kernel_scaling=2.0)
-    with pytest.raises(UsageError, match="another --kernel-scaling"):
+                    screening=0, seed=7, echo=lambda s: None, **{key: value})
+    with pytest.raises(UsageError, match="another --" + key.replace("_", "-")):
         calibrate(str(targets), out=out, workers=1, population=30, budget=400, screening=0,
                   seed=7, echo=lambda s: None)
 
 
-@pytest.mark.parametrize("bad", ["0", "-1", "nan"])
-def test_bad_kernel_scaling_is_refused_before_anything_is_written(targets, tmp_path, bad):
+@pytest.mark.parametrize("flag, bad", [("--kernel-scaling", "0"), ("--kernel-scaling", "-1"),
+                                       ("--kernel-scaling", "nan"), ("--prior-share", "1"),
+                                       ("--prior-share", "-0.1"), ("--prior-share", "nan")])
+def test_bad_proposal_settings_are_refused_before_anything_is_written(targets, tmp_path, flag,
+                                                                      bad):
     out = tmp_path / "o"
     res = subprocess.run([sys.executable, "-m", "sim", "calibrate", str(targets), "--out",
-                          str(out), "--kernel-scaling", bad, "--screening", "0"],
+                          str(out), flag, bad, "--screening", "0"],
                          capture_output=True, text=True, cwd=ROOT, check=False)
     assert res.returncode == 2 and not out.exists()
     lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1 and f"--kernel-scaling {float(bad)}" in lines[0]
+    assert len(lines) == 1 and f"{flag} {float(bad)}" in lines[0]
