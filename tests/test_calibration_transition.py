@@ -11,6 +11,7 @@ import pandas as pd
 import pyabc
 import pytest
 
+from sim.calibration.sampler import PARTICLE_STREAM
 from sim.calibration.transition import DefensiveTransition, perturbation_kernel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +41,11 @@ def test_density_is_the_mixture_and_bounds_every_weight():
 def test_a_share_of_proposals_comes_from_the_prior():
     t = _fitted(0.3)
     np.random.seed(3)  # noqa: NPY002 (pyabc's kernels draw from numpy's global stream)
-    draws = t.rvs(4000)
+    token = PARTICLE_STREAM.set(np.random.default_rng(3))  # as the sampler sets per particle
+    try:
+        draws = t.rvs(4000)
+    finally:
+        PARTICLE_STREAM.reset(token)
     outside = ((draws["a"] - 0.5).abs() > 0.2) | ((draws["b"] - 1.0).abs() > 0.4)
     # a prior draw lands outside that box with probability 1 - 0.4 * 0.4 = 0.84
     assert outside.mean() == pytest.approx(0.3 * 0.84, abs=0.03)

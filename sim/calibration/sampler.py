@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,24 @@ def particle_seed(seed: int, t: int, k: int) -> int:
     """The 32-bit seed of call ``k`` of generation ``t`` under master ``seed``."""
     state = np.random.SeedSequence([int(seed), int(t) + 2, int(k)]).generate_state(1)
     return int(state[0])
+
+
+PARTICLE_STREAM: ContextVar[np.random.Generator | None] = ContextVar("particle_stream",
+                                                                    default=None)
+"""The named generator of the particle call being simulated, seeded from ``(seed, t, k)``
+like the global one pyabc draws from; ieisim's own proposal draws
+(:class:`sim.calibration.transition.DefensiveTransition`) take theirs from it."""
+
+PROPOSAL_STREAM_KEY = 1
+"""Spawn key that separates the proposal stream from the particle's global seed."""
+
+
+def particle_stream() -> np.random.Generator:
+    """The generator of the particle call being simulated (see :data:`PARTICLE_STREAM`)."""
+    rng = PARTICLE_STREAM.get()
+    if rng is None:
+        raise RuntimeError("no particle is being simulated: set PARTICLE_STREAM first")
+    return rng
 
 
 def simulate_batch(batch: tuple[bytes, str, int, int, tuple[int, ...]]) -> list[tuple]:
@@ -59,6 +78,7 @@ def simulate_batch(batch: tuple[bytes, str, int, int, tuple[int, ...]]) -> list[
         s = particle_seed(seed, t, k)
         np.random.seed(s)  # noqa: NPY002 - pyabc draws parameters from the global generator
         random.seed(s)
+        PARTICLE_STREAM.set(np.random.default_rng([s, PROPOSAL_STREAM_KEY]))
         out.append((k, fn()))
     return out
 

@@ -39,12 +39,17 @@ class DefensiveTransition(Transition):
         self.kernel.fit(X, w)
 
     def rvs_single(self) -> pyabc.Parameter:
-        """One proposal: from the prior with probability ``prior_share``, else the kernel."""
-        # numpy's global stream, as pyabc's own kernel draws: the sampler seeds it, so a
-        # calibration stays reproducible from its seed
-        if np.random.uniform() < self.prior_share:  # noqa: NPY002
-            draw = self.prior.rvs()
-            return pyabc.Parameter({k: float(draw[k]) for k in self.X.columns})
+        """One proposal: from the prior with probability ``prior_share``, else the kernel.
+
+        The choice and the prior draw come from the particle's own stream
+        (:func:`sim.calibration.sampler.particle_stream`); the kernel's draw is pyabc's.
+        """
+        from sim.calibration.sampler import particle_stream
+
+        rng = particle_stream()
+        if rng.random() < self.prior_share:
+            return pyabc.Parameter({k: float(self.prior[k].distribution.rvs(random_state=rng))
+                                    for k in self.X.columns})
         return self.kernel.rvs_single()
 
     def pdf(self, x):
