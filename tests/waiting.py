@@ -17,7 +17,10 @@ module calls a sleep or reads the clock.
 from __future__ import annotations
 
 import subprocess
+import sys
+import threading
 import time
+import traceback
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
@@ -26,6 +29,16 @@ POLL_INTERVAL_S = 0.02
 """Seconds between two looks at a condition."""
 SAFETY_TIMEOUT_S = 600.0
 """Give up (and fail) after this many seconds: a hang, not a slow machine."""
+
+
+def thread_stacks() -> str:
+    """Where every thread of this process is now (a hang's diagnosis in a failure message)."""
+    names = {t.ident: t.name for t in threading.enumerate()}
+    parts = []
+    for ident, frame in sys._current_frames().items():
+        parts.append(f"--- thread {names.get(ident, ident)}\n"
+                     + "".join(traceback.format_stack(frame)))
+    return "\n".join(parts)
 
 
 def wait_until(condition: Callable[[], T], what: str, timeout: float = SAFETY_TIMEOUT_S,
@@ -52,7 +65,8 @@ def wait_until(condition: Callable[[], T], what: str, timeout: float = SAFETY_TI
                 return value
             raise AssertionError(f"the process exited with {proc.returncode} before {what}")
         if time.monotonic() > deadline:
-            raise AssertionError(f"gave up after {timeout:g} s waiting for {what}")
+            raise AssertionError(f"gave up after {timeout:g} s waiting for {what}; "
+                                 f"this process's threads then:\n{thread_stacks()}")
         time.sleep(POLL_INTERVAL_S)
 
 
