@@ -55,6 +55,18 @@ def test_a_kink_seen_in_too_few_replicates_is_not_a_threshold():
     assert not fit["threshold"]  # 5 < MIN_BREAKPOINT_REPLICATES
 
 
+@pytest.mark.parametrize("level", [0, 8])
+def test_a_bend_at_the_first_or_last_level_is_not_a_threshold(level):
+    """Every resample puts the knot at the end of the searched range: a zero-width interval
+    that says nothing about a threshold inside the swept range."""
+    rng = np.random.default_rng(4)
+    base = np.where(np.arange(len(X)) == level, 1.0, 0.0)
+    reps = base + rng.normal(0, 0.2, (20, 1)) + rng.normal(0, 0.05, (20, len(X)))
+    fit = breakpoint.breakpoint_fit(X, reps, rng=np.random.default_rng(1), resamples=400)
+    assert fit["breakpoint"] in (X[1], X[-2]) and fit["slope_change_low"] > 0
+    assert not fit["threshold"]
+
+
 def test_too_little_data_gives_no_breakpoint():
     assert not breakpoint.breakpoint_fit(X[:3], np.ones((5, 3)))["threshold"]
     assert np.isnan(breakpoint.breakpoint_fit(X, np.ones((1, 9)))["breakpoint"])

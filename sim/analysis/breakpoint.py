@@ -65,7 +65,8 @@ def breakpoint_fit(x, reps: np.ndarray, conf: float = CONF_LEVEL, resamples: int
     The knot k is the least-squares best of :data:`BREAKPOINT_GRID` candidates between the
     second-lowest and the second-highest level for ``a + b x + c max(0, x - k)``; the
     resamples draw whole replicates and refit. ``threshold`` is True only when the knot's
-    interval is narrower than :data:`THRESHOLD_MAX_SHARE` of the range, the interval of
+    interval is narrower than :data:`THRESHOLD_MAX_SHARE` of the range and lies strictly
+    inside the searched range (not at its ends: a bend at the first or last level), the interval of
     the slope change excludes 0 and there are at least :data:`MIN_BREAKPOINT_REPLICATES`
     complete replicates (with fewer, the fit is reported but never called a threshold).
 
@@ -93,9 +94,13 @@ def breakpoint_fit(x, reps: np.ndarray, conf: float = CONF_LEVEL, resamples: int
     klo, khi = np.quantile(bk, [alpha, 1 - alpha])
     slo, shi = np.nanquantile(bslope, [alpha, 1 - alpha])
     narrow = (khi - klo) < THRESHOLD_MAX_SHARE * (x[-1] - x[0])
+    # a knot at the end of the searched range is one level's bend (the first or the last),
+    # which a broken stick cannot tell from a threshold outside the swept range: every
+    # resample then picks the same end, and the interval's zero width is no precision
+    inside = bool(klo > knots[0] and khi < knots[-1])
     kink = bool(slo > 0 or shi < 0)
     enough = n >= MIN_BREAKPOINT_REPLICATES
     return {"breakpoint": float(k[0]), "breakpoint_low": float(klo),
             "breakpoint_high": float(khi), "slope_change": float(dslope[0]),
             "slope_change_low": float(slo), "slope_change_high": float(shi),
-            "threshold": bool(narrow and kink and enough)}
+            "threshold": bool(narrow and inside and kink and enough)}
