@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pyabc
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 _SPEC = importlib.util.spec_from_file_location("kernel_weights",
@@ -20,6 +21,7 @@ def test_the_population_fills_the_acceptance_region():
     assert X["p9"].min() < 0.05 and X["p9"].max() > 0.95  # unconstrained: the whole range
 
 
+@pytest.mark.slow  # three generations of 200 particles: about 25 s
 def test_a_wider_kernel_evens_the_weights_and_the_prior_share_costs_acceptance():
     X = kw.population(np.random.default_rng(1), 200)
     ess1, acc1 = kw.one_generation(PRIOR, X, 1.0, 0.0, seed=0)
