@@ -37,6 +37,14 @@ def compute() -> dict:
     return out
 
 
+def environment() -> str:
+    """The library versions a set of run hashes was computed with."""
+    from sim.version import package_versions
+
+    v = package_versions(("numpy", "pandas", "scipy", "mesa"))
+    return ", ".join(f"{k} {v[k]}" for k in sorted(v))
+
+
 def run_hashes() -> dict:
     """SHA-256 of each run table as ``ieisim run`` writes it (CSV), for each hash case."""
     import hashlib
@@ -63,7 +71,9 @@ def main() -> int:
     BASELINE.parent.mkdir(parents=True, exist_ok=True)
     BASELINE.write_text(json.dumps(new, indent=2, sort_keys=True) + "\n")
     print(f"wrote {BASELINE}")
-    RUN_HASHES.write_text(json.dumps(run_hashes(), indent=2, sort_keys=True) + "\n")
+    # a deliberate change: one set, this environment's (the test accepts any stored set)
+    sets = [{"environment": environment(), "hashes": run_hashes()}]
+    RUN_HASHES.write_text(json.dumps({"sets": sets}, indent=2, sort_keys=True) + "\n")
     print(f"wrote {RUN_HASHES}")
     return 0
 
