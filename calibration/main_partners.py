@@ -23,7 +23,7 @@ import sys
 import numpy as np
 from scipy.stats import t as student_t
 
-from sim.calibration.statistics import main_partner_mask
+from sim.calibration.statistics import main_partner_mask, partner_class_shares
 from sim.model import CooperationModel
 from sim.params import load_scenario
 
@@ -37,12 +37,9 @@ CLASSES = ("small_micro", "medium", "large")
 def shares(m: CooperationModel, k: int) -> np.ndarray:
     """Share of colleges with a small/micro, medium, large firm among their ``k`` main partners."""
     rows = m.ties.active_rows()
-    college = m.ties.college[rows]
-    grp = np.minimum(np.maximum(m.firms.size_cls[m.ties.firm[rows]] - 1, 0), 2)
-    main = main_partner_mask(college, m.ties.rung[rows], m.ties.age[rows], k)
-    has = np.zeros((m.colleges.n, 3), bool)
-    has[college[main], grp[main]] = True
-    return has.mean(axis=0)
+    t = m.ties
+    return partner_class_shares(m, rows[main_partner_mask(t.college[rows], t.rung[rows],
+                                                         t.age[rows], k)])
 
 
 def holds(s: np.ndarray) -> bool:

@@ -83,6 +83,14 @@ def main_partner_mask(college: np.ndarray, rung: np.ndarray, age: np.ndarray,
     return mask
 
 
+def partner_class_shares(m: "CooperationModel", rows: np.ndarray) -> np.ndarray:
+    """Share of colleges with a small or micro, a medium and a large partner among tie ``rows``."""
+    has = np.zeros((m.colleges.n, 3), bool)
+    cls = m.firms.size_cls[m.ties.firm[rows]]
+    has[m.ties.college[rows], np.minimum(np.maximum(cls - 1, 0), 2)] = True
+    return has.mean(axis=0)
+
+
 def firm_statistics(m: "CooperationModel") -> dict[str, float]:
     """Pattern statistics of one model at the end of its run (one seed).
 
@@ -109,7 +117,6 @@ def firm_statistics(m: "CooperationModel") -> dict[str, float]:
 
     rows = m.ties.active_rows()
     rung = m.ties.rung[rows]
-    firms = m.ties.firm[rows]
     cls = m.firms.size_cls
     out: dict[str, float] = {}
     for name, app in (("intern", False), ("apprentice", True)):
@@ -129,17 +136,12 @@ def firm_statistics(m: "CooperationModel") -> dict[str, float]:
     out["deep_ties_per_100_partner_firms"] = (100.0 * deep / reals.size
                                             if reals.size else np.nan)
     # Colleges with at least one partner per size class: medium >= large > small and micro.
-    has = np.zeros((m.colleges.n, 3), bool)
-    grp = np.minimum(np.maximum(cls[firms] - 1, 0), 2)  # 0 small & micro, 1 medium, 2 large
-    has[m.ties.college[rows], grp] = True
-    share = has.mean(axis=0)
+    share = partner_class_shares(m, rows)
     out.update({"partner_small_micro": float(share[0]), "partner_medium": float(share[1]),
                 "partner_large": float(share[2])})
     # The same among each college's main partners only (MAIN_PARTNERS).
     main = main_partner_mask(m.ties.college[rows], rung, m.ties.age[rows])
-    has_main = np.zeros((m.colleges.n, 3), bool)
-    has_main[m.ties.college[rows][main], grp[main]] = True
-    share = has_main.mean(axis=0)
+    share = partner_class_shares(m, rows[main])
     out.update({"main_partner_small_micro": float(share[0]),
                 "main_partner_medium": float(share[1]), "main_partner_large": float(share[2])})
     # Costly cooperation (joint training or deeper) by size class, among real partner firms.
