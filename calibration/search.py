@@ -65,7 +65,8 @@ PATTERNS = (
     Pattern("willingness_gap", 0.2, 1.0, "college-minus-enterprise willingness gap >= 0.2"),
     Pattern("dual_qualified_share", 0.50, 0.60, "MOE 2022: > 55% dual-qualified"),
     Pattern("service_funding_10m_share", 0.09, 0.19, "206 of ~1,486 colleges (2021)"),
-    Pattern("partner_order", 1.0, 1.0, "2025 survey: medium >= large > small and micro"),
+    Pattern("main_partner_order", 1.0, 1.0,
+            "2025 survey, main partners: medium >= large > small and micro"),
     Pattern("costly_by_size", 1.0, 1.0, "Yang & Yue 2018: costly cooperation among larger"),
 )
 
@@ -116,8 +117,9 @@ MISS_SCALE = {"intern_mean_net": 10.0, "apprentice_mean_net": 10.0, "willingness
 ORDER_SCALE = 0.1
 """A 0.1 gap in the wrong direction of an order pattern counts as one interval width."""
 ORDER_MARGINS = {
-    "partner_order": lambda st: max(_num(st, "partner_large") - _num(st, "partner_medium"), 0.0)
-    + max(_num(st, "partner_small_micro") - _num(st, "partner_large"), 0.0) + 0.01,
+    "main_partner_order": lambda st: max(_num(st, "main_partner_large")
+                                         - _num(st, "main_partner_medium"), 0.0)
+    + max(_num(st, "main_partner_small_micro") - _num(st, "main_partner_large"), 0.0) + 0.01,
     "costly_by_size": lambda st: max(_num(st, "costly_0") - _num(st, "costly_3"), 0.0)
     + max(_num(st, "costly_1") - _num(st, "costly_2"), 0.0) + 0.01,
 }

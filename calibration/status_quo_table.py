@@ -32,8 +32,9 @@ sys.modules.setdefault("calibration_search", search)
 _SPEC.loader.exec_module(search)
 
 PER_SEED = ("share_internship", "deep_ties_per_100_partner_firms", "willingness_gap",
-            "dual_qualified_share", "service_funding_10m_share", "partner_small_micro",
-            "partner_medium", "partner_large", "costly_0", "costly_1", "costly_2", "costly_3")
+            "dual_qualified_share", "service_funding_10m_share", "main_partner_small_micro",
+            "main_partner_medium", "main_partner_large", "costly_0", "costly_1", "costly_2",
+            "costly_3")
 """Statistics with one value per seed (t interval across seeds)."""
 
 
@@ -119,9 +120,11 @@ def main(argv: list[str] | None = None) -> int:
             cell = f"{m_:.3f} [{lo:.3f}, {hi:.3f}] ({int(k)} of {int(n)} firms)"
         elif p.name == "willingness_gap_low":
             cell = f"{summary[p.name]:.3f} (lower end of the gap's 95% interval)"
-        elif p.name == "partner_order":
-            parts = [f"{c} {t_interval(df[f'partner_{c}'].to_numpy(float))[0]:.2f}"
-                     for c in ("medium", "large", "small_micro")]
+        elif p.name == "main_partner_order":
+            parts = []
+            for c in ("medium", "large", "small_micro"):
+                m_, lo, hi = t_interval(df[f"main_partner_{c}"].to_numpy(float))
+                parts.append(f"{c} {m_:.2f} [{lo:.2f}, {hi:.2f}]")
             cell = "; ".join(parts)
             target = "medium >= large > small & micro"
         else:  # costly_by_size

@@ -69,11 +69,14 @@ def test_centre_names_only_searched_factors_inside_their_ranges(tmp_path, capsys
 
 def test_miss_distance_is_zero_only_when_every_pattern_is_met():
     stats = {p.name: p.low if np.isfinite(p.low) else p.high for p in search.PATTERNS}
-    stats.update(partner_medium=0.9, partner_large=0.8, partner_small_micro=0.7,
+    stats.update(main_partner_medium=0.9, main_partner_large=0.8, main_partner_small_micro=0.7,
                  costly_0=0.0, costly_1=0.0, costly_2=0.1, costly_3=0.2)
     assert search.miss_distance(stats) == 0.0
     stats["intern_loss_share"] = 0.70  # 0.10 above a 0.20-wide range: half a width
     assert search.miss_distance(stats) == pytest.approx(0.5)
+    # The main partners' order broken by 0.05 (large above medium): half an order scale more.
+    stats.update(main_partner_large=0.95, main_partner_order=0.0)
+    assert search.miss_distance(stats) == pytest.approx(0.5 + (0.05 + 0.01) / 0.1)
 
 
 def test_wilson_interval_contains_the_share():
