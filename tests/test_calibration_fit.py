@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from waiting import wait_until
 
-from sim.calibration.fit import GENERATION_FILE_ENV, Settings, stop_reason
+from sim.calibration.fit import GENERATION_FILE_ENV, PYABC_PROPOSAL, Settings, stop_reason
 from sim.calibration.run import calibrate
 from sim.errors import UsageError
 
@@ -151,12 +151,14 @@ def test_a_calibration_stopped_by_its_budget_goes_on_with_a_larger_one(targets, 
     assert len(pd.read_parquet(out / "posterior.parquet")) == 30
 
 
-@pytest.mark.parametrize("key, value", [("kernel_scaling", 2.0), ("prior_share", 0.2)])
+@pytest.mark.parametrize("key, value", [("kernel_scaling", 1.0), ("prior_share", 0.0),
+                                        ("kernel_scaling", 4.0), ("prior_share", 0.2)])
 def test_proposal_settings_are_recorded_and_a_resume_must_share_them(targets, tmp_path, key,
                                                                      value):
-    """The kernel's scaling and the prior's share of proposals: the default (pyabc's kernel
-    alone) reproduces the plain run bit for bit, another value changes the posterior, is
-    recorded, and a resume with the default is refused."""
+    """The kernel's scaling and the prior's share of proposals: the default (twice pyabc's
+    covariance, a tenth from the prior) given explicitly reproduces the plain run bit for bit,
+    another value (pyabc's own among them) changes the posterior, is recorded, and a resume
+    with the default is refused."""
     a = _run(targets, tmp_path / "a", 1)
     same = _run(targets, tmp_path / "same", 1, **{key: getattr(Settings(), key)})
     pd.testing.assert_frame_equal(pd.read_parquet(a / "posterior.parquet"),
@@ -188,3 +190,20 @@ def test_bad_proposal_settings_are_refused_before_anything_is_written(targets, t
     assert res.returncode == 2 and not out.exists()
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and f"{flag} {float(bad)}" in lines[0]
+
+
+def test_a_calibration_without_recorded_proposal_settings_used_pyabcs_own(targets, tmp_path):
+    """Folders written before the proposal settings were recorded used pyabc's kernel alone:
+    a resume at today's defaults is refused, one with pyabc's own settings is accepted."""
+    out = calibrate(str(targets), out=tmp_path / "b", workers=1, population=30, budget=150,
+                    screening=0, seed=7, echo=lambda s: None, **PYABC_PROPOSAL)
+    info = json.loads((out / "calibration.json").read_text())
+    for key in PYABC_PROPOSAL:
+        del info["settings"][key]
+    (out / "calibration.json").write_text(json.dumps(info))
+    with pytest.raises(UsageError, match=r"another --kernel-scaling \(1.0\)"):
+        calibrate(str(targets), out=out, workers=1, population=30, budget=400, screening=0,
+                  seed=7, echo=lambda s: None)
+    calibrate(str(targets), out=out, workers=1, population=30, budget=400, screening=0,
+              seed=7, echo=lambda s: None, **PYABC_PROPOSAL)
+    assert json.loads((out / "calibration.json").read_text())["result"]["runs"] > 150

@@ -29,12 +29,12 @@ def calibrate(
                                             "of the identifiability screening (0: skip; "
                                             "default 10)."),
     max_generations: int = typer.Option(30, "--max-generations", help="Most generations."),
-    kernel_scaling: float = typer.Option(1.0, "--kernel-scaling", help="Factor on the "
-                                         "perturbation kernel's covariance (1: pyabc's own; "
-                                         "wider keeps the effective sample size up)."),
-    prior_share: float = typer.Option(0.0, "--prior-share", help="Share of proposals "
-                                      "drawn from the prior (0: none; a defensive mixture "
-                                      "that bounds every importance weight)."),
+    kernel_scaling: Optional[float] = typer.Option(
+        None, "--kernel-scaling", help="Factor on the perturbation kernel's covariance "
+        "(default 2; 1: pyabc's own; wider keeps the effective sample size up)."),
+    prior_share: Optional[float] = typer.Option(
+        None, "--prior-share", help="Share of proposals drawn from the prior (default 0.1; "
+        "0: pyabc's kernel alone; a defensive mixture that bounds every importance weight)."),
     list_statistics: bool = typer.Option(False, "--list-statistics", help="List the "
                                          "statistics a target may name and exit."),
 ) -> None:

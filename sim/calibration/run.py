@@ -24,7 +24,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
-from sim.calibration.fit import DB_NAME, STATE_NAME, Settings, read_state, target_keys
+from sim.calibration.fit import (
+    DB_NAME,
+    PYABC_PROPOSAL,
+    STATE_NAME,
+    Settings,
+    read_state,
+    target_keys,
+)
 from sim.errors import ConfigError, IeisimError, UsageError
 from sim.outputs import MANIFEST, FolderKind
 
@@ -50,8 +57,7 @@ def _versions() -> dict[str, str]:
 
 
 def check_settings(population: int, budget: int | None, workers: int | None,
-                   trajectories: int, kernel_scaling: float = 1.0,
-                   prior_share: float = 0.0) -> None:
+                   trajectories: int, kernel_scaling: float, prior_share: float) -> None:
     """Refuse impossible settings (one line, exit code 2)."""
     if not (isinstance(kernel_scaling, (int, float)) and math.isfinite(kernel_scaling)
             and kernel_scaling > 0):
@@ -77,9 +83,13 @@ def calibrate(targets_name: str, *, scenario: str | None = None, params: str | N
               workers: int | None = None, scheduler: str | None = None,
               out: Path | None = None, budget: int | None = None, population: int = 500,
               seed: int = 1, screening: int | None = None, max_generations: int = 30,
-              kernel_scaling: float = 1.0, prior_share: float = 0.0,
+              kernel_scaling: float | None = None, prior_share: float | None = None,
               echo: Callable[[str], None] = print) -> Path:
-    """Run ``ieisim calibrate``; return the folder. See the module docstring."""
+    """Run ``ieisim calibrate``; return the folder. See the module docstring.
+
+    ``kernel_scaling`` and ``prior_share`` default to :class:`Settings`' (twice pyabc's
+    kernel covariance, a tenth of the proposals from the prior).
+    """
     import pandas as pd
 
     from sim.calibration.priors import select_priors
@@ -93,6 +103,10 @@ def calibrate(targets_name: str, *, scenario: str | None = None, params: str | N
     from sim.params import load_scenario
     from sim.version import MODEL_VERSION
 
+    if kernel_scaling is None:
+        kernel_scaling = Settings.kernel_scaling
+    if prior_share is None:
+        prior_share = Settings.prior_share
     targets = load_targets(targets_name)
     trajectories = DEFAULT_TRAJECTORIES if screening is None else screening
     check_settings(population, budget, workers, trajectories, kernel_scaling, prior_share)
@@ -126,9 +140,8 @@ def calibrate(targets_name: str, *, scenario: str | None = None, params: str | N
                 raise UsageError(f"--out {out}: holds a calibration with another {k} "
                                  f"({_short(old.get(k))}); choose another --out (nothing was "
                                  "written)")
-        for key, default, now in (("kernel_scaling", 1.0, kernel_scaling),
-                                  ("prior_share", 0.0, prior_share)):
-            then = (old.get("settings") or {}).get(key, default)
+        for key, now in (("kernel_scaling", kernel_scaling), ("prior_share", prior_share)):
+            then = (old.get("settings") or {}).get(key, PYABC_PROPOSAL[key])
             if float(then) != float(now):
                 flag = "--" + key.replace("_", "-")
                 raise UsageError(f"--out {out}: holds a calibration with another {flag} "
