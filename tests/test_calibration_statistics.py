@@ -58,3 +58,29 @@ def test_main_partner_order_is_an_indicator_in_the_registry_and_pooled():
     pooled = pool_final([{**order, **hosts}, {**order, **hosts, "main_partner_large": 0.5}])
     assert pooled["main_partner_large"] == pytest.approx(0.63)
     assert pooled["main_partner_order"] == 0.0
+
+
+def test_a_calibration_run_records_only_the_wanted_year_ends_with_the_same_statistics():
+    """RunModel records reporters only at the year ends its targets read (record_steps):
+    the pooled statistics equal those of runs recording every step, bit for bit."""
+    from sim.calibration.simulator import RunModel, replicate_seeds
+    from sim.calibration.statistics import pool_statistics, record_steps, run_record
+
+    scn = load_scenario("status_quo").with_overrides({"run.years": 3,
+                                                      "world.n_enterprises": 100})
+    wanted = {"share_internship": 3, "willingness_gap": 2, "dual_qualified_share": 0,
+              "main_partner_order": 3, "intern_loss_share": 3}
+    spy = scn.run.steps_per_year
+    assert record_steps(wanted, spy) == {0, 2 * spy, 3 * spy}  # final statistics need none
+    model = RunModel("ieisim", scn, (), tuple(wanted.items()), 3, replicates=2)
+    got = model.simulate({}, seed=11)
+    records = []
+    for s in replicate_seeds(11, 2):
+        m = CooperationModel(scn, seed=s)  # reporters at every step
+        m.run()
+        assert len(m.records) == 3 * spy + 1
+        records.append(run_record(m, wanted, 3))
+    full = pool_statistics(records, wanted, 3)
+    assert set(full) <= set(got)
+    for k, v in full.items():
+        assert got[k] == v or (np.isnan(v) and np.isnan(got[k])), k

@@ -61,14 +61,15 @@ class RunModel:
                     for s in replicate_seeds(seed, self.replicates)]
             out = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
         else:
-            from sim.calibration.statistics import pool_statistics, run_record
+            from sim.calibration.statistics import pool_statistics, record_steps, run_record
             from sim.model import CooperationModel
 
             scn = self.scenario.with_overrides(dict(values))
             wanted = dict(self.wanted)
+            steps = record_steps(wanted, scn.run.steps_per_year)
             records = []
             for s in replicate_seeds(seed, self.replicates):
-                m = CooperationModel(scn, seed=s)
+                m = CooperationModel(scn, seed=s, record_steps=steps.__contains__)
                 m.run()
                 records.append(run_record(m, wanted, self.final_year))
             out = pool_statistics(records, wanted, self.final_year)

