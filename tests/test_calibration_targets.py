@@ -33,7 +33,7 @@ def test_shipped_status_quo_targets_cite_every_pattern():
     assert {"share_internship", "deep_ties_per_100_partner_firms", "intern_mean_net",
             "intern_loss_share", "apprentice_mean_net", "apprentice_profit_share",
             "willingness_gap", "dual_qualified_share", "service_funding_10m_share",
-            "partner_order", "costly_by_size"} <= stats
+            "main_partner_order", "costly_by_size"} <= stats
     assert all(x.source for x in t.targets)
     assert len(t.holdout) >= 1 and len(t.fit) >= 5
     loss = next(x for x in t.targets if x.statistic == "intern_loss_share")
