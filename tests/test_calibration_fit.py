@@ -12,7 +12,13 @@ import pandas as pd
 import pytest
 from waiting import wait_until
 
-from sim.calibration.fit import GENERATION_FILE_ENV, PYABC_PROPOSAL, Settings, stop_reason
+from sim.calibration.fit import (
+    GENERATION_FILE_ENV,
+    PYABC_PROPOSAL,
+    Settings,
+    budget_left,
+    stop_reason,
+)
 from sim.calibration.run import calibrate
 from sim.errors import UsageError
 
@@ -129,10 +135,17 @@ def test_stop_rule(eps, acc, runs, budget, gens, says):
 
 
 def test_budget_stops_the_calibration(targets, tmp_path):
+    lines = []
     out = calibrate(str(targets), out=tmp_path / "b", workers=1, population=30, budget=150,
-                    screening=0, seed=7, echo=lambda s: None)
+                    screening=0, seed=7, echo=lines.append)
     info = json.loads((out / "calibration.json").read_text())
     assert "budget of 150 runs spent" in info["result"]["stop_reason"]
+    # each generation's line says how much of the budget is left and how long it takes
+    gens = [s for s in lines if s.startswith("generation ")]
+    assert gens and all("runs of the budget left (about " in s for s in gens)
+    assert budget_left(None, 10, 1.0) == ""
+    assert budget_left(1000, 400, 2.0) == "; 600 runs of the budget left (about 5 min at this rate)"
+    assert budget_left(100, 400, 0.0).startswith("; 0 runs of the budget left")
     assert info["result"]["runs"] <= 150 + 4 * 2  # at most the batches already in flight
 
 

@@ -90,6 +90,18 @@ recorded used (its ``calibration.json`` lacks them), and what a caller asks for 
 pyabc's sampler."""
 
 
+def budget_left(budget: int | None, runs: int, rate: float) -> str:
+    """The progress line's tail: runs of the budget left and the time they take.
+
+    ``rate`` is the last generation's runs per second; empty without a budget.
+    """
+    if budget is None:
+        return ""
+    left = max(budget - runs, 0)
+    minutes = left / rate / 60.0 if rate > 0 else math.inf
+    return f"; {left} runs of the budget left (about {minutes:.0f} min at this rate)"
+
+
 def target_keys(targets: TargetSet) -> dict[str, tuple[str, int]]:
     """Target name -> (statistic column, year)."""
     from sim.calibration.statistics import stat_key
@@ -286,7 +298,8 @@ def run_abc(folder: Path, targets: TargetSet, priors: tuple[Prior, ...], scenari
         _write_atomic(folder / STATE_NAME, state)
         rate = gen_runs / max(time.monotonic() - gen_start, 1e-9)
         echo(f"generation {t}: epsilon {current_eps:.4g} (in tolerances {fit_eps:.4g}), "
-             f"acceptance {acc:.1%}, ESS {ess:.0f}, {gen_runs} runs, {rate:.1f} runs/s")
+             f"acceptance {acc:.1%}, ESS {ess:.0f}, {gen_runs} runs, {rate:.1f} runs/s"
+             + budget_left(settings.budget, state["runs"], rate))
         marker = os.environ.get(GENERATION_FILE_ENV)
         if marker:
             Path(marker).write_text(str(t), encoding="utf-8")
