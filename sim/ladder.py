@@ -152,7 +152,7 @@ class TieContext:
         expert_quality: practice skill of the college's teachers, relative to 0.5 = average.
         payback_years: firm's payback horizon (years).
         payout: expected share of public claims actually paid (budget pro-rating, 0-1).
-        apprentice_cost_cut: share of apprentices' net training cost saved by shared bases.
+        apprentice_cost_cut: share of apprentices' gross training cost saved by shared bases.
         governance_cut: share of coordination costs removed by consortia (0-1).
         credit_room: education surcharges the firm owes this year not yet taken by carried
             credit (CNY thousand): the most tax credit it can use this year.
@@ -323,15 +323,16 @@ def apprentice_net_cost(t: PayoffTerms, cost_cut: np.ndarray | float = 0.0,
                         productivity: np.ndarray | float = 1.0) -> np.ndarray:
     """Net cost of one apprentice-year to the firm: gross cost not recovered by their work.
 
-    ``gross cost x (1 - productive recovery x productivity) - cost cut x expected net cost``;
-    BIBB (2007) found 76% recovered. Firms decide at the mean productivity 1; the realised
-    ledger uses the year's draw. Shared training bases save ``cost_cut`` of the expected net
-    cost (the equipment and trainers they provide), whatever the year's productivity.
+    ``gross cost x (1 - productive recovery x productivity - cost cut)``; BIBB (2007) found
+    76% recovered. Firms decide at the mean productivity 1; the realised ledger uses the
+    year's draw. Shared training bases supply trainers and equipment, which are part of the
+    *gross* cost (BIBB 2012/13: training staff 23%, equipment and material 5%), so a base
+    saves ``cost_cut`` of the gross cost whatever the apprentice's work recovers: the
+    saving is the same where apprenticeship pays for itself as where it is a net cost.
     """
     gross = t.apprentice_gross_cost
-    expected = gross * (1.0 - t.productive_recovery)
-    return (gross * (1.0 - t.productive_recovery * np.asarray(productivity))
-            - expected * np.asarray(cost_cut))
+    return gross * (1.0 - t.productive_recovery * np.asarray(productivity)
+                    - np.asarray(cost_cut))
 
 
 def rd_outlay(t: PayoffTerms, payout: np.ndarray | float) -> np.ndarray:

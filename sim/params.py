@@ -341,9 +341,15 @@ _DECLARATIONS: list[Param] = [
        "Shared-base investment for half effect", "共享基地半效投入",
        "Yearly investment per city at which shared training bases reach half their effect.",
        _U),
-    _p("economy", "shared_base_cost_cut", 0.4, 0.0, 0.9, "share of apprentice net cost",
+    _p("economy", "shared_base_cost_cut", 0.2, 0.0, 0.28, "share of apprentice gross cost",
        "Cost cut from shared bases (max)", "共享基地降低的培训成本(上限)",
-       "Largest share of firms' net apprentice training cost that shared bases can save.", _U),
+       "Largest share of firms' gross apprentice training cost (CNY thousand per "
+       "apprentice-year) that fully funded shared bases take over: their trainers and "
+       "equipment.",
+       "BIBB cost-benefit survey 2012/13 (BIBB Report 1/2015): of the gross cost per "
+       "apprentice-year, training staff 23% and equipment and material 5%, so at most 0.28 "
+       "(the range's top); value 0.2 an assumption (all equipment, most of the trainers' "
+       "time)"),
     _p("economy", "shared_base_facility_boost", 0.3, 0.0, 0.6, "facility level",
        "Equipment boost from shared bases (max)", "共享基地设备提升(上限)",
        "Largest rise in colleges' equipment level (relative to the frontier) from shared bases.",
