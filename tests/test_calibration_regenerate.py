@@ -86,3 +86,17 @@ def test_the_runner_copies_captures_output_and_stops_at_a_failing_step(tmp_path)
     assert (tmp_path / "b.txt").read_text() == "shipped"
     assert (tmp_path / "t" / "x.md").read_text() == "| table |\n"
     assert len(said) == 2 and not (regen.ROOT / "never").exists()
+
+
+def test_the_figures_step_copies_exactly_the_figures_the_readme_lists():
+    """``FIGURES`` and docs/figures agree: the folder's PNGs, each named in its README with
+    the file under the results the step copies it from."""
+    import re
+
+    figures = SCRIPT.parent.parent / "docs" / "figures"
+    assert set(regen.FIGURES) == {p.name for p in figures.glob("*.png")}
+    listing = (figures / "README.md").read_text(encoding="utf-8")
+    dimension = re.compile(r"breakdown_(size_class|sector|ownership|tier|city)")
+    for name, source in regen.FIGURES.items():
+        assert dimension.sub("breakdown_<dimension>", name) in listing, name
+        assert dimension.sub("breakdown_<dimension>", source.rsplit("/", 1)[1]) in listing, source
