@@ -190,7 +190,7 @@ _DECLARATIONS: list[Param] = [
        "on the tilt beyond noise (calibration/numerics.py).",
        "model design (stratified sampling); 0.7 gives 24 large and 43 medium firm agents "
        "among 300, standing for 242 large and 1,604 medium real firms by default"),
-    _p("world", "college_capacity_sigma", 1.01, 0.0, 2.5, "log-normal sd",
+    _p("world", "college_capacity_sigma", 1.06, 0.0, 2.5, "log-normal sd",
        "Spread of colleges' research capacity", "院校科研服务能力离散度",
        "Log-normal spread of colleges' research and technical-service capacity (heavy tail).",
        ("calibrated to 206 of ~1,486 colleges above CNY 10 M of research and social-service "
@@ -210,26 +210,26 @@ _DECLARATIONS: list[Param] = [
        "students' internships (2016, 2021) set the allowance at no less than 80% of the "
        "post's probation wage; CNY 1,500-2,500 a month (CNY 15-25 k a year with insurance) "
        "is an assumption, and so is the range" + _CAL),
-    _p("economy", "intern_recovery", 1.28, 0.5, 1.5, "share of gross cost",
+    _p("economy", "intern_recovery", 1.24, 0.5, 1.5, "share of gross cost",
        "Cost recovered by interns' work", "实习生产出回收比例",
        "Share of an intern's gross cost recovered by their productive work, at average "
        "productivity: above 1 the average intern pays for themselves in the placement year.",
        "Ran & Shi 2020: internships profitable for host firms on average (short-term returns "
        "above short-term costs), break-even in month 4 of a placement, outlay recovered by "
        "month 8" + _POSTERIOR),
-    _p("economy", "apprentice_gross_cost", 32.3, 10.0, 150.0,
+    _p("economy", "apprentice_gross_cost", 26.5, 10.0, 150.0,
        "CNY thousand per apprentice per year", "Gross cost of an apprentice", "学徒总成本",
        "Apprentice wage, trainers' time, materials and equipment per apprentice-year.",
        "BIBB 2007 (Schönfeld et al. 2010): gross EUR 15,300; scaled to Chinese wages, unsourced"
        + _POSTERIOR),
-    _p("economy", "productive_recovery", 1.03, 0.2, 1.3, "share of gross cost",
+    _p("economy", "productive_recovery", 0.975, 0.2, 1.3, "share of gross cost",
        "Cost recovered by apprentices' work", "学徒产出回收比例",
        "Share of an apprentice's gross cost recovered by their productive work, at average "
        "productivity.",
        "BIBB 2007: 76% of gross cost recovered by apprentices' productive contribution in "
        "Germany; Muehlemann & Wolter 2014 (IZA J Labor Policy): in Switzerland the productive "
        "contribution exceeds the gross cost on average (upper bound 1.3)" + _POSTERIOR),
-    _p("economy", "trainee_productivity_spread", 0.679, 0.0, 1.0, "log units",
+    _p("economy", "trainee_productivity_spread", 0.666, 0.0, 1.0, "log units",
        "Spread of trainees' productivity", "实习学徒产出差异",
        "Log-normal spread (mean 1) of the productivity of a tie's trainees in a year: how "
        "much of their gross cost their work recovers varies between host firms and years; "
@@ -237,7 +237,7 @@ _DECLARATIONS: list[Param] = [
        "Ran & Shi 2020: 40-60% of 109 host firms lose money on interns although internships "
        "pay on average; Ran 2022: about 1/3 of 89 apprenticeship pilot firms profit although "
        "apprenticeship loses on average: the spread of firms' returns" + _POSTERIOR),
-    _p("economy", "recruit_value", 87.9, 0.0, 150.0,
+    _p("economy", "recruit_value", 66.4, 0.0, 150.0,
        "CNY thousand per retained recruit",
        "Value of a retained well-matched recruit", "留用匹配毕业生的价值",
        "Saved hiring and induction costs plus productivity of a matched graduate who stays, "
@@ -391,7 +391,7 @@ _DECLARATIONS: list[Param] = [
        "Education surcharge (3%) plus local education surcharge (2%) of the VAT paid: the "
        "most a certified firm can offset with the integration tax credit in a year.",
        "State Council 1986 (education surcharge 3%); MOF 财综〔2010〕98号 (local 2%)"),
-    _p("economy", "research_grant_per_capacity", 2.39, 0.0, 50.0,
+    _p("economy", "research_grant_per_capacity", 2.71, 0.0, 50.0,
        "CNY million per college per year", "Research funding per unit capacity",
        "单位能力科研经费", "Vertical research grants and non-degree training income of a "
        "college of median capacity; technical-service income from its ties adds to it.",
@@ -600,7 +600,7 @@ _DECLARATIONS: list[Param] = [
        "When a major closes, its full-time teachers move to the new major and keep this share "
        "of their practice skill (their industry practice was in the old sector).",
        "assumption: half of practical skill transfers between sectors; 0-1 spans none to all"),
-    _p("behaviour", "contacts_per_college", 17, 1, 200, "contacts per college per year",
+    _p("behaviour", "contacts_per_college", 21, 1, 200, "contacts per college per year",
        "Partner search per college", "院校每年接触企业数",
        "Enterprises a college approaches per year to propose an internship tie (a Poisson "
        "number per step with mean this times the step length).",
@@ -623,7 +623,7 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "skill_requirement", 0.45, 0.0, 1.0, "skill relative to frontier",
        "Skill needed for a matched job", "岗位技能门槛",
        "Skill (relative to the sector frontier) a graduate needs for a job in the sector.", _U),
-    _p("behaviour", "partner_hire_intern", 0.167, 0.05, 0.6, "probability",
+    _p("behaviour", "partner_hire_intern", 0.166, 0.05, 0.6, "probability",
        "Host firm hires a qualified intern", "实习企业录用合格实习生的概率",
        "Probability that the host firm offers a job to a qualified intern (internships are a "
        "screening device).", "assumption; Ran & Shi (2020): low retention of interns limits "
@@ -661,7 +661,7 @@ _DECLARATIONS: list[Param] = [
     _p("behaviour", "rd_exposure", 0.8, 0.0, 1.0, "skill relative to frontier",
        "Innovation skill from an R&D placement", "研发岗位培养的创新技能",
        "Innovation skill a student placed with a joint-R&D firm trains toward.", "assumption"),
-    _p("behaviour", "contact_size_elasticity", 0.879, 0.0, 2.0, "dimensionless",
+    _p("behaviour", "contact_size_elasticity", 0.92, 0.0, 2.0, "dimensionless",
        "Colleges approach larger firms more", "院校偏向接触大企业的程度",
        "Colleges approach a firm with probability proportional to the real firms its agent "
        "stands for times employees^this (1: in proportion to the jobs firms offer), so the "
