@@ -4,7 +4,10 @@ Two measurements (one process unless ``--workers``): the sampler's own overhead 
 normal-mean test model (model time ~0, so this is pyabc plus ieisim's sampler), and a short
 calibration of the cooperation model to the shipped status-quo targets (``--population``,
 ``--generations``; the issue's goal for the full default calibration is <= 30 minutes on a
-2-core machine once the model's speed work has landed). Prints one JSON line per case.
+2-core machine once the model's speed work has landed). Prints one JSON line per case, then
+the shipped status-quo calibration's own record (runs, generations, wall time and rate, from
+``posteriors/status_quo/calibration.json``) and how long its runs would take at the short
+case's measured rate on this machine.
 
     PYTHONPATH=. python benchmarks/bench_calibration.py [--population 20] [--generations 1]
         [--workers 2]
@@ -41,6 +44,29 @@ def _case(name: str, targets: str, tmp: Path, **kw) -> dict:
             "stop_reason": res["stop_reason"]}
 
 
+SHIPPED = Path(__file__).resolve().parent.parent / "posteriors" / "status_quo" / "calibration.json"
+"""The shipped posterior's record: the full default calibration as it was run."""
+
+
+def shipped_record(path: Path = SHIPPED, runs_per_second: float | None = None) -> dict:
+    """The shipped calibration's runs, generations and wall time (seconds), as recorded.
+
+    With ``runs_per_second`` (a rate measured here), also the minutes its runs would take at
+    that rate (``projected_minutes_here``), against the issue's 30-minute goal.
+    """
+    rec = json.loads(path.read_text())
+    res = rec["result"]
+    out = {"case": "shipped_status_quo_record", "runs": res["runs"],
+           "generations": res["generations"], "wall_seconds": round(res["wall_seconds"], 1),
+           "runs_per_second": round(res["runs"] / res["wall_seconds"], 2),
+           "workers": rec.get("workers"), "commit": rec.get("commit"),
+           "final_ess": round(res["final_ess"], 1), "stop_reason": res["stop_reason"],
+           "resumed": bool(res.get("resumed"))}
+    if runs_per_second:
+        out["projected_minutes_here"] = round(res["runs"] / runs_per_second / 60.0, 1)
+    return out
+
+
 def main() -> None:
     """Run both cases and print their measurements."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -54,10 +80,11 @@ def main() -> None:
         f.write_text(NORMAL_MEAN)
         print(json.dumps(_case("normal_mean", str(f), tmp, population=200, max_generations=4,
                                workers=1)), flush=True)
-        print(json.dumps(_case("status_quo_targets", "status_quo_targets", tmp,
-                               population=args.population,
-                               max_generations=args.generations, workers=args.workers)),
-              flush=True)
+        short = _case("status_quo_targets", "status_quo_targets", tmp,
+                      population=args.population, max_generations=args.generations,
+                      workers=args.workers)
+        print(json.dumps(short), flush=True)
+        print(json.dumps(shipped_record(runs_per_second=short["runs_per_second"])), flush=True)
 
 
 if __name__ == "__main__":
