@@ -88,16 +88,16 @@ def test_placement_rate_does_not_depend_on_the_super_individual_size():
     """
     from sim.labour import final_year, place_students
 
-    rates = {}
+    r = {}
     for scale in (1.0, 20.0, 200.0):
-        rates[scale] = []
+        scn = load_scenario("status_quo", {"world.student_scale": scale,
+                                           "world.students_per_college": int(10800 / scale)})
+        rates = []
         for seed in range(8):
-            scn = load_scenario("status_quo", {"world.student_scale": scale,
-                                               "world.students_per_college": int(10800 / scale)})
             m = CooperationModel(scn, seed=seed)
             place_students(m)
-            rates[scale].append(m.placed_real / (final_year(m).size * scale))
-    r = {k: np.array(v) for k, v in rates.items()}
+            rates.append(m.placed_real / (final_year(m).size * scale))
+        r[scale] = np.array(rates)
     spread = r[1.0].std(ddof=1)
     assert spread > 0.02, spread
     for scale in (20.0, 200.0):
