@@ -12,6 +12,8 @@ from pathlib import Path
 
 BASELINE = Path(__file__).with_name("data") / "baseline.json"
 RUN_HASHES = Path(__file__).with_name("data") / "run_hashes.json"
+RUN_TABLES_DIR = Path(__file__).with_name("data") / "run_tables"
+"""The hash cases' tables themselves (gzipped CSV), for machines whose hashes are not stored."""
 HASH_CASES = {  # name -> (scenario, seed, years): every table of these runs, hashed
     "status_quo_1": ("status_quo", 1, 10),
     "status_quo_2": ("status_quo", 2, 10),
@@ -38,25 +40,65 @@ def compute() -> dict:
 
 
 def environment() -> str:
-    """The library versions a set of run hashes was computed with."""
+    """The library versions and CPU vector extensions a set of run hashes was computed with.
+
+    The last digits of a float can differ between numpy's code paths for different CPUs
+    (AVX2 against AVX-512 summation and transcendental functions), so the CPU's widest
+    extension numpy uses is part of the label.
+    """
     from sim.version import package_versions
 
     v = package_versions(("numpy", "pandas", "scipy", "mesa"))
-    return ", ".join(f"{k} {v[k]}" for k in sorted(v))
+    return ", ".join(f"{k} {v[k]}" for k in sorted(v)) + f", cpu {cpu_simd()}"
 
 
-def run_hashes() -> dict:
-    """SHA-256 of each run table as ``ieisim run`` writes it (CSV), for each hash case."""
-    import hashlib
+def cpu_simd() -> str:
+    """The widest vector extension numpy dispatches to on this CPU (e.g. AVX512_SKX, AVX2)."""
+    from numpy._core._multiarray_umath import __cpu_features__ as features
 
+    for name in ("AVX512_SPR", "AVX512_ICL", "AVX512_SKX", "AVX512F", "AVX2", "SSE42",
+                 "ASIMD", "VSX"):
+        if features.get(name):
+            return name
+    return "baseline"
+
+
+def run_csvs() -> dict:
+    """Each run table as ``ieisim run`` writes it (CSV text), for each hash case."""
     from sim.run import run_scenario
 
     out = {}
     for name, (scenario, seed, years) in HASH_CASES.items():
         result = run_scenario(scenario, seed=seed, years=years)
-        out[name] = {t: hashlib.sha256(getattr(result, t).to_csv(index=False).encode())
-                     .hexdigest() for t in RUN_TABLES}
+        out[name] = {t: getattr(result, t).to_csv(index=False) for t in RUN_TABLES}
     return out
+
+
+def run_hashes(csvs: dict | None = None) -> dict:
+    """SHA-256 of each run table as ``ieisim run`` writes it (CSV), for each hash case."""
+    import hashlib
+
+    csvs = run_csvs() if csvs is None else csvs
+    return {name: {t: hashlib.sha256(text.encode()).hexdigest() for t, text in tables.items()}
+            for name, tables in csvs.items()}
+
+
+def reference_table(case: str, table: str):
+    """The stored table ``table`` of hash case ``case`` (a DataFrame)."""
+    import pandas as pd
+
+    return pd.read_csv(RUN_TABLES_DIR / f"{case}-{table}.csv.gz")
+
+
+def write_reference_tables(csvs: dict) -> None:
+    """Store every hash case's tables (gzipped CSV, no timestamp: the bytes follow the data)."""
+    import gzip
+
+    RUN_TABLES_DIR.mkdir(parents=True, exist_ok=True)
+    for case, tables in csvs.items():
+        for table, text in tables.items():
+            (RUN_TABLES_DIR / f"{case}-{table}.csv.gz").write_bytes(
+                gzip.compress(text.encode(), mtime=0))
 
 
 def main() -> int:
@@ -72,9 +114,12 @@ def main() -> int:
     BASELINE.write_text(json.dumps(new, indent=2, sort_keys=True) + "\n")
     print(f"wrote {BASELINE}")
     # a deliberate change: one set, this environment's (the test accepts any stored set)
-    sets = [{"environment": environment(), "hashes": run_hashes()}]
+    csvs = run_csvs()
+    sets = [{"environment": environment(), "hashes": run_hashes(csvs)}]
     RUN_HASHES.write_text(json.dumps({"sets": sets}, indent=2, sort_keys=True) + "\n")
     print(f"wrote {RUN_HASHES}")
+    write_reference_tables(csvs)
+    print(f"wrote {RUN_TABLES_DIR}")
     return 0
 
 
