@@ -8,7 +8,7 @@ import json
 import math
 
 import pytest
-from update_baseline import BASELINE, CASES, compute
+from update_baseline import ABS_TOL, BASELINE, CASES, REL_TOL, compute
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,6 @@ def test_model_matches_baseline(case, current):
         if value is None or new is None:
             if value is not new:
                 changed[key] = (value, new)
-        elif not math.isclose(value, new, rel_tol=1e-9, abs_tol=1e-12):
+        elif not math.isclose(value, new, rel_tol=REL_TOL, abs_tol=ABS_TOL):
             changed[key] = (value, new)
     assert not changed, f"behaviour changed (run `make baseline` if deliberate): {changed}"

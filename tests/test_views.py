@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from update_baseline import (
+    ABS_TOL,
     HASH_CASES,
+    REL_TOL,
     RUN_HASHES,
     RUN_TABLES,
     environment,
@@ -56,14 +58,18 @@ def test_run_tables_match_the_stored_hashes():
 
 
 def assert_same_table(now: pd.DataFrame, ref: pd.DataFrame, what: str) -> None:
-    """Same columns, rows, ids and counts; floats within 1e-9 relative (1e-12 absolute)."""
+    """Same columns, rows, ids and counts; floats within 1e-9 relative (1e-12 absolute).
+
+    Not ``pandas.testing.assert_frame_equal`` with tolerances: it applies them to integer
+    columns too (ids of 1e10 and 1e10 + 1 pass), where ids and counts must match exactly.
+    """
     assert list(now.columns) == list(ref.columns), f"{what}: columns changed"
     assert now.shape == ref.shape, f"{what}: {now.shape} rows x columns, stored {ref.shape}"
     for col in ref.columns:
         a, b = now[col].to_numpy(), ref[col].to_numpy()
         if a.dtype.kind == "f" or b.dtype.kind == "f":
             a, b = a.astype(float), b.astype(float)
-            same = np.isclose(a, b, rtol=1e-9, atol=1e-12) | (np.isnan(a) & np.isnan(b))
+            same = np.isclose(a, b, rtol=REL_TOL, atol=ABS_TOL) | (np.isnan(a) & np.isnan(b))
             assert same.all(), (f"{what}: {col} differs at {int((~same).sum())} rows "
                                 f"(first: {a[~same][0]!r} against {b[~same][0]!r})")
         else:

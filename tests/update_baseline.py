@@ -14,6 +14,8 @@ BASELINE = Path(__file__).with_name("data") / "baseline.json"
 RUN_HASHES = Path(__file__).with_name("data") / "run_hashes.json"
 RUN_TABLES_DIR = Path(__file__).with_name("data") / "run_tables"
 """The hash cases' tables themselves (gzipped CSV), for machines whose hashes are not stored."""
+REL_TOL, ABS_TOL = 1e-9, 1e-12
+"""How far a stored float may move (last digits: library releases, CPUs): baseline and tables."""
 HASH_CASES = {  # name -> (scenario, seed, years): every table of these runs, hashed
     "status_quo_1": ("status_quo", 1, 10),
     "status_quo_2": ("status_quo", 2, 10),
@@ -54,8 +56,10 @@ def environment() -> str:
 
 def cpu_simd() -> str:
     """The widest vector extension numpy dispatches to on this CPU (e.g. AVX512_SKX, AVX2)."""
-    from numpy._core._multiarray_umath import __cpu_features__ as features
-
+    try:  # numpy's own table of the CPU's features (not a public name)
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:
+        return "unknown"
     for name in ("AVX512_SPR", "AVX512_ICL", "AVX512_SKX", "AVX512F", "AVX2", "SSE42",
                  "ASIMD", "VSX"):
         if features.get(name):
