@@ -29,6 +29,7 @@ from sim.ladder import (
     recruit_value,
 )
 from sim.sectors import FIRM_SHARES, N_SECTORS
+from sim.streams import binomial
 from sim.ties import (
     context_of_rows,
     final_year,
@@ -62,16 +63,40 @@ class Placements:
         self.tie = np.zeros(0, np.int64) if tie is None else tie
         self.apprentice = np.zeros(0, bool) if apprentice is None else apprentice
         self.count = np.zeros(0) if count is None else count
+        self._per_tie: dict[tuple[int, bool], np.ndarray] = {}
+        self._per_slot: dict[tuple[int, bool], np.ndarray] = {}
 
     def per_tie(self, n_rows: int, apprentice: bool) -> np.ndarray:
-        """Real interns (or apprentices) hosted by each tie row."""
-        sel = self.apprentice == apprentice
-        return np.bincount(self.tie[sel], weights=self.count[sel], minlength=n_rows)
+        """Real interns (or apprentices) hosted by each tie row.
+
+        Kept once formed (the placements of a year do not change; public money reads them
+        every step).
+        """
+        key = (n_rows, apprentice)
+        if key not in self._per_tie:
+            sel = self.apprentice == apprentice
+            self._per_tie[key] = _read_only(np.bincount(self.tie[sel], weights=self.count[sel],
+                                                        minlength=n_rows))
+        return self._per_tie[key]
 
     def per_slot(self, n_slots: int, mask: np.ndarray | None = None) -> np.ndarray:
         """Real students of each slot placed (in the rows selected by ``mask``)."""
         w = self.count if mask is None else self.count * mask
         return np.bincount(self.slot, weights=w, minlength=n_slots)
+
+    def per_slot_as(self, n_slots: int, apprentice: bool) -> np.ndarray:
+        """Real students of each slot placed as apprentices (or interns); kept once formed."""
+        key = (n_slots, apprentice)
+        if key not in self._per_slot:
+            kind = self.apprentice if apprentice else ~self.apprentice
+            self._per_slot[key] = _read_only(self.per_slot(n_slots, kind))
+        return self._per_slot[key]
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    """``a``, made read-only: a kept total that a caller changed in place would be wrong."""
+    a.flags.writeable = False
+    return a
 
 
 def real_per_slot(scale: float) -> int:
@@ -204,7 +229,7 @@ def graduate(m: "CooperationModel") -> None:
     vac = m.firms.vacancies(p.economy.hire_rate, m.demand_index)[firm]
     expected = total_by_key(real, p_hire * pl.count, real)
     vf = np.minimum(1.0, np.divide(vac, expected, out=np.ones(real.size), where=expected > 0))
-    hires = rng.binomial(n_drawn, np.clip(p_hire * vf, 0.0, 1.0))
+    hires = binomial(rng, n_drawn, np.clip(p_hire * vf, 0.0, 1.0))
     # The regional market for the rest: vacancies by sector demand share.
     hired_slot = np.bincount(pl.slot, weights=hires, minlength=s.n)[final]
     sec = s.sector[final]
@@ -216,20 +241,21 @@ def graduate(m: "CooperationModel") -> None:
     n_seek = np.bincount(sec, weights=seekers, minlength=N_SECTORS) * unit
     p_market = np.minimum(1.0, np.divide(np.maximum(vac_sector, 0), n_seek,
                                          out=np.zeros(N_SECTORS), where=n_seek > 0))
-    matched = (hired_slot + rng.binomial(seekers, p_market[sec])) / per  # share of each slot
+    matched = (hired_slot + binomial(rng, seekers, p_market[sec])) / per  # share of each slot
     # Poaching of partner hires within a year (service agreements cover apprentices; they
     # are a public payment, pro-rated like every other).
     agreement = np.where(pl.apprentice, pol.retention_support * m.ledger.last_payout, 0.0)
     free_rider = m.nontrain_share[m.firms.city[firm], s.sector[pl.slot]]
     hazard = poaching_hazard(free_rider, b.poach_base, b.poach_free_rider, agreement)
-    stays = m.streams.retention.binomial(hires, 1.0 - hazard)
+    stays = binomial(m.streams.retention, hires, 1.0 - hazard)
     # Declared side effect of retention support: of the stayers, those kept only by the bond
     # (they would have left: probability (free hazard - hazard) / (1 - hazard)) are, with
     # probability bond_mismatch_share, in a worse-matched job than the one they would take.
     free_hazard = poaching_hazard(free_rider, b.poach_base, b.poach_free_rider)
     p_bound = np.divide(free_hazard - hazard, 1.0 - hazard, out=np.zeros_like(hazard),
                         where=hazard < 1.0)
-    bound = m.streams.retention.binomial(stays, np.clip(p_bound * b.bond_mismatch_share, 0, 1))
+    bound = binomial(m.streams.retention, stays,
+                     np.clip(p_bound * b.bond_mismatch_share, 0, 1))
     mismatched = np.bincount(pl.slot, weights=bound, minlength=s.n)[final]
     matched = matched - mismatched / per
     m.ledger.claim("retention_support", pol.retention_support
@@ -239,10 +265,10 @@ def graduate(m: "CooperationModel") -> None:
     # students it actually hosted (CNY thousand; undiscounted: both are this year's values).
     value = hire_value(s.composite(pl.slot), pl.apprentice, m.terms) * stays * unit
     np.add.at(m.ties.net, pl.tie, value)
-    hosted = np.unique(pl.tie)
+    n_rows = m.ties.college.size
+    hosted = np.flatnonzero(np.bincount(pl.tie, minlength=n_rows))  # as np.unique, sorted
     m.host_ledger = HostLedger()
     if hosted.size:
-        n_rows = m.ties.college.size
         n_int, n_app = pl.per_tie(n_rows, False)[hosted], pl.per_tie(n_rows, True)[hosted]
         ctx = context_of_rows(m, hosted)
         m.ties.expected[hosted] += recruit_value(n_int, n_app, m.ties.activities[hosted], ctx,

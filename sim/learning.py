@@ -144,8 +144,8 @@ def students_learn(m: "CooperationModel") -> None:
         # A slot's real students are partly placed: its target is the mixture over them.
         b, pol = p.behaviour, p.policy
         real = p.world.student_scale
-        share_int = pl.per_slot(s.n, ~pl.apprentice)[idx] / real
-        share_app = pl.per_slot(s.n, pl.apprentice)[idx] / real
+        share_int = pl.per_slot_as(s.n, False)[idx] / real
+        share_app = pl.per_slot_as(s.n, True)[idx] / real
         share_rd = pl.per_slot(s.n, holds(m.ties.activities[pl.tie], JOINT_RD))[idx] / real
         school = target[:, 0].copy()
         quality = training_quality(p)

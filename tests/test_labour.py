@@ -185,3 +185,22 @@ def test_trainee_productivity_is_drawn_for_hosting_ties_only():
     draws = b.productivity[:b.n][hosting]
     assert draws.std() > 0.3
     assert abs(np.log(draws).mean() + 0.18) < 4 * 0.6 / np.sqrt(draws.size)  # -sigma^2/2
+
+
+def test_kept_placement_totals_equal_fresh_ones_and_are_read_only():
+    """Placements keep their per-tie and per-slot totals (read every step): the same numbers
+    as counted afresh, and no caller can change them in place."""
+    from sim.labour import Placements
+
+    rng = np.random.default_rng(3)
+    pl = Placements(slot=rng.integers(0, 50, 400), tie=rng.integers(0, 30, 400),
+                    apprentice=rng.random(400) < 0.3, count=rng.integers(1, 5, 400) * 20.0)
+    for kind in (False, True):
+        sel = pl.apprentice == kind
+        assert np.array_equal(pl.per_tie(32, kind), np.bincount(
+            pl.tie[sel], weights=pl.count[sel], minlength=32))
+        assert np.array_equal(pl.per_slot_as(60, kind), pl.per_slot(60, sel))
+        assert pl.per_tie(32, kind) is pl.per_tie(32, kind)
+        assert pl.per_tie(40, kind).size == 40  # more tie rows since: counted for them
+        with pytest.raises(ValueError):
+            pl.per_slot_as(60, kind)[0] = 1.0
