@@ -14,6 +14,12 @@ overhead. Repeats are interleaved (the order rotates) and the medians reported; 
 the contender's process tree (user + system, ``RUSAGE_CHILDREN``). The final outputs of every
 run are compared across contenders, exactly.
 
+Each contender's time is also set against the first contender's of the same repeat (they ran
+minutes apart, under the same load): the median of these paired ratios with a
+distribution-free interval (order statistics of the ratios, :func:`median_interval`; at least
+95% coverage from 9 repeats, 94% from 5, the whole range in between). A ratio whose interval
+holds 1 is no difference beyond the machine's noise.
+
     python benchmarks/bench_peers.py [--repeats 5] [--replicates 8] [--years 10]
                                      [--contenders ieisim,dask,batch_run,ema,bare]
 
@@ -192,6 +198,34 @@ def sweep_outputs(folder: Path) -> dict[str, dict]:
             {k: float(getattr(r, k)) for k in COMPARED} for r in df.itertuples()}
 
 
+def median_interval(values: list[float], level: float = 0.95) -> tuple[float, float, float]:
+    """Median of ``values`` and a distribution-free interval for it, with its coverage.
+
+    The interval is ``[x_(k), x_(n-k+1)]`` of the sorted values, with the largest ``k >= 1``
+    whose coverage ``1 - 2 P(Binomial(n, 1/2) < k)`` is at least ``level``; where even
+    ``k = 1`` (the whole range) covers less, the whole range and its coverage are returned.
+    Returns ``(low, high, coverage)``; the median is :func:`statistics.median`.
+    """
+    x = sorted(values)
+    n = len(x)
+    if n == 0:
+        raise ValueError("no values")
+
+    def coverage(k: int) -> float:
+        return 1.0 - 2.0 * sum(math.comb(n, i) for i in range(k)) / 2.0 ** n
+
+    k = 1
+    while k + 1 <= (n + 1) // 2 and coverage(k + 1) >= level:
+        k += 1
+    return x[k - 1], x[n - k], coverage(k)
+
+
+def paired_ratios(res: dict[str, list[dict]], ref: str, key: str) -> dict[str, list[float]]:
+    """Each contender's ``key`` (wall or CPU) over ``ref``'s in the same repeat."""
+    return {c: [r[key] / q[key] for r, q in zip(runs, res[ref], strict=True)]
+            for c, runs in res.items()}
+
+
 def same(a: dict, b: dict) -> bool:
     """Exactly the same final outputs for exactly the same runs."""
     if set(a) != set(b):
@@ -297,10 +331,20 @@ def main() -> int:
     for c in names:
         print(f"{c:10s} {wall[c]:8.2f} {cpu[c]:8.2f} {wall[c] / wall[ref]:14.2f} "
               f"{cpu[c] / cpu[ref]:13.2f}")
+    paired = {k: paired_ratios(res, ref, k) for k in ("wall", "cpu")}
+    intervals = {k: {c: (statistics.median(v), *median_interval(v)) for c, v in p.items()
+                     if c != ref}
+                 for k, p in paired.items()}
+    print(f"\npaired by repeat, median ratio to {ref} [interval, its coverage]:")
+    for c in names[1:]:
+        w, cp = intervals["wall"][c], intervals["cpu"][c]
+        print(f"{c:10s} wall {w[0]:.3f} [{w[1]:.3f}, {w[2]:.3f}], CPU {cp[0]:.3f} "
+              f"[{cp[1]:.3f}, {cp[2]:.3f}] ({w[3]:.1%})")
     print(f"outputs identical across all contenders and repeats: {identical}")
     print(f"load average after (1, 5, 15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print(json.dumps({"runs": n, "wall_median_s": wall, "cpu_median_s": cpu,
-                      "identical": identical, "loadavg_after": load}))
+                      "paired_ratio": intervals, "identical": identical,
+                      "loadavg_after": load}))
     return 0 if identical else 1
 
 
