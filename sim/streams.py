@@ -55,9 +55,12 @@ def binomial(rng: np.random.Generator, n: np.ndarray, p: np.ndarray) -> np.ndarr
     numpy returns 0 for ``n == 0`` or ``p == 0`` without drawing, so the other elements get
     exactly the numbers, and the stream exactly the state, of the full call (a test checks
     it); graduation's arrays are mostly such zeros (students not hired, hires not poached).
+    Invalid input (``n < 0``, ``p`` outside [0, 1] or NaN) raises numpy's own error.
     """
     n = np.asarray(n, dtype=np.int64)
     p = np.broadcast_to(np.asarray(p, dtype=float), n.shape)
+    if n.size and not ((n >= 0).all() and (p >= 0).all() and (p <= 1).all()):
+        return rng.binomial(n, p)  # raises numpy's ValueError, naming the bad argument
     out = np.zeros(n.shape, dtype=np.int64)
     draw = (n > 0) & (p > 0)
     out[draw] = rng.binomial(n[draw], p[draw])

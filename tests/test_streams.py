@@ -24,6 +24,14 @@ def test_binomial_skipping_zeros_draws_as_numpy(seed):
     assert ours.random() == theirs.random()
 
 
+@pytest.mark.parametrize("n, p", [([3, -1], [0.5, 0.5]), ([3, 2], [0.5, np.nan]),
+                                  ([3, 2], [0.5, 1.5]), ([3, 0], [0.5, -0.1])])
+def test_binomial_refuses_what_numpy_refuses(n, p):
+    """Skipping zeros must not hide a negative count or a probability out of [0, 1]."""
+    with pytest.raises(ValueError):
+        binomial(np.random.default_rng(0), np.array(n), np.array(p))
+
+
 def test_a_change_elsewhere_leaves_a_streams_draws_alone():
     """Streams are keyed by name: drawing from one moves no other."""
     a, b = Streams(7), Streams(7)
