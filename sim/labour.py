@@ -8,7 +8,7 @@ the ``placement``, ``hiring``, ``retention`` and ``enrolment`` streams.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -63,21 +63,27 @@ class Placements:
         self.tie = np.zeros(0, np.int64) if tie is None else tie
         self.apprentice = np.zeros(0, bool) if apprentice is None else apprentice
         self.count = np.zeros(0) if count is None else count
-        self._per_tie: dict[tuple[int, bool], np.ndarray] = {}
-        self._per_slot: dict[tuple[int, bool], np.ndarray] = {}
+        self._kept: dict[tuple, np.ndarray] = {}
+
+    def _keep(self, key: tuple, total: Callable[[], np.ndarray]) -> np.ndarray:
+        """``total()``, counted once and kept under ``key``.
+
+        The placements of a year do not change, and public money and learning read their
+        totals every step; a kept total is read-only so that no caller can change it in place.
+        """
+        if key not in self._kept:
+            kept = total()
+            kept.flags.writeable = False
+            self._kept[key] = kept
+        return self._kept[key]
 
     def per_tie(self, n_rows: int, apprentice: bool) -> np.ndarray:
-        """Real interns (or apprentices) hosted by each tie row.
-
-        Kept once formed (the placements of a year do not change; public money reads them
-        every step).
-        """
-        key = (n_rows, apprentice)
-        if key not in self._per_tie:
+        """Real interns (or apprentices) hosted by each tie row (kept once counted)."""
+        def count() -> np.ndarray:
             sel = self.apprentice == apprentice
-            self._per_tie[key] = _read_only(np.bincount(self.tie[sel], weights=self.count[sel],
-                                                        minlength=n_rows))
-        return self._per_tie[key]
+            return np.bincount(self.tie[sel], weights=self.count[sel], minlength=n_rows)
+
+        return self._keep(("tie", n_rows, apprentice), count)
 
     def per_slot(self, n_slots: int, mask: np.ndarray | None = None) -> np.ndarray:
         """Real students of each slot placed (in the rows selected by ``mask``)."""
@@ -85,18 +91,9 @@ class Placements:
         return np.bincount(self.slot, weights=w, minlength=n_slots)
 
     def per_slot_as(self, n_slots: int, apprentice: bool) -> np.ndarray:
-        """Real students of each slot placed as apprentices (or interns); kept once formed."""
-        key = (n_slots, apprentice)
-        if key not in self._per_slot:
-            kind = self.apprentice if apprentice else ~self.apprentice
-            self._per_slot[key] = _read_only(self.per_slot(n_slots, kind))
-        return self._per_slot[key]
-
-
-def _read_only(a: np.ndarray) -> np.ndarray:
-    """``a``, made read-only: a kept total that a caller changed in place would be wrong."""
-    a.flags.writeable = False
-    return a
+        """Real students of each slot placed as apprentices (or interns), kept once counted."""
+        return self._keep(("slot", n_slots, apprentice), lambda: self.per_slot(
+            n_slots, self.apprentice if apprentice else ~self.apprentice))
 
 
 def real_per_slot(scale: float) -> int:
