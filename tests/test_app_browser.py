@@ -297,6 +297,7 @@ def test_classroom_flow(browser, server):
     # the page re-renders piece by piece: the year's label may follow the buttons a moment
     # later (a loaded machine showed "Year 1.0 of 15" just after 单步 appeared), so wait for it
     _wait_text(page, ".ieisim-year", "第 1.0 年")
+    assert _year(page).startswith("第 1.0 年")
     _wait_charts(page)
     page.screenshot(path=str(ARTIFACTS / "app-zh.png"), full_page=True)
     context.close()
