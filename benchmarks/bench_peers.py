@@ -20,6 +20,9 @@ distribution-free interval (order statistics of the ratios, ``paired.median_inte
 least 95% coverage from 6 repeats, 97.9% with 10, 93.8% with 5). A ratio whose interval
 holds 1 is no difference beyond the machine's noise.
 
+    python benchmarks/bench_peers.py [--repeats 5] [--replicates 8] [--years 10]
+                                     [--contenders ieisim,dask,batch_run,ema,bare]
+
 Needs the ``bench`` extra (``pip install -e ".[bench]"``: EMA Workbench).
 """
 
