@@ -382,8 +382,8 @@ def change_ties(m: "CooperationModel") -> None:
     # Prerequisites met (trust and capability are fixed within the step).
     allowed = np.column_stack([activity_feasible(a, trust, ctx.capability, pre)
                                for a in range(N_ACTIVITIES)])
-    rate, p_e, p_c, feasible = activity_event_rates(m, payoff_e, payoff_c, port, allowed,
-                                                    search)
+    college = college_responses(payoff_c, b.choice_intensity, b.review_rate)
+    rate, p_e, p_c, feasible = activity_event_rates(m, payoff_e, college, port, allowed, search)
     # Revealed willingness: a Poisson number of proposals per feasible activity in the step.
     n_prop = np.where(feasible, m.streams.proposal.poisson(b.upgrade_proposal_rate * m.dt,
                                                            size=(n, N_ACTIVITIES)), 0)
@@ -407,7 +407,7 @@ def change_ties(m: "CooperationModel") -> None:
         if idx.size == 0:
             break
         if round_ > 0:
-            rate = activity_event_rates(m, payoff_e[idx], payoff_c, new[idx], allowed[idx],
+            rate = activity_event_rates(m, payoff_e[idx], college, new[idx], allowed[idx],
                                         search[idx])[0]
         total = rate.sum(axis=1)
         u = m.streams.review.random((idx.size, 2))
@@ -439,12 +439,14 @@ def portfolio_payoffs(m: "CooperationModel", ctx: TieContext) -> tuple[np.ndarra
             college_utility_table(m.college_terms))
 
 
-def activity_event_rates(m: "CooperationModel", payoff_e: np.ndarray, payoff_c: np.ndarray,
-                         port: np.ndarray, allowed: np.ndarray, search: np.ndarray):
+def activity_event_rates(m: "CooperationModel", payoff_e: np.ndarray,
+                         college: CollegeResponses, port: np.ndarray, allowed: np.ndarray,
+                         search: np.ndarray):
     """Yearly rates of every event that can change each tie's portfolio ``port``.
 
-    ``payoff_e`` and ``payoff_c`` are both sides' payoffs of every portfolio
-    (:func:`portfolio_payoffs`); ``allowed`` (ties x activities) says whether each tie meets
+    ``payoff_e`` is the firm's payoff of every portfolio (:func:`portfolio_payoffs`) and
+    ``college`` the college's answers and reviews of every portfolio
+    (:func:`college_responses`); ``allowed`` (ties x activities) says whether each tie meets
     each activity's prerequisites (:func:`sim.ladder.activity_feasible`).
     Returns ``(rate, p_e, p_c, feasible)``: ``rate`` has columns enter activity a (5) |
     the firm ends the tie, the firm leaves a (5) | the college ends it, the college leaves a
@@ -455,22 +457,53 @@ def activity_event_rates(m: "CooperationModel", payoff_e: np.ndarray, payoff_c: 
     beta = b.choice_intensity
     k = N_ACTIVITIES
     # Every portfolio in reach (ties x [now, + each a, - each a]), looked up.
-    reach = REACH[port]
-    u_e = payoff_e[np.arange(port.size)[:, None], reach]
-    u_c = payoff_c[reach]
+    u_e = payoff_e[np.arange(port.size)[:, None], REACH[port]]
     # Entering: a proposal of each activity and both sides' consent on its own payoff.
     feasible = allowed & ~HELD[port]
     p_e = accept_probability(u_e[:, 1:k + 1] - u_e[:, :1] - search[:, None], beta)
-    p_c = accept_probability(u_c[:, 1:k + 1] - u_c[:, :1], beta)
-    rates = [np.where(feasible, b.upgrade_proposal_rate * p_e * p_c, 0.0)]
+    p_c = college.accept[port]
     # Leaving: each side's review (keep, end the tie, or leave one of several activities).
-    available = REVIEW_OPTIONS[port]
-    for u in (u_e, u_c):
-        options = u[:, REVIEW_COLUMNS]
-        options[:, 1] = 0.0  # ending the tie is worth nothing
-        probs = logit_choice_probabilities(options, beta, available)
-        rates.append(b.review_rate * probs[:, 1:])
-    return np.column_stack(rates), p_e, p_c, feasible
+    return (np.column_stack([np.where(feasible, b.upgrade_proposal_rate * p_e * p_c, 0.0),
+                             review_rates(u_e, REVIEW_OPTIONS[port], beta, b.review_rate),
+                             college.review[port]]),
+            p_e, p_c, feasible)
+
+
+def review_rates(u: np.ndarray, available: np.ndarray, beta: float,
+                 review_rate: float) -> np.ndarray:
+    """Yearly rates at which one side's review ends a tie or leaves each activity.
+
+    ``u`` holds that side's payoffs of the portfolios in reach (rows of :data:`REACH`) and
+    ``available`` its review options (rows of :data:`REVIEW_OPTIONS`). The side reviews at
+    ``review_rate`` a year and keeps the tie, ends it (worth nothing) or leaves one activity
+    by multinomial logit with intensity ``beta``; returns the rates of ending and of leaving
+    each activity (ties x 6).
+    """
+    options = u[:, REVIEW_COLUMNS]
+    options[:, 1] = 0.0  # ending the tie is worth nothing
+    return review_rate * logit_choice_probabilities(options, beta, available)[:, 1:]
+
+
+@dataclass(frozen=True)
+class CollegeResponses:
+    """The college's side of every portfolio's events (rows indexed by the portfolio).
+
+    A college's payoff depends on the portfolio alone (:func:`sim.ladder.college_utility`),
+    so its answer to a proposal of each activity (``accept``, 32 x 5) and its review rates
+    (``review``, 32 x 6: end, leave each activity) are the same for every tie that holds the
+    portfolio and are looked up, not recomputed per tie.
+    """
+
+    accept: np.ndarray
+    review: np.ndarray
+
+
+def college_responses(payoff_c: np.ndarray, beta: float, review_rate: float) -> CollegeResponses:
+    """:class:`CollegeResponses` of the college payoffs ``payoff_c`` (one per portfolio)."""
+    k = N_ACTIVITIES
+    u_c = payoff_c[REACH]
+    return CollegeResponses(accept=accept_probability(u_c[:, 1:k + 1] - u_c[:, :1], beta),
+                            review=review_rates(u_c, REVIEW_OPTIONS, beta, review_rate))
 
 
 HELD = HOLDS.T
