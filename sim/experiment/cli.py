@@ -32,21 +32,14 @@ def sweep(
                                            "before the design is built)."),
 ) -> None:
     """Run an experiment (resumes if its results folder exists)."""
-    if scheduler == "local" and not dry_run:
-        # the workers' fork server loads Dask and the model now, on another core, while this
-        # process reads the experiment and plans (sim.experiment.executors.start_forkserver)
-        from sim.experiment.executors import COOPERATION_MODULES, start_forkserver
+    from sim.startup import begin_start_up, end_start_up, one_blas_thread
 
-        start_forkserver(COOPERATION_MODULES)
-    from sim.experiment.sweep import run_sweep
-
+    one_blas_thread()  # one model per core already: before numpy loads (sim.startup)
+    begin_start_up()  # no garbage collection until the workers fork (sim.startup)
     try:
-        summary = run_sweep(experiment, out, workers=workers, scheduler=scheduler, shard=shard,
-                            quiet=quiet, dry_run=dry_run, echo=typer.echo,
-                            max_runs=max_runs)
-    except KeyboardInterrupt as exc:  # Ctrl-C (exit 130) or SIGTERM (143): runs are on disk
-        raise Interrupted("interrupted: finished runs are saved; run the same command again "
-                          "to resume", terminated=isinstance(exc, Terminated)) from None
+        summary = _sweep(experiment, workers, scheduler, out, shard, dry_run, quiet, max_runs)
+    finally:
+        end_start_up()
     import sim.cli
 
     sim.cli.QUICK_EXIT = True  # every file of the sweep is closed: the program may leave at once
@@ -63,6 +56,30 @@ def sweep(
         raise IeisimError(f"{summary.failed} of {summary.done + summary.failed} runs failed; "
                           f"details in {summary.folder / 'failures.jsonl'}; run the same "
                           "command again to retry them")
+
+
+def _sweep(experiment: str, workers: Optional[int], scheduler: Optional[str],
+           out: Optional[Path], shard: Optional[str], dry_run: bool, quiet: bool,
+           max_runs: Optional[int]):
+    """:func:`sim.experiment.sweep.run_sweep` as the command runs it.
+
+    Dask's fork server is started first; Ctrl-C and SIGTERM become
+    :class:`sim.errors.Interrupted`.
+    """
+    if scheduler == "local" and not dry_run:
+        # the workers' fork server loads Dask and the model now, on another core, while this
+        # process reads the experiment and plans (sim.experiment.executors.start_forkserver)
+        from sim.experiment.executors import COOPERATION_MODULES, start_forkserver
+
+        start_forkserver(COOPERATION_MODULES)
+    from sim.experiment.sweep import run_sweep
+
+    try:
+        return run_sweep(experiment, out, workers=workers, scheduler=scheduler, shard=shard,
+                         quiet=quiet, dry_run=dry_run, echo=typer.echo, max_runs=max_runs)
+    except KeyboardInterrupt as exc:  # Ctrl-C (exit 130) or SIGTERM (143): runs are on disk
+        raise Interrupted("interrupted: finished runs are saved; run the same command again "
+                          "to resume", terminated=isinstance(exc, Terminated)) from None
 
 
 def rerun(

@@ -17,6 +17,7 @@ import threading
 from typing import Any, Callable, Iterator
 
 from sim.errors import IeisimError, UsageError
+from sim.startup import collector_paused, end_start_up, frozen_for_fork
 
 IN_FLIGHT_PER_WORKER = 2
 """Batches queued per worker, so a worker never waits for the parent between batches."""
@@ -131,12 +132,23 @@ def die_with_parent(sweep_pid: int) -> None:
         threading.Thread(target=_watch_parent, args=(sweep_pid,), daemon=True).start()
 
 
+def start_worker(sweep_pid: int) -> None:
+    """Worker initializer: resume garbage collection, then end with the sweep.
+
+    A worker forked during the sweep's start-up inherits its paused collector
+    (:func:`sim.startup.end_start_up`); :func:`die_with_parent` ends it with the sweep.
+    """
+    end_start_up()
+    die_with_parent(sweep_pid)
+
+
 class ProcessExecutor:
     """A pool of local worker processes.
 
     With ``fork`` every worker is started when the pool is created, before the progress
-    bar's thread exists; with ``forkserver`` workers fork from a server that has imported
-    ``preload`` once.
+    bar's thread exists, from this process once it has imported ``preload`` (with the
+    garbage collector paused, its objects then frozen: :mod:`sim.startup`); with
+    ``forkserver`` workers fork from a server that has imported ``preload`` once.
     """
 
     def __init__(self, workers: int, preload: tuple[str, ...] = ()):
@@ -152,12 +164,14 @@ class ProcessExecutor:
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
         if self.method == "fork":
-            for module in self._preload:  # workers inherit them instead of importing
-                importlib.import_module(module)
+            with collector_paused():  # workers inherit the modules instead of importing them
+                for module in self._preload:
+                    importlib.import_module(module)
         pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx,
-                                      initializer=die_with_parent, initargs=(os.getpid(),))
+                                      initializer=start_worker, initargs=(os.getpid(),))
         if self.method == "fork":
-            pool.submit(int).result()  # with fork, the first submit starts every worker
+            with frozen_for_fork():  # the workers' collections skip what they inherit
+                pool.submit(int).result()  # with fork, the first submit starts every worker
         return pool
 
     def _submit(self, fn: Callable, batch: Any) -> cf.Future:
@@ -329,7 +343,10 @@ def make_executor(workers: int | None = None, scheduler: str | None = None,
     check_scheduler(scheduler)
     n = workers or default_workers()
     if scheduler is not None:
-        return DaskExecutor(scheduler, n, processes=dask_processes, preload=preload)
-    if n == 1:
-        return SerialExecutor()
-    return ProcessExecutor(n, preload)
+        executor = DaskExecutor(scheduler, n, processes=dask_processes, preload=preload)
+    elif n == 1:
+        executor = SerialExecutor()
+    else:
+        executor = ProcessExecutor(n, preload)
+    end_start_up()  # the start-up is over: its workers have forked (sim.startup)
+    return executor
