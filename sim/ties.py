@@ -9,6 +9,7 @@ inputs (:func:`tie_context`) and draws the choices from the ``contacts``, ``entr
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from sim.ladder import (
     JOINT_TRAINING,
     N_ACTIVITIES,
     TECH_SERVICE,
+    CollegeTerms,
     Prerequisites,
     TieContext,
     activity_feasible,
@@ -378,11 +380,11 @@ def change_ties(m: "CooperationModel") -> None:
     port = m.ties.activities[rows]
     trust = m.ties.trust[rows]
     search = switching_cost(m, cols, firms) * ~hosts_professor(m, cols, reals)
-    payoff_e, payoff_c = portfolio_payoffs(m, ctx)
+    payoff_e = portfolio_payoffs(m, ctx)
     # Prerequisites met (trust and capability are fixed within the step).
     allowed = np.column_stack([activity_feasible(a, trust, ctx.capability, pre)
                                for a in range(N_ACTIVITIES)])
-    college = college_responses(payoff_c, b.choice_intensity, b.review_rate)
+    college = college_responses(m.college_terms, b.choice_intensity, b.review_rate)
     rate, p_e, p_c, feasible = activity_event_rates(m, payoff_e, college, port, allowed, search)
     # Revealed willingness: a Poisson number of proposals per feasible activity in the step.
     n_prop = np.where(feasible, m.streams.proposal.poisson(b.upgrade_proposal_rate * m.dt,
@@ -427,16 +429,15 @@ MAX_EVENTS_PER_STEP = 50
 declared rates and step lengths; the time left then is dropped)."""
 
 
-def portfolio_payoffs(m: "CooperationModel", ctx: TieContext) -> tuple[np.ndarray, np.ndarray]:
-    """Each side's payoff of every portfolio of :data:`PORTFOLIOS`, for the ties of ``ctx``.
+def portfolio_payoffs(m: "CooperationModel", ctx: TieContext) -> np.ndarray:
+    """The firm's payoff of every portfolio of :data:`PORTFOLIOS`, for the ties of ``ctx``.
 
-    Returns ``(firm, college)``: the firm's :func:`sim.ladder.enterprise_payoff` per tie and
-    portfolio (ties x 32) and the college's :func:`sim.ladder.college_utility` per portfolio
-    (32). The context of a step is held fixed, so every event of the step looks them up.
+    :func:`sim.ladder.enterprise_payoff` per tie and portfolio (ties x 32). The context of a
+    step is held fixed, so every event of the step looks them up; the college's side depends
+    on the portfolio alone (:func:`college_responses`).
     """
     wide = TieContext(**{f: getattr(ctx, f)[:, None] for f in ctx.__dataclass_fields__})
-    return (enterprise_payoff(PORTFOLIOS[None, :], wide, m.terms),
-            college_utility_table(m.college_terms))
+    return enterprise_payoff(PORTFOLIOS[None, :], wide, m.terms)
 
 
 def activity_event_rates(m: "CooperationModel", payoff_e: np.ndarray,
@@ -498,12 +499,20 @@ class CollegeResponses:
     review: np.ndarray
 
 
-def college_responses(payoff_c: np.ndarray, beta: float, review_rate: float) -> CollegeResponses:
-    """:class:`CollegeResponses` of the college payoffs ``payoff_c`` (one per portfolio)."""
+@functools.lru_cache(maxsize=16)
+def college_responses(terms: CollegeTerms, beta: float, review_rate: float) -> CollegeResponses:
+    """:class:`CollegeResponses` of colleges valuing ties by ``terms``, read-only.
+
+    From :func:`sim.ladder.college_utility_table`; computed once per set of college terms
+    and choice parameters (they change only with a policy change), as that table is.
+    """
     k = N_ACTIVITIES
-    u_c = payoff_c[REACH]
-    return CollegeResponses(accept=accept_probability(u_c[:, 1:k + 1] - u_c[:, :1], beta),
-                            review=review_rates(u_c, REVIEW_OPTIONS, beta, review_rate))
+    u_c = college_utility_table(terms)[REACH]
+    accept = accept_probability(u_c[:, 1:k + 1] - u_c[:, :1], beta)
+    review = review_rates(u_c, REVIEW_OPTIONS, beta, review_rate)
+    accept.flags.writeable = False
+    review.flags.writeable = False
+    return CollegeResponses(accept=accept, review=review)
 
 
 HELD = HOLDS.T
