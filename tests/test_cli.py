@@ -109,6 +109,23 @@ def test_light_commands_import_no_heavy_library(args, tmp_path):
         seen["modules"])
 
 
+@pytest.mark.parametrize("args, code", [(["params", "--kind", "lever"], 0),
+                                        (["run", "--seed", "abc"], 2),
+                                        (["sweep", "no_such_experiment", "--workers", "2"], 2)])
+def test_no_command_coerces_its_options_through_pydantic(args, code, tmp_path):
+    """typer 0.29 coerces every option through pydantic (0.1 s a command; pyproject caps it).
+
+    No ieisim module uses pydantic, so a command that parses options, the sweep's included,
+    must not import it.
+    """
+    out = tmp_path / "modules.json"
+    proc = subprocess.run([sys.executable, "-c", SHOW_IMPORTS, str(out), *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    seen = json.loads(out.read_text())
+    assert seen["code"] in ((code, None) if code == 0 else (code,)), proc.stderr
+    assert "pydantic" not in {m.split(".")[0] for m in seen["modules"]}
+
+
 def test_console_script_enters_through_the_interrupt_guard():
     """`ieisim` starts in sim.__main__.main, which catches Ctrl-C while sim.cli is imported."""
     import tomllib
