@@ -92,16 +92,21 @@ with open(out, "w") as f:
 """``python -m sim ARGS`` that writes its exit code and every module it imported to ``out``."""
 
 
+def show_imports(args: list[str], tmp_path) -> dict:
+    """Exit code and imported modules of ``python -m sim ARGS`` (:data:`SHOW_IMPORTS`)."""
+    out = tmp_path / "modules.json"
+    proc = subprocess.run([sys.executable, "-c", SHOW_IMPORTS, str(out), *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(out.read_text())
+
+
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["scenarios"], ["params"],
                                   ["params", "--kind", "lever"], ["run", "--help"],
                                   ["sweep", "--help"], ["analyze", "--help"]])
 def test_light_commands_import_no_heavy_library(args, tmp_path):
     """Start-up time is import time: a light command loads the CLI and sim.params only."""
-    out = tmp_path / "modules.json"
-    proc = subprocess.run([sys.executable, "-c", SHOW_IMPORTS, str(out), *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    seen = json.loads(out.read_text())
+    seen = show_imports(args, tmp_path)
     assert seen["code"] in (0, None)
     top = {m.split(".")[0] for m in seen["modules"]}
     assert not top & HEAVY, sorted(top & HEAVY)
@@ -118,11 +123,8 @@ def test_no_command_coerces_its_options_through_pydantic(args, code, tmp_path):
     No ieisim module uses pydantic, so a command that parses options, the sweep's included,
     must not import it.
     """
-    out = tmp_path / "modules.json"
-    proc = subprocess.run([sys.executable, "-c", SHOW_IMPORTS, str(out), *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)
-    seen = json.loads(out.read_text())
-    assert seen["code"] in ((code, None) if code == 0 else (code,)), proc.stderr
+    seen = show_imports(args, tmp_path)
+    assert seen["code"] in ((code, None) if code == 0 else (code,))
     assert "pydantic" not in {m.split(".")[0] for m in seen["modules"]}
 
 
