@@ -176,10 +176,12 @@ def ties_table(model) -> pd.DataFrame:
     rows = model.ties.active_rows()
     ties = model.ties
     firms = ties.firm[rows]
+    college_ids = [a.unique_id for a in model.college_agents]  # the views, read once
+    enterprise_ids = [a.unique_id for a in model.enterprise_agents]
     return pd.DataFrame({
-        "college": [model.college_agents[i].unique_id for i in ties.college[rows]],
+        "college": [college_ids[i] for i in ties.college[rows]],
         "college_tier": [TIERS[model.colleges.tier[i]] for i in ties.college[rows]],
-        "enterprise": [model.enterprise_agents[j].unique_id for j in firms],
+        "enterprise": [enterprise_ids[j] for j in firms],
         "real_firm": ties.real[rows],
         "sector": [SECTOR_NAMES[s] for s in model.firms.sector[firms]],
         "city": model.firms.city[firms],

@@ -121,6 +121,50 @@ def test_teacher_views_follow_professors_hired_and_gone(classroom):
     assert len(counts) > 1  # professors were hired: the views followed
 
 
+def test_the_run_tables_read_the_views_once_not_once_per_row(classroom, monkeypatch):
+    """Reading ``model.college_agents`` syncs every population's views; the tables read
+    them once each (a read per tie row made `ieisim run guangdong --years 1` take 75 s)."""
+    import sim.views
+    from sim.run import colleges_table, enterprises_table, ties_table
+
+    m = CooperationModel(classroom, seed=2).run()
+    assert m.ties.active_rows().size > 10
+    reads = []
+    real = sim.views.sync_views
+    monkeypatch.setattr(sim.views, "sync_views", lambda model: reads.append(1) or real(model))
+    ties = ties_table(m)
+    assert len(reads) == 2  # colleges' and enterprises' views
+    assert len(colleges_table(m)) and len(enterprises_table(m))
+    assert len(reads) == 4
+    ids = {a.unique_id for a in m.college_agents}
+    assert set(ties["college"]) <= ids
+
+
+def test_student_views_are_resynced_only_when_students_changed(classroom):
+    class Watched(dict):
+        scans = 0
+
+        def items(self):
+            Watched.scans += 1
+            return super().items()
+
+    m = CooperationModel(classroom, seed=2).run()
+    assert len(m.agents_by_type[Student]) == int(m.students.active.sum())
+    m.students.views = Watched(m.students.views)
+    for _ in range(3):
+        assert len(m.agents) and m.college_agents and m.enterprise_agents
+    assert Watched.scans == 0  # nothing enrolled or left: no pass over the students
+    slot = int(np.flatnonzero(m.students.active)[0])
+    m.students.active[slot] = False  # a change made directly to the arrays is seen too
+    assert slot not in {a.slot for a in m.agents_by_type[Student]}
+    assert Watched.scans == 1
+    for _ in range(classroom.run.steps_per_year):  # a year: a cohort graduates, one enrols
+        m.step()
+    assert ({a.slot for a in m.agents_by_type[Student]}
+            == set(np.flatnonzero(m.students.active).tolist()))
+    assert Watched.scans == 2
+
+
 def test_network_is_built_when_read_and_holds_the_active_ties(classroom):
     m = CooperationModel(classroom, seed=3).run()
     assert m.graph is None

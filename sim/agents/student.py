@@ -51,6 +51,7 @@ class StudentPopulation:
         self.aptitude = np.ones(n)
         self.generation = np.zeros(n, dtype=np.int64)
         self.views: dict[int, Student] = {}
+        self._synced: tuple[np.ndarray, np.ndarray] | None = None  # active, generation at sync
 
     def enrol(self, model: mesa.Model, slots: np.ndarray, sectors: np.ndarray,
               skills: np.ndarray, aptitude: np.ndarray, year: int | np.ndarray = 0) -> None:
@@ -67,7 +68,14 @@ class StudentPopulation:
         self.active[slots] = False
 
     def sync_views(self, model: mesa.Model) -> None:
-        """Make the registered ``Student`` agents exactly the views of the active students."""
+        """Make the registered ``Student`` agents exactly the views of the active students.
+
+        Nothing to do (two array comparisons, no loop over the students) while no student has
+        enrolled or left since the last call: the run tables read the views once per row.
+        """
+        if (self._synced is not None and np.array_equal(self._synced[0], self.active)
+                and np.array_equal(self._synced[1], self.generation)):
+            return
         for slot, view in list(self.views.items()):
             if not self.active[slot] or view.generation != self.generation[slot]:
                 view.remove()
@@ -75,6 +83,7 @@ class StudentPopulation:
         for slot in np.flatnonzero(self.active):
             if int(slot) not in self.views:
                 self.views[int(slot)] = Student(model, int(slot))
+        self._synced = (self.active.copy(), self.generation.copy())
 
     def composite(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Employability: weighted mean of the three skills."""
