@@ -14,8 +14,9 @@ from figure_checks import check_figure_files, check_pdf_fonts
 
 from sim.cli import main
 from sim.errors import UsageError
-from sim.figures import style, timeseries
+from sim.figures import network, style, timeseries
 from sim.figures.build import make_figures
+from sim.figures.folders import read_run
 from sim.figures.labels import Labels
 from sim.ladder import RUNGS
 from sim.metrics import OUTPUT_INFO
@@ -145,6 +146,41 @@ def test_network_csv_draws_every_tie_once_with_one_layout_for_both_runs(drawn, r
     pos = nodes[nodes["run"] == tie["run"]].set_index("id")
     assert (tie["x"], tie["y"]) == tuple(pos.loc[college, ["x", "y"]])
     assert (tie["x2"], tie["y2"]) == tuple(pos.loc[enterprise, ["x", "y"]])
+
+
+def test_a_large_network_draws_the_ties_of_a_seeded_sample_of_colleges(runs, monkeypatch):
+    """Above MAX_DRAWN_TIES pairs (a province, the nation) the snapshot draws every tie of a
+    seeded sample of colleges, the same colleges in both panels, and says so."""
+    tables = {name: read_run(folder).tables for name, folder in runs.items()}
+    ties = {n: t["ties"] for n, t in tables.items()}
+    colleges = {n: t["colleges"] for n, t in tables.items()}
+    pairs = pd.concat(ties.values())[["college", "enterprise"]].drop_duplicates()
+    assert network.drawn_colleges(ties, colleges, max_ties=len(pairs)) is None  # all drawn
+    cap = len(pairs) // 3
+    sample = network.drawn_colleges(ties, colleges, max_ties=cap)
+    assert sample == network.drawn_colleges(ties, colleges, max_ties=cap)  # seeded
+    n_colleges = len(colleges["status_quo"])
+    assert 0 < len(sample) < n_colleges
+    assert pairs["college"].isin(sample).sum() <= cap
+    monkeypatch.setattr(network, "MAX_DRAWN_TIES", cap)
+    fig, data = network.network_snapshot(tables, Labels("en"))
+    for name, tie_table in ties.items():
+        mine = data[data["run"] == name]
+        drawn_ties = mine[mine["element"] == "tie"]
+        want = tie_table[tie_table["college"].isin(sample)]
+        assert sorted(drawn_ties["id"]) == sorted(
+            f"c{c}-e{e}" for c, e in zip(want["college"], want["enterprise"], strict=True))
+        assert set(mine.loc[mine["element"] == "college", "id"]) == {f"c{c}" for c in sample}
+    titles = [" ".join(ax.get_title(loc=where).split())  # as wrapped to the panel
+              for ax in fig.axes for where in ("left", "center")]
+    assert sum(f"of {n_colleges} colleges (seeded sample)" in t for t in titles) == 2
+    matplotlib_close(fig)
+
+
+def matplotlib_close(fig) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
 
 
 def test_breakdown_shares_match_the_enterprise_and_tie_tables(drawn, runs):

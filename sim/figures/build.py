@@ -82,7 +82,8 @@ def plan_runs(runs: list[RunFolder], labels: Labels) -> list[Planned]:
         Planned("rung_shares", "Share of ties on each rung of the cooperation ladder over "
                 "time (stacked)" + vs, src, lambda: timeseries.rung_shares_run(ts, labels)),
         Planned("network", "Network snapshot at the end of the run: colleges and enterprises "
-                "with a tie, ties coloured by rung, seeded layout shared across panels" + vs,
+                "with a tie, ties coloured by rung, seeded layout shared across panels (above "
+                f"{network.MAX_DRAWN_TIES:,} ties, those of a seeded sample of colleges)" + vs,
                 src, lambda: network.network_snapshot(tables, labels)),
         Planned("breakdowns", "Cooperation at the end of the run by sector, enterprise size "
                 "class and college tier" + vs, src,

@@ -84,6 +84,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "share_of_colleges_ties": ("Share of the tier's ties", "该层次合作关系占比"),
     "highest_rung": ("Highest rung", "最高合作层级"),
     "ties_label": ("{n} ties", "{n} 条合作关系"),
+    "colleges_drawn": ("ties of {k} of {n} colleges (seeded sample)",
+                       "{n} 所院校中随机抽取 {k} 所的合作关系"),
     "final_year": ("year {year:g}", "第 {year:g} 年"),
     "micro": ("Micro (< 20 staff)", "微型(< 20 人)"),
     "small": ("Small (20–299 staff)", "小型(20–299 人)"),

@@ -4,6 +4,12 @@ The layout is a seeded force-directed layout (``networkx.spring_layout``) of the
 the ties of all runs shown, so the same firm sits in the same place in every panel (status
 quo and reform package side by side) and the same data gives the same picture. Only
 enterprises with a tie in at least one run are drawn; the panel title counts them.
+
+A province or the nation has thousands of colleges' ties (Guangdong about 3,900, the nation
+about 64,000 after ten years): unreadable in a panel, and the layout's cost grows with the
+square of the nodes (networkx's energy method: 26 s for Guangdong, hours for the nation).
+Above :data:`MAX_DRAWN_TIES` the figure draws every tie of a seeded sample of colleges, the
+same colleges in every panel, and the titles say so.
 """
 
 from __future__ import annotations
@@ -31,6 +37,9 @@ ENTERPRISE_MARKER_SIZE = 5.0
 """Area of an enterprise marker, points squared."""
 PANEL_HEIGHT_IN = 3.2
 """Height of a network panel, inches (square-ish panels)."""
+MAX_DRAWN_TIES = 1200
+"""Most college-enterprise pairs drawn (over all panels): above it, the ties of a seeded sample
+of colleges (a status-quo region's two runs hold about 850 pairs and are drawn whole)."""
 
 
 def rung_names(values: pd.Series) -> pd.Series:
@@ -57,21 +66,46 @@ def layout(ties: dict[str, pd.DataFrame], colleges: dict[str, pd.DataFrame]) -> 
     return nx.spring_layout(graph, seed=LAYOUT_SEED, iterations=LAYOUT_ITERATIONS)
 
 
+def drawn_colleges(ties: dict[str, pd.DataFrame], colleges: dict[str, pd.DataFrame],
+                   max_ties: int | None = None) -> set | None:
+    """The colleges whose ties are drawn: None for all (at most ``max_ties`` pairs).
+
+    ``max_ties`` defaults to :data:`MAX_DRAWN_TIES`. Otherwise colleges in a seeded random
+    order (:data:`LAYOUT_SEED`), each with all its ties, while the college-enterprise pairs
+    over all runs stay within ``max_ties``; at least one college.
+    """
+    max_ties = MAX_DRAWN_TIES if max_ties is None else max_ties
+    pairs = pd.concat([t[["college", "enterprise"]] for t in ties.values()]).drop_duplicates()
+    if len(pairs) <= max_ties:
+        return None
+    ids = np.array(sorted({u for c in colleges.values() for u in c["unique_id"]}))
+    order = np.random.default_rng(LAYOUT_SEED).permutation(ids)
+    per_college = pairs["college"].value_counts().reindex(order, fill_value=0).to_numpy()
+    keep = max(1, int(np.searchsorted(np.cumsum(per_college), max_ties, side="right")))
+    return set(order[:keep].tolist())
+
+
 def network_snapshot(runs: dict[str, dict[str, pd.DataFrame]], labels: Labels):
     """One panel per run (``runs``: name -> {"ties": ..., "colleges": ..., "enterprises": ...}).
 
     Data columns: ``run, element`` ("college", "enterprise" or "tie"), ``id``
     (``c<college>`` / ``e<enterprise>`` / ``c<college>-e<enterprise>``), ``rung`` (ties),
-    ``x, y`` and, for ties, ``x2, y2``: the drawn positions.
+    ``x, y`` and, for ties, ``x2, y2``: the drawn positions. Above :data:`MAX_DRAWN_TIES`
+    pairs, only the colleges of :func:`drawn_colleges` and their ties.
     """
     ties = {n: r["ties"] for n, r in runs.items()}
-    pos = layout(ties, {n: r["colleges"] for n, r in runs.items()})
+    colleges = {n: r["colleges"] for n, r in runs.items()}
+    sample = drawn_colleges(ties, colleges)
+    if sample is not None:
+        ties = {n: t[t["college"].isin(sample)] for n, t in ties.items()}
+        colleges = {n: c[c["unique_id"].isin(sample)] for n, c in colleges.items()}
+    pos = layout(ties, colleges)
     fig, axes = panel_grid(len(runs), max_cols=2, row_height=PANEL_HEIGHT_IN)
     tied = sorted({_node("e", e) for t in ties.values() for e in t["enterprise"]})
     rows = []
     handles = {}
     for i, (ax, (name, run)) in enumerate(zip(axes, runs.items(), strict=False)):
-        t = run["ties"].assign(rung=rung_names(run["ties"]["rung"]))
+        t = ties[name].assign(rung=rung_names(ties[name]["rung"]))
         t = t.sort_values(["rung", "college", "enterprise"],
                           key=lambda s: s.map(RUNGS.index) if s.name == "rung" else s)
         for rung, width in zip(RUNGS, EDGE_WIDTHS_PT, strict=False):
@@ -89,7 +123,7 @@ def network_snapshot(runs: dict[str, dict[str, pd.DataFrame]], labels: Labels):
             if segments:
                 handles[rung] = lines
         ent = np.array([pos[n] for n in tied]).reshape(-1, 2)
-        col_ids = sorted(_node("c", u) for u in run["colleges"]["unique_id"])
+        col_ids = sorted(_node("c", u) for u in colleges[name]["unique_id"])
         col = np.array([pos[n] for n in col_ids]).reshape(-1, 2)
         handles["enterprise"] = ax.scatter(ent[:, 0], ent[:, 1], s=ENTERPRISE_MARKER_SIZE,
                                            facecolor="white", edgecolor=REFERENCE_COLOR,
@@ -106,6 +140,9 @@ def network_snapshot(runs: dict[str, dict[str, pd.DataFrame]], labels: Labels):
         n_firms = t["enterprise"].nunique()
         title = f"{labels.scenario(name)}: {labels.word('ties_label', n=len(t))}, " \
                 f"{n_firms}/{len(run['enterprises'])} {labels.word('enterprises').lower()}"
+        if sample is not None:
+            title += "\n" + labels.word("colleges_drawn", k=len(colleges[name]),
+                                        n=len(run["colleges"]))
         if len(runs) > 1:
             panel_title(ax, i, title)
         else:
