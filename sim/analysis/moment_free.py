@@ -59,8 +59,8 @@ def ks_distance(data1: np.ndarray, data2: np.ndarray) -> KSDistance:
     The largest gap between the two samples' empirical distribution functions, evaluated
     (right-continuous) at every point of the pooled sample, with scipy's numbers for their
     values (``numpy.linspace(0, 1, n + 1)``) and its choice between the largest gap either
-    way: the same float. Samples with a NaN or an empty sample (scipy returns NaN, with a
-    warning for the latter) go to scipy itself.
+    way: the same float. A sample with a value that is not finite, or an empty one, goes to
+    scipy itself (a test checks both give the same there too).
     """
     a, b = np.sort(data1), np.sort(data2)
     if a.size == 0 or b.size == 0 or not (np.isfinite(a).all() and np.isfinite(b).all()):
