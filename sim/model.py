@@ -217,19 +217,19 @@ class CooperationModel(mesa.Model):
     @property
     def enterprise_agents(self) -> list:
         """Enterprise views, one per row of ``model.firms`` (made on first request)."""
-        views.sync_views(self)
+        views.sync_views(self, upto="colleges")
         return self._enterprise_views
 
     @property
     def college_agents(self) -> list:
         """College views, one per row of ``model.colleges`` (made on first request)."""
-        views.sync_views(self)
+        views.sync_views(self, upto="colleges")
         return self._college_views
 
     @property
     def teacher_agents(self) -> list:
         """Teacher views, one per row of ``model.teachers`` (made on request)."""
-        views.sync_views(self)
+        views.sync_views(self, upto="teachers")
         return self._teacher_views
 
     def highest_rung_of_firms(self) -> np.ndarray:

@@ -20,22 +20,35 @@ if TYPE_CHECKING:  # pragma: no cover
     from sim.model import CooperationModel
 
 
-def sync_views(m: "CooperationModel") -> None:
-    """Create (or refresh) the Mesa agents of every population so they match its rows.
+POPULATIONS = ("colleges", "teachers", "students")
+"""The populations :func:`sync_views` brings up to date, in the order their views are made
+("colleges" stands for enterprises and colleges, made together)."""
+
+
+def sync_views(m: "CooperationModel", upto: str = "students") -> None:
+    """Create (or refresh) the Mesa agents of the populations up to ``upto`` (all by default).
 
     Enterprises and colleges never change in number: their views are made once. Teacher
     views are remade whenever the number of teachers changed (industry professors hired or
     gone); student views follow the enrolled students (:meth:`StudentPopulation.sync_views`).
+    ``model.enterprise_agents`` and ``model.college_agents`` sync those two only (a national
+    run's tables would otherwise make 850,850 student agents to read the firms' ids); the
+    populations after them are made when read, still in the order of eager creation.
     """
     from sim.agents import College, Enterprise, Teacher
 
+    last = POPULATIONS.index(upto)
     if m._enterprise_views is None:
         m._enterprise_views = [Enterprise(m, j) for j in range(m.firms.n)]
         m._college_views = [College(m, i) for i in range(m.colleges.n)]
+    if last < POPULATIONS.index("teachers"):
+        return
     if m._teacher_views is None or len(m._teacher_views) != m.teachers.n:
         for agent in m._teacher_views or ():
             agent.remove()
         m._teacher_views = [Teacher(m, k) for k in range(m.teachers.n)]
+    if last < POPULATIONS.index("students"):
+        return
     m.students.sync_views(m)
 
 

@@ -110,6 +110,23 @@ def test_views_appear_when_read_with_the_ids_of_eager_creation(classroom):
     assert [t.index for t in m.teacher_agents] == list(range(m.teachers.n))
 
 
+def test_firm_and_college_views_alone_then_the_rest_in_the_order_of_eager_creation(classroom):
+    """The run tables read firms' and colleges' views only: no teacher or student agent is
+    made for them (850,850 student agents in a national run); read later, teachers' and
+    students' ids follow the colleges' as if all had been made at once."""
+    m = CooperationModel(classroom, seed=2).run()
+    w = classroom.world
+    assert len(m.college_agents) == w.n_colleges and len(m.enterprise_agents) == w.n_enterprises
+    assert len(m._all_agents) == w.n_enterprises + w.n_colleges  # Mesa's registry
+    first_teacher = w.n_enterprises + w.n_colleges + 1
+    assert [t.unique_id for t in m.teacher_agents] == list(
+        range(first_teacher, first_teacher + m.teachers.n))
+    assert len(m._all_agents) == w.n_enterprises + w.n_colleges + m.teachers.n
+    students = sorted(a.unique_id for a in m.agents_by_type[Student])
+    first_student = first_teacher + m.teachers.n
+    assert students == list(range(first_student, first_student + int(m.students.active.sum())))
+
+
 def test_teacher_views_follow_professors_hired_and_gone(classroom):
     scn = classroom.with_overrides({"industry_professor_quota": 0.3})
     m = CooperationModel(scn, seed=5)
@@ -131,7 +148,8 @@ def test_the_run_tables_read_the_views_once_not_once_per_row(classroom, monkeypa
     assert m.ties.active_rows().size > 10
     reads = []
     real = sim.views.sync_views
-    monkeypatch.setattr(sim.views, "sync_views", lambda model: reads.append(1) or real(model))
+    monkeypatch.setattr(sim.views, "sync_views",
+                        lambda model, **kw: reads.append(1) or real(model, **kw))
     ties = ties_table(m)
     assert len(reads) == 2  # colleges' and enterprises' views
     assert len(colleges_table(m)) and len(enterprises_table(m))
