@@ -37,17 +37,18 @@ def sync_views(m: "CooperationModel", upto: str = "students") -> None:
     """
     from sim.agents import College, Enterprise, Teacher
 
-    last = POPULATIONS.index(upto)
+    if upto not in POPULATIONS:
+        raise ValueError(f"upto = {upto!r}: one of {', '.join(POPULATIONS)}")
     if m._enterprise_views is None:
         m._enterprise_views = [Enterprise(m, j) for j in range(m.firms.n)]
         m._college_views = [College(m, i) for i in range(m.colleges.n)]
-    if last < POPULATIONS.index("teachers"):
+    if upto == "colleges":
         return
     if m._teacher_views is None or len(m._teacher_views) != m.teachers.n:
         for agent in m._teacher_views or ():
             agent.remove()
         m._teacher_views = [Teacher(m, k) for k in range(m.teachers.n)]
-    if last < POPULATIONS.index("students"):
+    if upto == "teachers":
         return
     m.students.sync_views(m)
 
