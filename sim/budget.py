@@ -31,6 +31,7 @@ from sim.ladder import (
     holds,
     qualifying_investment,
 )
+from sim.network import sorted_unique
 from sim.ties import context_of_rows, find_sorted, total_by_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -159,7 +160,7 @@ class TaxCreditAccounts:
         must include every firm with an account (:meth:`with_accounts`).
         """
         ids = self.keys if ids is None else np.asarray(ids, dtype=np.int64)
-        if not np.isin(self.keys, ids).all():
+        if self.keys.size and (ids.size == 0 or not find_sorted(ids, self.keys)[1].all()):
             raise ValueError("settle_year: ids must include every firm with an account")
         earned = np.maximum(np.asarray(earned, dtype=float), 0.0)
         due = np.maximum(np.asarray(surcharge_due, dtype=float), 0.0)
@@ -171,7 +172,7 @@ class TaxCreditAccounts:
 
     def with_accounts(self, ids: np.ndarray) -> np.ndarray:
         """``ids`` together with every firm holding an account (sorted, unique)."""
-        return np.union1d(self.keys, np.asarray(ids, dtype=np.int64))
+        return sorted_unique(np.concatenate((self.keys, np.asarray(ids, dtype=np.int64))))
 
 
 def usable_credit_share(earned: np.ndarray, carried: np.ndarray, surcharge_due: np.ndarray

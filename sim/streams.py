@@ -58,8 +58,11 @@ def binomial(rng: np.random.Generator, n: np.ndarray, p: np.ndarray) -> np.ndarr
     Invalid input (``n < 0``, ``p`` outside [0, 1] or NaN) raises numpy's own error.
     """
     n = np.asarray(n, dtype=np.int64)
-    p = np.broadcast_to(np.asarray(p, dtype=float), n.shape)
-    if n.size and not ((n >= 0).all() and (p >= 0).all() and (p <= 1).all()):
+    p = np.asarray(p, dtype=float)
+    if p.shape != n.shape:
+        p = np.broadcast_to(p, n.shape)
+    # reductions, not elementwise tests (a NaN makes min NaN: refused); a run makes 40 calls
+    if n.size and not (n.min() >= 0 and p.min() >= 0 and p.max() <= 1):
         return rng.binomial(n, p)  # raises numpy's ValueError, naming the bad argument
     out = np.zeros(n.shape, dtype=np.int64)
     draw = (n > 0) & (p > 0)

@@ -98,3 +98,6 @@ def test_accounts_keyed_by_real_firm_open_as_firms_earn_and_keep_their_balance()
     assert acc.carried_of(np.array([7])).tolist() == [5.0]
     with pytest.raises(ValueError, match="every firm with an account"):
         acc.settle_year(np.array([1.0]), np.array([1.0]), np.array([3]))
+    with pytest.raises(ValueError, match="every firm with an account"):
+        acc.settle_year(np.zeros(0), np.zeros(0), np.zeros(0, np.int64))
+    assert acc.with_accounts(np.array([9_000_000, 3, 3])).tolist() == [3, 7, 9_000_000]

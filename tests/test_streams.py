@@ -25,7 +25,8 @@ def test_binomial_skipping_zeros_draws_as_numpy(seed):
 
 
 @pytest.mark.parametrize("n, p", [([3, -1], [0.5, 0.5]), ([3, 2], [0.5, np.nan]),
-                                  ([3, 2], [0.5, 1.5]), ([3, 0], [0.5, -0.1])])
+                                  ([3, 2], [0.5, 1.5]), ([3, 0], [0.5, -0.1]),
+                                  ([3, 0], [0.5, -1e-300]), ([3, 2], [np.nan, 0.5])])
 def test_binomial_refuses_what_numpy_refuses(n, p):
     """Skipping zeros must not hide a negative count or a probability out of [0, 1]."""
     with pytest.raises(ValueError):
