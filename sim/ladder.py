@@ -58,13 +58,46 @@ BITS: tuple[int, ...] = tuple(bit(a) for a in range(N_ACTIVITIES))
 """Portfolio bit of each activity (:func:`bit`), looked up in the hot payoff functions."""
 
 
-def holds(portfolio: int | np.ndarray, activity: int) -> np.ndarray:
+def holds(portfolio: "int | np.ndarray | PortfolioGrid", activity: int) -> np.ndarray:
     """Whether each portfolio holds ``activity`` (a portfolio is a bit mask, 0 to 31)."""
+    if isinstance(portfolio, PortfolioGrid):
+        return portfolio.held[activity]
     return HOLDS[activity][portfolio]  # a table: one lookup in the payoffs' hot loops
 
 
 HOLDS = ((np.arange(1 << N_ACTIVITIES)[None, :] & np.array(BITS)[:, None]) != 0)
 """Whether portfolio ``p`` holds activity ``a``: ``HOLDS[a, p]`` (for :func:`holds`)."""
+
+
+class PortfolioGrid:
+    """Every portfolio at once, as a grid with one axis per activity (held or not).
+
+    A payoff function given the grid in place of an array of portfolios gets from
+    :func:`holds` activity ``a``'s axis alone (``held[a]``: shape 2 on axis ``4 - a`` of five,
+    1 elsewhere, then an axis for the ties), so numpy's broadcasting computes each term over
+    only the activities it depends on (the R&D value over 2 cases, not 32) and the sum spans
+    all 32 at the end. Each (portfolio, tie) element gets the same operations as with the
+    portfolio array ``np.arange(32)``, so the same numbers. Inputs per tie are 1-D (the last
+    axis, so numpy's inner loops run over the ties); :meth:`as_portfolios` lays a result out
+    as ties x 32, portfolio ``p`` in column ``p``.
+    """
+
+    axes = N_ACTIVITIES
+
+    def __init__(self):
+        self.held = tuple(np.array([False, True]).reshape(
+            [2 if axis == self.axes - 1 - a else 1 for axis in range(self.axes)] + [1])
+            for a in range(N_ACTIVITIES))
+        self.n_deep = sum(h.astype(np.int64) for h in self.held[1:])
+
+    def as_portfolios(self, result: np.ndarray, n: int) -> np.ndarray:
+        """A result over (grid, ``n`` ties) as ties x 32, portfolio ``p`` in column ``p``."""
+        full = np.broadcast_to(result, (2,) * self.axes + (n,))
+        return full.reshape(1 << self.axes, n).T
+
+
+PORTFOLIO_GRID = PortfolioGrid()
+"""The grid of all 32 portfolios (:class:`PortfolioGrid`)."""
 
 
 def ladder(rung: int | np.ndarray) -> np.ndarray:
@@ -81,8 +114,10 @@ def deepest(portfolio: int | np.ndarray) -> np.ndarray:
     return out
 
 
-def n_deep(portfolio: int | np.ndarray) -> np.ndarray:
+def n_deep(portfolio: "int | np.ndarray | PortfolioGrid") -> np.ndarray:
     """Number of activities beyond internship a portfolio holds (each costs coordination)."""
+    if isinstance(portfolio, PortfolioGrid):
+        return portfolio.n_deep
     return N_DEEP[np.asarray(portfolio)]
 
 

@@ -27,6 +27,7 @@ from sim.ladder import (
     JOINT_RD,
     JOINT_TRAINING,
     N_ACTIVITIES,
+    PORTFOLIO_GRID,
     TECH_SERVICE,
     CollegeTerms,
     Prerequisites,
@@ -307,11 +308,9 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
     # The firm picks an opening activity or no tie (multinomial logit on payoff less the
     # search cost); the college accepts the opening on its own valuation.
     cost = 0.0 if initial else switching_cost(m, cols, firms)
-    wide = TieContext(**{f: getattr(ctx, f)[:, None] for f in ctx.__dataclass_fields__})
-    openings = OPENING_BITS[None, :]
-    options = np.column_stack([np.zeros(cols.size),
-                               enterprise_payoff(openings, wide, m.terms) - np.asarray(cost)[
-                                   ..., None]])
+    # openings x contacts, transposed (numpy's inner loops then run over the contacts)
+    payoff = enterprise_payoff(OPENING_BITS[:, None], ctx, m.terms).T
+    options = np.column_stack([np.zeros(cols.size), payoff - np.asarray(cost)[..., None]])
     available = np.column_stack([np.ones(cols.size, bool)] + [
         activity_feasible(a, trust, ctx.capability, pre) for a in OPENINGS])
     probs = logit_choice_probabilities(options, beta, available)
@@ -436,8 +435,8 @@ def portfolio_payoffs(m: "CooperationModel", ctx: TieContext) -> np.ndarray:
     step is held fixed, so every event of the step looks them up; the college's side depends
     on the portfolio alone (:func:`college_responses`).
     """
-    wide = TieContext(**{f: getattr(ctx, f)[:, None] for f in ctx.__dataclass_fields__})
-    return enterprise_payoff(PORTFOLIOS[None, :], wide, m.terms)
+    grid = PORTFOLIO_GRID  # each term over the activities it depends on, the same numbers
+    return grid.as_portfolios(enterprise_payoff(grid, ctx, m.terms), ctx.capacity.size)
 
 
 def activity_event_rates(m: "CooperationModel", payoff_e: np.ndarray,

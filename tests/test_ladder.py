@@ -7,6 +7,7 @@ from sim.ladder import (
     EXPERT_EXCHANGE,
     JOINT_RD,
     JOINT_TRAINING,
+    PORTFOLIO_GRID,
     RUNGS,
     CollegeTerms,
     PayoffTerms,
@@ -24,6 +25,7 @@ from sim.ladder import (
     horizon_factor,
     intake_by_type,
     intern_net_cost,
+    n_deep,
     offered_places,
     placements,
     policy_payments,
@@ -348,3 +350,32 @@ def test_apprenticeship_places_without_apprentices_earn_no_credit(terms):
     some = qualifying_investment(lad(JOINT_RD), np.array([2.0]), c, t, 1.0)
     assert none == 0.0 and some > 2.0 * apprentice_net_cost(t)
     assert tax_credit(lad(JOINT_RD), np.array([0.0]), c, t, 1.0) == 0.0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_portfolio_grid_gives_every_portfolios_payoff_to_the_last_bit(chosen, seed):
+    """enterprise_payoff over PORTFOLIO_GRID (each term over the activities it depends on)
+    equals it over the array of the 32 portfolios, bit for bit, with and without policy;
+    holds and n_deep on the grid lay out as on that array."""
+    rng = np.random.default_rng(seed)
+    n = 57
+    c = TieContext(capacity=rng.uniform(0, 8, n) * (rng.random(n) > 0.1),
+                   fill=rng.random(n), uptake=rng.random(n), vacancy_factor=rng.random(n),
+                   retention=rng.random(n), quality=rng.random(n), capability=rng.random(n),
+                   rd_scale=rng.uniform(0, 3, n), expert_quality=rng.uniform(0, 2, n),
+                   payback_years=rng.uniform(0.5, 8, n), payout=rng.random(n),
+                   apprentice_cost_cut=0.3 * rng.random(n), governance_cut=rng.random(n),
+                   credit_room=rng.uniform(0, 50, n) * (rng.random(n) > 0.2))
+    wide = TieContext(**{f: getattr(c, f)[:, None] for f in c.__dataclass_fields__})
+    every = np.arange(32)[None, :]
+    for policy in (True, False):
+        want = enterprise_payoff(every, wide, chosen, with_policy=policy)
+        got = PORTFOLIO_GRID.as_portfolios(
+            enterprise_payoff(PORTFOLIO_GRID, c, chosen, with_policy=policy), n)
+        assert got.shape == want.shape == (n, 32)
+        assert np.array_equal(got, want)
+    for a in range(5):
+        laid = PORTFOLIO_GRID.as_portfolios(holds(PORTFOLIO_GRID, a), 1)[0]
+        assert np.array_equal(laid, holds(np.arange(32), a))
+    assert np.array_equal(PORTFOLIO_GRID.as_portfolios(n_deep(PORTFOLIO_GRID), 1)[0],
+                          n_deep(np.arange(32)))
