@@ -34,7 +34,7 @@ from sim.ties import (
     context_of_rows,
     final_year,
     hosts_students,
-    total_by_key,
+    total_by_row_key,
     update_trust,
     uptake,
 )
@@ -224,7 +224,7 @@ def graduate(m: "CooperationModel") -> None:
     # Partner hiring, capped by each real firm's vacancies.
     p_hire = m.terms.hire_prob[pl.apprentice.astype(np.int64)] * qualified_slot[pl.slot]
     vac = m.firms.vacancies(p.economy.hire_rate, m.demand_index)[firm]
-    expected = total_by_key(real, p_hire * pl.count, real)
+    expected = total_by_row_key(pl.tie, m.ties.real, p_hire * pl.count)  # per real firm
     vf = np.minimum(1.0, np.divide(vac, expected, out=np.ones(real.size), where=expected > 0))
     hires = binomial(rng, n_drawn, np.clip(p_hire * vf, 0.0, 1.0))
     # The regional market for the rest: vacancies by sector demand share.

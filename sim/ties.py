@@ -74,6 +74,26 @@ def totals_by_key(keys: np.ndarray, values: list[np.ndarray | None],
             for v in values]
 
 
+def total_by_row_key(rows: np.ndarray, key_of_row: np.ndarray,
+                     values: np.ndarray) -> np.ndarray:
+    """:func:`total_by_key` of elements keyed through table rows, for each element.
+
+    Element ``i`` has key ``key_of_row[rows[i]]`` (a placement's real firm through its tie
+    row). The keys of the distinct rows are grouped (hundreds), not every element's keys
+    (tens of thousands of placements); sums run over the elements in order, as in
+    :func:`total_by_key`, so the numbers are the same.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    if rows.size == 0:
+        return np.zeros(0)
+    present = np.flatnonzero(np.bincount(rows, minlength=key_of_row.size))
+    keys, label = np.unique(key_of_row[present], return_inverse=True)
+    label_of_row = np.zeros(key_of_row.size, dtype=np.int64)
+    label_of_row[present] = label
+    group = label_of_row[rows]
+    return np.bincount(group, weights=values, minlength=keys.size)[group]
+
+
 def hosts_students(portfolio: np.ndarray) -> np.ndarray:
     """Whether ties holding ``portfolio`` offer student places (internship or apprenticeship)."""
     return (np.asarray(portfolio) & (bit(INTERNSHIP) | bit(JOINT_TRAINING))) != 0

@@ -225,3 +225,19 @@ def test_pair_rows_follow_every_start_like_a_dictionary():
     assert got.tolist() == [reference[k] for k in keys]
     assert table.index_of(99, 5) is None and table.rows_of(np.array([99]), np.array([5]))[0] == -1
     assert table.n == len(reference)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_totals_keyed_through_rows_are_total_by_key_to_the_last_bit(seed):
+    """Placements summed per real firm through their tie rows: the same numbers as grouping
+    every placement's real firm, repeats of a firm across rows included."""
+    from sim.ties import total_by_key, total_by_row_key
+
+    rng = np.random.default_rng(seed)
+    key_of_row = rng.integers(0, 40, 300) * 99_991  # spread ids, many rows per firm
+    rows = rng.integers(0, 300, 5000)
+    values = rng.random(5000) * rng.integers(1, 30, 5000)
+    keys = key_of_row[rows]
+    assert np.array_equal(total_by_row_key(rows, key_of_row, values),
+                          total_by_key(keys, values, keys))
+    assert total_by_row_key(rows[:0], key_of_row, values[:0]).size == 0
