@@ -28,6 +28,7 @@ from sim.ladder import (
     rd_value,
     recruit_value,
 )
+from sim.network import sorted_unique
 from sim.sectors import FIRM_SHARES, N_SECTORS
 from sim.streams import binomial
 from sim.ties import (
@@ -191,7 +192,7 @@ def place_students(m: "CooperationModel") -> None:
     slot, code = np.concatenate(out_slot), np.concatenate(out_code)
     n_rows = m.ties.college.size
     key = (slot * n_rows + code // 2) * 2 + code % 2
-    uniq, count = np.unique(key, return_counts=True)
+    uniq, count = sorted_unique(key, return_counts=True)
     m.placements = Placements(slot=uniq // 2 // n_rows, tie=uniq // 2 % n_rows,
                               apprentice=(uniq % 2).astype(bool),
                               count=count * (scale / per))

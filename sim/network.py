@@ -40,18 +40,27 @@ def find_sorted(keys: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.nda
     return at, keys[at] == query
 
 
-def sorted_unique(values: np.ndarray) -> np.ndarray:
-    """The distinct values of an integer array, sorted: ``np.unique(values)`` by sorting.
+def sorted_unique(values: np.ndarray, return_counts: bool = False):
+    """The distinct values of an integer array, sorted (and how often each occurs).
 
-    numpy 2's ``unique`` without indices hashes the values, then sorts them: on the model's
-    arrays of real-firm ids (a few hundred to thousands, spread over millions) it takes
-    10-15 times as long as one sort.
+    ``np.unique(values[, return_counts=True])``, the same values and dtype, by one sort:
+    numpy 2's ``unique`` without indices hashes the values, then sorts them, which on the
+    model's arrays of real-firm ids (hundreds to thousands, spread over millions) takes 10-15
+    times as long. Non-negative values below 2**31 are sorted as 32-bit integers (numpy's
+    vectorised sort takes half the time or less).
     """
-    s = np.sort(np.asarray(values).ravel())
+    values = np.asarray(values).ravel()
+    narrow = (values.dtype.kind in "iu" and values.size > 0 and values.min() >= 0
+              and values.max() < 2**31)
+    s = np.sort(values.astype(np.int32) if narrow else values)
     keep = np.empty(s.size, dtype=bool)
     keep[:1] = True
     np.not_equal(s[1:], s[:-1], out=keep[1:])
-    return s[keep]
+    distinct = s[keep].astype(values.dtype, copy=False)
+    if not return_counts:
+        return distinct
+    starts = np.flatnonzero(keep)
+    return distinct, np.diff(np.append(starts, s.size))
 
 
 class TieTable:

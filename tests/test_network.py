@@ -14,6 +14,16 @@ def test_sorted_unique_is_numpys_unique(seed):
                    np.zeros(0, np.int64), rng.integers(0, 50, (7, 9)), np.array([4])):
         got, want = sorted_unique(values), np.unique(values)
         assert np.array_equal(got, want) and got.dtype == want.dtype
+        (got, got_n), (want, want_n) = (sorted_unique(values, return_counts=True),
+                                        np.unique(values, return_counts=True))
+        assert np.array_equal(got, want) and np.array_equal(got_n, want_n)
+        assert got.dtype == want.dtype and got_n.dtype == want_n.dtype
+    # beyond 32 bits and negative: sorted as they are
+    for values in (np.array([2**40, 3, 2**40, -5]), np.array([-1, -1, 7], np.int32)):
+        got, got_n = sorted_unique(values, return_counts=True)
+        want, want_n = np.unique(values, return_counts=True)
+        assert np.array_equal(got, want) and np.array_equal(got_n, want_n)
+        assert got.dtype == want.dtype
 
 
 def test_find_sorted_says_where_and_whether():
