@@ -548,19 +548,27 @@ REVIEW_OPTIONS = np.column_stack([np.ones((PORTFOLIOS.size, 2), bool),
 when it holds another."""
 
 
+def event_outcome(port: int, event: int) -> int:
+    """Portfolio ``port`` after ``event`` (a column of :func:`activity_event_rates`)."""
+    k = N_ACTIVITIES
+    if event < k:  # entering activity ``event``
+        return port | int(ACTIVITY_BITS[event])
+    for start in (k, 2 * k + 1):  # the firm's, then the college's review
+        if event == start:  # the tie ends
+            return 0
+        if start < event <= start + k:  # leaving one activity
+            return port & ~int(ACTIVITY_BITS[event - start - 1])
+    raise ValueError(f"no event {event}")
+
+
+OUTCOME = np.array([[event_outcome(p, e) for e in range(3 * N_ACTIVITIES + 2)]
+                    for p in PORTFOLIOS])
+"""Portfolio after each event: ``OUTCOME[portfolio, event]`` (:func:`event_outcome`)."""
+
+
 def apply_event(port: np.ndarray, event: np.ndarray, happens: np.ndarray) -> np.ndarray:
     """Portfolios after each tie's event (columns of :func:`activity_event_rates`)."""
-    k = N_ACTIVITIES
-    bits = ACTIVITY_BITS
-    new = port.copy()
-    enter = happens & (event < k)
-    new[enter] |= bits[event[enter]]
-    for start in (k, 2 * k + 1):  # the firm's, then the college's review
-        ends = happens & (event == start)
-        new[ends] = 0
-        leave = happens & (event > start) & (event <= start + k)
-        new[leave] &= ~bits[event[leave] - start - 1]
-    return new
+    return np.where(happens, OUTCOME[port, event], port)
 
 
 def update_trust(m: "CooperationModel", rows: np.ndarray) -> None:

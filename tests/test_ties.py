@@ -241,3 +241,22 @@ def test_totals_keyed_through_rows_are_total_by_key_to_the_last_bit(seed):
     assert np.array_equal(total_by_row_key(rows, key_of_row, values),
                           total_by_key(keys, values, keys))
     assert total_by_row_key(rows[:0], key_of_row, values[:0]).size == 0
+
+
+def test_every_event_moves_every_portfolio_as_its_column_says():
+    """Columns of activity_event_rates: enter a (5) | firm ends, firm leaves a (6) | college
+    ends, college leaves a (6); a tie without an event keeps its portfolio."""
+    from sim.ties import apply_event
+
+    port, event = np.meshgrid(np.arange(32), np.arange(17), indexing="ij")
+    port, event = port.ravel(), event.ravel()
+    want = port.copy()
+    for i, (p, e) in enumerate(zip(port.tolist(), event.tolist(), strict=True)):
+        if e < 5:
+            want[i] = p | (1 << e)
+        elif e in (5, 11):
+            want[i] = 0
+        else:
+            want[i] = p & ~(1 << (e - (6 if e < 11 else 12)))
+    assert np.array_equal(apply_event(port, event, np.ones(port.size, bool)), want)
+    assert np.array_equal(apply_event(port, event, np.zeros(port.size, bool)), port)
