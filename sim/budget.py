@@ -145,7 +145,7 @@ class TaxCreditAccounts:
     def carried_of(self, ids: np.ndarray) -> np.ndarray:
         """Credit carried by each firm id (0 for a firm without an account)."""
         ids = np.asarray(ids, dtype=np.int64)
-        if self.keys.size == 0:
+        if self.keys.size == 0 or not self.carried.any():  # no balance: no lookup
             return np.zeros(ids.shape)
         at, found = find_sorted(self.keys, ids)
         return np.where(found, self.carried[at], 0.0)

@@ -36,7 +36,7 @@ def find_sorted(keys: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.nda
     Returns ``(at, found)``: ``keys[at] == query`` exactly where ``found``; ``at`` is a valid
     index everywhere. The one lookup of integer keys (real firms, pairs) the model uses.
     """
-    at = np.minimum(np.searchsorted(keys, query), keys.size - 1)
+    at = np.minimum(keys.searchsorted(query), keys.size - 1)
     return at, keys[at] == query
 
 
