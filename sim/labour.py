@@ -264,7 +264,7 @@ def graduate(m: "CooperationModel") -> None:
     value = hire_value(s.composite(pl.slot), pl.apprentice, m.terms) * stays * unit
     np.add.at(m.ties.net, pl.tie, value)
     n_rows = m.ties.college.size
-    hosted = np.flatnonzero(np.bincount(pl.tie, minlength=n_rows))  # as np.unique, sorted
+    hosted = np.bincount(pl.tie, minlength=n_rows).nonzero()[0]  # as np.unique, sorted
     m.host_ledger = HostLedger()
     if hosted.size:
         n_int, n_app = pl.per_tie(n_rows, False)[hosted], pl.per_tie(n_rows, True)[hosted]
@@ -421,9 +421,9 @@ def adjust_majors(m: "CooperationModel") -> None:
     c.enrol_share = old + rate * (target - old)
     # Early warning and exit; open a major for the most demanded sector lacking one.
     for i in range(c.n):
-        weak = np.flatnonzero(c.offers[i] & (c.enrol_share[i] < p.behaviour.major_exit_share))
+        weak = (c.offers[i] & (c.enrol_share[i] < p.behaviour.major_exit_share)).nonzero()[0]
         for sct in weak:
-            lacking = np.flatnonzero(~c.offers[i])
+            lacking = (~c.offers[i]).nonzero()[0]
             if lacking.size == 0:
                 break
             new = lacking[np.argmax(demand[lacking])]
@@ -446,7 +446,7 @@ def enrol(m: "CooperationModel") -> None:
     """Students move up a year; a new cohort fills the free slots."""
     s = m.students
     s.year[s.active] += 1
-    free = np.flatnonzero(~s.active)
+    free = (~s.active).nonzero()[0]
     if free.size == 0:
         return
     rng = m.streams.enrolment

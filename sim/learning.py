@@ -100,7 +100,7 @@ def rd_capability(m: "CooperationModel", cell: np.ndarray, size: int) -> np.ndar
     sorted_cell = cell[order]  # the cells present, their first row and size (as np.unique)
     change = np.ones(sorted_cell.size, dtype=bool)
     np.not_equal(sorted_cell[1:], sorted_cell[:-1], out=change[1:])
-    starts = np.flatnonzero(change)
+    starts = change.nonzero()[0]
     cells = sorted_cell[starts]
     counts = np.concatenate((starts[1:], (sorted_cell.size,))) - starts
     # The team: the top of each cell's sorted scores (the whole cell if the top is empty).
@@ -127,7 +127,7 @@ def rd_capability(m: "CooperationModel", cell: np.ndarray, size: int) -> np.ndar
 def students_learn(m: "CooperationModel") -> None:
     """Skills move toward what teaching, equipment and placements offer; they age."""
     s, p = m.students, m.params
-    active = np.flatnonzero(s.active)
+    active = s.active.nonzero()[0]
     idx = slice(None) if active.size == s.n else active  # every slot is usually filled
     q = teaching_quality(m)
     c, sec = s.college[idx], s.sector[idx]

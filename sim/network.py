@@ -59,7 +59,7 @@ def sorted_unique(values: np.ndarray, return_counts: bool = False):
     distinct = s[keep].astype(values.dtype, copy=False)
     if not return_counts:
         return distinct
-    starts = np.flatnonzero(keep)
+    starts = keep.nonzero()[0]
     return distinct, np.diff(np.append(starts, s.size))
 
 
@@ -157,7 +157,7 @@ class TieTable:
         college = np.asarray(college, dtype=np.int64)
         real = np.asarray(real, dtype=np.int64)
         rows = self.rows_of(college, real)
-        fresh = np.flatnonzero(rows < 0)
+        fresh = (rows < 0).nonzero()[0]
         if fresh.size:
             new = self.n + np.arange(fresh.size)
             rows[fresh] = new
@@ -229,7 +229,7 @@ class TieTable:
 
     def active_rows(self) -> np.ndarray:
         """Rows of the active ties."""
-        return np.flatnonzero(self.active[: self.n])
+        return self.active[: self.n].nonzero()[0]
 
     def sync_graph(self, graph: nx.Graph) -> None:
         """Make ``graph``'s edges exactly the active ties, with their attributes.

@@ -77,7 +77,7 @@ def firm_cells(city: np.ndarray, sector: np.ndarray, visibility: np.ndarray,
     vis = np.asarray(visibility, dtype=float)[order]
     totals = np.bincount(cell, weights=np.asarray(visibility, dtype=float), minlength=n_cells)
     within = np.zeros(vis.size)
-    for c in np.flatnonzero(totals > 0):
+    for c in (totals > 0).nonzero()[0]:
         seg = slice(start[c], start[c + 1])
         cum = np.cumsum(vis[seg])
         within[seg] = cum / cum[-1]
@@ -174,7 +174,7 @@ def first_batch(m: "CooperationModel", searching: np.ndarray, partners: list[np.
     before = np.concatenate([[0], seen])[first[:-1]][draw_row]  # usable draws of earlier rows
     taken = usable & (seen - before <= k[draw_row])
     got = np.bincount(draw_row[taken], minlength=searching.size)
-    return taken, np.flatnonzero((got < k) & (total > 0))
+    return taken, ((got < k) & (total > 0)).nonzero()[0]
 
 
 def search_partners(m: "CooperationModel", counts: np.ndarray,
@@ -191,7 +191,7 @@ def search_partners(m: "CooperationModel", counts: np.ndarray,
     """
     cells = cells_of(m)
     far = 1.0 - m.params.behaviour.distance_penalty
-    searching = np.flatnonzero(counts)
+    searching = counts.nonzero()[0]
     city = m.colleges.city[searching]
     weight = (m.colleges.offers[searching][:, cells.cell_sector]
               * np.where(cells.cell_city[None, :] == city[:, None], 1.0, far)

@@ -211,7 +211,7 @@ def draw_firms(rng: np.random.Generator, n: int, *, tilt: float, scale: float,
     """
     lows = np.maximum(np.array([1, *SIZE_BOUNDS], dtype=float), size_min)
     highs = np.minimum(np.array([*SIZE_BOUNDS, np.inf]), size_max + 1.0)
-    present = np.flatnonzero(highs > lows)
+    present = (highs > lows).nonzero()[0]
     shares = CENSUS_SHARES[present] / CENSUS_SHARES[present].sum()
     real = class_real_firms(int(round(scale * n)), shares)
     counts = cap_agents(class_counts(n, class_agent_shares(tilt, shares)), real)

@@ -89,7 +89,7 @@ def hire_professors(model) -> int:
     block = max_posts(per)
     u = model.streams.professors.random((n_col, block, DRAWS_PER_POST))
     # Leavers: professors whose college-firm tie is no longer active.
-    prof_rows = np.flatnonzero(t.professor)
+    prof_rows = t.professor.nonzero()[0]
     tie_of = ties.rows_of(t.college[prof_rows], t.firm[prof_rows])
     gone = prof_rows[(tie_of < 0) | ~ties.active[np.maximum(tie_of, 0)]]
     left = np.bincount(t.college[gone], minlength=n_col)  # posts opened in this step

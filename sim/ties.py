@@ -86,7 +86,7 @@ def total_by_row_key(rows: np.ndarray, key_of_row: np.ndarray,
     rows = np.asarray(rows, dtype=np.int64)
     if rows.size == 0:
         return np.zeros(0)
-    present = np.flatnonzero(np.bincount(rows, minlength=key_of_row.size))
+    present = np.bincount(rows, minlength=key_of_row.size).nonzero()[0]
     keys, label = np.unique(key_of_row[present], return_inverse=True)
     label_of_row = np.zeros(key_of_row.size, dtype=np.int64)
     label_of_row[present] = label
@@ -122,7 +122,7 @@ def uptake(m: "CooperationModel") -> float:
 def final_year(m: "CooperationModel") -> np.ndarray:
     """Slots of the students in their final programme year."""
     s = m.students
-    return np.flatnonzero(s.active & (s.year == m.params.world.program_years - 1))
+    return (s.active & (s.year == m.params.world.program_years - 1)).nonzero()[0]
 
 
 def student_cells(m: "CooperationModel") -> tuple[np.ndarray, np.ndarray]:
