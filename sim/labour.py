@@ -157,19 +157,19 @@ def place_students(m: "CooperationModel") -> None:
     raw = np.stack([n_int, n_app * share_apprentice], axis=1) * per / scale
     capacity = np.floor(raw).astype(np.int64)
     capacity += rng.random(raw.shape) < raw - capacity
-    order = np.argsort(cell_of_tie, kind="stable")
+    order = cell_of_tie.argsort(kind="stable")
     cells, starts = np.unique(cell_of_tie[order], return_index=True)
     ends = np.append(starts[1:], order.size)
-    s_order = np.argsort(cell_of_student, kind="stable")
+    s_order = cell_of_student.argsort(kind="stable")
     s_sorted = cell_of_student[s_order]
-    s_starts = np.searchsorted(s_sorted, cells, side="left")
-    s_ends = np.searchsorted(s_sorted, cells, side="right")
+    s_starts = s_sorted.searchsorted(cells, side="left")
+    s_ends = s_sorted.searchsorted(cells, side="right")
     # Every cell's places (a place is its tie's row x 2 + 1 for an apprentice's) and drawn
     # students, cut out below.
     codes = (rows[order][:, None] * 2 + np.array([0, 1])).ravel()
     per_tie = capacity[order].sum(axis=1)
     all_places = np.repeat(codes, capacity[order].ravel())
-    place_at = np.concatenate([[0], np.cumsum(per_tie)]).tolist()
+    place_at = np.concatenate([[0], per_tie.cumsum()]).tolist()
     all_students = np.repeat(final[s_order], per)
     out_slot, out_code = [], []
     for a, b, sa, sb in zip(starts.tolist(), ends.tolist(), s_starts.tolist(), s_ends.tolist(),

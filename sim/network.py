@@ -168,9 +168,9 @@ class TieTable:
             self.real[new] = real[fresh]
             self.n += fresh.size
             keys = self.pair_key(college[fresh], real[fresh])
-            order = np.argsort(keys)
+            order = keys.argsort()
             # Merged in, kept sorted: where each new key lands among the old and new ones.
-            at = np.searchsorted(self._pair_keys, keys[order]) + np.arange(fresh.size)
+            at = self._pair_keys.searchsorted(keys[order]) + np.arange(fresh.size)
             old = np.ones(self._pair_keys.size + fresh.size, dtype=bool)
             old[at] = False
             merged_keys = np.empty(old.size, dtype=np.int64)
@@ -218,8 +218,8 @@ class TieTable:
     def partners_by_college(self, n_colleges: int) -> list[np.ndarray]:
         """Real firms with an active tie, for each college."""
         rows = self.active_rows()
-        order = np.argsort(self.college[rows], kind="stable")
-        bounds = np.searchsorted(self.college[rows][order], np.arange(n_colleges + 1))
+        order = self.college[rows].argsort(kind="stable")
+        bounds = self.college[rows][order].searchsorted(np.arange(n_colleges + 1))
         firms = self.real[rows][order]
         return [firms[bounds[i]:bounds[i + 1]] for i in range(n_colleges)]
 

@@ -134,12 +134,12 @@ def draw_candidates(cells: FirmCells, cdf: np.ndarray, rows: np.ndarray,
     """
     n_cells = cells.visibility.size
     flat = (cdf + np.arange(cdf.shape[0])[:, None]).ravel()  # row r spans [r, r + 1]
-    pos = np.searchsorted(flat, rows + u[:, 0], side="right")
+    pos = flat.searchsorted(rows + u[:, 0], side="right")
     # Integer clips as maximum / minimum (the same numbers; np.clip's dispatch costs more).
     cell = np.minimum(np.maximum(pos - rows * n_cells, 0), n_cells - 1)
     lo, hi = cells.start[cell], cells.start[cell + 1]
-    firm_pos = np.minimum(np.maximum(np.searchsorted(cells.position_cdf, cell + u[:, 1],
-                                                     side="right"), lo),
+    firm_pos = np.minimum(np.maximum(cells.position_cdf.searchsorted(cell + u[:, 1],
+                                                                   side="right"), lo),
                           np.maximum(hi - 1, lo))
     return np.where(hi > lo, cells.order[np.minimum(firm_pos, cells.order.size - 1)], -1)
 
@@ -170,7 +170,7 @@ def first_batch(m: "CooperationModel", searching: np.ndarray, partners: list[np.
     usable = reals >= 0
     if partner_keys.size:
         usable &= ~find_sorted(partner_keys, draw_keys)[1]
-    seen = np.cumsum(usable)
+    seen = usable.cumsum()
     before = np.concatenate([[0], seen])[first[:-1]][draw_row]  # usable draws of earlier rows
     taken = usable & (seen - before <= k[draw_row])
     got = np.bincount(draw_row[taken], minlength=searching.size)
@@ -196,7 +196,7 @@ def search_partners(m: "CooperationModel", counts: np.ndarray,
     weight = (m.colleges.offers[searching][:, cells.cell_sector]
               * np.where(cells.cell_city[None, :] == city[:, None], 1.0, far)
               * cells.visibility[None, :])
-    cdf = np.cumsum(weight, axis=1)
+    cdf = weight.cumsum(axis=1)
     total = cdf[:, -1].copy()
     cdf = np.divide(cdf, total[:, None], out=np.zeros_like(cdf), where=total[:, None] > 0)
     k = counts[searching].astype(np.int64)
@@ -204,7 +204,7 @@ def search_partners(m: "CooperationModel", counts: np.ndarray,
     draw_row = np.repeat(np.arange(searching.size), n_draws)
     u = rng.random((draw_row.size, 3))
     reals = real_firms(m, draw_candidates(cells, cdf, draw_row, u), u[:, 2])
-    first = np.concatenate([[0], np.cumsum(n_draws)])
+    first = np.concatenate([[0], n_draws.cumsum()])
     taken_now, short = first_batch(m, searching, partners, draw_row, first, reals, k, total)
     if short.size == 0:  # every college found its contacts in the first batch (the rule)
         real = reals[taken_now]

@@ -106,12 +106,12 @@ def hire_professors(model) -> int:
     # Every open post of every college with partners, college by college, post by post: a
     # partner tie picked by the post's second draw, filled at the firm's and the college's
     # consent rate (the post's first draw).
-    rows = rows[np.argsort(ties.college[rows], kind="stable")]  # each college's ties in order
+    rows = rows[ties.college[rows].argsort(kind="stable")]  # each college's ties in order
     n_partners = np.bincount(ties.college[rows], minlength=n_col)
-    offset = np.concatenate(([0], np.cumsum(n_partners)[:-1]))
+    offset = np.concatenate(([0], n_partners.cumsum()[:-1]))
     open_posts = np.where(n_partners > 0, np.maximum(posts - held, 0), 0)
     col = np.repeat(np.arange(n_col), open_posts)
-    slot = (np.arange(col.size) - np.repeat(np.cumsum(open_posts) - open_posts, open_posts)
+    slot = (np.arange(col.size) - np.repeat(open_posts.cumsum() - open_posts, open_posts)
             + held[col])
     u_fill, u_pick = u[col, slot, 0], u[col, slot, 1]
     tie = rows[offset[col] + (u_pick * n_partners[col]).astype(np.int64)]

@@ -207,7 +207,8 @@ def tie_context(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray,
     # tie joins them); fill and vacancies are judged at the places offered this season.
     host = hosting_ties(m)
     hosting, firm_places = host.per_real(reals)
-    hosting = hosting + bool(extra_slots)
+    if extra_slots:
+        hosting = hosting + 1.0
     capacity = supervision_capacity(m, firms) / np.maximum(hosting, 1)
     slots_cell = host.slots_cell
     own = capacity if extra_slots else 0.0
@@ -254,7 +255,7 @@ def real_of_pair(m: "CooperationModel", colleges: np.ndarray, firms: np.ndarray)
     if rows.size:
         n = m.firms.n
         key = m.ties.college[rows] * n + m.ties.firm[rows]
-        order = np.argsort(key, kind="stable")
+        order = key.argsort(kind="stable")
         key = key[order]
         at, hit = find_sorted(key, colleges * n + firms)
         out[hit] = m.ties.real[rows[order][at[hit]]]
@@ -335,7 +336,7 @@ def contact_round(m: "CooperationModel", counts: np.ndarray, initial: bool) -> n
         activity_feasible(a, trust, ctx.capability, pre) for a in OPENINGS])
     probs = logit_choice_probabilities(options, beta, available)
     u = m.streams.entry.random((cols.size, 2))
-    pick = np.minimum((u[:, :1] > np.cumsum(probs, axis=1)).sum(axis=1), len(OPENINGS))
+    pick = np.minimum((u[:, :1] > probs.cumsum(axis=1)).sum(axis=1), len(OPENINGS))
     opening = CHOICE_BITS[pick]
     p_college = accept_probability(college_utility_table(m.college_terms)[opening], beta)
     accepted = (pick > 0) & (u[:, 1] < p_college)
@@ -434,7 +435,7 @@ def change_ties(m: "CooperationModel") -> None:
         u = m.streams.review.random((idx.size, 2))
         happens = u[:, 0] < event_probability(total, left[idx])
         wait = -np.log1p(-u[:, 0]) / np.where(total > 0, total, 1.0)
-        event = (u[:, 1:] * total[:, None] > np.cumsum(rate, axis=1)).sum(axis=1)
+        event = (u[:, 1:] * total[:, None] > rate.cumsum(axis=1)).sum(axis=1)
         event = np.minimum(event, rate.shape[1] - 1)
         new[idx] = apply_event(new[idx], event, happens)
         left[idx] = np.where(happens, left[idx] - wait, 0.0)

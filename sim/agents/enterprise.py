@@ -74,8 +74,7 @@ class EnterprisePopulation:
 
     def agent_of(self, real: np.ndarray) -> np.ndarray:
         """Agent (row) of each real-firm id."""
-        return np.searchsorted(self.first_real, np.asarray(real, dtype=np.int64),
-                               side="right") - 1
+        return self.first_real.searchsorted(np.asarray(real, dtype=np.int64), side="right") - 1
 
     def size_class(self) -> np.ndarray:
         """Size-class index of each firm (see :data:`sim.sectors.SIZE_CLASSES`)."""
